@@ -1,0 +1,128 @@
+#pragma once
+/// \file
+/// `AttributeValue`: one DynamoDB attribute value (S, N, B, SS, NS, BS, M, L, BOOL, NULL), and
+/// `Item`, an attribute map. Numbers are kept as their exact decimal text; binary as raw bytes.
+
+#include <compare>
+#include <cstdint>
+#include <initializer_list>
+#include <iosfwd>
+#include <map>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+namespace bloop {
+
+/// Raw bytes of a B value; base64 only on the wire.
+class Binary {
+public:
+    Binary() = default;
+    /// Takes the bytes as they are (any byte values, including NUL).
+    explicit Binary(std::string bytes) : bytes_(std::move(bytes)) {}
+    /// Bytes given as numbers, e.g. `Binary{0x00, 0xff}`.
+    Binary(std::initializer_list<std::uint8_t> bytes);
+    /// Decodes standard base64 (with padding). Throws InvalidArgument on bad input.
+    static Binary from_base64(std::string_view text);
+    /// Standard base64 with padding.
+    [[nodiscard]] std::string to_base64() const;
+    /// The raw bytes.
+    [[nodiscard]] const std::string& bytes() const noexcept { return bytes_; }
+    [[nodiscard]] std::size_t size() const noexcept { return bytes_.size(); }
+    [[nodiscard]] bool empty() const noexcept { return bytes_.empty(); }
+    friend auto operator<=>(const Binary&, const Binary&) = default;
+    friend bool operator==(const Binary&, const Binary&) = default;
+
+private:
+    std::string bytes_;
+};
+
+/// The ten DynamoDB attribute types, named after their wire tags.
+enum class AttributeType { S, N, B, SS, NS, BS, M, L, BOOL, NUL };
+
+/// The wire tag of a type: "S", "N", ..., "BOOL", "NULL".
+[[nodiscard]] std::string_view to_string(AttributeType type) noexcept;
+
+/// One attribute value. Sets keep their elements in the order given (DynamoDB sets are unordered;
+/// equality of two sets ignores order). Default-constructed, it is NULL.
+class AttributeValue {
+public:
+    using Map = std::map<std::string, AttributeValue, std::less<>>;
+    using List = std::vector<AttributeValue>;
+
+    /// NULL.
+    AttributeValue() = default;
+
+    /// S.
+    static AttributeValue string(std::string value);
+    /// N, from its decimal text ("12", "-0.5", "1E+10"); the text is kept exactly.
+    static AttributeValue number(std::string text);
+    /// N, from an integer.
+    static AttributeValue number(std::int64_t value);
+    /// B.
+    static AttributeValue binary(Binary value);
+    /// SS.
+    static AttributeValue string_set(std::vector<std::string> values);
+    /// NS, from decimal texts.
+    static AttributeValue number_set(std::vector<std::string> texts);
+    /// BS.
+    static AttributeValue binary_set(std::vector<Binary> values);
+    /// M.
+    static AttributeValue map(Map value);
+    /// L.
+    static AttributeValue list(List value);
+    /// BOOL.
+    static AttributeValue boolean(bool value);
+    /// NULL.
+    static AttributeValue null() { return {}; }
+
+    /// Which of the ten types this is.
+    [[nodiscard]] AttributeType type() const noexcept {
+        return static_cast<AttributeType>(value_.index());
+    }
+
+    // Accessors throw AttributeTypeMismatch when the value is of another type.
+    [[nodiscard]] const std::string& as_string() const;              ///< S
+    [[nodiscard]] const std::string& as_number() const;              ///< N (decimal text)
+    [[nodiscard]] const Binary& as_binary() const;                   ///< B
+    [[nodiscard]] const std::vector<std::string>& as_string_set() const;  ///< SS
+    [[nodiscard]] const std::vector<std::string>& as_number_set() const;  ///< NS
+    [[nodiscard]] const std::vector<Binary>& as_binary_set() const;  ///< BS
+    [[nodiscard]] const Map& as_map() const;                         ///< M
+    [[nodiscard]] Map& as_map();                                     ///< M
+    [[nodiscard]] const List& as_list() const;                       ///< L
+    [[nodiscard]] List& as_list();                                   ///< L
+    [[nodiscard]] bool as_bool() const;                              ///< BOOL
+    [[nodiscard]] bool is_null() const noexcept { return type() == AttributeType::NUL; }
+
+    /// Same type and value; sets compare as sets (order ignored), numbers compare by text.
+    friend bool operator==(const AttributeValue& a, const AttributeValue& b);
+
+private:
+    using Storage = std::variant<std::string, std::string, Binary, std::vector<std::string>,
+                                 std::vector<std::string>, std::vector<Binary>, Map, List, bool,
+                                 std::monostate>;
+    template <AttributeType T, class V>
+    static AttributeValue make(V&& v) {
+        AttributeValue a;
+        a.value_.emplace<static_cast<std::size_t>(T)>(std::forward<V>(v));
+        return a;
+    }
+    template <AttributeType T>
+    [[nodiscard]] const auto& get() const;
+    template <AttributeType T>
+    [[nodiscard]] auto& get();
+
+    Storage value_{std::in_place_index<static_cast<std::size_t>(AttributeType::NUL)>};
+};
+
+/// An item or key: attribute name → value.
+using Item = AttributeValue::Map;
+
+/// Writes the value in DynamoDB's JSON wire format, e.g. `{"N":"1.5"}`.
+std::ostream& operator<<(std::ostream& out, const AttributeValue& value);
+/// Writes an item as a JSON object of wire-format values.
+std::ostream& operator<<(std::ostream& out, const Item& item);
+
+}  // namespace bloop

@@ -1,0 +1,57 @@
+#pragma once
+/// \file
+/// HTTP messages and the transport interface the client sends them through. Unit tests swap in a
+/// scripted transport; the default is a pooled libcurl transport.
+
+#include <chrono>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace bloop {
+
+/// A header list in sending order. Names compare case-insensitively where it matters.
+using Headers = std::vector<std::pair<std::string, std::string>>;
+
+/// The value of the first header named `name` (case-insensitive), or empty.
+[[nodiscard]] std::string_view find_header(const Headers& headers, std::string_view name) noexcept;
+
+/// An HTTP request.
+struct HttpRequest {
+    std::string method = "POST";
+    std::string url;          ///< full URL, e.g. "http://127.0.0.1:8000/"
+    std::string path = "/";   ///< the path part of `url`, as signed
+    std::string query;        ///< the query part of `url` without '?', as signed
+    Headers headers;
+    std::string body;
+};
+
+/// An HTTP response.
+struct HttpResponse {
+    int status = 0;
+    Headers headers;
+    std::string body;
+};
+
+/// Timeouts of one request.
+struct Timeouts {
+    std::chrono::milliseconds connect{3000};   ///< TCP (and TLS) connect
+    std::chrono::milliseconds request{30000};  ///< the whole exchange
+};
+
+/// Sends HTTP requests. Implementations are safe to call from many threads at once.
+class Transport {
+public:
+    virtual ~Transport() = default;
+    /// Sends `request` and returns the response (any status). Throws ConnectionRefused,
+    /// ConnectionReset, RequestTimeout or TransportError when no response arrives.
+    virtual HttpResponse send(const HttpRequest& request, const Timeouts& timeouts) = 0;
+};
+
+/// The libcurl transport: keeps up to `max_connections` keep-alive connections and reuses them.
+/// A caller beyond that many concurrent sends waits for a free connection.
+[[nodiscard]] std::shared_ptr<Transport> make_curl_transport(std::size_t max_connections);
+
+}  // namespace bloop

@@ -1,0 +1,197 @@
+#pragma once
+/// \file
+/// The exception hierarchy. Every error bloop raises derives from `bloop::BloopException` and from
+/// exactly one standard exception: "bad input" errors from `std::invalid_argument` (bloop's
+/// ValueError), everything else from `std::runtime_error`. So `catch (const std::exception&)`,
+/// `catch (const std::invalid_argument&)` and `catch (const bloop::BloopException&)` all work.
+
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace bloop {
+
+/// Root of every exception bloop throws. Not itself a `std::exception`; every concrete subclass
+/// is, through exactly one standard base.
+class BloopException {
+public:
+    virtual ~BloopException() = default;
+    /// The message, naming what was wrong and with which value.
+    [[nodiscard]] virtual const char* what() const noexcept = 0;
+};
+
+namespace detail {
+/// Joins BloopException with one standard exception base.
+template <class StdBase>
+class ExceptionBase : public BloopException, public StdBase {
+public:
+    explicit ExceptionBase(const std::string& message) : StdBase(message) {}
+    [[nodiscard]] const char* what() const noexcept override { return StdBase::what(); }
+};
+}  // namespace detail
+
+/// Base of "unexpected state" errors (bloop: BloopException).
+class RuntimeError : public detail::ExceptionBase<std::runtime_error> {
+public:
+    using ExceptionBase::ExceptionBase;
+};
+
+/// Base of "bad input" errors, raised before any request is sent (bloop: ValueError).
+class InvalidArgument : public detail::ExceptionBase<std::invalid_argument> {
+public:
+    using ExceptionBase::ExceptionBase;
+};
+
+// ---- configuration and client input ------------------------------------------------------------
+
+/// A client option is unusable (endpoint URL, timeouts, concurrency, retry settings).
+class InvalidConfiguration : public InvalidArgument {
+public:
+    using InvalidArgument::InvalidArgument;
+};
+
+/// An endpoint URL could not be parsed or uses an unsupported scheme.
+class InvalidEndpoint : public InvalidConfiguration {
+public:
+    using InvalidConfiguration::InvalidConfiguration;
+};
+
+/// No region was given and none was found; the message lists what was tried.
+class MissingRegion : public InvalidConfiguration {
+public:
+    using InvalidConfiguration::InvalidConfiguration;
+};
+
+/// No credentials were given and none were found; the message lists what was tried.
+class MissingCredentials : public InvalidConfiguration {
+public:
+    using InvalidConfiguration::InvalidConfiguration;
+};
+
+/// An operation name that is not a DynamoDB or DynamoDB Streams operation this client supports.
+class UnknownOperation : public InvalidArgument {
+public:
+    using InvalidArgument::InvalidArgument;
+};
+
+/// Text that is not valid JSON, or a JSON value of a shape that cannot be read as asked.
+class InvalidJson : public InvalidArgument {
+public:
+    using InvalidArgument::InvalidArgument;
+};
+
+/// An attribute value read as the wrong type (e.g. `as_string()` on a number).
+class AttributeTypeMismatch : public InvalidArgument {
+public:
+    using InvalidArgument::InvalidArgument;
+};
+
+// ---- transport -----------------------------------------------------------------------------------
+
+/// The request did not get an HTTP response. Always safe to retry from the service's point of view
+/// only if the operation is idempotent; the client retries these within its retry policy.
+class TransportError : public RuntimeError {
+public:
+    using RuntimeError::RuntimeError;
+};
+
+/// Nothing listens at the endpoint (TCP connection refused) or the host could not be resolved.
+class ConnectionRefused : public TransportError {
+public:
+    using TransportError::TransportError;
+};
+
+/// The connection broke while the request or response was in flight.
+class ConnectionReset : public TransportError {
+public:
+    using TransportError::TransportError;
+};
+
+/// The connect timeout or the request timeout ran out.
+class RequestTimeout : public TransportError {
+public:
+    using TransportError::TransportError;
+};
+
+/// The service answered with a body that is not the JSON the protocol promises (malformed,
+/// truncated, or of the wrong shape).
+class ProtocolError : public RuntimeError {
+public:
+    using RuntimeError::RuntimeError;
+};
+
+// ---- service errors ------------------------------------------------------------------------------
+
+/// What the service said about a failed request.
+struct ServiceErrorInfo {
+    int http_status = 0;          ///< e.g. 400
+    std::string error_code;       ///< the AWS error code without its namespace, e.g. "ValidationException"
+    std::string message;          ///< the service's message (secrets redacted)
+    std::string request_id;       ///< x-amzn-RequestId
+    std::string operation;        ///< e.g. "PutItem"
+    bool retryable = false;       ///< whether sending the same request again could succeed
+};
+
+/// DynamoDB or DynamoDB Streams rejected a request. Subclasses name the common error codes; any
+/// other code arrives as a plain ServiceError.
+class ServiceError : public RuntimeError {
+public:
+    explicit ServiceError(ServiceErrorInfo info);
+    [[nodiscard]] int http_status() const noexcept { return info_.http_status; }
+    [[nodiscard]] const std::string& error_code() const noexcept { return info_.error_code; }
+    [[nodiscard]] const std::string& message() const noexcept { return info_.message; }
+    [[nodiscard]] const std::string& request_id() const noexcept { return info_.request_id; }
+    [[nodiscard]] const std::string& operation() const noexcept { return info_.operation; }
+    [[nodiscard]] bool retryable() const noexcept { return info_.retryable; }
+    [[nodiscard]] const ServiceErrorInfo& info() const noexcept { return info_; }
+
+private:
+    ServiceErrorInfo info_;
+};
+
+#define BLOOP_SERVICE_ERROR(Name)                   \
+    class Name : public ServiceError {              \
+    public:                                         \
+        using ServiceError::ServiceError;           \
+    }
+/// ConditionalCheckFailedException: a ConditionExpression evaluated to false.
+BLOOP_SERVICE_ERROR(ConditionalCheckFailed);
+/// ResourceNotFoundException: no such table, index, stream or shard.
+BLOOP_SERVICE_ERROR(ResourceNotFound);
+/// ResourceInUseException: e.g. CreateTable of a table that exists.
+BLOOP_SERVICE_ERROR(ResourceInUse);
+/// ValidationException: the request is not valid for the service.
+BLOOP_SERVICE_ERROR(ValidationError);
+/// ProvisionedThroughputExceededException (retried by the client).
+BLOOP_SERVICE_ERROR(ProvisionedThroughputExceeded);
+/// ThrottlingException or RequestLimitExceeded (retried by the client).
+BLOOP_SERVICE_ERROR(Throttling);
+/// ExpiredIteratorException: a DynamoDB Streams shard iterator is older than 15 minutes.
+BLOOP_SERVICE_ERROR(ExpiredIterator);
+/// TrimmedDataAccessException: the records asked for were trimmed from the stream.
+BLOOP_SERVICE_ERROR(TrimmedDataAccess);
+/// 5xx InternalServerError / ServiceUnavailable (retried by the client).
+BLOOP_SERVICE_ERROR(InternalServerError);
+#undef BLOOP_SERVICE_ERROR
+
+/// One entry of TransactionCanceledException's CancellationReasons, in request order.
+struct CancellationReason {
+    std::string code;     ///< "None", "ConditionalCheckFailed", "TransactionConflict", ...
+    std::string message;  ///< may be empty
+};
+
+/// TransactionCanceledException, with one reason per item of the transaction.
+class TransactionCanceled : public ServiceError {
+public:
+    TransactionCanceled(ServiceErrorInfo info, std::vector<CancellationReason> reasons);
+    /// The reasons in the order of the transaction's items.
+    [[nodiscard]] const std::vector<CancellationReason>& reasons() const noexcept {
+        return reasons_;
+    }
+
+private:
+    std::vector<CancellationReason> reasons_;
+};
+
+}  // namespace bloop

@@ -1,0 +1,58 @@
+#include "client/aws_files.hpp"
+
+#include <fstream>
+
+namespace bloop::detail {
+namespace {
+std::string trim(std::string_view s) {
+    const auto b = s.find_first_not_of(" \t\r");
+    if (b == std::string_view::npos) return {};
+    const auto e = s.find_last_not_of(" \t\r");
+    return std::string(s.substr(b, e - b + 1));
+}
+}  // namespace
+
+std::string profile_name(const std::optional<std::string>& explicit_profile, const Environment& env) {
+    if (explicit_profile && !explicit_profile->empty()) return *explicit_profile;
+    return env.get("AWS_PROFILE").value_or("default");
+}
+
+std::optional<std::string> credentials_file_path(const Environment& env) {
+    if (auto p = env.get("AWS_SHARED_CREDENTIALS_FILE")) return p;
+    if (auto home = env.home()) return *home + "/.aws/credentials";
+    return std::nullopt;
+}
+
+std::optional<std::string> config_file_path(const Environment& env) {
+    if (auto p = env.get("AWS_CONFIG_FILE")) return p;
+    if (auto home = env.home()) return *home + "/.aws/config";
+    return std::nullopt;
+}
+
+std::string config_section(const std::string& profile) {
+    return profile == "default" ? profile : "profile " + profile;
+}
+
+std::optional<IniSection> read_ini_section(const std::string& path, const std::string& section) {
+    std::ifstream in(path);
+    if (!in) return std::nullopt;
+    std::optional<IniSection> found;
+    bool inside = false;
+    std::string line;
+    while (std::getline(in, line)) {
+        const std::string t = trim(line);
+        if (t.empty() || t[0] == '#' || t[0] == ';') continue;
+        if (t.front() == '[' && t.back() == ']') {
+            inside = trim(std::string_view(t).substr(1, t.size() - 2)) == section;
+            if (inside && !found) found.emplace();
+            continue;
+        }
+        if (!inside) continue;
+        const auto eq = t.find('=');
+        if (eq == std::string::npos) continue;
+        (*found)[trim(std::string_view(t).substr(0, eq))] = trim(std::string_view(t).substr(eq + 1));
+    }
+    return found;
+}
+
+}  // namespace bloop::detail

@@ -1,0 +1,30 @@
+#pragma once
+// The shared AWS `credentials` and `config` files (INI format).
+
+#include <bloop/client/environment.hpp>
+
+#include <map>
+#include <optional>
+#include <string>
+
+namespace bloop::detail {
+
+/// The keys of one section of an INI file.
+using IniSection = std::map<std::string, std::string, std::less<>>;
+
+/// The selected profile: the explicit one, else AWS_PROFILE, else "default".
+std::string profile_name(const std::optional<std::string>& explicit_profile, const Environment& env);
+
+/// Path of the shared credentials file: AWS_SHARED_CREDENTIALS_FILE, else ~/.aws/credentials.
+std::optional<std::string> credentials_file_path(const Environment& env);
+/// Path of the config file: AWS_CONFIG_FILE, else ~/.aws/config.
+std::optional<std::string> config_file_path(const Environment& env);
+
+/// The section `section` of the INI file at `path`; nullopt when the file or the section is
+/// missing. In the config file, pass "profile NAME" (or "default").
+std::optional<IniSection> read_ini_section(const std::string& path, const std::string& section);
+
+/// The config-file section name of a profile: "default" or "profile NAME".
+std::string config_section(const std::string& profile);
+
+}  // namespace bloop::detail

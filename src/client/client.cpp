@@ -1,0 +1,187 @@
+#include <bloop/client/client.hpp>
+#include <bloop/client/sigv4.hpp>
+#include <bloop/exceptions.hpp>
+
+#include "client/error_mapping.hpp"
+#include "util/executor.hpp"
+
+#include <mutex>
+#include <random>
+#include <thread>
+
+namespace bloop {
+namespace {
+
+void validate(const ClientOptions& o) {
+    if (o.max_in_flight == 0) throw InvalidConfiguration("max_in_flight must be at least 1");
+    if (o.timeouts.connect.count() <= 0 || o.timeouts.request.count() <= 0) {
+        throw InvalidConfiguration("timeouts must be positive (connect " +
+                                   std::to_string(o.timeouts.connect.count()) + " ms, request " +
+                                   std::to_string(o.timeouts.request.count()) + " ms)");
+    }
+    if (o.retry.max_attempts < 1) {
+        throw InvalidConfiguration("retry.max_attempts must be at least 1, got " +
+                                   std::to_string(o.retry.max_attempts));
+    }
+    if (o.retry.base_delay.count() < 0 || o.retry.max_delay < o.retry.base_delay) {
+        throw InvalidConfiguration("retry delays must satisfy 0 <= base_delay <= max_delay");
+    }
+}
+
+}  // namespace
+
+struct Client::State {
+    explicit State(ClientOptions o)
+        : options(std::move(o)),
+          region(resolve_region(options.region, options.profile, options.environment)),
+          credentials(resolve_credentials(options.credentials, options.profile, options.environment)),
+          endpoints{resolve_endpoint(Service::dynamodb, options.endpoint, region, options.environment),
+                    resolve_endpoint(Service::streams, options.streams_endpoint, region,
+                                     options.environment)},
+          signer(region, "dynamodb"),
+          transport(options.transport ? options.transport
+                                      : make_curl_transport(options.max_in_flight)),
+          jitter(options.retry.jitter_seed != 0 ? options.retry.jitter_seed : std::random_device{}()) {
+        for (int i = 0; i < 2; ++i) {
+            urls[i] = endpoints[i].url();
+            hosts[i] = endpoints[i].host_header();
+        }
+    }
+
+    void log(LogLevel level, const std::string& message) const {
+        if (options.log) options.log(level, message);
+    }
+
+    std::chrono::milliseconds backoff(int retry) {
+        const auto cap = options.retry.backoff_cap(retry);
+        std::lock_guard lock(jitter_mutex);
+        std::uniform_int_distribution<std::int64_t> pick(0, cap.count());
+        return std::chrono::milliseconds(pick(jitter));
+    }
+
+    void wait(std::chrono::milliseconds delay) const {
+        if (options.retry.sleep) {
+            options.retry.sleep(delay);
+        } else {
+            std::this_thread::sleep_for(delay);
+        }
+    }
+
+    std::string send(Operation op, std::string body) {
+        const auto service = static_cast<std::size_t>(service_of(op));
+        const std::string name(operation_name(op));
+        HttpRequest request;
+        request.url = urls[service];
+        request.path = endpoints[service].path;
+        request.body = std::move(body);
+        const std::string target = target_of(op);
+        const int attempts = options.retry.max_attempts;
+        for (int attempt = 1;; ++attempt) {
+            request.headers = {{"Host", hosts[service]},
+                               {"Content-Type", "application/x-amz-json-1.0"},
+                               {"X-Amz-Target", target}};
+            const SigV4Parts signature =
+                signer.sign(request, credentials, std::chrono::system_clock::now());
+            const detail::Secrets secrets{credentials.secret_access_key, credentials.session_token,
+                                          signature.signature};
+            log(LogLevel::debug, name + " -> " + request.url + " (" + std::to_string(request.body.size()) +
+                                     " bytes, attempt " + std::to_string(attempt) + ")");
+            std::string retry_reason;
+            try {
+                HttpResponse response = transport->send(request, options.timeouts);
+                const std::string_view request_id = find_header(response.headers, "x-amzn-RequestId");
+                log(LogLevel::debug, name + " <- HTTP " + std::to_string(response.status) +
+                                         " (request id " + std::string(request_id) + ")");
+                if (response.status == 200) return std::move(response.body);
+                ServiceErrorInfo info = detail::error_info(name, response, secrets);
+                if (!info.retryable || attempt >= attempts) {
+                    log(LogLevel::warning, name + " failed: " + info.error_code + ": " + info.message);
+                    detail::throw_service_error(std::move(info), response.body);
+                }
+                retry_reason = info.error_code.empty() ? "HTTP " + std::to_string(info.http_status)
+                                                       : info.error_code;
+            } catch (const TransportError& e) {
+                if (attempt >= attempts) {
+                    log(LogLevel::warning, name + " failed: " + e.what());
+                    throw;
+                }
+                retry_reason = e.what();
+            }
+            const auto delay = backoff(attempt);
+            log(LogLevel::info, name + " attempt " + std::to_string(attempt) + " of " +
+                                    std::to_string(attempts) + " failed (" + retry_reason +
+                                    "); retrying in " + std::to_string(delay.count()) + " ms");
+            wait(delay);
+        }
+    }
+
+    json::Value call(Operation op, const json::Value& request) {
+        if (!request.is_object()) throw InvalidJson("a request body must be a JSON object");
+        std::string body = send(op, json::to_string(request));
+        try {
+            json::Value response = json::parse(body);
+            if (!response.is_object()) throw InvalidJson("the response is not a JSON object");
+            return response;
+        } catch (const InvalidJson& e) {
+            throw ProtocolError("malformed " + std::string(operation_name(op)) +
+                                " response: " + e.what());
+        }
+    }
+
+    ClientOptions options;
+    std::string region;
+    Credentials credentials;
+    Endpoint endpoints[2];
+    std::string urls[2];
+    std::string hosts[2];
+    SigV4Signer signer;
+    std::shared_ptr<Transport> transport;
+    std::mutex jitter_mutex;
+    std::mt19937_64 jitter;
+};
+
+// Owned by the Client handles, not by State: queued tasks keep State alive, and the last Client
+// handle to go finishes the queued tasks and joins the workers.
+struct Client::Workers {
+    std::once_flag once;
+    std::unique_ptr<detail::Executor> executor;
+};
+
+Client::Client(ClientOptions options) {
+    validate(options);
+    state_ = std::make_shared<State>(std::move(options));
+    workers_ = std::make_shared<Workers>();
+}
+
+std::string Client::call_raw(Operation op, std::string request_json) const {
+    json::Value parsed = json::parse(request_json);
+    if (!parsed.is_object()) throw InvalidJson("a request body must be a JSON object");
+    return state_->send(op, std::move(request_json));
+}
+
+json::Value Client::call(Operation op, const json::Value& request) const {
+    return state_->call(op, request);
+}
+
+json::Value Client::call(std::string_view op, const json::Value& request) const {
+    return call(operation_from_name(op), request);
+}
+
+std::future<json::Value> Client::call_async(Operation op, json::Value request) const {
+    auto task = std::make_shared<std::packaged_task<json::Value()>>(
+        [state = state_, op, request = std::move(request)] { return state->call(op, request); });
+    auto future = task->get_future();
+    std::call_once(workers_->once, [&] {
+        workers_->executor = std::make_unique<detail::Executor>(state_->options.max_in_flight);
+    });
+    workers_->executor->submit([task] { (*task)(); });
+    return future;
+}
+
+const std::string& Client::region() const noexcept { return state_->region; }
+
+const Endpoint& Client::endpoint(Service service) const noexcept {
+    return state_->endpoints[static_cast<std::size_t>(service)];
+}
+
+}  // namespace bloop

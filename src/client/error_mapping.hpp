@@ -1,0 +1,30 @@
+#pragma once
+// Turning an error response into a typed exception.
+
+#include <bloop/client/http.hpp>
+#include <bloop/exceptions.hpp>
+
+#include <string>
+#include <string_view>
+
+namespace bloop::detail {
+
+/// Values that must never appear in a message, a log line or an exception.
+struct Secrets {
+    std::string_view secret_access_key;
+    std::string_view session_token;
+    std::string_view signature;
+};
+
+/// Replaces every occurrence of a secret in `text` with "***".
+std::string redact(std::string text, const Secrets& secrets);
+
+/// What an error response says: code (namespace stripped), message, request id, retryable.
+ServiceErrorInfo error_info(const std::string& operation, const HttpResponse& response,
+                            const Secrets& secrets);
+
+/// Throws the ServiceError subclass for `info.error_code` (TransactionCanceled with the
+/// cancellation reasons read from `body`).
+[[noreturn]] void throw_service_error(ServiceErrorInfo info, std::string_view body);
+
+}  // namespace bloop::detail

@@ -1,0 +1,198 @@
+#include <bloop/client/sigv4.hpp>
+
+#include "util/crypto.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <ctime>
+#include <map>
+
+namespace bloop {
+namespace {
+
+std::string lower(std::string_view s) {
+    std::string out(s);
+    std::transform(out.begin(), out.end(), out.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    return out;
+}
+
+bool unreserved(unsigned char c) {
+    return std::isalnum(c) != 0 || c == '-' || c == '.' || c == '_' || c == '~';
+}
+
+void uri_encode(std::string& out, std::string_view s) {
+    static constexpr char kHex[] = "0123456789ABCDEF";
+    for (const char ch : s) {
+        const auto c = static_cast<unsigned char>(ch);
+        if (unreserved(c)) {
+            out.push_back(ch);
+        } else {
+            out.push_back('%');
+            out.push_back(kHex[c >> 4]);
+            out.push_back(kHex[c & 15]);
+        }
+    }
+}
+
+std::string percent_decode(std::string_view s) {
+    std::string out;
+    for (std::size_t i = 0; i < s.size(); ++i) {
+        if (s[i] == '%' && i + 2 < s.size() && std::isxdigit(static_cast<unsigned char>(s[i + 1])) &&
+            std::isxdigit(static_cast<unsigned char>(s[i + 2]))) {
+            out.push_back(static_cast<char>(std::stoi(std::string(s.substr(i + 1, 2)), nullptr, 16)));
+            i += 2;
+        } else {
+            out.push_back(s[i]);
+        }
+    }
+    return out;
+}
+
+// Removes "." and ".." segments and empty segments, then encodes each segment.
+std::string canonical_uri(std::string_view path) {
+    std::vector<std::string_view> segments;
+    std::size_t pos = 0;
+    while (pos <= path.size()) {
+        const auto next = std::min(path.find('/', pos), path.size());
+        const std::string_view seg = path.substr(pos, next - pos);
+        if (seg == "..") {
+            if (!segments.empty()) segments.pop_back();
+        } else if (!seg.empty() && seg != ".") {
+            segments.push_back(seg);
+        }
+        pos = next + 1;
+    }
+    const bool trailing_slash = path.size() > 1 && path.back() == '/' && !segments.empty();
+    std::string out;
+    for (const auto seg : segments) {
+        out.push_back('/');
+        uri_encode(out, seg);
+    }
+    if (out.empty() || trailing_slash) out.push_back('/');
+    return out;
+}
+
+std::string canonical_query(std::string_view query) {
+    std::vector<std::pair<std::string, std::string>> params;
+    std::size_t pos = 0;
+    while (pos < query.size()) {
+        const auto amp = std::min(query.find('&', pos), query.size());
+        const std::string_view part = query.substr(pos, amp - pos);
+        if (!part.empty()) {
+            const auto eq = part.find('=');
+            std::string k;
+            std::string v;
+            uri_encode(k, percent_decode(part.substr(0, eq)));
+            if (eq != std::string_view::npos) uri_encode(v, percent_decode(part.substr(eq + 1)));
+            params.emplace_back(std::move(k), std::move(v));
+        }
+        pos = amp + 1;
+    }
+    std::sort(params.begin(), params.end());
+    std::string out;
+    for (const auto& [k, v] : params) {
+        if (!out.empty()) out.push_back('&');
+        out += k;
+        out.push_back('=');
+        out += v;
+    }
+    return out;
+}
+
+// Trims the value and folds every run of white space (including line breaks) into one space.
+std::string canonical_header_value(std::string_view v) {
+    std::string out;
+    bool space = false;
+    for (const char c : v) {
+        if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
+            space = !out.empty();
+            continue;
+        }
+        if (space) out.push_back(' ');
+        space = false;
+        out.push_back(c);
+    }
+    return out;
+}
+
+}  // namespace
+
+std::string amz_date(std::chrono::system_clock::time_point t) {
+    const std::time_t tt = std::chrono::system_clock::to_time_t(t);
+    std::tm tm{};
+    gmtime_r(&tt, &tm);
+    char buf[32];
+    std::strftime(buf, sizeof buf, "%Y%m%dT%H%M%SZ", &tm);
+    return buf;
+}
+
+SigV4Signer::SigV4Signer(std::string region, std::string service)
+    : region_(std::move(region)), service_(std::move(service)) {}
+
+SigV4Parts SigV4Signer::compute(const HttpRequest& request, const Credentials& credentials) const {
+    std::map<std::string, std::string> headers;  // lowercase name -> canonical values joined by ','
+    for (const auto& [name, value] : request.headers) {
+        auto& slot = headers[lower(name)];
+        if (!slot.empty()) slot.push_back(',');
+        slot += canonical_header_value(value);
+    }
+    const std::string date = headers.count("x-amz-date") != 0 ? headers["x-amz-date"] : std::string();
+
+    SigV4Parts parts;
+    std::string canonical_headers;
+    for (const auto& [name, value] : headers) {
+        canonical_headers += name;
+        canonical_headers.push_back(':');
+        canonical_headers += value;
+        canonical_headers.push_back('\n');
+        if (!parts.signed_headers.empty()) parts.signed_headers.push_back(';');
+        parts.signed_headers += name;
+    }
+
+    std::string& creq = parts.canonical_request;
+    creq.reserve(256 + canonical_headers.size());
+    creq += request.method;
+    creq.push_back('\n');
+    creq += canonical_uri(request.path);
+    creq.push_back('\n');
+    creq += canonical_query(request.query);
+    creq.push_back('\n');
+    creq += canonical_headers;
+    creq.push_back('\n');
+    creq += parts.signed_headers;
+    creq.push_back('\n');
+    creq += detail::to_hex(detail::sha256(request.body));
+
+    const std::string day = date.substr(0, 8);
+    const std::string scope = day + "/" + region_ + "/" + service_ + "/aws4_request";
+    parts.string_to_sign = "AWS4-HMAC-SHA256\n" + date + "\n" + scope + "\n" +
+                           detail::to_hex(detail::sha256(creq));
+
+    const auto k_date = detail::hmac_sha256("AWS4" + credentials.secret_access_key, day);
+    const auto k_region = detail::hmac_sha256({reinterpret_cast<const char*>(k_date.data()), k_date.size()}, region_);
+    const auto k_service = detail::hmac_sha256({reinterpret_cast<const char*>(k_region.data()), k_region.size()}, service_);
+    const auto k_signing = detail::hmac_sha256({reinterpret_cast<const char*>(k_service.data()), k_service.size()}, "aws4_request");
+    parts.signature = detail::to_hex(detail::hmac_sha256(
+        {reinterpret_cast<const char*>(k_signing.data()), k_signing.size()}, parts.string_to_sign));
+    parts.authorization = "AWS4-HMAC-SHA256 Credential=" + credentials.access_key_id + "/" + scope +
+                          ", SignedHeaders=" + parts.signed_headers +
+                          ", Signature=" + parts.signature;
+    return parts;
+}
+
+SigV4Parts SigV4Signer::sign(HttpRequest& request, const Credentials& credentials,
+                             std::chrono::system_clock::time_point now) const {
+    if (find_header(request.headers, "x-amz-date").empty()) {
+        request.headers.emplace_back("X-Amz-Date", amz_date(now));
+    }
+    if (!credentials.session_token.empty() &&
+        find_header(request.headers, "x-amz-security-token").empty()) {
+        request.headers.emplace_back("X-Amz-Security-Token", credentials.session_token);
+    }
+    SigV4Parts parts = compute(request, credentials);
+    request.headers.emplace_back("Authorization", parts.authorization);
+    return parts;
+}
+
+}  // namespace bloop

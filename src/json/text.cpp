@@ -1,0 +1,320 @@
+#include "json/text.hpp"
+
+#include <bloop/exceptions.hpp>
+#include <bloop/json.hpp>
+
+#include <array>
+#include <cstring>
+
+namespace bloop::json {
+namespace detail {
+namespace {
+constexpr char kHex[] = "0123456789abcdef";
+
+// 1 where a byte needs escaping in a JSON string.
+constexpr auto kNeedsEscape = [] {
+    std::array<bool, 256> t{};
+    for (int c = 0; c < 0x20; ++c) t[c] = true;
+    t['"'] = true;
+    t['\\'] = true;
+    return t;
+}();
+}  // namespace
+
+void write_string(std::string& out, std::string_view s) {
+    out.push_back('"');
+    std::size_t run = 0;
+    for (std::size_t i = 0; i < s.size(); ++i) {
+        const auto c = static_cast<unsigned char>(s[i]);
+        if (!kNeedsEscape[c]) continue;
+        out.append(s.data() + run, i - run);
+        run = i + 1;
+        switch (c) {
+            case '"': out += "\\\""; break;
+            case '\\': out += "\\\\"; break;
+            case '\n': out += "\\n"; break;
+            case '\r': out += "\\r"; break;
+            case '\t': out += "\\t"; break;
+            case '\b': out += "\\b"; break;
+            case '\f': out += "\\f"; break;
+            default:
+                out += "\\u00";
+                out.push_back(kHex[c >> 4]);
+                out.push_back(kHex[c & 15]);
+        }
+    }
+    out.append(s.data() + run, s.size() - run);
+    out.push_back('"');
+}
+
+bool is_json_number(std::string_view t) noexcept {
+    std::size_t i = 0;
+    const auto digit = [&](std::size_t k) { return k < t.size() && t[k] >= '0' && t[k] <= '9'; };
+    if (i < t.size() && t[i] == '-') ++i;
+    if (!digit(i)) return false;
+    if (t[i] == '0') {
+        ++i;
+    } else {
+        while (digit(i)) ++i;
+    }
+    if (i < t.size() && t[i] == '.') {
+        ++i;
+        if (!digit(i)) return false;
+        while (digit(i)) ++i;
+    }
+    if (i < t.size() && (t[i] == 'e' || t[i] == 'E')) {
+        ++i;
+        if (i < t.size() && (t[i] == '+' || t[i] == '-')) ++i;
+        if (!digit(i)) return false;
+        while (digit(i)) ++i;
+    }
+    return i == t.size();
+}
+
+}  // namespace detail
+
+namespace {
+
+constexpr int kMaxDepth = 256;
+
+class Parser {
+public:
+    explicit Parser(std::string_view text) : p_(text.data()), begin_(text.data()), end_(text.data() + text.size()) {}
+
+    Value document() {
+        skip_ws();
+        Value v = value(0);
+        skip_ws();
+        if (p_ != end_) fail("unexpected text after the JSON value");
+        return v;
+    }
+
+private:
+    [[noreturn]] void fail(const char* what) const {
+        const auto offset = static_cast<std::size_t>(p_ - begin_);
+        if (p_ >= end_) {
+            throw InvalidJson(std::string("invalid JSON: ") + what + " (input ends at offset " +
+                              std::to_string(offset) + ")");
+        }
+        throw InvalidJson(std::string("invalid JSON at offset ") + std::to_string(offset) + ": " +
+                          what);
+    }
+
+    void skip_ws() {
+        while (p_ != end_ && (*p_ == ' ' || *p_ == '\n' || *p_ == '\r' || *p_ == '\t')) ++p_;
+    }
+
+    void expect_literal(const char* lit, std::size_t n) {
+        if (static_cast<std::size_t>(end_ - p_) < n || std::memcmp(p_, lit, n) != 0) {
+            fail("expected a JSON value");
+        }
+        p_ += n;
+    }
+
+    Value value(int depth) {
+        if (p_ == end_) fail("expected a JSON value");
+        switch (*p_) {
+            case '{': return object(depth + 1);
+            case '[': return array(depth + 1);
+            case '"': return Value(string());
+            case 't': expect_literal("true", 4); return Value(true);
+            case 'f': expect_literal("false", 5); return Value(false);
+            case 'n': expect_literal("null", 4); return Value();
+            default: return number();
+        }
+    }
+
+    Value number() {
+        const char* start = p_;
+        while (p_ != end_ && (std::strchr("0123456789+-.eE", *p_) != nullptr) && *p_ != '\0') ++p_;
+        std::string_view text(start, static_cast<std::size_t>(p_ - start));
+        if (text.empty() || !detail::is_json_number(text)) {
+            p_ = start;
+            fail("expected a JSON value");
+        }
+        return Value::number(std::string(text));
+    }
+
+    Value object(int depth) {
+        if (depth > kMaxDepth) fail("nesting too deep");
+        ++p_;  // '{'
+        Value::Object members;
+        skip_ws();
+        if (p_ != end_ && *p_ == '}') {
+            ++p_;
+            return Value(std::move(members));
+        }
+        while (true) {
+            skip_ws();
+            if (p_ == end_ || *p_ != '"') fail("expected a member name");
+            std::string key = string();
+            skip_ws();
+            if (p_ == end_ || *p_ != ':') fail("expected ':'");
+            ++p_;
+            skip_ws();
+            members.emplace_back(std::move(key), value(depth));
+            skip_ws();
+            if (p_ == end_) fail("unterminated object");
+            if (*p_ == ',') {
+                ++p_;
+                continue;
+            }
+            if (*p_ == '}') {
+                ++p_;
+                return Value(std::move(members));
+            }
+            fail("expected ',' or '}'");
+        }
+    }
+
+    Value array(int depth) {
+        if (depth > kMaxDepth) fail("nesting too deep");
+        ++p_;  // '['
+        Value::Array elements;
+        skip_ws();
+        if (p_ != end_ && *p_ == ']') {
+            ++p_;
+            return Value(std::move(elements));
+        }
+        while (true) {
+            skip_ws();
+            elements.push_back(value(depth));
+            skip_ws();
+            if (p_ == end_) fail("unterminated array");
+            if (*p_ == ',') {
+                ++p_;
+                continue;
+            }
+            if (*p_ == ']') {
+                ++p_;
+                return Value(std::move(elements));
+            }
+            fail("expected ',' or ']'");
+        }
+    }
+
+    unsigned hex4() {
+        if (end_ - p_ < 4) fail("truncated \\u escape");
+        unsigned v = 0;
+        for (int i = 0; i < 4; ++i, ++p_) {
+            const char c = *p_;
+            v <<= 4;
+            if (c >= '0' && c <= '9') v |= static_cast<unsigned>(c - '0');
+            else if (c >= 'a' && c <= 'f') v |= static_cast<unsigned>(c - 'a' + 10);
+            else if (c >= 'A' && c <= 'F') v |= static_cast<unsigned>(c - 'A' + 10);
+            else fail("bad \\u escape");
+        }
+        return v;
+    }
+
+    static void append_utf8(std::string& out, unsigned cp) {
+        if (cp < 0x80) {
+            out.push_back(static_cast<char>(cp));
+        } else if (cp < 0x800) {
+            out.push_back(static_cast<char>(0xC0 | (cp >> 6)));
+            out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+        } else if (cp < 0x10000) {
+            out.push_back(static_cast<char>(0xE0 | (cp >> 12)));
+            out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
+            out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+        } else {
+            out.push_back(static_cast<char>(0xF0 | (cp >> 18)));
+            out.push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
+            out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
+            out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+        }
+    }
+
+    // Validates one UTF-8 sequence starting at p_ (a byte >= 0x80) and advances past it.
+    void utf8_sequence() {
+        const auto b0 = static_cast<unsigned char>(*p_);
+        int n = 0;
+        unsigned cp = 0;
+        if (b0 >= 0xC2 && b0 <= 0xDF) {
+            n = 1;
+            cp = b0 & 0x1F;
+        } else if (b0 >= 0xE0 && b0 <= 0xEF) {
+            n = 2;
+            cp = b0 & 0x0F;
+        } else if (b0 >= 0xF0 && b0 <= 0xF4) {
+            n = 3;
+            cp = b0 & 0x07;
+        } else {
+            fail("invalid UTF-8 in a string");
+        }
+        if (end_ - p_ <= n) fail("invalid UTF-8 in a string");
+        for (int i = 1; i <= n; ++i) {
+            const auto b = static_cast<unsigned char>(p_[i]);
+            if ((b & 0xC0) != 0x80) fail("invalid UTF-8 in a string");
+            cp = (cp << 6) | (b & 0x3F);
+        }
+        if ((n == 2 && (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF))) ||
+            (n == 3 && (cp < 0x10000 || cp > 0x10FFFF))) {
+            fail("invalid UTF-8 in a string");
+        }
+        p_ += n + 1;
+    }
+
+    std::string string() {
+        ++p_;  // opening quote
+        std::string out;
+        const char* run = p_;
+        while (true) {
+            if (p_ == end_) fail("unterminated string");
+            const auto c = static_cast<unsigned char>(*p_);
+            if (c == '"') {
+                out.append(run, static_cast<std::size_t>(p_ - run));
+                ++p_;
+                return out;
+            }
+            if (c < 0x20) fail("control character in a string");
+            if (c >= 0x80) {
+                utf8_sequence();
+                continue;
+            }
+            if (c != '\\') {
+                ++p_;
+                continue;
+            }
+            out.append(run, static_cast<std::size_t>(p_ - run));
+            ++p_;
+            if (p_ == end_) fail("unterminated string");
+            switch (*p_++) {
+                case '"': out.push_back('"'); break;
+                case '\\': out.push_back('\\'); break;
+                case '/': out.push_back('/'); break;
+                case 'b': out.push_back('\b'); break;
+                case 'f': out.push_back('\f'); break;
+                case 'n': out.push_back('\n'); break;
+                case 'r': out.push_back('\r'); break;
+                case 't': out.push_back('\t'); break;
+                case 'u': {
+                    unsigned cp = hex4();
+                    if (cp >= 0xD800 && cp <= 0xDBFF) {
+                        if (end_ - p_ < 2 || p_[0] != '\\' || p_[1] != 'u') fail("lone surrogate in \\u escape");
+                        p_ += 2;
+                        const unsigned lo = hex4();
+                        if (lo < 0xDC00 || lo > 0xDFFF) fail("lone surrogate in \\u escape");
+                        cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
+                    } else if (cp >= 0xDC00 && cp <= 0xDFFF) {
+                        fail("lone surrogate in \\u escape");
+                    }
+                    append_utf8(out, cp);
+                    break;
+                }
+                default: --p_; fail("bad escape in a string");
+            }
+            run = p_;
+        }
+    }
+
+    const char* p_;
+    const char* begin_;
+    const char* end_;
+};
+
+}  // namespace
+
+Value parse(std::string_view text) { return Parser(text).document(); }
+
+}  // namespace bloop::json

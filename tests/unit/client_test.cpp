@@ -1,0 +1,400 @@
+// The client against a scripted transport: request shape, error mapping, retries, logging.
+
+#include <bloop/client/client.hpp>
+#include <bloop/exceptions.hpp>
+
+#include "fake_transport.hpp"
+
+#include <gtest/gtest.h>
+
+#include <mutex>
+
+namespace bloop {
+namespace {
+
+using test::FakeTransport;
+
+constexpr const char* kSecret = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYSECRET";
+constexpr const char* kToken = "SESSIONTOKEN+/=abc";
+
+struct Harness {
+    std::shared_ptr<FakeTransport> transport = std::make_shared<FakeTransport>();
+    std::vector<std::chrono::milliseconds> sleeps;
+    std::vector<std::pair<LogLevel, std::string>> logs;
+    std::mutex log_mutex;
+
+    ClientOptions options() {
+        ClientOptions o;
+        o.region = "eu-west-1";
+        o.credentials = Credentials{"AKIDTEST", kSecret, kToken};
+        o.endpoint = "http://127.0.0.1:8000";
+        o.transport = transport;
+        o.environment = Environment(std::map<std::string, std::string, std::less<>>{});
+        o.retry.sleep = [this](std::chrono::milliseconds d) { sleeps.push_back(d); };
+        o.retry.jitter_seed = 7;
+        o.log = [this](LogLevel level, std::string_view message) {
+            std::lock_guard lock(log_mutex);
+            logs.emplace_back(level, std::string(message));
+        };
+        return o;
+    }
+};
+
+TEST(Client, SendsJson10RequestToTheServiceEndpoint) {
+    Harness h;
+    h.transport->respond(200, R"({"Item":{"id":{"S":"1"}}})");
+    const Client client(h.options());
+    json::Value request;
+    request["TableName"] = "T";
+    request["Key"] = json::raw_item({{"id", AttributeValue::string("1")}});
+    const json::Value response = client.call(Operation::GetItem, request);
+    EXPECT_EQ(json::to_item(response.at("Item")).at("id"), AttributeValue::string("1"));
+
+    const auto requests = h.transport->requests();
+    ASSERT_EQ(requests.size(), 1u);
+    const HttpRequest& r = requests[0];
+    EXPECT_EQ(r.method, "POST");
+    EXPECT_EQ(r.url, "http://127.0.0.1:8000/");
+    EXPECT_EQ(r.body, R"({"TableName":"T","Key":{"id":{"S":"1"}}})");
+    EXPECT_EQ(find_header(r.headers, "Host"), "127.0.0.1:8000");
+    EXPECT_EQ(find_header(r.headers, "Content-Type"), "application/x-amz-json-1.0");
+    EXPECT_EQ(find_header(r.headers, "X-Amz-Target"), "DynamoDB_20120810.GetItem");
+    EXPECT_EQ(find_header(r.headers, "X-Amz-Security-Token"), kToken);
+    const std::string auth(find_header(r.headers, "Authorization"));
+    EXPECT_EQ(auth.rfind("AWS4-HMAC-SHA256 Credential=AKIDTEST/", 0), 0u) << auth;
+    EXPECT_NE(auth.find("/eu-west-1/dynamodb/aws4_request"), std::string::npos);
+    EXPECT_EQ(h.transport->timeouts()[0].connect, std::chrono::milliseconds(3000));
+}
+
+TEST(Client, StreamsOperationsUseTheStreamsEndpointAndTarget) {
+    Harness h;
+    h.transport->respond(200, R"({"Streams":[]})");
+    ClientOptions o = h.options();
+    o.streams_endpoint = "http://127.0.0.1:9000";
+    const Client client(o);
+    (void)client.call(Operation::ListStreams, json::Value::object());
+    const HttpRequest r = h.transport->requests().at(0);
+    EXPECT_EQ(r.url, "http://127.0.0.1:9000/");
+    EXPECT_EQ(find_header(r.headers, "X-Amz-Target"), "DynamoDBStreams_20120810.ListStreams");
+    // Streams signs as "dynamodb".
+    EXPECT_NE(std::string(find_header(r.headers, "Authorization")).find("/eu-west-1/dynamodb/aws4_request"),
+              std::string::npos);
+}
+
+TEST(Client, OperationNames) {
+    EXPECT_EQ(operation_from_name("TransactWriteItems"), Operation::TransactWriteItems);
+    EXPECT_EQ(operation_name(Operation::GetRecords), "GetRecords");
+    EXPECT_EQ(service_of(Operation::GetShardIterator), Service::streams);
+    EXPECT_EQ(service_of(Operation::TransactGetItems), Service::dynamodb);
+    EXPECT_EQ(target_of(Operation::DescribeStream), "DynamoDBStreams_20120810.DescribeStream");
+}
+
+TEST(Client, UnknownOperationIsRejectedBeforeSending) {
+    Harness h;
+    const Client client(h.options());
+    try {
+        (void)client.call("GetItems", json::Value::object());
+        FAIL();
+    } catch (const UnknownOperation& e) {
+        EXPECT_STREQ(e.what(), "unknown DynamoDB operation \"GetItems\"");
+    }
+    EXPECT_TRUE(h.transport->requests().empty());
+}
+
+TEST(Client, BadRequestBodiesAreRejectedBeforeSending) {
+    Harness h;
+    const Client client(h.options());
+    EXPECT_THROW((void)client.call(Operation::ListTables, json::Value("x")), InvalidJson);
+    EXPECT_THROW((void)client.call_raw(Operation::ListTables, "{\"a\":"), InvalidJson);
+    EXPECT_THROW((void)client.call_raw(Operation::ListTables, "[]"), InvalidJson);
+    EXPECT_TRUE(h.transport->requests().empty());
+}
+
+TEST(Client, InvalidConfigurationIsRejectedAtConstruction) {
+    Harness h;
+    auto bad = [&](auto mutate) {
+        ClientOptions o = h.options();
+        mutate(o);
+        return o;
+    };
+    EXPECT_THROW(Client(bad([](ClientOptions& o) { o.max_in_flight = 0; })), InvalidConfiguration);
+    EXPECT_THROW(Client(bad([](ClientOptions& o) { o.retry.max_attempts = 0; })), InvalidConfiguration);
+    EXPECT_THROW(Client(bad([](ClientOptions& o) { o.timeouts.connect = std::chrono::milliseconds(0); })),
+                 InvalidConfiguration);
+    EXPECT_THROW(Client(bad([](ClientOptions& o) { o.endpoint = "localhost:8000"; })), InvalidEndpoint);
+    EXPECT_THROW(Client(bad([](ClientOptions& o) { o.region.reset(); })), MissingRegion);
+    EXPECT_THROW(Client(bad([](ClientOptions& o) { o.credentials.reset(); })), MissingCredentials);
+    EXPECT_TRUE(h.transport->requests().empty());
+}
+
+template <class E>
+void expect_mapped(int status, const std::string& code, bool retryable) {
+    Harness h;
+    ClientOptions o = h.options();
+    o.retry.max_attempts = 1;
+    h.transport->fail(status, code, "the message");
+    const Client client(o);
+    try {
+        (void)client.call(Operation::PutItem, json::Value::object());
+        FAIL() << "no exception for " << code;
+    } catch (const E& e) {
+        EXPECT_EQ(e.http_status(), status);
+        EXPECT_EQ(e.error_code(), code);
+        EXPECT_EQ(e.message(), "the message");
+        EXPECT_EQ(e.request_id(), "REQ-" + code);
+        EXPECT_EQ(e.operation(), "PutItem");
+        EXPECT_EQ(e.retryable(), retryable) << code;
+        EXPECT_EQ(std::string(e.what()),
+                  "PutItem failed: " + code + ": the message (HTTP " + std::to_string(status) +
+                      ", request id REQ-" + code + ")");
+    }
+}
+
+TEST(Client, ErrorCodesBecomeTypedExceptions) {
+    expect_mapped<ConditionalCheckFailed>(400, "ConditionalCheckFailedException", false);
+    expect_mapped<ResourceNotFound>(400, "ResourceNotFoundException", false);
+    expect_mapped<ResourceInUse>(400, "ResourceInUseException", false);
+    expect_mapped<ValidationError>(400, "ValidationException", false);
+    expect_mapped<ProvisionedThroughputExceeded>(400, "ProvisionedThroughputExceededException", true);
+    expect_mapped<Throttling>(400, "ThrottlingException", true);
+    expect_mapped<Throttling>(400, "RequestLimitExceeded", true);
+    expect_mapped<ExpiredIterator>(400, "ExpiredIteratorException", false);
+    expect_mapped<TrimmedDataAccess>(400, "TrimmedDataAccessException", false);
+    expect_mapped<InternalServerError>(500, "InternalServerError", true);
+    expect_mapped<InternalServerError>(503, "ServiceUnavailable", true);
+    expect_mapped<ServiceError>(400, "SomethingNewException", false);
+}
+
+TEST(Client, ServiceErrorsAreBloopRuntimeErrors) {
+    Harness h;
+    h.transport->fail(400, "ValidationException", "bad");
+    const Client client(h.options());
+    try {
+        (void)client.call(Operation::PutItem, json::Value::object());
+        FAIL();
+    } catch (const std::runtime_error& e) {
+        EXPECT_NE(dynamic_cast<const BloopException*>(&e), nullptr);
+    }
+}
+
+TEST(Client, TransactionCanceledCarriesReasonsInOrder) {
+    Harness h;
+    h.transport->respond(
+        400,
+        R"({"__type":"com.amazonaws.dynamodb.v20120810#TransactionCanceledException","Message":"Transaction cancelled","CancellationReasons":[{"Code":"None"},{"Code":"ConditionalCheckFailed","Message":"The conditional request failed"}]})");
+    const Client client(h.options());
+    try {
+        (void)client.call(Operation::TransactWriteItems, json::Value::object());
+        FAIL();
+    } catch (const TransactionCanceled& e) {
+        EXPECT_EQ(e.message(), "Transaction cancelled");
+        ASSERT_EQ(e.reasons().size(), 2u);
+        EXPECT_EQ(e.reasons()[0].code, "None");
+        EXPECT_EQ(e.reasons()[1].code, "ConditionalCheckFailed");
+        EXPECT_EQ(e.reasons()[1].message, "The conditional request failed");
+    }
+}
+
+TEST(Client, ErrorCodeFromHeaderWhenBodyIsNotJson) {
+    Harness h;
+    ClientOptions o = h.options();
+    o.retry.max_attempts = 1;
+    h.transport->respond(400, "<html>nope</html>",
+                         {{"x-amzn-ErrorType", "ValidationException:http://internal.amazon.com/"}});
+    const Client client(o);
+    try {
+        (void)client.call(Operation::PutItem, json::Value::object());
+        FAIL();
+    } catch (const ValidationError& e) {
+        EXPECT_EQ(e.message(), "<html>nope</html>");
+    }
+}
+
+TEST(Client, MalformedOrTruncatedSuccessBodyIsAProtocolError) {
+    for (const char* body : {R"({"Item":{"id":{"S":"1"})", "", "[1]", "\xff"}) {
+        Harness h;
+        h.transport->respond(200, body);
+        const Client client(h.options());
+        EXPECT_THROW((void)client.call(Operation::GetItem, json::Value::object()), ProtocolError) << body;
+        EXPECT_EQ(h.transport->requests().size(), 1u) << "a malformed body is not retried";
+    }
+}
+
+TEST(Client, RetriesThrottlingAnd5xxThenSucceeds) {
+    Harness h;
+    h.transport->fail(400, "ProvisionedThroughputExceededException", "slow down");
+    h.transport->fail(500, "InternalServerError", "oops");
+    h.transport->drop<ConnectionReset>("reset");
+    h.transport->drop<RequestTimeout>("timeout");
+    h.transport->drop<ConnectionRefused>("refused");
+    h.transport->respond(200, "{}");
+    ClientOptions o = h.options();
+    o.retry.base_delay = std::chrono::milliseconds(10);
+    o.retry.max_delay = std::chrono::milliseconds(100);
+    const Client client(o);
+    EXPECT_EQ(client.call(Operation::PutItem, json::Value::object()), json::Value::object());
+    EXPECT_EQ(h.transport->requests().size(), 6u);
+    ASSERT_EQ(h.sleeps.size(), 5u);
+    const long caps[] = {10, 20, 40, 80, 100};
+    for (std::size_t i = 0; i < h.sleeps.size(); ++i) {
+        EXPECT_GE(h.sleeps[i].count(), 0);
+        EXPECT_LE(h.sleeps[i].count(), caps[i]) << "retry " << i + 1;
+    }
+    // Every attempt is signed afresh: exactly one Authorization header each.
+    for (const auto& r : h.transport->requests()) {
+        int n = 0;
+        for (const auto& [k, v] : r.headers) n += (k == "Authorization");
+        EXPECT_EQ(n, 1);
+    }
+}
+
+TEST(Client, FullJitterSpreadsDelaysOverTheWholeRange) {
+    Harness h;
+    for (int i = 0; i < 200; ++i) h.transport->fail(400, "ThrottlingException", "x");
+    ClientOptions o = h.options();
+    o.retry.max_attempts = 200;
+    o.retry.base_delay = std::chrono::milliseconds(1000);
+    o.retry.max_delay = std::chrono::milliseconds(1000);
+    const Client client(o);
+    EXPECT_THROW((void)client.call(Operation::PutItem, json::Value::object()), Throttling);
+    ASSERT_EQ(h.sleeps.size(), 199u);
+    const auto [lo, hi] = std::minmax_element(h.sleeps.begin(), h.sleeps.end());
+    EXPECT_LT(lo->count(), 200);
+    EXPECT_GT(hi->count(), 800);
+}
+
+TEST(Client, GivesUpAfterMaxAttemptsWithTheLastError) {
+    Harness h;
+    for (int i = 0; i < 3; ++i) h.transport->fail(400, "ThrottlingException", "busy");
+    ClientOptions o = h.options();
+    o.retry.max_attempts = 3;
+    const Client client(o);
+    EXPECT_THROW((void)client.call(Operation::PutItem, json::Value::object()), Throttling);
+    EXPECT_EQ(h.transport->requests().size(), 3u);
+    EXPECT_EQ(h.sleeps.size(), 2u);
+}
+
+TEST(Client, TransportErrorsSurfaceTypedAfterRetries) {
+    Harness h;
+    ClientOptions o = h.options();
+    o.retry.max_attempts = 2;
+    h.transport->drop<ConnectionRefused>("refused");
+    h.transport->drop<ConnectionRefused>("refused");
+    const Client client(o);
+    EXPECT_THROW((void)client.call(Operation::PutItem, json::Value::object()), ConnectionRefused);
+    EXPECT_EQ(h.transport->requests().size(), 2u);
+}
+
+TEST(Client, NeverRetriesClientErrors) {
+    for (const char* code : {"ValidationException", "ConditionalCheckFailedException",
+                             "ResourceNotFoundException", "TransactionCanceledException"}) {
+        Harness h;
+        h.transport->fail(400, code, "no");
+        const Client client(h.options());
+        EXPECT_THROW((void)client.call(Operation::PutItem, json::Value::object()), ServiceError);
+        EXPECT_EQ(h.transport->requests().size(), 1u) << code;
+        EXPECT_TRUE(h.sleeps.empty()) << code;
+    }
+}
+
+TEST(Client, BackoffCapDoublesUpToTheMaximum) {
+    RetryPolicy p;
+    p.base_delay = std::chrono::milliseconds(25);
+    p.max_delay = std::chrono::milliseconds(150);
+    EXPECT_EQ(p.backoff_cap(1).count(), 25);
+    EXPECT_EQ(p.backoff_cap(2).count(), 50);
+    EXPECT_EQ(p.backoff_cap(3).count(), 100);
+    EXPECT_EQ(p.backoff_cap(4).count(), 150);
+    EXPECT_EQ(p.backoff_cap(60).count(), 150);
+}
+
+TEST(Client, SecretsNeverAppearInLogsOrExceptions) {
+    Harness h;
+    // A throttled attempt whose message echoes the secret, then a refusal: every log line and the
+    // final exception must hold neither the secret, the token nor any attempt's signature.
+    h.transport->fail(400, "ThrottlingException", std::string("echo ") + kSecret);
+    h.transport->respond(403, std::string("denied ") + kSecret);
+    ClientOptions o = h.options();
+    o.retry.max_attempts = 2;
+    const Client client(o);
+    std::string message;
+    try {
+        (void)client.call(Operation::PutItem, json::Value::object());
+    } catch (const ServiceError& e) {
+        message = e.what();
+    }
+    std::string all_logs;
+    for (const auto& [level, line] : h.logs) all_logs += line + "\n";
+    EXPECT_FALSE(all_logs.empty());
+    for (const std::string& text : {message, all_logs}) {
+        EXPECT_EQ(text.find(kSecret), std::string::npos) << text;
+        EXPECT_EQ(text.find(kToken), std::string::npos) << text;
+        for (const auto& r : h.transport->requests()) {
+            const std::string auth(find_header(r.headers, "Authorization"));
+            const std::string signature = auth.substr(auth.rfind('=') + 1);
+            EXPECT_EQ(text.find(signature), std::string::npos) << text;
+        }
+    }
+}
+
+TEST(Client, SignatureEchoedInAnErrorIsRedacted) {
+    // The service's message repeats the Authorization header it received.
+    class Echo : public Transport {
+    public:
+        HttpResponse send(const HttpRequest& r, const Timeouts&) override {
+            const std::string auth(find_header(r.headers, "Authorization"));
+            const std::string token(find_header(r.headers, "X-Amz-Security-Token"));
+            return {400,
+                    {},
+                    R"({"__type":"x#InvalidSignatureException","message":"got )" + auth + " token " + token + R"("})"};
+        }
+    };
+    Harness h;
+    ClientOptions o = h.options();
+    o.transport = std::make_shared<Echo>();
+    const Client client(o);
+    try {
+        (void)client.call(Operation::PutItem, json::Value::object());
+        FAIL();
+    } catch (const ServiceError& e) {
+        const std::string m = e.what();
+        EXPECT_NE(m.find("Signature=***"), std::string::npos) << m;
+        EXPECT_NE(m.find("token ***"), std::string::npos) << m;
+        EXPECT_EQ(m.find(kToken), std::string::npos) << m;
+    }
+}
+
+TEST(Client, LogsNothingWithoutAListener) {
+    Harness h;
+    h.transport->respond(200, "{}");
+    ClientOptions o = h.options();
+    o.log = nullptr;
+    const Client client(o);
+    (void)client.call(Operation::ListTables, json::Value::object());
+    EXPECT_TRUE(h.logs.empty());
+}
+
+TEST(Client, AsyncCallsRunConcurrentlyAndDeliverResults) {
+    Harness h;
+    for (int i = 0; i < 20; ++i) h.transport->respond(200, R"({"n":1})");
+    ClientOptions o = h.options();
+    o.max_in_flight = 4;
+    std::vector<std::future<json::Value>> futures;
+    {
+        const Client client(o);
+        for (int i = 0; i < 20; ++i) futures.push_back(client.call_async(Operation::GetItem, json::Value::object()));
+    }  // the last handle waits for queued calls
+    for (auto& f : futures) EXPECT_EQ(f.get().at("n").as_int(), 1);
+    EXPECT_EQ(h.transport->requests().size(), 20u);
+}
+
+TEST(Client, AsyncErrorsArriveThroughTheFuture) {
+    Harness h;
+    h.transport->fail(400, "ValidationException", "bad");
+    const Client client(h.options());
+    auto f = client.call_async(Operation::PutItem, json::Value::object());
+    EXPECT_THROW((void)f.get(), ValidationError);
+}
+
+}  // namespace
+}  // namespace bloop

@@ -1,0 +1,165 @@
+// Credentials, region and endpoint resolution from explicit options, the environment and the
+// shared AWS files.
+
+#include <bloop/client/credentials.hpp>
+#include <bloop/client/endpoint.hpp>
+#include <bloop/exceptions.hpp>
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+
+namespace bloop {
+namespace {
+
+using Vars = std::map<std::string, std::string, std::less<>>;
+
+class TempDir {
+public:
+    TempDir() : path_(std::filesystem::temp_directory_path() /
+                      ("bloop-config-test-" + std::to_string(::getpid()) + "-" + std::to_string(counter_++))) {
+        std::filesystem::create_directories(path_);
+    }
+    ~TempDir() { std::filesystem::remove_all(path_); }
+    std::string write(const std::string& name, const std::string& text) const {
+        const auto p = path_ / name;
+        std::ofstream(p) << text;
+        return p.string();
+    }
+    std::string path() const { return path_.string(); }
+
+private:
+    static inline int counter_ = 0;
+    std::filesystem::path path_;
+};
+
+TEST(Credentials, ExplicitWin) {
+    const Environment env(Vars{{"AWS_ACCESS_KEY_ID", "ENV"}, {"AWS_SECRET_ACCESS_KEY", "ENVS"}});
+    const auto c = resolve_credentials(Credentials{"A", "S", "T"}, {}, env);
+    EXPECT_EQ(c.access_key_id, "A");
+    EXPECT_EQ(c.session_token, "T");
+}
+
+TEST(Credentials, FromEnvironmentWithSessionToken) {
+    const Environment env(Vars{{"AWS_ACCESS_KEY_ID", "ENV"}, {"AWS_SECRET_ACCESS_KEY", "ENVS"},
+                               {"AWS_SESSION_TOKEN", "TOK"}, {"HOME", "/nonexistent"}});
+    const auto c = resolve_credentials({}, {}, env);
+    EXPECT_EQ(c.access_key_id, "ENV");
+    EXPECT_EQ(c.secret_access_key, "ENVS");
+    EXPECT_EQ(c.session_token, "TOK");
+}
+
+TEST(Credentials, FromSharedFileProfile) {
+    TempDir dir;
+    const auto creds = dir.write("credentials",
+                                 "[default]\naws_access_key_id = D\naws_secret_access_key = DS\n"
+                                 "# comment\n[work]\naws_access_key_id=W\naws_secret_access_key=WS\n"
+                                 "aws_session_token=WT\n");
+    const Environment env(Vars{{"AWS_SHARED_CREDENTIALS_FILE", creds}, {"AWS_PROFILE", "work"},
+                               {"HOME", dir.path()}});
+    const auto c = resolve_credentials({}, {}, env);
+    EXPECT_EQ(c.access_key_id, "W");
+    EXPECT_EQ(c.session_token, "WT");
+    EXPECT_EQ(resolve_credentials({}, std::string("default"), env).access_key_id, "D");
+}
+
+TEST(Credentials, FromConfigFileProfileSection) {
+    TempDir dir;
+    const auto config = dir.write("config", "[profile dev]\naws_access_key_id=C\naws_secret_access_key=CS\n");
+    const Environment env(Vars{{"AWS_CONFIG_FILE", config}, {"HOME", dir.path()}});
+    EXPECT_EQ(resolve_credentials({}, std::string("dev"), env).access_key_id, "C");
+}
+
+TEST(Credentials, MissingNamesEverythingTried) {
+    TempDir dir;
+    const Environment env(Vars{{"HOME", dir.path()}, {"AWS_PROFILE", "nope"}});
+    try {
+        (void)resolve_credentials({}, {}, env);
+        FAIL();
+    } catch (const MissingCredentials& e) {
+        const std::string m = e.what();
+        EXPECT_NE(m.find("AWS_ACCESS_KEY_ID"), std::string::npos) << m;
+        EXPECT_NE(m.find("profile 'nope' in the shared credentials file " + dir.path() + "/.aws/credentials"),
+                  std::string::npos) << m;
+        EXPECT_NE(m.find("config file " + dir.path() + "/.aws/config"), std::string::npos) << m;
+    }
+    EXPECT_THROW((void)resolve_credentials({}, {}, env), std::invalid_argument);
+}
+
+TEST(Region, Precedence) {
+    TempDir dir;
+    const auto config = dir.write("config", "[default]\nregion = eu-west-1\n[profile x]\nregion=ap-south-1\n");
+    EXPECT_EQ(resolve_region(std::string("us-west-2"), {}, Environment(Vars{{"AWS_REGION", "a"}})), "us-west-2");
+    EXPECT_EQ(resolve_region({}, {}, Environment(Vars{{"AWS_REGION", "a"}, {"AWS_DEFAULT_REGION", "b"}})), "a");
+    EXPECT_EQ(resolve_region({}, {}, Environment(Vars{{"AWS_DEFAULT_REGION", "b"}})), "b");
+    EXPECT_EQ(resolve_region({}, {}, Environment(Vars{{"AWS_CONFIG_FILE", config}})), "eu-west-1");
+    EXPECT_EQ(resolve_region({}, std::string("x"), Environment(Vars{{"AWS_CONFIG_FILE", config}})), "ap-south-1");
+}
+
+TEST(Region, MissingNamesWhatWasTried) {
+    try {
+        (void)resolve_region({}, {}, Environment(Vars{{"AWS_CONFIG_FILE", "/nonexistent/config"}}));
+        FAIL();
+    } catch (const MissingRegion& e) {
+        EXPECT_STREQ(e.what(),
+                     "no AWS region found; tried the explicit region, AWS_REGION, AWS_DEFAULT_REGION, "
+                     "'region' of profile 'default' in the config file /nonexistent/config");
+    }
+}
+
+TEST(Endpoint, ParsesUrls) {
+    const Endpoint a = Endpoint::parse("http://127.0.0.1:8000");
+    EXPECT_EQ(a.scheme, "http");
+    EXPECT_EQ(a.host, "127.0.0.1");
+    EXPECT_EQ(a.port, 8000);
+    EXPECT_EQ(a.path, "/");
+    EXPECT_EQ(a.url(), "http://127.0.0.1:8000/");
+    EXPECT_EQ(a.host_header(), "127.0.0.1:8000");
+    const Endpoint b = Endpoint::parse("HTTPS://dynamodb.eu-west-1.amazonaws.com/");
+    EXPECT_EQ(b.port, 443);
+    EXPECT_EQ(b.host_header(), "dynamodb.eu-west-1.amazonaws.com");
+    const Endpoint c = Endpoint::parse("http://[::1]:9000/base");
+    EXPECT_EQ(c.host, "::1");
+    EXPECT_EQ(c.host_header(), "[::1]:9000");
+    EXPECT_EQ(c.path, "/base");
+}
+
+class EndpointRejects : public ::testing::TestWithParam<const char*> {};
+TEST_P(EndpointRejects, WithInvalidEndpoint) {
+    try {
+        (void)Endpoint::parse(GetParam());
+        FAIL() << GetParam();
+    } catch (const InvalidEndpoint& e) {
+        EXPECT_NE(std::string(e.what()).find(GetParam()), std::string::npos) << e.what();
+    }
+}
+INSTANTIATE_TEST_SUITE_P(Endpoint, EndpointRejects,
+                         ::testing::Values("localhost:8000", "ftp://host", "http://", "http://host:0",
+                                           "http://host:70000", "http://host:abc", "http://host:",
+                                           "http://user@host", "http://host/?x=1", "http://ho st",
+                                           "http://[::1", "http://[zz]:1"));
+
+TEST(Endpoint, Resolution) {
+    const Environment none(Vars{});
+    EXPECT_EQ(resolve_endpoint(Service::dynamodb, {}, "eu-west-1", none).url(),
+              "https://dynamodb.eu-west-1.amazonaws.com/");
+    EXPECT_EQ(resolve_endpoint(Service::streams, {}, "eu-west-1", none).url(),
+              "https://streams.dynamodb.eu-west-1.amazonaws.com/");
+    EXPECT_EQ(resolve_endpoint(Service::dynamodb, {}, "cn-north-1", none).url(),
+              "https://dynamodb.cn-north-1.amazonaws.com.cn/");
+    const Environment env(Vars{{"AWS_ENDPOINT_URL", "http://all:1"},
+                               {"AWS_ENDPOINT_URL_DYNAMODB", "http://ddb:2"}});
+    EXPECT_EQ(resolve_endpoint(Service::dynamodb, {}, "r", env).url(), "http://ddb:2/");
+    EXPECT_EQ(resolve_endpoint(Service::streams, {}, "r", env).url(), "http://all:1/");
+    EXPECT_EQ(resolve_endpoint(Service::streams, std::string("http://x:3"), "r", env).url(), "http://x:3/");
+    const Environment streams(Vars{{"AWS_ENDPOINT_URL_DYNAMODB_STREAMS", "http://s:4"}});
+    EXPECT_EQ(resolve_endpoint(Service::streams, {}, "r", streams).url(), "http://s:4/");
+    EXPECT_THROW((void)resolve_endpoint(Service::dynamodb, {}, "Not A Region", none), InvalidEndpoint);
+    EXPECT_THROW((void)resolve_endpoint(Service::dynamodb, {}, "r",
+                                        Environment(Vars{{"AWS_ENDPOINT_URL", "nope"}})),
+                 InvalidEndpoint);
+}
+
+}  // namespace
+}  // namespace bloop

@@ -1,0 +1,123 @@
+#include <bloop/exceptions.hpp>
+#include <bloop/json.hpp>
+
+#include <gtest/gtest.h>
+
+namespace bloop::json {
+namespace {
+
+TEST(Json, ParsesAndWritesEveryKindCompactly) {
+    const std::string text = R"({"a":[1,-2.5e+10,true,false,null],"b":{"c":"d"},"e":""})";
+    EXPECT_EQ(to_string(parse(text)), text);
+}
+
+TEST(Json, SkipsWhiteSpaceBetweenTokens) {
+    EXPECT_EQ(to_string(parse(" {\n\t\"a\" : [ 1 , 2 ] }\r\n")), R"({"a":[1,2]})");
+}
+
+TEST(Json, KeepsNumbersAsTheirExactText) {
+    const Value v = parse(R"([12345678901234567890123456789012345678, 0.10, 1E-130, -0])");
+    EXPECT_EQ(v.as_array()[0].number_text(), "12345678901234567890123456789012345678");
+    EXPECT_EQ(v.as_array()[1].number_text(), "0.10");
+    EXPECT_EQ(v.as_array()[2].number_text(), "1E-130");
+    EXPECT_EQ(v.as_array()[3].number_text(), "-0");
+}
+
+TEST(Json, DecodesEscapesAndSurrogatePairs) {
+    const Value v = parse(R"("q\"b\\s\/n\nt\tu\u00e9\ud83d\ude00\u0000")");
+    EXPECT_EQ(v.as_string(), std::string("q\"b\\s/n\nt\tu\xc3\xa9\xf0\x9f\x98\x80") + std::string(1, '\0'));
+}
+
+TEST(Json, WritesControlCharactersEscapedAndUtf8Unchanged) {
+    const std::string s = std::string("a\"\\\n\x01\xc3\xa9\xf0\x9f\x98\x80") + std::string(1, '\0');
+    EXPECT_EQ(to_string(Value(s)), "\"a\\\"\\\\\\n\\u0001\xc3\xa9\xf0\x9f\x98\x80\\u0000\"");
+    EXPECT_EQ(parse(to_string(Value(s))).as_string(), s);
+}
+
+TEST(Json, KeepsMemberOrder) {
+    Value v;
+    v["z"] = 1;
+    v["a"] = "x";
+    v["z"] = 2;  // replaces in place
+    EXPECT_EQ(to_string(v), R"({"z":2,"a":"x"})");
+}
+
+TEST(Json, RawValuesAreWrittenVerbatim) {
+    Value v;
+    v["Item"] = Value::raw(R"({"id":{"S":"1"}})");
+    EXPECT_EQ(to_string(v), R"({"Item":{"id":{"S":"1"}}})");
+}
+
+TEST(Json, NumberFactoryRejectsNonNumbers) {
+    EXPECT_THROW((void)Value::number("1."), InvalidJson);
+    EXPECT_THROW((void)Value::number("01"), InvalidJson);
+    EXPECT_THROW((void)Value::number("abc"), InvalidJson);
+    EXPECT_EQ(Value::number("-0.5E3").number_text(), "-0.5E3");
+}
+
+TEST(Json, TypedReadsNameTheMismatch) {
+    const Value v = parse(R"({"n":1})");
+    try {
+        (void)v.at("n").as_string();
+        FAIL() << "no exception";
+    } catch (const InvalidJson& e) {
+        EXPECT_STREQ(e.what(), "expected a JSON string, got number");
+    }
+    EXPECT_THROW((void)v.at("missing"), InvalidJson);
+    EXPECT_EQ(v.find("missing"), nullptr);
+    EXPECT_EQ(v.at("n").as_int(), 1);
+    EXPECT_THROW((void)parse("1.5").as_int(), InvalidJson);
+}
+
+struct BadInput {
+    const char* text;
+    const char* message_part;
+};
+
+class JsonRejects : public ::testing::TestWithParam<BadInput> {};
+
+TEST_P(JsonRejects, WithPositionAndReason) {
+    try {
+        (void)parse(GetParam().text);
+        FAIL() << "parsed: " << GetParam().text;
+    } catch (const InvalidJson& e) {
+        EXPECT_NE(std::string(e.what()).find(GetParam().message_part), std::string::npos) << e.what();
+    }
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Json, JsonRejects,
+    ::testing::Values(BadInput{"", "expected a JSON value"},
+                      BadInput{R"({"a":1)", "unterminated object"},
+                      BadInput{R"({"a":"abc)", "unterminated string"},
+                      BadInput{R"([1,2)", "unterminated array"},
+                      BadInput{R"({"a" 1})", "expected ':'"},
+                      BadInput{R"({a:1})", "expected a member name"},
+                      BadInput{R"([1 2])", "expected ',' or ']'"},
+                      BadInput{"{} x", "unexpected text after the JSON value"},
+                      BadInput{"tru", "expected a JSON value"},
+                      BadInput{"[01]", "expected"},
+                      BadInput{"\"\x01\"", "control character"},
+                      BadInput{"\"\xff\"", "invalid UTF-8"},
+                      BadInput{"\"\xc3\"", "invalid UTF-8"},
+                      BadInput{"\"\xed\xa0\x80\"", "invalid UTF-8"},  // encoded surrogate
+                      BadInput{R"("\ud800")", "lone surrogate"},
+                      BadInput{R"("\x")", "bad escape"},
+                      BadInput{R"("\u12")", "escape"}));
+
+TEST(Json, RejectsNestingDeeperThanTheLimit) {
+    EXPECT_THROW((void)parse(std::string(300, '[') + std::string(300, ']')), InvalidJson);
+    EXPECT_NO_THROW((void)parse(std::string(200, '[') + std::string(200, ']')));
+}
+
+TEST(Json, ErrorsGiveTheOffset) {
+    try {
+        (void)parse(R"({"a":1,})");
+        FAIL();
+    } catch (const InvalidJson& e) {
+        EXPECT_STREQ(e.what(), "invalid JSON at offset 7: expected a member name");
+    }
+}
+
+}  // namespace
+}  // namespace bloop::json

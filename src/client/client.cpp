@@ -147,6 +147,8 @@ struct Client::Workers {
     std::unique_ptr<detail::Executor> executor;
 };
 
+Client::Client() : Client(ClientOptions{}) {}
+
 Client::Client(ClientOptions options) {
     validate(options);
     state_ = std::make_shared<State>(std::move(options));

@@ -38,9 +38,12 @@ struct ClientOptions {
 /// A DynamoDB + DynamoDB Streams client. Safe to share between threads; copies share state.
 class Client {
 public:
-    /// Resolves region, credentials and endpoints now. Throws MissingRegion, MissingCredentials,
-    /// InvalidEndpoint or InvalidConfiguration before anything is sent.
-    explicit Client(ClientOptions options = {});
+    /// Resolves region, credentials and endpoints from the environment now. Throws MissingRegion,
+    /// MissingCredentials or InvalidEndpoint before anything is sent.
+    Client();
+    /// Resolves what `options` leaves empty from the environment now. Throws MissingRegion,
+    /// MissingCredentials, InvalidEndpoint or InvalidConfiguration before anything is sent.
+    explicit Client(ClientOptions options);
 
     /// Sends `request` as operation `op` and returns the response document. Retries per the
     /// policy. Throws a ServiceError subclass for an error response, a TransportError subclass

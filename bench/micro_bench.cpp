@@ -1,0 +1,105 @@
+// Micro-benchmarks: decode and encode of a ~1 MB Query response page, and SigV4 signing.
+//   build/release/bench/bloop_micro_bench
+
+#include <bloop/bloop.hpp>
+
+#include <benchmark/benchmark.h>
+
+#include <random>
+
+namespace {
+
+using bloop::AttributeValue;
+
+// Items shaped like the benchmark's Account model (../shared/bench/WORKLOAD.md).
+std::vector<bloop::Item> account_items(std::size_t n) {
+    std::mt19937_64 rng(20171009);
+    const char* tags[] = {"admin", "beta", "ops", "eu", "us", "vip", "trial", "legacy"};
+    std::vector<bloop::Item> items;
+    for (std::size_t i = 0; i < n; ++i) {
+        char id[40];
+        std::snprintf(id, sizeof id, "%08llx-%04llx-4%03llx-a%03llx-%012llx",
+                      static_cast<unsigned long long>(rng() & 0xffffffff),
+                      static_cast<unsigned long long>(rng() & 0xffff),
+                      static_cast<unsigned long long>(rng() & 0xfff),
+                      static_cast<unsigned long long>(rng() & 0xfff),
+                      static_cast<unsigned long long>(rng() & 0xffffffffffff));
+        const std::string idx = std::to_string(i);
+        items.push_back({
+            {"id", AttributeValue::string(id)},
+            {"name", AttributeValue::string("Ada Lovelace " + idx)},
+            {"email", AttributeValue::string("ada.lovelace." + idx + "@example.com")},
+            {"created", AttributeValue::string("2016-03-14T09:26:53.589793+00:00")},
+            {"balance", AttributeValue::number(std::to_string(rng() % 1000000) + "." + std::to_string(10 + rng() % 90))},
+            {"tags", AttributeValue::string_set({tags[rng() % 8], tags[rng() % 4 + 4]})},
+            {"profile", AttributeValue::map({{"age", AttributeValue::number(std::int64_t(18 + rng() % 70))},
+                                             {"city", AttributeValue::string("Reykjavík")}})},
+        });
+    }
+    return items;
+}
+
+std::string query_page(const std::vector<bloop::Item>& items) {
+    std::string out = "{\"Count\":" + std::to_string(items.size()) + ",\"Items\":[";
+    for (std::size_t i = 0; i < items.size(); ++i) {
+        if (i != 0) out.push_back(',');
+        bloop::json::write_item(out, items[i]);
+    }
+    out += "],\"ScannedCount\":" + std::to_string(items.size()) + "}";
+    return out;
+}
+
+// About 1 MB of response.
+const std::vector<bloop::Item>& page_items() {
+    static const auto items = account_items(3300);
+    return items;
+}
+
+void BM_DecodeQueryPage(benchmark::State& state) {
+    const std::string page = query_page(page_items());
+    for (auto _ : state) {
+        bloop::json::Value doc = bloop::json::parse(page);
+        std::vector<bloop::Item> items;
+        items.reserve(doc.at("Items").size());
+        for (auto& item : doc.as_object()[1].second.as_array()) items.push_back(bloop::json::to_item(std::move(item)));
+        benchmark::DoNotOptimize(items.data());
+    }
+    state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations() * page.size()));
+    state.counters["page_bytes"] = static_cast<double>(page.size());
+}
+BENCHMARK(BM_DecodeQueryPage)->Unit(benchmark::kMillisecond);
+
+void BM_EncodeQueryPage(benchmark::State& state) {
+    const auto& items = page_items();
+    std::size_t bytes = 0;
+    for (auto _ : state) {
+        std::string page = query_page(items);
+        bytes = page.size();
+        benchmark::DoNotOptimize(page.data());
+    }
+    state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations() * bytes));
+}
+BENCHMARK(BM_EncodeQueryPage)->Unit(benchmark::kMillisecond);
+
+void BM_SigV4Sign(benchmark::State& state) {
+    const bloop::SigV4Signer signer("us-east-1", "dynamodb");
+    const bloop::Credentials creds{"AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY", ""};
+    std::string body;
+    bloop::json::write_item(body, page_items()[0]);
+    body = R"({"TableName":"Account","Item":)" + body + "}";
+    const auto now = std::chrono::system_clock::now();
+    for (auto _ : state) {
+        bloop::HttpRequest r;
+        r.headers = {{"Host", "dynamodb.us-east-1.amazonaws.com"},
+                     {"Content-Type", "application/x-amz-json-1.0"},
+                     {"X-Amz-Target", "DynamoDB_20120810.PutItem"}};
+        r.body = body;
+        benchmark::DoNotOptimize(signer.sign(r, creds, now));
+    }
+    state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_SigV4Sign);
+
+}  // namespace
+
+BENCHMARK_MAIN();

@@ -24,7 +24,7 @@ double cpu_seconds() {
 int main(int argc, char** argv) try {
     std::optional<bloop::testing::DynamoDBLocal> server;
     std::string endpoint;
-    if (argc > 1) {
+    if (argc > 1 && argv[1][0] != '\0') {
         endpoint = argv[1];
     } else {
         server.emplace();
@@ -36,7 +36,8 @@ int main(int argc, char** argv) try {
     options.max_in_flight = 16;
     const bloop::Client client(options);
     const std::string table = bloop::testing::unique_table_name("bench");
-    (void)client.call(bloop::Operation::CreateTable, bloop::json::parse(R"({"TableName":")" + table + R"(",
+    (void)client.call(bloop::Operation::CreateTable,
+                      bloop::json::parse(R"({"TableName":")" + table + R"(",
         "AttributeDefinitions":[{"AttributeName":"id","AttributeType":"S"}],
         "KeySchema":[{"AttributeName":"id","KeyType":"HASH"}], "BillingMode":"PAY_PER_REQUEST"})"));
     const bloop::Item item{{"id", bloop::AttributeValue::string("k")},
@@ -51,7 +52,8 @@ int main(int argc, char** argv) try {
     get["TableName"] = table;
     get["Key"] = bloop::json::raw_item({{"id", bloop::AttributeValue::string("k")}});
 
-    for (int i = 0; i < 500; ++i) (void)client.call(bloop::Operation::GetItem, get);  // warm-up (JIT)
+    for (int i = 0; i < 500; ++i)
+        (void)client.call(bloop::Operation::GetItem, get);  // warm-up (JIT)
 
     for (const int in_flight : {1, 16}) {
         const auto start = std::chrono::steady_clock::now();
@@ -69,11 +71,13 @@ int main(int argc, char** argv) try {
             }
             for (auto& f : window) (void)f.get();
         }
-        const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+        const double wall =
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
         const double cpu = cpu_seconds() - cpu_start;
-        std::cout << R"({"benchmark":"GetItem","in_flight":)" << in_flight << R"(,"requests":)" << requests
-                  << R"(,"wall_s":)" << wall << R"(,"requests_per_s":)" << requests / wall
-                  << R"(,"client_cpu_ms_per_request":)" << cpu * 1000 / requests << "}\n";
+        std::cout << R"({"benchmark":"GetItem","in_flight":)" << in_flight << R"(,"requests":)"
+                  << requests << R"(,"wall_s":)" << wall << R"(,"requests_per_s":)"
+                  << requests / wall << R"(,"client_cpu_ms_per_request":)" << cpu * 1000 / requests
+                  << "}\n";
     }
     bloop::json::Value drop;
     drop["TableName"] = table;

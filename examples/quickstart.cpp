@@ -64,8 +64,10 @@ void save(const Client& client, const std::string& table, const std::string& id,
     request["UpdateExpression"] = "SET #n0=:v1, #n2=:v3";
     request["ExpressionAttributeNames"]["#n0"] = "email";
     request["ExpressionAttributeNames"]["#n2"] = "name";
-    request["ExpressionAttributeValues"][":v1"] = bloop::json::to_json(AttributeValue::string(email));
-    request["ExpressionAttributeValues"][":v3"] = bloop::json::to_json(AttributeValue::string(name));
+    request["ExpressionAttributeValues"][":v1"] =
+        bloop::json::to_json(AttributeValue::string(email));
+    request["ExpressionAttributeValues"][":v3"] =
+        bloop::json::to_json(AttributeValue::string(name));
     (void)client.call(Operation::UpdateItem, request);
 }
 
@@ -104,7 +106,8 @@ int main() try {
     query["IndexName"] = "by_email";
     query["KeyConditionExpression"] = "#n0 = :v1";
     query["ExpressionAttributeNames"]["#n0"] = "email";
-    query["ExpressionAttributeValues"][":v1"] = bloop::json::to_json(AttributeValue::string("support@domain.com"));
+    query["ExpressionAttributeValues"][":v1"] =
+        bloop::json::to_json(AttributeValue::string("support@domain.com"));
     const Value found = client.call(Operation::Query, query);
     const Item first = bloop::json::to_item(found.at("Items").as_array().at(0));
     std::cout << "query   by_email support@domain.com -> id " << first.at("id").as_string() << "\n";

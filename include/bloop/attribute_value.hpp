@@ -17,7 +17,7 @@ namespace bloop {
 
 /// Raw bytes of a B value; base64 only on the wire.
 class Binary {
-public:
+  public:
     Binary() = default;
     /// Takes the bytes as they are (any byte values, including NUL).
     explicit Binary(std::string bytes) : bytes_(std::move(bytes)) {}
@@ -34,7 +34,7 @@ public:
     friend auto operator<=>(const Binary&, const Binary&) = default;
     friend bool operator==(const Binary&, const Binary&) = default;
 
-private:
+  private:
     std::string bytes_;
 };
 
@@ -47,7 +47,7 @@ enum class AttributeType { S, N, B, SS, NS, BS, M, L, BOOL, NUL };
 /// One attribute value. Sets keep their elements in the order given (DynamoDB sets are unordered;
 /// equality of two sets ignores order). Default-constructed, it is NULL.
 class AttributeValue {
-public:
+  public:
     using Map = std::map<std::string, AttributeValue, std::less<>>;
     using List = std::vector<AttributeValue>;
 
@@ -83,23 +83,23 @@ public:
     }
 
     // Accessors throw AttributeTypeMismatch when the value is of another type.
-    [[nodiscard]] const std::string& as_string() const;              ///< S
-    [[nodiscard]] const std::string& as_number() const;              ///< N (decimal text)
-    [[nodiscard]] const Binary& as_binary() const;                   ///< B
+    [[nodiscard]] const std::string& as_string() const;                   ///< S
+    [[nodiscard]] const std::string& as_number() const;                   ///< N (decimal text)
+    [[nodiscard]] const Binary& as_binary() const;                        ///< B
     [[nodiscard]] const std::vector<std::string>& as_string_set() const;  ///< SS
     [[nodiscard]] const std::vector<std::string>& as_number_set() const;  ///< NS
-    [[nodiscard]] const std::vector<Binary>& as_binary_set() const;  ///< BS
-    [[nodiscard]] const Map& as_map() const;                         ///< M
-    [[nodiscard]] Map& as_map();                                     ///< M
-    [[nodiscard]] const List& as_list() const;                       ///< L
-    [[nodiscard]] List& as_list();                                   ///< L
-    [[nodiscard]] bool as_bool() const;                              ///< BOOL
+    [[nodiscard]] const std::vector<Binary>& as_binary_set() const;       ///< BS
+    [[nodiscard]] const Map& as_map() const;                              ///< M
+    [[nodiscard]] Map& as_map();                                          ///< M
+    [[nodiscard]] const List& as_list() const;                            ///< L
+    [[nodiscard]] List& as_list();                                        ///< L
+    [[nodiscard]] bool as_bool() const;                                   ///< BOOL
     [[nodiscard]] bool is_null() const noexcept { return type() == AttributeType::NUL; }
 
     /// Same type and value; sets compare as sets (order ignored), numbers compare by text.
     friend bool operator==(const AttributeValue& a, const AttributeValue& b);
 
-private:
+  private:
     using Storage = std::variant<std::string, std::string, Binary, std::vector<std::string>,
                                  std::vector<std::string>, std::vector<Binary>, Map, List, bool,
                                  std::monostate>;

@@ -15,7 +15,7 @@ namespace bloop {
 /// Root of every exception bloop throws. Not itself a `std::exception`; every concrete subclass
 /// is, through exactly one standard base.
 class BloopException {
-public:
+  public:
     virtual ~BloopException() = default;
     /// The message, naming what was wrong and with which value.
     [[nodiscard]] virtual const char* what() const noexcept = 0;
@@ -25,7 +25,7 @@ namespace detail {
 /// Joins BloopException with one standard exception base.
 template <class StdBase>
 class ExceptionBase : public BloopException, public StdBase {
-public:
+  public:
     explicit ExceptionBase(const std::string& message) : StdBase(message) {}
     [[nodiscard]] const char* what() const noexcept override { return StdBase::what(); }
 };
@@ -33,13 +33,13 @@ public:
 
 /// Base of "unexpected state" errors (bloop: BloopException).
 class RuntimeError : public detail::ExceptionBase<std::runtime_error> {
-public:
+  public:
     using ExceptionBase::ExceptionBase;
 };
 
 /// Base of "bad input" errors, raised before any request is sent (bloop: ValueError).
 class InvalidArgument : public detail::ExceptionBase<std::invalid_argument> {
-public:
+  public:
     using ExceptionBase::ExceptionBase;
 };
 
@@ -47,96 +47,99 @@ public:
 
 /// A client option is unusable (endpoint URL, timeouts, concurrency, retry settings).
 class InvalidConfiguration : public InvalidArgument {
-public:
+  public:
     using InvalidArgument::InvalidArgument;
 };
 
 /// An endpoint URL could not be parsed or uses an unsupported scheme.
 class InvalidEndpoint : public InvalidConfiguration {
-public:
+  public:
     using InvalidConfiguration::InvalidConfiguration;
 };
 
 /// No region was given and none was found; the message lists what was tried.
 class MissingRegion : public InvalidConfiguration {
-public:
+  public:
     using InvalidConfiguration::InvalidConfiguration;
 };
 
 /// No credentials were given and none were found; the message lists what was tried.
 class MissingCredentials : public InvalidConfiguration {
-public:
+  public:
     using InvalidConfiguration::InvalidConfiguration;
 };
 
 /// An operation name that is not a DynamoDB or DynamoDB Streams operation this client supports.
 class UnknownOperation : public InvalidArgument {
-public:
+  public:
     using InvalidArgument::InvalidArgument;
 };
 
 /// Text that is not valid JSON, or a JSON value of a shape that cannot be read as asked.
 class InvalidJson : public InvalidArgument {
-public:
+  public:
     using InvalidArgument::InvalidArgument;
 };
 
 /// An attribute value read as the wrong type (e.g. `as_string()` on a number).
 class AttributeTypeMismatch : public InvalidArgument {
-public:
+  public:
     using InvalidArgument::InvalidArgument;
 };
 
-// ---- transport -----------------------------------------------------------------------------------
+// ---- transport
+// -----------------------------------------------------------------------------------
 
 /// The request did not get an HTTP response. Always safe to retry from the service's point of view
 /// only if the operation is idempotent; the client retries these within its retry policy.
 class TransportError : public RuntimeError {
-public:
+  public:
     using RuntimeError::RuntimeError;
 };
 
 /// Nothing listens at the endpoint (TCP connection refused) or the host could not be resolved.
 class ConnectionRefused : public TransportError {
-public:
+  public:
     using TransportError::TransportError;
 };
 
 /// The connection broke while the request or response was in flight.
 class ConnectionReset : public TransportError {
-public:
+  public:
     using TransportError::TransportError;
 };
 
 /// The connect timeout or the request timeout ran out.
 class RequestTimeout : public TransportError {
-public:
+  public:
     using TransportError::TransportError;
 };
 
 /// The service answered with a body that is not the JSON the protocol promises (malformed,
 /// truncated, or of the wrong shape).
 class ProtocolError : public RuntimeError {
-public:
+  public:
     using RuntimeError::RuntimeError;
 };
 
-// ---- service errors ------------------------------------------------------------------------------
+// ---- service errors
+// ------------------------------------------------------------------------------
 
 /// What the service said about a failed request.
 struct ServiceErrorInfo {
-    int http_status = 0;          ///< e.g. 400
-    std::string error_code;       ///< the AWS error code without its namespace, e.g. "ValidationException"
-    std::string message;          ///< the service's message (secrets redacted)
-    std::string request_id;       ///< x-amzn-RequestId
-    std::string operation;        ///< e.g. "PutItem"
-    bool retryable = false;       ///< whether sending the same request again could succeed
+    int http_status = 0;  ///< e.g. 400
+    std::string
+        error_code;       ///< the AWS error code without its namespace, e.g. "ValidationException"
+    std::string message;  ///< the service's message (secrets redacted)
+    std::string request_id;  ///< x-amzn-RequestId
+    std::string operation;   ///< e.g. "PutItem"
+    bool retryable = false;  ///< whether sending the same request again could succeed
 };
 
 /// DynamoDB or DynamoDB Streams rejected a request. Subclasses name the common error codes; any
 /// other code arrives as a plain ServiceError.
 class ServiceError : public RuntimeError {
-public:
+  public:
     explicit ServiceError(ServiceErrorInfo info);
     [[nodiscard]] int http_status() const noexcept { return info_.http_status; }
     [[nodiscard]] const std::string& error_code() const noexcept { return info_.error_code; }
@@ -146,14 +149,14 @@ public:
     [[nodiscard]] bool retryable() const noexcept { return info_.retryable; }
     [[nodiscard]] const ServiceErrorInfo& info() const noexcept { return info_; }
 
-private:
+  private:
     ServiceErrorInfo info_;
 };
 
-#define BLOOP_SERVICE_ERROR(Name)                   \
-    class Name : public ServiceError {              \
-    public:                                         \
-        using ServiceError::ServiceError;           \
+#define BLOOP_SERVICE_ERROR(Name)         \
+    class Name : public ServiceError {    \
+      public:                             \
+        using ServiceError::ServiceError; \
     }
 /// ConditionalCheckFailedException: a ConditionExpression evaluated to false.
 BLOOP_SERVICE_ERROR(ConditionalCheckFailed);
@@ -183,14 +186,14 @@ struct CancellationReason {
 
 /// TransactionCanceledException, with one reason per item of the transaction.
 class TransactionCanceled : public ServiceError {
-public:
+  public:
     TransactionCanceled(ServiceErrorInfo info, std::vector<CancellationReason> reasons);
     /// The reasons in the order of the transaction's items.
     [[nodiscard]] const std::vector<CancellationReason>& reasons() const noexcept {
         return reasons_;
     }
 
-private:
+  private:
     std::vector<CancellationReason> reasons_;
 };
 

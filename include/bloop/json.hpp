@@ -19,12 +19,25 @@
 namespace bloop::json {
 
 /// The kinds of JSON value. `raw` is JSON text inserted verbatim when writing (built, for
-/// example, by `raw_item`); it never comes out of `parse`.
-enum class Type { null, boolean, number, string, array, object, raw };
+/// example, by `raw_item`); it never comes out of `parse`. `item` is an attribute map already
+/// decoded from DynamoDB's wire format; only `parse(text, ParseMode::items)` produces it, and it
+/// writes back as the same JSON.
+enum class Type { null, boolean, number, string, array, object, raw, item };
+
+/// How `parse` treats attribute maps.
+enum class ParseMode {
+    /// Every object is a generic JSON object.
+    plain,
+    /// The values of the members DynamoDB uses for items and keys (`Item`, `Items`, `Attributes`,
+    /// `Key`, `Keys`, `LastEvaluatedKey`, `ExclusiveStartKey`, `NewImage`, `OldImage`, and the
+    /// tables of `Responses`) are decoded straight into `Type::item` values when they have the
+    /// attribute-value shape; anything else stays generic. Much faster for item-heavy responses.
+    items,
+};
 
 /// A JSON value.
 class Value {
-public:
+  public:
     using Array = std::vector<Value>;
     using Object = std::vector<std::pair<std::string, Value>>;
 
@@ -34,12 +47,12 @@ public:
     /// true / false
     Value(bool b) : v_(b) {}  // NOLINT(google-explicit-constructor)
     /// a string
-    Value(std::string s) : v_(std::move(s)) {}  // NOLINT(google-explicit-constructor)
+    Value(std::string s) : v_(std::move(s)) {}         // NOLINT(google-explicit-constructor)
     Value(std::string_view s) : v_(std::string(s)) {}  // NOLINT(google-explicit-constructor)
-    Value(const char* s) : v_(std::string(s)) {}  // NOLINT(google-explicit-constructor)
+    Value(const char* s) : v_(std::string(s)) {}       // NOLINT(google-explicit-constructor)
     /// an integer number
     Value(int n) : Value(static_cast<std::int64_t>(n)) {}  // NOLINT(google-explicit-constructor)
-    Value(std::int64_t n);  // NOLINT(google-explicit-constructor)
+    Value(std::int64_t n);                                 // NOLINT(google-explicit-constructor)
     /// an array
     Value(Array a) : v_(std::move(a)) {}  // NOLINT(google-explicit-constructor)
     /// an object
@@ -49,6 +62,8 @@ public:
     static Value number(std::string text);
     /// JSON text written verbatim by `write`. The caller guarantees it is valid JSON.
     static Value raw(std::string json_text);
+    /// An attribute map, written as DynamoDB's wire format.
+    Value(Item item) : v_(std::move(item)) {}  // NOLINT(google-explicit-constructor)
     /// An empty object.
     static Value object() { return Value(Object{}); }
     /// An empty array.
@@ -59,6 +74,7 @@ public:
     [[nodiscard]] bool is_object() const noexcept { return type() == Type::object; }
     [[nodiscard]] bool is_array() const noexcept { return type() == Type::array; }
     [[nodiscard]] bool is_string() const noexcept { return type() == Type::string; }
+    [[nodiscard]] bool is_item() const noexcept { return type() == Type::item; }
 
     // Typed reads; each throws InvalidJson naming the expected and actual type.
     [[nodiscard]] bool as_bool() const;
@@ -76,6 +92,9 @@ public:
     [[nodiscard]] Array& as_array();
     [[nodiscard]] const Object& as_object() const;
     [[nodiscard]] Object& as_object();
+    /// A decoded attribute map (`Type::item`).
+    [[nodiscard]] const Item& as_item() const;
+    [[nodiscard]] Item& as_item();
 
     /// The member `key` of an object, or nullptr when absent. Throws InvalidJson on a non-object.
     [[nodiscard]] const Value* find(std::string_view key) const;
@@ -86,13 +105,13 @@ public:
     Value& operator[](std::string_view key);
     /// Appends to an array. A null value becomes an empty array first.
     Value& push_back(Value v);
-    /// Number of elements of an array or members of an object; 0 for anything else.
+    /// Number of elements of an array or members of an object or item; 0 for anything else.
     [[nodiscard]] std::size_t size() const noexcept;
 
     /// Deep equality; objects compare member by member in order.
     friend bool operator==(const Value& a, const Value& b) = default;
 
-private:
+  private:
     struct Number {
         std::string text;
         friend bool operator==(const Number&, const Number&) = default;
@@ -101,18 +120,19 @@ private:
         std::string text;
         friend bool operator==(const Raw&, const Raw&) = default;
     };
-    std::variant<std::nullptr_t, bool, Number, std::string, Array, Object, Raw> v_;
+    std::variant<std::nullptr_t, bool, Number, std::string, Array, Object, Raw, Item> v_;
 };
 
 /// Parses JSON text. Throws InvalidJson (with the position) on malformed or truncated input.
-[[nodiscard]] Value parse(std::string_view text);
+[[nodiscard]] Value parse(std::string_view text, ParseMode mode = ParseMode::plain);
 
 /// Appends the compact JSON text of `value` to `out`.
 void write(std::string& out, const Value& value);
 /// The compact JSON text of `value`.
 [[nodiscard]] std::string to_string(const Value& value);
 
-// ---- DynamoDB's AttributeValue wire format --------------------------------------------------------
+// ---- DynamoDB's AttributeValue wire format
+// --------------------------------------------------------
 
 /// Appends `{"S":"..."}`-style JSON for one attribute value.
 void write_attribute(std::string& out, const AttributeValue& value);
@@ -129,9 +149,9 @@ void write_item(std::string& out, const Item& item);
 [[nodiscard]] AttributeValue to_attribute(const Value& json);
 /// Reads one attribute value, moving strings out of `json`.
 [[nodiscard]] AttributeValue to_attribute(Value&& json);
-/// Reads an item (an object of attribute values).
+/// Reads an item: a `Type::item` value, or an object of wire-format attribute values.
 [[nodiscard]] Item to_item(const Value& json);
-/// Reads an item, moving strings out of `json`.
+/// Reads an item, moving it (or its strings) out of `json`.
 [[nodiscard]] Item to_item(Value&& json);
 
 }  // namespace bloop::json

@@ -12,7 +12,8 @@ std::string trim(std::string_view s) {
 }
 }  // namespace
 
-std::string profile_name(const std::optional<std::string>& explicit_profile, const Environment& env) {
+std::string profile_name(const std::optional<std::string>& explicit_profile,
+                         const Environment& env) {
     if (explicit_profile && !explicit_profile->empty()) return *explicit_profile;
     return env.get("AWS_PROFILE").value_or("default");
 }
@@ -50,7 +51,8 @@ std::optional<IniSection> read_ini_section(const std::string& path, const std::s
         if (!inside) continue;
         const auto eq = t.find('=');
         if (eq == std::string::npos) continue;
-        (*found)[trim(std::string_view(t).substr(0, eq))] = trim(std::string_view(t).substr(eq + 1));
+        (*found)[trim(std::string_view(t).substr(0, eq))] =
+            trim(std::string_view(t).substr(eq + 1));
     }
     return found;
 }

@@ -13,7 +13,8 @@ namespace bloop::detail {
 using IniSection = std::map<std::string, std::string, std::less<>>;
 
 /// The selected profile: the explicit one, else AWS_PROFILE, else "default".
-std::string profile_name(const std::optional<std::string>& explicit_profile, const Environment& env);
+std::string profile_name(const std::optional<std::string>& explicit_profile,
+                         const Environment& env);
 
 /// Path of the shared credentials file: AWS_SHARED_CREDENTIALS_FILE, else ~/.aws/credentials.
 std::optional<std::string> credentials_file_path(const Environment& env);

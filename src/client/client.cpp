@@ -34,14 +34,17 @@ struct Client::State {
     explicit State(ClientOptions o)
         : options(std::move(o)),
           region(resolve_region(options.region, options.profile, options.environment)),
-          credentials(resolve_credentials(options.credentials, options.profile, options.environment)),
-          endpoints{resolve_endpoint(Service::dynamodb, options.endpoint, region, options.environment),
-                    resolve_endpoint(Service::streams, options.streams_endpoint, region,
-                                     options.environment)},
+          credentials(
+              resolve_credentials(options.credentials, options.profile, options.environment)),
+          endpoints{
+              resolve_endpoint(Service::dynamodb, options.endpoint, region, options.environment),
+              resolve_endpoint(Service::streams, options.streams_endpoint, region,
+                               options.environment)},
           signer(region, "dynamodb"),
           transport(options.transport ? options.transport
                                       : make_curl_transport(options.max_in_flight)),
-          jitter(options.retry.jitter_seed != 0 ? options.retry.jitter_seed : std::random_device{}()) {
+          jitter(options.retry.jitter_seed != 0 ? options.retry.jitter_seed
+                                                : std::random_device{}()) {
         for (int i = 0; i < 2; ++i) {
             urls[i] = endpoints[i].url();
             hosts[i] = endpoints[i].host_header();
@@ -84,18 +87,21 @@ struct Client::State {
                 signer.sign(request, credentials, std::chrono::system_clock::now());
             const detail::Secrets secrets{credentials.secret_access_key, credentials.session_token,
                                           signature.signature};
-            log(LogLevel::debug, name + " -> " + request.url + " (" + std::to_string(request.body.size()) +
-                                     " bytes, attempt " + std::to_string(attempt) + ")");
+            log(LogLevel::debug, name + " -> " + request.url + " (" +
+                                     std::to_string(request.body.size()) + " bytes, attempt " +
+                                     std::to_string(attempt) + ")");
             std::string retry_reason;
             try {
                 HttpResponse response = transport->send(request, options.timeouts);
-                const std::string_view request_id = find_header(response.headers, "x-amzn-RequestId");
+                const std::string_view request_id =
+                    find_header(response.headers, "x-amzn-RequestId");
                 log(LogLevel::debug, name + " <- HTTP " + std::to_string(response.status) +
                                          " (request id " + std::string(request_id) + ")");
                 if (response.status == 200) return std::move(response.body);
                 ServiceErrorInfo info = detail::error_info(name, response, secrets);
                 if (!info.retryable || attempt >= attempts) {
-                    log(LogLevel::warning, name + " failed: " + info.error_code + ": " + info.message);
+                    log(LogLevel::warning,
+                        name + " failed: " + info.error_code + ": " + info.message);
                     detail::throw_service_error(std::move(info), response.body);
                 }
                 retry_reason = info.error_code.empty() ? "HTTP " + std::to_string(info.http_status)
@@ -115,11 +121,11 @@ struct Client::State {
         }
     }
 
-    json::Value call(Operation op, const json::Value& request) {
+    json::Value call(Operation op, const json::Value& request, json::ParseMode mode) {
         if (!request.is_object()) throw InvalidJson("a request body must be a JSON object");
         std::string body = send(op, json::to_string(request));
         try {
-            json::Value response = json::parse(body);
+            json::Value response = json::parse(body, mode);
             if (!response.is_object()) throw InvalidJson("the response is not a JSON object");
             return response;
         } catch (const InvalidJson& e) {
@@ -147,7 +153,8 @@ struct Client::Workers {
     std::unique_ptr<detail::Executor> executor;
 };
 
-Client::Client() : Client(ClientOptions{}) {}
+Client::Client()
+    : state_(std::make_shared<State>(ClientOptions())), workers_(std::make_shared<Workers>()) {}
 
 Client::Client(ClientOptions options) {
     validate(options);
@@ -161,17 +168,21 @@ std::string Client::call_raw(Operation op, std::string request_json) const {
     return state_->send(op, std::move(request_json));
 }
 
-json::Value Client::call(Operation op, const json::Value& request) const {
-    return state_->call(op, request);
+json::Value Client::call(Operation op, const json::Value& request, json::ParseMode mode) const {
+    return state_->call(op, request, mode);
 }
 
-json::Value Client::call(std::string_view op, const json::Value& request) const {
-    return call(operation_from_name(op), request);
+json::Value Client::call(std::string_view op, const json::Value& request,
+                         json::ParseMode mode) const {
+    return call(operation_from_name(op), request, mode);
 }
 
-std::future<json::Value> Client::call_async(Operation op, json::Value request) const {
+std::future<json::Value> Client::call_async(Operation op, json::Value request,
+                                            json::ParseMode mode) const {
     auto task = std::make_shared<std::packaged_task<json::Value()>>(
-        [state = state_, op, request = std::move(request)] { return state->call(op, request); });
+        [state = state_, op, request = std::move(request), mode] {
+            return state->call(op, request, mode);
+        });
     auto future = task->get_future();
     std::call_once(workers_->once, [&] {
         workers_->executor = std::make_unique<detail::Executor>(state_->options.max_in_flight);
@@ -180,7 +191,9 @@ std::future<json::Value> Client::call_async(Operation op, json::Value request) c
     return future;
 }
 
-const std::string& Client::region() const noexcept { return state_->region; }
+const std::string& Client::region() const noexcept {
+    return state_->region;
+}
 
 const Endpoint& Client::endpoint(Service service) const noexcept {
     return state_->endpoints[static_cast<std::size_t>(service)];

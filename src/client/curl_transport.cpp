@@ -33,8 +33,10 @@ std::size_t on_header(char* data, std::size_t size, std::size_t n, void* user) {
     const auto colon = line.find(':');
     if (colon == std::string_view::npos) return size * n;
     std::string_view value = line.substr(colon + 1);
-    while (!value.empty() && (value.front() == ' ' || value.front() == '\t')) value.remove_prefix(1);
-    while (!value.empty() && (value.back() == '\r' || value.back() == '\n' || value.back() == ' ')) {
+    while (!value.empty() && (value.front() == ' ' || value.front() == '\t'))
+        value.remove_prefix(1);
+    while (!value.empty() &&
+           (value.back() == '\r' || value.back() == '\n' || value.back() == ' ')) {
         value.remove_suffix(1);
     }
     headers->emplace_back(std::string(line.substr(0, colon)), std::string(value));
@@ -47,18 +49,22 @@ std::size_t on_header(char* data, std::size_t size, std::size_t n, void* user) {
     switch (code) {
         case CURLE_COULDNT_CONNECT:
         case CURLE_COULDNT_RESOLVE_HOST:
-        case CURLE_COULDNT_RESOLVE_PROXY: throw ConnectionRefused(message);
-        case CURLE_OPERATION_TIMEDOUT: throw RequestTimeout(message);
+        case CURLE_COULDNT_RESOLVE_PROXY:
+            throw ConnectionRefused(message);
+        case CURLE_OPERATION_TIMEDOUT:
+            throw RequestTimeout(message);
         case CURLE_SEND_ERROR:
         case CURLE_RECV_ERROR:
         case CURLE_GOT_NOTHING:
-        case CURLE_PARTIAL_FILE: throw ConnectionReset(message);
-        default: throw TransportError(message);
+        case CURLE_PARTIAL_FILE:
+            throw ConnectionReset(message);
+        default:
+            throw TransportError(message);
     }
 }
 
 class CurlTransport final : public Transport {
-public:
+  public:
     explicit CurlTransport(std::size_t max_connections) : max_(max_connections) { global_init(); }
     CurlTransport(const CurlTransport&) = delete;
     CurlTransport& operator=(const CurlTransport&) = delete;
@@ -99,7 +105,8 @@ public:
         if (request.method == "POST") {
             curl_easy_setopt(h, CURLOPT_POST, 1L);
             curl_easy_setopt(h, CURLOPT_POSTFIELDS, request.body.data());
-            curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(request.body.size()));
+            curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE,
+                             static_cast<curl_off_t>(request.body.size()));
         } else {
             curl_easy_setopt(h, CURLOPT_HTTPGET, 1L);
         }
@@ -121,7 +128,7 @@ public:
         return response;
     }
 
-private:
+  private:
     CURL* acquire() {
         std::unique_lock lock(mutex_);
         available_.wait(lock, [&] { return !idle_.empty() || created_ < max_; });
@@ -159,7 +166,8 @@ private:
 }  // namespace
 
 std::shared_ptr<Transport> make_curl_transport(std::size_t max_connections) {
-    if (max_connections == 0) throw InvalidConfiguration("a transport needs at least one connection");
+    if (max_connections == 0)
+        throw InvalidConfiguration("a transport needs at least one connection");
     return std::make_shared<CurlTransport>(max_connections);
 }
 

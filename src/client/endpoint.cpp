@@ -40,9 +40,12 @@ Endpoint Endpoint::parse(std::string_view url) {
     std::string_view rest = url.substr(sep + 3);
     const auto slash = rest.find_first_of("/?#");
     std::string_view authority = rest.substr(0, slash);
-    std::string_view path = slash == std::string_view::npos ? std::string_view("/") : rest.substr(slash);
-    if (path.find_first_of("?#") != std::string_view::npos) bad_url(url, "query strings and fragments are not allowed");
-    if (authority.find('@') != std::string_view::npos) bad_url(url, "user information is not allowed");
+    std::string_view path =
+        slash == std::string_view::npos ? std::string_view("/") : rest.substr(slash);
+    if (path.find_first_of("?#") != std::string_view::npos)
+        bad_url(url, "query strings and fragments are not allowed");
+    if (authority.find('@') != std::string_view::npos)
+        bad_url(url, "user information is not allowed");
     std::string_view port_text;
     bool has_port = false;
     if (!authority.empty() && authority.front() == '[') {
@@ -55,7 +58,8 @@ Endpoint Endpoint::parse(std::string_view url) {
             port_text = after.substr(1);
             has_port = true;
         }
-        if (e.host.empty() || e.host.find_first_not_of("0123456789abcdefABCDEF:.") != std::string::npos) {
+        if (e.host.empty() ||
+            e.host.find_first_not_of("0123456789abcdefABCDEF:.") != std::string::npos) {
             bad_url(url, "invalid IPv6 address");
         }
     } else {
@@ -70,7 +74,8 @@ Endpoint Endpoint::parse(std::string_view url) {
     e.port = e.scheme == "https" ? 443 : 80;
     if (has_port) {
         int port = 0;
-        auto [end, ec] = std::from_chars(port_text.data(), port_text.data() + port_text.size(), port);
+        auto [end, ec] =
+            std::from_chars(port_text.data(), port_text.data() + port_text.size(), port);
         if (port_text.empty() || ec != std::errc() || end != port_text.data() + port_text.size() ||
             port < 1 || port > 65535) {
             bad_url(url, "invalid port \"" + std::string(port_text) + "\"");
@@ -121,7 +126,8 @@ Endpoint resolve_endpoint(Service service, const std::optional<std::string>& exp
         throw InvalidEndpoint("cannot build an endpoint for region \"" + std::string(region) +
                               "\": not a region name");
     }
-    const std::string suffix = region.substr(0, 3) == "cn-" ? ".amazonaws.com.cn" : ".amazonaws.com";
+    const std::string suffix =
+        region.substr(0, 3) == "cn-" ? ".amazonaws.com.cn" : ".amazonaws.com";
     const std::string prefix = service == Service::dynamodb ? "dynamodb." : "streams.dynamodb.";
     return Endpoint::parse("https://" + prefix + std::string(region) + suffix);
 }

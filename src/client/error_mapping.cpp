@@ -36,9 +36,11 @@ std::string string_member(const json::Value& v, std::string_view key) {
 }  // namespace
 
 std::string redact(std::string text, const Secrets& secrets) {
-    for (std::string_view secret : {secrets.secret_access_key, secrets.session_token, secrets.signature}) {
+    for (std::string_view secret :
+         {secrets.secret_access_key, secrets.session_token, secrets.signature}) {
         if (secret.empty()) continue;
-        for (auto pos = text.find(secret); pos != std::string::npos; pos = text.find(secret, pos + 3)) {
+        for (auto pos = text.find(secret); pos != std::string::npos;
+             pos = text.find(secret, pos + 3)) {
             text.replace(pos, secret.size(), "***");
         }
     }
@@ -85,7 +87,8 @@ void throw_service_error(ServiceErrorInfo info, std::string_view body) {
     if (code == "TransactionCanceledException") {
         std::vector<CancellationReason> reasons;
         if (auto parsed = parse_quietly(body)) {
-            if (const json::Value* list = parsed->find("CancellationReasons"); list && list->is_array()) {
+            if (const json::Value* list = parsed->find("CancellationReasons");
+                list && list->is_array()) {
                 for (const auto& r : list->as_array()) {
                     if (!r.is_object()) continue;
                     reasons.push_back({string_member(r, "Code"), string_member(r, "Message")});
@@ -99,4 +102,3 @@ void throw_service_error(ServiceErrorInfo info, std::string_view body) {
 }
 
 }  // namespace bloop::detail
-

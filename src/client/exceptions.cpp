@@ -14,9 +14,11 @@ std::string describe(const ServiceErrorInfo& info) {
 }
 }  // namespace
 
-ServiceError::ServiceError(ServiceErrorInfo info) : RuntimeError(describe(info)), info_(std::move(info)) {}
+ServiceError::ServiceError(ServiceErrorInfo info)
+    : RuntimeError(describe(info)), info_(std::move(info)) {}
 
-TransactionCanceled::TransactionCanceled(ServiceErrorInfo info, std::vector<CancellationReason> reasons)
+TransactionCanceled::TransactionCanceled(ServiceErrorInfo info,
+                                         std::vector<CancellationReason> reasons)
     : ServiceError(std::move(info)), reasons_(std::move(reasons)) {}
 
 }  // namespace bloop

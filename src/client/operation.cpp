@@ -6,11 +6,26 @@
 namespace bloop {
 namespace {
 constexpr std::array<std::string_view, 21> kNames = {
-    "CreateTable",      "DescribeTable",      "DeleteTable",    "ListTables",
-    "UpdateTable",      "UpdateTimeToLive",   "DescribeTimeToLive", "GetItem",
-    "PutItem",          "UpdateItem",         "DeleteItem",     "BatchGetItem",
-    "BatchWriteItem",   "Query",              "Scan",           "TransactGetItems",
-    "TransactWriteItems", "ListStreams",      "DescribeStream", "GetShardIterator",
+    "CreateTable",
+    "DescribeTable",
+    "DeleteTable",
+    "ListTables",
+    "UpdateTable",
+    "UpdateTimeToLive",
+    "DescribeTimeToLive",
+    "GetItem",
+    "PutItem",
+    "UpdateItem",
+    "DeleteItem",
+    "BatchGetItem",
+    "BatchWriteItem",
+    "Query",
+    "Scan",
+    "TransactGetItems",
+    "TransactWriteItems",
+    "ListStreams",
+    "DescribeStream",
+    "GetShardIterator",
     "GetRecords",
 };
 static_assert(kNames.size() == static_cast<std::size_t>(Operation::GetRecords) + 1);

@@ -38,9 +38,11 @@ void uri_encode(std::string& out, std::string_view s) {
 std::string percent_decode(std::string_view s) {
     std::string out;
     for (std::size_t i = 0; i < s.size(); ++i) {
-        if (s[i] == '%' && i + 2 < s.size() && std::isxdigit(static_cast<unsigned char>(s[i + 1])) &&
+        if (s[i] == '%' && i + 2 < s.size() &&
+            std::isxdigit(static_cast<unsigned char>(s[i + 1])) &&
             std::isxdigit(static_cast<unsigned char>(s[i + 2]))) {
-            out.push_back(static_cast<char>(std::stoi(std::string(s.substr(i + 1, 2)), nullptr, 16)));
+            out.push_back(
+                static_cast<char>(std::stoi(std::string(s.substr(i + 1, 2)), nullptr, 16)));
             i += 2;
         } else {
             out.push_back(s[i]);
@@ -116,6 +118,10 @@ std::string canonical_header_value(std::string_view v) {
     return out;
 }
 
+std::string_view as_view(const std::array<unsigned char, 32>& d) {
+    return {reinterpret_cast<const char*>(d.data()), d.size()};
+}
+
 }  // namespace
 
 std::string amz_date(std::chrono::system_clock::time_point t) {
@@ -130,6 +136,19 @@ std::string amz_date(std::chrono::system_clock::time_point t) {
 SigV4Signer::SigV4Signer(std::string region, std::string service)
     : region_(std::move(region)), service_(std::move(service)) {}
 
+SigV4Signer::Key SigV4Signer::signing_key(const std::string& day, const std::string& secret) const {
+    std::lock_guard lock(key_mutex_);
+    if (day != key_day_ || secret != key_secret_) {
+        const auto k_date = detail::hmac_sha256("AWS4" + secret, day);
+        const auto k_region = detail::hmac_sha256(as_view(k_date), region_);
+        const auto k_service = detail::hmac_sha256(as_view(k_region), service_);
+        key_ = detail::hmac_sha256(as_view(k_service), "aws4_request");
+        key_day_ = day;
+        key_secret_ = secret;
+    }
+    return key_;
+}
+
 SigV4Parts SigV4Signer::compute(const HttpRequest& request, const Credentials& credentials) const {
     std::map<std::string, std::string> headers;  // lowercase name -> canonical values joined by ','
     for (const auto& [name, value] : request.headers) {
@@ -137,7 +156,8 @@ SigV4Parts SigV4Signer::compute(const HttpRequest& request, const Credentials& c
         if (!slot.empty()) slot.push_back(',');
         slot += canonical_header_value(value);
     }
-    const std::string date = headers.count("x-amz-date") != 0 ? headers["x-amz-date"] : std::string();
+    const std::string date =
+        headers.count("x-amz-date") != 0 ? headers["x-amz-date"] : std::string();
 
     SigV4Parts parts;
     std::string canonical_headers;
@@ -166,15 +186,11 @@ SigV4Parts SigV4Signer::compute(const HttpRequest& request, const Credentials& c
 
     const std::string day = date.substr(0, 8);
     const std::string scope = day + "/" + region_ + "/" + service_ + "/aws4_request";
-    parts.string_to_sign = "AWS4-HMAC-SHA256\n" + date + "\n" + scope + "\n" +
-                           detail::to_hex(detail::sha256(creq));
+    parts.string_to_sign =
+        "AWS4-HMAC-SHA256\n" + date + "\n" + scope + "\n" + detail::to_hex(detail::sha256(creq));
 
-    const auto k_date = detail::hmac_sha256("AWS4" + credentials.secret_access_key, day);
-    const auto k_region = detail::hmac_sha256({reinterpret_cast<const char*>(k_date.data()), k_date.size()}, region_);
-    const auto k_service = detail::hmac_sha256({reinterpret_cast<const char*>(k_region.data()), k_region.size()}, service_);
-    const auto k_signing = detail::hmac_sha256({reinterpret_cast<const char*>(k_service.data()), k_service.size()}, "aws4_request");
-    parts.signature = detail::to_hex(detail::hmac_sha256(
-        {reinterpret_cast<const char*>(k_signing.data()), k_signing.size()}, parts.string_to_sign));
+    const Key key = signing_key(day, credentials.secret_access_key);
+    parts.signature = detail::to_hex(detail::hmac_sha256(as_view(key), parts.string_to_sign));
     parts.authorization = "AWS4-HMAC-SHA256 Credential=" + credentials.access_key_id + "/" + scope +
                           ", SignedHeaders=" + parts.signed_headers +
                           ", Signature=" + parts.signature;

@@ -48,7 +48,8 @@ std::string take_number(Value& v) {
 Binary take_binary(Value& v, std::string_view tag) {
     std::string text = take_string(v, tag);
     auto bytes = bloop::detail::base64_decode(text);
-    if (!bytes) bad_attribute(std::string(tag) + " holds invalid base64 \"" + text.substr(0, 40) + "\"");
+    if (!bytes)
+        bad_attribute(std::string(tag) + " holds invalid base64 \"" + text.substr(0, 40) + "\"");
     return Binary(std::move(*bytes));
 }
 
@@ -97,8 +98,12 @@ void write_attribute(std::string& out, const AttributeValue& value) {
             out += "{\"L\":";
             write_array(out, value.as_list(), write_attribute);
             break;
-        case AttributeType::BOOL: out += value.as_bool() ? "{\"BOOL\":true" : "{\"BOOL\":false"; break;
-        case AttributeType::NUL: out += "{\"NULL\":true"; break;
+        case AttributeType::BOOL:
+            out += value.as_bool() ? "{\"BOOL\":true" : "{\"BOOL\":false";
+            break;
+        case AttributeType::NUL:
+            out += "{\"NULL\":true";
+            break;
     }
     out.push_back('}');
 }
@@ -136,7 +141,8 @@ Value to_json(const Item& item) {
 
 AttributeValue to_attribute(Value&& json) {
     if (!json.is_object() || json.size() != 1) {
-        bad_attribute("expected an object with exactly one type tag, got " + to_string(json).substr(0, 80));
+        bad_attribute("expected an object with exactly one type tag, got " +
+                      to_string(json).substr(0, 80));
     }
     auto& [tag, v] = json.as_object().front();
     if (tag == "S") return AttributeValue::string(take_string(v, tag));
@@ -146,7 +152,8 @@ AttributeValue to_attribute(Value&& json) {
         return AttributeValue::string_set(
             take_array<std::string>(v, tag, [](Value& e) { return take_string(e, "SS element"); }));
     }
-    if (tag == "NS") return AttributeValue::number_set(take_array<std::string>(v, tag, take_number));
+    if (tag == "NS")
+        return AttributeValue::number_set(take_array<std::string>(v, tag, take_number));
     if (tag == "BS") {
         return AttributeValue::binary_set(
             take_array<Binary>(v, tag, [](Value& e) { return take_binary(e, "BS element"); }));
@@ -167,9 +174,12 @@ AttributeValue to_attribute(Value&& json) {
     bad_attribute("unknown type tag \"" + tag + "\"");
 }
 
-AttributeValue to_attribute(const Value& json) { return to_attribute(Value(json)); }
+AttributeValue to_attribute(const Value& json) {
+    return to_attribute(Value(json));
+}
 
 Item to_item(Value&& json) {
+    if (json.is_item()) return std::move(json.as_item());
     if (!json.is_object()) bad_attribute("an item must be a JSON object");
     Item item;
     for (auto& [name, v] : json.as_object()) {
@@ -178,7 +188,10 @@ Item to_item(Value&& json) {
     return item;
 }
 
-Item to_item(const Value& json) { return to_item(Value(json)); }
+Item to_item(const Value& json) {
+    if (json.is_item()) return json.as_item();
+    return to_item(Value(json));
+}
 
 }  // namespace bloop::json
 

@@ -1,9 +1,12 @@
 #include "json/text.hpp"
 
+#include "util/base64.hpp"
+
 #include <bloop/exceptions.hpp>
 #include <bloop/json.hpp>
 
 #include <array>
+#include <cstdint>
 #include <cstring>
 
 namespace bloop::json {
@@ -30,13 +33,27 @@ void write_string(std::string& out, std::string_view s) {
         out.append(s.data() + run, i - run);
         run = i + 1;
         switch (c) {
-            case '"': out += "\\\""; break;
-            case '\\': out += "\\\\"; break;
-            case '\n': out += "\\n"; break;
-            case '\r': out += "\\r"; break;
-            case '\t': out += "\\t"; break;
-            case '\b': out += "\\b"; break;
-            case '\f': out += "\\f"; break;
+            case '"':
+                out += "\\\"";
+                break;
+            case '\\':
+                out += "\\\\";
+                break;
+            case '\n':
+                out += "\\n";
+                break;
+            case '\r':
+                out += "\\r";
+                break;
+            case '\t':
+                out += "\\t";
+                break;
+            case '\b':
+                out += "\\b";
+                break;
+            case '\f':
+                out += "\\f";
+                break;
             default:
                 out += "\\u00";
                 out.push_back(kHex[c >> 4]);
@@ -77,9 +94,34 @@ namespace {
 
 constexpr int kMaxDepth = 256;
 
+// Thrown inside the direct item decoder when a value does not have the attribute-value shape;
+// the caller rewinds and parses the value generically.
+struct NotAnItem {};
+
+// Where a member's value sits, for ParseMode::items.
+enum class Slot { generic, items, tables };
+
+Slot slot_for(std::string_view key) {
+    static constexpr std::string_view kItemMembers[] = {
+        "Item",     "Items",   "Attributes", "Key", "Keys", "LastEvaluatedKey", "ExclusiveStartKey",
+        "NewImage", "OldImage"};
+    for (auto m : kItemMembers) {
+        if (m == key) return Slot::items;
+    }
+    return key == "Responses" ? Slot::tables : Slot::generic;
+}
+
+constexpr auto kNumberChar = [] {
+    std::array<bool, 256> t{};
+    for (const char c : std::string_view("0123456789+-.eE"))
+        t[static_cast<unsigned char>(c)] = true;
+    return t;
+}();
+
 class Parser {
-public:
-    explicit Parser(std::string_view text) : p_(text.data()), begin_(text.data()), end_(text.data() + text.size()) {}
+  public:
+    Parser(std::string_view text, ParseMode mode)
+        : p_(text.data()), begin_(text.data()), end_(text.data() + text.size()), mode_(mode) {}
 
     Value document() {
         skip_ws();
@@ -89,7 +131,7 @@ public:
         return v;
     }
 
-private:
+  private:
     [[noreturn]] void fail(const char* what) const {
         const auto offset = static_cast<std::size_t>(p_ - begin_);
         if (p_ >= end_) {
@@ -104,30 +146,44 @@ private:
         while (p_ != end_ && (*p_ == ' ' || *p_ == '\n' || *p_ == '\r' || *p_ == '\t')) ++p_;
     }
 
-    void expect_literal(const char* lit, std::size_t n) {
-        if (static_cast<std::size_t>(end_ - p_) < n || std::memcmp(p_, lit, n) != 0) {
-            fail("expected a JSON value");
-        }
+    bool literal(const char* lit, std::size_t n) {
+        if (static_cast<std::size_t>(end_ - p_) < n || std::memcmp(p_, lit, n) != 0) return false;
         p_ += n;
+        return true;
     }
 
-    Value value(int depth) {
+    Value value(int depth, Slot members = Slot::generic) {
         if (p_ == end_) fail("expected a JSON value");
         switch (*p_) {
-            case '{': return object(depth + 1);
-            case '[': return array(depth + 1);
-            case '"': return Value(string());
-            case 't': expect_literal("true", 4); return Value(true);
-            case 'f': expect_literal("false", 5); return Value(false);
-            case 'n': expect_literal("null", 4); return Value();
-            default: return number();
+            case '{':
+                return object(depth + 1, members);
+            case '[':
+                return array(depth + 1);
+            case '"':
+                return Value(string());
+            case 't':
+                if (!literal("true", 4)) fail("expected a JSON value");
+                return Value(true);
+            case 'f':
+                if (!literal("false", 5)) fail("expected a JSON value");
+                return Value(false);
+            case 'n':
+                if (!literal("null", 4)) fail("expected a JSON value");
+                return Value();
+            default:
+                return number();
         }
+    }
+
+    std::string_view number_text() {
+        const char* start = p_;
+        while (p_ != end_ && kNumberChar[static_cast<unsigned char>(*p_)]) ++p_;
+        return {start, static_cast<std::size_t>(p_ - start)};
     }
 
     Value number() {
         const char* start = p_;
-        while (p_ != end_ && (std::strchr("0123456789+-.eE", *p_) != nullptr) && *p_ != '\0') ++p_;
-        std::string_view text(start, static_cast<std::size_t>(p_ - start));
+        const std::string_view text = number_text();
         if (text.empty() || !detail::is_json_number(text)) {
             p_ = start;
             fail("expected a JSON value");
@@ -135,14 +191,30 @@ private:
         return Value::number(std::string(text));
     }
 
-    Value object(int depth) {
+    // A member value: decoded directly as an item (or array of items) where the mode and the
+    // member name say so and the shape fits; otherwise generic.
+    Value member(int depth, Slot slot) {
+        if (mode_ == ParseMode::items && slot != Slot::generic && p_ != end_) {
+            if (slot == Slot::tables) return value(depth, Slot::items);
+            const char* start = p_;
+            try {
+                if (*p_ == '{') return Value(item(depth + 1));
+                if (*p_ == '[') return item_array(depth + 1);
+            } catch (const NotAnItem&) {
+                p_ = start;
+            }
+        }
+        return value(depth);
+    }
+
+    Value object(int depth, Slot members) {
         if (depth > kMaxDepth) fail("nesting too deep");
         ++p_;  // '{'
-        Value::Object members;
+        Value::Object out;
         skip_ws();
         if (p_ != end_ && *p_ == '}') {
             ++p_;
-            return Value(std::move(members));
+            return Value(std::move(out));
         }
         while (true) {
             skip_ws();
@@ -152,7 +224,8 @@ private:
             if (p_ == end_ || *p_ != ':') fail("expected ':'");
             ++p_;
             skip_ws();
-            members.emplace_back(std::move(key), value(depth));
+            const Slot slot = members != Slot::generic ? members : slot_for(key);
+            out.emplace_back(std::move(key), member(depth, slot));
             skip_ws();
             if (p_ == end_) fail("unterminated object");
             if (*p_ == ',') {
@@ -161,7 +234,7 @@ private:
             }
             if (*p_ == '}') {
                 ++p_;
-                return Value(std::move(members));
+                return Value(std::move(out));
             }
             fail("expected ',' or '}'");
         }
@@ -193,16 +266,159 @@ private:
         }
     }
 
+    // ---- direct decoding of DynamoDB's attribute-value wire format
+    // -------------------------------
+
+    // Skips white space, then requires `c` and steps past it (and past the white space after).
+    void expect(char c) {
+        skip_ws();
+        if (p_ == end_ || *p_ != c) throw NotAnItem{};
+        ++p_;
+        skip_ws();
+    }
+
+    // Skips white space, then requires `c` and steps past it only.
+    void close(char c) {
+        skip_ws();
+        if (p_ == end_ || *p_ != c) throw NotAnItem{};
+        ++p_;
+    }
+
+    // Calls `element` for each element of an array, at '['.
+    template <class F>
+    void each_element(F&& element) {
+        expect('[');
+        if (p_ != end_ && *p_ == ']') {
+            ++p_;
+            return;
+        }
+        while (true) {
+            element();
+            skip_ws();
+            if (p_ == end_) throw NotAnItem{};
+            if (*p_ == ',') {
+                ++p_;
+                skip_ws();
+                continue;
+            }
+            if (*p_ != ']') throw NotAnItem{};
+            ++p_;
+            return;
+        }
+    }
+
+    Value item_array(int depth) {
+        if (depth > kMaxDepth) throw NotAnItem{};
+        Value::Array out;
+        each_element([&] { out.emplace_back(item(depth + 1)); });
+        return Value(std::move(out));
+    }
+
+    std::string text_element() {
+        if (p_ == end_ || *p_ != '"') throw NotAnItem{};
+        return string();
+    }
+
+    Binary binary_element() {
+        auto bytes = bloop::detail::base64_decode(text_element());
+        if (!bytes) throw NotAnItem{};
+        return Binary(std::move(*bytes));
+    }
+
+    Item item(int depth) {
+        if (depth > kMaxDepth) throw NotAnItem{};
+        expect('{');
+        Item out;
+        if (p_ != end_ && *p_ == '}') {
+            ++p_;
+            return out;
+        }
+        while (true) {
+            std::string name = text_element();
+            expect(':');
+            out.insert_or_assign(std::move(name), attribute(depth + 1));
+            skip_ws();
+            if (p_ == end_) throw NotAnItem{};
+            if (*p_ == ',') {
+                ++p_;
+                skip_ws();
+                continue;
+            }
+            if (*p_ != '}') throw NotAnItem{};
+            ++p_;
+            return out;
+        }
+    }
+
+    AttributeValue attribute(int depth) {
+        if (depth > kMaxDepth) throw NotAnItem{};
+        expect('{');
+        const std::string tag = text_element();
+        expect(':');
+        AttributeValue v = tagged(tag, depth);
+        close('}');
+        return v;
+    }
+
+    std::vector<std::string> text_elements() {
+        std::vector<std::string> values;
+        each_element([&] { values.push_back(text_element()); });
+        return values;
+    }
+
+    AttributeValue tagged(std::string_view tag, int depth) {
+        if (tag.size() == 1) {
+            switch (tag[0]) {
+                case 'S':
+                    return AttributeValue::string(text_element());
+                case 'N': {
+                    std::string text = text_element();
+                    if (text.empty()) throw NotAnItem{};
+                    return AttributeValue::number(std::move(text));
+                }
+                case 'M':
+                    return AttributeValue::map(item(depth + 1));
+                case 'L': {
+                    AttributeValue::List values;
+                    each_element([&] { values.push_back(attribute(depth + 1)); });
+                    return AttributeValue::list(std::move(values));
+                }
+                case 'B':
+                    return AttributeValue::binary(binary_element());
+                default:
+                    throw NotAnItem{};
+            }
+        }
+        if (tag == "SS") return AttributeValue::string_set(text_elements());
+        if (tag == "NS") return AttributeValue::number_set(text_elements());
+        if (tag == "BS") {
+            std::vector<Binary> values;
+            each_element([&] { values.push_back(binary_element()); });
+            return AttributeValue::binary_set(std::move(values));
+        }
+        if (tag == "BOOL") {
+            if (literal("true", 4)) return AttributeValue::boolean(true);
+            if (literal("false", 5)) return AttributeValue::boolean(false);
+            throw NotAnItem{};
+        }
+        if (tag == "NULL" && literal("true", 4)) return AttributeValue::null();
+        throw NotAnItem{};
+    }
+
     unsigned hex4() {
         if (end_ - p_ < 4) fail("truncated \\u escape");
         unsigned v = 0;
         for (int i = 0; i < 4; ++i, ++p_) {
             const char c = *p_;
             v <<= 4;
-            if (c >= '0' && c <= '9') v |= static_cast<unsigned>(c - '0');
-            else if (c >= 'a' && c <= 'f') v |= static_cast<unsigned>(c - 'a' + 10);
-            else if (c >= 'A' && c <= 'F') v |= static_cast<unsigned>(c - 'A' + 10);
-            else fail("bad \\u escape");
+            if (c >= '0' && c <= '9')
+                v |= static_cast<unsigned>(c - '0');
+            else if (c >= 'a' && c <= 'f')
+                v |= static_cast<unsigned>(c - 'a' + 10);
+            else if (c >= 'A' && c <= 'F')
+                v |= static_cast<unsigned>(c - 'A' + 10);
+            else
+                fail("bad \\u escape");
         }
         return v;
     }
@@ -255,11 +471,29 @@ private:
         p_ += n + 1;
     }
 
+    // Steps over bytes that need no attention in a string: printable ASCII other than '"' and
+    // '\\', eight at a time.
+    void skip_plain_ascii() {
+        constexpr std::uint64_t ones = 0x0101010101010101ULL;
+        constexpr std::uint64_t highs = 0x8080808080808080ULL;
+        while (end_ - p_ >= 8) {
+            std::uint64_t v;
+            std::memcpy(&v, p_, 8);
+            const std::uint64_t quote = v ^ (ones * '"');
+            const std::uint64_t backslash = v ^ (ones * '\\');
+            const std::uint64_t special = ((quote - ones) & ~quote) |
+                                          ((backslash - ones) & ~backslash) | (v - ones * 0x20) | v;
+            if ((special & highs) != 0) return;
+            p_ += 8;
+        }
+    }
+
     std::string string() {
         ++p_;  // opening quote
         std::string out;
         const char* run = p_;
         while (true) {
+            skip_plain_ascii();
             if (p_ == end_) fail("unterminated string");
             const auto c = static_cast<unsigned char>(*p_);
             if (c == '"') {
@@ -280,18 +514,35 @@ private:
             ++p_;
             if (p_ == end_) fail("unterminated string");
             switch (*p_++) {
-                case '"': out.push_back('"'); break;
-                case '\\': out.push_back('\\'); break;
-                case '/': out.push_back('/'); break;
-                case 'b': out.push_back('\b'); break;
-                case 'f': out.push_back('\f'); break;
-                case 'n': out.push_back('\n'); break;
-                case 'r': out.push_back('\r'); break;
-                case 't': out.push_back('\t'); break;
+                case '"':
+                    out.push_back('"');
+                    break;
+                case '\\':
+                    out.push_back('\\');
+                    break;
+                case '/':
+                    out.push_back('/');
+                    break;
+                case 'b':
+                    out.push_back('\b');
+                    break;
+                case 'f':
+                    out.push_back('\f');
+                    break;
+                case 'n':
+                    out.push_back('\n');
+                    break;
+                case 'r':
+                    out.push_back('\r');
+                    break;
+                case 't':
+                    out.push_back('\t');
+                    break;
                 case 'u': {
                     unsigned cp = hex4();
                     if (cp >= 0xD800 && cp <= 0xDBFF) {
-                        if (end_ - p_ < 2 || p_[0] != '\\' || p_[1] != 'u') fail("lone surrogate in \\u escape");
+                        if (end_ - p_ < 2 || p_[0] != '\\' || p_[1] != 'u')
+                            fail("lone surrogate in \\u escape");
                         p_ += 2;
                         const unsigned lo = hex4();
                         if (lo < 0xDC00 || lo > 0xDFFF) fail("lone surrogate in \\u escape");
@@ -302,7 +553,9 @@ private:
                     append_utf8(out, cp);
                     break;
                 }
-                default: --p_; fail("bad escape in a string");
+                default:
+                    --p_;
+                    fail("bad escape in a string");
             }
             run = p_;
         }
@@ -311,10 +564,13 @@ private:
     const char* p_;
     const char* begin_;
     const char* end_;
+    ParseMode mode_;
 };
 
 }  // namespace
 
-Value parse(std::string_view text) { return Parser(text).document(); }
+Value parse(std::string_view text, ParseMode mode) {
+    return Parser(text, mode).document();
+}
 
 }  // namespace bloop::json

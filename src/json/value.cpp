@@ -10,8 +10,8 @@
 namespace bloop::json {
 namespace {
 std::string_view type_name(Type t) {
-    static constexpr std::string_view kNames[] = {"null",  "boolean", "number", "string",
-                                                  "array", "object",  "raw JSON"};
+    static constexpr std::string_view kNames[] = {"null",  "boolean", "number",   "string",
+                                                  "array", "object",  "raw JSON", "item"};
     return kNames[static_cast<std::size_t>(t)];
 }
 
@@ -65,7 +65,9 @@ const std::string& Value::raw_text() const {
     if (type() != Type::raw) wrong_type(Type::raw, type());
     return std::get<Raw>(v_).text;
 }
-double Value::as_double() const { return std::strtod(number_text().c_str(), nullptr); }
+double Value::as_double() const {
+    return std::strtod(number_text().c_str(), nullptr);
+}
 const Value::Array& Value::as_array() const {
     if (type() != Type::array) wrong_type(Type::array, type());
     return std::get<Array>(v_);
@@ -81,6 +83,15 @@ const Value::Object& Value::as_object() const {
 Value::Object& Value::as_object() {
     if (type() != Type::object) wrong_type(Type::object, type());
     return std::get<Object>(v_);
+}
+
+const Item& Value::as_item() const {
+    if (type() != Type::item) wrong_type(Type::item, type());
+    return std::get<Item>(v_);
+}
+Item& Value::as_item() {
+    if (type() != Type::item) wrong_type(Type::item, type());
+    return std::get<Item>(v_);
 }
 
 const Value* Value::find(std::string_view key) const {
@@ -116,15 +127,24 @@ Value& Value::push_back(Value v) {
 std::size_t Value::size() const noexcept {
     if (const auto* a = std::get_if<Array>(&v_)) return a->size();
     if (const auto* o = std::get_if<Object>(&v_)) return o->size();
+    if (const auto* i = std::get_if<Item>(&v_)) return i->size();
     return 0;
 }
 
 void write(std::string& out, const Value& value) {
     switch (value.type()) {
-        case Type::null: out += "null"; break;
-        case Type::boolean: out += value.as_bool() ? "true" : "false"; break;
-        case Type::number: out += value.number_text(); break;
-        case Type::string: detail::write_string(out, value.as_string()); break;
+        case Type::null:
+            out += "null";
+            break;
+        case Type::boolean:
+            out += value.as_bool() ? "true" : "false";
+            break;
+        case Type::number:
+            out += value.number_text();
+            break;
+        case Type::string:
+            detail::write_string(out, value.as_string());
+            break;
         case Type::array: {
             out.push_back('[');
             bool first = true;
@@ -149,7 +169,12 @@ void write(std::string& out, const Value& value) {
             out.push_back('}');
             break;
         }
-        case Type::raw: out += value.raw_text(); break;
+        case Type::raw:
+            out += value.raw_text();
+            break;
+        case Type::item:
+            write_item(out, value.as_item());
+            break;
     }
 }
 

@@ -96,8 +96,9 @@ DynamoDBLocal::DynamoDBLocal(DynamoDBLocalOptions options) {
     const std::string dir = resolve_directory(options);
     const std::filesystem::path jar = std::filesystem::path(dir) / "DynamoDBLocal.jar";
     if (dir.empty() || !std::filesystem::exists(jar)) {
-        throw TransportError("DynamoDB Local not found (looked for " + jar.string() +
-                             "); run `scripts/dynamodb-local install` or set BLOOP_DYNAMODB_LOCAL_DIR");
+        throw TransportError(
+            "DynamoDB Local not found (looked for " + jar.string() +
+            "); run `scripts/dynamodb-local install` or set BLOOP_DYNAMODB_LOCAL_DIR");
     }
     const std::string log_path = (std::filesystem::temp_directory_path() /
                                   ("bloop-dynamodb-local-" + std::to_string(::getpid()) + "-" +
@@ -107,8 +108,14 @@ DynamoDBLocal::DynamoDBLocal(DynamoDBLocalOptions options) {
     for (int start = 0; start < 3; ++start) {
         port_ = free_loopback_port();
         const std::vector<std::string> argv = {
-            options.java, "-Djava.library.path=" + (std::filesystem::path(dir) / "DynamoDBLocal_lib").string(),
-            "-jar", jar.string(), "-inMemory", "-disableTelemetry", "-port", std::to_string(port_)};
+            options.java,
+            "-Djava.library.path=" + (std::filesystem::path(dir) / "DynamoDBLocal_lib").string(),
+            "-jar",
+            jar.string(),
+            "-inMemory",
+            "-disableTelemetry",
+            "-port",
+            std::to_string(port_)};
         pid_ = spawn(argv, log_path);
         endpoint_ = "http://127.0.0.1:" + std::to_string(port_);
 
@@ -142,10 +149,14 @@ DynamoDBLocal::DynamoDBLocal(DynamoDBLocalOptions options) {
                          "; its output:\n" + output);
 }
 
-DynamoDBLocal::~DynamoDBLocal() { stop(); }
+DynamoDBLocal::~DynamoDBLocal() {
+    stop();
+}
 
 DynamoDBLocal::DynamoDBLocal(DynamoDBLocal&& other) noexcept
-    : pid_(std::exchange(other.pid_, -1)), port_(other.port_), endpoint_(std::move(other.endpoint_)) {}
+    : pid_(std::exchange(other.pid_, -1)),
+      port_(other.port_),
+      endpoint_(std::move(other.endpoint_)) {}
 
 DynamoDBLocal& DynamoDBLocal::operator=(DynamoDBLocal&& other) noexcept {
     if (this != &other) {

@@ -15,7 +15,8 @@ Binary::Binary(std::initializer_list<std::uint8_t> bytes) {
 
 Binary Binary::from_base64(std::string_view text) {
     auto bytes = detail::base64_decode(text);
-    if (!bytes) throw InvalidArgument("not valid base64: \"" + std::string(text.substr(0, 64)) + "\"");
+    if (!bytes)
+        throw InvalidArgument("not valid base64: \"" + std::string(text.substr(0, 64)) + "\"");
     return Binary(std::move(*bytes));
 }
 
@@ -26,7 +27,7 @@ std::string Binary::to_base64() const {
 }
 
 std::string_view to_string(AttributeType type) noexcept {
-    static constexpr std::string_view kNames[] = {"S",  "N", "B",  "SS",   "NS",
+    static constexpr std::string_view kNames[] = {"S",  "N", "B", "SS",   "NS",
                                                   "BS", "M", "L", "BOOL", "NULL"};
     return kNames[static_cast<std::size_t>(type)];
 }
@@ -52,9 +53,15 @@ AttributeValue AttributeValue::number_set(std::vector<std::string> texts) {
 AttributeValue AttributeValue::binary_set(std::vector<Binary> values) {
     return make<AttributeType::BS>(std::move(values));
 }
-AttributeValue AttributeValue::map(Map value) { return make<AttributeType::M>(std::move(value)); }
-AttributeValue AttributeValue::list(List value) { return make<AttributeType::L>(std::move(value)); }
-AttributeValue AttributeValue::boolean(bool value) { return make<AttributeType::BOOL>(value); }
+AttributeValue AttributeValue::map(Map value) {
+    return make<AttributeType::M>(std::move(value));
+}
+AttributeValue AttributeValue::list(List value) {
+    return make<AttributeType::L>(std::move(value));
+}
+AttributeValue AttributeValue::boolean(bool value) {
+    return make<AttributeType::BOOL>(value);
+}
 
 template <AttributeType T>
 const auto& AttributeValue::get() const {
@@ -72,21 +79,39 @@ auto& AttributeValue::get() {
         std::as_const(*this).get<T>());
 }
 
-const std::string& AttributeValue::as_string() const { return get<AttributeType::S>(); }
-const std::string& AttributeValue::as_number() const { return get<AttributeType::N>(); }
-const Binary& AttributeValue::as_binary() const { return get<AttributeType::B>(); }
+const std::string& AttributeValue::as_string() const {
+    return get<AttributeType::S>();
+}
+const std::string& AttributeValue::as_number() const {
+    return get<AttributeType::N>();
+}
+const Binary& AttributeValue::as_binary() const {
+    return get<AttributeType::B>();
+}
 const std::vector<std::string>& AttributeValue::as_string_set() const {
     return get<AttributeType::SS>();
 }
 const std::vector<std::string>& AttributeValue::as_number_set() const {
     return get<AttributeType::NS>();
 }
-const std::vector<Binary>& AttributeValue::as_binary_set() const { return get<AttributeType::BS>(); }
-const AttributeValue::Map& AttributeValue::as_map() const { return get<AttributeType::M>(); }
-AttributeValue::Map& AttributeValue::as_map() { return get<AttributeType::M>(); }
-const AttributeValue::List& AttributeValue::as_list() const { return get<AttributeType::L>(); }
-AttributeValue::List& AttributeValue::as_list() { return get<AttributeType::L>(); }
-bool AttributeValue::as_bool() const { return get<AttributeType::BOOL>(); }
+const std::vector<Binary>& AttributeValue::as_binary_set() const {
+    return get<AttributeType::BS>();
+}
+const AttributeValue::Map& AttributeValue::as_map() const {
+    return get<AttributeType::M>();
+}
+AttributeValue::Map& AttributeValue::as_map() {
+    return get<AttributeType::M>();
+}
+const AttributeValue::List& AttributeValue::as_list() const {
+    return get<AttributeType::L>();
+}
+AttributeValue::List& AttributeValue::as_list() {
+    return get<AttributeType::L>();
+}
+bool AttributeValue::as_bool() const {
+    return get<AttributeType::BOOL>();
+}
 
 namespace {
 template <class T>
@@ -101,10 +126,14 @@ bool same_elements(std::vector<T> a, std::vector<T> b) {
 bool operator==(const AttributeValue& a, const AttributeValue& b) {
     if (a.type() != b.type()) return false;
     switch (a.type()) {
-        case AttributeType::SS: return same_elements(a.as_string_set(), b.as_string_set());
-        case AttributeType::NS: return same_elements(a.as_number_set(), b.as_number_set());
-        case AttributeType::BS: return same_elements(a.as_binary_set(), b.as_binary_set());
-        default: return a.value_ == b.value_;
+        case AttributeType::SS:
+            return same_elements(a.as_string_set(), b.as_string_set());
+        case AttributeType::NS:
+            return same_elements(a.as_number_set(), b.as_number_set());
+        case AttributeType::BS:
+            return same_elements(a.as_binary_set(), b.as_binary_set());
+        default:
+            return a.value_ == b.value_;
     }
 }
 

@@ -10,7 +10,8 @@ constexpr char kAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwx
 constexpr std::array<std::int8_t, 256> make_decode_table() {
     std::array<std::int8_t, 256> t{};
     for (auto& v : t) v = -1;
-    for (int i = 0; i < 64; ++i) t[static_cast<unsigned char>(kAlphabet[i])] = static_cast<std::int8_t>(i);
+    for (int i = 0; i < 64; ++i)
+        t[static_cast<unsigned char>(kAlphabet[i])] = static_cast<std::int8_t>(i);
     return t;
 }
 constexpr auto kDecode = make_decode_table();
@@ -24,7 +25,8 @@ void base64_encode(std::string& out, std::string_view bytes) {
     char* o = out.data() + start;
     std::size_t i = 0;
     for (; i + 3 <= n; i += 3) {
-        const std::uint32_t v = (std::uint32_t{in[i]} << 16) | (std::uint32_t{in[i + 1]} << 8) | in[i + 2];
+        const std::uint32_t v =
+            (std::uint32_t{in[i]} << 16) | (std::uint32_t{in[i + 1]} << 8) | in[i + 2];
         *o++ = kAlphabet[(v >> 18) & 63];
         *o++ = kAlphabet[(v >> 12) & 63];
         *o++ = kAlphabet[(v >> 6) & 63];

@@ -11,7 +11,7 @@
 namespace bloop::detail {
 
 class Executor {
-public:
+  public:
     explicit Executor(std::size_t threads);
     Executor(const Executor&) = delete;
     Executor& operator=(const Executor&) = delete;
@@ -19,7 +19,7 @@ public:
     ~Executor();
     void submit(std::function<void()> task);
 
-private:
+  private:
     void run();
 
     std::mutex mutex_;

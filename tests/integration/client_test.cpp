@@ -21,7 +21,9 @@ namespace {
 
 using json::Value;
 
-Value parse(const char* text) { return json::parse(text); }
+Value parse(const char* text) {
+    return json::parse(text);
+}
 
 // Hash key "id" (S), GSI by_email (KEYS_ONLY), stream NEW_AND_OLD_IMAGES.
 Value account_table(const std::string& name) {
@@ -65,14 +67,17 @@ Value with_table(const std::string& table, Value v) {
     return v;
 }
 
-Item key(const std::string& id) { return {{"id", AttributeValue::string(id)}}; }
+Item key(const std::string& id) {
+    return {{"id", AttributeValue::string(id)}};
+}
 
 class ClientIntegration : public ::testing::Test {
-protected:
+  protected:
     Client client{test::client_options()};
     std::vector<std::string> tables;
 
-    std::string create(const std::function<Value(const std::string&)>& shape, std::string_view prefix) {
+    std::string create(const std::function<Value(const std::string&)>& shape,
+                       std::string_view prefix) {
         std::string name = testing::unique_table_name(prefix);
         const Value response = client.call(Operation::CreateTable, shape(name));
         EXPECT_EQ(response.at("TableDescription").at("TableName").as_string(), name);
@@ -110,7 +115,8 @@ protected:
 TEST_F(ClientIntegration, TableLifecycle) {
     const std::string table = create(account_table, "lifecycle");
 
-    const Value described = client.call(Operation::DescribeTable, with_table(table, Value::object()));
+    const Value described =
+        client.call(Operation::DescribeTable, with_table(table, Value::object()));
     const Value& d = described.at("Table");
     EXPECT_EQ(d.at("TableStatus").as_string(), "ACTIVE");
     EXPECT_EQ(d.at("KeySchema").as_array()[0].at("AttributeName").as_string(), "id");
@@ -123,7 +129,9 @@ TEST_F(ClientIntegration, TableLifecycle) {
     for (const auto& name : listed.at("TableNames").as_array()) found |= name.as_string() == table;
     EXPECT_TRUE(found);
 
-    Value update = with_table(table, parse(R"({"ProvisionedThroughput": {"ReadCapacityUnits": 2, "WriteCapacityUnits": 3}})"));
+    Value update = with_table(
+        table,
+        parse(R"({"ProvisionedThroughput": {"ReadCapacityUnits": 2, "WriteCapacityUnits": 3}})"));
     (void)client.call(Operation::UpdateTable, update);
     const Value after = client.call(Operation::DescribeTable, with_table(table, Value::object()));
     EXPECT_EQ(after.at("Table").at("ProvisionedThroughput").at("WriteCapacityUnits").as_int(), 3);
@@ -144,9 +152,14 @@ TEST_F(ClientIntegration, TableLifecycle) {
 
 TEST_F(ClientIntegration, TimeToLive) {
     const std::string table = create(account_table, "ttl");
-    (void)client.call(Operation::UpdateTimeToLive,
-                      with_table(table, parse(R"({"TimeToLiveSpecification": {"Enabled": true, "AttributeName": "expires"}})")));
-    const Value ttl = client.call(Operation::DescribeTimeToLive, with_table(table, Value::object()));
+    (void)client.call(
+        Operation::UpdateTimeToLive,
+        with_table(
+            table,
+            parse(
+                R"({"TimeToLiveSpecification": {"Enabled": true, "AttributeName": "expires"}})")));
+    const Value ttl =
+        client.call(Operation::DescribeTimeToLive, with_table(table, Value::object()));
     EXPECT_EQ(ttl.at("TimeToLiveDescription").at("TimeToLiveStatus").as_string(), "ENABLED");
     EXPECT_EQ(ttl.at("TimeToLiveDescription").at("AttributeName").as_string(), "expires");
 }
@@ -226,7 +239,8 @@ TEST_F(ClientIntegration, UpdateAndDeleteWithExpressions) {
 
 TEST_F(ClientIntegration, InvalidRequestsBecomeValidationErrors) {
     const std::string table = create(account_table, "invalid");
-    Value bad = parse(R"({"UpdateExpression": "SET = = :v", "ExpressionAttributeValues": {":v": {"N": "1"}}})");
+    Value bad = parse(
+        R"({"UpdateExpression": "SET = = :v", "ExpressionAttributeValues": {":v": {"N": "1"}}})");
     bad["TableName"] = table;
     bad["Key"] = json::raw_item(key("x"));
     try {
@@ -309,9 +323,11 @@ TEST_F(ClientIntegration, QueryAndScanWithPaging) {
     by_index["TableName"] = table;
     const Value indexed = client.call(Operation::Query, by_index);
     ASSERT_EQ(indexed.at("Count").as_int(), 3);
-    EXPECT_EQ(json::to_item(indexed.at("Items").as_array()[0]).at("other"), AttributeValue::string("o0"));
+    EXPECT_EQ(json::to_item(indexed.at("Items").as_array()[0]).at("other"),
+              AttributeValue::string("o0"));
 
-    Value scan = parse(R"({"FilterExpression": "sk >= :min", "ExpressionAttributeValues": {":min": {"N": "4"}},
+    Value scan = parse(
+        R"({"FilterExpression": "sk >= :min", "ExpressionAttributeValues": {":min": {"N": "4"}},
         "Select": "COUNT"})");
     scan["TableName"] = table;
     const Value counted = client.call(Operation::Scan, scan);
@@ -326,7 +342,8 @@ TEST_F(ClientIntegration, Transactions) {
     for (const char* id : {"t1", "t2"}) {
         Value op;
         op["Put"]["TableName"] = table;
-        op["Put"]["Item"] = json::raw_item({{"id", AttributeValue::string(id)}, {"v", AttributeValue::number("1")}});
+        op["Put"]["Item"] = json::raw_item(
+            {{"id", AttributeValue::string(id)}, {"v", AttributeValue::number("1")}});
         write["TransactItems"].push_back(std::move(op));
     }
     write["ClientRequestToken"] = "bloop-txn-token-1";
@@ -385,7 +402,8 @@ TEST_F(ClientIntegration, StreamShowsEveryWriteInOrder) {
     const Value description = client.call(Operation::DescribeStream, describe);
     const auto& shards = description.at("StreamDescription").at("Shards").as_array();
     ASSERT_EQ(shards.size(), 1u);
-    EXPECT_EQ(description.at("StreamDescription").at("StreamViewType").as_string(), "NEW_AND_OLD_IMAGES");
+    EXPECT_EQ(description.at("StreamDescription").at("StreamViewType").as_string(),
+              "NEW_AND_OLD_IMAGES");
 
     Value iterator_request;
     iterator_request["StreamArn"] = arn;
@@ -410,7 +428,8 @@ TEST_F(ClientIntegration, StreamShowsEveryWriteInOrder) {
     EXPECT_EQ(json::to_item(list[2].at("dynamodb").at("Keys")), key("s1"));
     EXPECT_LT(list[0].at("dynamodb").at("SequenceNumber").as_string(),
               list[1].at("dynamodb").at("SequenceNumber").as_string());
-    EXPECT_NE(records.find("NextShardIterator"), nullptr) << "an open shard always has a next iterator";
+    EXPECT_NE(records.find("NextShardIterator"), nullptr)
+        << "an open shard always has a next iterator";
 
     Value bad_iterator;
     bad_iterator["ShardIterator"] = "not-an-iterator";
@@ -435,10 +454,46 @@ TEST_F(ClientIntegration, ManyConcurrentRequestsAllLand) {
     EXPECT_EQ(client.call(Operation::Scan, scan).at("Count").as_int(), 64);
 }
 
+TEST_F(ClientIntegration, ItemsModeDecodesRealResponses) {
+    const std::string table = create(account_table, "items");
+    const Item stored{{"id", AttributeValue::string("i1")},
+                      {"email", AttributeValue::string("i@x.y")},
+                      {"tags", AttributeValue::string_set({"a", "b"})}};
+    Value request;
+    request["TableName"] = table;
+    request["Item"] = stored;  // an Item is a JSON value too
+    (void)client.call(Operation::PutItem, request);
+
+    Value scan;
+    scan["TableName"] = table;
+    const Value page = client.call(Operation::Scan, scan, json::ParseMode::items);
+    ASSERT_EQ(page.at("Items").size(), 1u);
+    EXPECT_TRUE(page.at("Items").as_array()[0].is_item());
+    EXPECT_EQ(page.at("Items").as_array()[0].as_item(), stored);
+
+    const Value streams = client.call(Operation::ListStreams, with_table(table, Value::object()));
+    Value describe;
+    describe["StreamArn"] = streams.at("Streams").as_array()[0].at("StreamArn");
+    const Value shards = client.call(Operation::DescribeStream, describe);
+    Value iterator;
+    iterator["StreamArn"] = describe.at("StreamArn");
+    iterator["ShardId"] = shards.at("StreamDescription").at("Shards").as_array()[0].at("ShardId");
+    iterator["ShardIteratorType"] = "TRIM_HORIZON";
+    Value records_request;
+    records_request["ShardIterator"] =
+        client.call(Operation::GetShardIterator, iterator).at("ShardIterator");
+    const Value records =
+        client.call(Operation::GetRecords, records_request, json::ParseMode::items);
+    const Value& image = records.at("Records").as_array()[0].at("dynamodb").at("NewImage");
+    EXPECT_TRUE(image.is_item());
+    EXPECT_EQ(image.as_item(), stored);
+}
+
 TEST_F(ClientIntegration, RawJsonCalls) {
     const std::string table = create(account_table, "raw");
     const std::string response = client.call_raw(
-        Operation::PutItem, R"({"TableName":")" + table + R"(","Item":{"id":{"S":"r1"}},"ReturnValues":"NONE"})");
+        Operation::PutItem,
+        R"({"TableName":")" + table + R"(","Item":{"id":{"S":"r1"}},"ReturnValues":"NONE"})");
     EXPECT_EQ(response, "{}");
     EXPECT_TRUE(get(table, key("r1")));
 }
@@ -464,7 +519,7 @@ namespace {
 
 // A loopback listener that accepts connections and then does what `behave` says with them.
 class Listener {
-public:
+  public:
     explicit Listener(std::function<void(int)> behave) {
         fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
         sockaddr_in addr{};
@@ -492,7 +547,7 @@ public:
     std::string url() const { return "http://127.0.0.1:" + std::to_string(port_); }
     std::vector<int> held_;
 
-private:
+  private:
     int fd_ = -1;
     int port_ = 0;
     std::thread thread_;
@@ -525,7 +580,8 @@ TEST(ClientTransport, TruncatedResponseIsATypedError) {
         char buf[4096];
         (void)::recv(c, buf, sizeof buf, 0);
         const std::string reply =
-            "HTTP/1.1 200 OK\r\nContent-Type: application/x-amz-json-1.0\r\nContent-Length: 100\r\n\r\n{\"Tab";
+            "HTTP/1.1 200 OK\r\nContent-Type: application/x-amz-json-1.0\r\nContent-Length: "
+            "100\r\n\r\n{\"Tab";
         (void)::send(c, reply.data(), reply.size(), MSG_NOSIGNAL);
         ::close(c);
     });

@@ -14,7 +14,7 @@
 namespace bloop::test {
 
 class FakeTransport : public Transport {
-public:
+  public:
     /// Queues a response.
     void respond(int status, std::string body, Headers headers = {}) {
         std::lock_guard lock(mutex_);
@@ -23,7 +23,8 @@ public:
     /// Queues an error response in the AWS JSON error shape.
     void fail(int status, const std::string& code, const std::string& message) {
         respond(status,
-                R"({"__type":"com.amazonaws.dynamodb.v20120810#)" + code + R"(","message":")" + message + R"("})",
+                R"({"__type":"com.amazonaws.dynamodb.v20120810#)" + code + R"(","message":")" +
+                    message + R"("})",
                 {{"x-amzn-RequestId", "REQ-" + code}});
     }
     /// Queues a transport failure.
@@ -55,7 +56,7 @@ public:
         return timeouts_;
     }
 
-private:
+  private:
     mutable std::mutex mutex_;
     std::deque<std::function<HttpResponse()>> script_;
     std::vector<HttpRequest> requests_;

@@ -13,6 +13,8 @@ namespace bloop::test {
 const std::string& endpoint();
 
 /// Client options for that endpoint (see bloop::testing::local_client_options).
-inline ClientOptions client_options() { return testing::local_client_options(endpoint()); }
+inline ClientOptions client_options() {
+    return testing::local_client_options(endpoint());
+}
 
 }  // namespace bloop::test

@@ -12,7 +12,9 @@ std::unique_ptr<testing::DynamoDBLocal> g_server;
 std::string g_endpoint;
 }  // namespace
 
-const std::string& endpoint() { return g_endpoint; }
+const std::string& endpoint() {
+    return g_endpoint;
+}
 
 }  // namespace bloop::test
 

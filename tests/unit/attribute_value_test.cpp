@@ -13,7 +13,9 @@ std::string wire(const AttributeValue& v) {
     return out;
 }
 
-AttributeValue from_wire(const std::string& text) { return json::to_attribute(json::parse(text)); }
+AttributeValue from_wire(const std::string& text) {
+    return json::to_attribute(json::parse(text));
+}
 
 struct WireCase {
     const char* name;
@@ -45,7 +47,8 @@ INSTANTIATE_TEST_SUITE_P(
                  AttributeValue::map({{"z", AttributeValue::boolean(true)},
                                       {"a", AttributeValue::null()}}),
                  R"({"M":{"a":{"NULL":true},"z":{"BOOL":true}}})"},
-        WireCase{"L", AttributeValue::list({AttributeValue::string("x"), AttributeValue::number("1")}),
+        WireCase{"L",
+                 AttributeValue::list({AttributeValue::string("x"), AttributeValue::number("1")}),
                  R"({"L":[{"S":"x"},{"N":"1"}]})"},
         WireCase{"BOOLFalse", AttributeValue::boolean(false), R"({"BOOL":false})"},
         WireCase{"NULL", AttributeValue::null(), R"({"NULL":true})"},

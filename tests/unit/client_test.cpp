@@ -77,7 +77,8 @@ TEST(Client, StreamsOperationsUseTheStreamsEndpointAndTarget) {
     EXPECT_EQ(r.url, "http://127.0.0.1:9000/");
     EXPECT_EQ(find_header(r.headers, "X-Amz-Target"), "DynamoDBStreams_20120810.ListStreams");
     // Streams signs as "dynamodb".
-    EXPECT_NE(std::string(find_header(r.headers, "Authorization")).find("/eu-west-1/dynamodb/aws4_request"),
+    EXPECT_NE(std::string(find_header(r.headers, "Authorization"))
+                  .find("/eu-west-1/dynamodb/aws4_request"),
               std::string::npos);
 }
 
@@ -118,10 +119,13 @@ TEST(Client, InvalidConfigurationIsRejectedAtConstruction) {
         return o;
     };
     EXPECT_THROW(Client(bad([](ClientOptions& o) { o.max_in_flight = 0; })), InvalidConfiguration);
-    EXPECT_THROW(Client(bad([](ClientOptions& o) { o.retry.max_attempts = 0; })), InvalidConfiguration);
-    EXPECT_THROW(Client(bad([](ClientOptions& o) { o.timeouts.connect = std::chrono::milliseconds(0); })),
+    EXPECT_THROW(Client(bad([](ClientOptions& o) { o.retry.max_attempts = 0; })),
                  InvalidConfiguration);
-    EXPECT_THROW(Client(bad([](ClientOptions& o) { o.endpoint = "localhost:8000"; })), InvalidEndpoint);
+    EXPECT_THROW(
+        Client(bad([](ClientOptions& o) { o.timeouts.connect = std::chrono::milliseconds(0); })),
+        InvalidConfiguration);
+    EXPECT_THROW(Client(bad([](ClientOptions& o) { o.endpoint = "localhost:8000"; })),
+                 InvalidEndpoint);
     EXPECT_THROW(Client(bad([](ClientOptions& o) { o.region.reset(); })), MissingRegion);
     EXPECT_THROW(Client(bad([](ClientOptions& o) { o.credentials.reset(); })), MissingCredentials);
     EXPECT_TRUE(h.transport->requests().empty());
@@ -144,9 +148,9 @@ void expect_mapped(int status, const std::string& code, bool retryable) {
         EXPECT_EQ(e.request_id(), "REQ-" + code);
         EXPECT_EQ(e.operation(), "PutItem");
         EXPECT_EQ(e.retryable(), retryable) << code;
-        EXPECT_EQ(std::string(e.what()),
-                  "PutItem failed: " + code + ": the message (HTTP " + std::to_string(status) +
-                      ", request id REQ-" + code + ")");
+        EXPECT_EQ(std::string(e.what()), "PutItem failed: " + code + ": the message (HTTP " +
+                                             std::to_string(status) + ", request id REQ-" + code +
+                                             ")");
     }
 }
 
@@ -155,7 +159,8 @@ TEST(Client, ErrorCodesBecomeTypedExceptions) {
     expect_mapped<ResourceNotFound>(400, "ResourceNotFoundException", false);
     expect_mapped<ResourceInUse>(400, "ResourceInUseException", false);
     expect_mapped<ValidationError>(400, "ValidationException", false);
-    expect_mapped<ProvisionedThroughputExceeded>(400, "ProvisionedThroughputExceededException", true);
+    expect_mapped<ProvisionedThroughputExceeded>(400, "ProvisionedThroughputExceededException",
+                                                 true);
     expect_mapped<Throttling>(400, "ThrottlingException", true);
     expect_mapped<Throttling>(400, "RequestLimitExceeded", true);
     expect_mapped<ExpiredIterator>(400, "ExpiredIteratorException", false);
@@ -215,7 +220,8 @@ TEST(Client, MalformedOrTruncatedSuccessBodyIsAProtocolError) {
         Harness h;
         h.transport->respond(200, body);
         const Client client(h.options());
-        EXPECT_THROW((void)client.call(Operation::GetItem, json::Value::object()), ProtocolError) << body;
+        EXPECT_THROW((void)client.call(Operation::GetItem, json::Value::object()), ProtocolError)
+            << body;
         EXPECT_EQ(h.transport->requests().size(), 1u) << "a malformed body is not retried";
     }
 }
@@ -340,13 +346,14 @@ TEST(Client, SecretsNeverAppearInLogsOrExceptions) {
 TEST(Client, SignatureEchoedInAnErrorIsRedacted) {
     // The service's message repeats the Authorization header it received.
     class Echo : public Transport {
-    public:
+      public:
         HttpResponse send(const HttpRequest& r, const Timeouts&) override {
             const std::string auth(find_header(r.headers, "Authorization"));
             const std::string token(find_header(r.headers, "X-Amz-Security-Token"));
             return {400,
                     {},
-                    R"({"__type":"x#InvalidSignatureException","message":"got )" + auth + " token " + token + R"("})"};
+                    R"({"__type":"x#InvalidSignatureException","message":"got )" + auth +
+                        " token " + token + R"("})"};
         }
     };
     Harness h;
@@ -382,7 +389,8 @@ TEST(Client, AsyncCallsRunConcurrentlyAndDeliverResults) {
     std::vector<std::future<json::Value>> futures;
     {
         const Client client(o);
-        for (int i = 0; i < 20; ++i) futures.push_back(client.call_async(Operation::GetItem, json::Value::object()));
+        for (int i = 0; i < 20; ++i)
+            futures.push_back(client.call_async(Operation::GetItem, json::Value::object()));
     }  // the last handle waits for queued calls
     for (auto& f : futures) EXPECT_EQ(f.get().at("n").as_int(), 1);
     EXPECT_EQ(h.transport->requests().size(), 20u);

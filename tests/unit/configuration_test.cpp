@@ -16,9 +16,11 @@ namespace {
 using Vars = std::map<std::string, std::string, std::less<>>;
 
 class TempDir {
-public:
-    TempDir() : path_(std::filesystem::temp_directory_path() /
-                      ("bloop-config-test-" + std::to_string(::getpid()) + "-" + std::to_string(counter_++))) {
+  public:
+    TempDir()
+        : path_(std::filesystem::temp_directory_path() /
+                ("bloop-config-test-" + std::to_string(::getpid()) + "-" +
+                 std::to_string(counter_++))) {
         std::filesystem::create_directories(path_);
     }
     ~TempDir() { std::filesystem::remove_all(path_); }
@@ -29,7 +31,7 @@ public:
     }
     std::string path() const { return path_.string(); }
 
-private:
+  private:
     static inline int counter_ = 0;
     std::filesystem::path path_;
 };
@@ -42,8 +44,10 @@ TEST(Credentials, ExplicitWin) {
 }
 
 TEST(Credentials, FromEnvironmentWithSessionToken) {
-    const Environment env(Vars{{"AWS_ACCESS_KEY_ID", "ENV"}, {"AWS_SECRET_ACCESS_KEY", "ENVS"},
-                               {"AWS_SESSION_TOKEN", "TOK"}, {"HOME", "/nonexistent"}});
+    const Environment env(Vars{{"AWS_ACCESS_KEY_ID", "ENV"},
+                               {"AWS_SECRET_ACCESS_KEY", "ENVS"},
+                               {"AWS_SESSION_TOKEN", "TOK"},
+                               {"HOME", "/nonexistent"}});
     const auto c = resolve_credentials({}, {}, env);
     EXPECT_EQ(c.access_key_id, "ENV");
     EXPECT_EQ(c.secret_access_key, "ENVS");
@@ -52,12 +56,13 @@ TEST(Credentials, FromEnvironmentWithSessionToken) {
 
 TEST(Credentials, FromSharedFileProfile) {
     TempDir dir;
-    const auto creds = dir.write("credentials",
-                                 "[default]\naws_access_key_id = D\naws_secret_access_key = DS\n"
-                                 "# comment\n[work]\naws_access_key_id=W\naws_secret_access_key=WS\n"
-                                 "aws_session_token=WT\n");
-    const Environment env(Vars{{"AWS_SHARED_CREDENTIALS_FILE", creds}, {"AWS_PROFILE", "work"},
-                               {"HOME", dir.path()}});
+    const auto creds =
+        dir.write("credentials",
+                  "[default]\naws_access_key_id = D\naws_secret_access_key = DS\n"
+                  "# comment\n[work]\naws_access_key_id=W\naws_secret_access_key=WS\n"
+                  "aws_session_token=WT\n");
+    const Environment env(Vars{
+        {"AWS_SHARED_CREDENTIALS_FILE", creds}, {"AWS_PROFILE", "work"}, {"HOME", dir.path()}});
     const auto c = resolve_credentials({}, {}, env);
     EXPECT_EQ(c.access_key_id, "W");
     EXPECT_EQ(c.session_token, "WT");
@@ -66,7 +71,8 @@ TEST(Credentials, FromSharedFileProfile) {
 
 TEST(Credentials, FromConfigFileProfileSection) {
     TempDir dir;
-    const auto config = dir.write("config", "[profile dev]\naws_access_key_id=C\naws_secret_access_key=CS\n");
+    const auto config =
+        dir.write("config", "[profile dev]\naws_access_key_id=C\naws_secret_access_key=CS\n");
     const Environment env(Vars{{"AWS_CONFIG_FILE", config}, {"HOME", dir.path()}});
     EXPECT_EQ(resolve_credentials({}, std::string("dev"), env).access_key_id, "C");
 }
@@ -80,8 +86,10 @@ TEST(Credentials, MissingNamesEverythingTried) {
     } catch (const MissingCredentials& e) {
         const std::string m = e.what();
         EXPECT_NE(m.find("AWS_ACCESS_KEY_ID"), std::string::npos) << m;
-        EXPECT_NE(m.find("profile 'nope' in the shared credentials file " + dir.path() + "/.aws/credentials"),
-                  std::string::npos) << m;
+        EXPECT_NE(m.find("profile 'nope' in the shared credentials file " + dir.path() +
+                         "/.aws/credentials"),
+                  std::string::npos)
+            << m;
         EXPECT_NE(m.find("config file " + dir.path() + "/.aws/config"), std::string::npos) << m;
     }
     EXPECT_THROW((void)resolve_credentials({}, {}, env), std::invalid_argument);
@@ -89,12 +97,17 @@ TEST(Credentials, MissingNamesEverythingTried) {
 
 TEST(Region, Precedence) {
     TempDir dir;
-    const auto config = dir.write("config", "[default]\nregion = eu-west-1\n[profile x]\nregion=ap-south-1\n");
-    EXPECT_EQ(resolve_region(std::string("us-west-2"), {}, Environment(Vars{{"AWS_REGION", "a"}})), "us-west-2");
-    EXPECT_EQ(resolve_region({}, {}, Environment(Vars{{"AWS_REGION", "a"}, {"AWS_DEFAULT_REGION", "b"}})), "a");
+    const auto config =
+        dir.write("config", "[default]\nregion = eu-west-1\n[profile x]\nregion=ap-south-1\n");
+    EXPECT_EQ(resolve_region(std::string("us-west-2"), {}, Environment(Vars{{"AWS_REGION", "a"}})),
+              "us-west-2");
+    EXPECT_EQ(
+        resolve_region({}, {}, Environment(Vars{{"AWS_REGION", "a"}, {"AWS_DEFAULT_REGION", "b"}})),
+        "a");
     EXPECT_EQ(resolve_region({}, {}, Environment(Vars{{"AWS_DEFAULT_REGION", "b"}})), "b");
     EXPECT_EQ(resolve_region({}, {}, Environment(Vars{{"AWS_CONFIG_FILE", config}})), "eu-west-1");
-    EXPECT_EQ(resolve_region({}, std::string("x"), Environment(Vars{{"AWS_CONFIG_FILE", config}})), "ap-south-1");
+    EXPECT_EQ(resolve_region({}, std::string("x"), Environment(Vars{{"AWS_CONFIG_FILE", config}})),
+              "ap-south-1");
 }
 
 TEST(Region, MissingNamesWhatWasTried) {
@@ -102,9 +115,10 @@ TEST(Region, MissingNamesWhatWasTried) {
         (void)resolve_region({}, {}, Environment(Vars{{"AWS_CONFIG_FILE", "/nonexistent/config"}}));
         FAIL();
     } catch (const MissingRegion& e) {
-        EXPECT_STREQ(e.what(),
-                     "no AWS region found; tried the explicit region, AWS_REGION, AWS_DEFAULT_REGION, "
-                     "'region' of profile 'default' in the config file /nonexistent/config");
+        EXPECT_STREQ(
+            e.what(),
+            "no AWS region found; tried the explicit region, AWS_REGION, AWS_DEFAULT_REGION, "
+            "'region' of profile 'default' in the config file /nonexistent/config");
     }
 }
 
@@ -135,10 +149,10 @@ TEST_P(EndpointRejects, WithInvalidEndpoint) {
     }
 }
 INSTANTIATE_TEST_SUITE_P(Endpoint, EndpointRejects,
-                         ::testing::Values("localhost:8000", "ftp://host", "http://", "http://host:0",
-                                           "http://host:70000", "http://host:abc", "http://host:",
-                                           "http://user@host", "http://host/?x=1", "http://ho st",
-                                           "http://[::1", "http://[zz]:1"));
+                         ::testing::Values("localhost:8000", "ftp://host", "http://",
+                                           "http://host:0", "http://host:70000", "http://host:abc",
+                                           "http://host:", "http://user@host", "http://host/?x=1",
+                                           "http://ho st", "http://[::1", "http://[zz]:1"));
 
 TEST(Endpoint, Resolution) {
     const Environment none(Vars{});
@@ -148,14 +162,16 @@ TEST(Endpoint, Resolution) {
               "https://streams.dynamodb.eu-west-1.amazonaws.com/");
     EXPECT_EQ(resolve_endpoint(Service::dynamodb, {}, "cn-north-1", none).url(),
               "https://dynamodb.cn-north-1.amazonaws.com.cn/");
-    const Environment env(Vars{{"AWS_ENDPOINT_URL", "http://all:1"},
-                               {"AWS_ENDPOINT_URL_DYNAMODB", "http://ddb:2"}});
+    const Environment env(
+        Vars{{"AWS_ENDPOINT_URL", "http://all:1"}, {"AWS_ENDPOINT_URL_DYNAMODB", "http://ddb:2"}});
     EXPECT_EQ(resolve_endpoint(Service::dynamodb, {}, "r", env).url(), "http://ddb:2/");
     EXPECT_EQ(resolve_endpoint(Service::streams, {}, "r", env).url(), "http://all:1/");
-    EXPECT_EQ(resolve_endpoint(Service::streams, std::string("http://x:3"), "r", env).url(), "http://x:3/");
+    EXPECT_EQ(resolve_endpoint(Service::streams, std::string("http://x:3"), "r", env).url(),
+              "http://x:3/");
     const Environment streams(Vars{{"AWS_ENDPOINT_URL_DYNAMODB_STREAMS", "http://s:4"}});
     EXPECT_EQ(resolve_endpoint(Service::streams, {}, "r", streams).url(), "http://s:4/");
-    EXPECT_THROW((void)resolve_endpoint(Service::dynamodb, {}, "Not A Region", none), InvalidEndpoint);
+    EXPECT_THROW((void)resolve_endpoint(Service::dynamodb, {}, "Not A Region", none),
+                 InvalidEndpoint);
     EXPECT_THROW((void)resolve_endpoint(Service::dynamodb, {}, "r",
                                         Environment(Vars{{"AWS_ENDPOINT_URL", "nope"}})),
                  InvalidEndpoint);

@@ -25,7 +25,8 @@ TEST(Json, KeepsNumbersAsTheirExactText) {
 
 TEST(Json, DecodesEscapesAndSurrogatePairs) {
     const Value v = parse(R"("q\"b\\s\/n\nt\tu\u00e9\ud83d\ude00\u0000")");
-    EXPECT_EQ(v.as_string(), std::string("q\"b\\s/n\nt\tu\xc3\xa9\xf0\x9f\x98\x80") + std::string(1, '\0'));
+    EXPECT_EQ(v.as_string(),
+              std::string("q\"b\\s/n\nt\tu\xc3\xa9\xf0\x9f\x98\x80") + std::string(1, '\0'));
 }
 
 TEST(Json, WritesControlCharactersEscapedAndUtf8Unchanged) {
@@ -81,29 +82,25 @@ TEST_P(JsonRejects, WithPositionAndReason) {
         (void)parse(GetParam().text);
         FAIL() << "parsed: " << GetParam().text;
     } catch (const InvalidJson& e) {
-        EXPECT_NE(std::string(e.what()).find(GetParam().message_part), std::string::npos) << e.what();
+        EXPECT_NE(std::string(e.what()).find(GetParam().message_part), std::string::npos)
+            << e.what();
     }
 }
 
 INSTANTIATE_TEST_SUITE_P(
     Json, JsonRejects,
-    ::testing::Values(BadInput{"", "expected a JSON value"},
-                      BadInput{R"({"a":1)", "unterminated object"},
-                      BadInput{R"({"a":"abc)", "unterminated string"},
-                      BadInput{R"([1,2)", "unterminated array"},
-                      BadInput{R"({"a" 1})", "expected ':'"},
-                      BadInput{R"({a:1})", "expected a member name"},
-                      BadInput{R"([1 2])", "expected ',' or ']'"},
-                      BadInput{"{} x", "unexpected text after the JSON value"},
-                      BadInput{"tru", "expected a JSON value"},
-                      BadInput{"[01]", "expected"},
-                      BadInput{"\"\x01\"", "control character"},
-                      BadInput{"\"\xff\"", "invalid UTF-8"},
-                      BadInput{"\"\xc3\"", "invalid UTF-8"},
-                      BadInput{"\"\xed\xa0\x80\"", "invalid UTF-8"},  // encoded surrogate
-                      BadInput{R"("\ud800")", "lone surrogate"},
-                      BadInput{R"("\x")", "bad escape"},
-                      BadInput{R"("\u12")", "escape"}));
+    ::testing::Values(
+        BadInput{"", "expected a JSON value"}, BadInput{R"({"a":1)", "unterminated object"},
+        BadInput{R"({"a":"abc)", "unterminated string"}, BadInput{R"([1,2)", "unterminated array"},
+        BadInput{R"({"a" 1})", "expected ':'"}, BadInput{R"({a:1})", "expected a member name"},
+        BadInput{R"([1 2])", "expected ',' or ']'"},
+        BadInput{"{} x", "unexpected text after the JSON value"},
+        BadInput{"tru", "expected a JSON value"}, BadInput{"[01]", "expected"},
+        BadInput{"\"\x01\"", "control character"}, BadInput{"\"\xff\"", "invalid UTF-8"},
+        BadInput{"\"\xc3\"", "invalid UTF-8"},
+        BadInput{"\"\xed\xa0\x80\"", "invalid UTF-8"},  // encoded surrogate
+        BadInput{R"("\ud800")", "lone surrogate"}, BadInput{R"("\x")", "bad escape"},
+        BadInput{R"("\u12")", "escape"}));
 
 TEST(Json, RejectsNestingDeeperThanTheLimit) {
     EXPECT_THROW((void)parse(std::string(300, '[') + std::string(300, ']')), InvalidJson);
@@ -117,6 +114,73 @@ TEST(Json, ErrorsGiveTheOffset) {
     } catch (const InvalidJson& e) {
         EXPECT_STREQ(e.what(), "invalid JSON at offset 7: expected a member name");
     }
+}
+
+}  // namespace
+}  // namespace bloop::json
+
+namespace bloop::json {
+namespace {
+
+// ---- ParseMode::items
+// ------------------------------------------------------------------------------
+
+TEST(JsonItems, DecodesItemMembersDirectly) {
+    const std::string text =
+        R"({"Count":2,"Items":[{"id":{"S":"a"},"n":{"N":"1.10"}},{"id":{"S":"b"},"m":{"M":{"x":{"L":[{"BOOL":true},{"NULL":true}]}}}}],)"
+        R"("LastEvaluatedKey":{"id":{"S":"b"}},"ScannedCount":2})";
+    const Value v = parse(text, ParseMode::items);
+    ASSERT_TRUE(v.at("Items").is_array());
+    ASSERT_TRUE(v.at("Items").as_array()[0].is_item());
+    EXPECT_EQ(v.at("Items").as_array()[0].as_item().at("n"), AttributeValue::number("1.10"));
+    EXPECT_TRUE(v.at("LastEvaluatedKey").is_item());
+    EXPECT_EQ(v.at("Count").as_int(), 2);
+    // The same items as the generic path, and the same JSON written back.
+    const Value plain = parse(text);
+    EXPECT_EQ(to_item(v.at("Items").as_array()[1]), to_item(plain.at("Items").as_array()[1]));
+    EXPECT_EQ(to_string(v), text);
+}
+
+TEST(JsonItems, DecodesEveryTypeLikeTheGenericPath) {
+    const std::string item =
+        R"({"s":{"S":"h\u00e9 \"q\""},"n":{"N":"-1E-130"},"b":{"B":"AP8Q"},"ss":{"SS":["a","b"]},)"
+        R"("ns":{"NS":["1","2"]},"bs":{"BS":["YQ==","YmM="]},"l":{"L":[{"S":"x"},{"N":"1"}]},)"
+        R"("t":{"BOOL":false},"z":{"NULL":true},"e":{"M":{}}})";
+    const Value direct = parse(R"({"Item":)" + item + "}", ParseMode::items);
+    ASSERT_TRUE(direct.at("Item").is_item());
+    EXPECT_EQ(direct.at("Item").as_item(), to_item(parse(item)));
+}
+
+TEST(JsonItems, BatchGetResponsesAndStreamImages) {
+    const Value batch = parse(
+        R"({"Responses":{"T1":[{"id":{"S":"1"}}],"T2":[]},"UnprocessedKeys":{"T3":{"Keys":[{"id":{"S":"9"}}]}}})",
+        ParseMode::items);
+    EXPECT_TRUE(batch.at("Responses").at("T1").as_array()[0].is_item());
+    EXPECT_TRUE(batch.at("UnprocessedKeys").at("T3").at("Keys").as_array()[0].is_item());
+    const Value records = parse(
+        R"({"Records":[{"dynamodb":{"Keys":{"id":{"S":"1"}},"NewImage":{"id":{"S":"1"}},"SequenceNumber":"1"}}]})",
+        ParseMode::items);
+    const Value& d = records.at("Records").as_array()[0].at("dynamodb");
+    EXPECT_TRUE(d.at("Keys").is_item());
+    EXPECT_TRUE(d.at("NewImage").is_item());
+    EXPECT_EQ(d.at("SequenceNumber").as_string(), "1");
+}
+
+TEST(JsonItems, OtherShapesUnderItemNamesStayGeneric) {
+    // "Keys" in a key schema, an item with a bad tag, and a non-object: all stay generic JSON.
+    const Value v = parse(
+        R"({"Keys":[{"AttributeName":"id","KeyType":"HASH"}],"Item":{"id":{"Q":"1"}},"Key":5})",
+        ParseMode::items);
+    EXPECT_TRUE(v.at("Keys").as_array()[0].is_object());
+    EXPECT_EQ(v.at("Keys").as_array()[0].at("KeyType").as_string(), "HASH");
+    EXPECT_TRUE(v.at("Item").is_object());
+    EXPECT_THROW((void)to_item(v.at("Item")), InvalidJson);
+    EXPECT_EQ(v.at("Key").as_int(), 5);
+}
+
+TEST(JsonItems, MalformedTextIsStillInvalidJson) {
+    EXPECT_THROW((void)parse(R"({"Items":[{"id":{"S":"a"}})", ParseMode::items), InvalidJson);
+    EXPECT_THROW((void)parse(R"({"Item":{"id":{"S":"a\x"}}})", ParseMode::items), InvalidJson);
 }
 
 }  // namespace

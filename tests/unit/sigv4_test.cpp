@@ -90,15 +90,18 @@ TEST_P(SigV4Suite, MatchesExpectedSignature) {
     EXPECT_EQ(parts.authorization, slurp(fs::path(base).replace_extension(".authz")));
 }
 
-INSTANTIATE_TEST_SUITE_P(SigV4, SigV4Suite, ::testing::ValuesIn(cases()), [](const auto& param_info) {
-    std::string n = param_info.param.stem().string();
-    for (auto& c : n) {
-        if (!std::isalnum(static_cast<unsigned char>(c))) c = '_';
-    }
-    return n;
-});
+INSTANTIATE_TEST_SUITE_P(SigV4, SigV4Suite, ::testing::ValuesIn(cases()),
+                         [](const auto& param_info) {
+                             std::string n = param_info.param.stem().string();
+                             for (auto& c : n) {
+                                 if (!std::isalnum(static_cast<unsigned char>(c))) c = '_';
+                             }
+                             return n;
+                         });
 
-TEST(SigV4, SuiteIsPresent) { EXPECT_GE(cases().size(), 30u); }
+TEST(SigV4, SuiteIsPresent) {
+    EXPECT_GE(cases().size(), 30u);
+}
 
 TEST(SigV4, SignAddsDateTokenAndAuthorization) {
     HttpRequest r;
@@ -108,18 +111,22 @@ TEST(SigV4, SignAddsDateTokenAndAuthorization) {
                  {"X-Amz-Target", "DynamoDB_20120810.ListTables"}};
     r.body = "{}";
     const Credentials creds{"AKID", "SECRET", "TOKEN"};
-    const auto when = std::chrono::sys_days(std::chrono::year(2015) / 8 / 30) + std::chrono::hours(12) +
-                      std::chrono::minutes(36);
+    const auto when = std::chrono::sys_days(std::chrono::year(2015) / 8 / 30) +
+                      std::chrono::hours(12) + std::chrono::minutes(36);
     HttpRequest again = r;
     const SigV4Parts parts = SigV4Signer("us-east-1", "dynamodb").sign(r, creds, when);
     EXPECT_EQ(find_header(r.headers, "X-Amz-Date"), "20150830T123600Z");
     EXPECT_EQ(find_header(r.headers, "X-Amz-Security-Token"), "TOKEN");
     EXPECT_EQ(find_header(r.headers, "Authorization"), parts.authorization);
-    EXPECT_EQ(parts.signed_headers, "content-type;host;x-amz-date;x-amz-security-token;x-amz-target");
-    EXPECT_EQ(parts.authorization.rfind("AWS4-HMAC-SHA256 Credential=AKID/20150830/us-east-1/dynamodb/aws4_request, ", 0), 0u);
+    EXPECT_EQ(parts.signed_headers,
+              "content-type;host;x-amz-date;x-amz-security-token;x-amz-target");
+    EXPECT_EQ(parts.authorization.rfind(
+                  "AWS4-HMAC-SHA256 Credential=AKID/20150830/us-east-1/dynamodb/aws4_request, ", 0),
+              0u);
     EXPECT_EQ(parts.signature.size(), 64u);
     // Same input, same signature.
-    EXPECT_EQ(SigV4Signer("us-east-1", "dynamodb").sign(again, creds, when).signature, parts.signature);
+    EXPECT_EQ(SigV4Signer("us-east-1", "dynamodb").sign(again, creds, when).signature,
+              parts.signature);
     EXPECT_EQ(again.headers, r.headers);
 }
 

@@ -22,22 +22,25 @@ namespace bloop {
 
 /// How a Client is set up. Everything left empty is resolved from the environment.
 struct ClientOptions {
-    std::optional<std::string> region;            ///< else AWS_REGION, AWS_DEFAULT_REGION, config
-    std::optional<Credentials> credentials;       ///< else the environment and shared files
-    std::optional<std::string> profile;           ///< else AWS_PROFILE, else "default"
-    std::optional<std::string> endpoint;          ///< DynamoDB URL; else AWS_ENDPOINT_URL_DYNAMODB, AWS_ENDPOINT_URL
-    std::optional<std::string> streams_endpoint;  ///< Streams URL; else AWS_ENDPOINT_URL_DYNAMODB_STREAMS, AWS_ENDPOINT_URL
-    Timeouts timeouts{};                          ///< connect and whole-request timeouts
-    std::size_t max_in_flight = 16;               ///< concurrent requests (and pooled connections); ≥ 1
-    RetryPolicy retry{};                          ///< backoff and attempts
-    LogListener log;                              ///< empty: silent
-    std::shared_ptr<Transport> transport;         ///< empty: pooled libcurl
-    Environment environment{};                    ///< where variables and files are looked up
+    std::optional<std::string> region;       ///< else AWS_REGION, AWS_DEFAULT_REGION, config
+    std::optional<Credentials> credentials;  ///< else the environment and shared files
+    std::optional<std::string> profile;      ///< else AWS_PROFILE, else "default"
+    std::optional<std::string>
+        endpoint;  ///< DynamoDB URL; else AWS_ENDPOINT_URL_DYNAMODB, AWS_ENDPOINT_URL
+    std::optional<std::string>
+        streams_endpoint;                  ///< Streams URL; else AWS_ENDPOINT_URL_DYNAMODB_STREAMS,
+                                           ///< AWS_ENDPOINT_URL
+    Timeouts timeouts{};                   ///< connect and whole-request timeouts
+    std::size_t max_in_flight = 16;        ///< concurrent requests (and pooled connections); ≥ 1
+    RetryPolicy retry{};                   ///< backoff and attempts
+    LogListener log;                       ///< empty: silent
+    std::shared_ptr<Transport> transport;  ///< empty: pooled libcurl
+    Environment environment{};             ///< where variables and files are looked up
 };
 
 /// A DynamoDB + DynamoDB Streams client. Safe to share between threads; copies share state.
 class Client {
-public:
+  public:
     /// Resolves region, credentials and endpoints from the environment now. Throws MissingRegion,
     /// MissingCredentials or InvalidEndpoint before anything is sent.
     Client();
@@ -45,24 +48,28 @@ public:
     /// MissingCredentials, InvalidEndpoint or InvalidConfiguration before anything is sent.
     explicit Client(ClientOptions options);
 
-    /// Sends `request` as operation `op` and returns the response document. Retries per the
+    /// Sends `request` as operation `op` and returns the response document, parsed with `mode`
+    /// (`ParseMode::items` decodes items and keys straight into `bloop::Item`s). Retries per the
     /// policy. Throws a ServiceError subclass for an error response, a TransportError subclass
     /// when no response came, ProtocolError for a malformed response body.
-    [[nodiscard]] json::Value call(Operation op, const json::Value& request) const;
+    [[nodiscard]] json::Value call(Operation op, const json::Value& request,
+                                   json::ParseMode mode = json::ParseMode::plain) const;
     /// As `call`, with the operation named by its API name. Throws UnknownOperation first for an
     /// unknown name.
-    [[nodiscard]] json::Value call(std::string_view op, const json::Value& request) const;
+    [[nodiscard]] json::Value call(std::string_view op, const json::Value& request,
+                                   json::ParseMode mode = json::ParseMode::plain) const;
     /// As `call`, with the request given as JSON text and the response returned as JSON text.
     [[nodiscard]] std::string call_raw(Operation op, std::string request_json) const;
     /// Runs `call` on the client's worker pool; at most `max_in_flight` requests run at once.
-    [[nodiscard]] std::future<json::Value> call_async(Operation op, json::Value request) const;
+    [[nodiscard]] std::future<json::Value> call_async(
+        Operation op, json::Value request, json::ParseMode mode = json::ParseMode::plain) const;
 
     /// The resolved region.
     [[nodiscard]] const std::string& region() const noexcept;
     /// The resolved endpoint of `service`.
     [[nodiscard]] const Endpoint& endpoint(Service service) const noexcept;
 
-private:
+  private:
     struct State;
     struct Workers;
     std::shared_ptr<State> state_;

@@ -21,8 +21,8 @@ struct Credentials {
 /// `AWS_PROFILE`, else "default") in the shared credentials file (`AWS_SHARED_CREDENTIALS_FILE`,
 /// else `~/.aws/credentials`) and then in the config file (`AWS_CONFIG_FILE`, else
 /// `~/.aws/config`). Throws MissingCredentials naming everything it tried.
-[[nodiscard]] Credentials resolve_credentials(const std::optional<Credentials>& explicit_credentials,
-                                              const std::optional<std::string>& profile = {},
-                                              const Environment& env = Environment());
+[[nodiscard]] Credentials resolve_credentials(
+    const std::optional<Credentials>& explicit_credentials,
+    const std::optional<std::string>& profile = {}, const Environment& env = Environment());
 
 }  // namespace bloop

@@ -40,7 +40,8 @@ struct Endpoint {
 /// endpoint (`https://dynamodb.<region>.amazonaws.com`,
 /// `https://streams.dynamodb.<region>.amazonaws.com`; `.amazonaws.com.cn` in China regions).
 /// Throws InvalidEndpoint for a URL that does not parse or a region that is not a region name.
-[[nodiscard]] Endpoint resolve_endpoint(Service service, const std::optional<std::string>& explicit_url,
+[[nodiscard]] Endpoint resolve_endpoint(Service service,
+                                        const std::optional<std::string>& explicit_url,
                                         std::string_view region,
                                         const Environment& env = Environment());
 

@@ -12,7 +12,7 @@ namespace bloop {
 
 /// A source of environment variables. The default reads the process environment.
 class Environment {
-public:
+  public:
     using Lookup = std::function<std::optional<std::string>(std::string_view)>;
     /// The process environment (`getenv`).
     Environment();
@@ -26,7 +26,7 @@ public:
     /// The user's home directory ($HOME), or nullopt.
     [[nodiscard]] std::optional<std::string> home() const { return get("HOME"); }
 
-private:
+  private:
     Lookup lookup_;
 };
 

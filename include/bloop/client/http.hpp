@@ -21,9 +21,9 @@ using Headers = std::vector<std::pair<std::string, std::string>>;
 /// An HTTP request.
 struct HttpRequest {
     std::string method = "POST";
-    std::string url;          ///< full URL, e.g. "http://127.0.0.1:8000/"
-    std::string path = "/";   ///< the path part of `url`, as signed
-    std::string query;        ///< the query part of `url` without '?', as signed
+    std::string url;         ///< full URL, e.g. "http://127.0.0.1:8000/"
+    std::string path = "/";  ///< the path part of `url`, as signed
+    std::string query;       ///< the query part of `url` without '?', as signed
     Headers headers;
     std::string body;
 };
@@ -43,7 +43,7 @@ struct Timeouts {
 
 /// Sends HTTP requests. Implementations are safe to call from many threads at once.
 class Transport {
-public:
+  public:
     virtual ~Transport() = default;
     /// Sends `request` and returns the response (any status). Throws ConnectionRefused,
     /// ConnectionReset, RequestTimeout or TransportError when no response arrives.

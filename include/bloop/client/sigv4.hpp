@@ -5,7 +5,9 @@
 #include <bloop/client/credentials.hpp>
 #include <bloop/client/http.hpp>
 
+#include <array>
 #include <chrono>
+#include <mutex>
 #include <string>
 #include <string_view>
 
@@ -20,9 +22,10 @@ struct SigV4Parts {
     std::string authorization;   ///< the Authorization header value
 };
 
-/// Signs requests for one region and service (DynamoDB Streams signs as "dynamodb").
+/// Signs requests for one region and service (DynamoDB Streams signs as "dynamodb"). Safe to use
+/// from many threads; keeps the day's derived signing key.
 class SigV4Signer {
-public:
+  public:
     SigV4Signer(std::string region, std::string service);
 
     /// Adds `X-Amz-Date` (unless present), `X-Amz-Security-Token` (for session credentials, unless
@@ -35,9 +38,16 @@ public:
     [[nodiscard]] SigV4Parts compute(const HttpRequest& request,
                                      const Credentials& credentials) const;
 
-private:
+  private:
+    using Key = std::array<unsigned char, 32>;
+    [[nodiscard]] Key signing_key(const std::string& day, const std::string& secret) const;
+
     std::string region_;
     std::string service_;
+    mutable std::mutex key_mutex_;
+    mutable std::string key_day_;
+    mutable std::string key_secret_;
+    mutable Key key_{};
 };
 
 /// "20150830T123600Z" for a UTC time point.

@@ -6,10 +6,10 @@
 
 #include <bloop/client/client.hpp>
 
+#include <sys/types.h>
 #include <chrono>
 #include <string>
 #include <string_view>
-#include <sys/types.h>
 
 namespace bloop::testing {
 
@@ -27,7 +27,7 @@ struct DynamoDBLocalOptions {
 
 /// One DynamoDB Local process. Not copyable; movable.
 class DynamoDBLocal {
-public:
+  public:
     /// Starts the server and waits until it answers ListTables. Throws TransportError naming the
     /// folder, the command and the server's output when it cannot start.
     explicit DynamoDBLocal(DynamoDBLocalOptions options = {});
@@ -44,7 +44,7 @@ public:
     /// Stops the server now (SIGTERM, then SIGKILL after five seconds). Idempotent.
     void stop() noexcept;
 
-private:
+  private:
     pid_t pid_ = -1;
     int port_ = 0;
     std::string endpoint_;

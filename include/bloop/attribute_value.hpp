@@ -7,9 +7,9 @@
 #include <cstdint>
 #include <initializer_list>
 #include <iosfwd>
-#include <map>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <variant>
 #include <vector>
 
@@ -38,6 +38,60 @@ class Binary {
     std::string bytes_;
 };
 
+class AttributeValue;
+
+/// An attribute map (an item, a key, or an M value): attribute name → value, kept sorted by name
+/// in one contiguous block, names unique. The interface follows `std::map` where it overlaps.
+class AttributeMap {
+  public:
+    using key_type = std::string;
+    using mapped_type = AttributeValue;
+    using value_type = std::pair<std::string, AttributeValue>;
+    using container_type = std::vector<value_type>;
+    using iterator = container_type::iterator;
+    using const_iterator = container_type::const_iterator;
+    using size_type = std::size_t;
+
+    AttributeMap() = default;
+    /// From pairs in any order; of repeated names the first is kept (as `std::map` does).
+    AttributeMap(std::initializer_list<value_type> entries);
+    /// From pairs in any order; of repeated names the last is kept.
+    static AttributeMap from_entries(container_type entries);
+
+    [[nodiscard]] iterator begin() noexcept { return entries_.begin(); }
+    [[nodiscard]] iterator end() noexcept { return entries_.end(); }
+    [[nodiscard]] const_iterator begin() const noexcept { return entries_.begin(); }
+    [[nodiscard]] const_iterator end() const noexcept { return entries_.end(); }
+    [[nodiscard]] size_type size() const noexcept { return entries_.size(); }
+    [[nodiscard]] bool empty() const noexcept { return entries_.empty(); }
+    void clear() noexcept;
+    void reserve(size_type n);
+
+    /// The entry named `name`, or end().
+    [[nodiscard]] iterator find(std::string_view name) noexcept;
+    [[nodiscard]] const_iterator find(std::string_view name) const noexcept;
+    [[nodiscard]] bool contains(std::string_view name) const noexcept;
+    [[nodiscard]] size_type count(std::string_view name) const noexcept;
+    /// The value named `name`; throws std::out_of_range naming it when absent.
+    [[nodiscard]] AttributeValue& at(std::string_view name);
+    [[nodiscard]] const AttributeValue& at(std::string_view name) const;
+    /// The value named `name`, inserted as NULL when absent.
+    AttributeValue& operator[](std::string_view name);
+    /// Inserts or replaces; `second` is true when inserted.
+    std::pair<iterator, bool> insert_or_assign(std::string name, AttributeValue value);
+    /// Inserts unless present; `second` is true when inserted.
+    std::pair<iterator, bool> emplace(std::string name, AttributeValue value);
+    /// Removes `name`; returns how many were removed (0 or 1).
+    size_type erase(std::string_view name);
+    iterator erase(const_iterator position);
+
+    friend bool operator==(const AttributeMap& a, const AttributeMap& b);
+
+  private:
+    [[nodiscard]] iterator lower_bound(std::string_view name) noexcept;
+    container_type entries_;
+};
+
 /// The ten DynamoDB attribute types, named after their wire tags.
 enum class AttributeType { S, N, B, SS, NS, BS, M, L, BOOL, NUL };
 
@@ -48,7 +102,7 @@ enum class AttributeType { S, N, B, SS, NS, BS, M, L, BOOL, NUL };
 /// equality of two sets ignores order). Default-constructed, it is NULL.
 class AttributeValue {
   public:
-    using Map = std::map<std::string, AttributeValue, std::less<>>;
+    using Map = AttributeMap;
     using List = std::vector<AttributeValue>;
 
     /// NULL.

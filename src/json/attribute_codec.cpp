@@ -181,11 +181,11 @@ AttributeValue to_attribute(const Value& json) {
 Item to_item(Value&& json) {
     if (json.is_item()) return std::move(json.as_item());
     if (!json.is_object()) bad_attribute("an item must be a JSON object");
-    Item item;
-    for (auto& [name, v] : json.as_object()) {
-        item.insert_or_assign(item.end(), std::move(name), to_attribute(std::move(v)));
-    }
-    return item;
+    Item::container_type entries;
+    entries.reserve(json.size());
+    for (auto& [name, v] : json.as_object())
+        entries.emplace_back(std::move(name), to_attribute(std::move(v)));
+    return Item::from_entries(std::move(entries));
 }
 
 Item to_item(const Value& json) {

@@ -328,15 +328,16 @@ class Parser {
     Item item(int depth) {
         if (depth > kMaxDepth) throw NotAnItem{};
         expect('{');
-        Item out;
+        Item::container_type entries;
         if (p_ != end_ && *p_ == '}') {
             ++p_;
-            return out;
+            return {};
         }
+        entries.reserve(8);
         while (true) {
             std::string name = text_element();
             expect(':');
-            out.insert_or_assign(std::move(name), attribute(depth + 1));
+            entries.emplace_back(std::move(name), attribute(depth + 1));
             skip_ws();
             if (p_ == end_) throw NotAnItem{};
             if (*p_ == ',') {
@@ -346,7 +347,7 @@ class Parser {
             }
             if (*p_ != '}') throw NotAnItem{};
             ++p_;
-            return out;
+            return Item::from_entries(std::move(entries));
         }
     }
 

@@ -116,3 +116,65 @@ INSTANTIATE_TEST_SUITE_P(AttributeValue, AttributeWireRejects,
 
 }  // namespace
 }  // namespace bloop
+
+namespace bloop {
+namespace {
+
+TEST(AttributeMap, KeepsNamesSortedAndUnique) {
+    Item item{{"b", AttributeValue::number("2")},
+              {"a", AttributeValue::number("1")},
+              {"b", AttributeValue::number("3")}};
+    ASSERT_EQ(item.size(), 2u);
+    EXPECT_EQ(item.begin()->first, "a");
+    EXPECT_EQ(item.at("b"), AttributeValue::number("2")) << "the first of repeated names is kept";
+    item["c"] = AttributeValue::string("x");
+    item["a"] = AttributeValue::string("y");
+    std::vector<std::string> names;
+    for (const auto& [name, value] : item) names.push_back(name);
+    EXPECT_EQ(names, (std::vector<std::string>{"a", "b", "c"}));
+    EXPECT_EQ(item.at("a"), AttributeValue::string("y"));
+}
+
+TEST(AttributeMap, FromEntriesKeepsTheLastOfRepeatedNames) {
+    Item::container_type entries;
+    entries.emplace_back("z", AttributeValue::number("1"));
+    entries.emplace_back("a", AttributeValue::number("2"));
+    entries.emplace_back("z", AttributeValue::number("3"));
+    const Item item = Item::from_entries(std::move(entries));
+    ASSERT_EQ(item.size(), 2u);
+    EXPECT_EQ(item.at("z"), AttributeValue::number("3"));
+    EXPECT_EQ(item.begin()->first, "a");
+}
+
+TEST(AttributeMap, LookupInsertErase) {
+    Item item;
+    EXPECT_TRUE(item.empty());
+    EXPECT_TRUE(item.emplace("k", AttributeValue::string("v")).second);
+    EXPECT_FALSE(item.emplace("k", AttributeValue::string("w")).second);
+    EXPECT_EQ(item.at("k"), AttributeValue::string("v"));
+    EXPECT_FALSE(item.insert_or_assign("k", AttributeValue::string("w")).second);
+    EXPECT_EQ(item.at("k"), AttributeValue::string("w"));
+    EXPECT_TRUE(item.contains("k"));
+    EXPECT_EQ(item.count("nope"), 0u);
+    EXPECT_EQ(item.find("nope"), item.end());
+    try {
+        (void)item.at("nope");
+        FAIL();
+    } catch (const std::out_of_range& e) {
+        EXPECT_STREQ(e.what(), "no attribute named \"nope\"");
+    }
+    EXPECT_EQ(item.erase("k"), 1u);
+    EXPECT_EQ(item.erase("k"), 0u);
+    EXPECT_TRUE(item.empty());
+}
+
+TEST(AttributeMap, EqualityComparesNamesAndValues) {
+    const Item a{{"x", AttributeValue::string_set({"1", "2"})}};
+    const Item b{{"x", AttributeValue::string_set({"2", "1"})}};
+    const Item c{{"y", AttributeValue::string_set({"1", "2"})}};
+    EXPECT_EQ(a, b);
+    EXPECT_NE(a, c);
+}
+
+}  // namespace
+}  // namespace bloop

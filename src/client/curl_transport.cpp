@@ -49,17 +49,13 @@ std::size_t on_header(char* data, std::size_t size, std::size_t n, void* user) {
     switch (code) {
         case CURLE_COULDNT_CONNECT:
         case CURLE_COULDNT_RESOLVE_HOST:
-        case CURLE_COULDNT_RESOLVE_PROXY:
-            throw ConnectionRefused(message);
-        case CURLE_OPERATION_TIMEDOUT:
-            throw RequestTimeout(message);
+        case CURLE_COULDNT_RESOLVE_PROXY: throw ConnectionRefused(message);
+        case CURLE_OPERATION_TIMEDOUT: throw RequestTimeout(message);
         case CURLE_SEND_ERROR:
         case CURLE_RECV_ERROR:
         case CURLE_GOT_NOTHING:
-        case CURLE_PARTIAL_FILE:
-            throw ConnectionReset(message);
-        default:
-            throw TransportError(message);
+        case CURLE_PARTIAL_FILE: throw ConnectionReset(message);
+        default: throw TransportError(message);
     }
 }
 

@@ -101,9 +101,7 @@ void write_attribute(std::string& out, const AttributeValue& value) {
         case AttributeType::BOOL:
             out += value.as_bool() ? "{\"BOOL\":true" : "{\"BOOL\":false";
             break;
-        case AttributeType::NUL:
-            out += "{\"NULL\":true";
-            break;
+        case AttributeType::NUL: out += "{\"NULL\":true"; break;
     }
     out.push_back('}');
 }

@@ -33,27 +33,13 @@ void write_string(std::string& out, std::string_view s) {
         out.append(s.data() + run, i - run);
         run = i + 1;
         switch (c) {
-            case '"':
-                out += "\\\"";
-                break;
-            case '\\':
-                out += "\\\\";
-                break;
-            case '\n':
-                out += "\\n";
-                break;
-            case '\r':
-                out += "\\r";
-                break;
-            case '\t':
-                out += "\\t";
-                break;
-            case '\b':
-                out += "\\b";
-                break;
-            case '\f':
-                out += "\\f";
-                break;
+            case '"': out += "\\\""; break;
+            case '\\': out += "\\\\"; break;
+            case '\n': out += "\\n"; break;
+            case '\r': out += "\\r"; break;
+            case '\t': out += "\\t"; break;
+            case '\b': out += "\\b"; break;
+            case '\f': out += "\\f"; break;
             default:
                 out += "\\u00";
                 out.push_back(kHex[c >> 4]);
@@ -118,6 +104,21 @@ constexpr auto kNumberChar = [] {
     return t;
 }();
 
+// The character a one-letter escape stands for, or '\0' for an unknown escape.
+constexpr char unescaped(char escape) {
+    switch (escape) {
+        case '"': return '"';
+        case '\\': return '\\';
+        case '/': return '/';
+        case 'b': return '\b';
+        case 'f': return '\f';
+        case 'n': return '\n';
+        case 'r': return '\r';
+        case 't': return '\t';
+        default: return '\0';
+    }
+}
+
 class Parser {
   public:
     Parser(std::string_view text, ParseMode mode)
@@ -155,12 +156,9 @@ class Parser {
     Value value(int depth, Slot members = Slot::generic) {
         if (p_ == end_) fail("expected a JSON value");
         switch (*p_) {
-            case '{':
-                return object(depth + 1, members);
-            case '[':
-                return array(depth + 1);
-            case '"':
-                return Value(string());
+            case '{': return object(depth + 1, members);
+            case '[': return array(depth + 1);
+            case '"': return Value(string());
             case 't':
                 if (!literal("true", 4)) fail("expected a JSON value");
                 return Value(true);
@@ -170,8 +168,7 @@ class Parser {
             case 'n':
                 if (!literal("null", 4)) fail("expected a JSON value");
                 return Value();
-            default:
-                return number();
+            default: return number();
         }
     }
 
@@ -207,17 +204,35 @@ class Parser {
         return value(depth);
     }
 
+    // Reads the elements of an array or object up to `close`, calling `element` for each; p_ is
+    // just past the opening bracket.
+    template <class F>
+    void sequence(char close, const char* unterminated, const char* expected, F&& element) {
+        skip_ws();
+        if (p_ != end_ && *p_ == close) {
+            ++p_;
+            return;
+        }
+        while (true) {
+            skip_ws();
+            element();
+            skip_ws();
+            if (p_ == end_) fail(unterminated);
+            if (*p_ == ',') {
+                ++p_;
+                continue;
+            }
+            if (*p_ != close) fail(expected);
+            ++p_;
+            return;
+        }
+    }
+
     Value object(int depth, Slot members) {
         if (depth > kMaxDepth) fail("nesting too deep");
         ++p_;  // '{'
         Value::Object out;
-        skip_ws();
-        if (p_ != end_ && *p_ == '}') {
-            ++p_;
-            return Value(std::move(out));
-        }
-        while (true) {
-            skip_ws();
+        sequence('}', "unterminated object", "expected ',' or '}'", [&] {
             if (p_ == end_ || *p_ != '"') fail("expected a member name");
             std::string key = string();
             skip_ws();
@@ -226,48 +241,20 @@ class Parser {
             skip_ws();
             const Slot slot = members != Slot::generic ? members : slot_for(key);
             out.emplace_back(std::move(key), member(depth, slot));
-            skip_ws();
-            if (p_ == end_) fail("unterminated object");
-            if (*p_ == ',') {
-                ++p_;
-                continue;
-            }
-            if (*p_ == '}') {
-                ++p_;
-                return Value(std::move(out));
-            }
-            fail("expected ',' or '}'");
-        }
+        });
+        return Value(std::move(out));
     }
 
     Value array(int depth) {
         if (depth > kMaxDepth) fail("nesting too deep");
         ++p_;  // '['
         Value::Array elements;
-        skip_ws();
-        if (p_ != end_ && *p_ == ']') {
-            ++p_;
-            return Value(std::move(elements));
-        }
-        while (true) {
-            skip_ws();
-            elements.push_back(value(depth));
-            skip_ws();
-            if (p_ == end_) fail("unterminated array");
-            if (*p_ == ',') {
-                ++p_;
-                continue;
-            }
-            if (*p_ == ']') {
-                ++p_;
-                return Value(std::move(elements));
-            }
-            fail("expected ',' or ']'");
-        }
+        sequence(']', "unterminated array", "expected ',' or ']'",
+                 [&] { elements.push_back(value(depth)); });
+        return Value(std::move(elements));
     }
 
-    // ---- direct decoding of DynamoDB's attribute-value wire format
-    // -------------------------------
+    // ---- direct decoding of DynamoDB's attribute-value wire format ----
 
     // Skips white space, then requires `c` and steps past it (and past the white space after).
     void expect(char c) {
@@ -284,11 +271,12 @@ class Parser {
         ++p_;
     }
 
-    // Calls `element` for each element of an array, at '['.
+    // Calls `element` for each element between `open` and `close` (an array, or an item's
+    // members); anything off the attribute-value shape is NotAnItem.
     template <class F>
-    void each_element(F&& element) {
-        expect('[');
-        if (p_ != end_ && *p_ == ']') {
+    void shape_sequence(char open, char close, F&& element) {
+        expect(open);
+        if (p_ != end_ && *p_ == close) {
             ++p_;
             return;
         }
@@ -301,10 +289,15 @@ class Parser {
                 skip_ws();
                 continue;
             }
-            if (*p_ != ']') throw NotAnItem{};
+            if (*p_ != close) throw NotAnItem{};
             ++p_;
             return;
         }
+    }
+
+    template <class F>
+    void each_element(F&& element) {
+        shape_sequence('[', ']', std::forward<F>(element));
     }
 
     Value item_array(int depth) {
@@ -327,28 +320,14 @@ class Parser {
 
     Item item(int depth) {
         if (depth > kMaxDepth) throw NotAnItem{};
-        expect('{');
         Item::container_type entries;
-        if (p_ != end_ && *p_ == '}') {
-            ++p_;
-            return {};
-        }
         entries.reserve(8);
-        while (true) {
+        shape_sequence('{', '}', [&] {
             std::string name = text_element();
             expect(':');
             entries.emplace_back(std::move(name), attribute(depth + 1));
-            skip_ws();
-            if (p_ == end_) throw NotAnItem{};
-            if (*p_ == ',') {
-                ++p_;
-                skip_ws();
-                continue;
-            }
-            if (*p_ != '}') throw NotAnItem{};
-            ++p_;
-            return Item::from_entries(std::move(entries));
-        }
+        });
+        return Item::from_entries(std::move(entries));
     }
 
     AttributeValue attribute(int depth) {
@@ -370,24 +349,20 @@ class Parser {
     AttributeValue tagged(std::string_view tag, int depth) {
         if (tag.size() == 1) {
             switch (tag[0]) {
-                case 'S':
-                    return AttributeValue::string(text_element());
+                case 'S': return AttributeValue::string(text_element());
                 case 'N': {
                     std::string text = text_element();
                     if (text.empty()) throw NotAnItem{};
                     return AttributeValue::number(std::move(text));
                 }
-                case 'M':
-                    return AttributeValue::map(item(depth + 1));
+                case 'M': return AttributeValue::map(item(depth + 1));
                 case 'L': {
                     AttributeValue::List values;
                     each_element([&] { values.push_back(attribute(depth + 1)); });
                     return AttributeValue::list(std::move(values));
                 }
-                case 'B':
-                    return AttributeValue::binary(binary_element());
-                default:
-                    throw NotAnItem{};
+                case 'B': return AttributeValue::binary(binary_element());
+                default: throw NotAnItem{};
             }
         }
         if (tag == "SS") return AttributeValue::string_set(text_elements());
@@ -514,50 +489,29 @@ class Parser {
             out.append(run, static_cast<std::size_t>(p_ - run));
             ++p_;
             if (p_ == end_) fail("unterminated string");
-            switch (*p_++) {
-                case '"':
-                    out.push_back('"');
-                    break;
-                case '\\':
-                    out.push_back('\\');
-                    break;
-                case '/':
-                    out.push_back('/');
-                    break;
-                case 'b':
-                    out.push_back('\b');
-                    break;
-                case 'f':
-                    out.push_back('\f');
-                    break;
-                case 'n':
-                    out.push_back('\n');
-                    break;
-                case 'r':
-                    out.push_back('\r');
-                    break;
-                case 't':
-                    out.push_back('\t');
-                    break;
-                case 'u': {
-                    unsigned cp = hex4();
-                    if (cp >= 0xD800 && cp <= 0xDBFF) {
-                        if (end_ - p_ < 2 || p_[0] != '\\' || p_[1] != 'u')
-                            fail("lone surrogate in \\u escape");
-                        p_ += 2;
-                        const unsigned lo = hex4();
-                        if (lo < 0xDC00 || lo > 0xDFFF) fail("lone surrogate in \\u escape");
-                        cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
-                    } else if (cp >= 0xDC00 && cp <= 0xDFFF) {
-                        fail("lone surrogate in \\u escape");
-                    }
-                    append_utf8(out, cp);
-                    break;
-                }
-                default:
+            const char escape = *p_++;
+            if (escape != 'u') {
+                const char plain = unescaped(escape);
+                if (plain == '\0') {
                     --p_;
                     fail("bad escape in a string");
+                }
+                out.push_back(plain);
+                run = p_;
+                continue;
             }
+            unsigned cp = hex4();  // a \u escape
+            if (cp >= 0xD800 && cp <= 0xDBFF) {
+                if (end_ - p_ < 2 || p_[0] != '\\' || p_[1] != 'u')
+                    fail("lone surrogate in \\u escape");
+                p_ += 2;
+                const unsigned lo = hex4();
+                if (lo < 0xDC00 || lo > 0xDFFF) fail("lone surrogate in \\u escape");
+                cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
+            } else if (cp >= 0xDC00 && cp <= 0xDFFF) {
+                fail("lone surrogate in \\u escape");
+            }
+            append_utf8(out, cp);
             run = p_;
         }
     }

@@ -133,18 +133,10 @@ std::size_t Value::size() const noexcept {
 
 void write(std::string& out, const Value& value) {
     switch (value.type()) {
-        case Type::null:
-            out += "null";
-            break;
-        case Type::boolean:
-            out += value.as_bool() ? "true" : "false";
-            break;
-        case Type::number:
-            out += value.number_text();
-            break;
-        case Type::string:
-            detail::write_string(out, value.as_string());
-            break;
+        case Type::null: out += "null"; break;
+        case Type::boolean: out += value.as_bool() ? "true" : "false"; break;
+        case Type::number: out += value.number_text(); break;
+        case Type::string: detail::write_string(out, value.as_string()); break;
         case Type::array: {
             out.push_back('[');
             bool first = true;
@@ -169,12 +161,8 @@ void write(std::string& out, const Value& value) {
             out.push_back('}');
             break;
         }
-        case Type::raw:
-            out += value.raw_text();
-            break;
-        case Type::item:
-            write_item(out, value.as_item());
-            break;
+        case Type::raw: out += value.raw_text(); break;
+        case Type::item: write_item(out, value.as_item()); break;
     }
 }
 

@@ -126,14 +126,10 @@ bool same_elements(std::vector<T> a, std::vector<T> b) {
 bool operator==(const AttributeValue& a, const AttributeValue& b) {
     if (a.type() != b.type()) return false;
     switch (a.type()) {
-        case AttributeType::SS:
-            return same_elements(a.as_string_set(), b.as_string_set());
-        case AttributeType::NS:
-            return same_elements(a.as_number_set(), b.as_number_set());
-        case AttributeType::BS:
-            return same_elements(a.as_binary_set(), b.as_binary_set());
-        default:
-            return a.value_ == b.value_;
+        case AttributeType::SS: return same_elements(a.as_string_set(), b.as_string_set());
+        case AttributeType::NS: return same_elements(a.as_number_set(), b.as_number_set());
+        case AttributeType::BS: return same_elements(a.as_binary_set(), b.as_binary_set());
+        default: return a.value_ == b.value_;
     }
 }
 

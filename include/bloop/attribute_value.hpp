@@ -136,13 +136,20 @@ class AttributeValue {
         return static_cast<AttributeType>(value_.index());
     }
 
-    // Accessors throw AttributeTypeMismatch when the value is of another type.
+    // Accessors throw AttributeTypeMismatch when the value is of another type. The non-const
+    // ones let callers move contents out.
     [[nodiscard]] const std::string& as_string() const;                   ///< S
+    [[nodiscard]] std::string& as_string();                               ///< S
     [[nodiscard]] const std::string& as_number() const;                   ///< N (decimal text)
+    [[nodiscard]] std::string& as_number();                               ///< N (decimal text)
     [[nodiscard]] const Binary& as_binary() const;                        ///< B
+    [[nodiscard]] Binary& as_binary();                                    ///< B
     [[nodiscard]] const std::vector<std::string>& as_string_set() const;  ///< SS
+    [[nodiscard]] std::vector<std::string>& as_string_set();              ///< SS
     [[nodiscard]] const std::vector<std::string>& as_number_set() const;  ///< NS
+    [[nodiscard]] std::vector<std::string>& as_number_set();              ///< NS
     [[nodiscard]] const std::vector<Binary>& as_binary_set() const;       ///< BS
+    [[nodiscard]] std::vector<Binary>& as_binary_set();                   ///< BS
     [[nodiscard]] const Map& as_map() const;                              ///< M
     [[nodiscard]] Map& as_map();                                          ///< M
     [[nodiscard]] const List& as_list() const;                            ///< L

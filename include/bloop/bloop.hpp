@@ -12,5 +12,15 @@
 #include <bloop/client/operation.hpp>
 #include <bloop/client/retry.hpp>
 #include <bloop/client/sigv4.hpp>
+#include <bloop/column.hpp>
+#include <bloop/datetime.hpp>
+#include <bloop/decimal.hpp>
 #include <bloop/exceptions.hpp>
+#include <bloop/index.hpp>
 #include <bloop/json.hpp>
+#include <bloop/meta.hpp>
+#include <bloop/model.hpp>
+#include <bloop/model_info.hpp>
+#include <bloop/object_state.hpp>
+#include <bloop/type_traits.hpp>
+#include <bloop/uuid.hpp>

@@ -87,6 +87,40 @@ class AttributeTypeMismatch : public InvalidArgument {
     using InvalidArgument::InvalidArgument;
 };
 
+// ---- values, types and models ----
+
+/// A value that cannot be stored or loaded as asked: a number out of DynamoDB's range or with more
+/// than 38 significant digits, NaN or infinity, a date-time in another layout, an integer too
+/// large for its C++ type. The message names the value (and the model and column when known).
+class InvalidValue : public InvalidArgument {
+  public:
+    using InvalidArgument::InvalidArgument;
+};
+
+/// A number DynamoDB cannot hold exactly (bloop: the decimal Inexact/Overflow/Underflow traps).
+class InvalidNumber : public InvalidValue {
+  public:
+    using InvalidValue::InvalidValue;
+};
+
+/// A model that breaks bloop's rules (keys, names, abstract use).
+class InvalidModel : public InvalidArgument {
+  public:
+    using InvalidArgument::InvalidArgument;
+};
+
+/// An index that breaks bloop's rules (projection, LSI rules, unknown columns).
+class InvalidIndex : public InvalidArgument {
+  public:
+    using InvalidArgument::InvalidArgument;
+};
+
+/// A stream setting that is not one of bloop's: include {keys}, {new}, {old} or {new, old}.
+class InvalidStream : public InvalidArgument {
+  public:
+    using InvalidArgument::InvalidArgument;
+};
+
 // ---- transport
 // -----------------------------------------------------------------------------------
 

@@ -82,19 +82,37 @@ auto& AttributeValue::get() {
 const std::string& AttributeValue::as_string() const {
     return get<AttributeType::S>();
 }
+std::string& AttributeValue::as_string() {
+    return get<AttributeType::S>();
+}
 const std::string& AttributeValue::as_number() const {
+    return get<AttributeType::N>();
+}
+std::string& AttributeValue::as_number() {
     return get<AttributeType::N>();
 }
 const Binary& AttributeValue::as_binary() const {
     return get<AttributeType::B>();
 }
+Binary& AttributeValue::as_binary() {
+    return get<AttributeType::B>();
+}
 const std::vector<std::string>& AttributeValue::as_string_set() const {
+    return get<AttributeType::SS>();
+}
+std::vector<std::string>& AttributeValue::as_string_set() {
     return get<AttributeType::SS>();
 }
 const std::vector<std::string>& AttributeValue::as_number_set() const {
     return get<AttributeType::NS>();
 }
+std::vector<std::string>& AttributeValue::as_number_set() {
+    return get<AttributeType::NS>();
+}
 const std::vector<Binary>& AttributeValue::as_binary_set() const {
+    return get<AttributeType::BS>();
+}
+std::vector<Binary>& AttributeValue::as_binary_set() {
     return get<AttributeType::BS>();
 }
 const AttributeValue::Map& AttributeValue::as_map() const {

@@ -1,0 +1,105 @@
+#pragma once
+/// \file
+/// Secondary indexes: `bloop::global_index("by_email").hash_key<&Account::email>().projection(
+/// bloop::keys_only)` and `bloop::local_index("by_date").range_key<&Post::date>().projection(
+/// bloop::all_attributes)`.
+
+#include <bloop/column.hpp>
+#include <bloop/model_info.hpp>
+
+#include <cstdint>
+#include <optional>
+#include <string_view>
+
+namespace bloop {
+
+/// Projection: the index holds the table's and the index's keys.
+struct KeysOnly {};
+/// Projection: the index holds every attribute.
+struct AllAttributes {};
+/// Projection: the keys plus the listed columns.
+template <auto... Members>
+struct Include {};
+
+inline constexpr KeysOnly keys_only{};
+inline constexpr AllAttributes all_attributes{};
+template <auto... Members>
+inline constexpr Include<Members...> include{};
+
+/// A secondary index. `Hash`/`Range` are member pointers (nullptr: none); `Projection` is
+/// KeysOnly, AllAttributes or Include<...> (void: not yet given).
+template <IndexKind Kind, auto Hash = nullptr, auto Range = nullptr, class Projection = void>
+struct Index {
+    static constexpr IndexKind kind = Kind;
+    static constexpr auto hash_member = Hash;
+    static constexpr auto range_member = Range;
+    using projection_type = Projection;
+
+    std::string_view name;         ///< the C++ name
+    std::string_view dynamo_name;  ///< the IndexName (default: name)
+    std::optional<std::int64_t> read_units_value{};
+    std::optional<std::int64_t> write_units_value{};
+    bool strict_value = true;
+
+    /// The GSI's hash key. (An LSI shares the table's hash key: it has no such method.)
+    template <auto Member>
+    requires(Kind == IndexKind::global)
+        [[nodiscard]] constexpr Index<Kind, Member, Range, Projection> hash_key() const {
+        return {name, dynamo_name, read_units_value, write_units_value, strict_value};
+    }
+    /// The index's range key.
+    template <auto Member>
+    [[nodiscard]] constexpr Index<Kind, Hash, Member, Projection> range_key() const {
+        return {name, dynamo_name, read_units_value, write_units_value, strict_value};
+    }
+    /// What the index holds: keys_only, all_attributes or include<&T::a, &T::b>.
+    template <class P>
+    [[nodiscard]] constexpr Index<Kind, Hash, Range, P> projection(P) const {
+        return {name, dynamo_name, read_units_value, write_units_value, strict_value};
+    }
+    /// A GSI's provisioned read units (unset: 1 on create, any on validation).
+    [[nodiscard]] constexpr Index read_units(std::int64_t units) const
+        requires(Kind == IndexKind::global) {
+        Index i = *this;
+        i.read_units_value = units;
+        return i;
+    }
+    /// A GSI's provisioned write units.
+    [[nodiscard]] constexpr Index write_units(std::int64_t units) const
+        requires(Kind == IndexKind::global) {
+        Index i = *this;
+        i.write_units_value = units;
+        return i;
+    }
+    /// An LSI with strict(false) may be asked for any column (DynamoDB fetches it from the table).
+    [[nodiscard]] constexpr Index strict(bool value) const requires(Kind == IndexKind::local) {
+        Index i = *this;
+        i.strict_value = value;
+        return i;
+    }
+};
+
+/// A GlobalSecondaryIndex named `name` (IndexName `dynamo_name`, default `name`).
+[[nodiscard]] constexpr Index<IndexKind::global> global_index(std::string_view name,
+                                                              std::string_view dynamo_name = {}) {
+    return {name, dynamo_name.empty() ? name : dynamo_name};
+}
+/// A LocalSecondaryIndex named `name`.
+[[nodiscard]] constexpr Index<IndexKind::local> local_index(std::string_view name,
+                                                            std::string_view dynamo_name = {}) {
+    return {name, dynamo_name.empty() ? name : dynamo_name};
+}
+
+/// bloop's names for the two index kinds.
+template <auto Hash, auto Range = nullptr, class Projection = void>
+using GlobalSecondaryIndex = Index<IndexKind::global, Hash, Range, Projection>;
+template <auto Range, class Projection = void>
+using LocalSecondaryIndex = Index<IndexKind::local, nullptr, Range, Projection>;
+
+/// A model's indexes.
+template <class... Indexes>
+[[nodiscard]] constexpr std::tuple<Indexes...> indexes(Indexes... ix) {
+    return {ix...};
+}
+
+}  // namespace bloop

@@ -1,0 +1,42 @@
+#pragma once
+/// \file
+/// `bloop::Meta`, a table model's table settings, and `bloop::StreamView`.
+
+#include <cstdint>
+#include <initializer_list>
+#include <optional>
+#include <string_view>
+
+namespace bloop {
+
+/// What a table's stream records carry: bloop's `{"include": ...}` sets {keys}, {new}, {old},
+/// {new, old}. No other combination exists.
+enum class StreamView {
+    keys_only,           ///< include {"keys"}: KEYS_ONLY
+    new_image,           ///< include {"new"}: NEW_IMAGE
+    old_image,           ///< include {"old"}: OLD_IMAGE
+    new_and_old_images,  ///< include {"new", "old"}: NEW_AND_OLD_IMAGES
+};
+
+/// The view for bloop's include set. Throws InvalidStream for an empty set, an unknown value, or
+/// {"keys", "new"} / {"keys", "old"}.
+[[nodiscard]] StreamView stream_view_from_include(std::initializer_list<std::string_view> include);
+/// The StreamViewType DynamoDB uses ("NEW_AND_OLD_IMAGES").
+[[nodiscard]] std::string_view stream_view_type(StreamView view) noexcept;
+/// The view of a StreamViewType; throws InvalidStream for anything else.
+[[nodiscard]] StreamView stream_view_from_type(std::string_view type);
+
+/// A table model's table settings (bloop's `class Meta`).
+struct Meta {
+    /// The table's name; empty: the struct's unqualified name.
+    std::string_view table_name{};
+    /// An abstract model has no table: it cannot be bound, loaded, saved or queried.
+    bool abstract = false;
+    /// Provisioned read/write units; unset: 1 on create, and any existing value on validation.
+    std::optional<std::int64_t> read_units{};
+    std::optional<std::int64_t> write_units{};
+    /// The table's stream; unset: no stream.
+    std::optional<StreamView> stream{};
+};
+
+}  // namespace bloop

@@ -1,0 +1,97 @@
+#pragma once
+/// \file
+/// `bloop::ModelInfo`: the runtime description a model is lowered into once (by
+/// `bloop::model_info<T>()`), used by the engine, the renderer and streams. It can also be built
+/// by hand and checked with `finalize_model`.
+
+#include <bloop/attribute_value.hpp>
+#include <bloop/meta.hpp>
+#include <bloop/object_state.hpp>
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace bloop {
+
+/// One column.
+struct ColumnInfo {
+    std::string name;         ///< the C++ member name
+    std::string dynamo_name;  ///< the attribute name in DynamoDB
+    AttributeType backing = AttributeType::S;
+    bool dynamic = false;  ///< holds values of any type
+    bool hash_key = false;
+    bool range_key = false;
+    /// Type-erased access to the member (null in hand-built descriptions).
+    std::optional<AttributeValue> (*dump)(const void* object) = nullptr;
+    void (*load)(void* object, AttributeValue&& wire) = nullptr;
+    void (*reset)(void* object) = nullptr;  ///< sets the member to its type's missing value
+};
+
+/// bloop's projection modes.
+enum class ProjectionMode { keys, all, include };
+
+/// A projection with bloop's derived sets (column indices, ascending).
+struct ProjectionInfo {
+    ProjectionMode mode = ProjectionMode::all;
+    std::vector<std::size_t> included;  ///< what the table or index holds
+    std::vector<std::size_t>
+        available;  ///< what a query may ask for: included, or all when not strict
+    bool strict = true;
+};
+
+enum class IndexKind { global, local };
+
+/// One secondary index. Keys and projected columns are named by C++ member name and resolved by
+/// `finalize_model`.
+struct IndexInfo {
+    IndexKind kind = IndexKind::global;
+    std::string name;              ///< the C++ name
+    std::string dynamo_name;       ///< the IndexName
+    std::string hash_key_column;   ///< GSI only; an LSI's hash key is the table's
+    std::string range_key_column;  ///< optional for a GSI, required for an LSI
+    ProjectionMode projection_mode = ProjectionMode::keys;
+    std::vector<std::string> include_columns;             ///< for ProjectionMode::include
+    std::optional<std::int64_t> read_units, write_units;  ///< GSI only
+    bool strict = true;                                   ///< LSI only may relax it
+    // Resolved by finalize_model:
+    std::optional<std::size_t> hash_key, range_key;
+    ProjectionInfo projection;
+};
+
+/// A model: columns, keys, indexes and table settings.
+struct ModelInfo {
+    std::string name;        ///< the struct's name, for messages
+    std::string table_name;  ///< defaults to `name`
+    bool abstract = false;
+    bool document = false;  ///< a nested map type, not a table
+    std::vector<ColumnInfo> columns;
+    std::vector<IndexInfo> indexes;
+    std::optional<StreamView> stream;
+    std::optional<std::int64_t> read_units, write_units;
+    /// The ObjectState member of an object, when the model has one.
+    ObjectState* (*state)(void* object) = nullptr;
+    // Resolved by finalize_model:
+    std::optional<std::size_t> hash_key, range_key;
+    ProjectionInfo projection;              ///< mode all, every column
+    std::vector<std::size_t> dynamo_order;  ///< column indices sorted by dynamo_name
+
+    /// The column with this C++ name, or nullptr.
+    [[nodiscard]] const ColumnInfo* column(std::string_view name) const noexcept;
+    /// The index of the column with this C++ name, or nullopt.
+    [[nodiscard]] std::optional<std::size_t> column_index(std::string_view name) const noexcept;
+    /// The index with this C++ name, or nullptr.
+    [[nodiscard]] const IndexInfo* index(std::string_view name) const noexcept;
+    /// The key columns (hash, then range), as indices.
+    [[nodiscard]] std::vector<std::size_t> key_columns() const;
+};
+
+/// Checks `info` against bloop's rules and fills its resolved fields. Throws InvalidModel (keys,
+/// names, units), InvalidIndex (LSI rules, unknown or non-key-type index columns, names) with
+/// messages naming the model, index and column.
+void finalize_model(ModelInfo& info);
+
+}  // namespace bloop

@@ -1,0 +1,26 @@
+// Must not compile: see tests/CMakeLists.txt for the expected diagnostic.
+#include <bloop/model.hpp>
+#include <map>
+struct Thing {
+    std::string id;
+    std::string sort;
+    std::string other;
+    std::map<std::string, int> data;
+    std::set<bool> flags;
+    int state;
+};
+struct Unstorable {};
+struct WithUnstorable {
+    std::string id;
+    Unstorable u;
+};
+template <>
+struct bloop::Model<Thing> {
+    static constexpr Meta meta{};
+    static constexpr auto columns =
+        bloop::columns(column<&Thing::id>().hash_key(), column<&Thing::other>());
+    static constexpr auto by_other =
+        local_index("by_other").range_key<&Thing::other>().projection(keys_only);
+    static constexpr auto indexes = bloop::indexes(by_other);
+};
+const auto& info = bloop::model_info<Thing>();

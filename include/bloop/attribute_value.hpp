@@ -57,6 +57,8 @@ class AttributeMap {
     AttributeMap(std::initializer_list<value_type> entries);
     /// From pairs in any order; of repeated names the last is kept.
     static AttributeMap from_entries(container_type entries);
+    /// From pairs already sorted by name with unique names. Unchecked: the caller guarantees it.
+    static AttributeMap from_sorted_entries(container_type entries);
 
     [[nodiscard]] iterator begin() noexcept { return entries_.begin(); }
     [[nodiscard]] iterator end() noexcept { return entries_.end(); }

@@ -281,11 +281,15 @@ ModelInfo lower_model() {
 /// Dumps every column of `object` (skipping no-value ones) in DynamoDB-name order. Errors name
 /// the model and column.
 Item dump_columns(const ModelInfo& info, const void* object);
-/// Loads `columns` of `object` from `item`: present attributes are loaded, absent ones reset to
-/// their missing value. Errors name the model and column.
+/// Loads `columns` (ascending indices) of `object` from `item`: present attributes are loaded,
+/// absent ones reset to their missing value. Errors name the model and column.
 void load_columns(const ModelInfo& info, void* object, Item&& item,
                   std::span<const std::size_t> columns);
-/// After a load or save of `columns`: marks them known and snapshots every known column.
+/// As load_columns; a model with an ObjectState also marks `columns` known and snapshots them as
+/// they were stored (other known columns keep their snapshot).
+void load_and_sync(const ModelInfo& info, void* object, Item&& item,
+                   std::span<const std::size_t> columns);
+/// After a save of `columns`: marks them known and snapshots every known column's dumped value.
 void sync_state(const ModelInfo& info, void* object, std::span<const std::size_t> columns);
 
 }  // namespace detail
@@ -310,8 +314,7 @@ template <Modeled T>
 [[nodiscard]] T load_item(Item item) {
     const ModelInfo& info = model_info<T>();
     T object{};
-    detail::load_columns(info, &object, std::move(item), info.projection.available);
-    detail::sync_state(info, &object, info.projection.available);
+    detail::load_and_sync(info, &object, std::move(item), info.projection.available);
     return object;
 }
 

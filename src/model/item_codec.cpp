@@ -3,6 +3,8 @@
 #include <bloop/exceptions.hpp>
 #include <bloop/model.hpp>
 
+#include <algorithm>
+
 namespace bloop::detail {
 namespace {
 
@@ -32,20 +34,58 @@ Item dump_columns(const ModelInfo& info, const void* object) {
             entries.emplace_back(c.dynamo_name, std::move(*value));
         }
     }
-    return Item::from_entries(std::move(entries));
+    // dynamo_order is sorted by name and names are unique (finalize_model checks both).
+    return Item::from_sorted_entries(std::move(entries));
 }
 
 void load_columns(const ModelInfo& info, void* object, Item&& item,
                   std::span<const std::size_t> columns) {
-    for (const std::size_t i : columns) {
+    // Walk the item (sorted by name) beside the columns in name order: one comparison a step.
+    auto entry = item.begin();
+    for (const std::size_t i : info.dynamo_order) {
+        if (columns.size() != info.columns.size() &&
+            !std::binary_search(columns.begin(), columns.end(), i)) {
+            continue;
+        }
         const ColumnInfo& c = info.columns[i];
-        const auto found = item.find(c.dynamo_name);
-        if (found == item.end()) {
-            c.reset(object);
+        while (entry != item.end() && entry->first < c.dynamo_name) ++entry;
+        if (entry != item.end() && entry->first == c.dynamo_name) {
+            in_column(info, c, [&] { c.load(object, std::move(entry->second)); });
         } else {
-            in_column(info, c, [&] { c.load(object, std::move(found->second)); });
+            c.reset(object);
         }
     }
+}
+
+void load_and_sync(const ModelInfo& info, void* object, Item&& item,
+                   std::span<const std::size_t> columns) {
+    if (info.state == nullptr) return load_columns(info, object, std::move(item), columns);
+    ObjectState& state = *info.state(object);
+    // The snapshot holds what is stored: the loaded attributes as they came, and what the previous
+    // snapshot said of the other known columns.
+    Item::container_type entries;
+    entries.reserve(info.columns.size());
+    const auto loaded = [&](std::size_t i) {
+        return std::binary_search(columns.begin(), columns.end(), i);
+    };
+    for (const std::size_t i : columns) {
+        const auto found = item.find(info.columns[i].dynamo_name);
+        if (found != item.end()) entries.push_back(*found);
+    }
+    if (state.snapshot()) {
+        for (const auto& [name, value] : *state.snapshot()) {
+            const auto column =
+                std::find_if(info.columns.begin(), info.columns.end(),
+                             [&](const ColumnInfo& c) { return c.dynamo_name == name; });
+            if (column == info.columns.end() ||
+                !loaded(static_cast<std::size_t>(column - info.columns.begin()))) {
+                entries.emplace_back(name, value);
+            }
+        }
+    }
+    load_columns(info, object, std::move(item), columns);
+    state.mark_known(columns);
+    state.set_snapshot(Item::from_entries(std::move(entries)));
 }
 
 void sync_state(const ModelInfo& info, void* object, std::span<const std::size_t> columns) {

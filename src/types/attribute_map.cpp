@@ -42,6 +42,12 @@ AttributeMap AttributeMap::from_entries(container_type entries) {
     return m;
 }
 
+AttributeMap AttributeMap::from_sorted_entries(container_type entries) {
+    AttributeMap m;
+    m.entries_ = std::move(entries);
+    return m;
+}
+
 AttributeMap::iterator AttributeMap::lower_bound(std::string_view name) noexcept {
     return std::lower_bound(entries_.begin(), entries_.end(), name, name_less);
 }

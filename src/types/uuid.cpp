@@ -1,40 +1,40 @@
 #include <bloop/exceptions.hpp>
 #include <bloop/uuid.hpp>
 
+#include <array>
 #include <ostream>
 #include <random>
 
 namespace bloop {
 namespace {
-int hex_value(char c) {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    return -1;
-}
-constexpr bool is_dash_position(std::size_t i) {
-    return i == 8 || i == 13 || i == 18 || i == 23;
-}
+constexpr auto kHexValue = [] {
+    std::array<std::int8_t, 256> t{};
+    for (auto& v : t) v = -1;
+    for (int c = 0; c < 10; ++c) t['0' + c] = static_cast<std::int8_t>(c);
+    for (int c = 0; c < 6; ++c) {
+        t['a' + c] = static_cast<std::int8_t>(10 + c);
+        t['A' + c] = static_cast<std::int8_t>(10 + c);
+    }
+    return t;
+}();
+// Where each byte's two hex digits start in 8-4-4-4-12.
+constexpr std::array<std::uint8_t, 16> kByteOffsets = {0,  2,  4,  6,  9,  11, 14, 16,
+                                                       19, 21, 24, 26, 28, 30, 32, 34};
 }  // namespace
 
 Uuid::Uuid(std::string_view text) {
-    const auto bad = [&] {
-        return InvalidValue("\"" + std::string(text.substr(0, 60)) +
-                            "\" is not a UUID (expected 8-4-4-4-12 hex digits)");
-    };
-    if (text.size() != 36) throw bad();
-    std::size_t byte = 0;
-    for (std::size_t i = 0; i < 36;) {
-        if (is_dash_position(i)) {
-            if (text[i] != '-') throw bad();
-            ++i;
-            continue;
-        }
-        const int hi = hex_value(text[i]);
-        const int lo = hex_value(text[i + 1]);
-        if (hi < 0 || lo < 0) throw bad();
-        bytes_[byte++] = static_cast<std::uint8_t>(hi * 16 + lo);
-        i += 2;
+    const auto hex = [&](std::size_t i) { return kHexValue[static_cast<unsigned char>(text[i])]; };
+    bool ok = text.size() == 36 && text[8] == '-' && text[13] == '-' && text[18] == '-' &&
+              text[23] == '-';
+    for (std::size_t b = 0; ok && b < 16; ++b) {
+        const int hi = hex(kByteOffsets[b]);
+        const int lo = hex(kByteOffsets[b] + 1u);
+        ok = hi >= 0 && lo >= 0;
+        bytes_[b] = static_cast<std::uint8_t>(hi * 16 + lo);
+    }
+    if (!ok) {
+        throw InvalidValue("\"" + std::string(text.substr(0, 60)) +
+                           "\" is not a UUID (expected 8-4-4-4-12 hex digits)");
     }
 }
 

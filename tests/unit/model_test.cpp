@@ -212,8 +212,37 @@ TEST(Model, MissingAttributesLoadAsMissingValues) {
     EXPECT_EQ(a.profile.age, std::nullopt);
     EXPECT_EQ(a.balance, Decimal(0));
     EXPECT_TRUE(a.state.known(1)) << "a full load knows every column, absent ones as empty";
-    EXPECT_EQ(a.state.snapshot()->size(),
-              3u);  // id, created (epoch) and balance (0) dump to values
+    // The snapshot is what is stored: only id, although created (epoch) and balance (0) would
+    // dump to values.
+    EXPECT_EQ(*a.state.snapshot(),
+              (Item{{"id", AttributeValue::string("6d8b54a2-fa07-47e1-9305-717699459293")}}));
+}
+
+TEST(Model, PartialLoadsKeepTheRestOfTheSnapshot) {
+    Account a = load_item<Account>(dump_item(sample()));
+    const ModelInfo& info = model_info<Account>();
+    const std::size_t email = *info.column_index("email");
+    const std::vector<std::size_t> projected{*info.hash_key, email};
+    detail::load_and_sync(info, &a,
+                          {{"id", AttributeValue::string("6d8b54a2-fa07-47e1-9305-717699459293")},
+                           {"email", AttributeValue::string("new@example.com")}},
+                          projected);
+    EXPECT_EQ(a.email, "new@example.com");
+    EXPECT_EQ(a.name, "Ada Lovelace") << "columns outside the projection are untouched";
+    EXPECT_EQ(a.state.snapshot()->at("email"), AttributeValue::string("new@example.com"));
+    EXPECT_EQ(a.state.snapshot()->at("name"), AttributeValue::string("Ada Lovelace"));
+    EXPECT_EQ(a.state.snapshot()->size(), 7u);
+}
+
+TEST(Model, ModelsWithoutStateLoadWithoutTracking) {
+    const ModelInfo& info = model_info<Post>();
+    EXPECT_EQ(info.state, nullptr);
+    Post p;
+    detail::load_and_sync(
+        info, &p, {{"forum", AttributeValue::string("f")}, {"n", AttributeValue::number("3")}},
+        info.projection.available);
+    EXPECT_EQ(p.forum, "f");
+    EXPECT_EQ(p.number, 3);
 }
 
 TEST(Model, LoadErrorsNameTheModelAndColumn) {

@@ -341,3 +341,26 @@ TEST(CustomTypes, ThroughTypeTraits) {
 
 }  // namespace
 }  // namespace bloop
+
+#include <bloop/local_datetime.hpp>
+
+namespace bloop {
+namespace {
+
+TEST(LocalDateTimeType, StoresUtcLoadsInTheZone) {
+    using Pacific = LocalDateTime<"America/Los_Angeles">;
+    const DateTime utc =
+        sys_days(2016y / 8 / 9) + hours(8) + minutes(16) + seconds(25) + microseconds(322849);
+    EXPECT_EQ(wire(Pacific(utc)), R"({"S":"2016-08-09T08:16:25.322849+00:00"})");
+    const Pacific loaded = from_wire<Pacific>(R"({"S":"2016-08-09T08:16:25.322849+00:00"})");
+    EXPECT_EQ(loaded.utc(), utc);
+    EXPECT_EQ(loaded.get_time_zone()->name(), "America/Los_Angeles");
+    // 01:16:25.322849 local time, as bloop's example (-07:00 in August).
+    EXPECT_EQ(loaded.get_local_time().time_since_epoch() -
+                  floor<days>(loaded.get_local_time()).time_since_epoch(),
+              hours(1) + minutes(16) + seconds(25) + microseconds(322849));
+    EXPECT_THROW((void)find_time_zone("Nowhere/Land"), InvalidValue);
+}
+
+}  // namespace
+}  // namespace bloop

@@ -48,6 +48,14 @@ struct Column {
     bool is_hash_key = false;
     bool is_range_key = false;
 
+    /// The column's name in C++-facing places (messages, ModelInfo) instead of the member's; the
+    /// DynamoDB name follows unless it was given.
+    [[nodiscard]] constexpr Column named(std::string_view new_name) const {
+        Column c = *this;
+        if (c.dynamo_name == c.name) c.dynamo_name = new_name;
+        c.name = new_name;
+        return c;
+    }
     /// This column as the table's hash (partition) key.
     [[nodiscard]] constexpr Column hash_key() const {
         Column c = *this;

@@ -86,6 +86,18 @@ consteval bool is_column_of() {
     }
 }
 
+/// The name of `Member`'s column in T's model (it may have been renamed with `named`).
+template <class T, auto Member>
+consteval std::string_view column_name_of() {
+    std::string_view found;
+    std::apply(
+        [&](auto... c) {
+            ((same_member<decltype(c)::member, Member>() ? (found = c.name, 0) : 0), ...);
+        },
+        Model<T>::columns);
+    return found;
+}
+
 template <class T>
 consteval int count_hash_keys() {
     return std::apply([](auto... c) { return (0 + ... + (c.is_hash_key ? 1 : 0)); },
@@ -223,9 +235,9 @@ ColumnInfo lower_column(const Column<Member>& c) {
     return info;
 }
 
-template <auto... Members>
+template <class T, auto... Members>
 void add_include_columns(IndexInfo& info, Include<Members...>) {
-    (info.include_columns.emplace_back(member_name<Members>()), ...);
+    (info.include_columns.emplace_back(column_name_of<T, Members>()), ...);
 }
 
 template <class P>
@@ -239,18 +251,19 @@ constexpr ProjectionMode projection_mode() {
     }
 }
 
-template <IndexKind Kind, auto Hash, auto Range, class P>
+template <class T, IndexKind Kind, auto Hash, auto Range, class P>
 IndexInfo lower_index(const Index<Kind, Hash, Range, P>& ix) {
     IndexInfo info;
     info.kind = Kind;
     info.name = std::string(ix.name);
     info.dynamo_name = std::string(ix.dynamo_name);
     if constexpr (!std::is_null_pointer_v<decltype(Hash)>)
-        info.hash_key_column = std::string(member_name<Hash>());
+        info.hash_key_column = std::string(column_name_of<T, Hash>());
     if constexpr (!std::is_null_pointer_v<decltype(Range)>)
-        info.range_key_column = std::string(member_name<Range>());
+        info.range_key_column = std::string(column_name_of<T, Range>());
     info.projection_mode = projection_mode<P>();
-    if constexpr (projection_mode<P>() == ProjectionMode::include) add_include_columns(info, P{});
+    if constexpr (projection_mode<P>() == ProjectionMode::include)
+        add_include_columns<T>(info, P{});
     info.read_units = ix.read_units_value;
     info.write_units = ix.write_units_value;
     info.strict = ix.strict_value;
@@ -271,7 +284,7 @@ ModelInfo lower_model() {
     info.write_units = meta.write_units;
     std::apply([&](const auto&... c) { (info.columns.push_back(lower_column(c)), ...); },
                Model<T>::columns);
-    std::apply([&](const auto&... ix) { (info.indexes.push_back(lower_index(ix)), ...); },
+    std::apply([&](const auto&... ix) { (info.indexes.push_back(lower_index<T>(ix)), ...); },
                indexes_of<T>());
     if constexpr (requires { Model<T>::state; }) info.state = &state_member<T>;
     finalize_model(info);

@@ -464,6 +464,34 @@ TEST(ModelRules, StreamIncludeSets) {
     EXPECT_THROW((void)stream_view_from_type("ALL"), InvalidStream);
 }
 
+struct Renamed {
+    std::string pk;
+    std::string other;
+};
+
+}  // namespace
+
+template <>
+struct Model<Renamed> {
+    static constexpr Meta meta{.table_name = "Renamed"};
+    static constexpr auto columns = bloop::columns(column<&Renamed::pk>().named("key").hash_key(),
+                                                   column<&Renamed::other>("o").named("alt"));
+    static constexpr auto by_alt =
+        global_index("by_alt").hash_key<&Renamed::other>().projection(keys_only);
+    static constexpr auto indexes = bloop::indexes(by_alt);
+};
+
+namespace {
+
+TEST(ModelRules, ColumnNamesCanBeGiven) {
+    const ModelInfo& m = model_info<Renamed>();
+    EXPECT_EQ(m.columns[0].name, "key");
+    EXPECT_EQ(m.columns[0].dynamo_name, "key") << "the DynamoDB name follows a given name";
+    EXPECT_EQ(m.columns[1].name, "alt");
+    EXPECT_EQ(m.columns[1].dynamo_name, "o") << "unless it was given too";
+    EXPECT_EQ(m.indexes[0].hash_key, 1u) << "indexes find renamed columns";
+}
+
 TEST(ModelRules, NamesAreDeducedFromMembersAndTypes) {
     EXPECT_EQ(detail::member_name<&app::Account::email>(), "email");
     EXPECT_EQ(detail::type_name<app::Account>(), "Account");

@@ -2,6 +2,7 @@
 /// \file
 /// Everything of bloop for C++ in one include.
 
+#include <bloop/attr.hpp>
 #include <bloop/attribute_value.hpp>
 #include <bloop/client/client.hpp>
 #include <bloop/client/credentials.hpp>
@@ -13,6 +14,7 @@
 #include <bloop/client/retry.hpp>
 #include <bloop/client/sigv4.hpp>
 #include <bloop/column.hpp>
+#include <bloop/condition.hpp>
 #include <bloop/datetime.hpp>
 #include <bloop/decimal.hpp>
 #include <bloop/exceptions.hpp>
@@ -22,5 +24,6 @@
 #include <bloop/model.hpp>
 #include <bloop/model_info.hpp>
 #include <bloop/object_state.hpp>
+#include <bloop/render.hpp>
 #include <bloop/type_traits.hpp>
 #include <bloop/uuid.hpp>

@@ -121,6 +121,32 @@ class InvalidStream : public InvalidArgument {
     using InvalidArgument::InvalidArgument;
 };
 
+/// A condition that cannot be built or rendered: an operator the column's type does not support,
+/// a comparison with no value, an empty IN or AND/OR.
+class InvalidCondition : public InvalidArgument {
+  public:
+    using InvalidArgument::InvalidArgument;
+};
+
+/// A Query key condition that is not `hash == value`, optionally AND one range-key condition.
+class InvalidKeyCondition : public InvalidCondition {
+  public:
+    using InvalidCondition::InvalidCondition;
+};
+
+/// A filter naming a column the queried table or index cannot return, or a Query filter on the
+/// target's own keys.
+class InvalidFilterCondition : public InvalidCondition {
+  public:
+    using InvalidCondition::InvalidCondition;
+};
+
+/// A projection that is not "all", "count" or columns the target can return.
+class InvalidProjection : public InvalidArgument {
+  public:
+    using InvalidArgument::InvalidArgument;
+};
+
 // ---- transport
 // -----------------------------------------------------------------------------------
 

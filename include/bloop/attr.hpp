@@ -1,0 +1,398 @@
+#pragma once
+/// \file
+/// Typed conditions: `bloop::attr<&Account::email> == "a@b.c"`.
+///
+/// `attr<&T::member>` is the path to a column of model T. Its operators build a
+/// `bloop::ConditionOf<T>`: `==`, `!=`, `<`, `<=`, `>`, `>=`, `begins_with`, `between`, `contains`,
+/// `in`, `is_missing`, `exists`, combined with `&&`, `||`, `!`. A value of the wrong C++ type, an
+/// operator the column's type cannot support, or a column of another model does not compile.
+/// Document paths: `attr<&T::tags_by_day>["monday"]`, `attr<&T::scores>[3]`,
+/// `attr<&T::profile>.field<&Profile::city>()`.
+
+#include <bloop/condition.hpp>
+#include <bloop/model.hpp>
+
+#include <string>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+namespace bloop {
+
+/// A condition on model T. Conditions of different models do not combine.
+template <class T>
+class ConditionOf {
+  public:
+    /// The empty condition.
+    ConditionOf() = default;
+    /// Wraps a runtime condition (the caller vouches that it is about T).
+    explicit ConditionOf(Condition c) : condition_(std::move(c)) {}
+
+    /// The runtime tree, for the renderer and the engine.
+    [[nodiscard]] const Condition& condition() const noexcept { return condition_; }
+    [[nodiscard]] bool empty() const noexcept { return condition_.empty(); }
+
+    friend ConditionOf operator&&(ConditionOf a, ConditionOf b) {
+        return ConditionOf(std::move(a.condition_) && std::move(b.condition_));
+    }
+    friend ConditionOf operator||(ConditionOf a, ConditionOf b) {
+        return ConditionOf(std::move(a.condition_) || std::move(b.condition_));
+    }
+    friend ConditionOf operator!(ConditionOf a) { return ConditionOf(!std::move(a.condition_)); }
+    ConditionOf& operator&=(ConditionOf other) {
+        return *this = std::move(*this) && std::move(other);
+    }
+    ConditionOf& operator|=(ConditionOf other) {
+        return *this = std::move(*this) || std::move(other);
+    }
+    friend bool operator==(const ConditionOf& a, const ConditionOf& b) {
+        return a.condition_ == b.condition_;
+    }
+
+  private:
+    Condition condition_;
+};
+
+namespace detail {
+
+template <class V>
+struct Unoptional {
+    using type = V;
+};
+template <class V>
+struct Unoptional<std::optional<V>> {
+    using type = V;
+};
+/// The type a path's values have, without std::optional.
+template <class V>
+using unoptional_t = typename Unoptional<V>::type;
+
+template <class V>
+constexpr bool is_dynamic_path = is_dynamic_type<unoptional_t<V>>;
+
+template <class V>
+constexpr AttributeType path_backing = TypeTraits<unoptional_t<V>>::backing;
+
+template <class V>
+constexpr bool backing_in(std::initializer_list<AttributeType> types) {
+    if (is_dynamic_path<V>) return true;
+    for (const auto t : types) {
+        if (t == path_backing<V>) return true;
+    }
+    return false;
+}
+
+/// The storable type of a value: string literals and C strings are std::string.
+template <class U>
+using storable_form_t = std::conditional_t<std::is_convertible_v<const U&, const char*>,
+                                           std::string, std::remove_cvref_t<U>>;
+
+/// A value of type U may stand for a value of type V: implicitly convertible, without narrowing.
+/// A dynamic (AttributeValue) path takes any storable value.
+template <class V, class U>
+concept ValueOf = (std::convertible_to<const U&, V> && requires(const U& u) { V{u}; }) ||
+                  (is_dynamic_type<unoptional_t<V>> && Storable<storable_form_t<U>>);
+
+/// The dumped form of `value` at a path of type V.
+template <class V, class U>
+std::optional<AttributeValue> dump_as(const U& value) {
+    if constexpr (is_dynamic_type<unoptional_t<V>> && !std::is_convertible_v<const U&, V>) {
+        return TypeTraits<storable_form_t<U>>::dump(storable_form_t<U>(value));
+    } else {
+        return TypeTraits<V>::dump(V{value});
+    }
+}
+
+/// What `contains` takes: a set's or list's element, a substring, a byte string.
+template <class V>
+struct ContainsValue {
+    using type = void;
+};
+template <>
+struct ContainsValue<std::string> {
+    using type = std::string;
+};
+template <>
+struct ContainsValue<Binary> {
+    using type = Binary;
+};
+template <>
+struct ContainsValue<AttributeValue> {
+    using type = AttributeValue;
+};
+template <class E, class C, class A>
+struct ContainsValue<std::set<E, C, A>> {
+    using type = E;
+};
+template <class E, class H, class Q, class A>
+struct ContainsValue<std::unordered_set<E, H, Q, A>> {
+    using type = E;
+};
+template <class E, class A>
+struct ContainsValue<std::vector<E, A>> {
+    using type = E;
+};
+template <class E, class A>
+struct ContainsValue<std::list<E, A>> {
+    using type = E;
+};
+
+/// A map's value type, for `path["key"]`.
+template <class V>
+struct MapValue {
+    using type = void;
+};
+template <class E, class C, class A>
+struct MapValue<std::map<std::string, E, C, A>> {
+    using type = E;
+};
+template <class E, class H, class Q, class A>
+struct MapValue<std::unordered_map<std::string, E, H, Q, A>> {
+    using type = E;
+};
+template <>
+struct MapValue<AttributeValue> {
+    using type = AttributeValue;
+};
+
+/// A list's element type, for `path[3]`.
+template <class V>
+struct ListValue {
+    using type = void;
+};
+template <class E, class A>
+requires(!std::same_as<E, std::uint8_t> &&
+         !std::same_as<E, std::byte>) struct ListValue<std::vector<E, A>> {
+    using type = E;
+};
+template <class E, class A>
+struct ListValue<std::list<E, A>> {
+    using type = E;
+};
+template <>
+struct ListValue<AttributeValue> {
+    using type = AttributeValue;
+};
+
+template <auto Member>
+Path column_path() {
+    using C = typename MemberPointer<Member>::Class;
+    static_assert(Modeled<C>, "bloop: attr<&T::member> needs a bloop::Model<T> specialization");
+    static_assert(is_column_of<C, Member>(),
+                  "bloop: attr<&T::member> names a member that is not a column of T's model");
+    const ModelInfo& info = model_info<C>();
+    const std::size_t index = *info.column_index(column_name_of<C, Member>());
+    Path p;
+    p.segments.emplace_back(info.columns[index].dynamo_name);
+    p.model = &info;
+    p.column = index;
+    return p;
+}
+
+}  // namespace detail
+
+/// The path to a value of type V inside model T (a column, or a map key / list index within one).
+template <class T, class V>
+class TypedPath {
+  public:
+    using model_type = T;
+    using value_type = V;
+
+    /// A path built elsewhere (see `attr` for columns).
+    explicit TypedPath(Path path) : path_(std::move(path)) {}
+    constexpr explicit TypedPath(Path (*root)()) : root_(root) {}
+
+    /// The runtime path.
+    [[nodiscard]] Path path() const { return root_ != nullptr ? root_() : path_; }
+
+    // ---- comparisons with values
+    // ------------------------------------------------------------------
+
+    /// `path = value`; a value that dumps to no value renders attribute_not_exists.
+    template <class U>
+    requires detail::ValueOf<V, U>
+    [[nodiscard]] ConditionOf<T> operator==(const U& value) const {
+        return value_condition(Condition::Op::eq, value);
+    }
+    /// `path <> value`; a value that dumps to no value renders attribute_exists.
+    template <class U>
+    requires detail::ValueOf<V, U>
+    [[nodiscard]] ConditionOf<T> operator!=(const U& value) const {
+        return value_condition(Condition::Op::ne, value);
+    }
+    template <class U>
+    requires detail::ValueOf<V, U>
+    [[nodiscard]] ConditionOf<T> operator<(const U& value) const {
+        check_ordered();
+        return value_condition(Condition::Op::lt, value);
+    }
+    template <class U>
+    requires detail::ValueOf<V, U>
+    [[nodiscard]] ConditionOf<T> operator<=(const U& value) const {
+        check_ordered();
+        return value_condition(Condition::Op::le, value);
+    }
+    template <class U>
+    requires detail::ValueOf<V, U>
+    [[nodiscard]] ConditionOf<T> operator>(const U& value) const {
+        check_ordered();
+        return value_condition(Condition::Op::gt, value);
+    }
+    template <class U>
+    requires detail::ValueOf<V, U>
+    [[nodiscard]] ConditionOf<T> operator>=(const U& value) const {
+        check_ordered();
+        return value_condition(Condition::Op::ge, value);
+    }
+
+    // ---- comparisons with another path of the same model
+    // ----------------------------------------------
+
+    template <class W>
+    [[nodiscard]] ConditionOf<T> operator==(const TypedPath<T, W>& other) const {
+        return path_condition(Condition::Op::eq, other);
+    }
+    template <class W>
+    [[nodiscard]] ConditionOf<T> operator!=(const TypedPath<T, W>& other) const {
+        return path_condition(Condition::Op::ne, other);
+    }
+    template <class W>
+    [[nodiscard]] ConditionOf<T> operator<(const TypedPath<T, W>& other) const {
+        check_ordered();
+        return path_condition(Condition::Op::lt, other);
+    }
+    template <class W>
+    [[nodiscard]] ConditionOf<T> operator<=(const TypedPath<T, W>& other) const {
+        check_ordered();
+        return path_condition(Condition::Op::le, other);
+    }
+    template <class W>
+    [[nodiscard]] ConditionOf<T> operator>(const TypedPath<T, W>& other) const {
+        check_ordered();
+        return path_condition(Condition::Op::gt, other);
+    }
+    template <class W>
+    [[nodiscard]] ConditionOf<T> operator>=(const TypedPath<T, W>& other) const {
+        check_ordered();
+        return path_condition(Condition::Op::ge, other);
+    }
+
+    // ---- functions
+    // ------------------------------------------------------------------------------------
+
+    /// `begins_with(path, prefix)`: strings and binary only.
+    template <class U>
+    requires detail::ValueOf<V, U>
+    [[nodiscard]] ConditionOf<T> begins_with(const U& prefix) const {
+        static_assert(detail::backing_in<V>({AttributeType::S, AttributeType::B}),
+                      "bloop: begins_with needs a column stored as S or B");
+        return value_condition(Condition::Op::begins_with, prefix);
+    }
+    /// `path BETWEEN low AND high`: strings, numbers and binary only.
+    template <class U1, class U2>
+    requires(detail::ValueOf<V, U1>&& detail::ValueOf<V, U2>)
+        [[nodiscard]] ConditionOf<T> between(const U1& low, const U2& high) const {
+        check_ordered();
+        return ConditionOf<T>(Condition::compare(
+            Condition::Op::between, path(),
+            {Operand(detail::dump_as<V>(low)), Operand(detail::dump_as<V>(high))}));
+    }
+    /// `contains(path, value)`: an element of a set or list, a substring, a byte string.
+    template <class U>
+    [[nodiscard]] ConditionOf<T> contains(const U& value) const {
+        using E = typename detail::ContainsValue<detail::unoptional_t<V>>::type;
+        static_assert(!std::is_void_v<E>,
+                      "bloop: contains needs a column stored as SS, NS, BS, S, B or L");
+        static_assert(detail::ValueOf<E, U>,
+                      "bloop: the value given to contains has the wrong type for this column");
+        return ConditionOf<T>(Condition::compare(Condition::Op::contains, path(),
+                                                 {Operand(detail::dump_as<E>(value))}));
+    }
+    /// `path IN (v1, v2, ...)`; at least one value (checked when rendered).
+    template <class... U>
+    requires(detail::ValueOf<V, U>&&...) [[nodiscard]] ConditionOf<T> in(const U&... values) const {
+        return ConditionOf<T>(Condition::compare(Condition::Op::in, path(),
+                                                 {Operand(detail::dump_as<V>(values))...}));
+    }
+    /// `path IN (...)` over a range of values.
+    template <class Range>
+    requires detail::ValueOf<V, typename Range::value_type>
+    [[nodiscard]] ConditionOf<T> in_range(const Range& values) const {
+        std::vector<Operand> operands;
+        for (const auto& v : values) operands.emplace_back(detail::dump_as<V>(v));
+        return ConditionOf<T>(Condition::compare(Condition::Op::in, path(), std::move(operands)));
+    }
+    /// `attribute_not_exists(path)` (bloop's `is_(None)`).
+    [[nodiscard]] ConditionOf<T> is_missing() const {
+        return ConditionOf<T>(Condition::compare(Condition::Op::not_exists, path()));
+    }
+    /// `attribute_exists(path)` (bloop's `is_not(None)`).
+    [[nodiscard]] ConditionOf<T> exists() const {
+        return ConditionOf<T>(Condition::compare(Condition::Op::exists, path()));
+    }
+
+    // ---- document paths
+    // -------------------------------------------------------------------------------
+
+    /// The value under `key` of a map column.
+    [[nodiscard]] auto operator[](std::string key) const {
+        using E = typename detail::MapValue<detail::unoptional_t<V>>::type;
+        static_assert(
+            !std::is_void_v<E>,
+            "bloop: [\"key\"] needs a map column (std::map<std::string, T> or AttributeValue)");
+        Path p = path();
+        p.segments.emplace_back(std::move(key));
+        return TypedPath<T, E>(std::move(p));
+    }
+    /// The element at `index` of a list column.
+    [[nodiscard]] auto operator[](std::size_t index) const {
+        using E = typename detail::ListValue<detail::unoptional_t<V>>::type;
+        static_assert(
+            !std::is_void_v<E>,
+            "bloop: [index] needs a list column (std::vector<T>, std::list<T> or AttributeValue)");
+        Path p = path();
+        p.segments.emplace_back(index);
+        return TypedPath<T, E>(std::move(p));
+    }
+    [[nodiscard]] auto operator[](int index) const {
+        return (*this)[static_cast<std::size_t>(index)];
+    }
+    /// The column `Member` of a document column.
+    template <auto Member>
+    [[nodiscard]] auto field() const {
+        using D = typename detail::MemberPointer<Member>::Class;
+        static_assert(std::is_same_v<D, detail::unoptional_t<V>>,
+                      "bloop: field<&D::member>() needs a column whose type is the document D");
+        static_assert(detail::is_column_of<D, Member>(),
+                      "bloop: field<&D::member>() names a member that is not a column of D");
+        const ModelInfo& info = model_info<D>();
+        Path p = path();
+        p.segments.emplace_back(info.column(detail::column_name_of<D, Member>())->dynamo_name);
+        return TypedPath<T, typename detail::MemberPointer<Member>::Value>(std::move(p));
+    }
+
+  private:
+    static constexpr void check_ordered() {
+        static_assert(detail::backing_in<V>({AttributeType::S, AttributeType::N, AttributeType::B}),
+                      "bloop: <, <=, >, >= and between need a column stored as S, N or B");
+    }
+    template <class U>
+    ConditionOf<T> value_condition(Condition::Op op, const U& value) const {
+        return ConditionOf<T>(Condition::compare(op, path(), {Operand(detail::dump_as<V>(value))}));
+    }
+    template <class W>
+    ConditionOf<T> path_condition(Condition::Op op, const TypedPath<T, W>& other) const {
+        return ConditionOf<T>(Condition::compare(op, path(), {Operand(other.path())}));
+    }
+
+    Path (*root_)() = nullptr;
+    Path path_;
+};
+
+/// The path to the column of `Member`: `bloop::attr<&Account::email>`.
+template <auto Member>
+inline constexpr TypedPath<typename detail::MemberPointer<Member>::Class,
+                           typename detail::MemberPointer<Member>::Value>
+    attr{&detail::column_path<Member>};
+
+}  // namespace bloop

@@ -1,0 +1,79 @@
+#pragma once
+/// \file
+/// Rendering conditions, projections and updates into DynamoDB expression text. One `Renderer` per
+/// request: its reference tracker is shared by every expression of that request, so each attribute
+/// name gets one `#nN` placeholder and every value its own `:vN`. Every name and value goes through
+/// a placeholder; user text never becomes expression syntax. Same input, same output.
+///
+/// ```cpp
+/// bloop::Renderer r;
+/// request["ConditionExpression"] = *r.condition((attr<&Account::email> == "a@b.c").condition());
+/// r.write_attributes(request);   // ExpressionAttributeNames / ExpressionAttributeValues
+/// ```
+
+#include <bloop/attribute_value.hpp>
+#include <bloop/condition.hpp>
+#include <bloop/json.hpp>
+
+#include <optional>
+#include <span>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace bloop {
+
+/// The actions of an UpdateExpression, rendered in this order.
+struct UpdateActions {
+    std::vector<std::pair<Path, AttributeValue>> set;  ///< SET path=:v
+    std::vector<Path> remove;                          ///< REMOVE path
+    std::vector<std::pair<Path, AttributeValue>> add;  ///< ADD path :v (numbers and sets)
+    std::vector<std::pair<Path, AttributeValue>>
+        remove_elements;  ///< DELETE path :v (set elements)
+    [[nodiscard]] bool empty() const noexcept {
+        return set.empty() && remove.empty() && add.empty() && remove_elements.empty();
+    }
+};
+
+/// Renders the expressions of one request.
+class Renderer {
+  public:
+    /// The text of `c` for a ConditionExpression, FilterExpression or KeyConditionExpression;
+    /// nullopt for the empty condition. Throws InvalidCondition naming the path when a comparison
+    /// has no value, an IN has no values, or an AND/OR is empty; the placeholders the failed
+    /// condition took are released.
+    [[nodiscard]] std::optional<std::string> condition(const Condition& c);
+    /// "#n0, #n1.#n2" for a ProjectionExpression.
+    [[nodiscard]] std::string projection(std::span<const Path> paths);
+    /// "SET #n0=:v1, #n2=:v3 REMOVE #n4 ADD #n5 :v6 DELETE #n7 :v8"; nullopt when empty.
+    [[nodiscard]] std::optional<std::string> update(const UpdateActions& actions);
+
+    /// Adds ExpressionAttributeNames and ExpressionAttributeValues to `request`, each only when
+    /// something uses it.
+    void write_attributes(json::Value& request) const;
+    /// Placeholder → attribute name, in the order they were made.
+    [[nodiscard]] const std::vector<std::pair<std::string, std::string>>& names() const noexcept {
+        return names_;
+    }
+    /// Placeholder → value, in the order they were made.
+    [[nodiscard]] const std::vector<std::pair<std::string, AttributeValue>>& values()
+        const noexcept {
+        return values_;
+    }
+
+  private:
+    struct Attempt;
+    const std::string& name_ref(const std::string& name, Attempt& attempt);
+    std::string value_ref(const AttributeValue& value, Attempt& attempt);
+    void path(std::string& out, const Path& p, Attempt& attempt);
+    void operand(std::string& out, const Operand& o, const Condition& c, Attempt& attempt);
+    void render(std::string& out, const Condition& c, Attempt& attempt);
+    void release(const Attempt& attempt);
+
+    std::size_t next_ = 0;
+    std::vector<std::pair<std::string, std::string>> names_;
+    std::vector<std::size_t> name_uses_;
+    std::vector<std::pair<std::string, AttributeValue>> values_;
+};
+
+}  // namespace bloop

@@ -25,5 +25,6 @@
 #include <bloop/model_info.hpp>
 #include <bloop/object_state.hpp>
 #include <bloop/render.hpp>
+#include <bloop/search_rules.hpp>
 #include <bloop/type_traits.hpp>
 #include <bloop/uuid.hpp>

@@ -1,0 +1,148 @@
+#include <bloop/exceptions.hpp>
+#include <bloop/search_rules.hpp>
+
+#include <algorithm>
+#include <set>
+
+namespace bloop {
+
+std::string SearchTarget::describe() const {
+    if (index == nullptr) return "<Model[" + model->name + "]>";
+    return std::string(index->kind == IndexKind::global ? "<GSI[" : "<LSI[") + model->name + "." +
+           index->name + "]>";
+}
+
+std::optional<std::size_t> SearchTarget::hash_key() const noexcept {
+    return index != nullptr ? index->hash_key : model->hash_key;
+}
+
+std::optional<std::size_t> SearchTarget::range_key() const noexcept {
+    return index != nullptr ? index->range_key : model->range_key;
+}
+
+const ProjectionInfo& SearchTarget::projection() const noexcept {
+    return index != nullptr ? index->projection : model->projection;
+}
+
+namespace {
+
+bool has_value(const Condition& c) {
+    if (c.operands().empty()) return false;
+    for (const auto& o : c.operands()) {
+        const auto* v = std::get_if<std::optional<AttributeValue>>(&o);
+        if (v == nullptr || !v->has_value()) return false;  // a path, or no value
+    }
+    return true;
+}
+
+// A comparison on exactly the column `column` of the target's model, against values.
+bool on_column(const SearchTarget& t, const Condition& c, std::size_t column) {
+    return c.path().model == t.model && c.path().is_column() && c.path().column == column &&
+           has_value(c);
+}
+
+bool is_range_condition(Condition::Op op) {
+    using Op = Condition::Op;
+    return op == Op::eq || op == Op::lt || op == Op::le || op == Op::gt || op == Op::ge ||
+           op == Op::between || op == Op::begins_with;
+}
+
+void each_comparison(const Condition& c, const auto& visit) {
+    if (c.op() == Condition::Op::and_ || c.op() == Condition::Op::or_ ||
+        c.op() == Condition::Op::not_) {
+        for (const auto& child : c.children()) each_comparison(child, visit);
+    } else if (!c.empty()) {
+        visit(c);
+    }
+}
+
+std::string column_label(const ModelInfo& m, std::size_t column) {
+    return "'" + m.name + "." + m.columns[column].name + "'";
+}
+
+}  // namespace
+
+void check_key_condition(const SearchTarget& t, const Condition& key) {
+    const auto hash = t.hash_key();
+    const auto range = t.range_key();
+    const auto invalid = [&]() -> InvalidKeyCondition {
+        if (!range) {
+            return InvalidKeyCondition("The key condition for a Query on " + t.describe() +
+                                       " must be `" + t.model->name + "." +
+                                       t.model->columns[*hash].name + " == value`.");
+        }
+        return InvalidKeyCondition("Invalid key condition for a Query on " + t.describe() + ".");
+    };
+    const auto is_hash = [&](const Condition& c) {
+        return c.op() == Condition::Op::eq && on_column(t, c, *hash);
+    };
+    if (!hash) throw invalid();
+    if (is_hash(key)) return;
+    if (key.op() != Condition::Op::and_ || key.children().size() != 2 || !range) throw invalid();
+    const Condition& a = key.children()[0];
+    const Condition& b = key.children()[1];
+    const auto is_range = [&](const Condition& c) {
+        return is_range_condition(c.op()) && on_column(t, c, *range);
+    };
+    if ((is_hash(a) && is_range(b)) || (is_hash(b) && is_range(a))) return;
+    throw invalid();
+}
+
+void check_filter(const SearchTarget& t, const Condition& filter, bool query) {
+    const auto& available = t.projection().available;
+    std::set<std::size_t> keys;
+    if (query) {
+        if (const auto h = t.hash_key()) keys.insert(*h);
+        if (const auto r = t.range_key()) keys.insert(*r);
+    }
+    const auto check_path = [&](const Path& p) {
+        if (p.model != t.model) {
+            throw InvalidFilterCondition("the filter names '" + p.to_string() +
+                                         "', which is not a column of " + t.describe());
+        }
+        if (!std::binary_search(available.begin(), available.end(), p.column)) {
+            throw InvalidFilterCondition(column_label(*t.model, p.column) +
+                                         " is not available in " + t.describe() +
+                                         "; a filter may only use the columns the target holds");
+        }
+        if (keys.count(p.column) != 0) {
+            throw InvalidFilterCondition(column_label(*t.model, p.column) + " is a key of " +
+                                         t.describe() +
+                                         ": put it in the key condition, not the filter");
+        }
+    };
+    each_comparison(filter, [&](const Condition& c) {
+        check_path(c.path());
+        for (const auto& o : c.operands()) {
+            if (const auto* p = std::get_if<Path>(&o)) check_path(*p);
+        }
+    });
+}
+
+ResolvedProjection resolve_projection(const SearchTarget& t, const ProjectionSpec& spec) {
+    ResolvedProjection out;
+    switch (spec.mode) {
+        case ProjectionSpec::Mode::count: out.count = true; return out;
+        case ProjectionSpec::Mode::all: out.columns = t.projection().included; return out;
+        case ProjectionSpec::Mode::columns: break;
+    }
+    if (spec.columns.empty())
+        throw InvalidProjection("a projection needs at least one column (or \"all\", \"count\")");
+    std::set<std::size_t> columns;
+    const auto& available = t.projection().available;
+    for (const auto& name : spec.columns) {
+        const auto index = t.model->column_index(name);
+        if (!index)
+            throw InvalidProjection("'" + name + "' is not a column of " + t.describe() + ".");
+        if (!std::binary_search(available.begin(), available.end(), *index)) {
+            throw InvalidProjection(column_label(*t.model, *index) + " is not available in " +
+                                    t.describe() + ".");
+        }
+        columns.insert(*index);
+    }
+    for (const auto key : t.model->key_columns()) columns.insert(key);  // results can be saved back
+    out.columns.assign(columns.begin(), columns.end());
+    return out;
+}
+
+}  // namespace bloop

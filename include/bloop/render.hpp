@@ -55,11 +55,10 @@ class Renderer {
     [[nodiscard]] const std::vector<std::pair<std::string, std::string>>& names() const noexcept {
         return names_;
     }
-    /// Placeholder → value, in the order they were made.
-    [[nodiscard]] const std::vector<std::pair<std::string, AttributeValue>>& values()
-        const noexcept {
-        return values_;
-    }
+    /// How many value placeholders are in use.
+    [[nodiscard]] std::size_t value_count() const noexcept { return value_offsets_.size(); }
+    /// The ExpressionAttributeValues object as JSON text ("{}" when none).
+    [[nodiscard]] std::string values_json() const { return "{" + values_json_ + "}"; }
 
   private:
     struct Attempt;
@@ -73,7 +72,9 @@ class Renderer {
     std::size_t next_ = 0;
     std::vector<std::pair<std::string, std::string>> names_;
     std::vector<std::size_t> name_uses_;
-    std::vector<std::pair<std::string, AttributeValue>> values_;
+    // Values are written as JSON when their placeholder is made: `":v1":{"N":"3"},...`.
+    std::string values_json_;
+    std::vector<std::size_t> value_offsets_;  // where each value's entry starts
 };
 
 }  // namespace bloop

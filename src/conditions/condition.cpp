@@ -1,6 +1,7 @@
 #include <bloop/condition.hpp>
 #include <bloop/exceptions.hpp>
 
+#include <algorithm>
 #include <ostream>
 
 namespace bloop {
@@ -34,6 +35,29 @@ Condition Condition::compare(Op op, Path path, std::vector<Operand> operands) {
     }
     if (path.segments.empty() || !std::holds_alternative<std::string>(path.segments.front())) {
         throw InvalidCondition("a condition's path must start with an attribute name");
+    }
+    // What the compiler checks for typed columns, checked on the values for dynamic ones.
+    const auto allowed = [&](std::initializer_list<AttributeType> types, const char* what) {
+        for (const auto& o : operands) {
+            const auto* v = std::get_if<std::optional<AttributeValue>>(&o);
+            if (v == nullptr || !v->has_value()) continue;
+            if (std::find(types.begin(), types.end(), (*v)->type()) == types.end()) {
+                throw InvalidCondition("Backing type '" + std::string(to_string((*v)->type())) +
+                                       "' for " + path.to_string() +
+                                       " does not support condition '" + what + "'.");
+            }
+        }
+    };
+    using T = AttributeType;
+    switch (op) {
+        case Op::lt:
+        case Op::le:
+        case Op::gt:
+        case Op::ge: allowed({T::S, T::N, T::B}, "comparison"); break;
+        case Op::between: allowed({T::S, T::N, T::B}, "between"); break;
+        case Op::begins_with: allowed({T::S, T::B}, "begins_with"); break;
+        case Op::contains: allowed({T::S, T::N, T::B}, "contains"); break;
+        default: break;
     }
     Condition c;
     c.op_ = op;

@@ -19,6 +19,10 @@ const std::string& Renderer::name_ref(const std::string& name, Attempt& attempt)
             return names_[i].first;
         }
     }
+    if (names_.empty()) {
+        names_.reserve(16);
+        name_uses_.reserve(16);
+    }
     names_.emplace_back("#n" + std::to_string(next_++), name);
     name_uses_.push_back(1);
     attempt.names.push_back(names_.size() - 1);
@@ -26,12 +30,25 @@ const std::string& Renderer::name_ref(const std::string& name, Attempt& attempt)
 }
 
 std::string Renderer::value_ref(const AttributeValue& value, Attempt&) {
-    values_.emplace_back(":v" + std::to_string(next_++), value);
-    return values_.back().first;
+    std::string ref = ":v" + std::to_string(next_++);
+    if (value_offsets_.empty()) {
+        values_json_.reserve(512);
+        value_offsets_.reserve(32);
+    }
+    value_offsets_.push_back(values_json_.size());
+    if (!values_json_.empty()) values_json_.push_back(',');
+    values_json_.push_back('"');  // placeholders are plain ASCII: no escaping needed
+    values_json_ += ref;
+    values_json_ += "\":";
+    json::write_attribute(values_json_, value);
+    return ref;
 }
 
 void Renderer::release(const Attempt& attempt) {
-    values_.resize(attempt.values_before);
+    if (attempt.values_before < value_offsets_.size()) {
+        values_json_.resize(value_offsets_[attempt.values_before]);
+        value_offsets_.resize(attempt.values_before);
+    }
     std::vector<bool> gone(names_.size(), false);
     for (const auto i : attempt.names) {
         if (--name_uses_[i] == 0) gone[i] = true;
@@ -66,6 +83,10 @@ void Renderer::path(std::string& out, const Path& p, Attempt& attempt) {
 
 void Renderer::operand(std::string& out, const Operand& o, const Condition& c, Attempt& attempt) {
     if (const auto* p = std::get_if<Path>(&o)) {
+        if (p->segments == c.path().segments) {
+            throw InvalidCondition("the condition compares '" + c.path().to_string() +
+                                   "' with itself, which DynamoDB rejects");
+        }
         path(out, *p, attempt);
         return;
     }
@@ -194,8 +215,10 @@ void Renderer::render(std::string& out, const Condition& c, Attempt& attempt) {
 std::optional<std::string> Renderer::condition(const Condition& c) {
     if (c.empty()) return std::nullopt;
     Attempt attempt;
-    attempt.values_before = values_.size();
+    attempt.names.reserve(32);
+    attempt.values_before = value_offsets_.size();
     std::string out;
+    out.reserve(256);
     try {
         render(out, c, attempt);
     } catch (...) {
@@ -219,6 +242,8 @@ std::optional<std::string> Renderer::update(const UpdateActions& actions) {
     if (actions.empty()) return std::nullopt;
     Attempt attempt;
     std::string out;
+    out.reserve(32 * (actions.set.size() + actions.remove.size() + actions.add.size() +
+                      actions.remove_elements.size()));
     const auto clause = [&](const char* keyword, const auto& items, auto&& one) {
         if (items.empty()) return;
         if (!out.empty()) out.push_back(' ');
@@ -250,15 +275,8 @@ void Renderer::write_attributes(json::Value& request) const {
         for (const auto& [ref, name] : names_) names[ref] = name;
         request["ExpressionAttributeNames"] = std::move(names);
     }
-    if (!values_.empty()) {
-        json::Value values = json::Value::object();
-        for (const auto& [ref, value] : values_) {
-            std::string text;
-            json::write_attribute(text, value);
-            values[ref] = json::Value::raw(std::move(text));
-        }
-        request["ExpressionAttributeValues"] = std::move(values);
-    }
+    if (!value_offsets_.empty())
+        request["ExpressionAttributeValues"] = json::Value::raw(values_json());
 }
 
 }  // namespace bloop

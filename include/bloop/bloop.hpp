@@ -17,6 +17,7 @@
 #include <bloop/condition.hpp>
 #include <bloop/datetime.hpp>
 #include <bloop/decimal.hpp>
+#include <bloop/engine.hpp>
 #include <bloop/exceptions.hpp>
 #include <bloop/index.hpp>
 #include <bloop/json.hpp>
@@ -26,5 +27,6 @@
 #include <bloop/object_state.hpp>
 #include <bloop/render.hpp>
 #include <bloop/search_rules.hpp>
+#include <bloop/signal.hpp>
 #include <bloop/type_traits.hpp>
 #include <bloop/uuid.hpp>

@@ -5,6 +5,7 @@
 /// ValueError), everything else from `std::runtime_error`. So `catch (const std::exception&)`,
 /// `catch (const std::invalid_argument&)` and `catch (const bloop::BloopException&)` all work.
 
+#include <exception>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -145,6 +146,62 @@ class InvalidFilterCondition : public InvalidCondition {
 class InvalidProjection : public InvalidArgument {
   public:
     using InvalidArgument::InvalidArgument;
+};
+
+// ---- engine ----
+
+/// A save or delete condition (or an atomic snapshot) was not met (bloop: "The condition was not
+/// met.").
+class ConstraintViolation : public RuntimeError {
+  public:
+    using RuntimeError::RuntimeError;
+};
+
+/// An object's key column has no value; raised before any request.
+class MissingKey : public InvalidArgument {
+  public:
+    using InvalidArgument::InvalidArgument;
+};
+
+/// A model used with an engine that has not bound it.
+class UnboundModel : public InvalidArgument {
+  public:
+    using InvalidArgument::InvalidArgument;
+};
+
+/// The existing table does not match the model; the message lists every difference.
+class TableMismatch : public RuntimeError {
+  public:
+    using RuntimeError::RuntimeError;
+};
+
+/// Some objects of a load were not found. The others were loaded and signalled.
+class MissingObjects : public RuntimeError {
+  public:
+    MissingObjects(const std::string& message, std::vector<const void*> objects)
+        : RuntimeError(message), objects_(std::move(objects)) {}
+    /// The addresses of exactly the objects that were not found.
+    [[nodiscard]] const std::vector<const void*>& objects() const noexcept { return objects_; }
+
+  private:
+    std::vector<const void*> objects_;
+};
+
+/// Some objects of a bulk save or delete failed. The others were written and signalled.
+class WriteFailed : public RuntimeError {
+  public:
+    struct Failure {
+        const void* object;        ///< the object's address
+        std::string message;       ///< what went wrong with it
+        std::exception_ptr error;  ///< the exception (e.g. ConstraintViolation, ServiceError)
+    };
+    WriteFailed(const std::string& message, std::vector<Failure> failures)
+        : RuntimeError(message), failures_(std::move(failures)) {}
+    /// Exactly the objects that failed, with their errors.
+    [[nodiscard]] const std::vector<Failure>& failures() const noexcept { return failures_; }
+
+  private:
+    std::vector<Failure> failures_;
 };
 
 // ---- transport

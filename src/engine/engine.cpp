@@ -1,0 +1,109 @@
+#include <bloop/exceptions.hpp>
+#include <bloop/json.hpp>
+
+#include "engine/engine_impl.hpp"
+
+#include <random>
+#include <thread>
+
+namespace bloop {
+
+Engine::Engine() : Engine(EngineOptions{}) {}
+
+Engine::Engine(EngineOptions options) : Engine(Client(options.client), options) {}
+
+Engine::Engine(Client client, EngineOptions options)
+    : impl_(std::make_unique<Impl>(std::move(client), std::move(options))) {}
+
+Engine::~Engine() = default;
+
+const Client& Engine::client() const noexcept {
+    return impl_->client;
+}
+
+Binding Engine::Impl::bound(const ModelInfo& model) const {
+    std::lock_guard lock(mutex);
+    const auto it = bindings.find(&model);
+    if (it == bindings.end()) {
+        throw UnboundModel("'" + model.name + "' is not bound to this engine; call engine.bind<" +
+                           model.name + ">()");
+    }
+    return it->second;
+}
+
+Binding Engine::binding_of(const ModelInfo& model) const {
+    return impl_->bound(model);
+}
+
+namespace detail {
+
+std::string describe_object(const ModelInfo& model, const void* object) {
+    std::string out = model.name + "(";
+    bool first = true;
+    for (const auto key : model.key_columns()) {
+        const ColumnInfo& c = model.columns[key];
+        if (!first) out += ", ";
+        first = false;
+        out += c.name + "=";
+        if (const auto value = c.dump(object)) {
+            std::string text;
+            json::write_attribute(text, *value);
+            out += text;
+        } else {
+            out += "(missing)";
+        }
+    }
+    return out + ")";
+}
+
+Item key_of(const ModelInfo& model, const void* object) {
+    Item key;
+    const auto keys = model.key_columns();
+    for (std::size_t k = 0; k < keys.size(); ++k) {
+        const ColumnInfo& c = model.columns[keys[k]];
+        auto value = c.dump(object);
+        if (!value) {
+            throw MissingKey(describe_object(model, object) + " is missing its " +
+                             (k == 0 ? "hash" : "range") + " key '" + c.name + "'");
+        }
+        key.insert_or_assign(c.dynamo_name, std::move(*value));
+    }
+    return key;
+}
+
+namespace {
+std::string normalised_number(const std::string& text) {
+    const Decimal d(text);
+    if (d.is_zero()) return "0";
+    std::string digits = d.coefficient();
+    int exponent = d.exponent();
+    while (digits.size() > 1 && digits.back() == '0') {
+        digits.pop_back();
+        ++exponent;
+    }
+    return (d.is_negative() ? "-" : "") + digits + "e" + std::to_string(exponent);
+}
+}  // namespace
+
+std::string canonical_key(const Item& key) {
+    Item canonical;
+    for (const auto& [name, value] : key) {
+        canonical.insert_or_assign(
+            name, value.type() == AttributeType::N
+                      ? AttributeValue::number(normalised_number(value.as_number()))
+                      : value);
+    }
+    std::string out;
+    json::write_item(out, canonical);
+    return out;
+}
+
+void backoff_sleep(int n) {
+    thread_local std::mt19937_64 rng{std::random_device{}()};
+    const auto cap = std::min<std::int64_t>(1000, std::int64_t{25} << std::min(n, 10));
+    std::this_thread::sleep_for(
+        std::chrono::milliseconds(std::uniform_int_distribution<std::int64_t>(0, cap)(rng)));
+}
+
+}  // namespace detail
+}  // namespace bloop

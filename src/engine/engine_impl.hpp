@@ -1,0 +1,39 @@
+#pragma once
+// The Engine's shared state and helpers, used by bind.cpp, write.cpp and load.cpp.
+
+#include <bloop/engine.hpp>
+
+#include <mutex>
+#include <string>
+#include <unordered_map>
+
+namespace bloop {
+
+struct Engine::Impl {
+    Impl(Client c, EngineOptions o) : client(std::move(c)), options(std::move(o)) {}
+
+    Client client;
+    EngineOptions options;
+    mutable std::mutex mutex;
+    std::unordered_map<const ModelInfo*, Binding> bindings;
+
+    /// The binding of `model`; throws UnboundModel.
+    Binding bound(const ModelInfo& model) const;
+};
+
+namespace detail {
+
+/// "Account(id='42')": how errors name an object.
+std::string describe_object(const ModelInfo& model, const void* object);
+
+/// The object's key as an item; throws MissingKey naming the object and the key column.
+Item key_of(const ModelInfo& model, const void* object);
+
+/// The same key spelled one way: numbers normalised (DynamoDB answers "1.10" as "1.1").
+std::string canonical_key(const Item& key);
+
+/// Sleeps the backoff of retry `n` (full jitter, 25 ms doubling, capped at 1 s).
+void backoff_sleep(int n);
+
+}  // namespace detail
+}  // namespace bloop

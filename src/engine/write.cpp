@@ -1,0 +1,151 @@
+// Engine::save and Engine::remove: UpdateItem / DeleteItem per object, concurrently for many.
+
+#include <bloop/exceptions.hpp>
+#include <bloop/json.hpp>
+#include <bloop/render.hpp>
+
+#include "engine/engine_impl.hpp"
+
+#include <future>
+#include <set>
+
+namespace bloop {
+namespace {
+
+Path column_path(const ModelInfo& m, std::size_t column) {
+    Path p = Path::attribute(m.columns[column].dynamo_name);
+    p.model = &m;
+    p.column = column;
+    return p;
+}
+
+// bloop's atomic condition: the stored item is as last loaded or saved. Known columns, by DynamoDB
+// name, equal their snapshot (or are absent); never synced: every column absent.
+Condition snapshot_condition(const ModelInfo& m, const ObjectState& state) {
+    std::vector<Condition> parts;
+    for (const std::size_t i : m.dynamo_order) {
+        if (state.synced() && !state.known(i)) continue;
+        const AttributeValue* stored = nullptr;
+        if (state.synced()) {
+            const auto found = state.snapshot()->find(m.columns[i].dynamo_name);
+            if (found != state.snapshot()->end()) stored = &found->second;
+        }
+        if (stored != nullptr) {
+            parts.push_back(
+                Condition::compare(Condition::Op::eq, column_path(m, i), {Operand(*stored)}));
+        } else {
+            parts.push_back(Condition::compare(Condition::Op::not_exists, column_path(m, i)));
+        }
+    }
+    if (parts.empty()) return {};
+    if (parts.size() == 1) return std::move(parts.front());
+    return Condition::group(Condition::Op::and_, std::move(parts));
+}
+
+struct Prepared {
+    ObjectRef ref;
+    json::Value request;
+    std::vector<std::size_t> written;  // columns the save makes known
+};
+
+Prepared prepare(const ObjectRef& ref, const Binding& binding, const Condition& condition,
+                 bool atomic, bool remove) {
+    const ModelInfo& m = *ref.model;
+    Prepared p{ref, json::Value::object(), {}};
+    json::Value& request = p.request;
+    request["TableName"] = binding.table_name;
+    request["Key"] = detail::key_of(m, ref.object);
+    ObjectState* state = m.state != nullptr ? m.state(ref.object) : nullptr;
+    Condition full = condition;
+    if (atomic) {
+        if (state == nullptr) {
+            throw InvalidModel("an atomic " + std::string(remove ? "delete" : "save") + " of '" +
+                               m.name + "' needs an ObjectState member (Model<" + m.name +
+                               ">::state)");
+        }
+        full = std::move(full) && snapshot_condition(m, *state);
+    }
+    Renderer r;
+    // The condition first, so its placeholders get the lower numbers (as bloop's).
+    if (auto text = r.condition(full)) request["ConditionExpression"] = std::move(*text);
+    if (!remove) {
+        UpdateActions actions;
+        for (const auto key : m.key_columns()) p.written.push_back(key);
+        for (const std::size_t i : m.dynamo_order) {
+            const ColumnInfo& c = m.columns[i];
+            if (c.hash_key || c.range_key) continue;
+            if (auto value = c.dump(ref.object)) {
+                actions.set.emplace_back(column_path(m, i), std::move(*value));
+                p.written.push_back(i);
+            } else if (state != nullptr && state->known(i)) {
+                actions.remove.push_back(column_path(m, i));
+                p.written.push_back(i);
+            }
+        }
+        std::sort(p.written.begin(), p.written.end());
+        if (auto text = r.update(actions)) request["UpdateExpression"] = std::move(*text);
+    }
+    r.write_attributes(request);
+    return p;
+}
+
+}  // namespace
+
+void Engine::write(std::span<const ObjectRef> objects, const Condition& condition, bool atomic,
+                   bool remove) {
+    // Everything that can be wrong with the input is found before anything is sent.
+    std::vector<Prepared> prepared;
+    std::set<const void*> seen;
+    for (const auto& ref : objects) {
+        if (!seen.insert(ref.object).second) continue;  // the same object twice is one write
+        if (ref.model->abstract) throw InvalidModel("'" + ref.model->name + "' is abstract.");
+        prepared.push_back(prepare(ref, impl_->bound(*ref.model), condition, atomic, remove));
+    }
+    const Operation op = remove ? Operation::DeleteItem : Operation::UpdateItem;
+    std::vector<std::future<json::Value>> pending;
+    if (prepared.size() > 1) {
+        pending.reserve(prepared.size());
+        for (auto& p : prepared)
+            pending.push_back(impl_->client.call_async(op, std::move(p.request)));
+    }
+
+    std::vector<WriteFailed::Failure> failures;
+    for (std::size_t i = 0; i < prepared.size(); ++i) {
+        Prepared& p = prepared[i];
+        const ModelInfo& m = *p.ref.model;
+        try {
+            try {
+                if (pending.empty()) {
+                    (void)impl_->client.call(op, p.request);
+                } else {
+                    (void)pending[i].get();
+                }
+            } catch (const ConditionalCheckFailed& e) {
+                throw ConstraintViolation("The condition was not met for " +
+                                          detail::describe_object(m, p.ref.object) + " (" +
+                                          e.request_id() + ").");
+            }
+            if (remove) {
+                if (m.state != nullptr) m.state(p.ref.object)->forget();
+                object_deleted.emit({*this, m, p.ref.object});
+            } else {
+                detail::sync_state(m, p.ref.object, p.written);
+                object_saved.emit({*this, m, p.ref.object});
+            }
+        } catch (const std::exception& e) {
+            if (prepared.size() == 1) throw;
+            failures.push_back({p.ref.object,
+                                detail::describe_object(m, p.ref.object) + ": " + e.what(),
+                                std::current_exception()});
+        }
+    }
+    if (!failures.empty()) {
+        std::string message = std::to_string(failures.size()) + " of " +
+                              std::to_string(prepared.size()) + " " +
+                              (remove ? "deletes" : "saves") + " failed:";
+        for (const auto& f : failures) message += "\n  - " + f.message;
+        throw WriteFailed(message, std::move(failures));
+    }
+}
+
+}  // namespace bloop

@@ -1,0 +1,410 @@
+// The Engine against DynamoDB Local: bind, save, delete, load, signals and errors.
+
+#include <bloop/engine.hpp>
+#include <bloop/exceptions.hpp>
+
+#include "integration.hpp"
+
+#include <gtest/gtest.h>
+
+namespace engine_app {
+
+struct Account {
+    bloop::Uuid id;
+    std::string name;
+    std::optional<std::string> email;
+    bloop::Decimal balance;
+    std::set<std::string> tags;
+    bloop::ObjectState state;
+};
+
+// Two models in one table.
+struct Left {
+    std::string id;
+    std::string left;
+};
+struct Right {
+    std::string id;
+    std::string right;
+};
+
+// Hash + range keys (bloop's load key-collision defect).
+struct Pair {
+    std::string h;
+    std::int64_t r = 0;
+    std::string value;
+};
+
+// A numeric hash key that DynamoDB normalises ("1.10" comes back as "1.1").
+struct Priced {
+    bloop::Decimal price;
+    std::string label;
+};
+
+// A table created by hand with another shape.
+struct Mismatched {
+    std::string id;
+    std::string email;
+};
+
+}  // namespace engine_app
+
+using namespace engine_app;
+
+template <>
+struct bloop::Model<Account> {
+    static constexpr Meta meta{.table_name = "EngineAccount",
+                               .stream = StreamView::new_and_old_images};
+    static constexpr auto columns = bloop::columns(
+        column<&Account::id>().hash_key(), column<&Account::name>(), column<&Account::email>(),
+        column<&Account::balance>(), column<&Account::tags>());
+    static constexpr auto by_email =
+        global_index("by_email").hash_key<&Account::email>().projection(keys_only);
+    static constexpr auto indexes = bloop::indexes(by_email);
+    static constexpr auto state = &Account::state;
+};
+template <>
+struct bloop::Model<Left> {
+    static constexpr Meta meta{.table_name = "EngineShared"};
+    static constexpr auto columns =
+        bloop::columns(column<&Left::id>().hash_key(), column<&Left::left>());
+};
+template <>
+struct bloop::Model<Right> {
+    static constexpr Meta meta{.table_name = "EngineShared"};
+    static constexpr auto columns =
+        bloop::columns(column<&Right::id>().hash_key(), column<&Right::right>());
+};
+template <>
+struct bloop::Model<Pair> {
+    static constexpr Meta meta{.table_name = "EnginePair"};
+    static constexpr auto columns = bloop::columns(
+        column<&Pair::h>().hash_key(), column<&Pair::r>().range_key(), column<&Pair::value>());
+};
+template <>
+struct bloop::Model<Priced> {
+    static constexpr Meta meta{.table_name = "EnginePriced"};
+    static constexpr auto columns =
+        bloop::columns(column<&Priced::price>().hash_key(), column<&Priced::label>());
+};
+template <>
+struct bloop::Model<Mismatched> {
+    static constexpr Meta meta{.table_name = "EngineMismatched", .stream = StreamView::keys_only};
+    static constexpr auto columns =
+        bloop::columns(column<&Mismatched::id>().hash_key(), column<&Mismatched::email>());
+    static constexpr auto by_email =
+        global_index("by_email").hash_key<&Mismatched::email>().projection(keys_only);
+    static constexpr auto indexes = bloop::indexes(by_email);
+};
+
+namespace bloop {
+namespace {
+
+using json::Value;
+
+class EngineTest : public ::testing::Test {
+  protected:
+    Engine engine{Client(test::client_options())};
+
+    void SetUp() override { engine.bind<Account, Left, Right, Pair, Priced>(); }
+
+    std::optional<Item> stored(const std::string& table, Item key) {
+        Value request;
+        request["TableName"] = table;
+        request["Key"] = std::move(key);
+        request["ConsistentRead"] = true;
+        Value response = engine.client().call(Operation::GetItem, request, json::ParseMode::items);
+        if (Value* item = response.find("Item")) return item->as_item();
+        return std::nullopt;
+    }
+    std::optional<Item> stored(const Account& a) {
+        return stored("EngineAccount", {{"id", AttributeValue::string(a.id.to_string())}});
+    }
+
+    static Account account(std::string name) {
+        Account a;
+        a.id = Uuid::random();
+        a.name = std::move(name);
+        a.email = a.name + "@example.com";
+        a.balance = Decimal("10.50");
+        a.tags = {"new"};
+        return a;
+    }
+};
+
+TEST_F(EngineTest, BindCreatesTheTableAsTheModelSays) {
+    const Value table =
+        engine.client()
+            .call(Operation::DescribeTable, json::parse(R"({"TableName":"EngineAccount"})"))
+            .at("Table");
+    EXPECT_EQ(table.at("GlobalSecondaryIndexes").as_array()[0].at("IndexName").as_string(),
+              "by_email");
+    EXPECT_EQ(table.at("GlobalSecondaryIndexes")
+                  .as_array()[0]
+                  .at("Projection")
+                  .at("ProjectionType")
+                  .as_string(),
+              "KEYS_ONLY");
+    EXPECT_EQ(table.at("StreamSpecification").at("StreamViewType").as_string(),
+              "NEW_AND_OLD_IMAGES");
+    EXPECT_EQ(table.at("ProvisionedThroughput").at("ReadCapacityUnits").as_int(), 1)
+        << "unset units are 1";
+    const Binding b = engine.binding<Account>();
+    EXPECT_EQ(b.table_name, "EngineAccount");
+    EXPECT_EQ(b.stream_arn, table.at("LatestStreamArn").as_string());
+    EXPECT_EQ(b.read_units, 1);
+}
+
+TEST_F(EngineTest, BindSignalsInOrderAndAcceptsAnExistingTable) {
+    std::vector<std::string> events;
+    auto c1 = engine.before_create_table.connect(
+        [&](const ModelEvent& e) { events.push_back("create " + e.model.name); });
+    auto c2 = engine.model_validated.connect(
+        [&](const ModelEvent& e) { events.push_back("validated " + e.model.name); });
+    auto c3 = engine.model_bound.connect(
+        [&](const ModelEvent& e) { events.push_back("bound " + e.model.name); });
+    engine.bind<Account>();  // the table exists now
+    EXPECT_EQ(events,
+              (std::vector<std::string>{"create Account", "validated Account", "bound Account"}));
+    c1.disconnect();
+    engine.bind<Account>(BindOptions{.skip_table_setup = true});
+    EXPECT_EQ(events.size(), 5u) << "a disconnected receiver is not called";
+}
+
+TEST_F(EngineTest, BindReportsEveryDifference) {
+    (void)engine.client().call(Operation::CreateTable,
+                               json::parse(R"({"TableName":"EngineMismatched",
+        "AttributeDefinitions":[{"AttributeName":"id","AttributeType":"N"}],
+        "KeySchema":[{"AttributeName":"id","KeyType":"HASH"}],
+        "ProvisionedThroughput":{"ReadCapacityUnits":1,"WriteCapacityUnits":1}})"));
+    try {
+        engine.bind<Mismatched>();
+        FAIL();
+    } catch (const TableMismatch& e) {
+        EXPECT_STREQ(e.what(),
+                     "The expected and actual tables for 'Mismatched' do not match:\n"
+                     "  - attribute 'id' is not defined as S\n"
+                     "  - attribute 'email' is not defined as S\n"
+                     "  - the table has no stream, expected KEYS_ONLY\n"
+                     "  - GSI 'by_email' is missing");
+    }
+    EXPECT_THROW((void)engine.binding<Mismatched>(), UnboundModel);
+}
+
+TEST_F(EngineTest, SaveWritesWhatTheObjectKnows) {
+    Account a = account("ada");
+    std::vector<std::string> saved;
+    auto c =
+        engine.object_saved.connect([&](const ObjectEvent& e) { saved.push_back(e.model.name); });
+    engine.save(a);
+    EXPECT_EQ(saved, std::vector<std::string>{"Account"});
+    EXPECT_EQ(*stored(a), dump_item(a));
+    EXPECT_TRUE(a.state.synced());
+
+    // A loaded object knows every column: clearing one REMOVEs it.
+    Account b{.id = a.id, .name = {}, .email = {}, .balance = {}, .tags = {}, .state = {}};
+    engine.load(b);
+    EXPECT_EQ(b.name, "ada");
+    b.email.reset();
+    b.tags.clear();
+    engine.save(b);
+    const Item after = *stored(a);
+    EXPECT_FALSE(after.contains("email"));
+    EXPECT_FALSE(after.contains("tags"));
+    EXPECT_EQ(after.at("name"), AttributeValue::string("ada"));
+}
+
+TEST_F(EngineTest, AFreshObjectNeverRemovesWhatItDoesNotKnow) {
+    Account a = account("grace");
+    engine.save(a);
+    Account partial{
+        .id = a.id, .name = "renamed", .email = {}, .balance = {}, .tags = {}, .state = {}};
+    engine.save(partial);  // email and tags are empty but not known: left alone
+    const Item after = *stored(a);
+    EXPECT_EQ(after.at("name"), AttributeValue::string("renamed"));
+    EXPECT_EQ(after.at("email"), AttributeValue::string("grace@example.com"));
+    EXPECT_TRUE(after.contains("tags"));
+}
+
+TEST_F(EngineTest, ModelsSharingATableKeepEachOthersAttributes) {
+    Left l{"shared-1", "from left"};
+    Right r{"shared-1", "from right"};
+    engine.save(l);
+    engine.save(r);
+    const Item item = *stored("EngineShared", {{"id", AttributeValue::string("shared-1")}});
+    EXPECT_EQ(item.at("left"), AttributeValue::string("from left"));
+    EXPECT_EQ(item.at("right"), AttributeValue::string("from right"));
+}
+
+TEST_F(EngineTest, ConditionsGuardSaves) {
+    Account a = account("cond");
+    engine.save(a, {.condition = attr<&Account::email>.is_missing()});  // new item: no email yet
+    a.name = "changed";
+    try {
+        engine.save(a, {.condition = attr<&Account::email>.is_missing()});
+        FAIL();
+    } catch (const ConstraintViolation& e) {
+        EXPECT_NE(std::string(e.what()).find("The condition was not met for Account(id="),
+                  std::string::npos)
+            << e.what();
+    }
+    EXPECT_EQ(stored(a)->at("name"), AttributeValue::string("cond")) << "nothing was written";
+}
+
+TEST_F(EngineTest, AtomicSavesFailAfterAConcurrentChange) {
+    Account a = account("atomic");
+    engine.save(a, {.atomic = true});  // never synced: every column must be absent
+    Account again = account("atomic");
+    again.id = a.id;
+    EXPECT_THROW(engine.save(again, {.atomic = true}), ConstraintViolation)
+        << "the item exists now";
+
+    Account loaded{.id = a.id, .name = {}, .email = {}, .balance = {}, .tags = {}, .state = {}};
+    engine.load(loaded);
+    loaded.balance = Decimal("99");
+    engine.save(loaded, {.atomic = true});  // unchanged since the load: fine
+
+    // Someone else changes the item.
+    Value update;
+    update["TableName"] = "EngineAccount";
+    update["Key"] = Item{{"id", AttributeValue::string(a.id.to_string())}};
+    update["UpdateExpression"] = "SET #n = :v";
+    update["ExpressionAttributeNames"]["#n"] = "name";
+    update["ExpressionAttributeValues"][":v"] = Value::raw(R"({"S":"someone else"})");
+    (void)engine.client().call(Operation::UpdateItem, update);
+
+    loaded.balance = Decimal("1");
+    EXPECT_THROW(engine.save(loaded, {.atomic = true}), ConstraintViolation);
+    EXPECT_EQ(stored(a)->at("balance"), AttributeValue::number("99"));
+    EXPECT_THROW(engine.remove(loaded, {.atomic = true}), ConstraintViolation);
+
+    Left stateless{"x", "y"};
+    EXPECT_THROW(engine.save(stateless, {.atomic = true}), InvalidModel)
+        << "atomic needs an ObjectState";
+}
+
+TEST_F(EngineTest, BadInputFailsBeforeAnythingIsSent) {
+    Left no_key{"", "value"};
+    try {
+        engine.save(no_key);
+        FAIL();
+    } catch (const MissingKey& e) {
+        EXPECT_STREQ(e.what(), "Left(id=(missing)) is missing its hash key 'id'");
+    }
+    Mismatched unbound{"a", "b"};
+    EXPECT_THROW(engine.save(unbound), UnboundModel);
+    Left fine{"fine", "v"};
+    EXPECT_THROW(engine.save(fine, no_key), MissingKey);
+    EXPECT_FALSE(stored("EngineShared", {{"id", AttributeValue::string("fine")}}))
+        << "no object of the batch was written";
+}
+
+TEST_F(EngineTest, ManySavesRunConcurrentlyAndReportExactlyTheFailures) {
+    std::vector<Account> accounts;
+    for (int i = 0; i < 50; ++i) accounts.push_back(account("bulk" + std::to_string(i)));
+    std::atomic<int> signalled{0};
+    auto c = engine.object_saved.connect([&](const ObjectEvent&) { ++signalled; });
+    engine.save(accounts);
+    EXPECT_EQ(signalled, 50);
+    for (const auto& a : accounts) EXPECT_TRUE(stored(a)) << a.name;
+
+    // Three of them changed behind our back: an atomic bulk save fails for exactly those three.
+    for (int i : {3, 17, 42}) {
+        Value update;
+        update["TableName"] = "EngineAccount";
+        update["Key"] = Item{
+            {"id", AttributeValue::string(accounts[static_cast<std::size_t>(i)].id.to_string())}};
+        update["UpdateExpression"] = "SET balance = :v";
+        update["ExpressionAttributeValues"][":v"] = Value::raw(R"({"N":"-1"})");
+        (void)engine.client().call(Operation::UpdateItem, update);
+    }
+    for (auto& a : accounts) a.name += "!";
+    try {
+        engine.save(accounts, {.atomic = true});
+        FAIL();
+    } catch (const WriteFailed& e) {
+        std::set<const void*> failed;
+        for (const auto& f : e.failures()) {
+            failed.insert(f.object);
+            EXPECT_THROW(std::rethrow_exception(f.error), ConstraintViolation);
+        }
+        EXPECT_EQ(failed, (std::set<const void*>{&accounts[3], &accounts[17], &accounts[42]}));
+    }
+    EXPECT_EQ(stored(accounts[0])->at("name"), AttributeValue::string("bulk0!"))
+        << "the others were saved";
+    EXPECT_EQ(stored(accounts[3])->at("name"), AttributeValue::string("bulk3"));
+}
+
+TEST_F(EngineTest, LoadAcrossTwoTablesReportsExactlyTheMissing) {
+    std::vector<Account> accounts;
+    std::vector<Pair> pairs;
+    for (int i = 0; i < 150; ++i) accounts.push_back(account("load" + std::to_string(i)));
+    for (int i = 0; i < 100; ++i) pairs.push_back({"p", i, "v" + std::to_string(i)});
+    engine.save(accounts);
+    engine.save(pairs);
+
+    std::vector<Account> want_accounts;
+    for (const auto& a : accounts)
+        want_accounts.push_back(
+            {.id = a.id, .name = {}, .email = {}, .balance = {}, .tags = {}, .state = {}});
+    std::vector<Pair> want_pairs;
+    for (const auto& p : pairs) want_pairs.push_back({p.h, p.r, ""});
+    want_accounts[5].id = Uuid::random();
+    want_accounts[99].id = Uuid::random();
+    want_pairs[50].r = 1000;
+
+    std::vector<ObjectRef> refs;
+    for (auto& a : want_accounts) refs.push_back({&model_info<Account>(), &a});
+    for (auto& p : want_pairs) refs.push_back({&model_info<Pair>(), &p});
+    std::atomic<int> loaded{0};
+    auto c = engine.object_loaded.connect([&](const ObjectEvent&) { ++loaded; });
+    try {
+        engine.load_objects(refs, {});
+        FAIL();
+    } catch (const MissingObjects& e) {
+        EXPECT_EQ(std::set<const void*>(e.objects().begin(), e.objects().end()),
+                  (std::set<const void*>{&want_accounts[5], &want_accounts[99], &want_pairs[50]}));
+    }
+    EXPECT_EQ(loaded, 247);
+    EXPECT_EQ(want_accounts[7].name, "load7");
+    EXPECT_EQ(want_pairs[7].value, "v7");
+}
+
+TEST_F(EngineTest, LoadMatchesKeysByNameAndValue) {
+    Pair a{"1", 2, "a"};
+    Pair b{"2", 1, "b"};
+    engine.save(a, b);
+    Pair la{"1", 2, ""};
+    Pair lb{"2", 1, ""};
+    Pair la_again{"1", 2, ""};
+    engine.load(la, lb, la_again);
+    EXPECT_EQ(la.value, "a");
+    EXPECT_EQ(lb.value, "b") << "bloop 1.x overwrote both with one item";
+    EXPECT_EQ(la_again.value, "a") << "objects with the same key share one requested key";
+}
+
+TEST_F(EngineTest, LoadFindsNumbersDynamoDbNormalised) {
+    Priced p{Decimal("1.10"), "one ten"};
+    engine.save(p);
+    Priced q{Decimal("1.10"), ""};
+    engine.load(q);
+    EXPECT_EQ(q.label, "one ten");
+}
+
+TEST_F(EngineTest, RemoveDeletesAndForgets) {
+    Account a = account("gone");
+    engine.save(a);
+    std::vector<std::string> deleted;
+    auto c = engine.object_deleted.connect(
+        [&](const ObjectEvent& e) { deleted.push_back(e.model.name); });
+    EXPECT_THROW(engine.remove(a, {.condition = attr<&Account::name> == "someone"}),
+                 ConstraintViolation);
+    EXPECT_TRUE(stored(a));
+    engine.remove(a, {.condition = attr<&Account::name> == "gone"});
+    EXPECT_FALSE(stored(a));
+    EXPECT_FALSE(a.state.synced());
+    EXPECT_EQ(deleted, std::vector<std::string>{"Account"});
+}
+
+}  // namespace
+}  // namespace bloop

@@ -26,6 +26,7 @@
 #include <bloop/model_info.hpp>
 #include <bloop/object_state.hpp>
 #include <bloop/render.hpp>
+#include <bloop/search.hpp>
 #include <bloop/search_rules.hpp>
 #include <bloop/signal.hpp>
 #include <bloop/type_traits.hpp>

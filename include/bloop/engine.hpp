@@ -15,9 +15,11 @@
 #include <bloop/client/client.hpp>
 #include <bloop/condition.hpp>
 #include <bloop/model.hpp>
+#include <bloop/search.hpp>
 #include <bloop/signal.hpp>
 
 #include <chrono>
+#include <future>
 #include <memory>
 #include <span>
 #include <string>
@@ -54,6 +56,49 @@ struct WriteOptions {
 struct LoadOptions {
     bool consistent = false;  ///< strongly consistent reads
 };
+
+/// Options of `query` on objects of model T.
+template <class T>
+struct QueryOptions {
+    ConditionOf<T> filter{};             ///< FilterExpression
+    ProjectionSpec projection{};         ///< all (default), count_only(), or project<&T::a, ...>()
+    bool consistent = false;             ///< dropped for GSIs, which cannot read consistently
+    bool forward = true;                 ///< ScanIndexForward
+    std::optional<std::size_t> limit{};  ///< stop after this many results
+};
+
+/// Options of `scan` on objects of model T.
+template <class T>
+struct ScanOptions {
+    ConditionOf<T> filter{};
+    ProjectionSpec projection{};
+    bool consistent = false;
+    std::optional<Segment> parallel{};  ///< scan one segment of a parallel scan
+    std::optional<std::size_t> limit{};
+};
+
+/// A projection of the listed columns (the table's keys are always added).
+template <auto... Members>
+[[nodiscard]] ProjectionSpec project() {
+    return {
+        ProjectionSpec::Mode::columns,
+        {std::string(
+            detail::column_name_of<typename detail::MemberPointer<Members>::Class, Members>())...}};
+}
+/// Select COUNT: no items, only `count()` and `scanned()`.
+[[nodiscard]] inline ProjectionSpec count_only() {
+    return {ProjectionSpec::Mode::count, {}};
+}
+
+template <class T>
+class Search;
+
+namespace detail {
+/// The model an index belongs to.
+template <class Ix>
+using index_model_t = typename MemberPointer<(
+    Ix::kind == IndexKind::global ? Ix::hash_member : Ix::range_member)>::Class;
+}  // namespace detail
 
 /// A model's table as bound to an engine.
 struct Binding {
@@ -191,6 +236,48 @@ class Engine {
         load(std::span<T>(objects), options);
     }
 
+    /// Queries T's table: `key` is `hash == v` optionally AND one range condition. Validated
+    /// before anything is sent (InvalidKeyCondition, InvalidFilterCondition, InvalidProjection).
+    template <TableModel T>
+    [[nodiscard]] Search<T> query(const ConditionOf<T>& key, const QueryOptions<T>& options = {}) {
+        return Search<T>(
+            *this, start_search(target<T>(std::nullopt), &key.condition(),
+                                options.filter.condition(), options.projection, options.consistent,
+                                options.forward, std::nullopt, options.limit));
+    }
+    /// Queries one of a model's indexes (`bloop::Model<Account>::by_email`).
+    template <IndexKind K, auto H, auto R, class P,
+              class T = detail::index_model_t<Index<K, H, R, P>>>
+    [[nodiscard]] Search<T> query(const Index<K, H, R, P>& index, const ConditionOf<T>& key,
+                                  const QueryOptions<T>& options = {}) {
+        return Search<T>(
+            *this, start_search(target<T>(index.name), &key.condition(), options.filter.condition(),
+                                options.projection, options.consistent, options.forward,
+                                std::nullopt, options.limit));
+    }
+    /// Scans T's table.
+    template <TableModel T>
+    [[nodiscard]] Search<T> scan(const ScanOptions<T>& options = {}) {
+        return Search<T>(
+            *this, start_search(target<T>(std::nullopt), nullptr, options.filter.condition(),
+                                options.projection, options.consistent, true, options.parallel,
+                                options.limit));
+    }
+    /// Scans one of a model's indexes.
+    template <IndexKind K, auto H, auto R, class P,
+              class T = detail::index_model_t<Index<K, H, R, P>>>
+    [[nodiscard]] Search<T> scan(const Index<K, H, R, P>& index,
+                                 const ScanOptions<T>& options = {}) {
+        return Search<T>(
+            *this, start_search(target<T>(index.name), nullptr, options.filter.condition(),
+                                options.projection, options.consistent, true, options.parallel,
+                                options.limit));
+    }
+    /// Scans T's table in `segments` parallel segments at once; every item exactly once.
+    template <TableModel T>
+    [[nodiscard]] std::vector<T> scan_all_segments(std::int64_t segments,
+                                                   ScanOptions<T> options = {});
+
     // ---- the runtime beneath the templates
     // ---------------------------------------------------------
     void bind_model(const ModelInfo& model, const BindOptions& options);
@@ -198,6 +285,15 @@ class Engine {
     void write(std::span<const ObjectRef> objects, const Condition& condition, bool atomic,
                bool remove);
     void load_objects(std::span<const ObjectRef> objects, const LoadOptions& options);
+    /// Loads `item` into `object` (the given columns), syncs its state, and signals.
+    void deliver(const ModelInfo& model, void* object, Item&& item,
+                 std::span<const std::size_t> columns);
+    /// Validates and builds a Query (key given) or Scan request, bloop's shape.
+    [[nodiscard]] SearchCursor start_search(const SearchTarget& target, const Condition* key,
+                                            const Condition& filter,
+                                            const ProjectionSpec& projection, bool consistent,
+                                            bool forward, std::optional<Segment> segment,
+                                            std::optional<std::size_t> limit);
 
     // ---- signals (bloop's)
     // ---------------------------------------------------------------------------
@@ -211,6 +307,13 @@ class Engine {
 
   private:
     template <class T>
+    SearchTarget target(std::optional<std::string_view> index_name) {
+        const ModelInfo& m = model_info<T>();
+        SearchTarget t{&m, nullptr};
+        if (index_name) t.index = m.index(*index_name);
+        return t;
+    }
+    template <class T>
     static std::vector<ObjectRef> refs_of(std::span<T> objects) {
         std::vector<ObjectRef> refs;
         refs.reserve(objects.size());
@@ -221,5 +324,108 @@ class Engine {
     struct Impl;
     std::unique_ptr<Impl> impl_;
 };
+
+/// The results of a query or scan, as objects of T. Lazy: pages are fetched as results are
+/// consumed. Reusable: `reset()` starts over. Each result comes back holding exactly the projected
+/// columns (non-projected ones keep their default values), synced as loaded, and object_loaded
+/// fires for it.
+template <class T>
+class Search {
+  public:
+    Search(Engine& engine, SearchCursor cursor)
+        : engine_(&engine), cursor_(std::move(cursor)), columns_(cursor_.projection().columns) {}
+
+    /// The next result, or nullopt.
+    std::optional<T> next() {
+        std::optional<Item> item = cursor_.next();
+        if (!item) return std::nullopt;
+        T object{};
+        engine_->deliver(*cursor_.target().model, &object, std::move(*item), columns_);
+        return object;
+    }
+    /// The first result, from the start. Throws ConstraintViolation when there is none.
+    T first() {
+        cursor_.reset();
+        std::optional<T> result = next();
+        if (!result)
+            throw ConstraintViolation(std::string(cursor_.operation()) +
+                                      " did not find any results.");
+        return std::move(*result);
+    }
+    /// The only result, from the start. Throws ConstraintViolation when there is none or more.
+    T one() {
+        T result = first();
+        if (next())
+            throw ConstraintViolation(std::string(cursor_.operation()) +
+                                      " found more than one result.");
+        return result;
+    }
+    /// Starts over: clears buffered results, counts and the position.
+    void reset() { cursor_.reset(); }
+    /// DynamoDB's Count so far (with count_only(): the total).
+    [[nodiscard]] std::int64_t count() {
+        if (columns_.empty()) cursor_.drain();
+        return cursor_.count();
+    }
+    /// DynamoDB's ScannedCount so far (with count_only(): the total).
+    [[nodiscard]] std::int64_t scanned() {
+        if (columns_.empty()) cursor_.drain();
+        return cursor_.scanned();
+    }
+    [[nodiscard]] bool exhausted() const noexcept { return cursor_.exhausted(); }
+    /// A token that continues after the last result returned, in this or another process.
+    [[nodiscard]] std::string token() const { return cursor_.token(); }
+    /// Continues after the result `token` names.
+    void resume(const std::string& token) { cursor_.resume(token); }
+
+    /// Input iteration over the remaining results.
+    class iterator {
+      public:
+        using value_type = T;
+        using difference_type = std::ptrdiff_t;
+        iterator() = default;
+        explicit iterator(Search* s) : search_(s) { ++*this; }
+        const T& operator*() const { return *current_; }
+        const T* operator->() const { return &*current_; }
+        iterator& operator++() {
+            current_ = search_->next();
+            if (!current_) search_ = nullptr;
+            return *this;
+        }
+        void operator++(int) { ++*this; }
+        friend bool operator==(const iterator& a, const iterator& b) {
+            return a.search_ == b.search_;
+        }
+
+      private:
+        Search* search_ = nullptr;
+        std::optional<T> current_;
+    };
+    iterator begin() { return iterator(this); }
+    iterator end() { return iterator(); }
+
+  private:
+    Engine* engine_;
+    SearchCursor cursor_;
+    std::vector<std::size_t> columns_;
+};
+
+template <TableModel T>
+std::vector<T> Engine::scan_all_segments(std::int64_t segments, ScanOptions<T> options) {
+    std::vector<std::future<std::vector<T>>> parts;
+    for (std::int64_t s = 0; s < segments; ++s) {
+        options.parallel = Segment{s, segments};
+        parts.push_back(std::async(std::launch::async, [this, options] {
+            std::vector<T> out;
+            for (const T& object : scan<T>(options)) out.push_back(object);
+            return out;
+        }));
+    }
+    std::vector<T> all;
+    for (auto& p : parts) {
+        for (auto& object : p.get()) all.push_back(std::move(object));
+    }
+    return all;
+}
 
 }  // namespace bloop

@@ -30,6 +30,11 @@ class ObjectState {
     void mark_known(std::span<const std::size_t> columns);
     /// Records the dumped values of the known columns after a load or save.
     void set_snapshot(Item values) { snapshot_ = std::move(values); }
+    /// What the columns that are not known held at the last load or save (by DynamoDB name; absent
+    /// when no value). A save skips such a column while it still holds this, so unfetched columns
+    /// of a projected query are never overwritten with the struct's defaults.
+    [[nodiscard]] const Item& baseline() const noexcept { return baseline_; }
+    void set_baseline(Item values) { baseline_ = std::move(values); }
     /// Forgets everything (after a delete).
     void forget() noexcept;
 
@@ -38,6 +43,7 @@ class ObjectState {
   private:
     std::vector<bool> known_;
     std::optional<Item> snapshot_;
+    Item baseline_;
 };
 
 }  // namespace bloop

@@ -74,10 +74,17 @@ Prepared prepare(const ObjectRef& ref, const Binding& binding, const Condition& 
         for (const std::size_t i : m.dynamo_order) {
             const ColumnInfo& c = m.columns[i];
             if (c.hash_key || c.range_key) continue;
-            if (auto value = c.dump(ref.object)) {
+            auto value = c.dump(ref.object);
+            const bool known = state != nullptr && state->known(i);
+            if (!known && value && state != nullptr && state->synced()) {
+                // Not fetched by the last load: write it only if it was changed since.
+                const auto before = state->baseline().find(c.dynamo_name);
+                if (before != state->baseline().end() && before->second == *value) continue;
+            }
+            if (value) {
                 actions.set.emplace_back(column_path(m, i), std::move(*value));
                 p.written.push_back(i);
-            } else if (state != nullptr && state->known(i)) {
+            } else if (known) {
                 actions.remove.push_back(column_path(m, i));
                 p.written.push_back(i);
             }

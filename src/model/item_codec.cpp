@@ -23,6 +23,17 @@ decltype(auto) in_column(const ModelInfo& info, const ColumnInfo& column, F&& f)
     }
 }
 
+// The dumped values of the columns `state` does not know.
+Item baseline_of(const ModelInfo& info, const void* object, const ObjectState& state) {
+    Item::container_type entries;
+    for (const std::size_t i : info.dynamo_order) {
+        if (state.known(i)) continue;
+        const ColumnInfo& c = info.columns[i];
+        if (auto value = c.dump(object)) entries.emplace_back(c.dynamo_name, std::move(*value));
+    }
+    return Item::from_sorted_entries(std::move(entries));
+}
+
 }  // namespace
 
 Item dump_columns(const ModelInfo& info, const void* object) {
@@ -86,6 +97,7 @@ void load_and_sync(const ModelInfo& info, void* object, Item&& item,
     load_columns(info, object, std::move(item), columns);
     state.mark_known(columns);
     state.set_snapshot(Item::from_entries(std::move(entries)));
+    state.set_baseline(baseline_of(info, object, state));
 }
 
 void sync_state(const ModelInfo& info, void* object, std::span<const std::size_t> columns) {
@@ -99,6 +111,7 @@ void sync_state(const ModelInfo& info, void* object, std::span<const std::size_t
         if (auto value = c.dump(object)) entries.emplace_back(c.dynamo_name, std::move(*value));
     }
     state.set_snapshot(Item::from_entries(std::move(entries)));
+    state.set_baseline(baseline_of(info, object, state));
 }
 
 }  // namespace bloop::detail

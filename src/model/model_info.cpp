@@ -272,6 +272,7 @@ void ObjectState::mark_known(std::span<const std::size_t> columns) {
 void ObjectState::forget() noexcept {
     known_.clear();
     snapshot_.reset();
+    baseline_.clear();
 }
 
 }  // namespace bloop

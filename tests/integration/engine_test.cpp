@@ -406,5 +406,149 @@ TEST_F(EngineTest, RemoveDeletesAndForgets) {
     EXPECT_EQ(deleted, std::vector<std::string>{"Account"});
 }
 
+// ---- query and scan
+// ---------------------------------------------------------------------------------------
+
+TEST_F(EngineTest, QueryByIndexThenSaveLeavesTheRestUntouched) {
+    Account a = account("queried");
+    a.email = "queried-" + a.id.to_string() + "@example.com";
+    engine.save(a);
+    auto q = engine.query(Model<Account>::by_email, attr<&Account::email> == *a.email);
+    Account found = q.first();
+    EXPECT_EQ(found.id, a.id);
+    EXPECT_EQ(found.name, "") << "keys-only: name was not fetched";
+    EXPECT_TRUE(found.state.known(0));
+    EXPECT_FALSE(found.state.known(1));
+    engine.save(found);  // knows only id and email: name, balance and tags stay as they are
+    const Item after = *stored(a);
+    EXPECT_EQ(after.at("name"), AttributeValue::string("queried"));
+    EXPECT_EQ(after.at("balance"), AttributeValue::number("10.50"));
+    found.balance = Decimal("77");  // a change to a column the query did not fetch is saved
+    engine.save(found);
+    EXPECT_EQ(stored(a)->at("balance"), AttributeValue::number("77"));
+    EXPECT_EQ(stored(a)->at("name"), AttributeValue::string("queried"));
+    EXPECT_NO_THROW((void)engine
+                        .query(Model<Account>::by_email, attr<&Account::email> == *a.email,
+                               {.consistent = true})
+                        .first())
+        << "ConsistentRead is not sent to a GSI";
+}
+
+TEST_F(EngineTest, SearchesAreValidatedBeforeSending) {
+    EXPECT_THROW((void)engine.query(Model<Account>::by_email, attr<&Account::email> == "x",
+                                    {.projection = project<&Account::name>()}),
+                 InvalidProjection);
+    EXPECT_THROW((void)engine.query(Model<Account>::by_email, attr<&Account::name> == "x"),
+                 InvalidKeyCondition);
+    EXPECT_THROW((void)engine.query(Model<Account>::by_email, attr<&Account::email> == "x",
+                                    {.filter = attr<&Account::balance> > 1}),
+                 InvalidFilterCondition);
+    EXPECT_THROW((void)engine.scan<Account>({.parallel = Segment{4, 4}}), InvalidArgument);
+}
+
+TEST_F(EngineTest, FirstAndOne) {
+    const std::string h = "fo-" + Uuid::random().to_string();
+    auto none = engine.query(attr<&Pair::h> == h);
+    try {
+        (void)none.first();
+        FAIL();
+    } catch (const ConstraintViolation& e) {
+        EXPECT_STREQ(e.what(), "Query did not find any results.");
+    }
+    std::vector<Pair> two{{h, 1, "a"}, {h, 2, "b"}};
+    engine.save(two);
+    auto q = engine.query(attr<&Pair::h> == h);
+    EXPECT_EQ(q.first().r, 1);
+    try {
+        (void)q.one();
+        FAIL();
+    } catch (const ConstraintViolation& e) {
+        EXPECT_STREQ(e.what(), "Query found more than one result.");
+    }
+    EXPECT_EQ(engine.query((attr<&Pair::h> == h) && (attr<&Pair::r> > 1)).one().value, "b");
+}
+
+TEST_F(EngineTest, QueryPagesLazilyAndCanBeReset) {
+    const std::string h = "lazy-" + Uuid::random().to_string();
+    std::vector<Pair> pairs;
+    for (int i = 0; i < 30; ++i)
+        pairs.push_back({h, i, std::string(40000, 'x')});  // 1.2 MB: two 1 MB pages
+    engine.save(pairs);
+
+    std::atomic<int> queries{0};
+    ClientOptions options = test::client_options();
+    options.log = [&](LogLevel, std::string_view line) {
+        if (line.rfind("Query -> ", 0) == 0) ++queries;
+    };
+    Engine counted{Client(options)};
+    counted.bind<Pair>(BindOptions{.skip_table_setup = true});
+    auto q = counted.query(attr<&Pair::h> == h, {.forward = false});
+    EXPECT_EQ(queries, 0) << "nothing is sent before results are asked for";
+    EXPECT_EQ(q.next()->r, 29);
+    EXPECT_EQ(queries, 1);
+    std::vector<std::int64_t> order{29};
+    for (const Pair& p : q) order.push_back(p.r);
+    EXPECT_EQ(queries, 2) << "the second page was fetched when the first ran out";
+    ASSERT_EQ(order.size(), 30u);
+    EXPECT_EQ(order.back(), 0);
+    EXPECT_TRUE(q.exhausted());
+    EXPECT_EQ(q.count(), 30);
+    EXPECT_FALSE(q.next()) << "not cached: nothing until reset";
+    q.reset();
+    EXPECT_EQ(q.next()->r, 29);
+    EXPECT_EQ(queries, 3);
+}
+
+TEST_F(EngineTest, CountProjectionAndLimit) {
+    const std::string h = "count-" + Uuid::random().to_string();
+    std::vector<Pair> pairs;
+    for (int i = 0; i < 12; ++i) pairs.push_back({h, i, "v"});
+    engine.save(pairs);
+    auto counted =
+        engine.query((attr<&Pair::h> == h) && (attr<&Pair::r> >= 4), {.projection = count_only()});
+    EXPECT_EQ(counted.count(), 8);
+    EXPECT_EQ(counted.scanned(), 8);
+    auto limited = engine.query(attr<&Pair::h> == h, {.limit = 5});
+    std::vector<std::int64_t> got;
+    for (const Pair& p : limited) got.push_back(p.r);
+    EXPECT_EQ(got, (std::vector<std::int64_t>{0, 1, 2, 3, 4}));
+    EXPECT_TRUE(limited.exhausted());
+}
+
+TEST_F(EngineTest, ResumeTokenContinuesInAFreshSearch) {
+    const std::string h = "resume-" + Uuid::random().to_string();
+    std::vector<Pair> pairs;
+    for (int i = 0; i < 40; ++i) pairs.push_back({h, i, "v"});
+    engine.save(pairs);
+    auto first = engine.query(attr<&Pair::h> == h);
+    for (int i = 0; i < 15; ++i) (void)first.next();
+    const std::string token = first.token();
+
+    Engine other{Client(test::client_options())};  // another engine, as another process would have
+    other.bind<Pair>();
+    auto second = other.query(attr<&Pair::h> == h);
+    second.resume(token);
+    std::vector<std::int64_t> rest;
+    for (const Pair& p : second) rest.push_back(p.r);
+    ASSERT_EQ(rest.size(), 25u) << "no gap, no duplicate";
+    EXPECT_EQ(rest.front(), 15);
+    EXPECT_EQ(rest.back(), 39);
+    EXPECT_THROW(engine.scan<Account>().resume(token), InvalidArgument)
+        << "a token of another search";
+}
+
+TEST_F(EngineTest, ParallelScanCoversEveryItemOnce) {
+    const std::string h = "parallel-" + Uuid::random().to_string();
+    std::vector<Pair> pairs;
+    for (int i = 0; i < 60; ++i) pairs.push_back({h, i, "v"});
+    engine.save(pairs);
+    const std::vector<Pair> all =
+        engine.scan_all_segments<Pair>(4, {.filter = attr<&Pair::h> == h});
+    std::multiset<std::int64_t> seen;
+    for (const auto& p : all) seen.insert(p.r);
+    ASSERT_EQ(seen.size(), 60u);
+    for (int i = 0; i < 60; ++i) EXPECT_EQ(seen.count(i), 1u) << i;
+}
+
 }  // namespace
 }  // namespace bloop

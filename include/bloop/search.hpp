@@ -1,0 +1,78 @@
+#pragma once
+/// \file
+/// Query and Scan iterators (bloop's QueryIterator / ScanIterator): lazy, reusable, paging only as
+/// results are consumed.
+///
+/// ```cpp
+/// auto q = engine.query(bloop::Model<Account>::by_email, bloop::attr<&Account::email> == "a@b.c");
+/// Account first = q.first();
+/// for (const Account& a : engine.scan<Account>({.filter =
+/// bloop::attr<&Account::name>.begins_with("A")})) {}
+/// ```
+
+#include <bloop/client/client.hpp>
+#include <bloop/search_rules.hpp>
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+
+namespace bloop {
+
+/// A scan segment: DynamoDB's Segment / TotalSegments.
+struct Segment {
+    std::int64_t segment = 0;
+    std::int64_t total = 1;
+};
+
+/// The untyped paging machine beneath Search<T>.
+class SearchCursor {
+  public:
+    /// `request` is complete but for ExclusiveStartKey; `operation` is Query or Scan; `projection`
+    /// is what each item holds.
+    SearchCursor(Client client, Operation operation, json::Value request, SearchTarget target,
+                 ResolvedProjection projection, std::optional<std::size_t> limit);
+
+    /// The next item, fetching pages as needed; nullopt when exhausted (or the limit is reached).
+    std::optional<Item> next();
+    /// Items returned by DynamoDB so far (its Count), and items it evaluated (ScannedCount).
+    [[nodiscard]] std::int64_t count() const noexcept { return count_; }
+    [[nodiscard]] std::int64_t scanned() const noexcept { return scanned_; }
+    /// No page left to fetch and nothing buffered.
+    [[nodiscard]] bool exhausted() const noexcept;
+    /// Back to the start: clears the buffer, the counts and the position.
+    void reset();
+    /// A token that resumes after the last item `next()` returned (JSON text).
+    [[nodiscard]] std::string token() const;
+    /// Continues after the item `token` names. Throws InvalidArgument for a token of another
+    /// table or index, or one that does not parse.
+    void resume(const std::string& token);
+    /// Reads every remaining page (to total count/scanned for a count projection).
+    void drain();
+
+    [[nodiscard]] const SearchTarget& target() const noexcept { return target_; }
+    [[nodiscard]] const ResolvedProjection& projection() const noexcept { return projection_; }
+    /// "Query" or "Scan".
+    [[nodiscard]] std::string_view operation() const noexcept { return operation_name(operation_); }
+
+  private:
+    void fetch();
+
+    Client client_;
+    Operation operation_;
+    json::Value request_;
+    SearchTarget target_;
+    ResolvedProjection projection_;
+    std::optional<std::size_t> limit_;
+    std::optional<Item> start_;  // ExclusiveStartKey of the next page
+    std::vector<Item> buffer_;
+    std::size_t position_ = 0;           // in buffer_
+    std::optional<Item> last_returned_;  // its key resumes the search
+    bool done_ = false;                  // no further page
+    std::size_t returned_ = 0;
+    std::int64_t count_ = 0;
+    std::int64_t scanned_ = 0;
+};
+
+}  // namespace bloop

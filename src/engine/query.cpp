@@ -1,0 +1,68 @@
+// Engine::query / scan: validate, then build bloop's request shape; results are delivered by
+// Search<T>.
+
+#include <bloop/exceptions.hpp>
+#include <bloop/render.hpp>
+
+#include "engine/engine_impl.hpp"
+
+namespace bloop {
+
+SearchCursor Engine::start_search(const SearchTarget& target, const Condition* key,
+                                  const Condition& filter, const ProjectionSpec& projection,
+                                  bool consistent, bool forward, std::optional<Segment> segment,
+                                  std::optional<std::size_t> limit) {
+    const ModelInfo& m = *target.model;
+    if (m.abstract) throw InvalidModel("'" + m.name + "' is abstract.");
+    const Binding binding = impl_->bound(m);
+    const bool query = key != nullptr;
+    if (query) check_key_condition(target, *key);
+    check_filter(target, filter, query);
+    ResolvedProjection resolved = resolve_projection(target, projection);
+    if (segment &&
+        (segment->total < 1 || segment->segment < 0 || segment->segment >= segment->total)) {
+        throw InvalidArgument("a parallel scan needs 0 <= segment < total, got segment " +
+                              std::to_string(segment->segment) + " of " +
+                              std::to_string(segment->total));
+    }
+
+    json::Value request;
+    request["TableName"] = binding.table_name;
+    if (target.index != nullptr) request["IndexName"] = target.index->dynamo_name;
+    // A GSI cannot read consistently: DynamoDB rejects ConsistentRead there, so it is not sent.
+    if (target.index == nullptr || target.index->kind == IndexKind::local)
+        request["ConsistentRead"] = consistent;
+    request["Select"] = resolved.count ? "COUNT" : "SPECIFIC_ATTRIBUTES";
+    Renderer r;  // bloop's order: filter, projection, key condition
+    if (auto text = r.condition(filter)) request["FilterExpression"] = std::move(*text);
+    if (!resolved.count) {
+        std::vector<Path> paths;
+        for (const auto c : resolved.columns) {
+            Path p = Path::attribute(m.columns[c].dynamo_name);
+            p.model = &m;
+            p.column = c;
+            paths.push_back(std::move(p));
+        }
+        request["ProjectionExpression"] = r.projection(paths);
+    }
+    if (query) {
+        request["KeyConditionExpression"] = *r.condition(*key);
+        request["ScanIndexForward"] = forward;
+    }
+    if (segment) {
+        request["Segment"] = segment->segment;  // bloop 1.x sent "Segments", which DynamoDB ignores
+        request["TotalSegments"] = segment->total;
+    }
+    r.write_attributes(request);
+    return SearchCursor(impl_->client, query ? Operation::Query : Operation::Scan,
+                        std::move(request), target, std::move(resolved), limit);
+}
+
+void Engine::deliver(const ModelInfo& model, void* object, Item&& item,
+                     std::span<const std::size_t> columns) {
+    detail::load_and_sync(model, object, std::move(item), columns);
+    for (const auto c : columns) object_modified.emit({*this, model, object, model.columns[c]});
+    object_loaded.emit({*this, model, object});
+}
+
+}  // namespace bloop

@@ -1,0 +1,123 @@
+#include <bloop/exceptions.hpp>
+#include <bloop/json.hpp>
+#include <bloop/search.hpp>
+
+namespace bloop {
+namespace {
+
+// The attributes that position a search after an item: the table's keys and the index's keys.
+Item position_key(const SearchTarget& t, const Item& item) {
+    Item key;
+    std::vector<std::size_t> columns = t.model->key_columns();
+    if (t.index != nullptr) {
+        if (t.index->hash_key) columns.push_back(*t.index->hash_key);
+        if (t.index->range_key) columns.push_back(*t.index->range_key);
+    }
+    for (const auto c : columns) {
+        const auto found = item.find(t.model->columns[c].dynamo_name);
+        if (found != item.end()) key.insert_or_assign(found->first, found->second);
+    }
+    return key;
+}
+
+std::string target_name(const SearchTarget& t) {
+    return t.index != nullptr ? t.model->table_name + "/" + t.index->dynamo_name
+                              : t.model->table_name;
+}
+
+}  // namespace
+
+SearchCursor::SearchCursor(Client client, Operation operation, json::Value request,
+                           SearchTarget target, ResolvedProjection projection,
+                           std::optional<std::size_t> limit)
+    : client_(std::move(client)),
+      operation_(operation),
+      request_(std::move(request)),
+      target_(target),
+      projection_(std::move(projection)),
+      limit_(limit) {}
+
+bool SearchCursor::exhausted() const noexcept {
+    const bool limited = limit_ && returned_ >= *limit_;
+    return limited || (done_ && position_ >= buffer_.size());
+}
+
+void SearchCursor::fetch() {
+    json::Value request = request_;
+    if (start_) request["ExclusiveStartKey"] = *start_;
+    json::Value page = client_.call(operation_, request, json::ParseMode::items);
+    const json::Value* c = page.find("Count");
+    const std::int64_t page_count = c != nullptr ? c->as_int() : 0;
+    const json::Value* s = page.find("ScannedCount");
+    count_ += page_count;
+    scanned_ += s != nullptr ? s->as_int() : page_count;
+    buffer_.clear();
+    position_ = 0;
+    if (json::Value* items = page.find("Items")) {
+        buffer_.reserve(items->size());
+        for (auto& item : items->as_array()) buffer_.push_back(json::to_item(std::move(item)));
+    }
+    if (json::Value* last = page.find("LastEvaluatedKey")) {
+        start_ = json::to_item(std::move(*last));
+    } else {
+        start_.reset();
+        done_ = true;
+    }
+}
+
+std::optional<Item> SearchCursor::next() {
+    if (limit_ && returned_ >= *limit_) return std::nullopt;
+    while (position_ >= buffer_.size()) {
+        if (done_) return std::nullopt;
+        fetch();  // empty pages with a LastEvaluatedKey keep paging
+    }
+    Item item = std::move(buffer_[position_++]);
+    ++returned_;
+    last_returned_ = position_key(target_, item);
+    return item;
+}
+
+void SearchCursor::reset() {
+    start_.reset();
+    buffer_.clear();
+    position_ = 0;
+    last_returned_.reset();
+    done_ = false;
+    returned_ = 0;
+    count_ = 0;
+    scanned_ = 0;
+}
+
+void SearchCursor::drain() {
+    while (!done_) fetch();
+    position_ = buffer_.size();
+}
+
+std::string SearchCursor::token() const {
+    json::Value token;
+    token["target"] = target_name(target_);
+    if (last_returned_) token["after"] = *last_returned_;  // none yet: resume from the start
+    if (limit_)
+        token["remaining"] = static_cast<std::int64_t>(*limit_ - std::min(*limit_, returned_));
+    return json::to_string(token);
+}
+
+void SearchCursor::resume(const std::string& text) {
+    json::Value token;
+    try {
+        token = json::parse(text, json::ParseMode::items);
+    } catch (const InvalidJson& e) {
+        throw InvalidArgument(std::string("not a search token: ") + e.what());
+    }
+    const json::Value* target = token.is_object() ? token.find("target") : nullptr;
+    if (target == nullptr || !target->is_string() || target->as_string() != target_name(target_)) {
+        throw InvalidArgument("the token belongs to another search (this one reads " +
+                              target_name(target_) + ")");
+    }
+    reset();
+    if (const json::Value* after = token.find("after")) start_ = json::to_item(*after);
+    if (const json::Value* remaining = token.find("remaining"))
+        limit_ = static_cast<std::size_t>(remaining->as_int());
+}
+
+}  // namespace bloop

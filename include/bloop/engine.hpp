@@ -33,8 +33,9 @@ class Engine;
 struct EngineOptions {
     /// Used when the engine makes its own client.
     ClientOptions client{};
+    static constexpr std::chrono::milliseconds default_bind_timeout = std::chrono::minutes(5);
     /// How long `bind` waits for a table and its indexes to become ACTIVE.
-    std::chrono::milliseconds bind_timeout = std::chrono::minutes(5);
+    std::chrono::milliseconds bind_timeout = default_bind_timeout;
 };
 
 /// Options of `bind`.

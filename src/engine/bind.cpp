@@ -250,14 +250,14 @@ void Engine::bind_model(const ModelInfo& m, const BindOptions& options) {
         }
         Value describe;
         describe["TableName"] = m.table_name;
-        const auto deadline = std::chrono::steady_clock::now() + impl_->options.bind_timeout;
+        const auto deadline = std::chrono::steady_clock::now() + impl_->bind_timeout;
         Value table;
         for (int attempt = 0;; ++attempt) {
             table = impl_->client.call(Operation::DescribeTable, describe).at("Table");
             if (active(table)) break;
             if (std::chrono::steady_clock::now() > deadline) {
                 throw RuntimeError("table '" + m.table_name + "' did not become ACTIVE within " +
-                                   std::to_string(impl_->options.bind_timeout.count()) + " ms");
+                                   std::to_string(impl_->bind_timeout.count()) + " ms");
             }
             std::this_thread::sleep_for(
                 std::chrono::milliseconds(std::min(2000, 50 << std::min(attempt, 6))));

@@ -8,12 +8,12 @@
 
 namespace bloop {
 
-Engine::Engine() : Engine(EngineOptions{}) {}
+Engine::Engine() : impl_(std::make_unique<Impl>(Client(), EngineOptions::default_bind_timeout)) {}
 
 Engine::Engine(EngineOptions options) : Engine(Client(options.client), options) {}
 
 Engine::Engine(Client client, EngineOptions options)
-    : impl_(std::make_unique<Impl>(std::move(client), std::move(options))) {}
+    : impl_(std::make_unique<Impl>(std::move(client), options.bind_timeout)) {}
 
 Engine::~Engine() = default;
 

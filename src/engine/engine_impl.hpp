@@ -10,10 +10,11 @@
 namespace bloop {
 
 struct Engine::Impl {
-    Impl(Client c, EngineOptions o) : client(std::move(c)), options(std::move(o)) {}
+    Impl(Client c, std::chrono::milliseconds timeout)
+        : client(std::move(c)), bind_timeout(timeout) {}
 
     Client client;
-    EngineOptions options;
+    std::chrono::milliseconds bind_timeout;
     mutable std::mutex mutex;
     std::unordered_map<const ModelInfo*, Binding> bindings;
 

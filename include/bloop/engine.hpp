@@ -33,6 +33,9 @@ class Engine;
 struct EngineOptions {
     /// Used when the engine makes its own client.
     ClientOptions client{};
+    /// The table each model is bound to: "{table_name}" is replaced by the model's table name
+    /// (bloop 2.x's table_name_template), e.g. "staging_{table_name}". Empty: the table name.
+    std::string table_name_template{};
     static constexpr std::chrono::milliseconds default_bind_timeout = std::chrono::minutes(5);
     /// How long `bind` waits for a table and its indexes to become ACTIVE.
     std::chrono::milliseconds bind_timeout = default_bind_timeout;

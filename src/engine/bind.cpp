@@ -56,9 +56,9 @@ Value throughput(std::optional<std::int64_t> read, std::optional<std::int64_t> w
     return t;
 }
 
-Value create_table_request(const ModelInfo& m) {
+Value create_table_request(const ModelInfo& m, const std::string& table_name) {
     Value request;
-    request["TableName"] = m.table_name;
+    request["TableName"] = table_name;
     request["KeySchema"] = key_schema(m, m.hash_key, m.range_key);
     std::set<std::size_t> attributes;
     Value definitions = Value::array();
@@ -162,7 +162,7 @@ std::set<std::string> provided(const ModelInfo& m, const IndexInfo& ix, const Va
 
 std::vector<std::string> differences(const ModelInfo& m, const Value& table) {
     std::vector<std::string> diffs;
-    const Value expected = create_table_request(m);
+    const Value expected = create_table_request(m, m.table_name);
     if (schema_of(table.find("KeySchema")) != schema_of(expected.find("KeySchema"))) {
         diffs.push_back("the key schema differs");
     }
@@ -241,22 +241,24 @@ void Engine::bind_model(const ModelInfo& m, const BindOptions& options) {
     if (m.abstract || m.document) return;
     before_create_table.emit({*this, m});
     Binding binding;
-    binding.table_name = m.table_name;
+    binding.table_name = impl_->table_name(m);
     if (!options.skip_table_setup) {
         try {
-            (void)impl_->client.call(Operation::CreateTable, create_table_request(m));
+            (void)impl_->client.call(Operation::CreateTable,
+                                     create_table_request(m, binding.table_name));
         } catch (const ResourceInUse&) {
             // The table exists: validate it below.
         }
         Value describe;
-        describe["TableName"] = m.table_name;
+        describe["TableName"] = binding.table_name;
         const auto deadline = std::chrono::steady_clock::now() + impl_->bind_timeout;
         Value table;
         for (int attempt = 0;; ++attempt) {
             table = impl_->client.call(Operation::DescribeTable, describe).at("Table");
             if (active(table)) break;
             if (std::chrono::steady_clock::now() > deadline) {
-                throw RuntimeError("table '" + m.table_name + "' did not become ACTIVE within " +
+                throw RuntimeError("table '" + binding.table_name +
+                                   "' did not become ACTIVE within " +
                                    std::to_string(impl_->bind_timeout.count()) + " ms");
             }
             std::this_thread::sleep_for(

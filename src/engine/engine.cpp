@@ -8,12 +8,30 @@
 
 namespace bloop {
 
-Engine::Engine() : impl_(std::make_unique<Impl>(Client(), EngineOptions::default_bind_timeout)) {}
+Engine::Engine()
+    : impl_(std::make_unique<Impl>(Client(), EngineOptions::default_bind_timeout, std::string())) {}
 
 Engine::Engine(EngineOptions options) : Engine(Client(options.client), options) {}
 
 Engine::Engine(Client client, EngineOptions options)
-    : impl_(std::make_unique<Impl>(std::move(client), options.bind_timeout)) {}
+    : impl_(std::make_unique<Impl>(std::move(client), options.bind_timeout,
+                                   std::move(options.table_name_template))) {
+    const auto& t = impl_->table_name_template;
+    if (!t.empty() && t.find("{table_name}") == std::string::npos) {
+        throw InvalidConfiguration("table_name_template \"" + t + "\" has no {table_name}");
+    }
+}
+
+std::string Engine::Impl::table_name(const ModelInfo& model) const {
+    if (table_name_template.empty()) return model.table_name;
+    std::string name = table_name_template;
+    for (auto at = name.find("{table_name}"); at != std::string::npos;
+         at = name.find("{table_name}", at)) {
+        name.replace(at, 12, model.table_name);
+        at += model.table_name.size();
+    }
+    return name;
+}
 
 Engine::~Engine() = default;
 

@@ -1,5 +1,5 @@
 #pragma once
-// The Engine's shared state and helpers, used by bind.cpp, write.cpp and load.cpp.
+// The Engine's shared state and helpers, used by the engine's source files.
 
 #include <bloop/engine.hpp>
 
@@ -10,11 +10,17 @@
 namespace bloop {
 
 struct Engine::Impl {
-    Impl(Client c, std::chrono::milliseconds timeout)
-        : client(std::move(c)), bind_timeout(timeout) {}
+    Impl(Client c, std::chrono::milliseconds timeout, std::string name_template)
+        : client(std::move(c)),
+          bind_timeout(timeout),
+          table_name_template(std::move(name_template)) {}
 
     Client client;
     std::chrono::milliseconds bind_timeout;
+    std::string table_name_template;
+
+    /// The table name of `model` under the template.
+    std::string table_name(const ModelInfo& model) const;
     mutable std::mutex mutex;
     std::unordered_map<const ModelInfo*, Binding> bindings;
 

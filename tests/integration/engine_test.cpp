@@ -155,6 +155,21 @@ TEST_F(EngineTest, BindCreatesTheTableAsTheModelSays) {
     EXPECT_EQ(b.read_units, 1);
 }
 
+TEST_F(EngineTest, TableNameTemplates) {
+    EngineOptions options;
+    options.table_name_template = "staging_{table_name}";
+    Engine staging{Client(test::client_options()), options};
+    staging.bind<Left>();
+    EXPECT_EQ(staging.binding<Left>().table_name, "staging_EngineShared");
+    Left l{"t1", "templated"};
+    staging.save(l);
+    EXPECT_TRUE(stored("staging_EngineShared", {{"id", AttributeValue::string("t1")}}));
+    EXPECT_FALSE(stored("EngineShared", {{"id", AttributeValue::string("t1")}}));
+    EngineOptions bad;
+    bad.table_name_template = "no placeholder";
+    EXPECT_THROW((Engine{Client(test::client_options()), bad}), InvalidConfiguration);
+}
+
 TEST_F(EngineTest, BindSignalsInOrderAndAcceptsAnExistingTable) {
     std::vector<std::string> events;
     auto c1 = engine.before_create_table.connect(

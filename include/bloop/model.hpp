@@ -30,7 +30,10 @@
 #include <bloop/meta.hpp>
 #include <bloop/model_info.hpp>
 #include <bloop/object_state.hpp>
+#include <bloop/signal.hpp>
 #include <bloop/type_traits.hpp>
+
+#include <atomic>
 
 #include <span>
 #include <tuple>
@@ -309,9 +312,17 @@ void sync_state(const ModelInfo& info, void* object, std::span<const std::size_t
 
 /// The runtime description of `T`, lowered and validated once (thread-safe). Rules the type system
 /// can see fail to compile; the rest throw InvalidModel / InvalidIndex on first use.
+/// Fires once for each model, right after it is first lowered (bloop's model_created). Global:
+/// connect before the models are first used.
+Signal<const ModelInfo&>& model_created();
+
 template <Modeled T>
 [[nodiscard]] const ModelInfo& model_info() {
     static const ModelInfo info = detail::lower_model<T>();
+    // Announced after the initialization and without a lock held, so receivers may use the model.
+    static std::atomic<bool> announced{false};
+    if (!announced.load(std::memory_order_acquire) && !announced.exchange(true))
+        model_created().emit(info);
     return info;
 }
 

@@ -1,4 +1,5 @@
 #include <bloop/exceptions.hpp>
+#include <bloop/model.hpp>
 #include <bloop/model_info.hpp>
 
 #include <algorithm>
@@ -257,6 +258,11 @@ StreamView stream_view_from_type(std::string_view type) {
         if (stream_view_type(v) == type) return v;
     }
     throw InvalidStream("unknown StreamViewType '" + std::string(type) + "'");
+}
+
+Signal<const ModelInfo&>& model_created() {
+    static Signal<const ModelInfo&> signal;
+    return signal;
 }
 
 // ---- object state

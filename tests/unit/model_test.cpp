@@ -149,6 +149,32 @@ TEST(Model, LowersIndexesAndProjections) {
               (std::vector<std::string>{"author", "body", "date", "forum", "number"}));
 }
 
+struct Announced {
+    std::string id;
+};
+
+}  // namespace
+
+template <>
+struct Model<Announced> {
+    static constexpr Meta meta{.table_name = "Announced"};
+    static constexpr auto columns = bloop::columns(column<&Announced::id>().hash_key());
+};
+
+namespace {
+
+TEST(Model, ModelCreatedFiresOncePerModel) {
+    std::vector<std::string> created;
+    Connection c = model_created().connect([&](const ModelInfo& m) {
+        created.push_back(m.name);
+        EXPECT_EQ(&model_info<Announced>(), &m) << "receivers may use the model";
+    });
+    (void)model_info<Announced>();
+    (void)model_info<Announced>();
+    c.disconnect();
+    EXPECT_EQ(created, std::vector<std::string>{"Announced"});
+}
+
 TEST(Model, AbstractModelsSkipKeyRules) {
     const ModelInfo& m = model_info<app::Base>();
     EXPECT_TRUE(m.abstract);

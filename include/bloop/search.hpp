@@ -43,7 +43,8 @@ class SearchCursor {
     [[nodiscard]] bool exhausted() const noexcept;
     /// Back to the start: clears the buffer, the counts and the position.
     void reset();
-    /// A token that resumes after the last item `next()` returned (JSON text).
+    /// A token that resumes after the last item `next()` returned (JSON text). It holds the
+    /// position only: the resuming search's own options (filter, limit, ...) apply.
     [[nodiscard]] std::string token() const;
     /// Continues after the item `token` names. Throws InvalidArgument for a token of another
     /// table or index, or one that does not parse.

@@ -97,9 +97,7 @@ std::string SearchCursor::token() const {
     json::Value token;
     token["target"] = target_name(target_);
     if (last_returned_) token["after"] = *last_returned_;  // none yet: resume from the start
-    if (limit_)
-        token["remaining"] = static_cast<std::int64_t>(*limit_ - std::min(*limit_, returned_));
-    return json::to_string(token);
+    return json::to_string(token);  // a position only: the resuming search's options apply
 }
 
 void SearchCursor::resume(const std::string& text) {
@@ -116,8 +114,6 @@ void SearchCursor::resume(const std::string& text) {
     }
     reset();
     if (const json::Value* after = token.find("after")) start_ = json::to_item(*after);
-    if (const json::Value* remaining = token.find("remaining"))
-        limit_ = static_cast<std::size_t>(remaining->as_int());
 }
 
 }  // namespace bloop

@@ -550,6 +550,14 @@ TEST_F(EngineTest, ResumeTokenContinuesInAFreshSearch) {
     EXPECT_EQ(rest.back(), 39);
     EXPECT_THROW(engine.scan<Account>().resume(token), InvalidArgument)
         << "a token of another search";
+
+    auto limited = engine.query(attr<&Pair::h> == h, {.limit = 10});
+    for (const Pair& p : limited) (void)p;
+    auto after_limit = engine.query(attr<&Pair::h> == h);
+    after_limit.resume(limited.token());
+    std::size_t remaining = 0;
+    for (const Pair& p : after_limit) remaining += p.r >= 10 ? 1 : 0;
+    EXPECT_EQ(remaining, 30u) << "the token is a position; the resuming search's own limit applies";
 }
 
 TEST_F(EngineTest, ParallelScanCoversEveryItemOnce) {

@@ -1,0 +1,144 @@
+// The user guide's examples (docs/models.md, docs/types.md, docs/conditions.md, docs/engine.md),
+// compiled with the project so they stay true. Run it against DynamoDB Local or DynamoDB:
+//   AWS_ENDPOINT_URL=http://127.0.0.1:8000 AWS_REGION=us-east-1 AWS_ACCESS_KEY_ID=x
+//   AWS_SECRET_ACCESS_KEY=x build/examples/guide
+
+#include <bloop/bloop.hpp>
+
+#include <iostream>
+
+// ---- models, types, indexes (docs/models.md, docs/types.md)
+// ------------------------------------------
+
+enum class Plan { free, pro };
+
+template <>
+struct bloop::TypeTraits<Plan> {  // a custom type: an enum stored as a string
+    static constexpr AttributeType backing = AttributeType::S;
+    static std::optional<AttributeValue> dump(const Plan& p) {
+        return AttributeValue::string(p == Plan::free ? "free" : "pro");
+    }
+    static Plan load(AttributeValue&& v) {
+        const std::string& s = v.as_string();
+        if (s == "free") return Plan::free;
+        if (s == "pro") return Plan::pro;
+        throw InvalidValue("\"" + s + "\" is not a Plan");
+    }
+    static Plan missing() { return Plan::free; }
+};
+
+struct Address {  // a document
+    std::string city;
+    std::optional<std::string> zip;
+};
+
+struct Member {
+    std::string team;
+    std::string login;
+    std::optional<std::string> email;
+    bloop::Decimal credit;
+    Plan plan = Plan::free;
+    std::set<std::string> tags;
+    std::vector<Address> addresses;
+    bloop::DateTime joined;
+    bloop::ObjectState state;
+};
+
+template <>
+struct bloop::Model<Address> {
+    static constexpr auto columns =
+        bloop::columns(column<&Address::city>(), column<&Address::zip>());
+};
+
+template <>
+struct bloop::Model<Member> {
+    static constexpr Meta meta{.table_name = "GuideMember",
+                               .stream = StreamView::new_and_old_images};
+    static constexpr auto columns = bloop::columns(
+        column<&Member::team>().hash_key(), column<&Member::login>().range_key(),
+        column<&Member::email>("e"), column<&Member::credit>(), column<&Member::plan>(),
+        column<&Member::tags>(), column<&Member::addresses>(), column<&Member::joined>());
+    static constexpr auto by_email =
+        global_index("by_email").hash_key<&Member::email>().projection(keys_only);
+    static constexpr auto by_joined =
+        local_index("by_joined").range_key<&Member::joined>().projection(include<&Member::credit>);
+    static constexpr auto indexes = bloop::indexes(by_email, by_joined);
+    static constexpr auto state = &Member::state;
+};
+
+namespace {
+
+using bloop::attr;
+using namespace bloop::literals;
+
+Member member(std::string login) {
+    Member m;
+    m.team = "core";
+    m.login = std::move(login);
+    m.email = m.login + "@example.com";
+    m.credit = "100.50"_d;
+    m.plan = Plan::pro;
+    m.tags = {"a"};
+    m.addresses = {{"Lisbon", std::nullopt}};
+    m.joined = std::chrono::floor<std::chrono::microseconds>(std::chrono::system_clock::now());
+    return m;
+}
+
+// ---- conditions (docs/conditions.md)
+// ------------------------------------------------------------------
+
+bloop::ConditionOf<Member> rich_pros() {
+    return (attr<&Member::credit> >= "1000"_d && attr<&Member::plan> == Plan::pro) ||
+           attr<&Member::tags>.contains("vip") ||
+           attr<&Member::addresses>[0].field<&Address::city>() == "Lisbon";
+}
+
+}  // namespace
+
+int main() try {
+    // ---- the engine (docs/engine.md)
+    // -------------------------------------------------------------------
+    bloop::Engine engine;
+    engine.bind<Member>();
+    bloop::Connection saved = engine.object_saved.connect(
+        [](const bloop::ObjectEvent& e) { std::cout << "saved a " << e.model.name << "\n"; });
+
+    std::vector<Member> members{member("ada"), member("bob"), member("cy")};
+    engine.save(members);  // concurrently
+    Member& ada = members[0];
+    ada.credit = "2000"_d;
+    engine.save(ada, {.condition = attr<&Member::plan> == Plan::pro, .atomic = true});
+    saved.disconnect();
+
+    Member copy;
+    copy.team = "core";
+    copy.login = "ada";
+    engine.load(copy);
+    std::cout << "loaded " << copy.login << " credit " << copy.credit << "\n";
+
+    for (const Member& m : engine.query(attr<&Member::team> == "core", {.filter = rich_pros()})) {
+        std::cout << "rich or pro: " << m.login << "\n";
+    }
+    const Member by_email =
+        engine.query(bloop::Model<Member>::by_email, attr<&Member::email> == "bob@example.com")
+            .one();
+    std::cout << "by email: " << by_email.login << "\n";
+    auto page = engine.query(attr<&Member::team> == "core", {.limit = 2});
+    for (const Member& m : page) std::cout << "first two: " << m.login << "\n";
+    auto rest = engine.query(attr<&Member::team> == "core");
+    rest.resume(page.token());
+    for (const Member& m : rest) std::cout << "then: " << m.login << "\n";
+    std::cout << "count " << engine.scan<Member>({.projection = bloop::count_only()}).count()
+              << "\n";
+
+    try {
+        engine.save(copy, {.condition = attr<&Member::credit> < 0});
+    } catch (const bloop::ConstraintViolation& e) {
+        std::cout << "as expected: " << e.what() << "\n";
+    }
+    engine.remove(members);
+    return 0;
+} catch (const bloop::BloopException& e) {
+    std::cerr << "guide failed: " << e.what() << "\n";
+    return 1;
+}

@@ -1,23 +1,4 @@
 // Must not compile: see tests/CMakeLists.txt for the expected diagnostic.
-#include <bloop/attr.hpp>
-struct User {
-    std::string id;
-    int age = 0;
-    std::set<std::string> tags;
-    std::string not_a_column;
-};
-struct Other {
-    std::string id;
-};
-template <>
-struct bloop::Model<User> {
-    static constexpr Meta meta{};
-    static constexpr auto columns =
-        bloop::columns(column<&User::id>().hash_key(), column<&User::age>(), column<&User::tags>());
-};
-template <>
-struct bloop::Model<Other> {
-    static constexpr Meta meta{};
-    static constexpr auto columns = bloop::columns(column<&Other::id>().hash_key());
-};
+#include "condition_models.hpp"
+
 auto c = bloop::attr<&User::tags> < std::set<std::string>{"a"};

@@ -1,0 +1,18 @@
+#pragma once
+// The structs the model compile-fail cases map wrongly.
+
+#include <bloop/model.hpp>
+#include <map>
+struct Thing {
+    std::string id;
+    std::string sort;
+    std::string other;
+    std::map<std::string, int> data;
+    std::set<bool> flags;
+    int state;
+};
+struct Unstorable {};
+struct WithUnstorable {
+    std::string id;
+    Unstorable u;
+};

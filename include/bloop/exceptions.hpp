@@ -204,6 +204,32 @@ class WriteFailed : public RuntimeError {
     std::vector<Failure> failures_;
 };
 
+// ---- streams ----
+
+/// A stream position that is not trim_horizon, latest or a token.
+class InvalidPosition : public InvalidArgument {
+public:
+    using InvalidArgument::InvalidArgument;
+};
+
+/// A shard iterator type that is not one of DynamoDB Streams'.
+class InvalidShardIterator : public InvalidArgument {
+public:
+    using InvalidArgument::InvalidArgument;
+};
+
+/// Records a reader needed were trimmed from the stream and could not be recovered.
+class RecordsExpired : public RuntimeError {
+public:
+    using RuntimeError::RuntimeError;
+};
+
+/// A shard iterator expired and the position cannot be recovered.
+class ShardIteratorExpired : public RuntimeError {
+public:
+    using RuntimeError::RuntimeError;
+};
+
 // ---- transport
 // -----------------------------------------------------------------------------------
 

@@ -1,0 +1,115 @@
+#pragma once
+/// \file
+/// The untyped machinery of bloop's Stream: one ordered, resumable, loss-free reader over every
+/// shard of a DynamoDB stream. `StreamsApi` is the three calls it needs (the real one wraps a
+/// Client; tests script their own shard trees).
+
+#include <bloop/attribute_value.hpp>
+#include <bloop/client/client.hpp>
+#include <bloop/client/log.hpp>
+
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace bloop {
+
+/// The DynamoDB Streams calls a stream reader makes.
+class StreamsApi {
+  public:
+    struct Shard {
+        std::string shard_id;
+        std::string parent_shard_id;  ///< empty for none
+    };
+    struct Records {
+        std::vector<json::Value> records;  ///< as DynamoDB Streams sends them
+        std::optional<std::string>
+            next_iterator;  ///< none: the shard is closed and read to its end
+    };
+    virtual ~StreamsApi() = default;
+    /// Every shard of the stream (following LastEvaluatedShardId). ResourceNotFound for an
+    /// unknown stream.
+    virtual std::vector<Shard> describe_stream(const std::string& stream_arn) = 0;
+    /// `type` is TRIM_HORIZON, LATEST, AT_SEQUENCE_NUMBER or AFTER_SEQUENCE_NUMBER.
+    virtual std::string get_shard_iterator(const std::string& stream_arn,
+                                           const std::string& shard_id, const std::string& type,
+                                           const std::string& sequence_number) = 0;
+    /// Throws ExpiredIterator or TrimmedDataAccess as DynamoDB Streams does.
+    virtual Records get_records(const std::string& iterator) = 0;
+};
+
+/// The StreamsApi of a real client.
+[[nodiscard]] std::shared_ptr<StreamsApi> client_streams_api(Client client);
+
+/// One stream record, untyped.
+struct StreamRecord {
+    std::string event_id;
+    std::string event_type;  ///< eventName lower-cased: "insert", "modify", "remove" (or anything
+                             ///< else sent)
+    std::string event_version;
+    std::string sequence_number;
+    std::chrono::sys_seconds created_at;  ///< ApproximateCreationDateTime
+    std::optional<Item> keys, old_image, new_image;
+    std::string shard_id;
+};
+
+/// Reads every shard of one stream in order: by (creation time, sequence number as an integer),
+/// parents before children. `next()` returns nothing when no record is waiting; it never blocks
+/// for long and never ends.
+class StreamCoordinator {
+  public:
+    StreamCoordinator(std::shared_ptr<StreamsApi> api, std::string stream_arn,
+                      LogListener log = {});
+
+    /// Every root shard (a shard whose parent is not described) from its trim horizon.
+    void move_to_trim_horizon();
+    /// Every leaf shard (one without children) from its latest record.
+    void move_to_latest();
+    /// Exactly after the last record returned when `token` was taken. Throws InvalidStream for a
+    /// token of another stream or one with no relation to the stream, InvalidPosition for a token
+    /// that does not parse.
+    void move_to_token(const std::string& token);
+
+    /// The next record, or nothing when none is waiting.
+    std::optional<StreamRecord> next();
+    /// Polls shards that have read nothing yet, so their iterators do not expire while idle
+    /// (bloop's heartbeat; next() does the same work when called).
+    void heartbeat();
+    /// bloop's token: {"stream_arn", "active": [ids], "shards": [{"shard_id", "iterator_type",
+    /// "sequence_number", "parent"}]} as JSON text.
+    [[nodiscard]] std::string token() const;
+
+  private:
+    struct ShardState {
+        std::string id;
+        std::string parent;
+        std::string iterator;
+        std::string iterator_type;    // trim_horizon, latest, at_sequence, after_sequence
+        std::string sequence_number;  // the token's position: the last record returned (or the
+                                      // first unread)
+        std::string
+            last_fetched;  // the last record read into the buffer: where a new iterator resumes
+        bool exhausted = false;
+        int empty_responses = 0;
+        std::size_t buffered = 0;  // records of this shard waiting in the buffer
+    };
+
+    void jump(ShardState& shard, const std::string& type, const std::string& sequence_number);
+    void reacquire(ShardState& shard);
+    void poll(ShardState& shard);
+    void advance(bool only_unread);
+    void retire(std::string shard_id);
+    void log(LogLevel level, const std::string& message) const;
+
+    std::shared_ptr<StreamsApi> api_;
+    std::string arn_;
+    LogListener log_;
+    std::map<std::string, ShardState> active_;
+    std::vector<StreamRecord> buffer_;  // a min-heap by (created_at, sequence number)
+};
+
+}  // namespace bloop

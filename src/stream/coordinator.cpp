@@ -1,0 +1,308 @@
+// The stream coordinator: shard lineage, ordering, positions, tokens and iterator recovery.
+
+#include <bloop/exceptions.hpp>
+#include <bloop/stream_coordinator.hpp>
+
+#include <algorithm>
+#include <cctype>
+#include <cmath>
+#include <set>
+
+namespace bloop {
+namespace {
+
+constexpr int kCallsToReachHead = 5;  // bloop's CALLS_TO_REACH_HEAD
+
+// Sequence numbers are decimal digit strings of any length: compare them as integers.
+bool sequence_less(const std::string& a, const std::string& b) {
+    const auto skip = [](const std::string& s) {
+        return std::min(s.find_first_not_of('0'), s.size());
+    };
+    const std::string_view x = std::string_view(a).substr(skip(a));
+    const std::string_view y = std::string_view(b).substr(skip(b));
+    return x.size() != y.size() ? x.size() < y.size() : x < y;
+}
+
+// The heap's "greater": the earliest record comes out first.
+bool later(const StreamRecord& a, const StreamRecord& b) {
+    if (a.created_at != b.created_at) return a.created_at > b.created_at;
+    return sequence_less(b.sequence_number, a.sequence_number);
+}
+
+std::string lower(std::string s) {
+    std::transform(s.begin(), s.end(), s.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    return s;
+}
+
+std::optional<Item> image(json::Value& dynamodb, std::string_view name) {
+    json::Value* v = dynamodb.find(name);
+    if (v == nullptr) return std::nullopt;
+    return json::to_item(std::move(*v));
+}
+
+StreamRecord parse_record(json::Value&& wire, const std::string& shard_id) {
+    StreamRecord r;
+    r.event_id = wire.at("eventID").as_string();
+    r.event_type = lower(wire.at("eventName").as_string());
+    r.event_version =
+        wire.find("eventVersion") != nullptr ? wire.at("eventVersion").as_string() : "";
+    json::Value& d = *wire.find("dynamodb");
+    r.sequence_number = d.at("SequenceNumber").as_string();
+    if (const json::Value* t = d.find("ApproximateCreationDateTime")) {
+        r.created_at = std::chrono::sys_seconds(
+            std::chrono::seconds(static_cast<std::int64_t>(std::floor(t->as_double()))));
+    }
+    r.keys = image(d, "Keys");
+    r.old_image = image(d, "OldImage");
+    r.new_image = image(d, "NewImage");
+    r.shard_id = shard_id;
+    return r;
+}
+
+std::string api_type(const std::string& iterator_type) {
+    if (iterator_type == "trim_horizon") return "TRIM_HORIZON";
+    if (iterator_type == "latest") return "LATEST";
+    if (iterator_type == "at_sequence") return "AT_SEQUENCE_NUMBER";
+    if (iterator_type == "after_sequence") return "AFTER_SEQUENCE_NUMBER";
+    throw InvalidShardIterator("unknown shard iterator type '" + iterator_type + "'");
+}
+
+}  // namespace
+
+StreamCoordinator::StreamCoordinator(std::shared_ptr<StreamsApi> api, std::string stream_arn,
+                                     LogListener log)
+    : api_(std::move(api)), arn_(std::move(stream_arn)), log_(std::move(log)) {}
+
+void StreamCoordinator::log(LogLevel level, const std::string& message) const {
+    if (log_) log_(level, message);
+}
+
+void StreamCoordinator::jump(ShardState& shard, const std::string& type,
+                             const std::string& sequence_number) {
+    try {
+        shard.iterator = api_->get_shard_iterator(arn_, shard.id, api_type(type), sequence_number);
+        shard.iterator_type = type;
+        shard.sequence_number = sequence_number;
+    } catch (const TrimmedDataAccess&) {
+        log(LogLevel::warning, "records after " + sequence_number + " of shard " + shard.id +
+                                   " were trimmed; moving to the shard's trim horizon");
+        shard.iterator = api_->get_shard_iterator(arn_, shard.id, "TRIM_HORIZON", "");
+        shard.iterator_type = "trim_horizon";
+        shard.sequence_number.clear();
+    }
+    shard.exhausted = false;
+    shard.empty_responses = 0;
+    // After an after_sequence jump that record was read; after any other nothing was yet.
+    shard.last_fetched = shard.iterator_type == "after_sequence" ? shard.sequence_number : "";
+}
+
+// A fresh iterator for an expired one, continuing after the last record already read.
+void StreamCoordinator::reacquire(ShardState& shard) {
+    if (!shard.last_fetched.empty()) {
+        shard.iterator =
+            api_->get_shard_iterator(arn_, shard.id, "AFTER_SEQUENCE_NUMBER", shard.last_fetched);
+    } else if (shard.iterator_type == "latest") {
+        throw ShardIteratorExpired("the LATEST iterator of shard " + shard.id +
+                                   " expired before it read anything; its position is lost");
+    } else {
+        shard.iterator = api_->get_shard_iterator(arn_, shard.id, api_type(shard.iterator_type),
+                                                  shard.sequence_number);
+    }
+}
+
+void StreamCoordinator::move_to_trim_horizon() {
+    const auto shards = api_->describe_stream(arn_);
+    std::set<std::string> described;
+    for (const auto& s : shards) described.insert(s.shard_id);
+    active_.clear();
+    buffer_.clear();
+    for (const auto& s : shards) {
+        // A parent that is no longer described (trimmed) makes its child a root.
+        if (!s.parent_shard_id.empty() && described.count(s.parent_shard_id) != 0) continue;
+        ShardState& state = active_[s.shard_id];
+        state.id = s.shard_id;
+        state.parent = s.parent_shard_id;
+        jump(state, "trim_horizon", "");
+    }
+}
+
+void StreamCoordinator::move_to_latest() {
+    const auto shards = api_->describe_stream(arn_);
+    std::set<std::string> parents;
+    for (const auto& s : shards) parents.insert(s.parent_shard_id);
+    active_.clear();
+    buffer_.clear();
+    for (const auto& s : shards) {
+        if (parents.count(s.shard_id) != 0) continue;  // not a leaf
+        ShardState& state = active_[s.shard_id];
+        state.id = s.shard_id;
+        state.parent = s.parent_shard_id;
+        jump(state, "latest", "");
+    }
+}
+
+void StreamCoordinator::move_to_token(const std::string& text) {
+    json::Value token;
+    try {
+        token = json::parse(text);
+        if (!token.is_object() || token.find("stream_arn") == nullptr ||
+            token.find("shards") == nullptr) {
+            throw InvalidJson("missing stream_arn or shards");
+        }
+    } catch (const InvalidJson& e) {
+        throw InvalidPosition(std::string("not a stream token: ") + e.what());
+    }
+    if (token.at("stream_arn").as_string() != arn_) {
+        throw InvalidStream("the token is for stream '" + token.at("stream_arn").as_string() +
+                            "', not '" + arn_ + "'");
+    }
+    const auto shards = api_->describe_stream(arn_);
+    std::map<std::string, std::vector<std::string>> children;
+    std::set<std::string> described;
+    for (const auto& s : shards) {
+        described.insert(s.shard_id);
+        children[s.parent_shard_id].push_back(s.shard_id);
+    }
+    std::map<std::string, const json::Value*> saved;
+    for (const auto& s : token.at("shards").as_array()) saved[s.at("shard_id").as_string()] = &s;
+    active_.clear();
+    buffer_.clear();
+    std::vector<std::string> queue;
+    for (const auto& id : token.at("active").as_array()) queue.push_back(id.as_string());
+    while (!queue.empty()) {
+        const std::string id = queue.back();
+        queue.pop_back();
+        if (described.count(id) == 0) {
+            // Gone from the stream: its children (if any are described) take its place.
+            for (const auto& child : children[id]) queue.push_back(child);
+            continue;
+        }
+        ShardState& state = active_[id];
+        state.id = id;
+        const json::Value* s = saved.count(id) != 0 ? saved[id] : nullptr;
+        if (s != nullptr && s->find("parent") != nullptr)
+            state.parent = s->at("parent").as_string();
+        const std::string type = s != nullptr && s->find("iterator_type") != nullptr
+                                     ? s->at("iterator_type").as_string()
+                                     : "trim_horizon";
+        const std::string seq = s != nullptr && s->find("sequence_number") != nullptr
+                                    ? s->at("sequence_number").as_string()
+                                    : "";
+        jump(state,
+             seq.empty() && (type == "at_sequence" || type == "after_sequence") ? "trim_horizon"
+                                                                                : type,
+             seq);
+    }
+    if (active_.empty() && token.at("active").size() != 0) {
+        throw InvalidStream("This token has no relation to the actual Stream.");
+    }
+}
+
+void StreamCoordinator::poll(ShardState& shard) {
+    const int calls =
+        shard.empty_responses < kCallsToReachHead ? kCallsToReachHead - shard.empty_responses : 1;
+    for (int call = 0; call < calls && !shard.exhausted; ++call) {
+        StreamsApi::Records page;
+        try {
+            page = api_->get_records(shard.iterator);
+        } catch (const ExpiredIterator&) {
+            log(LogLevel::info, "the iterator of shard " + shard.id + " expired; re-acquiring it");
+            reacquire(shard);
+            page = api_->get_records(shard.iterator);
+        } catch (const TrimmedDataAccess&) {
+            log(LogLevel::warning,
+                "records of shard " + shard.id + " were trimmed; moving to its trim horizon");
+            jump(shard, "trim_horizon", "");
+            page = api_->get_records(shard.iterator);
+        }
+        for (auto& wire : page.records) {
+            StreamRecord record = parse_record(std::move(wire), shard.id);
+            if (shard.sequence_number.empty()) {
+                // Mark where this shard's unread records begin, so a token never skips them.
+                shard.sequence_number = record.sequence_number;
+                shard.iterator_type = "at_sequence";
+            }
+            shard.last_fetched = record.sequence_number;
+            buffer_.push_back(std::move(record));
+            std::push_heap(buffer_.begin(), buffer_.end(), later);
+            ++shard.buffered;
+        }
+        if (page.next_iterator) {
+            shard.iterator = *page.next_iterator;
+        } else {
+            shard.exhausted = true;
+        }
+        if (!page.records.empty()) break;
+        ++shard.empty_responses;
+    }
+}
+
+void StreamCoordinator::retire(std::string shard_id) {
+    // A closed shard read to its end, with none of its records left to return: its children take
+    // over from their trim horizons, so parents always come before children.
+    active_.erase(shard_id);
+    for (const auto& s : api_->describe_stream(arn_)) {
+        if (s.parent_shard_id != shard_id || active_.count(s.shard_id) != 0) continue;
+        ShardState& child = active_[s.shard_id];
+        child.id = s.shard_id;
+        child.parent = shard_id;
+        jump(child, "trim_horizon", "");
+    }
+}
+
+void StreamCoordinator::advance(bool only_unread) {
+    std::vector<std::string> ids;
+    for (const auto& [id, shard] : active_) ids.push_back(id);
+    for (const auto& id : ids) {
+        ShardState& shard = active_.at(id);
+        if (shard.exhausted || (only_unread && !shard.sequence_number.empty())) continue;
+        poll(shard);
+    }
+    for (const auto& id : ids) {
+        const auto it = active_.find(id);
+        if (it != active_.end() && it->second.exhausted && it->second.buffered == 0) retire(id);
+    }
+}
+
+std::optional<StreamRecord> StreamCoordinator::next() {
+    if (buffer_.empty()) advance(false);
+    if (buffer_.empty()) return std::nullopt;
+    std::pop_heap(buffer_.begin(), buffer_.end(), later);
+    StreamRecord record = std::move(buffer_.back());
+    buffer_.pop_back();
+    if (const auto it = active_.find(record.shard_id); it != active_.end()) {
+        ShardState& shard = it->second;
+        shard.sequence_number = record.sequence_number;
+        shard.iterator_type = "after_sequence";
+        if (--shard.buffered == 0 && shard.exhausted) retire(shard.id);
+    }
+    return record;
+}
+
+void StreamCoordinator::heartbeat() {
+    advance(true);
+}
+
+std::string StreamCoordinator::token() const {
+    json::Value token;
+    token["stream_arn"] = arn_;
+    token["active"] = json::Value::array();
+    token["shards"] = json::Value::array();
+    for (const auto& [id, shard] : active_) {
+        token["active"].push_back(id);
+        json::Value s;
+        s["shard_id"] = id;
+        s["iterator_type"] = shard.iterator_type;
+        if (!shard.sequence_number.empty()) s["sequence_number"] = shard.sequence_number;
+        if (!shard.parent.empty()) s["parent"] = shard.parent;
+        if (shard.sequence_number.empty()) {
+            log(LogLevel::warning, "creating a token for shard " + id + " at " +
+                                       shard.iterator_type + ", not at an exact record");
+        }
+        token["shards"].push_back(std::move(s));
+    }
+    return json::to_string(token);
+}
+
+}  // namespace bloop

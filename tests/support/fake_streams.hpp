@@ -1,0 +1,109 @@
+#pragma once
+// A scripted DynamoDB Streams for unit tests: shard trees, closed shards, trimmed records and
+// expiring iterators. Iterators are "<shard>@<index of the next record>#<generation>".
+
+#include <bloop/exceptions.hpp>
+#include <bloop/stream_coordinator.hpp>
+
+#include <map>
+
+namespace bloop::test {
+
+class FakeStreams : public StreamsApi {
+  public:
+    struct FakeShard {
+        std::string parent;
+        std::vector<json::Value> records;
+        bool closed = false;
+        std::size_t trimmed = 0;  // records before this index are gone
+        bool described = true;
+    };
+
+    std::string arn = "arn:fake:stream/1";
+    std::map<std::string, FakeShard> shards;  // described in id order
+    std::size_t page_size = 2;
+    int get_records_calls = 0;
+
+    /// Every iterator handed out so far expires (as after 15 idle minutes).
+    void expire_issued() { expired_before_ = generation_; }
+
+    /// Appends a record to `shard`: seq is the sequence number, t the creation second.
+    void add(const std::string& shard, const std::string& seq, std::int64_t t,
+             const std::string& id, const char* event = "INSERT") {
+        json::Value r;
+        r["eventID"] = "e-" + seq;
+        r["eventName"] = event;
+        r["eventVersion"] = "1.1";
+        r["dynamodb"]["ApproximateCreationDateTime"] = json::Value(t);
+        r["dynamodb"]["Keys"] = Item{{"id", AttributeValue::string(id)}};
+        r["dynamodb"]["NewImage"] = Item{{"id", AttributeValue::string(id)}};
+        r["dynamodb"]["SequenceNumber"] = seq;
+        shards[shard].records.push_back(std::move(r));
+    }
+
+    std::vector<Shard> describe_stream(const std::string& stream_arn) override {
+        if (stream_arn != arn)
+            throw InvalidStream("The stream arn '" + stream_arn + "' does not exist.");
+        std::vector<Shard> out;
+        for (const auto& [id, s] : shards) {
+            if (s.described) out.push_back({id, s.parent});
+        }
+        return out;
+    }
+
+    std::string get_shard_iterator(const std::string&, const std::string& shard_id,
+                                   const std::string& type, const std::string& seq) override {
+        FakeShard& s = shards.at(shard_id);
+        std::size_t at = 0;
+        if (type == "TRIM_HORIZON") {
+            at = s.trimmed;
+        } else if (type == "LATEST") {
+            at = s.records.size();
+        } else {
+            at = index_of(s, seq) + (type == "AFTER_SEQUENCE_NUMBER" ? 1 : 0);
+            if (index_of(s, seq) < s.trimmed)
+                throw TrimmedDataAccess(ServiceErrorInfo{400, "TrimmedDataAccessException",
+                                                         "trimmed", "", "GetShardIterator", false});
+        }
+        return iterator(shard_id, at);
+    }
+
+    Records get_records(const std::string& iterator) override {
+        ++get_records_calls;
+        const auto at_sign = iterator.find('@');
+        const auto hash = iterator.find('#');
+        const std::string id = iterator.substr(0, at_sign);
+        std::size_t at = std::stoul(iterator.substr(at_sign + 1, hash - at_sign - 1));
+        if (std::stoul(iterator.substr(hash + 1)) < expired_before_) {
+            throw ExpiredIterator(ServiceErrorInfo{400, "ExpiredIteratorException", "expired", "",
+                                                   "GetRecords", false});
+        }
+        FakeShard& s = shards.at(id);
+        if (at < s.trimmed)
+            throw TrimmedDataAccess(ServiceErrorInfo{400, "TrimmedDataAccessException", "trimmed",
+                                                     "", "GetRecords", false});
+        Records out;
+        for (; at < s.records.size() && out.records.size() < page_size; ++at)
+            out.records.push_back(s.records[at]);
+        if (!(s.closed && at >= s.records.size())) out.next_iterator = this->iterator(id, at);
+        return out;
+    }
+
+  private:
+    std::string iterator(const std::string& shard, std::size_t at) {
+        return shard + "@" + std::to_string(at) + "#" + std::to_string(generation_++);
+    }
+    std::size_t generation_ = 0;
+    std::size_t expired_before_ = 0;
+
+    static std::size_t index_of(const FakeShard& s, const std::string& seq) {
+        for (std::size_t i = 0; i < s.records.size(); ++i) {
+            if (s.records[i].at("dynamodb").at("SequenceNumber").as_string() == seq) return i;
+        }
+        throw ValidationError(ServiceErrorInfo{400, "ValidationException",
+                                               "no such sequence number " + seq, "",
+                                               "GetShardIterator", false});
+    }
+};
+
+}  // namespace bloop::test

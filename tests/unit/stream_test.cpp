@@ -1,0 +1,211 @@
+// The stream coordinator against a scripted DynamoDB Streams: ordering, shard lineage, closed
+// shards, positions, tokens, expired and trimmed iterators.
+
+#include <bloop/exceptions.hpp>
+#include <bloop/stream_coordinator.hpp>
+
+#include "fake_streams.hpp"
+
+#include <gtest/gtest.h>
+
+namespace bloop {
+namespace {
+
+using test::FakeStreams;
+
+std::vector<std::string> drain(StreamCoordinator& c, int polls = 20) {
+    std::vector<std::string> ids;
+    for (int i = 0; i < polls; ++i) {
+        while (auto r = c.next()) ids.push_back(r->keys->at("id").as_string());
+    }
+    return ids;
+}
+
+std::shared_ptr<FakeStreams> fake() {
+    return std::make_shared<FakeStreams>();
+}
+
+TEST(Stream, TrimHorizonReadsEveryRootInOrder) {
+    auto f = fake();
+    f->add("shard-a", "10", 100, "a1");
+    f->add("shard-a", "30", 300, "a3");
+    f->add("shard-b", "20", 200, "b2");
+    f->add("shard-b", "40", 300, "b4");  // same second as a3: the sequence number decides
+    StreamCoordinator c(f, f->arn);
+    c.move_to_trim_horizon();
+    EXPECT_EQ(drain(c), (std::vector<std::string>{"a1", "b2", "a3", "b4"}));
+    EXPECT_FALSE(c.next()) << "nothing waiting: nothing returned, no block";
+}
+
+TEST(Stream, SequenceNumbersCompareAsIntegers) {
+    auto f = fake();
+    f->add("shard-a", "9", 100, "nine");
+    f->add("shard-b", "10", 100, "ten");
+    StreamCoordinator c(f, f->arn);
+    c.move_to_trim_horizon();
+    EXPECT_EQ(drain(c), (std::vector<std::string>{"nine", "ten"}));
+}
+
+TEST(Stream, AClosedShardsFinalRecordsComeBeforeItsChildren) {
+    auto f = fake();
+    f->page_size =
+        10;  // the final page: records and no NextShardIterator at once (bloop 1.x lost these)
+    f->add("parent", "1", 100, "p1");
+    f->add("parent", "2", 100, "p2");
+    f->shards["parent"].closed = true;
+    f->add("child-1", "3", 50, "c1");  // an earlier time must not put a child before its parent
+    f->shards["child-1"].parent = "parent";
+    f->add("child-2", "4", 60, "c2");
+    f->shards["child-2"].parent = "parent";
+    StreamCoordinator c(f, f->arn);
+    c.move_to_trim_horizon();
+    EXPECT_EQ(drain(c), (std::vector<std::string>{"p1", "p2", "c1", "c2"}));
+}
+
+TEST(Stream, AShardWhoseParentIsGoneIsARoot) {
+    auto f = fake();
+    f->add("old", "1", 100, "trimmed-away");
+    f->shards["old"].described = false;
+    f->add("orphan", "2", 200, "o2");
+    f->shards["orphan"].parent = "old";
+    StreamCoordinator c(f, f->arn);
+    c.move_to_trim_horizon();
+    EXPECT_EQ(drain(c), std::vector<std::string>{"o2"});
+}
+
+TEST(Stream, LatestStartsAtTheLeavesAfterTheirLastRecord) {
+    auto f = fake();
+    f->add("parent", "1", 100, "old-parent");
+    f->shards["parent"].closed = true;
+    f->add("child", "2", 200, "old-child");
+    f->shards["child"].parent = "parent";
+    StreamCoordinator c(f, f->arn);
+    c.move_to_latest();
+    EXPECT_TRUE(drain(c).empty());
+    f->add("child", "3", 300, "new");
+    EXPECT_EQ(drain(c), std::vector<std::string>{"new"});
+}
+
+TEST(Stream, TokensResumeExactlyAcrossASplit) {
+    auto f = fake();
+    for (int i = 0; i < 5; ++i)
+        f->add("parent", std::to_string(10 + i), 100, "p" + std::to_string(i));
+    f->shards["parent"].closed = true;
+    for (int i = 0; i < 4; ++i)
+        f->add("child", std::to_string(20 + i), 200, "c" + std::to_string(i));
+    f->shards["child"].parent = "parent";
+    const std::vector<std::string> all{"p0", "p1", "p2", "p3", "p4", "c0", "c1", "c2", "c3"};
+
+    for (std::size_t stop = 0; stop <= all.size(); ++stop) {
+        StreamCoordinator first(f, f->arn);
+        first.move_to_trim_horizon();
+        std::vector<std::string> seen;
+        while (seen.size() < stop) {
+            auto r = first.next();
+            ASSERT_TRUE(r);
+            seen.push_back(r->keys->at("id").as_string());
+        }
+        StreamCoordinator second(f, f->arn);
+        second.move_to_token(first.token());
+        for (const auto& id : drain(second)) seen.push_back(id);
+        EXPECT_EQ(seen, all) << "token taken after " << stop << " records";
+    }
+}
+
+TEST(Stream, TokenShape) {
+    auto f = fake();
+    f->add("shard-a", "10", 100, "a1");
+    f->add("shard-a", "11", 100, "a2");
+    StreamCoordinator c(f, f->arn);
+    c.move_to_trim_horizon();
+    (void)c.next();
+    EXPECT_EQ(
+        c.token(),
+        R"({"stream_arn":"arn:fake:stream/1","active":["shard-a"],"shards":[{"shard_id":"shard-a",)"
+        R"("iterator_type":"after_sequence","sequence_number":"10"}]})");
+}
+
+TEST(Stream, BadTokens) {
+    auto f = fake();
+    f->add("shard-a", "10", 100, "a1");
+    StreamCoordinator c(f, f->arn);
+    EXPECT_THROW(c.move_to_token("not json"), InvalidPosition);
+    EXPECT_THROW(c.move_to_token(R"({"x":1})"), InvalidPosition);
+    EXPECT_THROW(c.move_to_token(R"({"stream_arn":"arn:other","active":[],"shards":[]})"),
+                 InvalidStream);
+    EXPECT_THROW(
+        c.move_to_token(R"({"stream_arn":"arn:fake:stream/1","active":["shard-zzz"],"shards":[]})"),
+        InvalidStream)
+        << "no relation to the actual stream";
+}
+
+TEST(Stream, ExpiredIteratorsAreReacquiredAfterTheLastRecordRead) {
+    auto f = fake();
+    f->page_size = 1;
+    for (int i = 0; i < 4; ++i)
+        f->add("shard-a", std::to_string(10 + i), 100, "r" + std::to_string(i));
+    StreamCoordinator c(f, f->arn);
+    c.move_to_trim_horizon();
+    EXPECT_EQ(c.next()->keys->at("id").as_string(), "r0");
+    f->expire_issued();  // the iterator the coordinator holds expires
+    EXPECT_EQ(drain(c), (std::vector<std::string>{"r1", "r2", "r3"})) << "no gap, no duplicate";
+}
+
+TEST(Stream, AnExpiredLatestIteratorThatReadNothingIsLost) {
+    auto f = fake();
+    f->add("shard-a", "10", 100, "old");
+    StreamCoordinator c(f, f->arn);
+    c.move_to_latest();
+    f->expire_issued();
+    EXPECT_THROW((void)c.next(), ShardIteratorExpired);
+}
+
+TEST(Stream, TrimmedRecordsMoveToTheTrimHorizonAndSaySo) {
+    auto f = fake();
+    for (int i = 0; i < 4; ++i)
+        f->add("shard-a", std::to_string(10 + i), 100, "r" + std::to_string(i));
+    StreamCoordinator first(f, f->arn);
+    first.move_to_trim_horizon();
+    (void)first.next();  // r0
+    const std::string token = first.token();
+    f->shards["shard-a"].trimmed = 2;  // r0 and r1 age out of the stream
+    std::vector<std::string> warnings;
+    StreamCoordinator second(f, f->arn, [&](LogLevel level, std::string_view line) {
+        if (level == LogLevel::warning) warnings.emplace_back(line);
+    });
+    second.move_to_token(token);
+    EXPECT_EQ(drain(second), (std::vector<std::string>{"r2", "r3"}));
+    ASSERT_EQ(warnings.size(), 1u);
+    EXPECT_NE(warnings[0].find("trimmed"), std::string::npos) << warnings[0];
+}
+
+TEST(Stream, EmptyShardsAreReadUpToFiveCallsThenOneAPoll) {
+    auto f = fake();
+    f->shards["shard-a"];  // open and empty
+    StreamCoordinator c(f, f->arn);
+    c.move_to_trim_horizon();
+    EXPECT_FALSE(c.next());
+    EXPECT_EQ(f->get_records_calls, 5);
+    EXPECT_FALSE(c.next());
+    EXPECT_EQ(f->get_records_calls, 6);
+    c.heartbeat();
+    EXPECT_EQ(f->get_records_calls, 7) << "heartbeat polls shards that have read nothing yet";
+}
+
+TEST(Stream, RecordsCarryTheirMeta) {
+    auto f = fake();
+    f->add("shard-a", "10", 1500000000, "a1", "MODIFY");
+    StreamCoordinator c(f, f->arn);
+    c.move_to_trim_horizon();
+    const auto r = c.next();
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->event_type, "modify");
+    EXPECT_EQ(r->event_id, "e-10");
+    EXPECT_EQ(r->event_version, "1.1");
+    EXPECT_EQ(r->sequence_number, "10");
+    EXPECT_EQ(r->created_at.time_since_epoch().count(), 1500000000);
+    EXPECT_FALSE(r->old_image);
+}
+
+}  // namespace
+}  // namespace bloop

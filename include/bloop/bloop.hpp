@@ -29,5 +29,7 @@
 #include <bloop/search.hpp>
 #include <bloop/search_rules.hpp>
 #include <bloop/signal.hpp>
+#include <bloop/stream.hpp>
+#include <bloop/stream_coordinator.hpp>
 #include <bloop/type_traits.hpp>
 #include <bloop/uuid.hpp>

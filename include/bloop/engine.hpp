@@ -96,6 +96,9 @@ template <auto... Members>
 
 template <class T>
 class Search;
+template <class T>
+class Stream;
+class StreamPosition;
 
 namespace detail {
 /// The model an index belongs to.
@@ -281,6 +284,11 @@ class Engine {
     template <TableModel T>
     [[nodiscard]] std::vector<T> scan_all_segments(std::int64_t segments,
                                                    ScanOptions<T> options = {});
+
+    /// The stream of T's table from `position` (`#include <bloop/stream.hpp>`). Throws
+    /// InvalidStream when the model has no stream or was bound without table setup.
+    template <TableModel T>
+    [[nodiscard]] Stream<T> stream(const StreamPosition& position);
 
     // ---- the runtime beneath the templates
     // ---------------------------------------------------------

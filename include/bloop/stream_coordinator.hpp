@@ -74,6 +74,11 @@ class StreamCoordinator {
     /// that does not parse.
     void move_to_token(const std::string& token);
 
+    /// bloop's time seek: from the trim horizon, skip every record created before `t`; a time in
+    /// the future is `latest`. Reads the stream up to there, so it is slow on a long stream: keep
+    /// a token instead where you can.
+    void move_to_time(std::chrono::sys_seconds t);
+
     /// The next record, or nothing when none is waiting.
     std::optional<StreamRecord> next();
     /// Polls shards that have read nothing yet, so their iterators do not expire while idle

@@ -265,6 +265,17 @@ void StreamCoordinator::advance(bool only_unread) {
     }
 }
 
+void StreamCoordinator::move_to_time(std::chrono::sys_seconds t) {
+    if (t > std::chrono::system_clock::now()) return move_to_latest();
+    move_to_trim_horizon();
+    // Discard earlier records; the first at or after `t` stays buffered, so tokens stay exact.
+    while (true) {
+        if (buffer_.empty()) advance(false);
+        if (buffer_.empty() || buffer_.front().created_at >= t) return;
+        (void)next();
+    }
+}
+
 std::optional<StreamRecord> StreamCoordinator::next() {
     if (buffer_.empty()) advance(false);
     if (buffer_.empty()) return std::nullopt;

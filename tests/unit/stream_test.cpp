@@ -192,6 +192,21 @@ TEST(Stream, EmptyShardsAreReadUpToFiveCallsThenOneAPoll) {
     EXPECT_EQ(f->get_records_calls, 7) << "heartbeat polls shards that have read nothing yet";
 }
 
+TEST(Stream, TimeSeeksSkipEarlierRecords) {
+    auto f = fake();
+    f->add("shard-a", "10", 100, "early");
+    f->add("shard-a", "11", 200, "on-time");
+    f->add("shard-a", "12", 300, "late");
+    StreamCoordinator c(f, f->arn);
+    c.move_to_time(std::chrono::sys_seconds(std::chrono::seconds(200)));
+    StreamCoordinator resumed(f, f->arn);
+    resumed.move_to_token(c.token());
+    EXPECT_EQ(drain(c), (std::vector<std::string>{"on-time", "late"}));
+    EXPECT_EQ(drain(resumed), (std::vector<std::string>{"on-time", "late"})) << "a token right after a seek is exact";
+    c.move_to_time(std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now()) + std::chrono::hours(1));
+    EXPECT_TRUE(drain(c).empty()) << "a future time is latest";
+}
+
 TEST(Stream, RecordsCarryTheirMeta) {
     auto f = fake();
     f->add("shard-a", "10", 1500000000, "a1", "MODIFY");

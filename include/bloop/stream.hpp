@@ -1,0 +1,133 @@
+#pragma once
+/// \file
+/// bloop's Stream: `engine.stream<T>(position)` reads a model's table stream as typed records,
+/// over every shard, in order, resumable by token, without losing records at shard boundaries.
+///
+/// ```cpp
+/// auto stream = engine.stream<Account>(bloop::trim_horizon);
+/// while (auto record = stream.next()) { ... record->new_image ... }   // nothing waiting: nullopt
+/// std::string token = stream.token();                                  // persist it; resume
+/// later: auto again = engine.stream<Account>(bloop::StreamPosition::from_token(token));
+/// ```
+
+#include <bloop/engine.hpp>
+#include <bloop/stream_coordinator.hpp>
+
+#include <chrono>
+#include <optional>
+#include <string>
+#include <variant>
+
+namespace bloop {
+
+/// Where a stream starts: the trim horizon, the latest record, a point in time, or a token.
+class StreamPosition {
+  public:
+    struct TrimHorizon {};
+    struct Latest {};
+    StreamPosition(TrimHorizon) : where_(TrimHorizon{}) {}  // NOLINT(google-explicit-constructor)
+    StreamPosition(Latest) : where_(Latest{}) {}            // NOLINT(google-explicit-constructor)
+    /// bloop's time seek (expensive: reads from the trim horizon up to `t`).
+    StreamPosition(std::chrono::sys_seconds t)
+        : where_(t) {}  // NOLINT(google-explicit-constructor)
+    /// "trim_horizon" or "latest", in any case. Throws InvalidPosition for anything else.
+    static StreamPosition from_name(std::string_view name);
+    /// A token from `Stream::token()`.
+    static StreamPosition from_token(std::string token);
+
+    /// Moves `coordinator` here.
+    void apply(StreamCoordinator& coordinator) const;
+
+  private:
+    struct Token {
+        std::string text;
+    };
+    explicit StreamPosition(Token t) : where_(std::move(t)) {}
+    std::variant<TrimHorizon, Latest, std::chrono::sys_seconds, Token> where_;
+};
+
+inline constexpr StreamPosition::TrimHorizon trim_horizon{};
+inline constexpr StreamPosition::Latest latest{};
+
+/// What a record says about its event.
+struct RecordMeta {
+    std::chrono::sys_seconds created_at;  ///< ApproximateCreationDateTime
+    std::string event_id;
+    std::string event_type;  ///< "insert", "modify", "remove" (lower-cased eventName)
+    std::string event_version;
+    std::string sequence_number;
+};
+
+/// One change to an object of T. Each image is present only when the model's stream view includes
+/// it and the event carries it: `key` for KEYS_ONLY, `new_image` for NEW_IMAGE and
+/// NEW_AND_OLD_IMAGES, `old_image` for OLD_IMAGE and NEW_AND_OLD_IMAGES.
+template <class T>
+struct Record {
+    std::optional<T> key;
+    std::optional<T> old_image;
+    std::optional<T> new_image;
+    RecordMeta meta;
+};
+
+/// A model's stream. Not thread-safe: one reader per Stream.
+template <class T>
+class Stream {
+  public:
+    Stream(Engine& engine, StreamCoordinator coordinator)
+        : engine_(&engine), coordinator_(std::move(coordinator)) {}
+
+    /// The next record, or nullopt when none is waiting (never blocks for long, never ends).
+    /// object_loaded fires for each image.
+    std::optional<Record<T>> next() {
+        std::optional<StreamRecord> r = coordinator_.next();
+        if (!r) return std::nullopt;
+        const ModelInfo& m = model_info<T>();
+        const auto view = *m.stream;
+        Record<T> out{
+            {},
+            {},
+            {},
+            {r->created_at, r->event_id, r->event_type, r->event_version, r->sequence_number}};
+        const auto image = [&](std::optional<Item>& wire, std::span<const std::size_t> columns) {
+            std::optional<T> object;
+            if (!wire) return object;
+            object.emplace();
+            engine_->deliver(m, &*object, std::move(*wire), columns);
+            return object;
+        };
+        const std::vector<std::size_t> keys = m.key_columns();
+        if (view == StreamView::keys_only) out.key = image(r->keys, keys);
+        if (view == StreamView::new_image || view == StreamView::new_and_old_images) {
+            out.new_image = image(r->new_image, m.projection.available);
+        }
+        if (view == StreamView::old_image || view == StreamView::new_and_old_images) {
+            out.old_image = image(r->old_image, m.projection.available);
+        }
+        return out;
+    }
+    /// Moves the stream (bloop's move_to).
+    void move_to(const StreamPosition& position) { position.apply(coordinator_); }
+    /// A token that resumes exactly after the last record returned, in this or another process.
+    [[nodiscard]] std::string token() const { return coordinator_.token(); }
+    /// Keeps idle shards' iterators alive (bloop's heartbeat; next() does this work too).
+    void heartbeat() { coordinator_.heartbeat(); }
+
+  private:
+    Engine* engine_;
+    StreamCoordinator coordinator_;
+};
+
+template <TableModel T>
+Stream<T> Engine::stream(const StreamPosition& position) {
+    const ModelInfo& m = model_info<T>();
+    const std::string arn = m.abstract ? std::string() : binding_of(m).stream_arn;
+    if (!m.stream || arn.empty()) {
+        throw InvalidStream("<Model[" + m.name +
+                            "]> does not have a stream arn (bind it, with a stream in its Meta)");
+    }
+    Stream<T> s(*this, StreamCoordinator(client_streams_api(client()), arn));
+    s.move_to(position);
+    return s;
+}
+
+}  // namespace bloop

@@ -253,35 +253,16 @@ void run(const std::string& peer, bool concurrent, const std::string& endpoint, 
     });
 
     phase("stream", n, [&] {
-        // Until bloop's Stream reader lands (issue 6), the low-level client reads the one shard.
-        using bloop::json::Value;
-        const bloop::Client& client = engine.client();
-        Value describe;
-        describe["StreamArn"] = engine.binding<Account>().stream_arn;
-        const Value stream = client.call(bloop::Operation::DescribeStream, describe);
+        auto stream = engine.stream<Account>(bloop::trim_horizon);
         long inserts = 0;
-        for (const auto& shard : stream.at("StreamDescription").at("Shards").as_array()) {
-            Value iterator;
-            iterator["StreamArn"] = describe.at("StreamArn");
-            iterator["ShardId"] = shard.at("ShardId");
-            iterator["ShardIteratorType"] = "TRIM_HORIZON";
-            Value next =
-                client.call(bloop::Operation::GetShardIterator, iterator).at("ShardIterator");
-            while (inserts < n) {
-                Value request;
-                request["ShardIterator"] = next;
-                Value page = client.call(bloop::Operation::GetRecords, request,
-                                         bloop::json::ParseMode::items);
-                for (auto& record : page["Records"].as_array()) {
-                    if (record.at("eventName").as_string() != "INSERT") continue;
-                    const Account a = bloop::load_item<Account>(
-                        std::move(record["dynamodb"]["NewImage"].as_item()));
-                    inserts += a.email.empty() ? 0 : 1;
-                }
-                const Value* following = page.find("NextShardIterator");
-                if (following == nullptr || page.at("Records").size() == 0) break;
-                next = *following;
+        for (int idle = 0; inserts < n && idle < 10;) {
+            auto record = stream.next();
+            if (!record) {
+                ++idle;
+                continue;
             }
+            inserts +=
+                record->meta.event_type == "insert" && !record->new_image->email.empty() ? 1 : 0;
         }
         return inserts == n;
     });

@@ -14,6 +14,7 @@
 #include <bloop/stream_coordinator.hpp>
 
 #include <chrono>
+#include <memory>
 #include <optional>
 #include <string>
 #include <variant>
@@ -73,13 +74,13 @@ struct Record {
 template <class T>
 class Stream {
   public:
-    Stream(Engine& engine, StreamCoordinator coordinator)
+    Stream(Engine& engine, std::unique_ptr<StreamCoordinator> coordinator)
         : engine_(&engine), coordinator_(std::move(coordinator)) {}
 
     /// The next record, or nullopt when none is waiting (never blocks for long, never ends).
     /// object_loaded fires for each image.
     std::optional<Record<T>> next() {
-        std::optional<StreamRecord> r = coordinator_.next();
+        std::optional<StreamRecord> r = coordinator_->next();
         if (!r) return std::nullopt;
         const ModelInfo& m = model_info<T>();
         const auto view = *m.stream;
@@ -106,15 +107,15 @@ class Stream {
         return out;
     }
     /// Moves the stream (bloop's move_to).
-    void move_to(const StreamPosition& position) { position.apply(coordinator_); }
+    void move_to(const StreamPosition& position) { position.apply(*coordinator_); }
     /// A token that resumes exactly after the last record returned, in this or another process.
-    [[nodiscard]] std::string token() const { return coordinator_.token(); }
+    [[nodiscard]] std::string token() const { return coordinator_->token(); }
     /// Keeps idle shards' iterators alive (bloop's heartbeat; next() does this work too).
-    void heartbeat() { coordinator_.heartbeat(); }
+    void heartbeat() { coordinator_->heartbeat(); }
 
   private:
     Engine* engine_;
-    StreamCoordinator coordinator_;
+    std::unique_ptr<StreamCoordinator> coordinator_;  // it refreshes iterators in the background
 };
 
 template <TableModel T>
@@ -125,9 +126,11 @@ Stream<T> Engine::stream(const StreamPosition& position) {
         throw InvalidStream("<Model[" + m.name +
                             "]> does not have a stream arn (bind it, with a stream in its Meta)");
     }
-    Stream<T> s(*this, StreamCoordinator(client_streams_api(client()), arn));
-    s.move_to(position);
-    return s;
+    auto coordinator = std::make_unique<StreamCoordinator>(client_streams_api(client()), arn,
+                                                           client().log_listener());
+    position.apply(*coordinator);
+    coordinator->start_refresher();  // iterators stay alive even when nobody calls next()
+    return Stream<T>(*this, std::move(coordinator));
 }
 
 }  // namespace bloop

@@ -9,11 +9,14 @@
 #include <bloop/client/log.hpp>
 
 #include <chrono>
+#include <condition_variable>
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
+#include <thread>
 #include <vector>
 
 namespace bloop {
@@ -59,11 +62,23 @@ struct StreamRecord {
 
 /// Reads every shard of one stream in order: by (creation time, sequence number as an integer),
 /// parents before children. `next()` returns nothing when no record is waiting; it never blocks
-/// for long and never ends.
+/// for long and never ends. Call it from one thread at a time; the refresher runs beside it safely.
 class StreamCoordinator {
   public:
     StreamCoordinator(std::shared_ptr<StreamsApi> api, std::string stream_arn,
                       LogListener log = {});
+    /// Stops the refresher.
+    ~StreamCoordinator();
+    StreamCoordinator(const StreamCoordinator&) = delete;
+    StreamCoordinator& operator=(const StreamCoordinator&) = delete;
+
+    /// Keeps iterators alive without anyone calling next(): every `interval`, iterators older than
+    /// `max_age` are renewed (after the last record read, or at the trim horizon; an unread LATEST
+    /// iterator is polled and its records buffered). DynamoDB's iterators live 15 minutes.
+    void start_refresher(std::chrono::milliseconds interval = std::chrono::minutes(2),
+                         std::chrono::milliseconds max_age = std::chrono::minutes(10));
+    /// Renews every iterator older than `max_age` now (what the refresher does).
+    void refresh(std::chrono::milliseconds max_age);
 
     /// Every root shard (a shard whose parent is not described) from its trim horizon.
     void move_to_trim_horizon();
@@ -101,8 +116,13 @@ class StreamCoordinator {
         bool exhausted = false;
         int empty_responses = 0;
         std::size_t buffered = 0;  // records of this shard waiting in the buffer
+        std::chrono::steady_clock::time_point acquired{};  // when `iterator` was issued
     };
 
+    // The unlocked halves of the public methods.
+    std::optional<StreamRecord> next_record();
+    void trim_horizon_position();
+    void latest_position();
     void jump(ShardState& shard, const std::string& type, const std::string& sequence_number);
     void reacquire(ShardState& shard);
     void poll(ShardState& shard);
@@ -115,6 +135,11 @@ class StreamCoordinator {
     LogListener log_;
     std::map<std::string, ShardState> active_;
     std::vector<StreamRecord> buffer_;  // a min-heap by (created_at, sequence number)
+
+    mutable std::mutex mutex_;  // guards the state above against the refresher
+    std::condition_variable wake_;
+    bool stopping_ = false;
+    std::thread refresher_;
 };
 
 }  // namespace bloop

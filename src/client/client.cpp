@@ -195,6 +195,10 @@ const std::string& Client::region() const noexcept {
     return state_->region;
 }
 
+const LogListener& Client::log_listener() const noexcept {
+    return state_->options.log;
+}
+
 const Endpoint& Client::endpoint(Service service) const noexcept {
     return state_->endpoints[static_cast<std::size_t>(service)];
 }

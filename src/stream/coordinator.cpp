@@ -74,6 +74,46 @@ StreamCoordinator::StreamCoordinator(std::shared_ptr<StreamsApi> api, std::strin
                                      LogListener log)
     : api_(std::move(api)), arn_(std::move(stream_arn)), log_(std::move(log)) {}
 
+StreamCoordinator::~StreamCoordinator() {
+    {
+        std::lock_guard lock(mutex_);
+        stopping_ = true;
+    }
+    wake_.notify_all();
+    if (refresher_.joinable()) refresher_.join();
+}
+
+void StreamCoordinator::start_refresher(std::chrono::milliseconds interval,
+                                        std::chrono::milliseconds max_age) {
+    if (refresher_.joinable()) return;
+    refresher_ = std::thread([this, interval, max_age] {
+        std::unique_lock lock(mutex_);
+        while (!wake_.wait_for(lock, interval, [this] { return stopping_; })) {
+            lock.unlock();
+            try {
+                refresh(max_age);
+            } catch (const std::exception& e) {
+                log(LogLevel::warning,
+                    std::string("refreshing the stream's iterators failed: ") + e.what());
+            }
+            lock.lock();
+        }
+    });
+}
+
+void StreamCoordinator::refresh(std::chrono::milliseconds max_age) {
+    std::lock_guard lock(mutex_);
+    const auto now = std::chrono::steady_clock::now();
+    for (auto& [id, shard] : active_) {
+        if (shard.exhausted || now - shard.acquired < max_age) continue;
+        if (shard.iterator_type == "latest" && shard.last_fetched.empty()) {
+            poll(shard);  // reading moves an unread LATEST position forward; records are kept
+        } else {
+            reacquire(shard);
+        }
+    }
+}
+
 void StreamCoordinator::log(LogLevel level, const std::string& message) const {
     if (log_) log_(level, message);
 }
@@ -82,12 +122,14 @@ void StreamCoordinator::jump(ShardState& shard, const std::string& type,
                              const std::string& sequence_number) {
     try {
         shard.iterator = api_->get_shard_iterator(arn_, shard.id, api_type(type), sequence_number);
+        shard.acquired = std::chrono::steady_clock::now();
         shard.iterator_type = type;
         shard.sequence_number = sequence_number;
     } catch (const TrimmedDataAccess&) {
         log(LogLevel::warning, "records after " + sequence_number + " of shard " + shard.id +
                                    " were trimmed; moving to the shard's trim horizon");
         shard.iterator = api_->get_shard_iterator(arn_, shard.id, "TRIM_HORIZON", "");
+        shard.acquired = std::chrono::steady_clock::now();
         shard.iterator_type = "trim_horizon";
         shard.sequence_number.clear();
     }
@@ -109,9 +151,15 @@ void StreamCoordinator::reacquire(ShardState& shard) {
         shard.iterator = api_->get_shard_iterator(arn_, shard.id, api_type(shard.iterator_type),
                                                   shard.sequence_number);
     }
+    shard.acquired = std::chrono::steady_clock::now();
 }
 
 void StreamCoordinator::move_to_trim_horizon() {
+    std::lock_guard lock(mutex_);
+    trim_horizon_position();
+}
+
+void StreamCoordinator::trim_horizon_position() {
     const auto shards = api_->describe_stream(arn_);
     std::set<std::string> described;
     for (const auto& s : shards) described.insert(s.shard_id);
@@ -128,6 +176,11 @@ void StreamCoordinator::move_to_trim_horizon() {
 }
 
 void StreamCoordinator::move_to_latest() {
+    std::lock_guard lock(mutex_);
+    latest_position();
+}
+
+void StreamCoordinator::latest_position() {
     const auto shards = api_->describe_stream(arn_);
     std::set<std::string> parents;
     for (const auto& s : shards) parents.insert(s.parent_shard_id);
@@ -143,6 +196,7 @@ void StreamCoordinator::move_to_latest() {
 }
 
 void StreamCoordinator::move_to_token(const std::string& text) {
+    std::lock_guard lock(mutex_);
     json::Value token;
     try {
         token = json::parse(text);
@@ -230,6 +284,7 @@ void StreamCoordinator::poll(ShardState& shard) {
         }
         if (page.next_iterator) {
             shard.iterator = *page.next_iterator;
+            shard.acquired = std::chrono::steady_clock::now();
         } else {
             shard.exhausted = true;
         }
@@ -266,17 +321,23 @@ void StreamCoordinator::advance(bool only_unread) {
 }
 
 void StreamCoordinator::move_to_time(std::chrono::sys_seconds t) {
-    if (t > std::chrono::system_clock::now()) return move_to_latest();
-    move_to_trim_horizon();
+    std::lock_guard lock(mutex_);
+    if (t > std::chrono::system_clock::now()) return latest_position();
+    trim_horizon_position();
     // Discard earlier records; the first at or after `t` stays buffered, so tokens stay exact.
     while (true) {
         if (buffer_.empty()) advance(false);
         if (buffer_.empty() || buffer_.front().created_at >= t) return;
-        (void)next();
+        (void)next_record();
     }
 }
 
 std::optional<StreamRecord> StreamCoordinator::next() {
+    std::lock_guard lock(mutex_);
+    return next_record();
+}
+
+std::optional<StreamRecord> StreamCoordinator::next_record() {
     if (buffer_.empty()) advance(false);
     if (buffer_.empty()) return std::nullopt;
     std::pop_heap(buffer_.begin(), buffer_.end(), later);
@@ -292,10 +353,12 @@ std::optional<StreamRecord> StreamCoordinator::next() {
 }
 
 void StreamCoordinator::heartbeat() {
+    std::lock_guard lock(mutex_);
     advance(true);
 }
 
 std::string StreamCoordinator::token() const {
+    std::lock_guard lock(mutex_);
     json::Value token;
     token["stream_arn"] = arn_;
     token["active"] = json::Value::array();

@@ -5,6 +5,7 @@
 #include <bloop/exceptions.hpp>
 #include <bloop/stream_coordinator.hpp>
 
+#include <atomic>
 #include <map>
 
 namespace bloop::test {
@@ -26,6 +27,13 @@ class FakeStreams : public StreamsApi {
 
     /// Every iterator handed out so far expires (as after 15 idle minutes).
     void expire_issued() { expired_before_ = generation_; }
+    /// The generation the next iterator will have.
+    std::size_t generation() const { return generation_; }
+    /// Every iterator handed out before `generation` expires.
+    void expire_before(std::size_t generation) { expired_before_ = generation; }
+    /// How many iterators GetShardIterator has handed out (thread-safe).
+    int iterators_issued() const { return shard_iterators_.load(); }
+    int expired_thrown = 0;
 
     /// Appends a record to `shard`: seq is the sequence number, t the creation second.
     void add(const std::string& shard, const std::string& seq, std::int64_t t,
@@ -53,6 +61,7 @@ class FakeStreams : public StreamsApi {
 
     std::string get_shard_iterator(const std::string&, const std::string& shard_id,
                                    const std::string& type, const std::string& seq) override {
+        ++shard_iterators_;
         FakeShard& s = shards.at(shard_id);
         std::size_t at = 0;
         if (type == "TRIM_HORIZON") {
@@ -75,6 +84,7 @@ class FakeStreams : public StreamsApi {
         const std::string id = iterator.substr(0, at_sign);
         std::size_t at = std::stoul(iterator.substr(at_sign + 1, hash - at_sign - 1));
         if (std::stoul(iterator.substr(hash + 1)) < expired_before_) {
+            ++expired_thrown;
             throw ExpiredIterator(ServiceErrorInfo{400, "ExpiredIteratorException", "expired", "",
                                                    "GetRecords", false});
         }
@@ -95,6 +105,7 @@ class FakeStreams : public StreamsApi {
     }
     std::size_t generation_ = 0;
     std::size_t expired_before_ = 0;
+    std::atomic<int> shard_iterators_{0};
 
     static std::size_t index_of(const FakeShard& s, const std::string& seq) {
         for (std::size_t i = 0; i < s.records.size(); ++i) {

@@ -8,6 +8,8 @@
 
 #include <gtest/gtest.h>
 
+#include <thread>
+
 namespace bloop {
 namespace {
 
@@ -202,9 +204,42 @@ TEST(Stream, TimeSeeksSkipEarlierRecords) {
     StreamCoordinator resumed(f, f->arn);
     resumed.move_to_token(c.token());
     EXPECT_EQ(drain(c), (std::vector<std::string>{"on-time", "late"}));
-    EXPECT_EQ(drain(resumed), (std::vector<std::string>{"on-time", "late"})) << "a token right after a seek is exact";
-    c.move_to_time(std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now()) + std::chrono::hours(1));
+    EXPECT_EQ(drain(resumed), (std::vector<std::string>{"on-time", "late"}))
+        << "a token right after a seek is exact";
+    c.move_to_time(std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now()) +
+                   std::chrono::hours(1));
     EXPECT_TRUE(drain(c).empty()) << "a future time is latest";
+}
+
+TEST(Stream, RefreshRenewsOldIteratorsBeforeTheyExpire) {
+    auto f = fake();
+    f->page_size = 1;
+    for (int i = 0; i < 3; ++i)
+        f->add("shard-a", std::to_string(10 + i), 100, "r" + std::to_string(i));
+    f->add("shard-b", "5", 50, "b0");
+    f->shards["shard-b"].closed = true;
+    StreamCoordinator c(f, f->arn);
+    c.move_to_trim_horizon();
+    EXPECT_EQ(c.next()->keys->at("id").as_string(), "b0");
+    const std::size_t before_refresh = f->generation();
+    c.refresh(std::chrono::milliseconds(0));  // every iterator is "old"
+    f->expire_before(before_refresh);         // what was issued before the refresh expires
+    EXPECT_EQ(drain(c), (std::vector<std::string>{"r0", "r1", "r2"}));
+    EXPECT_EQ(f->expired_thrown, 0) << "refreshed iterators never expired";
+}
+
+TEST(Stream, TheRefresherRunsWithoutAnyoneCallingNext) {
+    auto f = fake();
+    f->add("shard-a", "10", 100, "r0");
+    StreamCoordinator c(f, f->arn);
+    c.move_to_trim_horizon();
+    const int before = f->iterators_issued();
+    c.start_refresher(std::chrono::milliseconds(1), std::chrono::milliseconds(0));
+    for (int wait = 0; wait < 5000 && f->iterators_issued() == before; ++wait) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
+    EXPECT_GT(f->iterators_issued(), before);
+    EXPECT_EQ(drain(c), std::vector<std::string>{"r0"}) << "and reading still works beside it";
 }
 
 TEST(Stream, RecordsCarryTheirMeta) {

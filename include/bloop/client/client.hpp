@@ -66,6 +66,8 @@ class Client {
 
     /// The resolved region.
     [[nodiscard]] const std::string& region() const noexcept;
+    /// The log listener (empty: silent), for layers that log through the client's listener.
+    [[nodiscard]] const LogListener& log_listener() const noexcept;
     /// The resolved endpoint of `service`.
     [[nodiscard]] const Endpoint& endpoint(Service service) const noexcept;
 

@@ -93,6 +93,25 @@ bloop::ConditionOf<Member> rich_pros() {
            attr<&Member::addresses>[0].field<&Address::city>() == "Lisbon";
 }
 
+// ---- streams (docs/streams.md): a consumer that resumes where it stopped
+// -------------------------------
+
+void consume_changes(bloop::Engine& engine, std::string& saved_token) {
+    auto stream = saved_token.empty()
+                      ? engine.stream<Member>(bloop::trim_horizon)
+                      : engine.stream<Member>(bloop::StreamPosition::from_token(saved_token));
+    for (int idle = 0; idle < 3;) {
+        std::optional<bloop::Record<Member>> record = stream.next();
+        if (!record) {
+            ++idle;  // nothing waiting right now; a real consumer would sleep and poll again
+            continue;
+        }
+        const Member& m = record->new_image ? *record->new_image : *record->old_image;
+        std::cout << "change: " << record->meta.event_type << " " << m.login << "\n";
+        saved_token = stream.token();  // after handling the record: resume exactly after it
+    }
+}
+
 }  // namespace
 
 int main() try {
@@ -136,6 +155,13 @@ int main() try {
     } catch (const bloop::ConstraintViolation& e) {
         std::cout << "as expected: " << e.what() << "\n";
     }
+    std::string token;
+    consume_changes(engine, token);  // every change so far
+    Member late = member("dee");
+    engine.save(late);
+    consume_changes(engine, token);  // resumes: only dee's insert
+    members.push_back(late);
+
     engine.remove(members);
     return 0;
 } catch (const bloop::BloopException& e) {

@@ -80,8 +80,10 @@ ServerCpu server_cpu(long pid) {
 // Counts HTTP requests, retries included.
 class CountingTransport : public bloop::Transport {
   public:
-    explicit CountingTransport(std::size_t connections)
-        : inner_(bloop::make_curl_transport(connections)) {}
+    // The transport the client would choose itself: sockets for http, curl for https.
+    CountingTransport(const std::string& endpoint, std::size_t connections)
+        : inner_(endpoint.rfind("http://", 0) == 0 ? bloop::make_socket_transport(connections)
+                                                   : bloop::make_curl_transport(connections)) {}
     bloop::HttpResponse send(const bloop::HttpRequest& r, const bloop::Timeouts& t) override {
         ++count;
         return inner_->send(r, t);
@@ -158,7 +160,7 @@ void warm_up(const std::string& endpoint, const std::vector<Row>& rows) {
 void run(const std::string& peer, bool concurrent, const std::string& endpoint, long server_pid,
          const std::vector<Row>& rows, const std::vector<std::string>& query_emails,
          long scan_expected) {
-    auto transport = std::make_shared<CountingTransport>(concurrent ? 16 : 1);
+    auto transport = std::make_shared<CountingTransport>(endpoint, concurrent ? 16 : 1);
     bloop::ClientOptions options = bloop::testing::local_client_options(endpoint);
     options.transport = transport;
     options.max_in_flight = concurrent ? 16 : 1;  // sequential: one request in flight, as bloop

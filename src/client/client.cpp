@@ -28,6 +28,13 @@ void validate(const ClientOptions& o) {
     }
 }
 
+// Plain-http endpoints (DynamoDB Local) get the lean socket transport; anything with TLS, curl.
+std::shared_ptr<Transport> default_transport(const Endpoint (&endpoints)[2],
+                                             std::size_t connections) {
+    const bool plain = endpoints[0].scheme == "http" && endpoints[1].scheme == "http";
+    return plain ? make_socket_transport(connections) : make_curl_transport(connections);
+}
+
 }  // namespace
 
 struct Client::State {
@@ -42,7 +49,7 @@ struct Client::State {
                                options.environment)},
           signer(region, "dynamodb"),
           transport(options.transport ? options.transport
-                                      : make_curl_transport(options.max_in_flight)),
+                                      : default_transport(endpoints, options.max_in_flight)),
           jitter(options.retry.jitter_seed != 0 ? options.retry.jitter_seed
                                                 : std::random_device{}()) {
         for (int i = 0; i < 2; ++i) {

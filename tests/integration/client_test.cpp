@@ -605,3 +605,38 @@ TEST(ClientTransport, MalformedBodyIsAProtocolError) {
 
 }  // namespace
 }  // namespace bloop
+
+namespace bloop {
+namespace {
+
+// Plain-http endpoints use the socket transport by default; curl (used for https) is checked here
+// against the same server and the same failures.
+ClientOptions with_curl(ClientOptions options) {
+    options.transport = make_curl_transport(4);
+    return options;
+}
+
+TEST(CurlTransport, TalksToDynamoDbLocal) {
+    const Client client(with_curl(test::client_options()));
+    const json::Value tables = client.call(Operation::ListTables, json::Value::object());
+    EXPECT_TRUE(tables.at("TableNames").is_array());
+}
+
+TEST(CurlTransport, FailuresAreTyped) {
+    EXPECT_THROW((void)Client(with_curl(quick("http://127.0.0.1:1")))
+                     .call(Operation::ListTables, json::Value::object()),
+                 ConnectionRefused);
+    Listener closing([](int c) { ::close(c); });
+    EXPECT_THROW((void)Client(with_curl(quick(closing.url())))
+                     .call(Operation::ListTables, json::Value::object()),
+                 ConnectionReset);
+    Listener* self = nullptr;
+    Listener silent([&self](int c) { self->held_.push_back(c); });
+    self = &silent;
+    EXPECT_THROW((void)Client(with_curl(quick(silent.url())))
+                     .call(Operation::ListTables, json::Value::object()),
+                 RequestTimeout);
+}
+
+}  // namespace
+}  // namespace bloop

@@ -123,6 +123,7 @@ class StreamCoordinator {
     std::optional<StreamRecord> next_record();
     void trim_horizon_position();
     void latest_position();
+    void start_shards(bool leaves, const std::string& type);
     void jump(ShardState& shard, const std::string& type, const std::string& sequence_number);
     void reacquire(ShardState& shard);
     void poll(ShardState& shard);

@@ -159,39 +159,39 @@ void StreamCoordinator::move_to_trim_horizon() {
     trim_horizon_position();
 }
 
-void StreamCoordinator::trim_horizon_position() {
-    const auto shards = api_->describe_stream(arn_);
-    std::set<std::string> described;
-    for (const auto& s : shards) described.insert(s.shard_id);
-    active_.clear();
-    buffer_.clear();
-    for (const auto& s : shards) {
-        // A parent that is no longer described (trimmed) makes its child a root.
-        if (!s.parent_shard_id.empty() && described.count(s.parent_shard_id) != 0) continue;
-        ShardState& state = active_[s.shard_id];
-        state.id = s.shard_id;
-        state.parent = s.parent_shard_id;
-        jump(state, "trim_horizon", "");
-    }
-}
-
 void StreamCoordinator::move_to_latest() {
     std::lock_guard lock(mutex_);
     latest_position();
 }
 
+// Roots (a parent that is no longer described, e.g. trimmed, makes its child a root) from their
+// trim horizon.
+void StreamCoordinator::trim_horizon_position() {
+    start_shards(false, "trim_horizon");
+}
+
+// Leaves (shards nobody descends from) from their latest record.
 void StreamCoordinator::latest_position() {
+    start_shards(true, "latest");
+}
+
+void StreamCoordinator::start_shards(bool leaves, const std::string& type) {
     const auto shards = api_->describe_stream(arn_);
+    std::set<std::string> described;
     std::set<std::string> parents;
-    for (const auto& s : shards) parents.insert(s.parent_shard_id);
+    for (const auto& s : shards) {
+        described.insert(s.shard_id);
+        parents.insert(s.parent_shard_id);
+    }
     active_.clear();
     buffer_.clear();
     for (const auto& s : shards) {
-        if (parents.count(s.shard_id) != 0) continue;  // not a leaf
+        const bool root = s.parent_shard_id.empty() || described.count(s.parent_shard_id) == 0;
+        if (leaves ? parents.count(s.shard_id) != 0 : !root) continue;
         ShardState& state = active_[s.shard_id];
         state.id = s.shard_id;
         state.parent = s.parent_shard_id;
-        jump(state, "latest", "");
+        jump(state, type, "");
     }
 }
 

@@ -181,12 +181,7 @@ Path column_path() {
     static_assert(is_column_of<C, Member>(),
                   "bloop: attr<&T::member> names a member that is not a column of T's model");
     const ModelInfo& info = model_info<C>();
-    const std::size_t index = *info.column_index(column_name_of<C, Member>());
-    Path p;
-    p.segments.emplace_back(info.columns[index].dynamo_name);
-    p.model = &info;
-    p.column = index;
-    return p;
+    return Path::of_column(info, *info.column_index(column_name_of<C, Member>()));
 }
 
 }  // namespace detail

@@ -28,6 +28,8 @@ struct Path {
 
     /// A path of one attribute name, outside any model.
     static Path attribute(std::string name);
+    /// The path of column `column` of `model`.
+    static Path of_column(const ModelInfo& model, std::size_t column);
     /// Whether this is a whole column (no map keys or indexes after it).
     [[nodiscard]] bool is_column() const noexcept { return segments.size() == 1; }
     /// "data.first[3]", for messages.

@@ -376,12 +376,12 @@ class Search {
     void reset() { cursor_.reset(); }
     /// DynamoDB's Count so far (with count_only(): the total).
     [[nodiscard]] std::int64_t count() {
-        if (columns_.empty()) cursor_.drain();
+        if (cursor_.projection().count) cursor_.drain();
         return cursor_.count();
     }
     /// DynamoDB's ScannedCount so far (with count_only(): the total).
     [[nodiscard]] std::int64_t scanned() {
-        if (columns_.empty()) cursor_.drain();
+        if (cursor_.projection().count) cursor_.drain();
         return cursor_.scanned();
     }
     [[nodiscard]] bool exhausted() const noexcept { return cursor_.exhausted(); }

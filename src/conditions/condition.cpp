@@ -25,6 +25,13 @@ std::string Path::to_string() const {
     return out;
 }
 
+Path Path::of_column(const ModelInfo& model, std::size_t column) {
+    Path p = attribute(model.columns[column].dynamo_name);
+    p.model = &model;
+    p.column = column;
+    return p;
+}
+
 bool operator==(const Path& a, const Path& b) {
     return a.segments == b.segments && a.model == b.model;
 }

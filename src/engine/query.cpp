@@ -37,12 +37,7 @@ SearchCursor Engine::start_search(const SearchTarget& target, const Condition* k
     if (auto text = r.condition(filter)) request["FilterExpression"] = std::move(*text);
     if (!resolved.count) {
         std::vector<Path> paths;
-        for (const auto c : resolved.columns) {
-            Path p = Path::attribute(m.columns[c].dynamo_name);
-            p.model = &m;
-            p.column = c;
-            paths.push_back(std::move(p));
-        }
+        for (const auto c : resolved.columns) paths.push_back(Path::of_column(m, c));
         request["ProjectionExpression"] = r.projection(paths);
     }
     if (query) {

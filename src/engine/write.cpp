@@ -12,13 +12,6 @@
 namespace bloop {
 namespace {
 
-Path column_path(const ModelInfo& m, std::size_t column) {
-    Path p = Path::attribute(m.columns[column].dynamo_name);
-    p.model = &m;
-    p.column = column;
-    return p;
-}
-
 // bloop's atomic condition: the stored item is as last loaded or saved. Known columns, by DynamoDB
 // name, equal their snapshot (or are absent); never synced: every column absent.
 Condition snapshot_condition(const ModelInfo& m, const ObjectState& state) {
@@ -32,9 +25,9 @@ Condition snapshot_condition(const ModelInfo& m, const ObjectState& state) {
         }
         if (stored != nullptr) {
             parts.push_back(
-                Condition::compare(Condition::Op::eq, column_path(m, i), {Operand(*stored)}));
+                Condition::compare(Condition::Op::eq, Path::of_column(m, i), {Operand(*stored)}));
         } else {
-            parts.push_back(Condition::compare(Condition::Op::not_exists, column_path(m, i)));
+            parts.push_back(Condition::compare(Condition::Op::not_exists, Path::of_column(m, i)));
         }
     }
     if (parts.empty()) return {};
@@ -82,10 +75,10 @@ Prepared prepare(const ObjectRef& ref, const Binding& binding, const Condition& 
                 if (before != state->baseline().end() && before->second == *value) continue;
             }
             if (value) {
-                actions.set.emplace_back(column_path(m, i), std::move(*value));
+                actions.set.emplace_back(Path::of_column(m, i), std::move(*value));
                 p.written.push_back(i);
             } else if (known) {
-                actions.remove.push_back(column_path(m, i));
+                actions.remove.push_back(Path::of_column(m, i));
                 p.written.push_back(i);
             }
         }

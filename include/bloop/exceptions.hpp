@@ -6,6 +6,7 @@
 /// `catch (const std::invalid_argument&)` and `catch (const bloop::BloopException&)` all work.
 
 #include <exception>
+#include <memory>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -208,54 +209,66 @@ class WriteFailed : public RuntimeError {
 
 /// A stream position that is not trim_horizon, latest or a token.
 class InvalidPosition : public InvalidArgument {
-public:
+  public:
     using InvalidArgument::InvalidArgument;
 };
 
 /// A shard iterator type that is not one of DynamoDB Streams'.
 class InvalidShardIterator : public InvalidArgument {
-public:
+  public:
     using InvalidArgument::InvalidArgument;
 };
 
 /// Records a reader needed were trimmed from the stream and could not be recovered.
 class RecordsExpired : public RuntimeError {
-public:
+  public:
     using RuntimeError::RuntimeError;
 };
 
 /// A shard iterator expired and the position cannot be recovered.
 class ShardIteratorExpired : public RuntimeError {
-public:
+  public:
     using RuntimeError::RuntimeError;
 };
 
-// ---- transport
-// -----------------------------------------------------------------------------------
+// ---- transport ----------------------------------------------------------------------------------
 
-/// The request did not get an HTTP response. Always safe to retry from the service's point of view
-/// only if the operation is idempotent; the client retries these within its retry policy.
+/// The request did not get a whole HTTP response. The client retries these within its retry
+/// policy when the request was never sent, or when sending it again cannot apply it twice.
 class TransportError : public RuntimeError {
   public:
     using RuntimeError::RuntimeError;
+    /// Whether the request may have reached the service, so that it may have been applied
+    /// although no answer came. False only when it provably was never sent.
+    [[nodiscard]] virtual bool outcome_unknown() const noexcept { return true; }
 };
 
 /// Nothing listens at the endpoint (TCP connection refused) or the host could not be resolved.
+/// Nothing was sent.
 class ConnectionRefused : public TransportError {
   public:
     using TransportError::TransportError;
+    [[nodiscard]] bool outcome_unknown() const noexcept override { return false; }
 };
 
-/// The connection broke while the request or response was in flight.
+/// The connection broke while the request or response was in flight, or the response was cut
+/// short.
 class ConnectionReset : public TransportError {
   public:
     using TransportError::TransportError;
 };
 
-/// The connect timeout or the request timeout ran out.
+/// The request timeout ran out: the request may have been applied.
 class RequestTimeout : public TransportError {
   public:
     using TransportError::TransportError;
+};
+
+/// The connect timeout ran out before a connection was made. Nothing was sent.
+class ConnectTimeout : public RequestTimeout {
+  public:
+    using RequestTimeout::RequestTimeout;
+    [[nodiscard]] bool outcome_unknown() const noexcept override { return false; }
 };
 
 /// The service answered with a body that is not the JSON the protocol promises (malformed,
@@ -277,6 +290,9 @@ struct ServiceErrorInfo {
     std::string request_id;  ///< x-amzn-RequestId
     std::string operation;   ///< e.g. "PutItem"
     bool retryable = false;  ///< whether sending the same request again could succeed
+    /// An earlier attempt of the same call got no whole answer (or a 5xx), so it may have been
+    /// applied: e.g. a ConditionalCheckFailed may be caused by that attempt's own write.
+    bool earlier_attempt_unknown = false;
 };
 
 /// DynamoDB or DynamoDB Streams rejected a request. Subclasses name the common error codes; any
@@ -301,8 +317,6 @@ class ServiceError : public RuntimeError {
       public:                             \
         using ServiceError::ServiceError; \
     }
-/// ConditionalCheckFailedException: a ConditionExpression evaluated to false.
-BLOOP_SERVICE_ERROR(ConditionalCheckFailed);
 /// ResourceNotFoundException: no such table, index, stream or shard.
 BLOOP_SERVICE_ERROR(ResourceNotFound);
 /// ResourceInUseException: e.g. CreateTable of a table that exists.
@@ -320,6 +334,22 @@ BLOOP_SERVICE_ERROR(TrimmedDataAccess);
 /// 5xx InternalServerError / ServiceUnavailable (retried by the client).
 BLOOP_SERVICE_ERROR(InternalServerError);
 #undef BLOOP_SERVICE_ERROR
+
+class AttributeMap;
+
+/// ConditionalCheckFailedException: a ConditionExpression evaluated to false.
+class ConditionalCheckFailed : public ServiceError {
+  public:
+    /// `item`: the stored item the service returned, if any.
+    explicit ConditionalCheckFailed(ServiceErrorInfo info,
+                                    std::shared_ptr<const AttributeMap> item = nullptr);
+    /// The item as stored when the condition failed, when the request asked for it
+    /// (`ReturnValuesOnConditionCheckFailure: ALL_OLD`) and the item exists; else null.
+    [[nodiscard]] const AttributeMap* item() const noexcept { return item_.get(); }
+
+  private:
+    std::shared_ptr<const AttributeMap> item_;
+};
 
 /// One entry of TransactionCanceledException's CancellationReasons, in request order.
 struct CancellationReason {

@@ -3,8 +3,10 @@
 #include <bloop/exceptions.hpp>
 
 #include "client/error_mapping.hpp"
+#include "client/idempotency.hpp"
 #include "util/executor.hpp"
 
+#include <cstdlib>
 #include <mutex>
 #include <random>
 #include <thread>
@@ -28,11 +30,23 @@ void validate(const ClientOptions& o) {
     }
 }
 
-// Plain-http endpoints (DynamoDB Local) get the lean socket transport; anything with TLS, curl.
+// Whether curl would send plain-http requests through a proxy (it reads these variables itself;
+// upper-case HTTP_PROXY is ignored by curl on purpose).
+bool http_proxy_configured() {
+    for (const char* name : {"http_proxy", "all_proxy", "ALL_PROXY"}) {
+        const char* value = std::getenv(name);
+        if (value != nullptr && *value != '\0') return true;
+    }
+    return false;
+}
+
+// Plain-http endpoints (DynamoDB Local) get the lean socket transport unless a proxy is set;
+// anything with TLS, and proxied traffic, curl.
 std::shared_ptr<Transport> default_transport(const Endpoint (&endpoints)[2],
                                              std::size_t connections) {
     const bool plain = endpoints[0].scheme == "http" && endpoints[1].scheme == "http";
-    return plain ? make_socket_transport(connections) : make_curl_transport(connections);
+    return plain && !http_proxy_configured() ? make_socket_transport(connections)
+                                              : make_curl_transport(connections);
 }
 
 }  // namespace
@@ -77,7 +91,10 @@ struct Client::State {
         }
     }
 
-    std::string send(Operation op, std::string body) {
+    // Sends `body`, retrying per the policy. An attempt whose outcome is unknown (no whole answer,
+    // or a 5xx) is retried only when the request is `idempotent`; a service error after such an
+    // attempt says so (ServiceErrorInfo::earlier_attempt_unknown).
+    std::string send(Operation op, std::string body, bool idempotent) {
         const auto service = static_cast<std::size_t>(service_of(op));
         const std::string name(operation_name(op));
         HttpRequest request;
@@ -86,6 +103,7 @@ struct Client::State {
         request.body = std::move(body);
         const std::string target = target_of(op);
         const int attempts = options.retry.max_attempts;
+        bool unknown_before = false;
         for (int attempt = 1;; ++attempt) {
             request.headers = {{"Host", hosts[service]},
                                {"Content-Type", "application/x-amz-json-1.0"},
@@ -106,18 +124,22 @@ struct Client::State {
                                          " (request id " + std::string(request_id) + ")");
                 if (response.status == 200) return std::move(response.body);
                 ServiceErrorInfo info = detail::error_info(name, response, secrets);
-                if (!info.retryable || attempt >= attempts) {
+                info.earlier_attempt_unknown = unknown_before;
+                const bool outcome_unknown = response.status >= 500;
+                if (!info.retryable || attempt >= attempts || (outcome_unknown && !idempotent)) {
                     log(LogLevel::warning,
                         name + " failed: " + info.error_code + ": " + info.message);
                     detail::throw_service_error(std::move(info), response.body);
                 }
+                unknown_before = unknown_before || outcome_unknown;
                 retry_reason = info.error_code.empty() ? "HTTP " + std::to_string(info.http_status)
                                                        : info.error_code;
             } catch (const TransportError& e) {
-                if (attempt >= attempts) {
+                if (attempt >= attempts || (e.outcome_unknown() && !idempotent)) {
                     log(LogLevel::warning, name + " failed: " + e.what());
                     throw;
                 }
+                unknown_before = unknown_before || e.outcome_unknown();
                 retry_reason = e.what();
             }
             const auto delay = backoff(attempt);
@@ -130,7 +152,7 @@ struct Client::State {
 
     json::Value call(Operation op, const json::Value& request, json::ParseMode mode) {
         if (!request.is_object()) throw InvalidJson("a request body must be a JSON object");
-        std::string body = send(op, json::to_string(request));
+        std::string body = send(op, json::to_string(request), detail::is_idempotent(op, request));
         try {
             json::Value response = json::parse(body, mode);
             if (!response.is_object()) throw InvalidJson("the response is not a JSON object");
@@ -172,7 +194,8 @@ Client::Client(ClientOptions options) {
 std::string Client::call_raw(Operation op, std::string request_json) const {
     json::Value parsed = json::parse(request_json);
     if (!parsed.is_object()) throw InvalidJson("a request body must be a JSON object");
-    return state_->send(op, std::move(request_json));
+    const bool idempotent = detail::is_idempotent(op, parsed);
+    return state_->send(op, std::move(request_json), idempotent);
 }
 
 json::Value Client::call(Operation op, const json::Value& request, json::ParseMode mode) const {

@@ -5,7 +5,10 @@
 
 #include <curl/curl.h>
 
+#include <algorithm>
 #include <condition_variable>
+#include <cstdio>
+#include <cstring>
 #include <memory>
 #include <mutex>
 #include <vector>
@@ -18,13 +21,52 @@ void global_init() {
     std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
 }
 
+// What one transfer reads and writes, for curl's callbacks.
+struct Exchange {
+    const std::string* request_body;
+    std::size_t sent = 0;         // bytes of the request body handed to curl
+    bool rewind_refused = false;  // curl wanted to send the body again
+    HttpResponse* response;
+    ResponseLimits limits;
+    std::size_t header_bytes = 0;
+    bool too_large = false;
+};
+
+std::size_t on_read(char* buffer, std::size_t size, std::size_t n, void* user) {
+    auto* x = static_cast<Exchange*>(user);
+    const std::size_t count = std::min(size * n, x->request_body->size() - x->sent);
+    std::memcpy(buffer, x->request_body->data() + x->sent, count);
+    x->sent += count;
+    return count;
+}
+
+// libcurl sends a request again on a fresh connection when a reused one closed without an
+// answer. The server may have applied the first: refuse, and let the client's retry rules decide.
+int on_seek(void* user, curl_off_t offset, int origin) {
+    auto* x = static_cast<Exchange*>(user);
+    if (offset == 0 && origin == SEEK_SET && x->sent == 0) return CURL_SEEKFUNC_OK;
+    x->rewind_refused = true;
+    return CURL_SEEKFUNC_FAIL;
+}
+
 std::size_t on_body(char* data, std::size_t size, std::size_t n, void* user) {
-    static_cast<std::string*>(user)->append(data, size * n);
+    auto* x = static_cast<Exchange*>(user);
+    if (x->response->body.size() + size * n > x->limits.body_bytes) {
+        x->too_large = true;
+        return 0;  // aborts the transfer
+    }
+    x->response->body.append(data, size * n);
     return size * n;
 }
 
 std::size_t on_header(char* data, std::size_t size, std::size_t n, void* user) {
-    auto* headers = static_cast<Headers*>(user);
+    auto* x = static_cast<Exchange*>(user);
+    x->header_bytes += size * n;
+    if (x->header_bytes > x->limits.header_bytes) {
+        x->too_large = true;
+        return 0;
+    }
+    Headers* headers = &x->response->headers;
     std::string_view line(data, size * n);
     if (line.substr(0, 5) == "HTTP/") {
         headers->clear();  // a new response (after 100 Continue or a redirect)
@@ -43,14 +85,30 @@ std::size_t on_header(char* data, std::size_t size, std::size_t n, void* user) {
     return size * n;
 }
 
-[[noreturn]] void throw_curl_error(CURLcode code, const HttpRequest& request, const char* detail) {
+[[noreturn]] void throw_curl_error(CURL* h, CURLcode code, const HttpRequest& request,
+                                  const char* detail, const Exchange& x) {
     std::string message = "HTTP request to " + request.url + " failed: " + curl_easy_strerror(code);
     if (detail[0] != '\0') message += std::string(" (") + detail + ")";
+    if (x.too_large) {
+        throw ProtocolError("HTTP request to " + request.url +
+                            " got a response past the limits (headers " +
+                            std::to_string(x.limits.header_bytes) + " bytes, body " +
+                            std::to_string(x.limits.body_bytes) + " bytes)");
+    }
+    if (x.rewind_refused) {
+        throw ConnectionReset("HTTP request to " + request.url +
+                              " failed: the connection closed without an answer");
+    }
     switch (code) {
         case CURLE_COULDNT_CONNECT:
         case CURLE_COULDNT_RESOLVE_HOST:
         case CURLE_COULDNT_RESOLVE_PROXY: throw ConnectionRefused(message);
-        case CURLE_OPERATION_TIMEDOUT: throw RequestTimeout(message);
+        case CURLE_OPERATION_TIMEDOUT: {
+            curl_off_t connected = 0;
+            curl_easy_getinfo(h, CURLINFO_CONNECT_TIME_T, &connected);
+            if (connected == 0) throw ConnectTimeout(message);
+            throw RequestTimeout(message);
+        }
         case CURLE_SEND_ERROR:
         case CURLE_RECV_ERROR:
         case CURLE_GOT_NOTHING:
@@ -61,7 +119,10 @@ std::size_t on_header(char* data, std::size_t size, std::size_t n, void* user) {
 
 class CurlTransport final : public Transport {
   public:
-    explicit CurlTransport(std::size_t max_connections) : max_(max_connections) { global_init(); }
+    CurlTransport(std::size_t max_connections, const ResponseLimits& limits)
+        : max_(max_connections), limits_(limits) {
+        global_init();
+    }
     CurlTransport(const CurlTransport&) = delete;
     CurlTransport& operator=(const CurlTransport&) = delete;
     ~CurlTransport() override {
@@ -96,11 +157,15 @@ class CurlTransport final : public Transport {
         }
 
         HttpResponse response;
+        Exchange x{&request.body, 0, false, &response, limits_};
         char error[CURL_ERROR_SIZE] = {0};
         curl_easy_setopt(h, CURLOPT_URL, request.url.c_str());
         if (request.method == "POST") {
             curl_easy_setopt(h, CURLOPT_POST, 1L);
-            curl_easy_setopt(h, CURLOPT_POSTFIELDS, request.body.data());
+            curl_easy_setopt(h, CURLOPT_READFUNCTION, on_read);
+            curl_easy_setopt(h, CURLOPT_READDATA, &x);
+            curl_easy_setopt(h, CURLOPT_SEEKFUNCTION, on_seek);
+            curl_easy_setopt(h, CURLOPT_SEEKDATA, &x);
             curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE,
                              static_cast<curl_off_t>(request.body.size()));
         } else {
@@ -108,16 +173,21 @@ class CurlTransport final : public Transport {
         }
         curl_easy_setopt(h, CURLOPT_HTTPHEADER, header_list.get());
         curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body);
-        curl_easy_setopt(h, CURLOPT_WRITEDATA, &response.body);
+        curl_easy_setopt(h, CURLOPT_WRITEDATA, &x);
         curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, on_header);
-        curl_easy_setopt(h, CURLOPT_HEADERDATA, &response.headers);
+        curl_easy_setopt(h, CURLOPT_HEADERDATA, &x);
+        curl_easy_setopt(h, CURLOPT_MAXFILESIZE_LARGE,
+                         static_cast<curl_off_t>(limits_.body_bytes));
         curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(timeouts.connect.count()));
         curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, static_cast<long>(timeouts.request.count()));
         curl_easy_setopt(h, CURLOPT_ERRORBUFFER, error);
         const CURLcode code = curl_easy_perform(h);
         curl_easy_setopt(h, CURLOPT_ERRORBUFFER, nullptr);
         curl_easy_setopt(h, CURLOPT_HTTPHEADER, nullptr);
-        if (code != CURLE_OK) throw_curl_error(code, request, error);
+        curl_easy_setopt(h, CURLOPT_READDATA, nullptr);
+        curl_easy_setopt(h, CURLOPT_SEEKDATA, nullptr);
+        if (code == CURLE_FILESIZE_EXCEEDED) x.too_large = true;
+        if (code != CURLE_OK) throw_curl_error(h, code, request, error, x);
         long status = 0;
         curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
         response.status = static_cast<int>(status);
@@ -141,6 +211,7 @@ class CurlTransport final : public Transport {
         curl_easy_setopt(h, CURLOPT_TCP_KEEPALIVE, 1L);
         curl_easy_setopt(h, CURLOPT_NOPROGRESS, 1L);
         curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L);
+        curl_easy_setopt(h, CURLOPT_MAXAGE_CONN, 20L);  // as the socket transport's idle limit
         return h;
     }
 
@@ -157,14 +228,16 @@ class CurlTransport final : public Transport {
     std::vector<CURL*> idle_;
     std::size_t created_ = 0;
     std::size_t max_;
+    ResponseLimits limits_;
 };
 
 }  // namespace
 
-std::shared_ptr<Transport> make_curl_transport(std::size_t max_connections) {
+std::shared_ptr<Transport> make_curl_transport(std::size_t max_connections,
+                                               const ResponseLimits& limits) {
     if (max_connections == 0)
         throw InvalidConfiguration("a transport needs at least one connection");
-    return std::make_shared<CurlTransport>(max_connections);
+    return std::make_shared<CurlTransport>(max_connections, limits);
 }
 
 }  // namespace bloop

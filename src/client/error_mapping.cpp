@@ -59,7 +59,8 @@ ServiceErrorInfo error_info(const std::string& operation, const HttpResponse& re
         info.message = string_member(*body, "message");
         if (info.message.empty()) info.message = string_member(*body, "Message");
     } else if (!response.body.empty()) {
-        info.message = response.body.substr(0, 200);
+        // Redact before cutting: a secret straddling the cut would leak its prefix.
+        info.message = redact(response.body, secrets).substr(0, 200);
     }
     if (code.empty()) code = std::string(find_header(response.headers, "x-amzn-ErrorType"));
     // "com.amazonaws.dynamodb.v20120810#ConditionalCheckFailedException" -> the part after '#';
@@ -74,7 +75,20 @@ ServiceErrorInfo error_info(const std::string& operation, const HttpResponse& re
 
 void throw_service_error(ServiceErrorInfo info, std::string_view body) {
     const std::string& code = info.error_code;
-    if (code == "ConditionalCheckFailedException") throw ConditionalCheckFailed(std::move(info));
+    if (code == "ConditionalCheckFailedException") {
+        std::shared_ptr<const Item> item;
+        try {
+            json::Value parsed = json::parse(body, json::ParseMode::items);
+            if (json::Value* found = parsed.is_object() ? parsed.find("Item") : nullptr) {
+                item = std::make_shared<const Item>(found->type() == json::Type::item
+                                                        ? std::move(found->as_item())
+                                                        : json::to_item(std::move(*found)));
+            }
+        } catch (const InvalidArgument&) {
+            // No readable item: the error stands without it.
+        }
+        throw ConditionalCheckFailed(std::move(info), std::move(item));
+    }
     if (code == "ResourceNotFoundException") throw ResourceNotFound(std::move(info));
     if (code == "ResourceInUseException") throw ResourceInUse(std::move(info));
     if (code == "ValidationException") throw ValidationError(std::move(info));

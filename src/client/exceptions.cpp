@@ -1,3 +1,4 @@
+#include <bloop/attribute_value.hpp>
 #include <bloop/exceptions.hpp>
 
 namespace bloop {
@@ -16,6 +17,10 @@ std::string describe(const ServiceErrorInfo& info) {
 
 ServiceError::ServiceError(ServiceErrorInfo info)
     : RuntimeError(describe(info)), info_(std::move(info)) {}
+
+ConditionalCheckFailed::ConditionalCheckFailed(ServiceErrorInfo info,
+                                               std::shared_ptr<const AttributeMap> item)
+    : ServiceError(std::move(info)), item_(std::move(item)) {}
 
 TransactionCanceled::TransactionCanceled(ServiceErrorInfo info,
                                          std::vector<CancellationReason> reasons)

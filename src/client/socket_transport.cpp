@@ -1,8 +1,10 @@
-// A minimal HTTP/1.1 transport for plain-http endpoints (DynamoDB Local, proxies): keep-alive
-// sockets, Content-Length and chunked bodies, connect and request deadlines. https goes to curl.
+// A minimal HTTP/1.1 transport for plain-http endpoints (DynamoDB Local): keep-alive sockets, a
+// strict bounded response parser, one deadline for the whole exchange. https goes to curl.
 
 #include <bloop/client/http.hpp>
 #include <bloop/exceptions.hpp>
+
+#include "client/response_parser.hpp"
 
 #include <netdb.h>
 #include <netinet/in.h>
@@ -12,7 +14,6 @@
 #include <unistd.h>
 
 #include <fcntl.h>
-#include <strings.h>
 #include <cerrno>
 #include <chrono>
 #include <condition_variable>
@@ -72,15 +73,25 @@ bool wait_for(int fd, short events, Clock::time_point deadline) {
 
 struct Connection {
     int fd = -1;
-    std::string key;  // host:port
+    std::string key;                // host:port
+    Clock::time_point idle_since{};  // when it went back to the pool
 };
 
-// The stale-connection case: a reused keep-alive socket the server closed meanwhile.
-struct Stale {};
+// Connections idle longer than this are closed rather than reused: servers close idle
+// connections (AWS after about a minute), and a request sent on one they are closing is lost.
+constexpr auto kMaxIdle = std::chrono::seconds(20);
+
+// Whether an idle keep-alive socket is still usable: nothing to read (a readable idle socket was
+// closed by the server or holds stray bytes) and no error.
+bool still_open(int fd) {
+    pollfd p{fd, POLLIN, 0};
+    return ::poll(&p, 1, 0) == 0;
+}
 
 class SocketTransport final : public Transport {
   public:
-    explicit SocketTransport(std::size_t max_connections) : max_(max_connections) {}
+    SocketTransport(std::size_t max_connections, const ResponseLimits& limits)
+        : max_(max_connections), limits_(limits) {}
     SocketTransport(const SocketTransport&) = delete;
     SocketTransport& operator=(const SocketTransport&) = delete;
     ~SocketTransport() override {
@@ -92,27 +103,30 @@ class SocketTransport final : public Transport {
         const std::string key = target.host + ":" + target.port;
         Slot slot(*this);
         const auto deadline = Clock::now() + timeouts.request;
-        std::string wire = request_text(request, target);
-        for (int attempt = 0;; ++attempt) {
+        const std::string wire = request_text(request, target);
+        // A reused connection that fails before a single byte of the request left is the only
+        // case sent again: the server cannot have seen anything of it.
+        while (true) {
             Connection c = take_idle(key);
             const bool reused = c.fd >= 0;
             if (!reused)
                 c = open(target, key, request.url,
                          std::min(deadline, Clock::now() + timeouts.connect));
             try {
-                bool keep = false;
-                HttpResponse response = exchange(c.fd, wire, deadline, request.url, reused, keep);
-                if (keep) {
+                if (!write_all(c.fd, wire, deadline, request.url)) {
+                    ::close(c.fd);
+                    if (reused) continue;
+                    throw ConnectionReset("HTTP request to " + request.url +
+                                          " failed: the connection closed before the request");
+                }
+                detail::ResponseParser parser(request.url, limits_);
+                read_response(c.fd, parser, deadline, request.url);
+                if (parser.keep_alive()) {
                     give_back(c);
                 } else {
                     ::close(c.fd);
                 }
-                return response;
-            } catch (const Stale&) {
-                ::close(c.fd);
-                if (attempt > 0)
-                    throw ConnectionReset("HTTP request to " + request.url +
-                                          " failed: connection closed");
+                return parser.take();
             } catch (...) {
                 ::close(c.fd);
                 throw;
@@ -158,19 +172,31 @@ class SocketTransport final : public Transport {
         return out;
     }
 
+    // An idle connection to `key` that is still open and not too old; others are closed.
     Connection take_idle(const std::string& key) {
-        std::lock_guard lock(mutex_);
-        for (auto it = idle_.begin(); it != idle_.end(); ++it) {
-            if (it->key == key) {
-                Connection c = *it;
-                idle_.erase(it);
-                return c;
+        std::vector<int> stale;
+        Connection found;
+        {
+            std::lock_guard lock(mutex_);
+            const auto now = Clock::now();
+            for (auto it = idle_.begin(); it != idle_.end();) {
+                if (now - it->idle_since > kMaxIdle || !still_open(it->fd)) {
+                    stale.push_back(it->fd);
+                    it = idle_.erase(it);
+                } else if (found.fd < 0 && it->key == key) {
+                    found = *it;
+                    it = idle_.erase(it);
+                } else {
+                    ++it;
+                }
             }
         }
-        return {};
+        for (const int fd : stale) ::close(fd);
+        return found;
     }
 
-    void give_back(const Connection& c) {
+    void give_back(Connection c) {
+        c.idle_since = Clock::now();
         std::lock_guard lock(mutex_);
         if (idle_.size() >= max_) {
             ::close(idle_.front().fd);
@@ -213,21 +239,27 @@ class SocketTransport final : public Transport {
             }
             if (rc == 0) {
                 ::freeaddrinfo(found);
-                return {fd, key};
+                return {fd, key, {}};
             }
             last_error = std::strerror(errno);
             ::close(fd);
         }
         ::freeaddrinfo(found);
         if (timed_out)
-            throw RequestTimeout("HTTP request to " + url + " failed: connect timed out");
+            throw ConnectTimeout("HTTP request to " + url + " failed: connect timed out");
         throw ConnectionRefused("HTTP request to " + url + " failed: " + last_error);
     }
 
-    static void write_all(int fd, const std::string& data, Clock::time_point deadline,
-                          const std::string& url, bool reused) {
+    [[noreturn]] static void timed_out(const std::string& url) {
+        throw RequestTimeout("HTTP request to " + url + " timed out");
+    }
+
+    // Sends `data`; false when the connection failed before any byte of it was sent.
+    static bool write_all(int fd, const std::string& data, Clock::time_point deadline,
+                          const std::string& url) {
         std::size_t sent = 0;
         while (sent < data.size()) {
+            if (Clock::now() >= deadline) timed_out(url);
             const ssize_t n = ::send(fd, data.data() + sent, data.size() - sent, MSG_NOSIGNAL);
             if (n > 0) {
                 sent += static_cast<std::size_t>(n);
@@ -235,127 +267,36 @@ class SocketTransport final : public Transport {
             }
             if (n < 0 && errno == EINTR) continue;
             if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
-                if (!wait_for(fd, POLLOUT, deadline))
-                    throw RequestTimeout("HTTP request to " + url + " timed out");
+                if (!wait_for(fd, POLLOUT, deadline)) timed_out(url);
                 continue;
             }
-            if (reused && sent == 0) throw Stale{};
+            if (sent == 0) return false;
             throw ConnectionReset("HTTP request to " + url + " failed: " + std::strerror(errno));
         }
+        return true;
     }
 
-    // Reads more bytes into `buffer`; false at end of stream.
-    static bool read_some(int fd, std::string& buffer, Clock::time_point deadline,
-                          const std::string& url) {
+    // Reads until `parser` has a whole response, the peer closes, or the deadline passes.
+    static void read_response(int fd, detail::ResponseParser& parser, Clock::time_point deadline,
+                              const std::string& url) {
         char chunk[16384];
         while (true) {
+            if (Clock::now() >= deadline) timed_out(url);
             const ssize_t n = ::recv(fd, chunk, sizeof chunk, 0);
             if (n > 0) {
-                buffer.append(chunk, static_cast<std::size_t>(n));
-                return true;
-            }
-            if (n == 0) return false;
-            if (errno == EINTR) continue;
-            if (errno == EAGAIN || errno == EWOULDBLOCK) {
-                if (!wait_for(fd, POLLIN, deadline))
-                    throw RequestTimeout("HTTP request to " + url + " timed out");
+                if (parser.feed(std::string_view(chunk, static_cast<std::size_t>(n)))) return;
                 continue;
             }
-            if (errno == ECONNRESET) return false;
+            if (n == 0 || errno == ECONNRESET) {
+                parser.end_of_stream();
+                return;
+            }
+            if (errno == EINTR) continue;
+            if (errno == EAGAIN || errno == EWOULDBLOCK) {
+                if (!wait_for(fd, POLLIN, deadline)) timed_out(url);
+                continue;
+            }
             throw ConnectionReset("HTTP request to " + url + " failed: " + std::strerror(errno));
-        }
-    }
-
-    static HttpResponse exchange(int fd, const std::string& wire, Clock::time_point deadline,
-                                 const std::string& url, bool reused, bool& keep_alive) {
-        write_all(fd, wire, deadline, url, reused);
-        std::string buffer;
-        std::size_t header_end = std::string::npos;
-        while ((header_end = buffer.find("\r\n\r\n")) == std::string::npos) {
-            if (!read_some(fd, buffer, deadline, url)) {
-                if (reused && buffer.empty()) throw Stale{};
-                throw ConnectionReset("HTTP request to " + url +
-                                      " failed: the connection closed before a response");
-            }
-        }
-        HttpResponse response;
-        const std::string_view head(buffer.data(), header_end);
-        const auto line_end = head.find("\r\n");
-        const std::string_view status_line = head.substr(0, line_end);
-        if (status_line.substr(0, 5) != "HTTP/" || status_line.size() < 12) {
-            throw ProtocolError("HTTP request to " + url + " got a malformed status line");
-        }
-        response.status = std::atoi(std::string(status_line.substr(9, 3)).c_str());
-        bool chunked = false;
-        long long length = -1;
-        keep_alive = status_line.substr(0, 8) == "HTTP/1.1";
-        std::size_t pos = line_end == std::string_view::npos ? head.size() : line_end + 2;
-        while (pos < head.size()) {
-            const auto end = std::min(head.find("\r\n", pos), head.size());
-            const std::string_view line = head.substr(pos, end - pos);
-            pos = end + 2;
-            const auto colon = line.find(':');
-            if (colon == std::string_view::npos) continue;
-            std::string_view value = line.substr(colon + 1);
-            while (!value.empty() && value.front() == ' ') value.remove_prefix(1);
-            while (!value.empty() && value.back() == ' ') value.remove_suffix(1);
-            const std::string name(line.substr(0, colon));
-            if (strcasecmp(name.c_str(), "Content-Length") == 0)
-                length = std::atoll(std::string(value).c_str());
-            if (strcasecmp(name.c_str(), "Transfer-Encoding") == 0 &&
-                value.find("chunked") != std::string_view::npos) {
-                chunked = true;
-            }
-            if (strcasecmp(name.c_str(), "Connection") == 0)
-                keep_alive = strncasecmp(value.data(), "close", 5) != 0;
-            response.headers.emplace_back(name, std::string(value));
-        }
-        std::string rest = buffer.substr(header_end + 4);
-        if (chunked) {
-            response.body = read_chunked(fd, rest, deadline, url);
-            keep_alive = false;  // trailers may follow: never reuse what is not fully read
-        } else if (length >= 0) {
-            while (rest.size() < static_cast<std::size_t>(length)) {
-                if (!read_some(fd, rest, deadline, url)) {
-                    throw ConnectionReset("HTTP request to " + url +
-                                          " failed: the response body was cut short");
-                }
-            }
-            if (rest.size() > static_cast<std::size_t>(length)) keep_alive = false;  // stray bytes
-            rest.resize(static_cast<std::size_t>(length));
-            response.body = std::move(rest);
-        } else {
-            while (read_some(fd, rest, deadline, url)) {
-            }
-            response.body = std::move(rest);
-            keep_alive = false;
-        }
-        return response;
-    }
-
-    static std::string read_chunked(int fd, std::string& data, Clock::time_point deadline,
-                                    const std::string& url) {
-        std::string body;
-        std::size_t pos = 0;
-        const auto need = [&](std::size_t bytes) {
-            while (data.size() < pos + bytes) {
-                if (!read_some(fd, data, deadline, url)) {
-                    throw ConnectionReset("HTTP request to " + url +
-                                          " failed: the chunked body was cut short");
-                }
-            }
-        };
-        while (true) {
-            std::size_t line_end;
-            while ((line_end = data.find("\r\n", pos)) == std::string::npos)
-                need(data.size() - pos + 1);
-            const std::size_t size =
-                std::strtoul(data.substr(pos, line_end - pos).c_str(), nullptr, 16);
-            pos = line_end + 2;
-            if (size == 0) return body;
-            need(size + 2);
-            body.append(data, pos, size);
-            pos += size + 2;
         }
     }
 
@@ -364,14 +305,16 @@ class SocketTransport final : public Transport {
     std::vector<Connection> idle_;
     std::size_t in_flight_ = 0;
     std::size_t max_;
+    ResponseLimits limits_;
 };
 
 }  // namespace
 
-std::shared_ptr<Transport> make_socket_transport(std::size_t max_connections) {
+std::shared_ptr<Transport> make_socket_transport(std::size_t max_connections,
+                                                 const ResponseLimits& limits) {
     if (max_connections == 0)
         throw InvalidConfiguration("a transport needs at least one connection");
-    return std::make_shared<SocketTransport>(max_connections);
+    return std::make_shared<SocketTransport>(max_connections, limits);
 }
 
 }  // namespace bloop

@@ -4,6 +4,7 @@
 #include <bloop/json.hpp>
 #include <bloop/render.hpp>
 
+#include "engine/applied.hpp"
 #include "engine/engine_impl.hpp"
 
 #include <future>
@@ -39,12 +40,13 @@ struct Prepared {
     ObjectRef ref;
     json::Value request;
     std::vector<std::size_t> written;  // columns the save makes known
+    detail::WriteEffect effect;        // what the save writes, to recognise it in place
 };
 
 Prepared prepare(const ObjectRef& ref, const Binding& binding, const Condition& condition,
                  bool atomic, bool remove) {
     const ModelInfo& m = *ref.model;
-    Prepared p{ref, json::Value::object(), {}};
+    Prepared p{ref, json::Value::object(), {}, {}};
     json::Value& request = p.request;
     request["TableName"] = binding.table_name;
     request["Key"] = detail::key_of(m, ref.object);
@@ -75,9 +77,11 @@ Prepared prepare(const ObjectRef& ref, const Binding& binding, const Condition& 
                 if (before != state->baseline().end() && before->second == *value) continue;
             }
             if (value) {
+                p.effect.set.insert_or_assign(c.dynamo_name, *value);
                 actions.set.emplace_back(Path::of_column(m, i), std::move(*value));
                 p.written.push_back(i);
             } else if (known) {
+                p.effect.removed.push_back(c.dynamo_name);
                 actions.remove.push_back(Path::of_column(m, i));
                 p.written.push_back(i);
             }
@@ -86,7 +90,19 @@ Prepared prepare(const ObjectRef& ref, const Binding& binding, const Condition& 
         if (auto text = r.update(actions)) request["UpdateExpression"] = std::move(*text);
     }
     r.write_attributes(request);
+    // A failed condition returns the stored item: it tells a true violation from a retry that
+    // met its own earlier, unanswered write.
+    if (request.find("ConditionExpression") != nullptr)
+        request["ReturnValuesOnConditionCheckFailure"] = "ALL_OLD";
     return p;
+}
+
+// Whether a failed condition met the write's own earlier attempt, which got no answer but was
+// applied: a save's values are in place, or a removed item is gone.
+bool applied_earlier(const Prepared& p, const ConditionalCheckFailed& e, bool remove) {
+    if (!e.info().earlier_attempt_unknown) return false;
+    if (remove) return e.item() == nullptr;
+    return detail::save_in_place(p.effect, e.item());
 }
 
 }  // namespace
@@ -110,6 +126,7 @@ void Engine::write(std::span<const ObjectRef> objects, const Condition& conditio
     }
 
     std::vector<WriteFailed::Failure> failures;
+    std::exception_ptr receiver_error;  // the first exception a signal receiver threw
     for (std::size_t i = 0; i < prepared.size(); ++i) {
         Prepared& p = prepared[i];
         const ModelInfo& m = *p.ref.model;
@@ -121,22 +138,33 @@ void Engine::write(std::span<const ObjectRef> objects, const Condition& conditio
                     (void)pending[i].get();
                 }
             } catch (const ConditionalCheckFailed& e) {
-                throw ConstraintViolation("The condition was not met for " +
-                                          detail::describe_object(m, p.ref.object) + " (" +
-                                          e.request_id() + ").");
-            }
-            if (remove) {
-                if (m.state != nullptr) m.state(p.ref.object)->forget();
-                object_deleted.emit({*this, m, p.ref.object});
-            } else {
-                detail::sync_state(m, p.ref.object, p.written);
-                object_saved.emit({*this, m, p.ref.object});
+                if (!applied_earlier(p, e, remove)) {
+                    throw ConstraintViolation("The condition was not met for " +
+                                              detail::describe_object(m, p.ref.object) + " (" +
+                                              e.request_id() + ").");
+                }
             }
         } catch (const std::exception& e) {
             if (prepared.size() == 1) throw;
             failures.push_back({p.ref.object,
                                 detail::describe_object(m, p.ref.object) + ": " + e.what(),
                                 std::current_exception()});
+            continue;
+        }
+        // Written: the object is synced whatever its receivers do.
+        if (remove) {
+            if (m.state != nullptr) m.state(p.ref.object)->forget();
+        } else {
+            detail::sync_state(m, p.ref.object, p.written);
+        }
+        try {
+            if (remove) {
+                object_deleted.emit({*this, m, p.ref.object});
+            } else {
+                object_saved.emit({*this, m, p.ref.object});
+            }
+        } catch (...) {
+            if (!receiver_error) receiver_error = std::current_exception();
         }
     }
     if (!failures.empty()) {
@@ -146,6 +174,7 @@ void Engine::write(std::span<const ObjectRef> objects, const Condition& conditio
         for (const auto& f : failures) message += "\n  - " + f.message;
         throw WriteFailed(message, std::move(failures));
     }
+    if (receiver_error) std::rethrow_exception(receiver_error);
 }
 
 }  // namespace bloop

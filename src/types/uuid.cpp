@@ -3,7 +3,10 @@
 
 #include <array>
 #include <ostream>
-#include <random>
+#include <sys/random.h>
+
+#include <cerrno>
+#include <cstring>
 
 namespace bloop {
 namespace {
@@ -39,15 +42,16 @@ Uuid::Uuid(std::string_view text) {
 }
 
 Uuid Uuid::random() {
-    thread_local std::mt19937_64 rng{[] {
-        std::random_device device;
-        std::seed_seq seed{device(), device(), device(), device()};
-        return std::mt19937_64(seed);
-    }()};
+    // The kernel's CSPRNG on every call: no generator state that a fork() could duplicate.
     std::array<std::uint8_t, 16> bytes{};
-    for (std::size_t i = 0; i < 16; i += 8) {
-        const std::uint64_t r = rng();
-        for (std::size_t j = 0; j < 8; ++j) bytes[i + j] = static_cast<std::uint8_t>(r >> (8 * j));
+    std::size_t filled = 0;
+    while (filled < bytes.size()) {
+        const ssize_t n = ::getrandom(bytes.data() + filled, bytes.size() - filled, 0);
+        if (n < 0) {
+            if (errno == EINTR) continue;
+            throw RuntimeError(std::string("getrandom failed: ") + std::strerror(errno));
+        }
+        filled += static_cast<std::size_t>(n);
     }
     bytes[6] = static_cast<std::uint8_t>((bytes[6] & 0x0F) | 0x40);  // version 4
     bytes[8] = static_cast<std::uint8_t>((bytes[8] & 0x3F) | 0x80);  // RFC 4122 variant

@@ -8,7 +8,11 @@
 
 #include <gtest/gtest.h>
 
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include <cmath>
+#include <set>
 #include <limits>
 
 namespace bloop {
@@ -182,6 +186,32 @@ TEST(Scalars, Uuid) {
           "{6d8b54a2-fa07-47e1-9305-717699459293}"}) {
         EXPECT_THROW((void)Uuid(bad), InvalidValue) << bad;
     }
+}
+
+// Pre-forked workers must not generate the same ids (a per-thread generator seeded once would
+// repeat in every child).
+TEST(Scalars, UuidRandomDiffersAcrossFork) {
+    const Uuid parent = Uuid::random();
+    std::set<std::string> seen{parent.to_string()};
+    for (int child = 0; child < 2; ++child) {
+        int fds[2];
+        ASSERT_EQ(::pipe(fds), 0);
+        const pid_t pid = ::fork();
+        ASSERT_GE(pid, 0);
+        if (pid == 0) {
+            const std::string id = Uuid::random().to_string();
+            const auto written = ::write(fds[1], id.data(), id.size());
+            ::_exit(written == static_cast<ssize_t>(id.size()) ? 0 : 1);
+        }
+        ::close(fds[1]);
+        char buffer[36];
+        ASSERT_EQ(::read(fds[0], buffer, sizeof buffer), 36);
+        ::close(fds[0]);
+        int status = 0;
+        ::waitpid(pid, &status, 0);
+        EXPECT_TRUE(seen.insert(std::string(buffer, 36)).second) << std::string(buffer, 36);
+    }
+    EXPECT_EQ(seen.size(), 3u);
 }
 
 // ---- DateTime, Timestamp

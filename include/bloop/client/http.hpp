@@ -4,6 +4,7 @@
 /// scripted transport; the default is a pooled libcurl transport.
 
 #include <chrono>
+#include <cstddef>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -41,22 +42,37 @@ struct Timeouts {
     std::chrono::milliseconds request{30000};  ///< the whole exchange
 };
 
+/// Bounds on what a transport accepts from a server; a response past them is a ProtocolError, so
+/// a hostile or broken endpoint cannot make the client buffer without end.
+struct ResponseLimits {
+    std::size_t header_bytes = 64 * 1024;  ///< the status line and headers (and trailers)
+    /// The body. DynamoDB's largest responses (BatchGetItem, 16 MB of items) fit with room.
+    std::size_t body_bytes = 64 * 1024 * 1024;
+};
+
 /// Sends HTTP requests. Implementations are safe to call from many threads at once.
 class Transport {
   public:
     virtual ~Transport() = default;
-    /// Sends `request` and returns the response (any status). Throws ConnectionRefused,
-    /// ConnectionReset, RequestTimeout or TransportError when no response arrives.
+    /// Sends `request` once and returns the response (any status); the request timeout bounds the
+    /// whole exchange. Throws ConnectionRefused or ConnectTimeout when nothing was sent;
+    /// ConnectionReset, RequestTimeout or TransportError when the request may have reached the
+    /// server but no whole response came back; ProtocolError for a malformed or oversized
+    /// response. A transport never sends a request twice on its own.
     virtual HttpResponse send(const HttpRequest& request, const Timeouts& timeouts) = 0;
 };
 
 /// The libcurl transport: keeps up to `max_connections` keep-alive connections and reuses them.
-/// A caller beyond that many concurrent sends waits for a free connection.
-[[nodiscard]] std::shared_ptr<Transport> make_curl_transport(std::size_t max_connections);
+/// A caller beyond that many concurrent sends waits for a free connection. Honours curl's proxy
+/// variables (`http_proxy`, `https_proxy`, `all_proxy`, `no_proxy`).
+[[nodiscard]] std::shared_ptr<Transport> make_curl_transport(std::size_t max_connections,
+                                                             const ResponseLimits& limits = {});
 
 /// A minimal HTTP/1.1 transport for `http://` URLs only (no TLS): keep-alive sockets, bounded in
-/// flight like the curl one, several times less CPU per request. The client uses it when both its
-/// endpoints are plain http (DynamoDB Local); https always goes through curl.
-[[nodiscard]] std::shared_ptr<Transport> make_socket_transport(std::size_t max_connections);
+/// flight like the curl one, several times less CPU per request. No proxy support: the client
+/// uses it when both its endpoints are plain http (DynamoDB Local) and no proxy variable is set;
+/// otherwise curl.
+[[nodiscard]] std::shared_ptr<Transport> make_socket_transport(std::size_t max_connections,
+                                                               const ResponseLimits& limits = {});
 
 }  // namespace bloop

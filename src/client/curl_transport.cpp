@@ -104,9 +104,10 @@ std::size_t on_header(char* data, std::size_t size, std::size_t n, void* user) {
         case CURLE_COULDNT_RESOLVE_HOST:
         case CURLE_COULDNT_RESOLVE_PROXY: throw ConnectionRefused(message);
         case CURLE_OPERATION_TIMEDOUT: {
-            curl_off_t connected = 0;
-            curl_easy_getinfo(h, CURLINFO_CONNECT_TIME_T, &connected);
-            if (connected == 0) throw ConnectTimeout(message);
+            // Nothing of the request left (not even its headers): the connect timed out.
+            long request_bytes = 0;
+            curl_easy_getinfo(h, CURLINFO_REQUEST_SIZE, &request_bytes);
+            if (request_bytes == 0 && x.sent == 0) throw ConnectTimeout(message);
             throw RequestTimeout(message);
         }
         case CURLE_SEND_ERROR:

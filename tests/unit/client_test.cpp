@@ -1,5 +1,6 @@
 // The client against a scripted transport: request shape, error mapping, retries, logging.
 
+#include <bloop/attribute_value.hpp>
 #include <bloop/client/client.hpp>
 #include <bloop/exceptions.hpp>
 
@@ -402,6 +403,125 @@ TEST(Client, AsyncErrorsArriveThroughTheFuture) {
     const Client client(h.options());
     auto f = client.call_async(Operation::PutItem, json::Value::object());
     EXPECT_THROW((void)f.get(), ValidationError);
+}
+
+// ---- attempts whose outcome is unknown ----
+
+json::Value update_request(const std::string& expression) {
+    json::Value r;
+    r["TableName"] = "T";
+    r["UpdateExpression"] = expression;
+    return r;
+}
+
+TEST(ClientUnknownOutcome, RelativeUpdatesAreNotSentTwice) {
+    // Each may reach the server and apply: sending it again could count twice.
+    for (const char* expression : {"ADD #n0 :v0", "SET #n0 = #n0 + :v0", "set #a = #a - :v",
+                                   "SET #l = list_append(#l, :v)", "REMOVE #x ADD #c :one"}) {
+        Harness h;
+        h.transport->drop<ConnectionReset>("reset after sending");
+        h.transport->respond(200, "{}");
+        const Client client(h.options());
+        EXPECT_THROW((void)client.call(Operation::UpdateItem, update_request(expression)),
+                     ConnectionReset)
+            << expression;
+        EXPECT_EQ(h.transport->requests().size(), 1u) << expression;
+    }
+    Harness h;
+    h.transport->fail(500, "InternalServerError", "maybe applied");
+    h.transport->drop<RequestTimeout>("timed out");
+    const Client client(h.options());
+    EXPECT_THROW((void)client.call(Operation::UpdateItem, update_request("ADD #c :v")),
+                 InternalServerError);
+    EXPECT_THROW((void)client.call(Operation::UpdateItem, update_request("ADD #c :v")),
+                 RequestTimeout);
+    EXPECT_EQ(h.transport->requests().size(), 2u);
+}
+
+TEST(ClientUnknownOutcome, WhatWasNeverSentOrWasRefusedIsRetriedForEveryRequest) {
+    Harness h;
+    h.transport->drop<ConnectionRefused>("refused");
+    h.transport->drop<ConnectTimeout>("connect timed out");
+    h.transport->fail(400, "ThrottlingException", "slow down");
+    h.transport->respond(200, "{}");
+    const Client client(h.options());
+    (void)client.call(Operation::UpdateItem, update_request("ADD #c :v"));
+    EXPECT_EQ(h.transport->requests().size(), 4u);
+}
+
+TEST(ClientUnknownOutcome, AbsoluteWritesAreRetriedAndAFailureAfterwardsSaysSo) {
+    for (const Operation op :
+         {Operation::UpdateItem, Operation::PutItem, Operation::DeleteItem}) {
+        Harness h;
+        h.transport->drop<ConnectionReset>("response lost");
+        h.transport->respond(
+            400,
+            R"({"__type":"com.amazonaws.dynamodb.v20120810#ConditionalCheckFailedException","message":"The conditional request failed","Item":{"id":{"S":"1"},"n":{"N":"2"}}})");
+        const Client client(h.options());
+        try {
+            (void)client.call(op, update_request("SET #n0 = :v0 REMOVE #n1"));
+            FAIL();
+        } catch (const ConditionalCheckFailed& e) {
+            EXPECT_TRUE(e.info().earlier_attempt_unknown);
+            ASSERT_NE(e.item(), nullptr);
+            EXPECT_EQ(e.item()->at("n"), AttributeValue::number("2"));
+        }
+        EXPECT_EQ(h.transport->requests().size(), 2u);
+    }
+}
+
+TEST(ClientUnknownOutcome, AFailureAfterAnAttemptThatWasNeverSentIsPlain) {
+    Harness h;
+    h.transport->drop<ConnectionRefused>("refused");
+    h.transport->fail(400, "ConditionalCheckFailedException", "The conditional request failed");
+    const Client client(h.options());
+    try {
+        (void)client.call(Operation::PutItem, json::Value::object());
+        FAIL();
+    } catch (const ConditionalCheckFailed& e) {
+        EXPECT_FALSE(e.info().earlier_attempt_unknown);
+        EXPECT_EQ(e.item(), nullptr);
+    }
+}
+
+TEST(ClientUnknownOutcome, TransactionsAreRetriedOnlyWithAClientRequestToken) {
+    Harness h;
+    h.transport->drop<ConnectionReset>("lost");
+    h.transport->drop<ConnectionReset>("lost");
+    h.transport->respond(200, "{}");
+    const Client client(h.options());
+    EXPECT_THROW((void)client.call(Operation::TransactWriteItems, json::Value::object()),
+                 ConnectionReset);
+    json::Value with_token;
+    with_token["ClientRequestToken"] = "token-1";
+    (void)client.call(Operation::TransactWriteItems, with_token);
+    EXPECT_EQ(h.transport->requests().size(), 3u);
+}
+
+TEST(ClientUnknownOutcome, TransportErrorsSayWhetherTheRequestMayHaveBeenApplied) {
+    EXPECT_FALSE(ConnectionRefused("x").outcome_unknown());
+    EXPECT_FALSE(ConnectTimeout("x").outcome_unknown());
+    EXPECT_TRUE(ConnectionReset("x").outcome_unknown());
+    EXPECT_TRUE(RequestTimeout("x").outcome_unknown());
+    EXPECT_TRUE(TransportError("x").outcome_unknown());
+}
+
+TEST(Client, NonJsonErrorBodyIsRedactedBeforeItIsCut) {
+    // The session token straddles the 200-character cut.
+    Harness h;
+    ClientOptions o = h.options();
+    o.retry.max_attempts = 1;
+    h.transport->respond(400, std::string(195, '.') + kToken + " and more",
+                         {{"x-amzn-ErrorType", "ValidationException"}});
+    const Client client(o);
+    try {
+        (void)client.call(Operation::PutItem, json::Value::object());
+        FAIL();
+    } catch (const ValidationError& e) {
+        const std::string prefix = std::string(kToken).substr(0, 5);
+        EXPECT_EQ(e.message().find(prefix), std::string::npos) << e.message();
+        EXPECT_EQ(std::string(e.what()).find(prefix), std::string::npos) << e.what();
+    }
 }
 
 }  // namespace

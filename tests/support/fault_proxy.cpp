@@ -1,0 +1,184 @@
+#include "fault_proxy.hpp"
+
+#include "client/response_parser.hpp"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <stdexcept>
+#include <thread>
+
+namespace bloop::test {
+namespace {
+
+int connect_to(const std::string& host, int port) {
+    const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_port = htons(static_cast<std::uint16_t>(port));
+    ::inet_pton(AF_INET, host.c_str(), &addr.sin_addr);
+    if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
+        ::close(fd);
+        return -1;
+    }
+    return fd;
+}
+
+// Sends the request upstream and reads the whole answer; empty on failure.
+std::string forward(int& upstream, const std::string& host, int port, const RawRequest& r) {
+    for (int attempt = 0; attempt < 2; ++attempt) {
+        if (upstream < 0) upstream = connect_to(host, port);
+        if (upstream < 0) return {};
+        if (write_all(upstream, r.head + "\r\n\r\n" + r.body)) {
+            detail::ResponseParser parser("upstream");
+            char chunk[16384];
+            try {
+                while (true) {
+                    const ssize_t n = ::recv(upstream, chunk, sizeof chunk, 0);
+                    if (n <= 0) {
+                        parser.end_of_stream();
+                        break;
+                    }
+                    if (parser.feed(std::string_view(chunk, static_cast<std::size_t>(n)))) break;
+                }
+                const bool keep = parser.keep_alive();
+                HttpResponse response = parser.take();
+                if (!keep) {
+                    ::close(upstream);
+                    upstream = -1;
+                }
+                std::string headers;
+                for (const auto& [name, value] : response.headers) {
+                    if (name == "Content-Length" || name == "Transfer-Encoding" ||
+                        name == "Content-Type" || name == "Connection")
+                        continue;
+                    headers += name + ": " + value + "\r\n";
+                }
+                return http_response(response.status, response.body, headers);
+            } catch (const std::exception&) {
+                if (parser.started()) return {};
+            }
+        }
+        ::close(upstream);  // a stale keep-alive connection: try a fresh one once
+        upstream = -1;
+    }
+    return {};
+}
+
+}  // namespace
+
+const char* fault_name(Fault f) {
+    switch (f) {
+        case Fault::none: return "none";
+        case Fault::throttle: return "throttle";
+        case Fault::unavailable: return "unavailable";
+        case Fault::error_after: return "error_after";
+        case Fault::reset: return "reset";
+        case Fault::truncated: return "truncated";
+        case Fault::held: return "held";
+        case Fault::lost_response: return "lost_response";
+    }
+    return "?";
+}
+
+FaultProxy::FaultProxy(const std::string& upstream, FaultProxyOptions options)
+    : options_(std::move(options)),
+      rng_(options_.seed),
+      server_([this](int fd) { handle(fd); }) {
+    const std::string prefix = "http://";
+    const std::string rest = upstream.substr(prefix.size());
+    const auto colon = rest.rfind(':');
+    upstream_host_ = rest.substr(0, colon);
+    if (upstream_host_ == "localhost") upstream_host_ = "127.0.0.1";
+    upstream_port_ = std::stoi(rest.substr(colon + 1));
+    if (options_.faults.empty()) {
+        options_.faults = {Fault::throttle,  Fault::unavailable, Fault::error_after,
+                           Fault::reset,     Fault::truncated,   Fault::held,
+                           Fault::lost_response};
+    }
+}
+
+void FaultProxy::script(std::deque<Fault> faults) {
+    std::lock_guard lock(mutex_);
+    script_ = std::move(faults);
+}
+
+void FaultProxy::set_rate(double rate) {
+    std::lock_guard lock(mutex_);
+    options_.rate = rate;
+}
+
+std::map<Fault, int> FaultProxy::injected() const {
+    std::lock_guard lock(mutex_);
+    return injected_;
+}
+
+int FaultProxy::forwarded() const {
+    std::lock_guard lock(mutex_);
+    return forwarded_;
+}
+
+Fault FaultProxy::next_fault() {
+    std::lock_guard lock(mutex_);
+    Fault f = Fault::none;
+    if (!script_.empty()) {
+        f = script_.front();
+        script_.pop_front();
+    } else if (std::uniform_real_distribution<double>(0, 1)(rng_) < options_.rate) {
+        f = options_.faults[std::uniform_int_distribution<std::size_t>(
+            0, options_.faults.size() - 1)(rng_)];
+    }
+    ++injected_[f];
+    return f;
+}
+
+void FaultProxy::handle(int client) {
+    int upstream = -1;
+    struct Close {
+        int& fd;
+        ~Close() {
+            if (fd >= 0) ::close(fd);
+        }
+    } close_upstream{upstream};
+    RawRequest request;
+    while (read_request(client, request)) {
+        const Fault fault = next_fault();
+        switch (fault) {
+            case Fault::throttle:
+                if (!write_all(client, error_response(400, "ThrottlingException", "Rate exceeded")))
+                    return;
+                continue;
+            case Fault::unavailable:
+                if (!write_all(client, error_response(503, "ServiceUnavailable", "Unavailable")))
+                    return;
+                continue;
+            case Fault::reset: reset_on_close(client); return;
+            default: break;
+        }
+        std::string answer = forward(upstream, upstream_host_, upstream_port_, request);
+        {
+            std::lock_guard lock(mutex_);
+            ++forwarded_;
+        }
+        if (answer.empty()) return;  // the server failed: the client sees a closed connection
+        switch (fault) {
+            case Fault::error_after:
+                if (!write_all(client, error_response(500, "InternalServerError", "Internal")))
+                    return;
+                continue;
+            case Fault::truncated: {
+                const auto body = answer.find("\r\n\r\n") + 4;
+                write_all(client, answer.substr(0, body + (answer.size() - body) / 2));
+                return;
+            }
+            case Fault::held: std::this_thread::sleep_for(options_.hold); return;
+            case Fault::lost_response: return;
+            default:
+                if (!write_all(client, answer)) return;
+        }
+    }
+}
+
+}  // namespace bloop::test

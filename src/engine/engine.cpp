@@ -2,6 +2,8 @@
 #include <bloop/json.hpp>
 
 #include "engine/engine_impl.hpp"
+#include "model/value_context.hpp"
+#include "util/utf8.hpp"
 
 #include <random>
 #include <thread>
@@ -63,15 +65,58 @@ std::string describe_object(const ModelInfo& model, const void* object) {
         if (!first) out += ", ";
         first = false;
         out += c.name + "=";
-        if (const auto value = c.dump(object)) {
-            std::string text;
-            json::write_attribute(text, *value);
-            out += text;
-        } else {
-            out += "(missing)";
+        try {
+            if (const auto value = c.dump(object)) {
+                std::string text;
+                json::write_attribute(text, *value);
+                out += text;
+            } else {
+                out += "(missing)";
+            }
+        } catch (const InvalidArgument&) {
+            out += "(invalid)";  // the error that follows says why
         }
     }
     return out + ")";
+}
+
+namespace {
+// Throws InvalidValue when a string anywhere in `v` is not UTF-8 (DynamoDB would answer 500).
+void require_utf8(const AttributeValue& v) {
+    const auto check = [](std::string_view s) {
+        if (const auto at = detail::first_invalid_utf8(s); at != std::string_view::npos) {
+            throw InvalidValue("a string is not valid UTF-8 (byte " + std::to_string(at) +
+                               " of " + std::to_string(s.size()) + ")");
+        }
+    };
+    switch (v.type()) {
+        case AttributeType::S: check(v.as_string()); break;
+        case AttributeType::SS:
+            for (const auto& s : v.as_string_set()) check(s);
+            break;
+        case AttributeType::L:
+            for (const auto& e : v.as_list()) require_utf8(e);
+            break;
+        case AttributeType::M:
+            for (const auto& [name, e] : v.as_map()) {
+                check(name);
+                require_utf8(e);
+            }
+            break;
+        default: break;
+    }
+}
+}  // namespace
+
+std::optional<AttributeValue> dump_for_write(const ModelInfo& model, std::size_t column,
+                                             const void* object) {
+    const ColumnInfo& c = model.columns[column];
+    return with_context([&] { return describe_object(model, object) + "." + c.name + ": "; },
+                        [&] {
+                            auto value = c.dump(object);
+                            if (value) require_utf8(*value);
+                            return value;
+                        });
 }
 
 Item key_of(const ModelInfo& model, const void* object) {
@@ -79,7 +124,7 @@ Item key_of(const ModelInfo& model, const void* object) {
     const auto keys = model.key_columns();
     for (std::size_t k = 0; k < keys.size(); ++k) {
         const ColumnInfo& c = model.columns[keys[k]];
-        auto value = c.dump(object);
+        auto value = dump_for_write(model, keys[k], object);
         if (!value) {
             throw MissingKey(describe_object(model, object) + " is missing its " +
                              (k == 0 ? "hash" : "range") + " key '" + c.name + "'");

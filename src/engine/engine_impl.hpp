@@ -33,7 +33,13 @@ namespace detail {
 /// "Account(id='42')": how errors name an object.
 std::string describe_object(const ModelInfo& model, const void* object);
 
-/// The object's key as an item; throws MissingKey naming the object and the key column.
+/// Column `column` of `object` as it is written: a value error (NaN, invalid UTF-8 anywhere in
+/// it, ...) is thrown naming the object and the column.
+std::optional<AttributeValue> dump_for_write(const ModelInfo& model, std::size_t column,
+                                             const void* object);
+
+/// The object's key as an item; throws MissingKey naming the object and the key column, or a
+/// value error naming both.
 Item key_of(const ModelInfo& model, const void* object);
 
 /// The same key spelled one way: numbers normalised (DynamoDB answers "1.10" as "1.1").

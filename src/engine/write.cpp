@@ -69,7 +69,7 @@ Prepared prepare(const ObjectRef& ref, const Binding& binding, const Condition& 
         for (const std::size_t i : m.dynamo_order) {
             const ColumnInfo& c = m.columns[i];
             if (c.hash_key || c.range_key) continue;
-            auto value = c.dump(ref.object);
+            auto value = detail::dump_for_write(m, i, ref.object);
             const bool known = state != nullptr && state->known(i);
             if (!known && value && state != nullptr && state->synced()) {
                 // Not fetched by the last load: write it only if it was changed since.

@@ -1,6 +1,7 @@
 #include "json/text.hpp"
 
 #include "util/base64.hpp"
+#include "util/utf8.hpp"
 
 #include <bloop/exceptions.hpp>
 #include <bloop/json.hpp>
@@ -14,10 +15,11 @@ namespace detail {
 namespace {
 constexpr char kHex[] = "0123456789abcdef";
 
-// 1 where a byte needs escaping in a JSON string.
+// 1 where a byte needs escaping in a JSON string, or checking (the start of a UTF-8 sequence).
 constexpr auto kNeedsEscape = [] {
     std::array<bool, 256> t{};
     for (int c = 0; c < 0x20; ++c) t[c] = true;
+    for (int c = 0x80; c < 0x100; ++c) t[c] = true;
     t['"'] = true;
     t['\\'] = true;
     return t;
@@ -30,6 +32,16 @@ void write_string(std::string& out, std::string_view s) {
     for (std::size_t i = 0; i < s.size(); ++i) {
         const auto c = static_cast<unsigned char>(s[i]);
         if (!kNeedsEscape[c]) continue;
+        if (c >= 0x80) {
+            // Sent as is; invalid UTF-8 is refused here, before any request leaves.
+            const std::size_t n = bloop::detail::utf8_sequence_length(s, i);
+            if (n == 0) {
+                throw InvalidValue("a string is not valid UTF-8 (byte " + std::to_string(i) +
+                                   " is 0x" + kHex[c >> 4] + kHex[c & 15] + ")");
+            }
+            i += n - 1;
+            continue;
+        }
         out.append(s.data() + run, i - run);
         run = i + 1;
         switch (c) {
@@ -419,32 +431,10 @@ class Parser {
 
     // Validates one UTF-8 sequence starting at p_ (a byte >= 0x80) and advances past it.
     void utf8_sequence() {
-        const auto b0 = static_cast<unsigned char>(*p_);
-        int n = 0;
-        unsigned cp = 0;
-        if (b0 >= 0xC2 && b0 <= 0xDF) {
-            n = 1;
-            cp = b0 & 0x1F;
-        } else if (b0 >= 0xE0 && b0 <= 0xEF) {
-            n = 2;
-            cp = b0 & 0x0F;
-        } else if (b0 >= 0xF0 && b0 <= 0xF4) {
-            n = 3;
-            cp = b0 & 0x07;
-        } else {
-            fail("invalid UTF-8 in a string");
-        }
-        if (end_ - p_ <= n) fail("invalid UTF-8 in a string");
-        for (int i = 1; i <= n; ++i) {
-            const auto b = static_cast<unsigned char>(p_[i]);
-            if ((b & 0xC0) != 0x80) fail("invalid UTF-8 in a string");
-            cp = (cp << 6) | (b & 0x3F);
-        }
-        if ((n == 2 && (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF))) ||
-            (n == 3 && (cp < 0x10000 || cp > 0x10FFFF))) {
-            fail("invalid UTF-8 in a string");
-        }
-        p_ += n + 1;
+        const std::size_t n =
+            bloop::detail::utf8_sequence_length(std::string_view(p_, static_cast<std::size_t>(end_ - p_)), 0);
+        if (n == 0) fail("invalid UTF-8 in a string");
+        p_ += n;
     }
 
     // Steps over bytes that need no attention in a string: printable ASCII other than '"' and

@@ -3,6 +3,8 @@
 #include <bloop/exceptions.hpp>
 #include <bloop/model.hpp>
 
+#include "model/value_context.hpp"
+
 #include <algorithm>
 
 namespace bloop::detail {
@@ -11,16 +13,8 @@ namespace {
 // Runs `f`, re-throwing value errors with the model and column in front of the message.
 template <class F>
 decltype(auto) in_column(const ModelInfo& info, const ColumnInfo& column, F&& f) {
-    const auto where = [&] { return info.name + "." + column.name + ": "; };
-    try {
-        return f();
-    } catch (const AttributeTypeMismatch& e) {
-        throw AttributeTypeMismatch(where() + e.what());
-    } catch (const InvalidNumber& e) {
-        throw InvalidNumber(where() + e.what());
-    } catch (const InvalidValue& e) {
-        throw InvalidValue(where() + e.what());
-    }
+    return with_context([&] { return info.name + "." + column.name + ": "; },
+                        std::forward<F>(f));
 }
 
 // The dumped values of the columns `state` does not know.

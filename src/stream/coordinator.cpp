@@ -3,6 +3,8 @@
 #include <bloop/exceptions.hpp>
 #include <bloop/stream_coordinator.hpp>
 
+#include "stream/token.hpp"
+
 #include <algorithm>
 #include <cctype>
 #include <cmath>
@@ -183,33 +185,27 @@ void StreamCoordinator::start_shards(bool leaves, const std::string& type) {
         described.insert(s.shard_id);
         parents.insert(s.parent_shard_id);
     }
-    active_.clear();
-    buffer_.clear();
+    // Built aside and swapped in: a failure on the way leaves the reader where it was.
+    std::map<std::string, ShardState> next;
     for (const auto& s : shards) {
         const bool root = s.parent_shard_id.empty() || described.count(s.parent_shard_id) == 0;
         if (leaves ? parents.count(s.shard_id) != 0 : !root) continue;
-        ShardState& state = active_[s.shard_id];
+        ShardState& state = next[s.shard_id];
         state.id = s.shard_id;
         state.parent = s.parent_shard_id;
         jump(state, type, "");
     }
+    active_.swap(next);
+    buffer_.clear();
 }
 
 void StreamCoordinator::move_to_token(const std::string& text) {
     std::lock_guard lock(mutex_);
-    json::Value token;
-    try {
-        token = json::parse(text);
-        if (!token.is_object() || token.find("stream_arn") == nullptr ||
-            token.find("shards") == nullptr) {
-            throw InvalidJson("missing stream_arn or shards");
-        }
-    } catch (const InvalidJson& e) {
-        throw InvalidPosition(std::string("not a stream token: ") + e.what());
-    }
-    if (token.at("stream_arn").as_string() != arn_) {
-        throw InvalidStream("the token is for stream '" + token.at("stream_arn").as_string() +
-                            "', not '" + arn_ + "'");
+    // Everything about the token is checked before the reader's position changes.
+    const detail::StreamToken token = detail::parse_stream_token(text);
+    if (token.stream_arn != arn_) {
+        throw InvalidStream("the token is for stream '" + token.stream_arn + "', not '" + arn_ +
+                            "'");
     }
     const auto shards = api_->describe_stream(arn_);
     std::map<std::string, std::vector<std::string>> children;
@@ -218,12 +214,8 @@ void StreamCoordinator::move_to_token(const std::string& text) {
         described.insert(s.shard_id);
         children[s.parent_shard_id].push_back(s.shard_id);
     }
-    std::map<std::string, const json::Value*> saved;
-    for (const auto& s : token.at("shards").as_array()) saved[s.at("shard_id").as_string()] = &s;
-    active_.clear();
-    buffer_.clear();
-    std::vector<std::string> queue;
-    for (const auto& id : token.at("active").as_array()) queue.push_back(id.as_string());
+    std::map<std::string, ShardState> next;
+    std::vector<std::string> queue(token.active.rbegin(), token.active.rend());
     while (!queue.empty()) {
         const std::string id = queue.back();
         queue.pop_back();
@@ -232,25 +224,22 @@ void StreamCoordinator::move_to_token(const std::string& text) {
             for (const auto& child : children[id]) queue.push_back(child);
             continue;
         }
-        ShardState& state = active_[id];
+        if (next.count(id) != 0) continue;
+        ShardState& state = next[id];
         state.id = id;
-        const json::Value* s = saved.count(id) != 0 ? saved[id] : nullptr;
-        if (s != nullptr && s->find("parent") != nullptr)
-            state.parent = s->at("parent").as_string();
-        const std::string type = s != nullptr && s->find("iterator_type") != nullptr
-                                     ? s->at("iterator_type").as_string()
-                                     : "trim_horizon";
-        const std::string seq = s != nullptr && s->find("sequence_number") != nullptr
-                                    ? s->at("sequence_number").as_string()
-                                    : "";
-        jump(state,
-             seq.empty() && (type == "at_sequence" || type == "after_sequence") ? "trim_horizon"
-                                                                                : type,
-             seq);
+        const auto saved = token.shards.find(id);
+        if (saved == token.shards.end()) {
+            jump(state, "trim_horizon", "");
+            continue;
+        }
+        state.parent = saved->second.parent;
+        jump(state, saved->second.iterator_type, saved->second.sequence_number);
     }
-    if (active_.empty() && token.at("active").size() != 0) {
+    if (next.empty() && !token.active.empty()) {
         throw InvalidStream("This token has no relation to the actual Stream.");
     }
+    active_.swap(next);
+    buffer_.clear();
 }
 
 void StreamCoordinator::poll(ShardState& shard) {

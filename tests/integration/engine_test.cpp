@@ -7,6 +7,8 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
+
 namespace engine_app {
 
 struct Account {
@@ -39,6 +41,13 @@ struct Pair {
 struct Priced {
     bloop::Decimal price;
     std::string label;
+};
+
+// A floating column.
+struct Measured {
+    std::string id;
+    std::string label;
+    double ratio = 0;
 };
 
 // A table created by hand with another shape.
@@ -88,6 +97,12 @@ struct bloop::Model<Priced> {
         bloop::columns(column<&Priced::price>().hash_key(), column<&Priced::label>());
 };
 template <>
+struct bloop::Model<Measured> {
+    static constexpr Meta meta{.table_name = "EngineMeasured"};
+    static constexpr auto columns = bloop::columns(
+        column<&Measured::id>().hash_key(), column<&Measured::label>(), column<&Measured::ratio>());
+};
+template <>
 struct bloop::Model<Mismatched> {
     static constexpr Meta meta{.table_name = "EngineMismatched", .stream = StreamView::keys_only};
     static constexpr auto columns =
@@ -106,7 +121,7 @@ class EngineTest : public ::testing::Test {
   protected:
     Engine engine{Client(test::client_options())};
 
-    void SetUp() override { engine.bind<Account, Left, Right, Pair, Priced>(); }
+    void SetUp() override { engine.bind<Account, Left, Right, Pair, Priced, Measured>(); }
 
     std::optional<Item> stored(const std::string& table, Item key) {
         Value request;
@@ -312,6 +327,64 @@ TEST_F(EngineTest, BadInputFailsBeforeAnythingIsSent) {
     EXPECT_THROW(engine.save(fine, no_key), MissingKey);
     EXPECT_FALSE(stored("EngineShared", {{"id", AttributeValue::string("fine")}}))
         << "no object of the batch was written";
+}
+
+TEST_F(EngineTest, InvalidValuesAreRefusedNamingTheObjectAndColumn) {
+    std::vector<std::string> sent;
+    Measured fine{"m-fine", "ok", 0.5};
+    Measured bad_text{"m-text", "caf\xC3", 1.0};  // a cut UTF-8 sequence
+    Measured nan{"m-nan", "nan", std::nan("")};
+    try {
+        engine.save(fine, bad_text);
+        FAIL();
+    } catch (const InvalidValue& e) {
+        EXPECT_STREQ(e.what(),
+                     "Measured(id={\"S\":\"m-text\"}).label: a string is not valid UTF-8 (byte 3 of 4)");
+    }
+    try {
+        engine.save(nan);
+        FAIL();
+    } catch (const InvalidNumber& e) {
+        EXPECT_EQ(std::string(e.what()).rfind("Measured(id={\"S\":\"m-nan\"}).ratio: NaN", 0), 0u)
+            << e.what();
+    }
+    Measured bad_key{"\xFF", "key", 1.0};
+    try {
+        engine.save(bad_key);
+        FAIL();
+    } catch (const InvalidValue& e) {
+        EXPECT_STREQ(e.what(),
+                     "Measured(id=(invalid)).id: a string is not valid UTF-8 (byte 0 of 1)");
+    }
+    for (const char* id : {"m-fine", "m-text", "m-nan"})
+        EXPECT_FALSE(stored("EngineMeasured", {{"id", AttributeValue::string(id)}})) << id;
+    // The low-level client refuses such a request as well, before sending it.
+    Value put;
+    put["TableName"] = "EngineMeasured";
+    put["Item"] = Item{{"id", AttributeValue::string("\xC0\x80")}};
+    EXPECT_THROW((void)engine.client().call(Operation::PutItem, put), InvalidValue);
+}
+
+TEST_F(EngineTest, AReceiverThatThrowsNeverTurnsAWriteIntoAFailure) {
+    std::vector<Account> accounts;
+    for (int i = 0; i < 5; ++i) accounts.push_back(account("loud" + std::to_string(i)));
+    int calls = 0;
+    auto c = engine.object_saved.connect([&](const ObjectEvent&) {
+        if (++calls == 2) throw std::runtime_error("receiver failed");
+    });
+    try {
+        engine.save(accounts);
+        FAIL();
+    } catch (const WriteFailed& e) {
+        FAIL() << "written objects reported failed: " << e.what();
+    } catch (const std::runtime_error& e) {
+        EXPECT_STREQ(e.what(), "receiver failed");
+    }
+    EXPECT_EQ(calls, 5) << "every object was signalled";
+    for (const auto& a : accounts) {
+        EXPECT_TRUE(stored(a)) << a.name;
+        EXPECT_TRUE(a.state.synced()) << a.name;
+    }
 }
 
 TEST_F(EngineTest, ManySavesRunConcurrentlyAndReportExactlyTheFailures) {

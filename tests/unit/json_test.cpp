@@ -185,3 +185,17 @@ TEST(JsonItems, MalformedTextIsStillInvalidJson) {
 
 }  // namespace
 }  // namespace bloop::json
+
+namespace bloop {
+namespace {
+
+TEST(JsonWriter, RefusesInvalidUtf8AndKeepsValidTextAsIs) {
+    EXPECT_EQ(json::to_string(json::Value("ünï ✓ 𝄞")), "\"ünï ✓ 𝄞\"");
+    for (const char* bad : {"\xff", "caf\xC3", "\xC0\x80", "\xED\xA0\x80", "\xF4\x90\x80\x80",
+                            "ok\x80"}) {
+        EXPECT_THROW((void)json::to_string(json::Value(bad)), InvalidValue) << bad;
+    }
+}
+
+}  // namespace
+}  // namespace bloop

@@ -141,6 +141,33 @@ TEST(Stream, BadTokens) {
         << "no relation to the actual stream";
 }
 
+TEST(Stream, AMalformedTokenIsRefusedBeforeThePositionChanges) {
+    auto f = fake();
+    f->add("shard-a", "10", 100, "a1");
+    f->add("shard-a", "20", 100, "a2");
+    f->add("shard-a", "30", 100, "a3");
+    StreamCoordinator c(f, f->arn);
+    c.move_to_trim_horizon();
+    auto first = c.next();
+    while (!first) first = c.next();
+    ASSERT_EQ(first->keys->at("id").as_string(), "a1");
+    const std::string arn = R"("stream_arn":")" + f->arn + R"(")";
+    for (const std::string& bad : std::vector<std::string>{
+             "[]", "{" + arn + "}", "{" + arn + R"(,"active":"shard-a","shards":[]})",
+             "{" + arn + R"(,"active":[1],"shards":[]})",
+             "{" + arn + R"(,"active":["shard-a"],"shards":[{"shard_id":7}]})",
+             "{" + arn +
+                 R"(,"active":["shard-a"],"shards":[{"shard_id":"shard-a","iterator_type":"sideways"}]})",
+             "{" + arn +
+                 R"(,"active":["shard-a"],"shards":[{"shard_id":"shard-a","iterator_type":"at_sequence","sequence_number":"1e5"}]})",
+             "{" + arn +
+                 R"(,"active":["shard-a"],"shards":[{"shard_id":"shard-a"},{"shard_id":"shard-a"}]})"}) {
+        EXPECT_THROW(c.move_to_token(bad), InvalidPosition) << bad;
+    }
+    // Still where it was: the next record is the second.
+    EXPECT_EQ(drain(c), (std::vector<std::string>{"a2", "a3"}));
+}
+
 TEST(Stream, ExpiredIteratorsAreReacquiredAfterTheLastRecordRead) {
     auto f = fake();
     f->page_size = 1;

@@ -60,12 +60,13 @@ class AttributeMap {
     /// From pairs already sorted by name with unique names. Unchecked: the caller guarantees it.
     static AttributeMap from_sorted_entries(container_type entries);
 
-    [[nodiscard]] iterator begin() noexcept { return entries_.begin(); }
-    [[nodiscard]] iterator end() noexcept { return entries_.end(); }
-    [[nodiscard]] const_iterator begin() const noexcept { return entries_.begin(); }
-    [[nodiscard]] const_iterator end() const noexcept { return entries_.end(); }
-    [[nodiscard]] size_type size() const noexcept { return entries_.size(); }
-    [[nodiscard]] bool empty() const noexcept { return entries_.empty(); }
+    // Defined below AttributeValue: the entries' type must be complete first (clang needs it).
+    [[nodiscard]] iterator begin() noexcept;
+    [[nodiscard]] iterator end() noexcept;
+    [[nodiscard]] const_iterator begin() const noexcept;
+    [[nodiscard]] const_iterator end() const noexcept;
+    [[nodiscard]] size_type size() const noexcept;
+    [[nodiscard]] bool empty() const noexcept;
     void clear() noexcept;
     void reserve(size_type n);
 
@@ -179,6 +180,25 @@ class AttributeValue {
 
     Storage value_{std::in_place_index<static_cast<std::size_t>(AttributeType::NUL)>};
 };
+
+inline AttributeMap::iterator AttributeMap::begin() noexcept {
+    return entries_.begin();
+}
+inline AttributeMap::iterator AttributeMap::end() noexcept {
+    return entries_.end();
+}
+inline AttributeMap::const_iterator AttributeMap::begin() const noexcept {
+    return entries_.begin();
+}
+inline AttributeMap::const_iterator AttributeMap::end() const noexcept {
+    return entries_.end();
+}
+inline AttributeMap::size_type AttributeMap::size() const noexcept {
+    return entries_.size();
+}
+inline bool AttributeMap::empty() const noexcept {
+    return entries_.empty();
+}
 
 /// An item or key: attribute name → value.
 using Item = AttributeValue::Map;

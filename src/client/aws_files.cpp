@@ -1,6 +1,8 @@
 #include "client/aws_files.hpp"
 
 #include <fstream>
+#include <iterator>
+#include <string_view>
 
 namespace bloop::detail {
 namespace {
@@ -34,17 +36,17 @@ std::string config_section(const std::string& profile) {
     return profile == "default" ? profile : "profile " + profile;
 }
 
-std::optional<IniSection> read_ini_section(const std::string& path, const std::string& section) {
-    std::ifstream in(path);
-    if (!in) return std::nullopt;
+std::optional<IniSection> parse_ini_section(std::string_view text, std::string_view section) {
     std::optional<IniSection> found;
     bool inside = false;
-    std::string line;
-    while (std::getline(in, line)) {
+    while (!text.empty()) {
+        const auto end = text.find('\n');
+        const std::string_view line = text.substr(0, end);
+        text.remove_prefix(end == std::string_view::npos ? text.size() : end + 1);
         const std::string t = trim(line);
         if (t.empty() || t[0] == '#' || t[0] == ';') continue;
         if (t.front() == '[' && t.back() == ']') {
-            inside = trim(std::string_view(t).substr(1, t.size() - 2)) == section;
+            inside = t.size() >= 2 && trim(std::string_view(t).substr(1, t.size() - 2)) == section;
             if (inside && !found) found.emplace();
             continue;
         }
@@ -55,6 +57,13 @@ std::optional<IniSection> read_ini_section(const std::string& path, const std::s
             trim(std::string_view(t).substr(eq + 1));
     }
     return found;
+}
+
+std::optional<IniSection> read_ini_section(const std::string& path, const std::string& section) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) return std::nullopt;
+    const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    return parse_ini_section(text, section);
 }
 
 }  // namespace bloop::detail

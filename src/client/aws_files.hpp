@@ -21,6 +21,9 @@ std::optional<std::string> credentials_file_path(const Environment& env);
 /// Path of the config file: AWS_CONFIG_FILE, else ~/.aws/config.
 std::optional<std::string> config_file_path(const Environment& env);
 
+/// The section `section` of INI text; nullopt when it has none.
+std::optional<IniSection> parse_ini_section(std::string_view text, std::string_view section);
+
 /// The section `section` of the INI file at `path`; nullopt when the file or the section is
 /// missing. In the config file, pass "profile NAME" (or "default").
 std::optional<IniSection> read_ini_section(const std::string& path, const std::string& section);

@@ -2,6 +2,8 @@
 #include <bloop/json.hpp>
 #include <bloop/search.hpp>
 
+#include "engine/search_token.hpp"
+
 namespace bloop {
 namespace {
 
@@ -94,26 +96,14 @@ void SearchCursor::drain() {
 }
 
 std::string SearchCursor::token() const {
-    json::Value token;
-    token["target"] = target_name(target_);
-    if (last_returned_) token["after"] = *last_returned_;  // none yet: resume from the start
-    return json::to_string(token);  // a position only: the resuming search's options apply
+    return detail::make_search_token(target_name(target_),
+                                     last_returned_ ? &*last_returned_ : nullptr);
 }
 
 void SearchCursor::resume(const std::string& text) {
-    json::Value token;
-    try {
-        token = json::parse(text, json::ParseMode::items);
-    } catch (const InvalidJson& e) {
-        throw InvalidArgument(std::string("not a search token: ") + e.what());
-    }
-    const json::Value* target = token.is_object() ? token.find("target") : nullptr;
-    if (target == nullptr || !target->is_string() || target->as_string() != target_name(target_)) {
-        throw InvalidArgument("the token belongs to another search (this one reads " +
-                              target_name(target_) + ")");
-    }
-    reset();
-    if (const json::Value* after = token.find("after")) start_ = json::to_item(*after);
+    std::optional<Item> after = detail::parse_search_token(text, target_name(target_));
+    reset();  // only once the token is known to be good
+    if (after) start_ = std::move(*after);
 }
 
 }  // namespace bloop

@@ -78,13 +78,14 @@ void load_and_sync(const ModelInfo& info, void* object, Item&& item,
         if (found != item.end()) entries.push_back(*found);
     }
     if (state.snapshot()) {
-        for (const auto& [name, value] : *state.snapshot()) {
+        for (const auto& entry : *state.snapshot()) {
+            const std::string& name = entry.first;
             const auto column =
                 std::find_if(info.columns.begin(), info.columns.end(),
                              [&](const ColumnInfo& c) { return c.dynamo_name == name; });
             if (column == info.columns.end() ||
                 !loaded(static_cast<std::size_t>(column - info.columns.begin()))) {
-                entries.emplace_back(name, value);
+                entries.push_back(entry);
             }
         }
     }

@@ -331,6 +331,7 @@ struct TypeTraits<ReversedString> {
     static ReversedString load(AttributeValue&& v) {
         const std::string& s = v.as_string();
         return {std::string(s.rbegin(), s.rend())};
+static_assert(TypeTraits<ReversedString>::backing == AttributeType::S);
     }
     static ReversedString missing() { return {}; }
 };

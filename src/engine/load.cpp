@@ -6,6 +6,8 @@
 
 #include "engine/engine_impl.hpp"
 
+#include <exception>
+
 #include <future>
 #include <map>
 #include <set>
@@ -122,10 +124,17 @@ void Engine::load_objects(std::span<const ObjectRef> objects, const LoadOptions&
         requests = chunks(unprocessed, options.consistent);
     }
 
+    // Every loaded object is signalled even when a receiver throws; the first exception is
+    // rethrown at the end (MissingObjects, when some were missing, comes first).
+    std::exception_ptr receiver_error;
     for (const auto& ref : loaded) {
-        for (const auto& column : ref.model->columns)
-            object_modified.emit({*this, *ref.model, ref.object, column});
-        object_loaded.emit({*this, *ref.model, ref.object});
+        try {
+            for (const auto& column : ref.model->columns)
+                object_modified.emit({*this, *ref.model, ref.object, column});
+            object_loaded.emit({*this, *ref.model, ref.object});
+        } catch (...) {
+            if (!receiver_error) receiver_error = std::current_exception();
+        }
     }
     std::vector<const void*> missing;
     std::string names;
@@ -140,6 +149,7 @@ void Engine::load_objects(std::span<const ObjectRef> objects, const LoadOptions&
     }
     if (!missing.empty())
         throw MissingObjects("Failed to load some objects: " + names, std::move(missing));
+    if (receiver_error) std::rethrow_exception(receiver_error);
 }
 
 }  // namespace bloop

@@ -1,6 +1,7 @@
 // Dumping and loading whole objects through their ModelInfo.
 
 #include <bloop/exceptions.hpp>
+#include <bloop/json.hpp>
 #include <bloop/model.hpp>
 
 #include "model/value_context.hpp"
@@ -43,6 +44,38 @@ Item dump_columns(const ModelInfo& info, const void* object) {
     return Item::from_sorted_entries(std::move(entries));
 }
 
+namespace {
+// "Account(id={"S":"42"})" for an object being loaded from `item` while `current` fails: key
+// columns before it (in name order) are already in the object, later ones still in the item.
+std::string describe_loading(const ModelInfo& info, const void* object, const Item& item,
+                             const ColumnInfo& current) {
+    std::string out = info.name + "(";
+    bool first = true;
+    for (const auto k : info.key_columns()) {
+        const ColumnInfo& key = info.columns[k];
+        out += (first ? "" : ", ") + key.name + "=";
+        first = false;
+        std::optional<AttributeValue> value;
+        try {
+            if (key.dynamo_name < current.dynamo_name) {
+                value = key.dump(object);
+            } else if (const auto found = item.find(key.dynamo_name); found != item.end()) {
+                value = found->second;
+            }
+        } catch (const InvalidArgument&) {
+        }
+        if (value) {
+            std::string text;
+            json::write_attribute(text, *value);
+            out += text;
+        } else {
+            out += "(missing)";
+        }
+    }
+    return out + ")";
+}
+}  // namespace
+
 void load_columns(const ModelInfo& info, void* object, Item&& item,
                   std::span<const std::size_t> columns) {
     // Walk the item (sorted by name) beside the columns in name order: one comparison a step.
@@ -55,7 +88,9 @@ void load_columns(const ModelInfo& info, void* object, Item&& item,
         const ColumnInfo& c = info.columns[i];
         while (entry != item.end() && entry->first < c.dynamo_name) ++entry;
         if (entry != item.end() && entry->first == c.dynamo_name) {
-            in_column(info, c, [&] { c.load(object, std::move(entry->second)); });
+            with_context(
+                [&] { return describe_loading(info, object, item, c) + "." + c.name + ": "; },
+                [&] { c.load(object, std::move(entry->second)); });
         } else {
             c.reset(object);
         }

@@ -11,8 +11,11 @@
 
 #include <sys/socket.h>
 
+#include <cstdlib>
+
 #include <atomic>
 #include <chrono>
+#include <mutex>
 #include <thread>
 
 namespace bloop {
@@ -206,6 +209,37 @@ TEST_P(TransportTest, AnIdleConnectionTheServerClosedIsNotUsed) {
     (void)client.call(Operation::UpdateItem, add);
     EXPECT_EQ(requests.load(), 2);
     EXPECT_EQ(server.connections(), 2);
+}
+
+TEST(DefaultTransport, PlainHttpGoesThroughTheProxyCurlWouldUse) {
+    // The lean socket transport has no proxy support, so with http_proxy set the client uses curl,
+    // which sends the request to the proxy with the absolute URL.
+    std::atomic<int> requests{0};
+    std::mutex mutex;
+    std::string head;
+    LoopbackServer proxy([&](int fd) {
+        test::RawRequest r;
+        while (test::read_request(fd, r)) {
+            {
+                std::lock_guard lock(mutex);
+                head = r.head;
+            }
+            ++requests;
+            if (!test::write_all(fd, test::http_response(200, R"({"TableNames":[]})"))) return;
+        }
+    });
+    ::setenv("http_proxy", proxy.url().c_str(), 1);
+    try {
+        ClientOptions options = testing::local_client_options("http://dynamodb.example:8000");
+        (void)Client(options).call(Operation::ListTables, json::Value::object());
+    } catch (...) {
+        ::unsetenv("http_proxy");
+        throw;
+    }
+    ::unsetenv("http_proxy");
+    EXPECT_EQ(requests.load(), 1);
+    std::lock_guard lock(mutex);
+    EXPECT_EQ(head.rfind("POST http://dynamodb.example:8000/ HTTP/1.1", 0), 0u) << head;
 }
 
 INSTANTIATE_TEST_SUITE_P(Transports, TransportTest, ::testing::Values("socket", "curl"),

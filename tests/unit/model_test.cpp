@@ -271,27 +271,42 @@ TEST(Model, ModelsWithoutStateLoadWithoutTracking) {
     EXPECT_EQ(p.number, 3);
 }
 
-TEST(Model, LoadErrorsNameTheModelAndColumn) {
+TEST(Model, LoadErrorsNameTheObjectAndColumn) {
+    const auto id = AttributeValue::string("6d8b54a2-fa07-47e1-9305-717699459293");
     try {
-        (void)load_item<Account>({{"balance", AttributeValue::string("lots")}});
+        (void)load_item<Account>({{"id", id}, {"balance", AttributeValue::string("lots")}});
         FAIL();
     } catch (const AttributeTypeMismatch& e) {
-        EXPECT_STREQ(e.what(), "Account.balance: attribute value is S, not N");
+        // "balance" loads before "id": the key still comes from the item.
+        EXPECT_STREQ(e.what(),
+                     "Account(id={\"S\":\"6d8b54a2-fa07-47e1-9305-717699459293\"}).balance: "
+                     "attribute value is S, not N");
     }
     try {
         (void)load_item<Account>({{"created", AttributeValue::string("2015-03-01")}});
         FAIL();
     } catch (const InvalidValue& e) {
-        EXPECT_NE(
-            std::string(e.what()).find("Account.created: \"2015-03-01\" is not a bloop DateTime"),
-            std::string::npos)
+        EXPECT_NE(std::string(e.what()).find(
+                      "Account(id=(missing)).created: \"2015-03-01\" is not a bloop DateTime"),
+                  std::string::npos)
+            << e.what();
+    }
+    try {
+        (void)load_item<Account>({{"id", id}, {"tags", AttributeValue::number("1")}});
+        FAIL();
+    } catch (const AttributeTypeMismatch& e) {
+        // "id" loaded before "tags": the key comes from the object.
+        EXPECT_EQ(std::string(e.what()).rfind(
+                      "Account(id={\"S\":\"6d8b54a2-fa07-47e1-9305-717699459293\"}).tags: ", 0),
+                  0u)
             << e.what();
     }
     try {
         (void)load_item<Account>({{"balance", AttributeValue::number("1E+300")}});
         FAIL();
     } catch (const InvalidNumber& e) {
-        EXPECT_EQ(std::string(e.what()).rfind("Account.balance: ", 0), 0u) << e.what();
+        EXPECT_EQ(std::string(e.what()).rfind("Account(id=(missing)).balance: ", 0), 0u)
+            << e.what();
     }
 }
 

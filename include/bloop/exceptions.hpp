@@ -71,6 +71,13 @@ class MissingCredentials : public InvalidConfiguration {
     using InvalidConfiguration::InvalidConfiguration;
 };
 
+/// A credentials provider could not supply credentials: its process or endpoint failed, or its
+/// temporary credentials expired and could not be renewed. The message names the provider.
+class CredentialsUnavailable : public RuntimeError {
+  public:
+    using RuntimeError::RuntimeError;
+};
+
 /// An operation name that is not a DynamoDB or DynamoDB Streams operation this client supports.
 class UnknownOperation : public InvalidArgument {
   public:

@@ -49,14 +49,43 @@ std::shared_ptr<Transport> default_transport(const Endpoint (&endpoints)[2],
                                               : make_curl_transport(connections);
 }
 
+// The region: explicit, environment or config file; else the EC2 instance's own.
+std::string region_of(const ClientOptions& o) {
+    try {
+        return resolve_region(o.region, o.profile, o.environment);
+    } catch (const MissingRegion& e) {
+        if (auto region = instance_metadata_region(o.environment)) return *region;
+        throw MissingRegion(std::string(e.what()) +
+                            "; the EC2 instance metadata service (no answer, or disabled)");
+    }
+}
+
+// The default chain: explicit, environment, shared files (static keys or credential_process);
+// then, only when none of those has credentials, the container endpoint and the EC2 instance
+// metadata service, which are asked only when a request needs credentials.
+std::shared_ptr<CredentialsProvider> default_credentials(const ClientOptions& o) {
+    try {
+        return local_credentials_provider(o.credentials, o.profile, o.environment, o.log);
+    } catch (const MissingCredentials& e) {
+        RefreshOptions refresh{.log = o.log};
+        if (auto container = container_credentials_provider(o.environment, refresh))
+            return container;
+        if (auto imds = instance_metadata_credentials_provider(o.environment, refresh))
+            return imds;
+        throw MissingCredentials(std::string(e.what()) +
+                                 "; no container credentials (AWS_CONTAINER_CREDENTIALS_*_URI "
+                                 "unset); EC2 instance metadata disabled");
+    }
+}
+
 }  // namespace
 
 struct Client::State {
     explicit State(ClientOptions o)
         : options(std::move(o)),
-          region(resolve_region(options.region, options.profile, options.environment)),
-          credentials(
-              resolve_credentials(options.credentials, options.profile, options.environment)),
+          region(region_of(options)),
+          credentials(options.credentials_provider ? options.credentials_provider
+                                                   : default_credentials(options)),
           endpoints{
               resolve_endpoint(Service::dynamodb, options.endpoint, region, options.environment),
               resolve_endpoint(Service::streams, options.streams_endpoint, region,
@@ -108,9 +137,11 @@ struct Client::State {
             request.headers = {{"Host", hosts[service]},
                                {"Content-Type", "application/x-amz-json-1.0"},
                                {"X-Amz-Target", target}};
+            // Asked on every attempt: temporary credentials renewed meanwhile sign the retry.
+            const Credentials current = credentials->credentials();
             const SigV4Parts signature =
-                signer.sign(request, credentials, std::chrono::system_clock::now());
-            const detail::Secrets secrets{credentials.secret_access_key, credentials.session_token,
+                signer.sign(request, current, std::chrono::system_clock::now());
+            const detail::Secrets secrets{current.secret_access_key, current.session_token,
                                           signature.signature};
             log(LogLevel::debug, name + " -> " + request.url + " (" +
                                      std::to_string(request.body.size()) + " bytes, attempt " +
@@ -165,7 +196,7 @@ struct Client::State {
 
     ClientOptions options;
     std::string region;
-    Credentials credentials;
+    std::shared_ptr<CredentialsProvider> credentials;
     Endpoint endpoints[2];
     std::string urls[2];
     std::string hosts[2];

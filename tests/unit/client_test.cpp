@@ -30,7 +30,8 @@ struct Harness {
         o.credentials = Credentials{"AKIDTEST", kSecret, kToken};
         o.endpoint = "http://127.0.0.1:8000";
         o.transport = transport;
-        o.environment = Environment(std::map<std::string, std::string, std::less<>>{});
+        o.environment = Environment(std::map<std::string, std::string, std::less<>>{
+            {"AWS_EC2_METADATA_DISABLED", "true"}});  // never ask a real metadata service
         o.retry.sleep = [this](std::chrono::milliseconds d) { sleeps.push_back(d); };
         o.retry.jitter_seed = 7;
         o.log = [this](LogLevel level, std::string_view message) {

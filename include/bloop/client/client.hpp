@@ -23,7 +23,9 @@ namespace bloop {
 /// How a Client is set up. Everything left empty is resolved from the environment.
 struct ClientOptions {
     std::optional<std::string> region;       ///< else AWS_REGION, AWS_DEFAULT_REGION, config
-    std::optional<Credentials> credentials;  ///< else the environment and shared files
+    std::optional<Credentials> credentials;  ///< else the default chain (docs/client.md)
+    /// Asked for credentials on every signing; when set, `credentials` and the chain are unused.
+    std::shared_ptr<CredentialsProvider> credentials_provider;
     std::optional<std::string> profile;      ///< else AWS_PROFILE, else "default"
     std::optional<std::string>
         endpoint;  ///< DynamoDB URL; else AWS_ENDPOINT_URL_DYNAMODB, AWS_ENDPOINT_URL
@@ -41,8 +43,10 @@ struct ClientOptions {
 /// A DynamoDB + DynamoDB Streams client. Safe to share between threads; copies share state.
 class Client {
   public:
-    /// Resolves region, credentials and endpoints from the environment now. Throws MissingRegion,
-    /// MissingCredentials or InvalidEndpoint before anything is sent.
+    /// Resolves region, credentials and endpoints from the environment now (the instance
+    /// metadata service is asked for the region only when nothing else names one, and for
+    /// credentials only on the first request). Throws MissingRegion, MissingCredentials or
+    /// InvalidEndpoint before anything is sent.
     Client();
     /// Resolves what `options` leaves empty from the environment now. Throws MissingRegion,
     /// MissingCredentials, InvalidEndpoint or InvalidConfiguration before anything is sent.

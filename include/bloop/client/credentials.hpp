@@ -1,9 +1,13 @@
 #pragma once
 /// \file
-/// AWS credentials and the chain that finds them.
+/// AWS credentials, the providers a client asks for them on every signing, and the local chain.
 
 #include <bloop/client/environment.hpp>
+#include <bloop/client/log.hpp>
 
+#include <chrono>
+#include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 
@@ -14,13 +18,90 @@ struct Credentials {
     std::string access_key_id;
     std::string secret_access_key;
     std::string session_token;  ///< empty for long-term keys
+    /// When temporary credentials stop working; empty for long-term keys.
+    std::optional<std::chrono::system_clock::time_point> expiration{};
 };
 
-/// Finds credentials: `explicit_credentials` when given; else `AWS_ACCESS_KEY_ID` and
-/// `AWS_SECRET_ACCESS_KEY` (with `AWS_SESSION_TOKEN`); else the profile (`profile`, else
-/// `AWS_PROFILE`, else "default") in the shared credentials file (`AWS_SHARED_CREDENTIALS_FILE`,
-/// else `~/.aws/credentials`) and then in the config file (`AWS_CONFIG_FILE`, else
-/// `~/.aws/config`). Throws MissingCredentials naming everything it tried.
+/// Supplies the credentials a client signs with. The client asks on every attempt of every
+/// request, so implementations cache; they must be safe to call from many threads at once.
+class CredentialsProvider {
+  public:
+    virtual ~CredentialsProvider() = default;
+    /// The credentials to sign with now. Throws CredentialsUnavailable (naming the provider) when
+    /// none can be had.
+    [[nodiscard]] virtual Credentials credentials() = 0;
+    /// A short name for logs and errors, e.g. "environment" or "ec2-instance-metadata".
+    [[nodiscard]] virtual std::string name() const = 0;
+};
+
+/// Always the same credentials.
+[[nodiscard]] std::shared_ptr<CredentialsProvider> static_credentials_provider(
+    Credentials credentials, std::string name = "static");
+
+/// How a refreshing provider renews temporary credentials.
+struct RefreshOptions {
+    /// Renew this long before they expire (at most half their remaining life)...
+    std::chrono::seconds ahead{300};
+    /// ...minus a random share of this, so many processes do not renew at the same moment.
+    std::chrono::seconds jitter{60};
+    /// After a failed renewal while the old credentials still work, try again this much later.
+    std::chrono::seconds retry_after{10};
+    /// The clock; replace it in tests.
+    std::function<std::chrono::system_clock::time_point()> clock{};
+    /// Where a failed renewal is reported (the old credentials are kept while they work).
+    LogListener log{};
+};
+
+/// Caches what `fetch` returns and renews it before it expires, once for all threads: one thread
+/// fetches while the others keep signing with the old credentials as long as they are valid (and
+/// wait only when there are none). A failed renewal keeps the old credentials while they work and
+/// says so in the log; past their expiry it throws CredentialsUnavailable naming `name`.
+/// Credentials without an expiration are fetched once.
+[[nodiscard]] std::shared_ptr<CredentialsProvider> refreshing_credentials_provider(
+    std::string name, std::function<Credentials()> fetch, RefreshOptions options = {});
+
+/// Runs `command` (through /bin/sh) as the shared config's `credential_process` does and reads
+/// its JSON (`Version` 1, `AccessKeyId`, `SecretAccessKey`, `SessionToken`, `Expiration`),
+/// refreshing as above. Nothing runs until credentials are first asked for.
+[[nodiscard]] std::shared_ptr<CredentialsProvider> process_credentials_provider(
+    std::string command, RefreshOptions options = {});
+
+/// ECS and EKS Pod Identity container credentials, from `AWS_CONTAINER_CREDENTIALS_RELATIVE_URI`
+/// (on http://169.254.170.2) or `AWS_CONTAINER_CREDENTIALS_FULL_URI` (http to a loopback address,
+/// 169.254.170.2, 169.254.170.23 or [fd00:ec2::23]; or any https URL), with the Authorization header
+/// from `AWS_CONTAINER_AUTHORIZATION_TOKEN` or the file named by
+/// `AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE` (read again on every renewal); renewed as above.
+/// Null when neither URI variable is set. Throws InvalidConfiguration for a full URI it must not
+/// call. Nothing is sent until credentials are first asked for.
+[[nodiscard]] std::shared_ptr<CredentialsProvider> container_credentials_provider(
+    const Environment& env = Environment(), RefreshOptions options = {});
+
+/// The EC2 instance role's credentials from the instance metadata service, IMDSv2 only (a session
+/// token first, then the role and its credentials), at `AWS_EC2_METADATA_SERVICE_ENDPOINT`, else
+/// http://[fd00:ec2::254] when `AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE` is IPv6, else
+/// http://169.254.169.254; 1 s timeouts; renewed as above. Null when `AWS_EC2_METADATA_DISABLED`
+/// is true. Nothing is sent until credentials are first asked for.
+[[nodiscard]] std::shared_ptr<CredentialsProvider> instance_metadata_credentials_provider(
+    const Environment& env = Environment(), RefreshOptions options = {});
+
+/// The instance's region from the instance metadata service (as above); nullopt when disabled or
+/// when no answer comes within the timeouts.
+[[nodiscard]] std::optional<std::string> instance_metadata_region(
+    const Environment& env = Environment());
+
+/// Finds credentials on the machine, without any network call: `explicit_credentials` when
+/// given; else `AWS_ACCESS_KEY_ID` and `AWS_SECRET_ACCESS_KEY` (with `AWS_SESSION_TOKEN`); else
+/// the profile (`profile`, else `AWS_PROFILE`, else "default") in the shared credentials file
+/// (`AWS_SHARED_CREDENTIALS_FILE`, else `~/.aws/credentials`) and then in the config file
+/// (`AWS_CONFIG_FILE`, else `~/.aws/config`): static keys, or a `credential_process` (run when
+/// credentials are first asked for). Throws MissingCredentials naming everything it tried.
+[[nodiscard]] std::shared_ptr<CredentialsProvider> local_credentials_provider(
+    const std::optional<Credentials>& explicit_credentials,
+    const std::optional<std::string>& profile = {}, const Environment& env = Environment(),
+    const LogListener& log = {});
+
+/// The static credentials `local_credentials_provider` finds now (a `credential_process` runs
+/// once). Throws MissingCredentials naming everything it tried.
 [[nodiscard]] Credentials resolve_credentials(
     const std::optional<Credentials>& explicit_credentials,
     const std::optional<std::string>& profile = {}, const Environment& env = Environment());

@@ -1,0 +1,24 @@
+#pragma once
+// The JSON credential documents of credential_process, the container endpoint and instance
+// metadata, and the ISO 8601 times they expire at.
+
+#include <bloop/client/credentials.hpp>
+
+#include <chrono>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace bloop::detail {
+
+/// "2026-11-29T05:00:00Z" (fractions and a +00:00 offset allowed) as a time; nullopt otherwise.
+[[nodiscard]] std::optional<std::chrono::system_clock::time_point> parse_iso8601(
+    std::string_view text);
+
+/// Reads `AccessKeyId`, `SecretAccessKey`, the token member named `token_member` ("Token" or
+/// "SessionToken") and `Expiration` from `text`. Throws CredentialsUnavailable naming `source`
+/// when the document is not such credentials; never puts a secret in a message.
+[[nodiscard]] Credentials parse_credentials_json(std::string_view text, std::string_view source,
+                                                 std::string_view token_member);
+
+}  // namespace bloop::detail

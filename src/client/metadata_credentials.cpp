@@ -1,0 +1,169 @@
+// Credentials served over HTTP on the machine itself: the ECS/EKS container endpoint and the EC2
+// instance metadata service (IMDSv2).
+
+#include <bloop/client/credentials.hpp>
+#include <bloop/client/http.hpp>
+#include <bloop/exceptions.hpp>
+
+#include "client/credentials_json.hpp"
+
+#include <fstream>
+#include <iterator>
+
+namespace bloop {
+namespace {
+
+constexpr Timeouts kTimeouts{std::chrono::milliseconds(1000), std::chrono::milliseconds(1000)};
+constexpr std::string_view kContainerHost = "http://169.254.170.2";
+constexpr std::string_view kImdsIpv4 = "http://169.254.169.254";
+constexpr std::string_view kImdsIpv6 = "http://[fd00:ec2::254]";
+
+// "host:port" of an http(s) URL, and whether it is https.
+std::string authority(const std::string& url, bool& https) {
+    https = url.rfind("https://", 0) == 0;
+    const std::size_t start = https ? 8 : (url.rfind("http://", 0) == 0 ? 7 : std::string::npos);
+    if (start == std::string::npos) throw InvalidConfiguration("not an http(s) URL: " + url);
+    return url.substr(start, url.find('/', start) - start);
+}
+
+// One GET or PUT on the machine's own endpoints; the body of a 200 answer.
+std::string fetch(const std::string& source, const std::string& method, const std::string& url,
+                  Headers headers) {
+    bool https = false;
+    const std::string host = authority(url, https);
+    HttpRequest request;
+    request.method = method;
+    request.url = url;
+    request.headers = std::move(headers);
+    request.headers.insert(request.headers.begin(), {"Host", host});
+    const auto transport = https ? make_curl_transport(1) : make_socket_transport(1);
+    HttpResponse response;
+    try {
+        response = transport->send(request, kTimeouts);
+    } catch (const std::exception& e) {
+        throw CredentialsUnavailable(source + ": " + e.what());
+    }
+    if (response.status != 200) {
+        throw CredentialsUnavailable(source + ": HTTP " + std::to_string(response.status) +
+                                     " from " + url);
+    }
+    return std::move(response.body);
+}
+
+bool is_true(const std::optional<std::string>& v) {
+    return v && (*v == "true" || *v == "TRUE" || *v == "True" || *v == "1");
+}
+
+// Where a container full URI may point over plain http.
+bool allowed_http_host(const std::string& host) {
+    const std::string name = host.substr(0, host.rfind(':') == std::string::npos ||
+                                                    host.back() == ']'
+                                                ? host.size()
+                                                : host.rfind(':'));
+    return name == "127.0.0.1" || name.rfind("127.", 0) == 0 || name == "localhost" ||
+           name == "[::1]" || name == "169.254.170.2" || name == "169.254.170.23" ||
+           name == "[fd00:ec2::23]";
+}
+
+std::string imds_endpoint(const Environment& env) {
+    if (auto e = env.get("AWS_EC2_METADATA_SERVICE_ENDPOINT")) {
+        std::string url = *e;
+        while (!url.empty() && url.back() == '/') url.pop_back();
+        return url;
+    }
+    const auto mode = env.get("AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE");
+    return std::string(mode && (*mode == "IPv6" || *mode == "ipv6") ? kImdsIpv6 : kImdsIpv4);
+}
+
+// An IMDSv2 session token.
+std::string imds_token(const std::string& endpoint, const std::string& source) {
+    return fetch(source, "PUT", endpoint + "/latest/api/token",
+                 {{"X-aws-ec2-metadata-token-ttl-seconds", "21600"}});
+}
+
+}  // namespace
+
+std::shared_ptr<CredentialsProvider> container_credentials_provider(const Environment& env,
+                                                                    RefreshOptions options) {
+    std::string url;
+    if (auto relative = env.get("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI")) {
+        url = std::string(kContainerHost) + (relative->front() == '/' ? "" : "/") + *relative;
+    } else if (auto full = env.get("AWS_CONTAINER_CREDENTIALS_FULL_URI")) {
+        url = *full;
+        bool https = false;
+        const std::string host = authority(url, https);
+        if (!https && !allowed_http_host(host)) {
+            throw InvalidConfiguration(
+                "AWS_CONTAINER_CREDENTIALS_FULL_URI must use https, or http to a loopback or "
+                "container credentials address; got " + url);
+        }
+    } else {
+        return nullptr;
+    }
+    const auto token = env.get("AWS_CONTAINER_AUTHORIZATION_TOKEN");
+    const auto token_file = env.get("AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE");
+    return refreshing_credentials_provider(
+        "container-credentials",
+        [url, token, token_file] {
+            Headers headers;
+            if (token_file) {
+                std::ifstream in(*token_file, std::ios::binary);
+                if (!in) {
+                    throw CredentialsUnavailable("container-credentials: cannot read " +
+                                                 *token_file);
+                }
+                std::string text((std::istreambuf_iterator<char>(in)),
+                                 std::istreambuf_iterator<char>());
+                while (!text.empty() && (text.back() == '\n' || text.back() == '\r'))
+                    text.pop_back();
+                headers.emplace_back("Authorization", text);
+            } else if (token) {
+                headers.emplace_back("Authorization", *token);
+            }
+            return detail::parse_credentials_json(
+                fetch("container-credentials", "GET", url, std::move(headers)),
+                "container-credentials", "Token");
+        },
+        std::move(options));
+}
+
+std::shared_ptr<CredentialsProvider> instance_metadata_credentials_provider(
+    const Environment& env, RefreshOptions options) {
+    if (is_true(env.get("AWS_EC2_METADATA_DISABLED"))) return nullptr;
+    const std::string endpoint = imds_endpoint(env);
+    const std::string source = "ec2-instance-metadata";
+    return refreshing_credentials_provider(
+        source,
+        [endpoint, source] {
+            const std::string token = imds_token(endpoint, source);
+            const std::string base = endpoint + "/latest/meta-data/iam/security-credentials/";
+            std::string role =
+                fetch(source, "GET", base, {{"X-aws-ec2-metadata-token", token}});
+            role = role.substr(0, role.find('\n'));
+            while (!role.empty() && (role.back() == '\r' || role.back() == ' ')) role.pop_back();
+            if (role.empty()) throw CredentialsUnavailable(source + ": the instance has no role");
+            return detail::parse_credentials_json(
+                fetch(source, "GET", base + role, {{"X-aws-ec2-metadata-token", token}}), source,
+                "Token");
+        },
+        std::move(options));
+}
+
+std::optional<std::string> instance_metadata_region(const Environment& env) {
+    if (is_true(env.get("AWS_EC2_METADATA_DISABLED"))) return std::nullopt;
+    const std::string endpoint = imds_endpoint(env);
+    try {
+        const std::string token = imds_token(endpoint, "ec2-instance-metadata");
+        std::string region = fetch("ec2-instance-metadata", "GET",
+                                   endpoint + "/latest/meta-data/placement/region",
+                                   {{"X-aws-ec2-metadata-token", token}});
+        while (!region.empty() && (region.back() == '\n' || region.back() == '\r'))
+            region.pop_back();
+        if (region.empty()) return std::nullopt;
+        return region;
+    } catch (const CredentialsUnavailable&) {
+        return std::nullopt;
+    }
+}
+
+}  // namespace bloop

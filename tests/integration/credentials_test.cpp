@@ -1,0 +1,232 @@
+// Credentials served on the machine — the ECS/EKS container endpoint and the EC2 instance
+// metadata service (IMDSv2) — played by loopback servers answering as AWS documents, and the
+// default chain's order against DynamoDB Local.
+
+#include <bloop/client/client.hpp>
+#include <bloop/exceptions.hpp>
+
+#include "integration.hpp"
+#include "loopback.hpp"
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <fstream>
+#include <mutex>
+
+namespace bloop {
+namespace {
+
+using test::LoopbackServer;
+using Vars = std::map<std::string, std::string, std::less<>>;
+
+constexpr const char* kCredentialsJson =
+    R"({"Code":"Success","LastUpdated":"2026-11-29T04:00:00Z","Type":"AWS-HMAC","AccessKeyId":"ASIAMETA","SecretAccessKey":"metaSecret","Token":"metaToken","Expiration":"2999-01-01T00:00:00Z"})";
+
+std::string header(const std::string& head, const std::string& name) {
+    const auto at = head.find("\r\n" + name + ": ");
+    if (at == std::string::npos) return {};
+    const auto start = at + 4 + name.size();
+    return head.substr(start, head.find("\r\n", start) - start);
+}
+
+// An IMDSv2 server: PUT /latest/api/token (with a TTL header) gives a token; the metadata paths
+// answer only with that token; IMDSv1 requests (no token) get 401.
+class Imds {
+  public:
+    Imds()
+        : server_([this](int fd) {
+              test::RawRequest r;
+              while (test::read_request(fd, r)) {
+                  {
+                      std::lock_guard lock(mutex_);
+                      requests_.push_back(r.head.substr(0, r.head.find("\r\n")));
+                  }
+                  if (!test::write_all(fd, answer(r))) return;
+              }
+          }) {}
+    std::string url() const { return server_.url(); }
+    std::vector<std::string> requests() const {
+        std::lock_guard lock(mutex_);
+        return requests_;
+    }
+    int connections() const { return server_.connections(); }
+
+  private:
+    static std::string answer(const test::RawRequest& r) {
+        const std::string line = r.head.substr(0, r.head.find("\r\n"));
+        if (line == "PUT /latest/api/token HTTP/1.1") {
+            if (header(r.head, "X-aws-ec2-metadata-token-ttl-seconds").empty())
+                return test::http_response(400, "");
+            return test::http_response(200, "TOKEN-123");
+        }
+        if (header(r.head, "X-aws-ec2-metadata-token") != "TOKEN-123")
+            return test::http_response(401, "");
+        if (line == "GET /latest/meta-data/iam/security-credentials/ HTTP/1.1")
+            return test::http_response(200, "the-role\n");
+        if (line == "GET /latest/meta-data/iam/security-credentials/the-role HTTP/1.1")
+            return test::http_response(200, kCredentialsJson);
+        if (line == "GET /latest/meta-data/placement/region HTTP/1.1")
+            return test::http_response(200, "eu-north-1");
+        return test::http_response(404, "");
+    }
+
+    mutable std::mutex mutex_;
+    std::vector<std::string> requests_;
+    LoopbackServer server_;
+};
+
+// A container credentials endpoint that wants `Authorization: <token>`.
+class ContainerEndpoint {
+  public:
+    explicit ContainerEndpoint(std::string token)
+        : token_(std::move(token)), server_([this](int fd) {
+              test::RawRequest r;
+              while (test::read_request(fd, r)) {
+                  ++requests_;
+                  const bool ok = r.head.rfind("GET /creds HTTP/1.1", 0) == 0 &&
+                                  header(r.head, "Authorization") == token_;
+                  if (!test::write_all(fd, ok ? test::http_response(200, kCredentialsJson)
+                                              : test::http_response(403, "")))
+                      return;
+              }
+          }) {}
+    std::string url() const { return server_.url() + "/creds"; }
+    int requests() const { return requests_.load(); }
+
+  private:
+    std::string token_;
+    std::atomic<int> requests_{0};
+    LoopbackServer server_;
+};
+
+ClientOptions chain_options(Vars vars) {
+    ClientOptions o = test::client_options();
+    o.credentials.reset();
+    o.environment = Environment(std::move(vars));
+    return o;
+}
+
+TEST(InstanceMetadata, IMDSv2TokenThenRoleThenCredentials) {
+    Imds imds;
+    auto provider =
+        instance_metadata_credentials_provider(Environment(Vars{{"AWS_EC2_METADATA_SERVICE_ENDPOINT", imds.url()}}));
+    ASSERT_TRUE(provider);
+    EXPECT_TRUE(imds.requests().empty()) << "nothing is asked before credentials are needed";
+    const Credentials c = provider->credentials();
+    EXPECT_EQ(c.access_key_id, "ASIAMETA");
+    EXPECT_EQ(c.session_token, "metaToken");
+    EXPECT_EQ(imds.requests(),
+              (std::vector<std::string>{
+                  "PUT /latest/api/token HTTP/1.1",
+                  "GET /latest/meta-data/iam/security-credentials/ HTTP/1.1",
+                  "GET /latest/meta-data/iam/security-credentials/the-role HTTP/1.1"}));
+    (void)provider->credentials();
+    EXPECT_EQ(imds.requests().size(), 3u) << "cached until close to expiry";
+}
+
+TEST(InstanceMetadata, DisabledMeansNoProviderAndNoRegion) {
+    const Environment env(Vars{{"AWS_EC2_METADATA_DISABLED", "true"}});
+    EXPECT_FALSE(instance_metadata_credentials_provider(env));
+    EXPECT_FALSE(instance_metadata_region(env));
+}
+
+TEST(InstanceMetadata, NoAnswerIsCredentialsUnavailableNamingIt) {
+    auto provider = instance_metadata_credentials_provider(
+        Environment(Vars{{"AWS_EC2_METADATA_SERVICE_ENDPOINT", "http://127.0.0.1:1"}}));
+    try {
+        (void)provider->credentials();
+        FAIL();
+    } catch (const CredentialsUnavailable& e) {
+        EXPECT_NE(std::string(e.what()).find("ec2-instance-metadata"), std::string::npos)
+            << e.what();
+    }
+}
+
+TEST(InstanceMetadata, TheRegionComesFromTheInstanceWhenNothingElseNamesOne) {
+    Imds imds;
+    ClientOptions o = test::client_options();
+    o.region.reset();
+    o.environment = Environment(Vars{{"AWS_EC2_METADATA_SERVICE_ENDPOINT", imds.url()}});
+    EXPECT_EQ(Client(o).region(), "eu-north-1");
+    o.region = "us-west-2";
+    const int before = imds.connections();
+    EXPECT_EQ(Client(o).region(), "us-west-2");
+    EXPECT_EQ(imds.connections(), before) << "not asked when the region is named";
+}
+
+TEST(ContainerCredentials, FullUriWithATokenOrATokenFile) {
+    ContainerEndpoint endpoint("Bearer abc");
+    auto provider = container_credentials_provider(Environment(
+        Vars{{"AWS_CONTAINER_CREDENTIALS_FULL_URI", endpoint.url()},
+             {"AWS_CONTAINER_AUTHORIZATION_TOKEN", "Bearer abc"}}));
+    ASSERT_TRUE(provider);
+    EXPECT_EQ(provider->credentials().access_key_id, "ASIAMETA");
+
+    const std::string file = ::testing::TempDir() + "/container-token";
+    std::ofstream(file) << "Bearer abc\n";
+    auto from_file = container_credentials_provider(
+        Environment(Vars{{"AWS_CONTAINER_CREDENTIALS_FULL_URI", endpoint.url()},
+                         {"AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE", file}}));
+    EXPECT_EQ(from_file->credentials().secret_access_key, "metaSecret");
+
+    auto wrong = container_credentials_provider(
+        Environment(Vars{{"AWS_CONTAINER_CREDENTIALS_FULL_URI", endpoint.url()},
+                         {"AWS_CONTAINER_AUTHORIZATION_TOKEN", "Bearer nope"}}));
+    try {
+        (void)wrong->credentials();
+        FAIL();
+    } catch (const CredentialsUnavailable& e) {
+        EXPECT_NE(std::string(e.what()).find("HTTP 403"), std::string::npos) << e.what();
+        EXPECT_EQ(std::string(e.what()).find("nope"), std::string::npos) << "no token in errors";
+    }
+}
+
+TEST(ContainerCredentials, AFullUriToAnotherHostOverHttpIsRefused) {
+    EXPECT_THROW((void)container_credentials_provider(Environment(
+                     Vars{{"AWS_CONTAINER_CREDENTIALS_FULL_URI", "http://example.com/creds"}})),
+                 InvalidConfiguration);
+    EXPECT_FALSE(container_credentials_provider(Environment(Vars{})));
+}
+
+TEST(DefaultChain, EnvironmentCredentialsMeanNoNetworkCall) {
+    Imds imds;
+    ContainerEndpoint container("t");
+    const Client client(chain_options({{"AWS_ACCESS_KEY_ID", "bloopLocalKey"},
+                                       {"AWS_SECRET_ACCESS_KEY", "bloopLocalSecret"},
+                                       {"AWS_CONTAINER_CREDENTIALS_FULL_URI", container.url()},
+                                       {"AWS_CONTAINER_AUTHORIZATION_TOKEN", "t"},
+                                       {"AWS_EC2_METADATA_SERVICE_ENDPOINT", imds.url()}}));
+    (void)client.call(Operation::ListTables, json::Value::object());
+    EXPECT_EQ(imds.connections(), 0);
+    EXPECT_EQ(container.requests(), 0);
+}
+
+TEST(DefaultChain, ContainerBeforeInstanceMetadataAndOnlyWhenARequestNeedsThem) {
+    Imds imds;
+    ContainerEndpoint container("t");
+    const Client client(chain_options({{"AWS_CONTAINER_CREDENTIALS_FULL_URI", container.url()},
+                                       {"AWS_CONTAINER_AUTHORIZATION_TOKEN", "t"},
+                                       {"AWS_EC2_METADATA_SERVICE_ENDPOINT", imds.url()}}));
+    EXPECT_EQ(container.requests(), 0) << "nothing asked at construction";
+    (void)client.call(Operation::ListTables, json::Value::object());  // DynamoDB Local: any keys
+    EXPECT_EQ(container.requests(), 1);
+    EXPECT_EQ(imds.connections(), 0);
+}
+
+TEST(DefaultChain, InstanceMetadataLastAndMissingCredentialsWhenDisabled) {
+    Imds imds;
+    const Client client(chain_options({{"AWS_EC2_METADATA_SERVICE_ENDPOINT", imds.url()}}));
+    (void)client.call(Operation::ListTables, json::Value::object());
+    EXPECT_EQ(imds.requests().size(), 3u);
+    try {
+        (void)Client(chain_options({{"AWS_EC2_METADATA_DISABLED", "true"}}));
+        FAIL();
+    } catch (const MissingCredentials& e) {
+        EXPECT_NE(std::string(e.what()).find("EC2 instance metadata disabled"), std::string::npos)
+            << e.what();
+    }
+}
+
+}  // namespace
+}  // namespace bloop

@@ -1,4 +1,5 @@
-// The user guide's examples (docs/models.md, docs/types.md, docs/conditions.md, docs/engine.md),
+// The user guide's examples (docs/models.md, docs/types.md, docs/conditions.md, docs/engine.md,
+// docs/client.md),
 // compiled with the project so they stay true. Run it against DynamoDB Local or DynamoDB:
 //   AWS_ENDPOINT_URL=http://127.0.0.1:8000 AWS_REGION=us-east-1 AWS_ACCESS_KEY_ID=x
 //   AWS_SECRET_ACCESS_KEY=x build/examples/guide
@@ -113,6 +114,30 @@ void consume_changes(bloop::Engine& engine, std::string& saved_token) {
 }
 
 }  // namespace
+
+// ---- your own credentials provider (docs/client.md, "Credentials")
+// ---------------------------------
+
+bloop::Credentials fetch_from_vault() {  // stands in for a call to your secrets service
+    return {"AKIDVAULT", "vault-secret", "vault-token",
+            std::chrono::system_clock::now() + std::chrono::hours(1)};
+}
+
+class VaultCredentials : public bloop::CredentialsProvider {
+  public:
+    bloop::Credentials credentials() override { return cache_->credentials(); }
+    std::string name() const override { return "vault"; }
+
+  private:
+    std::shared_ptr<bloop::CredentialsProvider> cache_ =
+        bloop::refreshing_credentials_provider("vault", [] { return fetch_from_vault(); });
+};
+
+[[maybe_unused]] bloop::ClientOptions with_vault_credentials() {
+    bloop::ClientOptions options;
+    options.credentials_provider = std::make_shared<VaultCredentials>();
+    return options;
+}
 
 int main() try {
     // ---- the engine (docs/engine.md)

@@ -63,9 +63,10 @@ std::string region_of(const ClientOptions& o) {
 // The default chain: explicit, environment, shared files (static keys or credential_process);
 // then, only when none of those has credentials, the container endpoint and the EC2 instance
 // metadata service, which are asked only when a request needs credentials.
-std::shared_ptr<CredentialsProvider> default_credentials(const ClientOptions& o) {
+std::shared_ptr<CredentialsProvider> default_credentials(const ClientOptions& o,
+                                                        const std::string& region) {
     try {
-        return local_credentials_provider(o.credentials, o.profile, o.environment, o.log);
+        return local_credentials_provider(o.credentials, o.profile, o.environment, o.log, region);
     } catch (const MissingCredentials& e) {
         RefreshOptions refresh{.log = o.log};
         if (auto container = container_credentials_provider(o.environment, refresh))
@@ -85,7 +86,7 @@ struct Client::State {
         : options(std::move(o)),
           region(region_of(options)),
           credentials(options.credentials_provider ? options.credentials_provider
-                                                   : default_credentials(options)),
+                                                   : default_credentials(options, region)),
           endpoints{
               resolve_endpoint(Service::dynamodb, options.endpoint, region, options.environment),
               resolve_endpoint(Service::streams, options.streams_endpoint, region,

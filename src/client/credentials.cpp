@@ -1,40 +1,140 @@
-// The local credentials chain: explicit, environment, shared credentials and config files.
+// The credentials chain up to the profile: explicit, environment, web identity, the shared
+// credentials and config files (static keys, credential_process, assumed roles).
 
 #include <bloop/client/credentials.hpp>
 #include <bloop/exceptions.hpp>
 
 #include "client/aws_files.hpp"
 
+#include <bloop/client/endpoint.hpp>
+
+#include <vector>
+
 namespace bloop {
 namespace {
 
-// Static keys, or a credential_process, from one profile section.
-std::shared_ptr<CredentialsProvider> from_section(const std::optional<detail::IniSection>& section,
-                                                  const std::string& where,
-                                                  const LogListener& log) {
-    if (!section) return nullptr;
-    auto id = section->find("aws_access_key_id");
-    auto secret = section->find("aws_secret_access_key");
-    if (id != section->end() && secret != section->end() && !id->second.empty() &&
-        !secret->second.empty()) {
-        Credentials c{id->second, secret->second, {}};
-        if (auto token = section->find("aws_session_token"); token != section->end()) {
-            c.session_token = token->second;
-        }
-        return static_credentials_provider(std::move(c), where);
+struct ProfileContext {
+    const Environment& env;
+    const LogListener& log;
+    std::string region;
+};
+
+std::optional<std::string> value(const detail::IniSection& section, std::string_view key) {
+    const auto found = section.find(key);
+    if (found == section.end() || found->second.empty()) return std::nullopt;
+    return found->second;
+}
+
+// The profile's sections: the credentials file's first, then the config file's.
+std::vector<detail::IniSection> sections_of(const std::string& name, const Environment& env) {
+    std::vector<detail::IniSection> out;
+    if (auto path = detail::credentials_file_path(env)) {
+        if (auto s = detail::read_ini_section(*path, name)) out.push_back(std::move(*s));
     }
-    if (auto process = section->find("credential_process");
-        process != section->end() && !process->second.empty()) {
-        return process_credentials_provider(process->second, RefreshOptions{.log = log});
+    if (auto path = detail::config_file_path(env)) {
+        if (auto s = detail::read_ini_section(*path, detail::config_section(name)))
+            out.push_back(std::move(*s));
+    }
+    return out;
+}
+
+std::shared_ptr<CredentialsProvider> profile_provider(const std::string& name,
+                                                      const ProfileContext& ctx, int depth);
+
+// A role_arn profile: assumed with a web identity token, or with a source profile's or a named
+// credential source's credentials.
+std::shared_ptr<CredentialsProvider> role_provider(const std::string& name,
+                                                   const detail::IniSection& section,
+                                                   const ProfileContext& ctx, int depth) {
+    const std::string role = *value(section, "role_arn");
+    if (auto file = value(section, "web_identity_token_file")) {
+        return web_identity_credentials_provider(role, *file, value(section, "role_session_name"),
+                                                 ctx.env, ctx.region, RefreshOptions{.log = ctx.log});
+    }
+    std::shared_ptr<CredentialsProvider> source;
+    if (auto source_profile = value(section, "source_profile")) {
+        if (depth > 8) {
+            throw InvalidConfiguration("profile '" + name +
+                                       "': source_profile chain longer than 8 (a loop?)");
+        }
+        source = profile_provider(*source_profile, ctx, depth + 1);
+        if (!source) {
+            throw InvalidConfiguration("profile '" + name + "': source_profile '" +
+                                       *source_profile + "' has no credentials");
+        }
+    } else if (auto credential_source = value(section, "credential_source")) {
+        const RefreshOptions refresh{.log = ctx.log};
+        if (*credential_source == "Environment") {
+            auto id = ctx.env.get("AWS_ACCESS_KEY_ID");
+            auto secret = ctx.env.get("AWS_SECRET_ACCESS_KEY");
+            if (id && secret) {
+                source = static_credentials_provider(
+                    Credentials{*id, *secret, ctx.env.get("AWS_SESSION_TOKEN").value_or("")},
+                    "environment");
+            }
+        } else if (*credential_source == "Ec2InstanceMetadata") {
+            source = instance_metadata_credentials_provider(ctx.env, refresh);
+        } else if (*credential_source == "EcsContainer") {
+            source = container_credentials_provider(ctx.env, refresh);
+        }
+        if (!source) {
+            throw InvalidConfiguration("profile '" + name + "': credential_source '" +
+                                       *credential_source + "' has no credentials");
+        }
+    } else {
+        throw InvalidConfiguration("profile '" + name +
+                                   "': role_arn needs source_profile, credential_source or "
+                                   "web_identity_token_file");
+    }
+    AssumeRoleOptions options{value(section, "role_session_name"), value(section, "external_id"),
+                              std::nullopt};
+    if (auto seconds = value(section, "duration_seconds"))
+        options.duration = std::chrono::seconds(std::stoll(*seconds));
+    return assume_role_credentials_provider(role, std::move(source), std::move(options), ctx.env,
+                                            ctx.region, RefreshOptions{.log = ctx.log});
+}
+
+// Static keys, a credential_process or a role, from the profile's sections; null when none.
+std::shared_ptr<CredentialsProvider> profile_provider(const std::string& name,
+                                                      const ProfileContext& ctx, int depth) {
+    const auto sections = sections_of(name, ctx.env);
+    // Static keys win over a role, as in the AWS SDKs (a source profile's own keys sign).
+    for (const auto& section : sections) {
+        auto id = value(section, "aws_access_key_id");
+        auto secret = value(section, "aws_secret_access_key");
+        if (id && secret) {
+            return static_credentials_provider(
+                Credentials{*id, *secret, value(section, "aws_session_token").value_or("")},
+                "profile " + name);
+        }
+    }
+    for (const auto& section : sections) {
+        if (value(section, "role_arn")) return role_provider(name, section, ctx, depth);
+        if (auto process = value(section, "credential_process"))
+            return process_credentials_provider(*process, RefreshOptions{.log = ctx.log});
     }
     return nullptr;
 }
 
 }  // namespace
 
+namespace {
+// STS calls need a region: the client's, else the environment's or profile's, else us-east-1.
+std::string region_or_default(const std::optional<std::string>& region,
+                              const std::optional<std::string>& profile, const Environment& env) {
+    if (region && !region->empty()) return *region;
+    try {
+        return resolve_region({}, profile, env);
+    } catch (const MissingRegion&) {
+        return "us-east-1";
+    }
+}
+}  // namespace
+
 std::shared_ptr<CredentialsProvider> local_credentials_provider(
     const std::optional<Credentials>& explicit_credentials,
-    const std::optional<std::string>& profile, const Environment& env, const LogListener& log) {
+    const std::optional<std::string>& profile, const Environment& env, const LogListener& log,
+    const std::optional<std::string>& region) {
     std::string tried;
     if (explicit_credentials) {
         if (!explicit_credentials->access_key_id.empty() &&
@@ -53,19 +153,19 @@ std::shared_ptr<CredentialsProvider> local_credentials_provider(
     tried += id ? "secret key unset" : (secret ? "access key id unset" : "unset");
     tried += "); ";
 
+    if (auto web = web_identity_credentials_provider(env, region_or_default(region, profile, env),
+                                                     RefreshOptions{.log = log})) {
+        return web;
+    }
+    tried += "web identity (AWS_WEB_IDENTITY_TOKEN_FILE and AWS_ROLE_ARN unset); ";
+
     const std::string name = detail::profile_name(profile, env);
-    if (auto path = detail::credentials_file_path(env)) {
-        if (auto p = from_section(detail::read_ini_section(*path, name), "profile " + name, log))
-            return p;
+    const ProfileContext ctx{env, log, region_or_default(region, profile, env)};
+    if (auto p = profile_provider(name, ctx, 0)) return p;
+    if (auto path = detail::credentials_file_path(env))
         tried += "profile '" + name + "' in the shared credentials file " + *path + "; ";
-    }
-    if (auto path = detail::config_file_path(env)) {
-        if (auto p = from_section(detail::read_ini_section(*path, detail::config_section(name)),
-                                  "profile " + name, log)) {
-            return p;
-        }
+    if (auto path = detail::config_file_path(env))
         tried += "profile '" + name + "' in the config file " + *path;
-    }
     throw MissingCredentials("no AWS credentials found; tried " + tried);
 }
 

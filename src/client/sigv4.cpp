@@ -1,6 +1,7 @@
 #include <bloop/client/sigv4.hpp>
 
 #include "util/crypto.hpp"
+#include "util/percent.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -17,22 +18,8 @@ std::string lower(std::string_view s) {
     return out;
 }
 
-bool unreserved(unsigned char c) {
-    return std::isalnum(c) != 0 || c == '-' || c == '.' || c == '_' || c == '~';
-}
-
 void uri_encode(std::string& out, std::string_view s) {
-    static constexpr char kHex[] = "0123456789ABCDEF";
-    for (const char ch : s) {
-        const auto c = static_cast<unsigned char>(ch);
-        if (unreserved(c)) {
-            out.push_back(ch);
-        } else {
-            out.push_back('%');
-            out.push_back(kHex[c >> 4]);
-            out.push_back(kHex[c & 15]);
-        }
-    }
+    detail::percent_encode(out, s);
 }
 
 std::string percent_decode(std::string_view s) {

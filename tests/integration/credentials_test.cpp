@@ -3,6 +3,7 @@
 // default chain's order against DynamoDB Local.
 
 #include <bloop/client/client.hpp>
+#include <bloop/client/sigv4.hpp>
 #include <bloop/exceptions.hpp>
 
 #include "integration.hpp"
@@ -10,7 +11,9 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <atomic>
+#include <cctype>
 #include <fstream>
 #include <mutex>
 
@@ -226,6 +229,187 @@ TEST(DefaultChain, InstanceMetadataLastAndMissingCredentialsWhenDisabled) {
         EXPECT_NE(std::string(e.what()).find("EC2 instance metadata disabled"), std::string::npos)
             << e.what();
     }
+}
+
+}  // namespace
+}  // namespace bloop
+
+namespace bloop {
+namespace {
+
+// AWS STS on loopback: AssumeRoleWithWebIdentity (unsigned) and AssumeRole (SigV4, service
+// "sts", checked by recomputing the signature over the headers it names with the source keys).
+class Sts {
+  public:
+    explicit Sts(Credentials source = {}) : source_(std::move(source)),
+          server_([this](int fd) {
+              test::RawRequest r;
+              while (test::read_request(fd, r)) {
+                  std::string answer;
+                  {
+                      std::lock_guard lock(mutex_);
+                      bodies_.push_back(r.body);
+                      answer = respond(r);
+                  }
+                  if (!test::write_all(fd, answer)) return;
+              }
+          }) {}
+    std::string url() const { return server_.url(); }
+    std::vector<std::string> bodies() const {
+        std::lock_guard lock(mutex_);
+        return bodies_;
+    }
+    std::string fail_with;  // an error code to answer with
+
+  private:
+    static std::string credentials_xml(const std::string& action, const std::string& key) {
+        return "<" + action + "Response xmlns=\"https://sts.amazonaws.com/doc/2011-06-15/\"><" +
+               action + "Result><Credentials><SessionToken>tok&amp;en</SessionToken>"
+               "<SecretAccessKey>stsSecret</SecretAccessKey>"
+               "<Expiration>2999-01-01T00:00:00Z</Expiration><AccessKeyId>" + key +
+               "</AccessKeyId></Credentials></" + action + "Result></" + action + "Response>";
+    }
+
+    std::string respond(const test::RawRequest& r) {
+        if (!fail_with.empty()) {
+            return test::http_response(
+                403, "<ErrorResponse><Error><Type>Sender</Type><Code>" + fail_with +
+                         "</Code><Message>Not authorized to perform sts:AssumeRole</Message>"
+                         "</Error><RequestId>r</RequestId></ErrorResponse>");
+        }
+        if (r.body.find("Action=AssumeRoleWithWebIdentity") == 0) {
+            if (!header(r.head, "Authorization").empty()) return test::http_response(400, "");
+            return test::http_response(200, credentials_xml("AssumeRoleWithWebIdentity", "ASIAWEB"));
+        }
+        if (r.body.find("Action=AssumeRole&") == 0 && signature_ok(r))
+            return test::http_response(200, credentials_xml("AssumeRole", "ASIAROLE"));
+        return test::http_response(403, "<ErrorResponse><Error><Code>SignatureDoesNotMatch</Code>"
+                                        "</Error></ErrorResponse>");
+    }
+
+    bool signature_ok(const test::RawRequest& r) const {
+        const std::string auth = header(r.head, "Authorization");
+        const auto sh = auth.find("SignedHeaders=");
+        if (sh == std::string::npos) return false;
+        const std::string names = auth.substr(sh + 14, auth.find(',', sh) - sh - 14);
+        HttpRequest request;
+        request.url = url() + "/";
+        request.body = r.body;
+        std::size_t start = 0;
+        while (start <= names.size()) {
+            const auto end = std::min(names.find(';', start), names.size());
+            const std::string name = names.substr(start, end - start);
+            // The raw head keeps the sender's spelling; find it case-insensitively.
+            for (const std::string& spelled :
+                 {std::string("Host"), std::string("Content-Type"), std::string("X-Amz-Date"),
+                  std::string("X-Amz-Security-Token")}) {
+                std::string lower = spelled;
+                for (auto& c : lower) c = static_cast<char>(std::tolower(c));
+                if (lower == name) request.headers.emplace_back(spelled, header(r.head, spelled));
+            }
+            start = end + 1;
+        }
+        const SigV4Parts parts = SigV4Signer("eu-west-1", "sts").compute(request, source_);
+        return auth == parts.authorization &&
+               auth.find("Credential=" + source_.access_key_id + "/") != std::string::npos &&
+               auth.find("/eu-west-1/sts/aws4_request") != std::string::npos;
+    }
+
+    Credentials source_;
+    mutable std::mutex mutex_;
+    std::vector<std::string> bodies_;
+    LoopbackServer server_;
+};
+
+std::string write_file(const std::string& name, const std::string& text) {
+    const std::string path = ::testing::TempDir() + "/" + name;
+    std::ofstream(path) << text;
+    return path;
+}
+
+TEST(WebIdentity, ATokenFileIsExchangedForTheRolesCredentials) {
+    Sts sts;
+    const std::string token = write_file("web-token", "eyJ.oidc.token\n");
+    auto provider = web_identity_credentials_provider(
+        Environment(Vars{{"AWS_WEB_IDENTITY_TOKEN_FILE", token},
+                         {"AWS_ROLE_ARN", "arn:aws:iam::123456789012:role/pod"},
+                         {"AWS_ROLE_SESSION_NAME", "my-pod"},
+                         {"AWS_ENDPOINT_URL_STS", sts.url()}}),
+        "eu-west-1");
+    ASSERT_TRUE(provider);
+    const Credentials c = provider->credentials();
+    EXPECT_EQ(c.access_key_id, "ASIAWEB");
+    EXPECT_EQ(c.session_token, "tok&en") << "XML entities decoded";
+    ASSERT_EQ(sts.bodies().size(), 1u);
+    EXPECT_EQ(sts.bodies()[0],
+              "Action=AssumeRoleWithWebIdentity&Version=2011-06-15&RoleArn=arn%3Aaws%3Aiam%3A%"
+              "3A123456789012%3Arole%2Fpod&RoleSessionName=my-pod&WebIdentityToken=eyJ.oidc.token");
+}
+
+TEST(AssumeRole, AProfileWithASourceProfileAssumesTheRoleSignedWithTheSourceKeys) {
+    Sts sts(Credentials{"BASEKEY", "baseSecret", ""});
+    const std::string credentials =
+        write_file("role-credentials", "[base]\naws_access_key_id = BASEKEY\n"
+                                       "aws_secret_access_key = baseSecret\n");
+    const std::string config = write_file(
+        "role-config", "[profile dev]\nrole_arn = arn:aws:iam::123456789012:role/dev\n"
+                       "source_profile = base\nexternal_id = ext-1\nrole_session_name = s1\n"
+                       "region = eu-west-1\n");
+    ClientOptions o = chain_options({{"AWS_SHARED_CREDENTIALS_FILE", credentials},
+                                     {"AWS_CONFIG_FILE", config},
+                                     {"AWS_PROFILE", "dev"},
+                                     {"AWS_EC2_METADATA_DISABLED", "true"},
+                                     {"AWS_ENDPOINT_URL_STS", sts.url()}});
+    o.region = "eu-west-1";
+    const Client client(o);
+    EXPECT_TRUE(sts.bodies().empty()) << "STS is asked when a request needs credentials";
+    (void)client.call(Operation::ListTables, json::Value::object());
+    (void)client.call(Operation::ListTables, json::Value::object());
+    ASSERT_EQ(sts.bodies().size(), 1u) << "the role's credentials are cached";
+    EXPECT_EQ(sts.bodies()[0],
+              "Action=AssumeRole&Version=2011-06-15&RoleArn=arn%3Aaws%3Aiam%3A%3A123456789012%"
+              "3Arole%2Fdev&RoleSessionName=s1&ExternalId=ext-1");
+}
+
+TEST(AssumeRole, AnStsRefusalIsCredentialsUnavailableWithItsCode) {
+    Sts sts(Credentials{"BASEKEY", "baseSecret", ""});
+    sts.fail_with = "AccessDenied";
+    auto provider = assume_role_credentials_provider(
+        "arn:aws:iam::1:role/x", static_credentials_provider({"BASEKEY", "baseSecret", ""}), {},
+        Environment(Vars{{"AWS_ENDPOINT_URL_STS", sts.url()}}), "eu-west-1");
+    try {
+        (void)provider->credentials();
+        FAIL();
+    } catch (const CredentialsUnavailable& e) {
+        const std::string m = e.what();
+        EXPECT_NE(m.find("assume-role arn:aws:iam::1:role/x"), std::string::npos) << m;
+        EXPECT_NE(m.find("HTTP 403 AccessDenied: Not authorized"), std::string::npos) << m;
+        EXPECT_EQ(m.find("baseSecret"), std::string::npos) << m;
+    }
+}
+
+TEST(AssumeRole, ARoleProfileWithoutASourceIsRefusedAtConstruction) {
+    const std::string config =
+        write_file("role-config-bad", "[profile lonely]\nrole_arn = arn:aws:iam::1:role/x\n");
+    ClientOptions o = chain_options({{"AWS_CONFIG_FILE", config}, {"AWS_PROFILE", "lonely"}});
+    EXPECT_THROW((void)Client(o), InvalidConfiguration);
+}
+
+TEST(DefaultChain, EnvironmentKeysBeatAWebIdentityWhichBeatsTheProfile) {
+    Sts sts;
+    const std::string token = write_file("web-token-2", "tok");
+    Vars vars{{"AWS_WEB_IDENTITY_TOKEN_FILE", token},
+              {"AWS_ROLE_ARN", "arn:aws:iam::1:role/pod"},
+              {"AWS_ENDPOINT_URL_STS", sts.url()},
+              {"AWS_PROFILE", "base"},
+              {"AWS_SHARED_CREDENTIALS_FILE",
+               write_file("chain-credentials",
+                          "[base]\naws_access_key_id = P\naws_secret_access_key = S\n")}};
+    EXPECT_EQ(local_credentials_provider({}, {}, Environment(vars))->name(), "web-identity");
+    vars["AWS_ACCESS_KEY_ID"] = "E";
+    vars["AWS_SECRET_ACCESS_KEY"] = "S";
+    EXPECT_EQ(local_credentials_provider({}, {}, Environment(vars))->name(), "environment");
+    EXPECT_TRUE(sts.bodies().empty());
 }
 
 }  // namespace

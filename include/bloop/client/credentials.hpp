@@ -89,19 +89,49 @@ struct RefreshOptions {
 [[nodiscard]] std::optional<std::string> instance_metadata_region(
     const Environment& env = Environment());
 
-/// Finds credentials on the machine, without any network call: `explicit_credentials` when
-/// given; else `AWS_ACCESS_KEY_ID` and `AWS_SECRET_ACCESS_KEY` (with `AWS_SESSION_TOKEN`); else
-/// the profile (`profile`, else `AWS_PROFILE`, else "default") in the shared credentials file
-/// (`AWS_SHARED_CREDENTIALS_FILE`, else `~/.aws/credentials`) and then in the config file
-/// (`AWS_CONFIG_FILE`, else `~/.aws/config`): static keys, or a `credential_process` (run when
-/// credentials are first asked for). Throws MissingCredentials naming everything it tried.
+/// A web identity token exchanged for a role's credentials (STS AssumeRoleWithWebIdentity, not
+/// signed): EKS IRSA and other OIDC federation. The token file is read again at every renewal.
+[[nodiscard]] std::shared_ptr<CredentialsProvider> web_identity_credentials_provider(
+    std::string role_arn, std::string token_file, std::optional<std::string> session_name,
+    const Environment& env, const std::string& region, RefreshOptions options = {});
+
+/// As above, from `AWS_WEB_IDENTITY_TOKEN_FILE`, `AWS_ROLE_ARN` and `AWS_ROLE_SESSION_NAME`; null
+/// when the first two are not both set. STS is reached at `AWS_ENDPOINT_URL_STS`, else
+/// `AWS_ENDPOINT_URL`, else the region's `https://sts.<region>.amazonaws.com`.
+[[nodiscard]] std::shared_ptr<CredentialsProvider> web_identity_credentials_provider(
+    const Environment& env, const std::string& region, RefreshOptions options = {});
+
+/// Settings of an assumed role (the config file's `role_session_name`, `external_id`,
+/// `duration_seconds`).
+struct AssumeRoleOptions {
+    std::optional<std::string> session_name{};  ///< else "bloop-<random>"
+    std::optional<std::string> external_id{};
+    std::optional<std::chrono::seconds> duration{};
+};
+
+/// A role's credentials from STS AssumeRole, signed with `source`'s credentials; renewed as
+/// above (asking `source` again each time).
+[[nodiscard]] std::shared_ptr<CredentialsProvider> assume_role_credentials_provider(
+    std::string role_arn, std::shared_ptr<CredentialsProvider> source, AssumeRoleOptions role,
+    const Environment& env, const std::string& region, RefreshOptions options = {});
+
+/// The chain up to the profile, resolved without any network call (the providers it returns call
+/// STS or run a process only when credentials are first asked for): `explicit_credentials` when
+/// given; else `AWS_ACCESS_KEY_ID` and `AWS_SECRET_ACCESS_KEY` (with `AWS_SESSION_TOKEN`); else a
+/// web identity (`AWS_WEB_IDENTITY_TOKEN_FILE` + `AWS_ROLE_ARN`); else the profile (`profile`,
+/// else `AWS_PROFILE`, else "default") in the shared credentials file (`AWS_SHARED_CREDENTIALS_FILE`,
+/// else `~/.aws/credentials`) and the config file (`AWS_CONFIG_FILE`, else `~/.aws/config`): static
+/// keys, a `role_arn` (with `source_profile`, `credential_source` or `web_identity_token_file`;
+/// `role_session_name`, `external_id`, `duration_seconds`), or a `credential_process`. STS calls
+/// use `region` (else the environment's or profile's, else us-east-1). Throws MissingCredentials
+/// naming everything it tried, InvalidConfiguration for a role profile it cannot use.
 [[nodiscard]] std::shared_ptr<CredentialsProvider> local_credentials_provider(
     const std::optional<Credentials>& explicit_credentials,
     const std::optional<std::string>& profile = {}, const Environment& env = Environment(),
-    const LogListener& log = {});
+    const LogListener& log = {}, const std::optional<std::string>& region = {});
 
-/// The static credentials `local_credentials_provider` finds now (a `credential_process` runs
-/// once). Throws MissingCredentials naming everything it tried.
+/// The credentials `local_credentials_provider` finds, fetched now. Throws MissingCredentials
+/// naming everything it tried.
 [[nodiscard]] Credentials resolve_credentials(
     const std::optional<Credentials>& explicit_credentials,
     const std::optional<std::string>& profile = {}, const Environment& env = Environment());

@@ -41,6 +41,39 @@ std::vector<detail::IniSection> sections_of(const std::string& name, const Envir
 std::shared_ptr<CredentialsProvider> profile_provider(const std::string& name,
                                                       const ProfileContext& ctx, int depth);
 
+// An SSO profile: its portal settings from an [sso-session NAME] section or (legacy) itself.
+std::shared_ptr<CredentialsProvider> sso_provider(const std::string& name,
+                                                  const detail::IniSection& section,
+                                                  const ProfileContext& ctx) {
+    SsoSettings settings;
+    const detail::IniSection* portal = &section;
+    std::optional<detail::IniSection> session;
+    if (auto session_name = value(section, "sso_session")) {
+        if (auto path = detail::config_file_path(ctx.env))
+            session = detail::read_ini_section(*path, "sso-session " + *session_name);
+        if (!session) {
+            throw InvalidConfiguration("profile '" + name + "': no [sso-session " +
+                                       *session_name + "] section in the config file");
+        }
+        portal = &*session;
+        settings.session_name = *session_name;
+    }
+    const auto start_url = value(*portal, "sso_start_url");
+    const auto region = value(*portal, "sso_region");
+    const auto account = value(section, "sso_account_id");
+    const auto role = value(section, "sso_role_name");
+    if (!start_url || !region || !account || !role) {
+        throw InvalidConfiguration("profile '" + name +
+                                   "': an SSO profile needs sso_start_url, sso_region, "
+                                   "sso_account_id and sso_role_name");
+    }
+    settings.start_url = *start_url;
+    settings.region = *region;
+    settings.account_id = *account;
+    settings.role_name = *role;
+    return sso_credentials_provider(std::move(settings), ctx.env, RefreshOptions{.log = ctx.log});
+}
+
 // A role_arn profile: assumed with a web identity token, or with a source profile's or a named
 // credential source's credentials.
 std::shared_ptr<CredentialsProvider> role_provider(const std::string& name,
@@ -110,6 +143,8 @@ std::shared_ptr<CredentialsProvider> profile_provider(const std::string& name,
     }
     for (const auto& section : sections) {
         if (value(section, "role_arn")) return role_provider(name, section, ctx, depth);
+        if (value(section, "sso_session") || value(section, "sso_start_url"))
+            return sso_provider(name, section, ctx);
         if (auto process = value(section, "credential_process"))
             return process_credentials_provider(*process, RefreshOptions{.log = ctx.log});
     }

@@ -1,6 +1,7 @@
 #include "util/crypto.hpp"
 
 #include <openssl/evp.h>
+#include <openssl/sha.h>
 
 #include <cstring>
 #include <memory>
@@ -74,6 +75,22 @@ std::string to_hex(const Digest& digest) {
     for (std::size_t i = 0; i < digest.size(); ++i) {
         out[2 * i] = kHex[digest[i] >> 4];
         out[2 * i + 1] = kHex[digest[i] & 15];
+    }
+    return out;
+}
+
+}  // namespace bloop::detail
+
+namespace bloop::detail {
+
+std::string sha1_hex(std::string_view data) {
+    unsigned char digest[SHA_DIGEST_LENGTH];
+    SHA1(reinterpret_cast<const unsigned char*>(data.data()), data.size(), digest);
+    static constexpr char kHex[] = "0123456789abcdef";
+    std::string out;
+    for (const unsigned char b : digest) {
+        out.push_back(kHex[b >> 4]);
+        out.push_back(kHex[b & 15]);
     }
     return out;
 }

@@ -9,10 +9,13 @@
 #include "integration.hpp"
 #include "loopback.hpp"
 
+#include "util/crypto.hpp"
+
 #include <gtest/gtest.h>
 
 #include <algorithm>
 #include <atomic>
+#include <filesystem>
 #include <cctype>
 #include <fstream>
 #include <mutex>
@@ -410,6 +413,104 @@ TEST(DefaultChain, EnvironmentKeysBeatAWebIdentityWhichBeatsTheProfile) {
     vars["AWS_SECRET_ACCESS_KEY"] = "S";
     EXPECT_EQ(local_credentials_provider({}, {}, Environment(vars))->name(), "environment");
     EXPECT_TRUE(sts.bodies().empty());
+}
+
+}  // namespace
+}  // namespace bloop
+
+namespace bloop {
+namespace {
+
+// The SSO portal's GetRoleCredentials on loopback.
+class SsoPortal {
+  public:
+    SsoPortal()
+        : server_([this](int fd) {
+              test::RawRequest r;
+              while (test::read_request(fd, r)) {
+                  ++requests_;
+                  const bool ok =
+                      r.head.rfind("GET /federation/credentials?account_id=123456789012&role_name="
+                                   "ReadOnly HTTP/1.1", 0) == 0 &&
+                      header(r.head, "x-amz-sso_bearer_token") == "sso-access-token";
+                  const std::string body =
+                      R"({"roleCredentials":{"accessKeyId":"ASIASSO","secretAccessKey":"ssoSecret","sessionToken":"ssoToken","expiration":32503680000000}})";
+                  if (!test::write_all(fd, ok ? test::http_response(200, body)
+                                              : test::http_response(401, "{}")))
+                      return;
+              }
+          }) {}
+    std::string url() const { return server_.url(); }
+    int requests() const { return requests_.load(); }
+
+  private:
+    std::atomic<int> requests_{0};
+    LoopbackServer server_;
+};
+
+class SsoTest : public ::testing::Test {
+  protected:
+    std::string home = ::testing::TempDir() + "/sso-home";
+    SsoPortal portal;
+
+    Vars vars(const std::string& profile) {
+        std::filesystem::create_directories(home + "/.aws/sso/cache");
+        std::ofstream(home + "/.aws/config")
+            << "[profile dev]\nsso_session = corp\nsso_account_id = 123456789012\n"
+               "sso_role_name = ReadOnly\n"
+               "[sso-session corp]\nsso_start_url = https://corp.awsapps.com/start\n"
+               "sso_region = eu-west-1\n"
+               "[profile legacy]\nsso_start_url = https://corp.awsapps.com/start\n"
+               "sso_region = eu-west-1\nsso_account_id = 123456789012\n"
+               "sso_role_name = ReadOnly\n";
+        return {{"HOME", home},
+                {"AWS_PROFILE", profile},
+                {"AWS_ENDPOINT_URL_SSO", portal.url()},
+                {"AWS_EC2_METADATA_DISABLED", "true"}};
+    }
+    void cache(const std::string& key, const std::string& expires_at) {
+        // The AWS CLI names the file by the SHA-1 of the session name (or the legacy start URL).
+        std::ofstream(home + "/.aws/sso/cache/" + detail::sha1_hex(key) + ".json")
+            << R"({"accessToken":"sso-access-token","expiresAt":")" + expires_at +
+                   R"(","region":"eu-west-1"})";
+    }
+};
+
+TEST_F(SsoTest, ASessionProfileUsesTheCachedTokenForTheRolesCredentials) {
+    EXPECT_EQ(detail::sha1_hex("abc"), "a9993e364706816aba3e25717850c26c9cd0d89d");
+    const Vars v = vars("dev");
+    cache("corp", "2999-01-01T00:00:00Z");
+    auto provider = local_credentials_provider({}, {}, Environment(v));
+    EXPECT_EQ(portal.requests(), 0);
+    const Credentials c = provider->credentials();
+    EXPECT_EQ(c.access_key_id, "ASIASSO");
+    EXPECT_EQ(c.session_token, "ssoToken");
+    EXPECT_EQ(portal.requests(), 1);
+    const Client client(chain_options(v));
+    (void)client.call(Operation::ListTables, json::Value::object());
+    EXPECT_EQ(portal.requests(), 2);
+}
+
+TEST_F(SsoTest, ALegacyProfileFindsItsTokenByTheStartUrl) {
+    const Vars v = vars("legacy");
+    cache("https://corp.awsapps.com/start", "2999-01-01T00:00:00Z");
+    EXPECT_EQ(local_credentials_provider({}, {}, Environment(v))->credentials().access_key_id,
+              "ASIASSO");
+}
+
+TEST_F(SsoTest, AnExpiredOrMissingTokenSaysToLogIn) {
+    const Vars v = vars("dev");
+    cache("corp", "2001-01-01T00:00:00Z");
+    try {
+        (void)local_credentials_provider({}, {}, Environment(v))->credentials();
+        FAIL();
+    } catch (const CredentialsUnavailable& e) {
+        EXPECT_NE(std::string(e.what()).find("run `aws sso login --sso-session corp`"),
+                  std::string::npos)
+            << e.what();
+        EXPECT_EQ(std::string(e.what()).find("sso-access-token"), std::string::npos);
+    }
+    EXPECT_EQ(portal.requests(), 0);
 }
 
 }  // namespace

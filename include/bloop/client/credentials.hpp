@@ -115,6 +115,24 @@ struct AssumeRoleOptions {
     std::string role_arn, std::shared_ptr<CredentialsProvider> source, AssumeRoleOptions role,
     const Environment& env, const std::string& region, RefreshOptions options = {});
 
+/// An IAM Identity Center (SSO) role: which portal, account and role.
+struct SsoSettings {
+    std::string start_url;                      ///< `sso_start_url`
+    std::string region;                         ///< `sso_region`: the portal's region
+    std::string account_id;                     ///< `sso_account_id`
+    std::string role_name;                      ///< `sso_role_name`
+    std::optional<std::string> session_name{};  ///< `sso_session`, when the profile names one
+};
+
+/// The role's credentials from the SSO portal's GetRoleCredentials, with the access token the
+/// AWS CLI's `aws sso login` cached in `~/.aws/sso/cache/` (found by the SHA-1 of the session
+/// name, or of the start URL for a legacy profile). The portal is reached at
+/// `AWS_ENDPOINT_URL_SSO`, else `AWS_ENDPOINT_URL`, else `https://portal.sso.<region>.amazonaws.com`.
+/// An absent or expired token is CredentialsUnavailable saying to run `aws sso login`; renewed as
+/// above while the token lasts.
+[[nodiscard]] std::shared_ptr<CredentialsProvider> sso_credentials_provider(
+    SsoSettings settings, const Environment& env = Environment(), RefreshOptions options = {});
+
 /// The chain up to the profile, resolved without any network call (the providers it returns call
 /// STS or run a process only when credentials are first asked for): `explicit_credentials` when
 /// given; else `AWS_ACCESS_KEY_ID` and `AWS_SECRET_ACCESS_KEY` (with `AWS_SESSION_TOKEN`); else a
@@ -122,7 +140,8 @@ struct AssumeRoleOptions {
 /// else `AWS_PROFILE`, else "default") in the shared credentials file (`AWS_SHARED_CREDENTIALS_FILE`,
 /// else `~/.aws/credentials`) and the config file (`AWS_CONFIG_FILE`, else `~/.aws/config`): static
 /// keys, a `role_arn` (with `source_profile`, `credential_source` or `web_identity_token_file`;
-/// `role_session_name`, `external_id`, `duration_seconds`), or a `credential_process`. STS calls
+/// `role_session_name`, `external_id`, `duration_seconds`), an SSO role (`sso_session` or
+/// `sso_start_url`, with `sso_account_id` and `sso_role_name`), or a `credential_process`. STS calls
 /// use `region` (else the environment's or profile's, else us-east-1). Throws MissingCredentials
 /// naming everything it tried, InvalidConfiguration for a role profile it cannot use.
 [[nodiscard]] std::shared_ptr<CredentialsProvider> local_credentials_provider(

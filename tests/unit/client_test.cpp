@@ -525,5 +525,48 @@ TEST(Client, NonJsonErrorBodyIsRedactedBeforeItIsCut) {
     }
 }
 
+TEST(Client, EveryAttemptIsSignedWithTheProvidersCurrentCredentials) {
+    // Credentials renewed between two attempts sign the retry.
+    class Rotating : public CredentialsProvider {
+      public:
+        Credentials credentials() override {
+            ++calls;
+            return {"KEY" + std::to_string(calls), "secret", ""};
+        }
+        std::string name() const override { return "rotating"; }
+        int calls = 0;
+    };
+    Harness h;
+    auto rotating = std::make_shared<Rotating>();
+    ClientOptions o = h.options();
+    o.credentials.reset();
+    o.credentials_provider = rotating;
+    h.transport->fail(500, "InternalServerError", "retry me");
+    h.transport->respond(200, "{}");
+    const Client client(o);
+    (void)client.call(Operation::ListTables, json::Value::object());
+    const auto requests = h.transport->requests();
+    ASSERT_EQ(requests.size(), 2u);
+    EXPECT_NE(std::string(find_header(requests[0].headers, "Authorization")).find("Credential=KEY1/"),
+              std::string::npos);
+    EXPECT_NE(std::string(find_header(requests[1].headers, "Authorization")).find("Credential=KEY2/"),
+              std::string::npos);
+}
+
+TEST(Client, AProviderThatCannotSupplyCredentialsFailsTheCallNamingIt) {
+    Harness h;
+    ClientOptions o = h.options();
+    o.credentials_provider = refreshing_credentials_provider(
+        "vault", []() -> Credentials { throw CredentialsUnavailable("vault: sealed"); });
+    const Client client(o);
+    try {
+        (void)client.call(Operation::ListTables, json::Value::object());
+        FAIL();
+    } catch (const CredentialsUnavailable& e) {
+        EXPECT_STREQ(e.what(), "no credentials from vault: vault: sealed");
+    }
+    EXPECT_TRUE(h.transport->requests().empty());
+}
+
 }  // namespace
 }  // namespace bloop

@@ -5,6 +5,7 @@
 #include <bloop/client/http.hpp>
 #include <bloop/exceptions.hpp>
 
+#include "client/credentials_http.hpp"
 #include "client/credentials_json.hpp"
 
 #include <fstream>
@@ -29,20 +30,14 @@ std::string authority(const std::string& url, bool& https) {
 // One GET or PUT on the machine's own endpoints; the body of a 200 answer.
 std::string fetch(const std::string& source, const std::string& method, const std::string& url,
                   Headers headers) {
-    bool https = false;
+    bool https = false;  // send_for_credentials picks the transport
     const std::string host = authority(url, https);
     HttpRequest request;
     request.method = method;
     request.url = url;
     request.headers = std::move(headers);
     request.headers.insert(request.headers.begin(), {"Host", host});
-    const auto transport = https ? make_curl_transport(1) : make_socket_transport(1);
-    HttpResponse response;
-    try {
-        response = transport->send(request, kTimeouts);
-    } catch (const std::exception& e) {
-        throw CredentialsUnavailable(source + ": " + e.what());
-    }
+    HttpResponse response = detail::send_for_credentials(source, request, kTimeouts);
     if (response.status != 200) {
         throw CredentialsUnavailable(source + ": HTTP " + std::to_string(response.status) +
                                      " from " + url);

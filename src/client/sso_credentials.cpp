@@ -6,6 +6,7 @@
 #include <bloop/exceptions.hpp>
 #include <bloop/json.hpp>
 
+#include "client/credentials_http.hpp"
 #include "client/credentials_json.hpp"
 #include "util/crypto.hpp"
 #include "util/percent.hpp"
@@ -83,14 +84,8 @@ std::shared_ptr<CredentialsProvider> sso_credentials_provider(SsoSettings settin
             const auto host_start = endpoint.find("://") + 3;
             request.headers = {{"Host", endpoint.substr(host_start)},
                                {"x-amz-sso_bearer_token", token}};
-            const bool https = endpoint.rfind("https://", 0) == 0;
-            const auto transport = https ? make_curl_transport(1) : make_socket_transport(1);
-            HttpResponse response;
-            try {
-                response = transport->send(request, kTimeouts);
-            } catch (const std::exception& e) {
-                throw CredentialsUnavailable(source + ": " + e.what());
-            }
+            const HttpResponse response =
+                detail::send_for_credentials(source, request, kTimeouts);
             if (response.status != 200) {
                 throw CredentialsUnavailable(source + ": the SSO portal answered HTTP " +
                                              std::to_string(response.status));

@@ -6,6 +6,7 @@
 #include <bloop/client/sigv4.hpp>
 #include <bloop/exceptions.hpp>
 
+#include "client/credentials_http.hpp"
 #include "client/credentials_json.hpp"
 #include "util/percent.hpp"
 
@@ -68,7 +69,6 @@ Credentials call_sts(const std::string& source, const std::string& endpoint,
     HttpRequest request;
     request.url = endpoint;
     while (!request.url.empty() && request.url.back() == '/') request.url.pop_back();
-    const bool https = request.url.rfind("https://", 0) == 0;
     const auto host_start = request.url.find("://") + 3;
     const auto slash = request.url.find('/', host_start);
     const std::string host = request.url.substr(host_start, slash - host_start);
@@ -80,13 +80,7 @@ Credentials call_sts(const std::string& source, const std::string& endpoint,
     if (signer != nullptr) {
         (void)SigV4Signer(region, "sts").sign(request, *signer, std::chrono::system_clock::now());
     }
-    const auto transport = https ? make_curl_transport(1) : make_socket_transport(1);
-    HttpResponse response;
-    try {
-        response = transport->send(request, kTimeouts);
-    } catch (const std::exception& e) {
-        throw CredentialsUnavailable(source + ": " + e.what());
-    }
+    const HttpResponse response = detail::send_for_credentials(source, request, kTimeouts);
     if (response.status != 200) {
         const std::string code = xml_text(response.body, "Code");
         const std::string message = xml_text(response.body, "Message");

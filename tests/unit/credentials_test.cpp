@@ -154,8 +154,11 @@ TEST(RefreshingCredentials, SixteenThreadsShareOneRenewalAndNeverGetExpiredCrede
     for (int t = 0; t < 16; ++t) {
         threads.emplace_back([&] {
             while (Clock::now() < until) {
+                // Valid when handed out: later than the moment it was asked for (a thread may be
+                // descheduled for a while right after, so "now" afterwards proves nothing).
+                const auto asked = Clock::now();
                 const Credentials c = provider->credentials();
-                if (!c.expiration || *c.expiration <= Clock::now()) ++expired;
+                if (!c.expiration || *c.expiration <= asked) ++expired;
                 ++calls;
             }
         });

@@ -19,6 +19,26 @@ struct ProfileContext {
     std::string region;
 };
 
+// AWS_ACCESS_KEY_ID + AWS_SECRET_ACCESS_KEY (+ AWS_SESSION_TOKEN); null when either is unset.
+std::shared_ptr<CredentialsProvider> environment_credentials(const Environment& env) {
+    auto id = env.get("AWS_ACCESS_KEY_ID");
+    auto secret = env.get("AWS_SECRET_ACCESS_KEY");
+    if (!id || !secret) return nullptr;
+    return static_credentials_provider(
+        Credentials{*id, *secret, env.get("AWS_SESSION_TOKEN").value_or("")}, "environment");
+}
+
+// STS calls need a region: the client's, else the environment's or profile's, else us-east-1.
+std::string region_or_default(const std::optional<std::string>& region,
+                              const std::optional<std::string>& profile, const Environment& env) {
+    if (region && !region->empty()) return *region;
+    try {
+        return resolve_region({}, profile, env);
+    } catch (const MissingRegion&) {
+        return "us-east-1";
+    }
+}
+
 std::optional<std::string> value(const detail::IniSection& section, std::string_view key) {
     const auto found = section.find(key);
     if (found == section.end() || found->second.empty()) return std::nullopt;
@@ -98,13 +118,7 @@ std::shared_ptr<CredentialsProvider> role_provider(const std::string& name,
     } else if (auto credential_source = value(section, "credential_source")) {
         const RefreshOptions refresh{.log = ctx.log};
         if (*credential_source == "Environment") {
-            auto id = ctx.env.get("AWS_ACCESS_KEY_ID");
-            auto secret = ctx.env.get("AWS_SECRET_ACCESS_KEY");
-            if (id && secret) {
-                source = static_credentials_provider(
-                    Credentials{*id, *secret, ctx.env.get("AWS_SESSION_TOKEN").value_or("")},
-                    "environment");
-            }
+            source = environment_credentials(ctx.env);
         } else if (*credential_source == "Ec2InstanceMetadata") {
             source = instance_metadata_credentials_provider(ctx.env, refresh);
         } else if (*credential_source == "EcsContainer") {
@@ -121,8 +135,14 @@ std::shared_ptr<CredentialsProvider> role_provider(const std::string& name,
     }
     AssumeRoleOptions options{value(section, "role_session_name"), value(section, "external_id"),
                               std::nullopt};
-    if (auto seconds = value(section, "duration_seconds"))
-        options.duration = std::chrono::seconds(std::stoll(*seconds));
+    if (auto seconds = value(section, "duration_seconds")) {
+        try {
+            options.duration = std::chrono::seconds(std::stoll(*seconds));
+        } catch (const std::exception&) {
+            throw InvalidConfiguration("profile '" + name + "': duration_seconds \"" + *seconds +
+                                       "\" is not a number");
+        }
+    }
     return assume_role_credentials_provider(role, std::move(source), std::move(options), ctx.env,
                                             ctx.region, RefreshOptions{.log = ctx.log});
 }
@@ -153,19 +173,6 @@ std::shared_ptr<CredentialsProvider> profile_provider(const std::string& name,
 
 }  // namespace
 
-namespace {
-// STS calls need a region: the client's, else the environment's or profile's, else us-east-1.
-std::string region_or_default(const std::optional<std::string>& region,
-                              const std::optional<std::string>& profile, const Environment& env) {
-    if (region && !region->empty()) return *region;
-    try {
-        return resolve_region({}, profile, env);
-    } catch (const MissingRegion&) {
-        return "us-east-1";
-    }
-}
-}  // namespace
-
 std::shared_ptr<CredentialsProvider> local_credentials_provider(
     const std::optional<Credentials>& explicit_credentials,
     const std::optional<std::string>& profile, const Environment& env, const LogListener& log,
@@ -178,24 +185,20 @@ std::shared_ptr<CredentialsProvider> local_credentials_provider(
         }
         tried += "explicit credentials (access key id or secret key empty); ";
     }
+    if (auto from_env = environment_credentials(env)) return from_env;
     auto id = env.get("AWS_ACCESS_KEY_ID");
     auto secret = env.get("AWS_SECRET_ACCESS_KEY");
-    if (id && secret) {
-        return static_credentials_provider(
-            Credentials{*id, *secret, env.get("AWS_SESSION_TOKEN").value_or("")}, "environment");
-    }
     tried += "environment variables AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (";
     tried += id ? "secret key unset" : (secret ? "access key id unset" : "unset");
     tried += "); ";
 
-    if (auto web = web_identity_credentials_provider(env, region_or_default(region, profile, env),
-                                                     RefreshOptions{.log = log})) {
+    const std::string sts_region = region_or_default(region, profile, env);  // reads files once
+    if (auto web = web_identity_credentials_provider(env, sts_region, RefreshOptions{.log = log}))
         return web;
-    }
     tried += "web identity (AWS_WEB_IDENTITY_TOKEN_FILE and AWS_ROLE_ARN unset); ";
 
     const std::string name = detail::profile_name(profile, env);
-    const ProfileContext ctx{env, log, region_or_default(region, profile, env)};
+    const ProfileContext ctx{env, log, sts_region};
     if (auto p = profile_provider(name, ctx, 0)) return p;
     if (auto path = detail::credentials_file_path(env))
         tried += "profile '" + name + "' in the shared credentials file " + *path + "; ";

@@ -1,8 +1,22 @@
 #include "client/credentials_http.hpp"
 
+#include <bloop/client/endpoint.hpp>
 #include <bloop/exceptions.hpp>
 
 namespace bloop::detail {
+
+HttpRequest credentials_request(std::string method, const std::string& url, Headers headers,
+                                std::string query) {
+    const Endpoint endpoint = Endpoint::parse(url);
+    HttpRequest request;
+    request.method = std::move(method);
+    request.path = endpoint.path;
+    request.url = endpoint.url() + (query.empty() ? "" : "?" + query);
+    request.query = std::move(query);
+    request.headers = std::move(headers);
+    request.headers.insert(request.headers.begin(), {"Host", endpoint.host_header()});
+    return request;
+}
 
 HttpResponse send_for_credentials(const std::string& source, const HttpRequest& request,
                                   const Timeouts& timeouts) {

@@ -2,6 +2,7 @@
 // instance metadata service (IMDSv2).
 
 #include <bloop/client/credentials.hpp>
+#include <bloop/client/endpoint.hpp>
 #include <bloop/client/http.hpp>
 #include <bloop/exceptions.hpp>
 
@@ -19,30 +20,16 @@ constexpr std::string_view kContainerHost = "http://169.254.170.2";
 constexpr std::string_view kImdsIpv4 = "http://169.254.169.254";
 constexpr std::string_view kImdsIpv6 = "http://[fd00:ec2::254]";
 
-// "host:port" of an http(s) URL, and whether it is https.
-std::string authority(const std::string& url, bool& https) {
-    https = url.rfind("https://", 0) == 0;
-    const std::size_t start = https ? 8 : (url.rfind("http://", 0) == 0 ? 7 : std::string::npos);
-    if (start == std::string::npos) throw InvalidConfiguration("not an http(s) URL: " + url);
-    return url.substr(start, url.find('/', start) - start);
-}
-
 // One GET or PUT on the machine's own endpoints; the body of a 200 answer.
 std::string fetch(const std::string& source, const std::string& method, const std::string& url,
                   Headers headers) {
-    bool https = false;  // send_for_credentials picks the transport
-    const std::string host = authority(url, https);
-    HttpRequest request;
-    request.method = method;
-    request.url = url;
-    request.headers = std::move(headers);
-    request.headers.insert(request.headers.begin(), {"Host", host});
-    HttpResponse response = detail::send_for_credentials(source, request, kTimeouts);
+    const HttpResponse response = detail::send_for_credentials(
+        source, detail::credentials_request(method, url, std::move(headers)), kTimeouts);
     if (response.status != 200) {
         throw CredentialsUnavailable(source + ": HTTP " + std::to_string(response.status) +
                                      " from " + url);
     }
-    return std::move(response.body);
+    return response.body;
 }
 
 bool is_true(const std::optional<std::string>& v) {
@@ -51,13 +38,8 @@ bool is_true(const std::optional<std::string>& v) {
 
 // Where a container full URI may point over plain http.
 bool allowed_http_host(const std::string& host) {
-    const std::string name = host.substr(0, host.rfind(':') == std::string::npos ||
-                                                    host.back() == ']'
-                                                ? host.size()
-                                                : host.rfind(':'));
-    return name == "127.0.0.1" || name.rfind("127.", 0) == 0 || name == "localhost" ||
-           name == "[::1]" || name == "169.254.170.2" || name == "169.254.170.23" ||
-           name == "[fd00:ec2::23]";
+    return host.rfind("127.", 0) == 0 || host == "localhost" || host == "::1" ||
+           host == "169.254.170.2" || host == "169.254.170.23" || host == "fd00:ec2::23";
 }
 
 std::string imds_endpoint(const Environment& env) {
@@ -85,9 +67,8 @@ std::shared_ptr<CredentialsProvider> container_credentials_provider(const Enviro
         url = std::string(kContainerHost) + (relative->front() == '/' ? "" : "/") + *relative;
     } else if (auto full = env.get("AWS_CONTAINER_CREDENTIALS_FULL_URI")) {
         url = *full;
-        bool https = false;
-        const std::string host = authority(url, https);
-        if (!https && !allowed_http_host(host)) {
+        const Endpoint endpoint = Endpoint::parse(url);
+        if (endpoint.scheme == "http" && !allowed_http_host(endpoint.host)) {
             throw InvalidConfiguration(
                 "AWS_CONTAINER_CREDENTIALS_FULL_URI must use https, or http to a loopback or "
                 "container credentials address; got " + url);

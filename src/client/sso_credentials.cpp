@@ -18,8 +18,6 @@
 namespace bloop {
 namespace {
 
-constexpr Timeouts kTimeouts{std::chrono::milliseconds(3000), std::chrono::milliseconds(10000)};
-
 std::string string_member(const json::Value& v, std::string_view name) {
     const json::Value* m = v.is_object() ? v.find(name) : nullptr;
     return m != nullptr && m->is_string() ? m->as_string() : std::string();
@@ -73,19 +71,15 @@ std::shared_ptr<CredentialsProvider> sso_credentials_provider(SsoSettings settin
         source,
         [settings, env, endpoint, source] {
             const std::string token = cached_token(settings, env, source);
-            HttpRequest request;
-            request.method = "GET";
-            request.path = "/federation/credentials";
-            request.query = "account_id=";
-            detail::percent_encode(request.query, settings.account_id);
-            request.query += "&role_name=";
-            detail::percent_encode(request.query, settings.role_name);
-            request.url = endpoint + request.path + "?" + request.query;
-            const auto host_start = endpoint.find("://") + 3;
-            request.headers = {{"Host", endpoint.substr(host_start)},
-                               {"x-amz-sso_bearer_token", token}};
+            std::string query = "account_id=";
+            detail::percent_encode(query, settings.account_id);
+            query += "&role_name=";
+            detail::percent_encode(query, settings.role_name);
+            const HttpRequest request = detail::credentials_request(
+                "GET", endpoint + "/federation/credentials",
+                {{"x-amz-sso_bearer_token", token}}, std::move(query));
             const HttpResponse response =
-                detail::send_for_credentials(source, request, kTimeouts);
+                detail::send_for_credentials(source, request, detail::kServiceTimeouts);
             if (response.status != 200) {
                 throw CredentialsUnavailable(source + ": the SSO portal answered HTTP " +
                                              std::to_string(response.status));

@@ -17,8 +17,6 @@
 namespace bloop {
 namespace {
 
-constexpr Timeouts kTimeouts{std::chrono::milliseconds(3000), std::chrono::milliseconds(10000)};
-
 // The text of the first <tag>…</tag> in `xml`, entities decoded; empty when absent.
 std::string xml_text(std::string_view xml, std::string_view tag) {
     const std::string open = "<" + std::string(tag) + ">";
@@ -66,21 +64,13 @@ std::string session_name(const std::optional<std::string>& given) {
 // Sends one STS query-protocol call and returns its credentials.
 Credentials call_sts(const std::string& source, const std::string& endpoint,
                      const std::string& region, std::string body, const Credentials* signer) {
-    HttpRequest request;
-    request.url = endpoint;
-    while (!request.url.empty() && request.url.back() == '/') request.url.pop_back();
-    const auto host_start = request.url.find("://") + 3;
-    const auto slash = request.url.find('/', host_start);
-    const std::string host = request.url.substr(host_start, slash - host_start);
-    request.path = slash == std::string::npos ? "/" : request.url.substr(slash);
-    if (slash == std::string::npos) request.url += "/";
+    HttpRequest request = detail::credentials_request(
+        "POST", endpoint, {{"Content-Type", "application/x-www-form-urlencoded; charset=utf-8"}});
     request.body = std::move(body);
-    request.headers = {{"Host", host},
-                       {"Content-Type", "application/x-www-form-urlencoded; charset=utf-8"}};
     if (signer != nullptr) {
         (void)SigV4Signer(region, "sts").sign(request, *signer, std::chrono::system_clock::now());
     }
-    const HttpResponse response = detail::send_for_credentials(source, request, kTimeouts);
+    const HttpResponse response = detail::send_for_credentials(source, request, detail::kServiceTimeouts);
     if (response.status != 200) {
         const std::string code = xml_text(response.body, "Code");
         const std::string message = xml_text(response.body, "Message");

@@ -158,11 +158,7 @@ void Engine::write(std::span<const ObjectRef> objects, const Condition& conditio
             detail::sync_state(m, p.ref.object, p.written);
         }
         try {
-            if (remove) {
-                object_deleted.emit({*this, m, p.ref.object});
-            } else {
-                object_saved.emit({*this, m, p.ref.object});
-            }
+            (remove ? object_deleted : object_saved).emit({*this, m, p.ref.object});
         } catch (...) {
             if (!receiver_error) receiver_error = std::current_exception();
         }

@@ -4,7 +4,7 @@
 // Without ENDPOINT it starts its own DynamoDB Local (scripts/dynamodb-local install first).
 
 #include <bloop/bloop.hpp>
-#include <bloop/testing/dynamodb_local.hpp>
+#include "local_server.hpp"
 
 #include <ctime>
 #include <iostream>
@@ -27,7 +27,7 @@ int main(int argc, char** argv) try {
     if (argc > 1 && argv[1][0] != '\0') {
         endpoint = argv[1];
     } else {
-        server.emplace();
+        server.emplace(bench::local_server_options());
         endpoint = server->endpoint();
     }
     const int requests = argc > 2 ? std::stoi(argv[2]) : 5000;

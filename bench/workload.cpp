@@ -10,7 +10,7 @@
 
 #include "account_model.hpp"
 
-#include <bloop/testing/dynamodb_local.hpp>
+#include "local_server.hpp"
 
 #include <sys/resource.h>
 #include <unistd.h>
@@ -311,7 +311,8 @@ int main() try {
             run(peer, concurrent, endpoint, pid != nullptr ? std::stol(pid) : 0, rows, query_emails,
                 scan_expected);
         } else {
-            bloop::testing::DynamoDBLocal server;  // a fresh server for each mode, as the baseline
+            bloop::testing::DynamoDBLocal server(
+                bench::local_server_options());  // a fresh server for each mode, as the baseline
             warm_up(server.endpoint(), rows);
             run(peer, concurrent, server.endpoint(), server.pid(), rows, query_emails,
                 scan_expected);

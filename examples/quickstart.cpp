@@ -1,6 +1,7 @@
 // bloop's quickstart in C++: an Account model with a GSI on email and a stream; bind it, save two
-// accounts, query by email, scan, and read the inserts back from the table's stream.
-// (A table left by an earlier run against the same server only adds records to skip.)
+// accounts ("Admin McAdminFace" and "this-is-fine.jpg"), query by email, scan, and read the inserts
+// back from the table's stream — bloop's own walkthrough, step by step. The accounts stay in the
+// table so you can look at them; another run adds two more.
 //
 // Region, credentials and endpoint come from the environment (AWS_REGION, AWS_ACCESS_KEY_ID, ...,
 // AWS_ENDPOINT_URL); `scripts/quickstart` runs it against a DynamoDB Local it starts itself.
@@ -30,54 +31,61 @@ struct bloop::Model<Account> {
 
 int main() try {
     using bloop::attr;
+    // engine = Engine(); engine.bind(Account)
     bloop::Engine engine;  // region, credentials and endpoints from the environment
     engine.bind<Account>();
     auto stream = engine.stream<Account>(bloop::trim_horizon);
     std::cout << "bound   " << engine.binding<Account>().table_name << " in "
               << engine.client().region() << "\n";
 
-    Account admin{.id = bloop::Uuid::random(),
-                  .name = "admin-user",
-                  .email = "admin@domain.com",
-                  .state = {}};
-    Account support{.id = bloop::Uuid::random(),
-                    .name = "support-user",
-                    .email = "support@domain.com",
-                    .state = {}};
+    // admin = Account(id=uuid.uuid4(), email="admin@domain.com"); admin.name = "Admin McAdminFace"
+    Account admin{};
+    admin.id = bloop::Uuid::random();
+    admin.email = "admin@domain.com";
+    admin.name = "Admin McAdminFace";
+    // support = Account(name="this-is-fine.jpg", email="support@domain.com"); support.id = uuid4()
+    Account support{};
+    support.name = "this-is-fine.jpg";
+    support.email = "support@domain.com";
+    support.id = bloop::Uuid::random();
     engine.save(admin, support);
-    std::cout << "saved   " << admin.id << " and " << support.id << "\n";
+    std::cout << "saved   " << *admin.name << " " << admin.id << " and " << *support.name << " "
+              << support.id << "\n";
 
-    // Query the GSI by email: keys only, then load the rest.
-    auto by_email = engine.query(bloop::Model<Account>::by_email,
-                                 attr<&Account::email> == "support@domain.com");
-    Account found = by_email.first();
-    engine.load(found);
-    std::cout << "query   by_email support@domain.com -> " << found.id << " " << *found.name
-              << "\n";
+    // q = engine.query(Account.by_email, key=Account.email == "support@domain.com"); q.first()
+    auto q = engine.query(bloop::Model<Account>::by_email,
+                          attr<&Account::email> == "support@domain.com");
+    const Account found = q.first();  // keys only: the GSI projects id and email
+    std::cout << "query   by_email: Account(email='" << *found.email << "', id=" << found.id
+              << ")\n";
 
-    std::size_t accounts = 0;
-    for (const Account& a :
-         engine.scan<Account>({.filter = attr<&Account::name>.begins_with("admin")})) {
-        std::cout << "scan    " << *a.name << " <" << *a.email << ">\n";
-        ++accounts;
-    }
+    // s = engine.scan(Account, filter=Account.email.begins_with("admin")); s.first()
+    auto s = engine.scan<Account>({.filter = attr<&Account::email>.begins_with("admin")});
+    const Account scanned = s.first();
+    std::cout << "scan    begins_with admin: Account(email='" << *scanned.email
+              << "', id=" << scanned.id << ", name='" << *scanned.name << "')\n";
 
-    std::vector<std::string> inserts;
-    for (int poll = 0; poll < 10 && inserts.size() < 2; ++poll) {
+    // stream = engine.stream(Account, "trim_horizon"); next(stream); next(stream)
+    // (accounts left by earlier runs against the same server come first; skip them)
+    std::vector<bloop::Uuid> inserted;
+    for (int poll = 0; poll < 10 && inserted.size() < 2; ++poll) {
         while (auto record = stream.next()) {
             if (record->meta.event_type != "insert") continue;
-            std::cout << "stream  " << record->meta.event_type << " " << *record->new_image->email
-                      << "\n";
-            inserts.push_back(*record->new_image->email);
+            const Account& now = *record->new_image;
+            if (now.id != admin.id && now.id != support.id) continue;
+            std::cout << "stream  " << record->meta.event_type << " "
+                      << record->meta.sequence_number << ": Account(email='" << *now.email
+                      << "', id=" << now.id << ", name='" << *now.name << "')\n";
+            inserted.push_back(now.id);
         }
     }
 
-    engine.remove(admin, support);
-    if (found.id != support.id || accounts < 1 || inserts.size() < 2) {
+    if (found.id != support.id || scanned.email->rfind("admin", 0) != 0 || inserted.size() != 2) {
         std::cerr << "quickstart: unexpected results\n";
         return 1;
     }
-    std::cout << "done: bound, saved, queried, scanned, read the stream, deleted\n";
+    std::cout << "done: bound, saved, queried, scanned, read the stream; both accounts are left in "
+              << engine.binding<Account>().table_name << "\n";
     return 0;
 } catch (const bloop::BloopException& e) {
     std::cerr << "quickstart failed: " << e.what() << "\n";

@@ -28,11 +28,7 @@ std::string resolve_directory(const DynamoDBLocalOptions& options) {
     if (const char* env = std::getenv("BLOOP_DYNAMODB_LOCAL_DIR"); env != nullptr && *env != '\0') {
         return env;
     }
-#ifdef BLOOP_DYNAMODB_LOCAL_DEFAULT_DIR
-    return BLOOP_DYNAMODB_LOCAL_DEFAULT_DIR;
-#else
     return {};
-#endif
 }
 
 int free_loopback_port() {
@@ -95,7 +91,12 @@ bool exited(pid_t pid) {
 DynamoDBLocal::DynamoDBLocal(DynamoDBLocalOptions options) {
     const std::string dir = resolve_directory(options);
     const std::filesystem::path jar = std::filesystem::path(dir) / "DynamoDBLocal.jar";
-    if (dir.empty() || !std::filesystem::exists(jar)) {
+    if (dir.empty()) {
+        throw TransportError(
+            "DynamoDB Local: no folder given; set DynamoDBLocalOptions::directory or "
+            "BLOOP_DYNAMODB_LOCAL_DIR to the folder holding DynamoDBLocal.jar");
+    }
+    if (!std::filesystem::exists(jar)) {
         throw TransportError(
             "DynamoDB Local not found (looked for " + jar.string() +
             "); run `scripts/dynamodb-local install` or set BLOOP_DYNAMODB_LOCAL_DIR");

@@ -16,8 +16,8 @@ namespace bloop::testing {
 /// Where DynamoDB Local lives and how to start it.
 struct DynamoDBLocalOptions {
     /// The folder holding DynamoDBLocal.jar and DynamoDBLocal_lib/. Empty: the environment variable
-    /// BLOOP_DYNAMODB_LOCAL_DIR, else the folder `scripts/dynamodb-local install` fills in this
-    /// source tree.
+    /// BLOOP_DYNAMODB_LOCAL_DIR (this source tree's tests and benchmarks set it to the folder
+    /// `scripts/dynamodb-local install` fills).
     std::string directory;
     /// The Java 17+ launcher.
     std::string java = "java";

@@ -10,23 +10,23 @@
 
 #include <iostream>
 
+// The model: the struct, and beside it only what differs from its members — the table's
+// settings, the hash key and the index. Every member is a column; `state` tracks what was loaded.
 struct Account {
     bloop::Uuid id;
     std::optional<std::string> name;
     std::optional<std::string> email;
-    bloop::ObjectState state;
+    bloop::ObjectState state{};
 };
 
 template <>
 struct bloop::Model<Account> {
     static constexpr Meta meta{.table_name = "QuickstartAccount",
                                .stream = StreamView::new_and_old_images};
-    static constexpr auto columns = bloop::columns(
-        column<&Account::id>().hash_key(), column<&Account::name>(), column<&Account::email>());
+    static constexpr auto hash_key = &Account::id;
     static constexpr auto by_email =
         global_index("by_email").hash_key<&Account::email>().projection(keys_only);
     static constexpr auto indexes = bloop::indexes(by_email);
-    static constexpr auto state = &Account::state;
 };
 
 int main() try {

@@ -27,6 +27,13 @@ class ConditionOf {
     ConditionOf() = default;
     /// Wraps a runtime condition (the caller vouches that it is about T).
     explicit ConditionOf(Condition c) : condition_(std::move(c)) {}
+    /// Does not compile: a condition on another model's columns (a designed error).
+    template <class U>
+    requires(!std::is_same_v<U, T>) ConditionOf(const ConditionOf<U>&) {
+        static_assert(std::is_same_v<U, T>,
+                      "bloop: this condition is on another model's columns: a filter, key or "
+                      "write condition may only name columns of the model it is used with");
+    }
 
     /// The runtime tree, for the renderer and the engine.
     [[nodiscard]] const Condition& condition() const noexcept { return condition_; }
@@ -52,6 +59,23 @@ class ConditionOf {
   private:
     Condition condition_;
 };
+
+/// Does not compile: conditions of two models do not combine (a designed error).
+template <class A, class B>
+requires(!std::is_same_v<A, B>) ConditionOf<A>
+operator&&(const ConditionOf<A>&, const ConditionOf<B>&) {
+    static_assert(std::is_same_v<A, B>,
+                  "bloop: && joins conditions on columns of two different models");
+    return {};
+}
+/// Does not compile: conditions of two models do not combine (a designed error).
+template <class A, class B>
+requires(!std::is_same_v<A, B>) ConditionOf<A>
+operator||(const ConditionOf<A>&, const ConditionOf<B>&) {
+    static_assert(std::is_same_v<A, B>,
+                  "bloop: || joins conditions on columns of two different models");
+    return {};
+}
 
 namespace detail {
 
@@ -186,6 +210,15 @@ Path column_path() {
 
 }  // namespace detail
 
+template <class T, class V>
+class TypedPath;
+namespace detail {
+template <class U>
+inline constexpr bool is_typed_path_v = false;
+template <class T, class V>
+inline constexpr bool is_typed_path_v<TypedPath<T, V>> = true;
+}  // namespace detail
+
 /// The path to a value of type V inside model T (a column, or a map key / list index within one).
 template <class T, class V>
 class TypedPath {
@@ -205,39 +238,63 @@ class TypedPath {
 
     /// `path = value`; a value that dumps to no value renders attribute_not_exists.
     template <class U>
-    requires detail::ValueOf<V, U>
     [[nodiscard]] ConditionOf<T> operator==(const U& value) const {
-        return value_condition(Condition::Op::eq, value);
+        check_operand<U>();
+        if constexpr (operand_ok<U>()) {
+            return value_condition(Condition::Op::eq, value);
+        } else {
+            return {};
+        }
     }
     /// `path <> value`; a value that dumps to no value renders attribute_exists.
     template <class U>
-    requires detail::ValueOf<V, U>
     [[nodiscard]] ConditionOf<T> operator!=(const U& value) const {
-        return value_condition(Condition::Op::ne, value);
+        check_operand<U>();
+        if constexpr (operand_ok<U>()) {
+            return value_condition(Condition::Op::ne, value);
+        } else {
+            return {};
+        }
     }
     template <class U>
-    requires detail::ValueOf<V, U>
     [[nodiscard]] ConditionOf<T> operator<(const U& value) const {
         check_ordered();
-        return value_condition(Condition::Op::lt, value);
+        if constexpr (ordered()) check_operand<U>();
+        if constexpr (ordered() && operand_ok<U>()) {
+            return value_condition(Condition::Op::lt, value);
+        } else {
+            return {};
+        }
     }
     template <class U>
-    requires detail::ValueOf<V, U>
     [[nodiscard]] ConditionOf<T> operator<=(const U& value) const {
         check_ordered();
-        return value_condition(Condition::Op::le, value);
+        if constexpr (ordered()) check_operand<U>();
+        if constexpr (ordered() && operand_ok<U>()) {
+            return value_condition(Condition::Op::le, value);
+        } else {
+            return {};
+        }
     }
     template <class U>
-    requires detail::ValueOf<V, U>
     [[nodiscard]] ConditionOf<T> operator>(const U& value) const {
         check_ordered();
-        return value_condition(Condition::Op::gt, value);
+        if constexpr (ordered()) check_operand<U>();
+        if constexpr (ordered() && operand_ok<U>()) {
+            return value_condition(Condition::Op::gt, value);
+        } else {
+            return {};
+        }
     }
     template <class U>
-    requires detail::ValueOf<V, U>
     [[nodiscard]] ConditionOf<T> operator>=(const U& value) const {
         check_ordered();
-        return value_condition(Condition::Op::ge, value);
+        if constexpr (ordered()) check_operand<U>();
+        if constexpr (ordered() && operand_ok<U>()) {
+            return value_condition(Condition::Op::ge, value);
+        } else {
+            return {};
+        }
     }
 
     // ---- comparisons with another path of the same model
@@ -283,14 +340,21 @@ class TypedPath {
                       "bloop: begins_with needs a column stored as S or B");
         return value_condition(Condition::Op::begins_with, prefix);
     }
-    /// `path BETWEEN low AND high`: strings, numbers and binary only.
+    /// `path BETWEEN low AND high`: strings, numbers and binary only. A bound may be a value or
+    /// another path of the same model.
     template <class U1, class U2>
-    requires(detail::ValueOf<V, U1>&& detail::ValueOf<V, U2>)
-        [[nodiscard]] ConditionOf<T> between(const U1& low, const U2& high) const {
+    [[nodiscard]] ConditionOf<T> between(const U1& low, const U2& high) const {
         check_ordered();
-        return ConditionOf<T>(Condition::compare(
-            Condition::Op::between, path(),
-            {Operand(detail::dump_as<V>(low)), Operand(detail::dump_as<V>(high))}));
+        if constexpr (ordered()) {
+            check_operand<U1>();
+            check_operand<U2>();
+        }
+        if constexpr (ordered() && operand_ok<U1>() && operand_ok<U2>()) {
+            return ConditionOf<T>(
+                Condition::compare(Condition::Op::between, path(), {operand(low), operand(high)}));
+        } else {
+            return {};
+        }
     }
     /// `contains(path, value)`: an element of a set or list, a substring, a byte string.
     template <class U>
@@ -303,11 +367,17 @@ class TypedPath {
         return ConditionOf<T>(Condition::compare(Condition::Op::contains, path(),
                                                  {Operand(detail::dump_as<E>(value))}));
     }
-    /// `path IN (v1, v2, ...)`; at least one value (checked when rendered).
+    /// `path IN (v1, v2, ...)`; at least one member (checked when rendered). A member may be a
+    /// value or another path of the same model.
     template <class... U>
-    requires(detail::ValueOf<V, U>&&...) [[nodiscard]] ConditionOf<T> in(const U&... values) const {
-        return ConditionOf<T>(Condition::compare(Condition::Op::in, path(),
-                                                 {Operand(detail::dump_as<V>(values))...}));
+    [[nodiscard]] ConditionOf<T> in(const U&... values) const {
+        (check_operand<U>(), ...);
+        if constexpr ((true && ... && operand_ok<U>())) {
+            return ConditionOf<T>(
+                Condition::compare(Condition::Op::in, path(), {operand(values)...}));
+        } else {
+            return {};
+        }
     }
     /// `path IN (...)` over a range of values.
     template <class Range>
@@ -368,12 +438,47 @@ class TypedPath {
 
   private:
     static constexpr void check_ordered() {
-        static_assert(detail::backing_in<V>({AttributeType::S, AttributeType::N, AttributeType::B}),
+        static_assert(ordered(),
                       "bloop: <, <=, >, >= and between need a column stored as S, N or B");
+    }
+    static constexpr bool ordered() {
+        return detail::backing_in<V>({AttributeType::S, AttributeType::N, AttributeType::B});
+    }
+    template <class U>
+    static constexpr bool operand_ok() {
+        if constexpr (std::is_void_v<V>) {
+            return false;  // an invalid path, already reported
+        } else if constexpr (detail::is_typed_path_v<U>) {
+            return std::is_same_v<typename U::model_type, T>;
+        } else {
+            return detail::ValueOf<V, U>;
+        }
+    }
+    /// A value of a type this path accepts, or another path of the same model.
+    template <class U>
+    static constexpr void check_operand() {
+        if constexpr (std::is_void_v<V>) {
+            // an invalid path, already reported
+        } else if constexpr (detail::is_typed_path_v<U>) {
+            static_assert(std::is_same_v<typename U::model_type, T>,
+                          "bloop: a condition compares a column with a column of another model");
+        } else {
+            static_assert(detail::ValueOf<V, U>,
+                          "bloop: the value has the wrong type for this column (it must convert "
+                          "to the column's C++ type without narrowing)");
+        }
+    }
+    template <class U>
+    Operand operand(const U& value) const {
+        if constexpr (detail::is_typed_path_v<U>) {
+            return Operand(value.path());
+        } else {
+            return Operand(detail::dump_as<V>(value));
+        }
     }
     template <class U>
     ConditionOf<T> value_condition(Condition::Op op, const U& value) const {
-        return ConditionOf<T>(Condition::compare(op, path(), {Operand(detail::dump_as<V>(value))}));
+        return ConditionOf<T>(Condition::compare(op, path(), {operand(value)}));
     }
     template <class W>
     ConditionOf<T> path_condition(Condition::Op op, const TypedPath<T, W>& other) const {

@@ -3,6 +3,7 @@
 /// Columns: `bloop::column<&T::member>()` maps one member of a model struct to an attribute.
 
 #include <bloop/detail/names.hpp>
+#include <bloop/detail/reflect.hpp>
 #include <bloop/type_traits.hpp>
 
 #include <string_view>
@@ -33,40 +34,68 @@ consteval bool same_member() {
 }
 }  // namespace detail
 
-/// The column of data member `Member` (`&Account::email`). Build with `bloop::column`.
-template <auto Member>
-struct Column {
-    using Class = typename detail::MemberPointer<Member>::Class;
-    using Value = typename detail::MemberPointer<Member>::Value;
-    static_assert(Storable<Value>,
-                  "bloop: this column's C++ type has no bloop::TypeTraits specialization, so it "
-                  "cannot be stored");
-    static constexpr auto member = Member;
-
-    std::string_view name = detail::member_name<Member>();  ///< the member's name
-    std::string_view dynamo_name = name;                    ///< the attribute's name in DynamoDB
+/// What every column says about itself: its names and whether it is a key. `Self` is the column
+/// type the modifiers return.
+template <class Self>
+struct ColumnSpec {
+    std::string_view name;         ///< the member's name (or the one given with `named`)
+    std::string_view dynamo_name;  ///< the attribute's name in DynamoDB
     bool is_hash_key = false;
     bool is_range_key = false;
 
     /// The column's name in C++-facing places (messages, ModelInfo) instead of the member's; the
     /// DynamoDB name follows unless it was given.
-    [[nodiscard]] constexpr Column named(std::string_view new_name) const {
-        Column c = *this;
+    [[nodiscard]] constexpr Self named(std::string_view new_name) const {
+        Self c = self();
         if (c.dynamo_name == c.name) c.dynamo_name = new_name;
         c.name = new_name;
         return c;
     }
     /// This column as the table's hash (partition) key.
-    [[nodiscard]] constexpr Column hash_key() const {
-        Column c = *this;
+    [[nodiscard]] constexpr Self hash_key() const {
+        Self c = self();
         c.is_hash_key = true;
         return c;
     }
     /// This column as the table's range (sort) key.
-    [[nodiscard]] constexpr Column range_key() const {
-        Column c = *this;
+    [[nodiscard]] constexpr Self range_key() const {
+        Self c = self();
         c.is_range_key = true;
         return c;
+    }
+
+  private:
+    constexpr const Self& self() const { return static_cast<const Self&>(*this); }
+};
+
+/// The column of data member `Member` (`&Account::email`). Build with `bloop::column`.
+template <auto Member>
+struct Column : ColumnSpec<Column<Member>> {
+    using Class = typename detail::MemberPointer<Member>::Class;
+    using Value = typename detail::MemberPointer<Member>::Value;
+    static_assert(Storable<Value>,
+                  "bloop: this column's C++ type has no bloop::TypeTraits specialization, so it "
+                  "cannot be stored");
+
+    constexpr Column()
+        : ColumnSpec<Column>{detail::member_name<Member>(), detail::member_name<Member>()} {}
+
+    /// Whether this is the column of member `M`.
+    template <auto M>
+    static consteval bool is() {
+        return detail::same_member<Member, M>();
+    }
+    /// The member in `object`.
+    static Value& get(Class& object) noexcept { return object.*Member; }
+    static const Value& get(const Class& object) noexcept { return object.*Member; }
+    /// Whether this names member I of T (used in column_options of a derived model).
+    template <class T, std::size_t I>
+    static consteval bool is_index() {
+        if constexpr (std::is_same_v<Class, T>) {
+            return detail::member_index<T, Member>() == I;
+        } else {
+            return false;
+        }
     }
 };
 
@@ -78,10 +107,47 @@ template <auto Member>
     return c;
 }
 
-/// A model's columns, in declaration order.
+/// A model's columns, in declaration order (the explicit form: every stored member listed).
 template <auto... Members>
 [[nodiscard]] constexpr std::tuple<Column<Members>...> columns(Column<Members>... cs) {
     return {cs...};
+}
+
+/// Marks member `Member` as not stored, in `Model<T>::column_options` of a model whose columns are
+/// derived from its struct.
+template <auto Member>
+struct NotStored {
+    using Class = typename detail::MemberPointer<Member>::Class;
+    /// Whether this names member `M`.
+    template <auto M>
+    static consteval bool is() {
+        return detail::same_member<Member, M>();
+    }
+    /// Whether this names member I of T (a derived column).
+    template <class T, std::size_t I>
+    static consteval bool is_index() {
+        if constexpr (std::is_same_v<Class, T>) {
+            return detail::member_index<T, Member>() == I;
+        } else {
+            return false;
+        }
+    }
+};
+namespace detail {
+template <class O>
+inline constexpr bool is_not_stored_v = false;
+template <auto M>
+inline constexpr bool is_not_stored_v<NotStored<M>> = true;
+}  // namespace detail
+/// `bloop::not_stored<&Account::cache>`: the member is not a column.
+template <auto Member>
+inline constexpr NotStored<Member> not_stored{};
+
+/// What differs from the derived columns: `bloop::column<&T::m>("dyn").named(...)` and
+/// `bloop::not_stored<&T::m>`, in any order.
+template <class... Options>
+[[nodiscard]] constexpr std::tuple<Options...> column_options(Options... options) {
+    return {options...};
 }
 
 }  // namespace bloop

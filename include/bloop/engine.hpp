@@ -101,6 +101,21 @@ class Stream;
 class StreamPosition;
 
 namespace detail {
+template <class T>
+inline constexpr bool is_object_list_v = false;
+template <class T, std::size_t N>
+inline constexpr bool is_object_list_v<std::span<T, N>> = true;
+template <class T, class A>
+inline constexpr bool is_object_list_v<std::vector<T, A>> = true;
+
+/// The designed error for an engine call on a struct that is not a table model.
+template <class T>
+constexpr void require_table_model() {
+    static_assert(TableModel<T>,
+                  "bloop: this struct is not a table model: specialize bloop::Model<T> for it with "
+                  "a `static constexpr bloop::Meta meta{...}` and a hash key (see docs/models.md)");
+}
+
 /// The model an index belongs to.
 template <class Ix>
 using index_model_t = typename MemberPointer<(
@@ -197,6 +212,13 @@ class Engine {
         write(refs, Condition(), false, false);
     }
 
+    /// Does not compile: `object` is not of a table model (a designed error).
+    template <class T>
+    requires(!TableModel<T> &&
+             !detail::is_object_list_v<T>) void save(T&, const WriteOptions<T>& = {}) {
+        detail::require_table_model<T>();
+    }
+
     /// Deletes one object with DeleteItem. Throws MissingKey before sending and
     /// ConstraintViolation when the condition fails.
     template <TableModel T>
@@ -220,6 +242,13 @@ class Engine {
         std::vector<ObjectRef> refs{
             {&model_info<A>(), &a}, {&model_info<B>(), &b}, {&model_info<More>(), &more}...};
         write(refs, Condition(), false, true);
+    }
+
+    /// Does not compile: `object` is not of a table model (a designed error).
+    template <class T>
+    requires(!TableModel<T> &&
+             !detail::is_object_list_v<T>) void remove(T&, const WriteOptions<T>& = {}) {
+        detail::require_table_model<T>();
     }
 
     /// Loads objects in place by their keys with BatchGetItem (100 keys a request, requests in

@@ -26,6 +26,7 @@
 /// an M value with exactly its declared columns (bloop's `Map(**types)`).
 
 #include <bloop/column.hpp>
+#include <bloop/detail/reflect.hpp>
 #include <bloop/index.hpp>
 #include <bloop/meta.hpp>
 #include <bloop/model_info.hpp>
@@ -41,15 +42,16 @@
 
 namespace bloop {
 
-/// Specialize for each model struct (see the file comment). Members: `columns` (required),
-/// `meta` (table models), `indexes`, `state`.
+/// Specialize for each model struct (see the file comment). Every member is optional: `meta`
+/// (table models), `hash_key` / `range_key` (member pointers), `column_options`, `indexes`; or
+/// the explicit form: `columns` (every stored member) and `state`.
 template <class T>
 struct Model;
 
 /// A struct with a Model specialization.
 template <class T>
 concept Modeled = requires {
-    Model<T>::columns;
+    sizeof(Model<T>);
 };
 
 /// A Modeled struct that is stored in its own table (has `meta`).
@@ -59,6 +61,154 @@ concept TableModel = Modeled<T> && requires {
 };
 
 namespace detail {
+
+/// Column I of aggregate T, derived from the struct: named after the member.
+template <class T, std::size_t I>
+struct Field : ColumnSpec<Field<T, I>> {
+    using Class = T;
+    using Value = member_type_t<T, I>;
+    constexpr Field() : ColumnSpec<Field>{member_name_at<T, I>(), member_name_at<T, I>()} {}
+
+    template <auto M>
+    static consteval bool is() {
+        if constexpr (std::is_member_object_pointer_v<decltype(M)>) {
+            if constexpr (std::is_same_v<typename MemberPointer<M>::Class, T>) {
+                return member_index<T, M>() == I;
+            }
+        }
+        return false;
+    }
+    static Value& get(T& object) noexcept { return member_at<I>(object); }
+    static const Value& get(const T& object) noexcept { return member_at<I>(object); }
+};
+
+template <class T>
+constexpr auto column_options_of() {
+    if constexpr (requires { Model<T>::column_options; }) {
+        return Model<T>::column_options;
+    } else {
+        return std::tuple<>{};
+    }
+}
+
+template <class T, std::size_t I>
+constexpr bool is_state_member() {
+    return std::is_same_v<std::remove_cv_t<member_type_t<T, I>>, ObjectState>;
+}
+
+template <class T, std::size_t... I>
+constexpr std::size_t state_index(std::index_sequence<I...>) {
+    std::size_t found = sizeof...(I);
+    ((is_state_member<T, I>() && found == sizeof...(I) ? (found = I, 0) : 0), ...);
+    return found;
+}
+template <class T, std::size_t... I>
+constexpr std::size_t count_state_members(std::index_sequence<I...>) {
+    return (0 + ... + (is_state_member<T, I>() ? 1 : 0));
+}
+
+/// Whether T's objects carry an ObjectState: named in `Model<T>::state`, or (derived columns) a
+/// member of that type.
+template <class T>
+constexpr bool has_state() {
+    if constexpr (requires { Model<T>::state; }) {
+        return true;
+    } else if constexpr (requires { Model<T>::columns; }) {
+        return false;
+    } else {
+        return count_state_members<T>(std::make_index_sequence<member_count<T>()>{}) > 0;
+    }
+}
+
+template <class T>
+ObjectState* state_member(void* object) {
+    T& o = *static_cast<T*>(object);
+    if constexpr (requires { Model<T>::state; }) {
+        return &(o.*Model<T>::state);
+    } else {
+        return &member_at<state_index<T>(std::make_index_sequence<member_count<T>()>{})>(o);
+    }
+}
+
+/// Whether member I of T is a column: not an ObjectState, not marked not_stored.
+template <class T, std::size_t I>
+constexpr bool is_stored_member() {
+    if constexpr (is_state_member<T, I>()) {
+        return false;
+    } else {
+        return std::apply(
+            [](auto... o) {
+                return (true && ... &&
+                        !(is_not_stored_v<decltype(o)> && decltype(o)::template is_index<T, I>()));
+            },
+            column_options_of<T>());
+    }
+}
+
+template <class T, std::size_t I>
+constexpr Field<T, I> derive_field() {
+    Field<T, I> f;
+    if constexpr (requires { Model<T>::hash_key; }) {
+        if constexpr (Field<T, I>::template is<Model<T>::hash_key>()) f.is_hash_key = true;
+    }
+    if constexpr (requires { Model<T>::range_key; }) {
+        if constexpr (Field<T, I>::template is<Model<T>::range_key>()) f.is_range_key = true;
+    }
+    std::apply(
+        [&](auto... o) {
+            (
+                [&](auto option) {
+                    if constexpr (!is_not_stored_v<decltype(option)>) {
+                        if constexpr (decltype(option)::template is_index<T, I>()) {
+                            f.name = option.name;
+                            f.dynamo_name = option.dynamo_name;
+                            f.is_hash_key = f.is_hash_key || option.is_hash_key;
+                            f.is_range_key = f.is_range_key || option.is_range_key;
+                        }
+                    }
+                }(o),
+                ...);
+        },
+        column_options_of<T>());
+    return f;
+}
+
+template <class T, std::size_t... I>
+constexpr bool stored_members_are_storable(std::index_sequence<I...>) {
+    return (true && ... && (!is_stored_member<T, I>() || Storable<member_type_t<T, I>>));
+}
+
+template <class T, std::size_t... I>
+constexpr auto stored_fields(std::index_sequence<I...>) {
+    // A member that cannot be stored is reported once by check_model, not here.
+    return std::tuple_cat([] {
+        if constexpr (is_stored_member<T, I>() && Storable<member_type_t<T, I>>) {
+            return std::tuple<Field<T, I>>{derive_field<T, I>()};
+        } else {
+            return std::tuple<>{};
+        }
+    }()...);
+}
+
+template <class T>
+constexpr auto derive_columns() {
+    static_assert(std::is_aggregate_v<T> && !std::is_polymorphic_v<T>,
+                  "bloop: columns are derived only from an aggregate struct (public members, no "
+                  "constructors, no base classes); otherwise list them in Model<T>::columns");
+    static_assert(member_count<T>() <= kMaxReflectedMembers,
+                  "bloop: too many members to derive columns from; list them in Model<T>::columns");
+    return stored_fields<T>(std::make_index_sequence<member_count<T>()>{});
+}
+
+/// The columns of T's model: `Model<T>::columns` when given, else derived from the struct.
+template <class T>
+constexpr auto columns_of() {
+    if constexpr (requires { Model<T>::columns; }) {
+        return Model<T>::columns;
+    } else {
+        return derive_columns<T>();
+    }
+}
 
 template <class T>
 constexpr Meta meta_of() {
@@ -84,8 +234,8 @@ consteval bool is_column_of() {
         return false;
     } else {
         return std::apply(
-            [](auto... c) { return (false || ... || same_member<decltype(c)::member, Member>()); },
-            Model<T>::columns);
+            [](auto... c) { return (false || ... || decltype(c)::template is<Member>()); },
+            columns_of<T>());
     }
 }
 
@@ -94,29 +244,27 @@ template <class T, auto Member>
 consteval std::string_view column_name_of() {
     std::string_view found;
     std::apply(
-        [&](auto... c) {
-            ((same_member<decltype(c)::member, Member>() ? (found = c.name, 0) : 0), ...);
-        },
-        Model<T>::columns);
+        [&](auto... c) { ((decltype(c)::template is<Member>() ? (found = c.name, 0) : 0), ...); },
+        columns_of<T>());
     return found;
 }
 
 template <class T>
 consteval int count_hash_keys() {
     return std::apply([](auto... c) { return (0 + ... + (c.is_hash_key ? 1 : 0)); },
-                      Model<T>::columns);
+                      columns_of<T>());
 }
 
 template <class T>
 consteval int count_range_keys() {
     return std::apply([](auto... c) { return (0 + ... + (c.is_range_key ? 1 : 0)); },
-                      Model<T>::columns);
+                      columns_of<T>());
 }
 
 template <class T>
 consteval bool some_column_is_both_keys() {
     return std::apply([](auto... c) { return (false || ... || (c.is_hash_key && c.is_range_key)); },
-                      Model<T>::columns);
+                      columns_of<T>());
 }
 
 template <class T>
@@ -127,7 +275,7 @@ consteval bool key_columns_have_key_types() {
                 true && ... &&
                 (!(c.is_hash_key || c.is_range_key) || is_key_type<typename decltype(c)::Value>));
         },
-        Model<T>::columns);
+        columns_of<T>());
 }
 
 template <auto Member>
@@ -174,6 +322,35 @@ consteval bool check_index() {
 /// The compile-time half of bloop's model rules; finalize_model checks the rest at run time.
 template <class T>
 consteval bool check_model() {
+    if constexpr (requires { Model<T>::columns; }) {
+        static_assert(
+            !requires { Model<T>::hash_key; } && !requires { Model<T>::range_key; } &&
+                !requires { Model<T>::column_options; },
+            "bloop: a model lists Model<T>::columns or derives them (hash_key, range_key, "
+            "column_options), not both: mark keys in columns with .hash_key()");
+    } else {
+        static_assert(
+            stored_members_are_storable<T>(std::make_index_sequence<member_count<T>()>{}),
+            "bloop: a member of this model has a C++ type with no bloop::TypeTraits "
+            "specialization, so it cannot be stored: give the type TypeTraits or list the member "
+            "in Model<T>::column_options as bloop::not_stored<&T::member>");
+        static_assert(count_state_members<T>(std::make_index_sequence<member_count<T>()>{}) <= 1,
+                      "bloop: a model has at most one bloop::ObjectState member");
+        if constexpr (requires { Model<T>::hash_key; }) {
+            static_assert(is_column_of<T, Model<T>::hash_key>(),
+                          "bloop: Model<T>::hash_key must point to a stored member of T");
+        }
+        if constexpr (requires { Model<T>::range_key; }) {
+            static_assert(is_column_of<T, Model<T>::range_key>(),
+                          "bloop: Model<T>::range_key must point to a stored member of T");
+        }
+        std::apply(
+            [](auto... o) {
+                static_assert((true && ... && std::is_same_v<typename decltype(o)::Class, T>),
+                              "bloop: Model<T>::column_options names a member of another struct");
+            },
+            column_options_of<T>());
+    }
     if constexpr (TableModel<T>) {
         if constexpr (!meta_of<T>().abstract) {
             static_assert(count_hash_keys<T>() >= 1,
@@ -200,31 +377,24 @@ consteval bool check_model() {
     return true;
 }
 
-template <auto Member>
-std::optional<AttributeValue> dump_member(const void* object) {
-    using P = MemberPointer<Member>;
-    return TypeTraits<typename P::Value>::dump(
-        static_cast<const typename P::Class*>(object)->*Member);
+template <class C>
+std::optional<AttributeValue> dump_column(const void* object) {
+    return TypeTraits<typename C::Value>::dump(
+        C::get(*static_cast<const typename C::Class*>(object)));
 }
-template <auto Member>
-void load_member(void* object, AttributeValue&& wire) {
-    using P = MemberPointer<Member>;
-    static_cast<typename P::Class*>(object)->*Member =
-        TypeTraits<typename P::Value>::load(std::move(wire));
+template <class C>
+void load_column(void* object, AttributeValue&& wire) {
+    C::get(*static_cast<typename C::Class*>(object)) =
+        TypeTraits<typename C::Value>::load(std::move(wire));
 }
-template <auto Member>
-void reset_member(void* object) {
-    using P = MemberPointer<Member>;
-    static_cast<typename P::Class*>(object)->*Member = TypeTraits<typename P::Value>::missing();
-}
-template <class T>
-ObjectState* state_member(void* object) {
-    return &(static_cast<T*>(object)->*Model<T>::state);
+template <class C>
+void reset_column(void* object) {
+    C::get(*static_cast<typename C::Class*>(object)) = TypeTraits<typename C::Value>::missing();
 }
 
-template <auto Member>
-ColumnInfo lower_column(const Column<Member>& c) {
-    using V = typename Column<Member>::Value;
+template <class C>
+ColumnInfo lower_column(const C& c) {
+    using V = typename C::Value;
     ColumnInfo info;
     info.name = std::string(c.name);
     info.dynamo_name = std::string(c.dynamo_name);
@@ -232,9 +402,9 @@ ColumnInfo lower_column(const Column<Member>& c) {
     info.dynamic = is_dynamic_type<V>;
     info.hash_key = c.is_hash_key;
     info.range_key = c.is_range_key;
-    info.dump = &dump_member<Member>;
-    info.load = &load_member<Member>;
-    info.reset = &reset_member<Member>;
+    info.dump = &dump_column<C>;
+    info.load = &load_column<C>;
+    info.reset = &reset_column<C>;
     return info;
 }
 
@@ -286,10 +456,10 @@ ModelInfo lower_model() {
     info.read_units = meta.read_units;
     info.write_units = meta.write_units;
     std::apply([&](const auto&... c) { (info.columns.push_back(lower_column(c)), ...); },
-               Model<T>::columns);
+               columns_of<T>());
     std::apply([&](const auto&... ix) { (info.indexes.push_back(lower_index<T>(ix)), ...); },
                indexes_of<T>());
-    if constexpr (requires { Model<T>::state; }) info.state = &state_member<T>;
+    if constexpr (has_state<T>()) info.state = &state_member<T>;
     finalize_model(info);
     return info;
 }

@@ -2,10 +2,14 @@
 // The models the condition compile-fail cases misuse.
 
 #include <bloop/attr.hpp>
+
+#include <set>
+#include <vector>
 struct User {
     std::string id;
     int age = 0;
     std::set<std::string> tags;
+    std::vector<int> history;
     std::string not_a_column;
 };
 struct Other {
@@ -15,7 +19,8 @@ template <>
 struct bloop::Model<User> {
     static constexpr Meta meta{};
     static constexpr auto columns =
-        bloop::columns(column<&User::id>().hash_key(), column<&User::age>(), column<&User::tags>());
+        bloop::columns(column<&User::id>().hash_key(), column<&User::age>(), column<&User::tags>(),
+                       column<&User::history>());
 };
 template <>
 struct bloop::Model<Other> {

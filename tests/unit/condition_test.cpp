@@ -120,6 +120,14 @@ TEST(Render, ColumnAgainstColumn) {
               "((#n0 BETWEEN :v1 AND :v2) AND (#n0 > #n3))");
 }
 
+TEST(Render, ColumnsAsBetweenBoundsAndInMembers) {
+    EXPECT_EQ(text(age.between(attr<&User::nums>[0], 9)), "(#n0 BETWEEN #n1[0] AND :v2)");
+    EXPECT_EQ(render(age.between(attr<&User::nums>[0], 9)).attributes,
+              R"({"ExpressionAttributeNames":{"#n0":"age","#n1":"nums"},)"
+              R"("ExpressionAttributeValues":{":v2":{"N":"9"}}})");
+    EXPECT_EQ(text(name.in("x", attr<&User::id>)), "(#n2 IN (:v0, #n1))");
+}
+
 TEST(Render, AndOrNot) {
     EXPECT_EQ(text((age > 1) && (age < 9)), "((#n0 > :v1) AND (#n0 < :v2))")
         << "one placeholder per name";

@@ -1,0 +1,9 @@
+// Must not compile: see tests/CMakeLists.txt for the expected diagnostic.
+#include "structs.hpp"
+
+template <>
+struct bloop::Model<WithUnstorable> {
+    static constexpr Meta meta{};
+    static constexpr auto hash_key = &WithUnstorable::id;
+};
+const auto& info = bloop::model_info<WithUnstorable>();

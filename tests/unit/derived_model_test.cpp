@@ -1,0 +1,117 @@
+// Models declared once: columns derived from the struct, with Model<T> saying only what differs.
+
+#include <bloop/attr.hpp>
+#include <bloop/model.hpp>
+#include <bloop/render.hpp>
+
+#include <gtest/gtest.h>
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace derived {
+
+struct Address {
+    std::string street;
+    std::string city;
+};
+
+struct Order {
+    std::string customer;
+    std::int64_t placed = 0;
+    std::optional<std::string> note;
+    std::vector<Address> ship_to;
+    int retries_in_memory = 0;  // not stored
+    bloop::ObjectState state{};
+};
+
+struct Plain {  // no state, no options: every member a column
+    std::string id;
+    bloop::Decimal amount;
+};
+
+}  // namespace derived
+
+template <>
+struct bloop::Model<derived::Address> {};
+
+template <>
+struct bloop::Model<derived::Order> {
+    static constexpr Meta meta{.table_name = "Orders"};
+    static constexpr auto hash_key = &derived::Order::customer;
+    static constexpr auto range_key = &derived::Order::placed;
+    static constexpr auto column_options =
+        bloop::column_options(column<&derived::Order::note>("n").named("comment"),
+                              not_stored<&derived::Order::retries_in_memory>);
+    static constexpr auto by_note =
+        local_index("by_note").range_key<&derived::Order::note>().projection(keys_only);
+    static constexpr auto indexes = bloop::indexes(by_note);
+};
+
+template <>
+struct bloop::Model<derived::Plain> {
+    static constexpr Meta meta{};
+    static constexpr auto hash_key = &derived::Plain::id;
+};
+
+namespace {
+
+using derived::Order;
+
+TEST(DerivedModel, EveryStoredMemberIsAColumnInDeclarationOrder) {
+    const bloop::ModelInfo& m = bloop::model_info<Order>();
+    ASSERT_EQ(m.columns.size(), 4u);
+    EXPECT_EQ(m.columns[0].name, "customer");
+    EXPECT_TRUE(m.columns[0].hash_key);
+    EXPECT_EQ(m.columns[1].name, "placed");
+    EXPECT_TRUE(m.columns[1].range_key);
+    EXPECT_EQ(m.columns[1].backing, bloop::AttributeType::N);
+    EXPECT_EQ(m.columns[2].name, "comment");
+    EXPECT_EQ(m.columns[2].dynamo_name, "n");
+    EXPECT_EQ(m.columns[3].name, "ship_to");
+    EXPECT_EQ(m.columns[3].backing, bloop::AttributeType::L);
+    EXPECT_NE(m.state, nullptr);  // found by type, not named
+    EXPECT_EQ(m.table_name, "Orders");
+    ASSERT_EQ(m.indexes.size(), 1u);
+    EXPECT_EQ(m.indexes[0].range_key_column, "comment");
+}
+
+TEST(DerivedModel, DumpsAndLoadsThroughTheDerivedColumns) {
+    Order o{.customer = "c1", .placed = 7, .note = "rush", .ship_to = {{"1 Way", "Town"}}};
+    o.retries_in_memory = 3;
+    const bloop::Item item = bloop::dump_item(o);
+    std::string json;
+    bloop::json::write_item(json, item);
+    EXPECT_EQ(json, R"({"customer":{"S":"c1"},"n":{"S":"rush"},"placed":{"N":"7"},)"
+                    R"("ship_to":{"L":[{"M":{"city":{"S":"Town"},"street":{"S":"1 Way"}}}]}})");
+    const Order back = bloop::load_item<Order>(item);
+    EXPECT_EQ(back.customer, "c1");
+    EXPECT_EQ(back.placed, 7);
+    EXPECT_EQ(back.note, "rush");
+    ASSERT_EQ(back.ship_to.size(), 1u);
+    EXPECT_EQ(back.ship_to[0].city, "Town");
+    EXPECT_EQ(back.retries_in_memory, 0);  // not stored, so not loaded
+    EXPECT_TRUE(back.state.synced());
+}
+
+TEST(DerivedModel, ConditionsNameDerivedColumnsByMember) {
+    const auto c = bloop::attr<&Order::note> == "rush" && bloop::attr<&Order::placed> > 3;
+    bloop::Renderer r;
+    EXPECT_EQ(r.condition(c.condition()), "((#n0 = :v1) AND (#n2 > :v3))");
+    bloop::json::Value request = bloop::json::Value::object();
+    r.write_attributes(request);
+    EXPECT_EQ(bloop::json::to_string(request),
+              R"({"ExpressionAttributeNames":{"#n0":"n","#n2":"placed"},)"
+              R"("ExpressionAttributeValues":{":v1":{"S":"rush"},":v3":{"N":"3"}}})");
+}
+
+TEST(DerivedModel, AModelWithoutStateOrOptions) {
+    const bloop::ModelInfo& m = bloop::model_info<derived::Plain>();
+    ASSERT_EQ(m.columns.size(), 2u);
+    EXPECT_TRUE(m.columns[0].hash_key);
+    EXPECT_EQ(m.columns[1].name, "amount");
+    EXPECT_EQ(m.state, nullptr);
+}
+
+}  // namespace

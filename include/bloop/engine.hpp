@@ -171,13 +171,15 @@ class Engine {
     /// The low-level client.
     [[nodiscard]] const Client& client() const noexcept;
 
-    /// For each model: before_create_table; CreateTable (an existing table is fine); wait until the
-    /// table and its GSIs are ACTIVE (polling DescribeTable with backoff); validate the table
-    /// against the model (TableMismatch says what differs); model_validated; model_bound.
+    /// Binds models as bloop does: for each model, before_create_table and CreateTable (an
+    /// existing table is fine); then for each, wait until the table and its GSIs are ACTIVE
+    /// (polling DescribeTable with backoff, so the tables are created together), validate the
+    /// table against the model (TableMismatch says what differs), model_validated, model_bound.
     /// Abstract models are skipped.
     template <TableModel... T>
     void bind(const BindOptions& options = {}) {
-        (bind_model(model_info<T>(), options), ...);
+        const ModelInfo* models[] = {&model_info<T>()...};
+        bind_models(models, options);
     }
     /// The binding of T; throws UnboundModel when this engine has not bound it.
     template <TableModel T>
@@ -321,7 +323,7 @@ class Engine {
 
     // ---- the runtime beneath the templates
     // ---------------------------------------------------------
-    void bind_model(const ModelInfo& model, const BindOptions& options);
+    void bind_models(std::span<const ModelInfo* const> models, const BindOptions& options);
     [[nodiscard]] Binding binding_of(const ModelInfo& model) const;
     void write(std::span<const ObjectRef> objects, const Condition& condition, bool atomic,
                bool remove);

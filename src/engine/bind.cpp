@@ -237,50 +237,63 @@ bool active(const Value& table) {
 
 }  // namespace
 
-void Engine::bind_model(const ModelInfo& m, const BindOptions& options) {
-    if (m.abstract || m.document) return;
-    before_create_table.emit({*this, m});
-    Binding binding;
-    binding.table_name = impl_->table_name(m);
-    if (!options.skip_table_setup) {
+void Engine::bind_models(std::span<const ModelInfo* const> models, const BindOptions& options) {
+    // bloop's order: for each model, before_create_table then CreateTable (not waiting); then for
+    // each, wait until ACTIVE, validate, model_validated and model_bound.
+    std::vector<const ModelInfo*> concrete;
+    for (const ModelInfo* m : models) {
+        if (!m->abstract && !m->document) concrete.push_back(m);
+    }
+    std::vector<Binding> bindings(concrete.size());
+    for (std::size_t i = 0; i < concrete.size(); ++i) {
+        const ModelInfo& m = *concrete[i];
+        before_create_table.emit({*this, m});
+        bindings[i].table_name = impl_->table_name(m);
+        if (options.skip_table_setup) continue;
         try {
             (void)impl_->client.call(Operation::CreateTable,
-                                     create_table_request(m, binding.table_name));
+                                     create_table_request(m, bindings[i].table_name));
         } catch (const ResourceInUse&) {
             // The table exists: validate it below.
         }
-        Value describe;
-        describe["TableName"] = binding.table_name;
-        const auto deadline = std::chrono::steady_clock::now() + impl_->bind_timeout;
-        Value table;
-        for (int attempt = 0;; ++attempt) {
-            table = impl_->client.call(Operation::DescribeTable, describe).at("Table");
-            if (active(table)) break;
-            if (std::chrono::steady_clock::now() > deadline) {
-                throw RuntimeError("table '" + binding.table_name +
-                                   "' did not become ACTIVE within " +
-                                   std::to_string(impl_->bind_timeout.count()) + " ms");
+    }
+    const auto deadline = std::chrono::steady_clock::now() + impl_->bind_timeout;
+    for (std::size_t i = 0; i < concrete.size(); ++i) {
+        const ModelInfo& m = *concrete[i];
+        Binding& binding = bindings[i];
+        if (!options.skip_table_setup) {
+            Value describe;
+            describe["TableName"] = binding.table_name;
+            Value table;
+            for (int attempt = 0;; ++attempt) {
+                table = impl_->client.call(Operation::DescribeTable, describe).at("Table");
+                if (active(table)) break;
+                if (std::chrono::steady_clock::now() > deadline) {
+                    throw RuntimeError("table '" + binding.table_name +
+                                       "' did not become ACTIVE within " +
+                                       std::to_string(impl_->bind_timeout.count()) + " ms");
+                }
+                std::this_thread::sleep_for(
+                    std::chrono::milliseconds(std::min(2000, 50 << std::min(attempt, 6))));
             }
-            std::this_thread::sleep_for(
-                std::chrono::milliseconds(std::min(2000, 50 << std::min(attempt, 6))));
+            const auto diffs = differences(m, table);
+            if (!diffs.empty()) {
+                std::string message =
+                    "The expected and actual tables for '" + m.name + "' do not match:";
+                for (const auto& d : diffs) message += "\n  - " + d;
+                throw TableMismatch(message);
+            }
+            if (m.stream) binding.stream_arn = table.at("LatestStreamArn").as_string();
+            binding.read_units = units(table, "ReadCapacityUnits");
+            binding.write_units = units(table, "WriteCapacityUnits");
         }
-        const auto diffs = differences(m, table);
-        if (!diffs.empty()) {
-            std::string message =
-                "The expected and actual tables for '" + m.name + "' do not match:";
-            for (const auto& d : diffs) message += "\n  - " + d;
-            throw TableMismatch(message);
+        model_validated.emit({*this, m});
+        {
+            std::lock_guard lock(impl_->mutex);
+            impl_->bindings.insert_or_assign(&m, binding);
         }
-        if (m.stream) binding.stream_arn = table.at("LatestStreamArn").as_string();
-        binding.read_units = units(table, "ReadCapacityUnits");
-        binding.write_units = units(table, "WriteCapacityUnits");
+        model_bound.emit({*this, m});
     }
-    model_validated.emit({*this, m});
-    {
-        std::lock_guard lock(impl_->mutex);
-        impl_->bindings.insert_or_assign(&m, binding);
-    }
-    model_bound.emit({*this, m});
 }
 
 }  // namespace bloop

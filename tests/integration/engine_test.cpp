@@ -201,6 +201,21 @@ TEST_F(EngineTest, BindSignalsInOrderAndAcceptsAnExistingTable) {
     EXPECT_EQ(events.size(), 5u) << "a disconnected receiver is not called";
 }
 
+TEST_F(EngineTest, BindCreatesEveryTableBeforeWaitingForAny) {
+    EngineOptions options;
+    options.table_name_template = "together_{table_name}";
+    Engine fresh{Client(test::client_options()), options};
+    std::vector<std::string> events;
+    auto c1 = fresh.before_create_table.connect(
+        [&](const ModelEvent& e) { events.push_back("create " + e.model.name); });
+    auto c2 = fresh.model_bound.connect(
+        [&](const ModelEvent& e) { events.push_back("bound " + e.model.name); });
+    fresh.bind<Left, Account>();
+    EXPECT_EQ(events, (std::vector<std::string>{"create Left", "create Account", "bound Left",
+                                                "bound Account"}));
+    EXPECT_EQ(fresh.binding<Account>().table_name, "together_EngineAccount");
+}
+
 TEST_F(EngineTest, BindReportsEveryDifference) {
     (void)engine.client().call(Operation::CreateTable,
                                json::parse(R"({"TableName":"EngineMismatched",
@@ -338,8 +353,9 @@ TEST_F(EngineTest, InvalidValuesAreRefusedNamingTheObjectAndColumn) {
         engine.save(fine, bad_text);
         FAIL();
     } catch (const InvalidValue& e) {
-        EXPECT_STREQ(e.what(),
-                     "Measured(id={\"S\":\"m-text\"}).label: a string is not valid UTF-8 (byte 3 of 4)");
+        EXPECT_STREQ(
+            e.what(),
+            "Measured(id={\"S\":\"m-text\"}).label: a string is not valid UTF-8 (byte 3 of 4)");
     }
     try {
         engine.save(nan);

@@ -25,6 +25,7 @@
 #include <bloop/model.hpp>
 #include <bloop/model_info.hpp>
 #include <bloop/object_state.hpp>
+#include <bloop/python_binary.hpp>
 #include <bloop/render.hpp>
 #include <bloop/search.hpp>
 #include <bloop/search_rules.hpp>

@@ -100,7 +100,9 @@ class StreamCoordinator {
     /// (bloop's heartbeat; next() does the same work when called).
     void heartbeat();
     /// bloop's token: {"stream_arn", "active": [ids], "shards": [{"shard_id", "iterator_type",
-    /// "sequence_number", "parent"}]} as JSON text.
+    /// "sequence_number", "parent"}]} as JSON text. Interchangeable with Python bloop's: a
+    /// descendant that bloop lists as active beside its unfinished ancestor is read only after
+    /// that ancestor, from its saved position, and is written back the same way.
     [[nodiscard]] std::string token() const;
 
   private:
@@ -135,6 +137,14 @@ class StreamCoordinator {
     std::string arn_;
     LogListener log_;
     std::map<std::string, ShardState> active_;
+    /// Shards a token placed (with a position) whose ancestor is still being read: started from
+    /// that position, not their trim horizon, once the ancestor is retired.
+    struct Deferred {
+        std::string parent;
+        std::string iterator_type;
+        std::string sequence_number;
+    };
+    std::map<std::string, Deferred> deferred_;
     std::vector<StreamRecord> buffer_;  // a min-heap by (created_at, sequence number)
 
     mutable std::mutex mutex_;  // guards the state above against the refresher

@@ -196,6 +196,7 @@ void StreamCoordinator::start_shards(bool leaves, const std::string& type) {
         jump(state, type, "");
     }
     active_.swap(next);
+    deferred_.clear();
     buffer_.clear();
 }
 
@@ -214,6 +215,8 @@ void StreamCoordinator::move_to_token(const std::string& text) {
         described.insert(s.shard_id);
         children[s.parent_shard_id].push_back(s.shard_id);
     }
+    std::map<std::string, std::string> parent_of;
+    for (const auto& s : shards) parent_of[s.shard_id] = s.parent_shard_id;
     std::map<std::string, ShardState> next;
     std::vector<std::string> queue(token.active.rbegin(), token.active.rend());
     while (!queue.empty()) {
@@ -228,17 +231,39 @@ void StreamCoordinator::move_to_token(const std::string& text) {
         ShardState& state = next[id];
         state.id = id;
         const auto saved = token.shards.find(id);
-        if (saved == token.shards.end()) {
-            jump(state, "trim_horizon", "");
-            continue;
+        if (saved != token.shards.end()) {
+            state.parent = saved->second.parent;
+            state.iterator_type = saved->second.iterator_type;
+            state.sequence_number = saved->second.sequence_number;
+        } else {
+            state.iterator_type = "trim_horizon";
         }
-        state.parent = saved->second.parent;
-        jump(state, saved->second.iterator_type, saved->second.sequence_number);
     }
     if (next.empty() && !token.active.empty()) {
         throw InvalidStream("This token has no relation to the actual Stream.");
     }
+    // bloop keeps a closed shard active while its records are buffered and reads its children
+    // meanwhile: a shard with an unfinished ancestor waits for it, keeping its saved position.
+    std::map<std::string, Deferred> deferred;
+    for (auto it = next.begin(); it != next.end();) {
+        bool waits = false;
+        for (std::string up = parent_of[it->first]; !up.empty() && !waits; up = parent_of[up])
+            waits = next.count(up) != 0;
+        if (waits) {
+            deferred[it->first] = {parent_of[it->first], it->second.iterator_type,
+                                   it->second.sequence_number};
+            it = next.erase(it);
+        } else {
+            ++it;
+        }
+    }
+    for (auto& [id, state] : next) {
+        const std::string type = state.iterator_type;
+        const std::string sequence_number = state.sequence_number;
+        jump(state, type, sequence_number);
+    }
     active_.swap(next);
+    deferred_.swap(deferred);
     buffer_.clear();
 }
 
@@ -291,7 +316,13 @@ void StreamCoordinator::retire(std::string shard_id) {
         ShardState& child = active_[s.shard_id];
         child.id = s.shard_id;
         child.parent = shard_id;
-        jump(child, "trim_horizon", "");
+        const auto saved = deferred_.find(s.shard_id);
+        if (saved == deferred_.end()) {
+            jump(child, "trim_horizon", "");
+        } else {
+            jump(child, saved->second.iterator_type, saved->second.sequence_number);
+            deferred_.erase(saved);
+        }
     }
 }
 
@@ -363,6 +394,16 @@ std::string StreamCoordinator::token() const {
             log(LogLevel::warning, "creating a token for shard " + id + " at " +
                                        shard.iterator_type + ", not at an exact record");
         }
+        token["shards"].push_back(std::move(s));
+    }
+    // Listed as bloop lists them: active beside the ancestor they wait for.
+    for (const auto& [id, saved] : deferred_) {
+        token["active"].push_back(id);
+        json::Value s;
+        s["shard_id"] = id;
+        s["iterator_type"] = saved.iterator_type;
+        if (!saved.sequence_number.empty()) s["sequence_number"] = saved.sequence_number;
+        if (!saved.parent.empty()) s["parent"] = saved.parent;
         token["shards"].push_back(std::move(s));
     }
     return json::to_string(token);

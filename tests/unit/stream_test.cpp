@@ -127,6 +127,43 @@ TEST(Stream, TokenShape) {
         R"("iterator_type":"after_sequence","sequence_number":"10"}]})");
 }
 
+// Python bloop 2.x keeps a closed shard active while its records are buffered and reads its
+// children meanwhile, listing both (and the shards of every root's tree) in its token.
+TEST(Stream, ReadsBloopsTokenWithAnAncestorAndItsChildBothActive) {
+    auto f = fake();
+    for (int i = 0; i < 4; ++i)
+        f->add("parent", std::to_string(10 + i), 100, "p" + std::to_string(i));
+    f->shards["parent"].closed = true;
+    for (int i = 0; i < 3; ++i)
+        f->add("child", std::to_string(20 + i), 200, "c" + std::to_string(i));
+    f->shards["child"].parent = "parent";
+    f->shards["child"].closed = true;
+    f->add("grandchild", "30", 300, "g0");
+    f->shards["grandchild"].parent = "child";
+    // As bloop writes it: p0, p1 and c0 returned; the grandchild is known but unread.
+    const std::string bloops = R"({"stream_arn":"arn:fake:stream/1","active":["child","parent"],)"
+                               R"("shards":[{"shard_id":"child","iterator_type":"after_sequence",)"
+                               R"("sequence_number":"20","parent":"parent"},)"
+                               R"({"shard_id":"grandchild","parent":"child"},)"
+                               R"({"shard_id":"parent","iterator_type":"after_sequence",)"
+                               R"("sequence_number":"11"}]})";
+    StreamCoordinator c(f, f->arn);
+    c.move_to_token(bloops);
+    // The parent finishes first; the child resumes after c0, not from its trim horizon.
+    EXPECT_EQ(c.next()->keys->at("id").as_string(), "p2");
+    // A token taken now lists the waiting child as bloop would, with its position.
+    const std::string ours = c.token();
+    EXPECT_NE(ours.find(R"("active":["parent","child"])"), std::string::npos) << ours;
+    EXPECT_NE(ours.find(R"({"shard_id":"child","iterator_type":"after_sequence",)"
+                        R"("sequence_number":"20","parent":"parent"})"),
+              std::string::npos)
+        << ours;
+    EXPECT_EQ(drain(c), (std::vector<std::string>{"p3", "c1", "c2", "g0"}));
+    StreamCoordinator resumed(f, f->arn);
+    resumed.move_to_token(ours);
+    EXPECT_EQ(drain(resumed), (std::vector<std::string>{"p3", "c1", "c2", "g0"}));
+}
+
 TEST(Stream, BadTokens) {
     auto f = fake();
     f->add("shard-a", "10", 100, "a1");
@@ -152,16 +189,17 @@ TEST(Stream, AMalformedTokenIsRefusedBeforeThePositionChanges) {
     while (!first) first = c.next();
     ASSERT_EQ(first->keys->at("id").as_string(), "a1");
     const std::string arn = R"("stream_arn":")" + f->arn + R"(")";
-    for (const std::string& bad : std::vector<std::string>{
-             "[]", "{" + arn + "}", "{" + arn + R"(,"active":"shard-a","shards":[]})",
-             "{" + arn + R"(,"active":[1],"shards":[]})",
-             "{" + arn + R"(,"active":["shard-a"],"shards":[{"shard_id":7}]})",
-             "{" + arn +
-                 R"(,"active":["shard-a"],"shards":[{"shard_id":"shard-a","iterator_type":"sideways"}]})",
-             "{" + arn +
-                 R"(,"active":["shard-a"],"shards":[{"shard_id":"shard-a","iterator_type":"at_sequence","sequence_number":"1e5"}]})",
-             "{" + arn +
-                 R"(,"active":["shard-a"],"shards":[{"shard_id":"shard-a"},{"shard_id":"shard-a"}]})"}) {
+    for (
+        const std::string& bad : std::vector<std::string>{
+            "[]", "{" + arn + "}", "{" + arn + R"(,"active":"shard-a","shards":[]})",
+            "{" + arn + R"(,"active":[1],"shards":[]})",
+            "{" + arn + R"(,"active":["shard-a"],"shards":[{"shard_id":7}]})",
+            "{" + arn +
+                R"(,"active":["shard-a"],"shards":[{"shard_id":"shard-a","iterator_type":"sideways"}]})",
+            "{" + arn +
+                R"(,"active":["shard-a"],"shards":[{"shard_id":"shard-a","iterator_type":"at_sequence","sequence_number":"1e5"}]})",
+            "{" + arn +
+                R"(,"active":["shard-a"],"shards":[{"shard_id":"shard-a"},{"shard_id":"shard-a"}]})"}) {
         EXPECT_THROW(c.move_to_token(bad), InvalidPosition) << bad;
     }
     // Still where it was: the next record is the second.

@@ -4,6 +4,7 @@
 #include <bloop/exceptions.hpp>
 #include <bloop/json.hpp>
 #include <bloop/model.hpp>
+#include <bloop/python_binary.hpp>
 #include <bloop/type_traits.hpp>
 
 #include <gtest/gtest.h>
@@ -12,8 +13,8 @@
 #include <unistd.h>
 
 #include <cmath>
-#include <set>
 #include <limits>
+#include <set>
 
 namespace bloop {
 namespace {
@@ -171,6 +172,20 @@ TEST(Scalars, StringBinaryBool) {
     EXPECT_EQ(wire(false), R"({"BOOL":false})");
     EXPECT_TRUE(from_wire<bool>(R"({"BOOL":true})"));
     EXPECT_THROW((void)from_wire<std::string>(R"({"N":"1"})"), AttributeTypeMismatch);
+}
+
+// Python bloop 1.3/2.x with boto3 stores Binary(b"hi") as B holding the text "aGk=", which boto3
+// encodes again: {"B":"YUdrPQ=="} on the wire (checked against bloop's Binary.dynamo_dump).
+TEST(Scalars, PythonBinaryIsStoredAsPythonBloopStoresIt) {
+    EXPECT_EQ(wire(PythonBinary(std::string("hi"))), R"({"B":"YUdrPQ=="})");
+    EXPECT_EQ(wire(PythonBinary()), "null");
+    EXPECT_EQ(from_wire<PythonBinary>(R"({"B":"YUdrPQ=="})").bytes(), "hi");
+    EXPECT_EQ(from_wire<Binary>(R"({"B":"YUdrPQ=="})").bytes(), "aGk=")
+        << "a plain Binary column sees the base64 text Python bloop wrote";
+    EXPECT_EQ(wire(std::set<PythonBinary>{PythonBinary(std::string("x"))}),
+              R"({"BS":["ZUE9PQ=="]})");
+    EXPECT_THROW((void)from_wire<PythonBinary>(R"({"B":"/w=="})"), InvalidValue)
+        << "the byte 0xff is not base64 text";
 }
 
 TEST(Scalars, Uuid) {
@@ -331,7 +346,7 @@ struct TypeTraits<ReversedString> {
     static ReversedString load(AttributeValue&& v) {
         const std::string& s = v.as_string();
         return {std::string(s.rbegin(), s.rend())};
-static_assert(TypeTraits<ReversedString>::backing == AttributeType::S);
+        static_assert(TypeTraits<ReversedString>::backing == AttributeType::S);
     }
     static ReversedString missing() { return {}; }
 };

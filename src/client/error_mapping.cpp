@@ -1,6 +1,6 @@
 #include "client/error_mapping.hpp"
 
-#include <bloop/json.hpp>
+#include <bloop/json/json.hpp>
 
 #include <array>
 #include <optional>

@@ -3,7 +3,7 @@
 // response, a 5xx) without risking that they apply twice.
 
 #include <bloop/client/operation.hpp>
-#include <bloop/json.hpp>
+#include <bloop/json/json.hpp>
 
 #include <string_view>
 

@@ -4,7 +4,7 @@
 #include <bloop/client/credentials.hpp>
 #include <bloop/client/http.hpp>
 #include <bloop/exceptions.hpp>
-#include <bloop/json.hpp>
+#include <bloop/json/json.hpp>
 
 #include "client/credentials_http.hpp"
 #include "client/credentials_json.hpp"

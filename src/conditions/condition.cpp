@@ -1,4 +1,4 @@
-#include <bloop/condition.hpp>
+#include <bloop/conditions/condition.hpp>
 #include <bloop/exceptions.hpp>
 
 #include <algorithm>

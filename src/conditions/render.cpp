@@ -1,5 +1,5 @@
 #include <bloop/exceptions.hpp>
-#include <bloop/render.hpp>
+#include <bloop/conditions/render.hpp>
 
 #include <algorithm>
 

@@ -1,6 +1,6 @@
 #include "engine/applied.hpp"
 
-#include <bloop/decimal.hpp>
+#include <bloop/types/decimal.hpp>
 
 #include <algorithm>
 

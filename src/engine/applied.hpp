@@ -3,7 +3,7 @@
 // attempt's own write. These tell from the stored item (ReturnValuesOnConditionCheckFailure=
 // ALL_OLD) whether the write is in place.
 
-#include <bloop/attribute_value.hpp>
+#include <bloop/types/attribute_value.hpp>
 
 #include <string>
 #include <vector>

@@ -1,7 +1,7 @@
 // Engine::bind: create the table, wait until ACTIVE, validate it against the model.
 
 #include <bloop/exceptions.hpp>
-#include <bloop/json.hpp>
+#include <bloop/json/json.hpp>
 
 #include "engine/engine_impl.hpp"
 

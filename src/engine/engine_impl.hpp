@@ -1,7 +1,7 @@
 #pragma once
 // The Engine's shared state and helpers, used by the engine's source files.
 
-#include <bloop/engine.hpp>
+#include <bloop/engine/engine.hpp>
 
 #include <mutex>
 #include <string>

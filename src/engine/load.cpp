@@ -2,7 +2,7 @@
 // UnprocessedKeys retried with backoff, results matched back by (attribute name, typed value).
 
 #include <bloop/exceptions.hpp>
-#include <bloop/json.hpp>
+#include <bloop/json/json.hpp>
 
 #include "engine/engine_impl.hpp"
 

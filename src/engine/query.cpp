@@ -2,7 +2,7 @@
 // Search<T>.
 
 #include <bloop/exceptions.hpp>
-#include <bloop/render.hpp>
+#include <bloop/conditions/render.hpp>
 
 #include "engine/engine_impl.hpp"
 

@@ -1,7 +1,7 @@
 #include "engine/search_token.hpp"
 
 #include <bloop/exceptions.hpp>
-#include <bloop/json.hpp>
+#include <bloop/json/json.hpp>
 
 namespace bloop::detail {
 

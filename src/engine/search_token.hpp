@@ -1,7 +1,7 @@
 #pragma once
 // Search resume tokens: {"target": <table or index>, "after": <key of the last result>}.
 
-#include <bloop/attribute_value.hpp>
+#include <bloop/types/attribute_value.hpp>
 
 #include <optional>
 #include <string>

@@ -1,8 +1,8 @@
 // Engine::save and Engine::remove: UpdateItem / DeleteItem per object, concurrently for many.
 
 #include <bloop/exceptions.hpp>
-#include <bloop/json.hpp>
-#include <bloop/render.hpp>
+#include <bloop/json/json.hpp>
+#include <bloop/conditions/render.hpp>
 
 #include "engine/applied.hpp"
 #include "engine/engine_impl.hpp"

@@ -2,7 +2,7 @@
 // {"NS":[..]}, {"BS":[..]}, {"M":{..}}, {"L":[..]}, {"BOOL":true}, {"NULL":true}.
 
 #include <bloop/exceptions.hpp>
-#include <bloop/json.hpp>
+#include <bloop/json/json.hpp>
 
 #include "json/text.hpp"
 #include "util/base64.hpp"

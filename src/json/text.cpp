@@ -4,7 +4,7 @@
 #include "util/utf8.hpp"
 
 #include <bloop/exceptions.hpp>
-#include <bloop/json.hpp>
+#include <bloop/json/json.hpp>
 
 #include <array>
 #include <cstdint>

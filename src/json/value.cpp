@@ -1,5 +1,5 @@
 #include <bloop/exceptions.hpp>
-#include <bloop/json.hpp>
+#include <bloop/json/json.hpp>
 
 #include "json/text.hpp"
 

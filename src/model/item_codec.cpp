@@ -1,8 +1,8 @@
 // Dumping and loading whole objects through their ModelInfo.
 
 #include <bloop/exceptions.hpp>
-#include <bloop/json.hpp>
-#include <bloop/model.hpp>
+#include <bloop/json/json.hpp>
+#include <bloop/model/model.hpp>
 
 #include "model/value_context.hpp"
 

@@ -1,6 +1,6 @@
 #include <bloop/exceptions.hpp>
-#include <bloop/model.hpp>
-#include <bloop/model_info.hpp>
+#include <bloop/model/model.hpp>
+#include <bloop/model/model_info.hpp>
 
 #include <algorithm>
 #include <set>

@@ -1,5 +1,5 @@
 #include <bloop/exceptions.hpp>
-#include <bloop/stream_coordinator.hpp>
+#include <bloop/stream/coordinator.hpp>
 
 namespace bloop {
 namespace {

@@ -1,7 +1,7 @@
 // The stream coordinator: shard lineage, ordering, positions, tokens and iterator recovery.
 
 #include <bloop/exceptions.hpp>
-#include <bloop/stream_coordinator.hpp>
+#include <bloop/stream/coordinator.hpp>
 
 #include "stream/token.hpp"
 

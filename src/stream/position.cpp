@@ -1,5 +1,5 @@
 #include <bloop/exceptions.hpp>
-#include <bloop/stream.hpp>
+#include <bloop/stream/stream.hpp>
 
 #include <algorithm>
 #include <cctype>

@@ -1,4 +1,4 @@
-#include <bloop/attribute_value.hpp>
+#include <bloop/types/attribute_value.hpp>
 
 #include <algorithm>
 #include <stdexcept>

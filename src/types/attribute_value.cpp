@@ -1,4 +1,4 @@
-#include <bloop/attribute_value.hpp>
+#include <bloop/types/attribute_value.hpp>
 #include <bloop/exceptions.hpp>
 
 #include "util/base64.hpp"

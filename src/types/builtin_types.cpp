@@ -1,6 +1,6 @@
 // The out-of-line parts of the built-in TypeTraits.
 
-#include <bloop/type_traits.hpp>
+#include <bloop/types/type_traits.hpp>
 
 #include <charconv>
 #include <cmath>

@@ -1,4 +1,4 @@
-#include <bloop/datetime.hpp>
+#include <bloop/types/datetime.hpp>
 #include <bloop/exceptions.hpp>
 
 namespace bloop {

@@ -1,4 +1,4 @@
-#include <bloop/decimal.hpp>
+#include <bloop/types/decimal.hpp>
 #include <bloop/exceptions.hpp>
 
 #include <algorithm>

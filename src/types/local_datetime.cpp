@@ -1,5 +1,5 @@
 #include <bloop/exceptions.hpp>
-#include <bloop/local_datetime.hpp>
+#include <bloop/types/local_datetime.hpp>
 
 namespace bloop {
 

@@ -1,5 +1,5 @@
 #include <bloop/exceptions.hpp>
-#include <bloop/uuid.hpp>
+#include <bloop/types/uuid.hpp>
 
 #include <array>
 #include <ostream>

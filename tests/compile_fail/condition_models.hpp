@@ -1,7 +1,7 @@
 #pragma once
 // The models the condition compile-fail cases misuse.
 
-#include <bloop/attr.hpp>
+#include <bloop/conditions/attr.hpp>
 
 #include <set>
 #include <vector>

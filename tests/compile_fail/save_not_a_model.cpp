@@ -1,5 +1,5 @@
 // Must not compile: see tests/CMakeLists.txt for the expected diagnostic.
-#include <bloop/engine.hpp>
+#include <bloop/engine/engine.hpp>
 
 struct NotAModel {
     std::string id;

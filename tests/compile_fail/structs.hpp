@@ -1,7 +1,7 @@
 #pragma once
 // The structs the model compile-fail cases map wrongly.
 
-#include <bloop/model.hpp>
+#include <bloop/model/model.hpp>
 #include <map>
 struct Thing {
     std::string id;

@@ -1,5 +1,5 @@
 // Control: a correct model compiles through the same harness, so the failures below are real.
-#include <bloop/model.hpp>
+#include <bloop/model/model.hpp>
 struct Thing {
     std::string id;
     std::string sort;

@@ -1,6 +1,6 @@
 // DateTime parsing: only bloop's exact layout is accepted, and it formats back to the same text.
 
-#include <bloop/datetime.hpp>
+#include <bloop/types/datetime.hpp>
 #include <bloop/exceptions.hpp>
 
 #include "fuzz.hpp"

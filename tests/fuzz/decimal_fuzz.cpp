@@ -1,6 +1,6 @@
 // Decimal parsing: refused with a typed error, or kept exactly (its text reads back equal).
 
-#include <bloop/decimal.hpp>
+#include <bloop/types/decimal.hpp>
 #include <bloop/exceptions.hpp>
 
 #include "fuzz.hpp"

@@ -2,7 +2,7 @@
 // bloop error is a finding; what parses must write back and parse to the same text.
 
 #include <bloop/exceptions.hpp>
-#include <bloop/json.hpp>
+#include <bloop/json/json.hpp>
 
 #include "fuzz.hpp"
 

@@ -1,6 +1,6 @@
 // The Engine against DynamoDB Local: bind, save, delete, load, signals and errors.
 
-#include <bloop/engine.hpp>
+#include <bloop/engine/engine.hpp>
 #include <bloop/exceptions.hpp>
 
 #include "integration.hpp"

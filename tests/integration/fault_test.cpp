@@ -3,7 +3,7 @@
 // transports. Read back directly: nothing lost, nothing written twice, no false violation, and
 // every error that surfaces is typed and names its object.
 
-#include <bloop/engine.hpp>
+#include <bloop/engine/engine.hpp>
 #include <bloop/exceptions.hpp>
 
 #include "fault_proxy.hpp"

@@ -1,7 +1,7 @@
 // Streams against DynamoDB Local: order and images for each stream view, positions, tokens.
 
 #include <bloop/exceptions.hpp>
-#include <bloop/stream.hpp>
+#include <bloop/stream/stream.hpp>
 
 #include "integration.hpp"
 

@@ -3,7 +3,7 @@
 // expiring iterators. Iterators are "<shard>@<index of the next record>#<generation>".
 
 #include <bloop/exceptions.hpp>
-#include <bloop/stream_coordinator.hpp>
+#include <bloop/stream/coordinator.hpp>
 
 #include <atomic>
 #include <map>

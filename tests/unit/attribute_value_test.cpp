@@ -1,6 +1,6 @@
-#include <bloop/attribute_value.hpp>
+#include <bloop/types/attribute_value.hpp>
 #include <bloop/exceptions.hpp>
-#include <bloop/json.hpp>
+#include <bloop/json/json.hpp>
 
 #include <gtest/gtest.h>
 

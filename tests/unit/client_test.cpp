@@ -1,6 +1,6 @@
 // The client against a scripted transport: request shape, error mapping, retries, logging.
 
-#include <bloop/attribute_value.hpp>
+#include <bloop/types/attribute_value.hpp>
 #include <bloop/client/client.hpp>
 #include <bloop/exceptions.hpp>
 

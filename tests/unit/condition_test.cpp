@@ -1,8 +1,8 @@
 // Typed conditions and their exact rendering (BEHAVIOUR.md §1.9).
 
-#include <bloop/attr.hpp>
+#include <bloop/conditions/attr.hpp>
 #include <bloop/exceptions.hpp>
-#include <bloop/render.hpp>
+#include <bloop/conditions/render.hpp>
 
 #include <gtest/gtest.h>
 

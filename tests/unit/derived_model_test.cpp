@@ -1,8 +1,8 @@
 // Models declared once: columns derived from the struct, with Model<T> saying only what differs.
 
-#include <bloop/attr.hpp>
-#include <bloop/model.hpp>
-#include <bloop/render.hpp>
+#include <bloop/conditions/attr.hpp>
+#include <bloop/model/model.hpp>
+#include <bloop/conditions/render.hpp>
 
 #include <gtest/gtest.h>
 

@@ -1,8 +1,8 @@
 // Models: lowering into ModelInfo, bloop's validation rules, item dump/load, documents, state.
 
 #include <bloop/exceptions.hpp>
-#include <bloop/json.hpp>
-#include <bloop/model.hpp>
+#include <bloop/json/json.hpp>
+#include <bloop/model/model.hpp>
 
 #include <gtest/gtest.h>
 

@@ -1,8 +1,8 @@
 // Key conditions, filters and projections for Query and Scan (BEHAVIOUR.md §1.10).
 
-#include <bloop/attr.hpp>
+#include <bloop/conditions/attr.hpp>
 #include <bloop/exceptions.hpp>
-#include <bloop/search_rules.hpp>
+#include <bloop/conditions/search_rules.hpp>
 
 #include <gtest/gtest.h>
 

@@ -2,7 +2,7 @@
 // shards, positions, tokens, expired and trimmed iterators.
 
 #include <bloop/exceptions.hpp>
-#include <bloop/stream_coordinator.hpp>
+#include <bloop/stream/coordinator.hpp>
 
 #include "fake_streams.hpp"
 

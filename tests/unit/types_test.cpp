@@ -2,10 +2,10 @@
 // types through TypeTraits.
 
 #include <bloop/exceptions.hpp>
-#include <bloop/json.hpp>
-#include <bloop/model.hpp>
-#include <bloop/python_binary.hpp>
-#include <bloop/type_traits.hpp>
+#include <bloop/json/json.hpp>
+#include <bloop/model/model.hpp>
+#include <bloop/types/python_binary.hpp>
+#include <bloop/types/type_traits.hpp>
 
 #include <gtest/gtest.h>
 
@@ -388,7 +388,7 @@ TEST(CustomTypes, ThroughTypeTraits) {
 }  // namespace
 }  // namespace bloop
 
-#include <bloop/local_datetime.hpp>
+#include <bloop/types/local_datetime.hpp>
 
 namespace bloop {
 namespace {

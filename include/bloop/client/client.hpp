@@ -10,7 +10,7 @@
 #include <bloop/client/log.hpp>
 #include <bloop/client/operation.hpp>
 #include <bloop/client/retry.hpp>
-#include <bloop/json.hpp>
+#include <bloop/json/json.hpp>
 
 #include <chrono>
 #include <future>

@@ -4,9 +4,9 @@
 /// `bloop::model_info<T>()`), used by the engine, the renderer and streams. It can also be built
 /// by hand and checked with `finalize_model`.
 
-#include <bloop/attribute_value.hpp>
-#include <bloop/meta.hpp>
-#include <bloop/object_state.hpp>
+#include <bloop/types/attribute_value.hpp>
+#include <bloop/model/meta.hpp>
+#include <bloop/model/object_state.hpp>
 
 #include <cstddef>
 #include <cstdint>

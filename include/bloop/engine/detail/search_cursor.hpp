@@ -11,7 +11,7 @@
 /// ```
 
 #include <bloop/client/client.hpp>
-#include <bloop/search_rules.hpp>
+#include <bloop/conditions/search_rules.hpp>
 
 #include <cstdint>
 #include <functional>

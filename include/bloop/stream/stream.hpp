@@ -10,8 +10,8 @@
 /// later: auto again = engine.stream<Account>(bloop::StreamPosition::from_token(token));
 /// ```
 
-#include <bloop/engine.hpp>
-#include <bloop/stream_coordinator.hpp>
+#include <bloop/engine/engine.hpp>
+#include <bloop/stream/coordinator.hpp>
 
 #include <chrono>
 #include <memory>

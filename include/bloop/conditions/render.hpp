@@ -11,9 +11,9 @@
 /// r.write_attributes(request);   // ExpressionAttributeNames / ExpressionAttributeValues
 /// ```
 
-#include <bloop/attribute_value.hpp>
-#include <bloop/condition.hpp>
-#include <bloop/json.hpp>
+#include <bloop/types/attribute_value.hpp>
+#include <bloop/conditions/condition.hpp>
+#include <bloop/json/json.hpp>
 
 #include <optional>
 #include <span>

@@ -3,9 +3,9 @@
 /// `bloop::PythonBinary`: bytes stored the way Python bloop stores its `Binary` column, so tables
 /// shared with Python bloop read and write the same values (see docs/types.md).
 
-#include <bloop/attribute_value.hpp>
+#include <bloop/types/attribute_value.hpp>
 #include <bloop/exceptions.hpp>
-#include <bloop/type_traits.hpp>
+#include <bloop/types/type_traits.hpp>
 
 #include <optional>
 #include <string>

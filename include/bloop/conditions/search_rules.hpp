@@ -3,8 +3,8 @@
 /// bloop's rules for what a Query or Scan may ask (BEHAVIOUR.md §1.10, with bloop's defects fixed):
 /// key conditions, filters and projections, checked before any request is sent.
 
-#include <bloop/condition.hpp>
-#include <bloop/model_info.hpp>
+#include <bloop/conditions/condition.hpp>
+#include <bloop/model/model_info.hpp>
 
 #include <optional>
 #include <string>

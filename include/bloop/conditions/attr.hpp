@@ -9,8 +9,8 @@
 /// Document paths: `attr<&T::tags_by_day>["monday"]`, `attr<&T::scores>[3]`,
 /// `attr<&T::profile>.field<&Profile::city>()`.
 
-#include <bloop/condition.hpp>
-#include <bloop/model.hpp>
+#include <bloop/conditions/condition.hpp>
+#include <bloop/model/model.hpp>
 
 #include <string>
 #include <type_traits>

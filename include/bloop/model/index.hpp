@@ -4,8 +4,8 @@
 /// bloop::keys_only)` and `bloop::local_index("by_date").range_key<&Post::date>().projection(
 /// bloop::all_attributes)`.
 
-#include <bloop/column.hpp>
-#include <bloop/model_info.hpp>
+#include <bloop/model/column.hpp>
+#include <bloop/model/model_info.hpp>
 
 #include <cstdint>
 #include <optional>

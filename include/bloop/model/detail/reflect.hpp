@@ -4,7 +4,7 @@
 // from the struct itself. Every query is answered at compile time; get<I> costs nothing at run
 // time.
 
-#include <bloop/detail/names.hpp>
+#include <bloop/model/detail/names.hpp>
 
 #include <cstddef>
 #include <string_view>

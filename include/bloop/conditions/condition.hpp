@@ -2,10 +2,10 @@
 /// \file
 /// The runtime condition tree: what `bloop::attr<&T::m> == v` builds, what the renderer turns into
 /// ConditionExpression / FilterExpression / KeyConditionExpression text. Usually built through the
-/// typed front end (`<bloop/attr.hpp>`); usable directly for attributes not in a model.
+/// typed front end (`<bloop/conditions/attr.hpp>`); usable directly for attributes not in a model.
 
-#include <bloop/attribute_value.hpp>
-#include <bloop/model_info.hpp>
+#include <bloop/types/attribute_value.hpp>
+#include <bloop/model/model_info.hpp>
 
 #include <cstddef>
 #include <iosfwd>

@@ -4,7 +4,7 @@
 /// shard of a DynamoDB stream. `StreamsApi` is the three calls it needs (the real one wraps a
 /// Client; tests script their own shard trees).
 
-#include <bloop/attribute_value.hpp>
+#include <bloop/types/attribute_value.hpp>
 #include <bloop/client/client.hpp>
 #include <bloop/client/log.hpp>
 

@@ -7,7 +7,7 @@
 /// `double`). Objects keep their members in insertion order, so the same value always writes the
 /// same bytes.
 
-#include <bloop/attribute_value.hpp>
+#include <bloop/types/attribute_value.hpp>
 
 #include <cstdint>
 #include <string>

@@ -11,11 +11,11 @@
 /// engine.remove(admin);                         // DeleteItem
 /// ```
 
-#include <bloop/attr.hpp>
+#include <bloop/conditions/attr.hpp>
 #include <bloop/client/client.hpp>
-#include <bloop/condition.hpp>
-#include <bloop/model.hpp>
-#include <bloop/search.hpp>
+#include <bloop/conditions/condition.hpp>
+#include <bloop/model/model.hpp>
+#include <bloop/engine/detail/search_cursor.hpp>
 #include <bloop/signal.hpp>
 
 #include <chrono>
@@ -316,7 +316,7 @@ class Engine {
     [[nodiscard]] std::vector<T> scan_all_segments(std::int64_t segments,
                                                    ScanOptions<T> options = {});
 
-    /// The stream of T's table from `position` (`#include <bloop/stream.hpp>`). Throws
+    /// The stream of T's table from `position` (`#include <bloop/stream/stream.hpp>`). Throws
     /// InvalidStream when the model has no stream or was bound without table setup.
     template <TableModel T>
     [[nodiscard]] Stream<T> stream(const StreamPosition& position);

@@ -25,14 +25,14 @@
 /// A model with `meta` is a table model. A model without `meta` is a document: a struct stored as
 /// an M value with exactly its declared columns (bloop's `Map(**types)`).
 
-#include <bloop/column.hpp>
-#include <bloop/detail/reflect.hpp>
-#include <bloop/index.hpp>
-#include <bloop/meta.hpp>
-#include <bloop/model_info.hpp>
-#include <bloop/object_state.hpp>
+#include <bloop/model/column.hpp>
+#include <bloop/model/detail/reflect.hpp>
+#include <bloop/model/index.hpp>
+#include <bloop/model/meta.hpp>
+#include <bloop/model/model_info.hpp>
+#include <bloop/model/object_state.hpp>
 #include <bloop/signal.hpp>
-#include <bloop/type_traits.hpp>
+#include <bloop/types/type_traits.hpp>
 
 #include <atomic>
 

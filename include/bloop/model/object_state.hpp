@@ -3,7 +3,7 @@
 /// `bloop::ObjectState`: what an object knows about its stored item. Add a member of this type to
 /// a model and name it in `Model<T>::state` to get exact save tracking (see docs/models.md).
 
-#include <bloop/attribute_value.hpp>
+#include <bloop/types/attribute_value.hpp>
 
 #include <cstddef>
 #include <optional>

@@ -2,9 +2,9 @@
 /// \file
 /// Columns: `bloop::column<&T::member>()` maps one member of a model struct to an attribute.
 
-#include <bloop/detail/names.hpp>
-#include <bloop/detail/reflect.hpp>
-#include <bloop/type_traits.hpp>
+#include <bloop/model/detail/names.hpp>
+#include <bloop/model/detail/reflect.hpp>
+#include <bloop/types/type_traits.hpp>
 
 #include <string_view>
 #include <tuple>

@@ -18,11 +18,11 @@
 /// AttributeTypeMismatch when the wire value has another type and InvalidValue when it cannot be
 /// represented.
 
-#include <bloop/attribute_value.hpp>
-#include <bloop/datetime.hpp>
-#include <bloop/decimal.hpp>
+#include <bloop/types/attribute_value.hpp>
+#include <bloop/types/datetime.hpp>
+#include <bloop/types/decimal.hpp>
 #include <bloop/exceptions.hpp>
-#include <bloop/uuid.hpp>
+#include <bloop/types/uuid.hpp>
 
 #include <concepts>
 #include <cstddef>

@@ -5,8 +5,8 @@
 /// ("YYYY-MM-DDTHH:MM:SS.ffffff+00:00"); only the loaded value carries the zone. Uses the system's
 /// tz database (Debian's `tzdata`) through HowardHinnant's date library.
 
-#include <bloop/datetime.hpp>
-#include <bloop/type_traits.hpp>
+#include <bloop/types/datetime.hpp>
+#include <bloop/types/type_traits.hpp>
 
 #include <date/tz.h>
 

@@ -2,6 +2,7 @@
 //   build/release/bench/bloop_micro_bench
 
 #include <bloop/bloop.hpp>
+#include <bloop/client/sigv4.hpp>
 
 #include <benchmark/benchmark.h>
 

@@ -62,7 +62,7 @@ Item key_from_item(const ModelInfo& m, const Item& item) {
 
 }  // namespace
 
-void Engine::load_objects(std::span<const ObjectRef> objects, const LoadOptions& options) {
+void Engine::load_objects(std::span<const detail::ObjectRef> objects, const LoadOptions& options) {
     Wants wants;
     std::vector<std::pair<std::string, Item>> keys;
     for (const auto& ref : objects) {
@@ -79,7 +79,7 @@ void Engine::load_objects(std::span<const ObjectRef> objects, const LoadOptions&
             w.objects.push_back(ref.object);
     }
 
-    std::vector<ObjectRef> loaded;
+    std::vector<detail::ObjectRef> loaded;
     std::vector<json::Value> requests = chunks(keys, options.consistent);
     for (int round = 0; !requests.empty(); ++round) {
         if (round > 0) detail::backoff_sleep(round);
@@ -130,8 +130,8 @@ void Engine::load_objects(std::span<const ObjectRef> objects, const LoadOptions&
     for (const auto& ref : loaded) {
         try {
             for (const auto& column : ref.model->columns)
-                object_modified.emit({*this, *ref.model, ref.object, column});
-            object_loaded.emit({*this, *ref.model, ref.object});
+                object_modified.emit(ColumnEvent(*this, *ref.model, ref.object, column));
+            object_loaded.emit(ObjectEvent(*this, *ref.model, ref.object));
         } catch (...) {
             if (!receiver_error) receiver_error = std::current_exception();
         }

@@ -1,8 +1,8 @@
 // Engine::query / scan: validate, then build bloop's request shape; results are delivered by
 // Search<T>.
 
-#include <bloop/exceptions.hpp>
 #include <bloop/conditions/render.hpp>
+#include <bloop/exceptions.hpp>
 
 #include "engine/engine_impl.hpp"
 
@@ -56,8 +56,9 @@ SearchCursor Engine::start_search(const SearchTarget& target, const Condition* k
 void Engine::deliver(const ModelInfo& model, void* object, Item&& item,
                      std::span<const std::size_t> columns) {
     detail::load_and_sync(model, object, std::move(item), columns);
-    for (const auto c : columns) object_modified.emit({*this, model, object, model.columns[c]});
-    object_loaded.emit({*this, model, object});
+    for (const auto c : columns)
+        object_modified.emit(ColumnEvent(*this, model, object, model.columns[c]));
+    object_loaded.emit(ObjectEvent(*this, model, object));
 }
 
 }  // namespace bloop

@@ -1,8 +1,8 @@
 // Engine::save and Engine::remove: UpdateItem / DeleteItem per object, concurrently for many.
 
+#include <bloop/conditions/render.hpp>
 #include <bloop/exceptions.hpp>
 #include <bloop/json/json.hpp>
-#include <bloop/conditions/render.hpp>
 
 #include "engine/applied.hpp"
 #include "engine/engine_impl.hpp"
@@ -37,13 +37,13 @@ Condition snapshot_condition(const ModelInfo& m, const ObjectState& state) {
 }
 
 struct Prepared {
-    ObjectRef ref;
+    detail::ObjectRef ref;
     json::Value request;
     std::vector<std::size_t> written;  // columns the save makes known
     detail::WriteEffect effect;        // what the save writes, to recognise it in place
 };
 
-Prepared prepare(const ObjectRef& ref, const Binding& binding, const Condition& condition,
+Prepared prepare(const detail::ObjectRef& ref, const Binding& binding, const Condition& condition,
                  bool atomic, bool remove) {
     const ModelInfo& m = *ref.model;
     Prepared p{ref, json::Value::object(), {}, {}};
@@ -107,8 +107,8 @@ bool applied_earlier(const Prepared& p, const ConditionalCheckFailed& e, bool re
 
 }  // namespace
 
-void Engine::write(std::span<const ObjectRef> objects, const Condition& condition, bool atomic,
-                   bool remove) {
+void Engine::write(std::span<const detail::ObjectRef> objects, const Condition& condition,
+                   bool atomic, bool remove) {
     // Everything that can be wrong with the input is found before anything is sent.
     std::vector<Prepared> prepared;
     std::set<const void*> seen;
@@ -158,7 +158,7 @@ void Engine::write(std::span<const ObjectRef> objects, const Condition& conditio
             detail::sync_state(m, p.ref.object, p.written);
         }
         try {
-            (remove ? object_deleted : object_saved).emit({*this, m, p.ref.object});
+            (remove ? object_deleted : object_saved).emit(ObjectEvent(*this, m, p.ref.object));
         } catch (...) {
             if (!receiver_error) receiver_error = std::current_exception();
         }

@@ -239,10 +239,15 @@ TEST_F(EngineTest, BindReportsEveryDifference) {
 TEST_F(EngineTest, SaveWritesWhatTheObjectKnows) {
     Account a = account("ada");
     std::vector<std::string> saved;
-    auto c =
-        engine.object_saved.connect([&](const ObjectEvent& e) { saved.push_back(e.model.name); });
+    std::vector<Account*> typed;
+    auto c = engine.object_saved.connect([&](const ObjectEvent& e) {
+        saved.push_back(e.model.name);
+        typed.push_back(e.object<Account>());
+        EXPECT_EQ(e.object<Left>(), nullptr) << "an event hands out only its own model's type";
+    });
     engine.save(a);
     EXPECT_EQ(saved, std::vector<std::string>{"Account"});
+    EXPECT_EQ(typed, std::vector<Account*>{&a});
     EXPECT_EQ(*stored(a), dump_item(a));
     EXPECT_TRUE(a.state.synced());
 
@@ -457,13 +462,10 @@ TEST_F(EngineTest, LoadAcrossTwoTablesReportsExactlyTheMissing) {
     want_accounts[99].id = Uuid::random();
     want_pairs[50].r = 1000;
 
-    std::vector<ObjectRef> refs;
-    for (auto& a : want_accounts) refs.push_back({&model_info<Account>(), &a});
-    for (auto& p : want_pairs) refs.push_back({&model_info<Pair>(), &p});
     std::atomic<int> loaded{0};
     auto c = engine.object_loaded.connect([&](const ObjectEvent&) { ++loaded; });
     try {
-        engine.load_objects(refs, {});
+        engine.load(std::span<Account>(want_accounts), std::span<Pair>(want_pairs));
         FAIL();
     } catch (const MissingObjects& e) {
         EXPECT_EQ(std::set<const void*>(e.objects().begin(), e.objects().end()),

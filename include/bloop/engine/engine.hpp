@@ -3,22 +3,24 @@
 /// `bloop::Engine`: binds models to tables, then loads, saves and deletes objects (bloop's Engine).
 ///
 /// ```cpp
-/// bloop::Engine engine;                         // region, credentials, endpoints from the
-/// environment engine.bind<Account>();                       // create or validate the table, wait
-/// until ACTIVE engine.save(admin, support);                  // one UpdateItem each, concurrently
+/// bloop::Engine engine;          // region, credentials, endpoints from the environment
+/// engine.bind<Account>();        // create or validate the table, wait until ACTIVE
+/// engine.save(admin, support);   // one UpdateItem each, concurrently
 /// engine.save(admin, {.condition = bloop::attr<&Account::email>.is_missing(), .atomic = true});
-/// engine.load(a, b);                            // BatchGetItem; fills the objects in place
-/// engine.remove(admin);                         // DeleteItem
+/// engine.load(a, b);             // BatchGetItem; fills the objects in place
+/// engine.remove(admin);          // DeleteItem
 /// ```
 
-#include <bloop/conditions/attr.hpp>
 #include <bloop/client/client.hpp>
+#include <bloop/conditions/attr.hpp>
 #include <bloop/conditions/condition.hpp>
-#include <bloop/model/model.hpp>
 #include <bloop/engine/detail/search_cursor.hpp>
+#include <bloop/exceptions.hpp>
+#include <bloop/model/model.hpp>
 #include <bloop/signal.hpp>
 
 #include <chrono>
+#include <cstdint>
 #include <future>
 #include <memory>
 #include <span>
@@ -69,6 +71,12 @@ struct QueryOptions {
     bool consistent = false;             ///< dropped for GSIs, which cannot read consistently
     bool forward = true;                 ///< ScanIndexForward
     std::optional<std::size_t> limit{};  ///< stop after this many results
+};
+
+/// A scan segment: DynamoDB's Segment / TotalSegments.
+struct Segment {
+    std::int64_t segment = 0;  ///< this segment, from 0
+    std::int64_t total = 1;    ///< how many segments the scan is split into
 };
 
 /// Options of `scan` on objects of model T.
@@ -132,28 +140,68 @@ struct Binding {
 
 /// What the model signals carry.
 struct ModelEvent {
-    Engine& engine;
-    const ModelInfo& model;
-};
-/// What the object signals carry.
-struct ObjectEvent {
-    Engine& engine;
-    const ModelInfo& model;
-    void* object;
-};
-/// What object_modified carries: a column the engine wrote into an object.
-struct ColumnEvent {
-    Engine& engine;
-    const ModelInfo& model;
-    void* object;
-    const ColumnInfo& column;
+    Engine& engine;          ///< the engine binding the model
+    const ModelInfo& model;  ///< the model being bound
+
+    /// Whether the event is about model T.
+    template <Modeled T>
+    [[nodiscard]] bool is() const {
+        return &model == &model_info<T>();
+    }
 };
 
+/// What the object signals carry: the object, typed on request.
+///
+/// ```cpp
+/// engine.object_saved.connect([](const bloop::ObjectEvent& e) {
+///     if (Account* a = e.object<Account>()) std::cout << "saved " << a->id << "\n";
+/// });
+/// ```
+class ObjectEvent {
+  public:
+    Engine& engine;          ///< the engine that loaded, saved or deleted the object
+    const ModelInfo& model;  ///< the object's model
+
+    /// The object, when it is a T (its model is T's); nullptr otherwise.
+    template <Modeled T>
+    [[nodiscard]] T* object() const {
+        return &model == &model_info<T>() ? static_cast<T*>(object_) : nullptr;
+    }
+
+  private:
+    friend class Engine;
+    ObjectEvent(Engine& e, const ModelInfo& m, void* o) : engine(e), model(m), object_(o) {}
+    void* object_;
+};
+
+/// What object_modified carries: a column the engine wrote into an object.
+class ColumnEvent {
+  public:
+    Engine& engine;            ///< the engine that wrote the column
+    const ModelInfo& model;    ///< the object's model
+    const ColumnInfo& column;  ///< the column written
+
+    /// The object, when it is a T (its model is T's); nullptr otherwise.
+    template <Modeled T>
+    [[nodiscard]] T* object() const {
+        return &model == &model_info<T>() ? static_cast<T*>(object_) : nullptr;
+    }
+
+  private:
+    friend class Engine;
+    ColumnEvent(Engine& e, const ModelInfo& m, void* o, const ColumnInfo& c)
+        : engine(e), model(m), column(c), object_(o) {}
+    void* object_;
+};
+
+namespace detail {
 /// An object as the runtime sees it.
 struct ObjectRef {
     const ModelInfo* model;
     void* object;
 };
+struct EngineAccess;
+}  // namespace detail
 
 /// Binds models and moves objects in and out of DynamoDB. Safe to share between threads (by
 /// reference); bulk operations run their requests concurrently (up to the client's max_in_flight).
@@ -192,7 +240,7 @@ class Engine {
     /// ConstraintViolation when the condition fails.
     template <TableModel T>
     void save(T& object, const WriteOptions<T>& options = {}) {
-        ObjectRef ref{&model_info<T>(), &object};
+        detail::ObjectRef ref{&model_info<T>(), &object};
         write(std::span(&ref, 1), options.condition.condition(), options.atomic, false);
     }
     /// Saves objects of one model concurrently. When some fail, WriteFailed lists exactly those;
@@ -209,7 +257,7 @@ class Engine {
     /// Saves several objects, of any bound models, concurrently.
     template <TableModel A, TableModel B, TableModel... More>
     void save(A& a, B& b, More&... more) {
-        std::vector<ObjectRef> refs{
+        std::vector<detail::ObjectRef> refs{
             {&model_info<A>(), &a}, {&model_info<B>(), &b}, {&model_info<More>(), &more}...};
         write(refs, Condition(), false, false);
     }
@@ -225,7 +273,7 @@ class Engine {
     /// ConstraintViolation when the condition fails.
     template <TableModel T>
     void remove(T& object, const WriteOptions<T>& options = {}) {
-        ObjectRef ref{&model_info<T>(), &object};
+        detail::ObjectRef ref{&model_info<T>(), &object};
         write(std::span(&ref, 1), options.condition.condition(), options.atomic, true);
     }
     /// Deletes objects of one model concurrently (see save).
@@ -241,7 +289,7 @@ class Engine {
     /// Deletes several objects, of any bound models, concurrently.
     template <TableModel A, TableModel B, TableModel... More>
     void remove(A& a, B& b, More&... more) {
-        std::vector<ObjectRef> refs{
+        std::vector<detail::ObjectRef> refs{
             {&model_info<A>(), &a}, {&model_info<B>(), &b}, {&model_info<More>(), &more}...};
         write(refs, Condition(), false, true);
     }
@@ -259,7 +307,7 @@ class Engine {
     /// ones are loaded and signalled.
     template <TableModel... T>
     void load(T&... objects) {
-        std::vector<ObjectRef> refs{{&model_info<T>(), &objects}...};
+        std::vector<detail::ObjectRef> refs{{&model_info<T>(), &objects}...};
         load_objects(refs, LoadOptions{});
     }
     /// Loads objects of one model.
@@ -272,6 +320,18 @@ class Engine {
     template <TableModel T>
     void load(std::vector<T>& objects, const LoadOptions& options = {}) {
         load(std::span<T>(objects), options);
+    }
+    /// Loads lists of objects of several models in one batch (as above).
+    template <TableModel A, TableModel B, TableModel... More>
+    void load(std::span<A> a, std::span<B> b, std::span<More>... more) {
+        std::vector<detail::ObjectRef> refs = refs_of(a);
+        for (const auto& r : refs_of(b)) refs.push_back(r);
+        (
+            [&] {
+                for (const auto& r : refs_of(more)) refs.push_back(r);
+            }(),
+            ...);
+        load_objects(refs, LoadOptions{});
     }
 
     /// Queries T's table: `key` is `hash == v` optionally AND one range condition. Validated
@@ -321,13 +381,32 @@ class Engine {
     template <TableModel T>
     [[nodiscard]] Stream<T> stream(const StreamPosition& position);
 
-    // ---- the runtime beneath the templates
-    // ---------------------------------------------------------
+    // ---- signals (bloop's)
+
+    /// Before a model's CreateTable (also with skip_table_setup); receivers may change nothing.
+    Signal<const ModelEvent&> before_create_table;
+    /// After a model's table was validated (also with skip_table_setup).
+    Signal<const ModelEvent&> model_validated;
+    /// After a model is bound: the engine may now use it.
+    Signal<const ModelEvent&> model_bound;
+    /// After an object was loaded (by load, a query or scan result, or a stream record image).
+    Signal<const ObjectEvent&> object_loaded;
+    /// After an object was saved.
+    Signal<const ObjectEvent&> object_saved;
+    /// After an object was deleted.
+    Signal<const ObjectEvent&> object_deleted;
+    /// For each column the engine wrote into an object while loading it.
+    Signal<const ColumnEvent&> object_modified;
+
+  private:
+    friend struct detail::EngineAccess;
+
+    // The runtime beneath the templates.
     void bind_models(std::span<const ModelInfo* const> models, const BindOptions& options);
     [[nodiscard]] Binding binding_of(const ModelInfo& model) const;
-    void write(std::span<const ObjectRef> objects, const Condition& condition, bool atomic,
+    void write(std::span<const detail::ObjectRef> objects, const Condition& condition, bool atomic,
                bool remove);
-    void load_objects(std::span<const ObjectRef> objects, const LoadOptions& options);
+    void load_objects(std::span<const detail::ObjectRef> objects, const LoadOptions& options);
     /// Loads `item` into `object` (the given columns), syncs its state, and signals.
     void deliver(const ModelInfo& model, void* object, Item&& item,
                  std::span<const std::size_t> columns);
@@ -338,17 +417,6 @@ class Engine {
                                             bool forward, std::optional<Segment> segment,
                                             std::optional<std::size_t> limit);
 
-    // ---- signals (bloop's)
-    // ---------------------------------------------------------------------------
-    Signal<const ModelEvent&> before_create_table;
-    Signal<const ModelEvent&> model_validated;
-    Signal<const ModelEvent&> model_bound;
-    Signal<const ObjectEvent&> object_loaded;
-    Signal<const ObjectEvent&> object_saved;
-    Signal<const ObjectEvent&> object_deleted;
-    Signal<const ColumnEvent&> object_modified;
-
-  private:
     template <class T>
     SearchTarget target(std::optional<std::string_view> index_name) {
         const ModelInfo& m = model_info<T>();
@@ -357,8 +425,8 @@ class Engine {
         return t;
     }
     template <class T>
-    static std::vector<ObjectRef> refs_of(std::span<T> objects) {
-        std::vector<ObjectRef> refs;
+    static std::vector<detail::ObjectRef> refs_of(std::span<T> objects) {
+        std::vector<detail::ObjectRef> refs;
         refs.reserve(objects.size());
         for (auto& o : objects) refs.push_back({&model_info<T>(), &o});
         return refs;
@@ -368,90 +436,15 @@ class Engine {
     std::unique_ptr<Impl> impl_;
 };
 
-/// The results of a query or scan, as objects of T. Lazy: pages are fetched as results are
-/// consumed. Reusable: `reset()` starts over. Each result comes back holding exactly the projected
-/// columns (non-projected ones keep their default values), synced as loaded, and object_loaded
-/// fires for it.
-template <class T>
-class Search {
-  public:
-    Search(Engine& engine, SearchCursor cursor)
-        : engine_(&engine), cursor_(std::move(cursor)), columns_(cursor_.projection().columns) {}
-
-    /// The next result, or nullopt.
-    std::optional<T> next() {
-        std::optional<Item> item = cursor_.next();
-        if (!item) return std::nullopt;
-        T object{};
-        engine_->deliver(*cursor_.target().model, &object, std::move(*item), columns_);
-        return object;
+namespace detail {
+/// What Search<T> and Stream<T> need of the engine's runtime.
+struct EngineAccess {
+    static void deliver(Engine& engine, const ModelInfo& model, void* object, Item&& item,
+                        std::span<const std::size_t> columns) {
+        engine.deliver(model, object, std::move(item), columns);
     }
-    /// The first result, from the start. Throws ConstraintViolation when there is none.
-    T first() {
-        cursor_.reset();
-        std::optional<T> result = next();
-        if (!result)
-            throw ConstraintViolation(std::string(cursor_.operation()) +
-                                      " did not find any results.");
-        return std::move(*result);
-    }
-    /// The only result, from the start. Throws ConstraintViolation when there is none or more.
-    T one() {
-        T result = first();
-        if (next())
-            throw ConstraintViolation(std::string(cursor_.operation()) +
-                                      " found more than one result.");
-        return result;
-    }
-    /// Starts over: clears buffered results, counts and the position.
-    void reset() { cursor_.reset(); }
-    /// DynamoDB's Count so far (with count_only(): the total).
-    [[nodiscard]] std::int64_t count() {
-        if (cursor_.projection().count) cursor_.drain();
-        return cursor_.count();
-    }
-    /// DynamoDB's ScannedCount so far (with count_only(): the total).
-    [[nodiscard]] std::int64_t scanned() {
-        if (cursor_.projection().count) cursor_.drain();
-        return cursor_.scanned();
-    }
-    [[nodiscard]] bool exhausted() const noexcept { return cursor_.exhausted(); }
-    /// A token that continues after the last result returned, in this or another process.
-    [[nodiscard]] std::string token() const { return cursor_.token(); }
-    /// Continues after the result `token` names.
-    void resume(const std::string& token) { cursor_.resume(token); }
-
-    /// Input iteration over the remaining results.
-    class iterator {
-      public:
-        using value_type = T;
-        using difference_type = std::ptrdiff_t;
-        iterator() = default;
-        explicit iterator(Search* s) : search_(s) { ++*this; }
-        const T& operator*() const { return *current_; }
-        const T* operator->() const { return &*current_; }
-        iterator& operator++() {
-            current_ = search_->next();
-            if (!current_) search_ = nullptr;
-            return *this;
-        }
-        void operator++(int) { ++*this; }
-        friend bool operator==(const iterator& a, const iterator& b) {
-            return a.search_ == b.search_;
-        }
-
-      private:
-        Search* search_ = nullptr;
-        std::optional<T> current_;
-    };
-    iterator begin() { return iterator(this); }
-    iterator end() { return iterator(); }
-
-  private:
-    Engine* engine_;
-    SearchCursor cursor_;
-    std::vector<std::size_t> columns_;
 };
+}  // namespace detail
 
 template <TableModel T>
 std::vector<T> Engine::scan_all_segments(std::int64_t segments, ScanOptions<T> options) {
@@ -472,3 +465,7 @@ std::vector<T> Engine::scan_all_segments(std::int64_t segments, ScanOptions<T> o
 }
 
 }  // namespace bloop
+
+// Search<T> and Stream<T> complete what Engine declares, so this header alone is enough.
+#include <bloop/engine/search.hpp>
+#include <bloop/stream/stream.hpp>

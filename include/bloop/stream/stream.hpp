@@ -6,8 +6,8 @@
 /// ```cpp
 /// auto stream = engine.stream<Account>(bloop::trim_horizon);
 /// while (auto record = stream.next()) { ... record->new_image ... }   // nothing waiting: nullopt
-/// std::string token = stream.token();                                  // persist it; resume
-/// later: auto again = engine.stream<Account>(bloop::StreamPosition::from_token(token));
+/// std::string token = stream.token();   // persist it, and later resume:
+/// auto again = engine.stream<Account>(bloop::StreamPosition::from_token(token));
 /// ```
 
 #include <bloop/engine/engine.hpp>
@@ -74,9 +74,6 @@ struct Record {
 template <class T>
 class Stream {
   public:
-    Stream(Engine& engine, std::unique_ptr<StreamCoordinator> coordinator)
-        : engine_(&engine), coordinator_(std::move(coordinator)) {}
-
     /// The next record, or nullopt when none is waiting (never blocks for long, never ends).
     /// object_loaded fires for each image.
     std::optional<Record<T>> next() {
@@ -93,7 +90,7 @@ class Stream {
             std::optional<T> object;
             if (!wire) return object;
             object.emplace();
-            engine_->deliver(m, &*object, std::move(*wire), columns);
+            detail::EngineAccess::deliver(*engine_, m, &*object, std::move(*wire), columns);
             return object;
         };
         const std::vector<std::size_t> keys = m.key_columns();
@@ -114,6 +111,10 @@ class Stream {
     void heartbeat() { coordinator_->heartbeat(); }
 
   private:
+    friend class Engine;
+    Stream(Engine& engine, std::unique_ptr<StreamCoordinator> coordinator)
+        : engine_(&engine), coordinator_(std::move(coordinator)) {}
+
     Engine* engine_;
     std::unique_ptr<StreamCoordinator> coordinator_;  // it refreshes iterators in the background
 };

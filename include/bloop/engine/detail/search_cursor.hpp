@@ -1,14 +1,5 @@
 #pragma once
-/// \file
-/// Query and Scan iterators (bloop's QueryIterator / ScanIterator): lazy, reusable, paging only as
-/// results are consumed.
-///
-/// ```cpp
-/// auto q = engine.query(bloop::Model<Account>::by_email, bloop::attr<&Account::email> == "a@b.c");
-/// Account first = q.first();
-/// for (const Account& a : engine.scan<Account>({.filter =
-/// bloop::attr<&Account::name>.begins_with("A")})) {}
-/// ```
+// The untyped paging machine beneath bloop::Search<T> (internal).
 
 #include <bloop/client/client.hpp>
 #include <bloop/conditions/search_rules.hpp>
@@ -19,12 +10,6 @@
 #include <string>
 
 namespace bloop {
-
-/// A scan segment: DynamoDB's Segment / TotalSegments.
-struct Segment {
-    std::int64_t segment = 0;
-    std::int64_t total = 1;
-};
 
 /// The untyped paging machine beneath Search<T>.
 class SearchCursor {

@@ -1,0 +1,110 @@
+#pragma once
+/// \file
+/// `bloop::Search<T>`: the results of `Engine::query` and `Engine::scan` (bloop's QueryIterator /
+/// ScanIterator): lazy, reusable, paging only as results are consumed.
+///
+/// ```cpp
+/// auto q = engine.query(bloop::Model<Account>::by_email, bloop::attr<&Account::email> == "a@b.c");
+/// Account first = q.first();
+/// auto admins = engine.scan<Account>({.filter = bloop::attr<&Account::name>.begins_with("A")});
+/// for (const Account& a : admins) use(a);
+/// ```
+
+#include <bloop/engine/engine.hpp>
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace bloop {
+
+/// The results of a query or scan, as objects of T. Lazy: pages are fetched as results are
+/// consumed. Reusable: `reset()` starts over. Each result comes back holding exactly the projected
+/// columns (non-projected ones keep their default values), synced as loaded, and object_loaded
+/// fires for it.
+template <class T>
+class Search {
+  public:
+    /// The next result, or nullopt.
+    std::optional<T> next() {
+        std::optional<Item> item = cursor_.next();
+        if (!item) return std::nullopt;
+        T object{};
+        detail::EngineAccess::deliver(*engine_, *cursor_.target().model, &object, std::move(*item),
+                                      columns_);
+        return object;
+    }
+    /// The first result, from the start. Throws ConstraintViolation when there is none.
+    T first() {
+        cursor_.reset();
+        std::optional<T> result = next();
+        if (!result)
+            throw ConstraintViolation(std::string(cursor_.operation()) +
+                                      " did not find any results.");
+        return std::move(*result);
+    }
+    /// The only result, from the start. Throws ConstraintViolation when there is none or more.
+    T one() {
+        T result = first();
+        if (next())
+            throw ConstraintViolation(std::string(cursor_.operation()) +
+                                      " found more than one result.");
+        return result;
+    }
+    /// Starts over: clears buffered results, counts and the position.
+    void reset() { cursor_.reset(); }
+    /// DynamoDB's Count so far (with count_only(): the total).
+    [[nodiscard]] std::int64_t count() {
+        if (cursor_.projection().count) cursor_.drain();
+        return cursor_.count();
+    }
+    /// DynamoDB's ScannedCount so far (with count_only(): the total).
+    [[nodiscard]] std::int64_t scanned() {
+        if (cursor_.projection().count) cursor_.drain();
+        return cursor_.scanned();
+    }
+    [[nodiscard]] bool exhausted() const noexcept { return cursor_.exhausted(); }
+    /// A token that continues after the last result returned, in this or another process.
+    [[nodiscard]] std::string token() const { return cursor_.token(); }
+    /// Continues after the result `token` names.
+    void resume(const std::string& token) { cursor_.resume(token); }
+
+    /// Input iteration over the remaining results.
+    class iterator {
+      public:
+        using value_type = T;
+        using difference_type = std::ptrdiff_t;
+        iterator() = default;
+        explicit iterator(Search* s) : search_(s) { ++*this; }
+        const T& operator*() const { return *current_; }
+        const T* operator->() const { return &*current_; }
+        iterator& operator++() {
+            current_ = search_->next();
+            if (!current_) search_ = nullptr;
+            return *this;
+        }
+        void operator++(int) { ++*this; }
+        friend bool operator==(const iterator& a, const iterator& b) {
+            return a.search_ == b.search_;
+        }
+
+      private:
+        Search* search_ = nullptr;
+        std::optional<T> current_;
+    };
+    iterator begin() { return iterator(this); }
+    iterator end() { return iterator(); }
+
+  private:
+    friend class Engine;
+    Search(Engine& engine, SearchCursor cursor)
+        : engine_(&engine), cursor_(std::move(cursor)), columns_(cursor_.projection().columns) {}
+
+    Engine* engine_;
+    SearchCursor cursor_;
+    std::vector<std::size_t> columns_;
+};
+
+}  // namespace bloop

@@ -186,6 +186,7 @@ class TableMismatch : public RuntimeError {
 /// Some objects of a load were not found. The others were loaded and signalled.
 class MissingObjects : public RuntimeError {
   public:
+    /// `objects`: the addresses of the objects that were not found.
     MissingObjects(const std::string& message, std::vector<const void*> objects)
         : RuntimeError(message), objects_(std::move(objects)) {}
     /// The addresses of exactly the objects that were not found.
@@ -198,11 +199,13 @@ class MissingObjects : public RuntimeError {
 /// Some objects of a bulk save or delete failed. The others were written and signalled.
 class WriteFailed : public RuntimeError {
   public:
+    /// One object that was not written, and why.
     struct Failure {
         const void* object;        ///< the object's address
         std::string message;       ///< what went wrong with it
         std::exception_ptr error;  ///< the exception (e.g. ConstraintViolation, ServiceError)
     };
+    /// `failures`: exactly the objects that were not written.
     WriteFailed(const std::string& message, std::vector<Failure> failures)
         : RuntimeError(message), failures_(std::move(failures)) {}
     /// Exactly the objects that failed, with their errors.
@@ -291,9 +294,9 @@ class ProtocolError : public RuntimeError {
 /// What the service said about a failed request.
 struct ServiceErrorInfo {
     int http_status = 0;  ///< e.g. 400
-    std::string
-        error_code;       ///< the AWS error code without its namespace, e.g. "ValidationException"
-    std::string message;  ///< the service's message (secrets redacted)
+    /// The AWS error code without its namespace, e.g. "ValidationException".
+    std::string error_code;
+    std::string message;     ///< the service's message (secrets redacted)
     std::string request_id;  ///< x-amzn-RequestId
     std::string operation;   ///< e.g. "PutItem"
     bool retryable = false;  ///< whether sending the same request again could succeed
@@ -306,6 +309,7 @@ struct ServiceErrorInfo {
 /// other code arrives as a plain ServiceError.
 class ServiceError : public RuntimeError {
   public:
+    /// An error the service answered with.
     explicit ServiceError(ServiceErrorInfo info);
     [[nodiscard]] int http_status() const noexcept { return info_.http_status; }
     [[nodiscard]] const std::string& error_code() const noexcept { return info_.error_code; }
@@ -367,6 +371,7 @@ struct CancellationReason {
 /// TransactionCanceledException, with one reason per item of the transaction.
 class TransactionCanceled : public ServiceError {
   public:
+    /// The service's error and its cancellation reasons, in request order.
     TransactionCanceled(ServiceErrorInfo info, std::vector<CancellationReason> reasons);
     /// The reasons in the order of the transaction's items.
     [[nodiscard]] const std::vector<CancellationReason>& reasons() const noexcept {

@@ -26,12 +26,11 @@ struct ClientOptions {
     std::optional<Credentials> credentials;  ///< else the default chain (docs/client.md)
     /// Asked for credentials on every signing; when set, `credentials` and the chain are unused.
     std::shared_ptr<CredentialsProvider> credentials_provider;
-    std::optional<std::string> profile;      ///< else AWS_PROFILE, else "default"
-    std::optional<std::string>
-        endpoint;  ///< DynamoDB URL; else AWS_ENDPOINT_URL_DYNAMODB, AWS_ENDPOINT_URL
-    std::optional<std::string>
-        streams_endpoint;                  ///< Streams URL; else AWS_ENDPOINT_URL_DYNAMODB_STREAMS,
-                                           ///< AWS_ENDPOINT_URL
+    std::optional<std::string> profile;  ///< else AWS_PROFILE, else "default"
+    /// DynamoDB URL; else AWS_ENDPOINT_URL_DYNAMODB, AWS_ENDPOINT_URL.
+    std::optional<std::string> endpoint;
+    /// Streams URL; else AWS_ENDPOINT_URL_DYNAMODB_STREAMS, AWS_ENDPOINT_URL.
+    std::optional<std::string> streams_endpoint;
     Timeouts timeouts{};                   ///< connect and whole-request timeouts
     std::size_t max_in_flight = 16;        ///< concurrent requests (and pooled connections); ≥ 1
     RetryPolicy retry{};                   ///< backoff and attempts

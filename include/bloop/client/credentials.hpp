@@ -15,7 +15,9 @@ namespace bloop {
 
 /// An access key pair with an optional session token.
 struct Credentials {
+    /// The access key id (AKIA... or ASIA...).
     std::string access_key_id;
+    /// The secret key that signs requests.
     std::string secret_access_key;
     std::string session_token;  ///< empty for long-term keys
     /// When temporary credentials stop working; empty for long-term keys.
@@ -105,7 +107,9 @@ struct RefreshOptions {
 /// `duration_seconds`).
 struct AssumeRoleOptions {
     std::optional<std::string> session_name{};  ///< else "bloop-<random>"
+    /// The ExternalId the role requires, if any.
     std::optional<std::string> external_id{};
+    /// How long the role credentials last (DurationSeconds); unset: the role's default.
     std::optional<std::chrono::seconds> duration{};
 };
 

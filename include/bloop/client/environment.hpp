@@ -13,6 +13,7 @@ namespace bloop {
 /// A source of environment variables. The default reads the process environment.
 class Environment {
   public:
+    /// Looks up one environment variable by name; nullopt when unset.
     using Lookup = std::function<std::optional<std::string>(std::string_view)>;
     /// The process environment (`getenv`).
     Environment();

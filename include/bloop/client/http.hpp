@@ -21,19 +21,20 @@ using Headers = std::vector<std::pair<std::string, std::string>>;
 
 /// An HTTP request.
 struct HttpRequest {
+    /// The HTTP method.
     std::string method = "POST";
     std::string url;         ///< full URL, e.g. "http://127.0.0.1:8000/"
     std::string path = "/";  ///< the path part of `url`, as signed
     std::string query;       ///< the query part of `url` without '?', as signed
-    Headers headers;
-    std::string body;
+    Headers headers;         ///< the request headers, in order
+    std::string body;        ///< the request body
 };
 
 /// An HTTP response.
 struct HttpResponse {
-    int status = 0;
-    Headers headers;
-    std::string body;
+    int status = 0;    ///< the status code, e.g. 200
+    Headers headers;   ///< the response headers, in order
+    std::string body;  ///< the response body
 };
 
 /// Timeouts of one request.

@@ -15,7 +15,9 @@ namespace bloop {
 
 /// The parts of a signature, for tests and diagnostics. Holds no secret.
 struct SigV4Parts {
+    /// The canonical request (SigV4 task 1).
     std::string canonical_request;
+    /// The string to sign (SigV4 task 2).
     std::string string_to_sign;
     std::string signed_headers;  ///< "host;x-amz-date"
     std::string signature;       ///< lowercase hex
@@ -26,6 +28,7 @@ struct SigV4Parts {
 /// from many threads; keeps the day's derived signing key.
 class SigV4Signer {
   public:
+    /// A signer for `service` (e.g. "dynamodb") in `region`.
     SigV4Signer(std::string region, std::string service);
 
     /// Adds `X-Amz-Date` (unless present), `X-Amz-Security-Token` (for session credentials, unless

@@ -46,9 +46,11 @@ class ConditionOf {
         return ConditionOf(std::move(a.condition_) || std::move(b.condition_));
     }
     friend ConditionOf operator!(ConditionOf a) { return ConditionOf(!std::move(a.condition_)); }
+    /// `*this = *this && other`.
     ConditionOf& operator&=(ConditionOf other) {
         return *this = std::move(*this) && std::move(other);
     }
+    /// `*this = *this || other`.
     ConditionOf& operator|=(ConditionOf other) {
         return *this = std::move(*this) || std::move(other);
     }
@@ -223,11 +225,14 @@ inline constexpr bool is_typed_path_v<TypedPath<T, V>> = true;
 template <class T, class V>
 class TypedPath {
   public:
+    /// The model the path belongs to.
     using model_type = T;
+    /// The C++ type of the values at the path.
     using value_type = V;
 
     /// A path built elsewhere (see `attr` for columns).
     explicit TypedPath(Path path) : path_(std::move(path)) {}
+    /// A column path computed on first use (what `attr` holds).
     constexpr explicit TypedPath(Path (*root)()) : root_(root) {}
 
     /// The runtime path.

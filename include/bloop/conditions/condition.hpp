@@ -4,8 +4,8 @@
 /// ConditionExpression / FilterExpression / KeyConditionExpression text. Usually built through the
 /// typed front end (`<bloop/conditions/attr.hpp>`); usable directly for attributes not in a model.
 
-#include <bloop/types/attribute_value.hpp>
 #include <bloop/model/model_info.hpp>
+#include <bloop/types/attribute_value.hpp>
 
 #include <cstddef>
 #include <iosfwd>
@@ -23,7 +23,9 @@ using PathSegment = std::variant<std::string, std::size_t>;
 /// (`data.first[3]`). When it starts at a model's column, `model` and `column` say which.
 struct Path {
     std::vector<PathSegment> segments;  ///< segments[0] is the attribute name
+    /// The model whose column starts the path.
     const ModelInfo* model = nullptr;
+    /// The column (index into the model's columns).
     std::size_t column = 0;
 
     /// A path of one attribute name, outside any model.
@@ -44,6 +46,7 @@ using Operand = std::variant<std::optional<AttributeValue>, Path>;
 /// copies are independent. Combine with `&&`, `||`, `!`; the empty condition is neutral.
 class Condition {
   public:
+    /// What a condition node does: a combinator, a comparison or a function.
     enum class Op {
         empty,
         and_,
@@ -85,7 +88,9 @@ class Condition {
     friend Condition operator||(Condition a, Condition b);
     /// NOT; `!!x` is `x`, `!Condition()` is `Condition()`.
     friend Condition operator!(Condition a);
+    /// `*this = *this && other`.
     Condition& operator&=(Condition other) { return *this = std::move(*this) && std::move(other); }
+    /// `*this = *this || other`.
     Condition& operator|=(Condition other) { return *this = std::move(*this) || std::move(other); }
 
     /// Structural equality: same operators, paths and values.

@@ -11,9 +11,9 @@
 /// r.write_attributes(request);   // ExpressionAttributeNames / ExpressionAttributeValues
 /// ```
 
-#include <bloop/types/attribute_value.hpp>
 #include <bloop/conditions/condition.hpp>
 #include <bloop/json/json.hpp>
+#include <bloop/types/attribute_value.hpp>
 
 #include <optional>
 #include <span>
@@ -28,8 +28,8 @@ struct UpdateActions {
     std::vector<std::pair<Path, AttributeValue>> set;  ///< SET path=:v
     std::vector<Path> remove;                          ///< REMOVE path
     std::vector<std::pair<Path, AttributeValue>> add;  ///< ADD path :v (numbers and sets)
-    std::vector<std::pair<Path, AttributeValue>>
-        remove_elements;  ///< DELETE path :v (set elements)
+    /// DELETE path :v (set elements).
+    std::vector<std::pair<Path, AttributeValue>> remove_elements;
     [[nodiscard]] bool empty() const noexcept {
         return set.empty() && remove.empty() && add.empty() && remove_elements.empty();
     }

@@ -14,6 +14,7 @@ namespace bloop {
 
 /// What a query or scan reads: a model's table, or one of its indexes.
 struct SearchTarget {
+    /// The model searched.
     const ModelInfo* model = nullptr;
     const IndexInfo* index = nullptr;  ///< nullptr: the table
 
@@ -28,8 +29,11 @@ struct SearchTarget {
 
 /// bloop's `projection=` argument: "all", "count", or a list of columns (C++ names).
 struct ProjectionSpec {
+    /// all: every available column; count: Select COUNT; columns: the listed ones.
     enum class Mode { all, count, columns };
+    /// What to read.
     Mode mode = Mode::all;
+    /// The columns (C++ names) for Mode::columns.
     std::vector<std::string> columns;
 };
 

@@ -38,6 +38,7 @@ struct EngineOptions {
     /// The table each model is bound to: "{table_name}" is replaced by the model's table name
     /// (bloop 2.x's table_name_template), e.g. "staging_{table_name}". Empty: the table name.
     std::string table_name_template{};
+    /// Five minutes.
     static constexpr std::chrono::milliseconds default_bind_timeout = std::chrono::minutes(5);
     /// How long `bind` waits for a table and its indexes to become ACTIVE.
     std::chrono::milliseconds bind_timeout = default_bind_timeout;
@@ -82,11 +83,11 @@ struct Segment {
 /// Options of `scan` on objects of model T.
 template <class T>
 struct ScanOptions {
-    ConditionOf<T> filter{};
-    ProjectionSpec projection{};
-    bool consistent = false;
-    std::optional<Segment> parallel{};  ///< scan one segment of a parallel scan
-    std::optional<std::size_t> limit{};
+    ConditionOf<T> filter{};             ///< FilterExpression
+    ProjectionSpec projection{};         ///< all (default), count_only(), or project<&T::a, ...>()
+    bool consistent = false;             ///< strongly consistent reads (not on GSIs)
+    std::optional<Segment> parallel{};   ///< scan one segment of a parallel scan
+    std::optional<std::size_t> limit{};  ///< stop after this many results
 };
 
 /// A projection of the listed columns (the table's keys are always added).
@@ -132,9 +133,11 @@ using index_model_t = typename MemberPointer<(
 
 /// A model's table as bound to an engine.
 struct Binding {
+    /// The table the model is bound to (after the name template).
     std::string table_name;
     std::string stream_arn;                  ///< LatestStreamArn, when the model has a stream
     std::optional<std::int64_t> read_units;  ///< as found on the table
+    /// WriteCapacityUnits as found on the table.
     std::optional<std::int64_t> write_units;
 };
 
@@ -209,6 +212,7 @@ class Engine {
   public:
     /// A client from the environment.
     Engine();
+    /// A client from the environment and `options.client`.
     explicit Engine(EngineOptions options);
     /// Uses `client` (copies share connections).
     explicit Engine(Client client, EngineOptions options = {});
@@ -250,6 +254,7 @@ class Engine {
         auto refs = refs_of(objects);
         write(refs, options.condition.condition(), options.atomic, false);
     }
+    /// Saves a vector of objects of one model concurrently (as the span overload).
     template <TableModel T>
     void save(std::vector<T>& objects, const WriteOptions<T>& options = {}) {
         save(std::span<T>(objects), options);
@@ -282,6 +287,7 @@ class Engine {
         auto refs = refs_of(objects);
         write(refs, options.condition.condition(), options.atomic, true);
     }
+    /// Deletes a vector of objects of one model concurrently (as the span overload).
     template <TableModel T>
     void remove(std::vector<T>& objects, const WriteOptions<T>& options = {}) {
         remove(std::span<T>(objects), options);
@@ -317,6 +323,7 @@ class Engine {
         load_objects(refs, options);
     }
 
+    /// Loads a vector of objects of one model (as the span overload).
     template <TableModel T>
     void load(std::vector<T>& objects, const LoadOptions& options = {}) {
         load(std::span<T>(objects), options);

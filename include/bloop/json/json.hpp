@@ -38,11 +38,14 @@ enum class ParseMode {
 /// A JSON value.
 class Value {
   public:
+    /// A JSON array.
     using Array = std::vector<Value>;
+    /// A JSON object: members in insertion order.
     using Object = std::vector<std::pair<std::string, Value>>;
 
     /// null
     Value() = default;
+    /// null
     Value(std::nullptr_t) {}  // NOLINT(google-explicit-constructor)
     /// true / false
     Value(bool b) : v_(b) {}  // NOLINT(google-explicit-constructor)

@@ -40,7 +40,9 @@ template <class Self>
 struct ColumnSpec {
     std::string_view name;         ///< the member's name (or the one given with `named`)
     std::string_view dynamo_name;  ///< the attribute's name in DynamoDB
+    /// Whether this column is the table's hash key.
     bool is_hash_key = false;
+    /// Whether this column is the table's range key.
     bool is_range_key = false;
 
     /// The column's name in C++-facing places (messages, ModelInfo) instead of the member's; the
@@ -71,12 +73,15 @@ struct ColumnSpec {
 /// The column of data member `Member` (`&Account::email`). Build with `bloop::column`.
 template <auto Member>
 struct Column : ColumnSpec<Column<Member>> {
+    /// The model struct and the member's type.
     using Class = typename detail::MemberPointer<Member>::Class;
+    /// The member's C++ type.
     using Value = typename detail::MemberPointer<Member>::Value;
     static_assert(Storable<Value>,
                   "bloop: this column's C++ type has no bloop::TypeTraits specialization, so it "
                   "cannot be stored");
 
+    /// The column of `Member`, named after it.
     constexpr Column()
         : ColumnSpec<Column>{detail::member_name<Member>(), detail::member_name<Member>()} {}
 
@@ -117,6 +122,7 @@ template <auto... Members>
 /// derived from its struct.
 template <auto Member>
 struct NotStored {
+    /// The model struct.
     using Class = typename detail::MemberPointer<Member>::Class;
     /// Whether this names member `M`.
     template <auto M>

@@ -21,8 +21,11 @@ struct AllAttributes {};
 template <auto... Members>
 struct Include {};
 
+/// `.projection(bloop::keys_only)`.
 inline constexpr KeysOnly keys_only{};
+/// `.projection(bloop::all_attributes)`.
 inline constexpr AllAttributes all_attributes{};
+/// `.projection(bloop::include<&T::a, &T::b>)`.
 template <auto... Members>
 inline constexpr Include<Members...> include{};
 
@@ -30,15 +33,22 @@ inline constexpr Include<Members...> include{};
 /// KeysOnly, AllAttributes or Include<...> (void: not yet given).
 template <IndexKind Kind, auto Hash = nullptr, auto Range = nullptr, class Projection = void>
 struct Index {
+    /// Global or local.
     static constexpr IndexKind kind = Kind;
+    /// The index's hash key member (nullptr for an LSI: the table's).
     static constexpr auto hash_member = Hash;
+    /// The index's range key member (nullptr: none).
     static constexpr auto range_member = Range;
+    /// KeysOnly, AllAttributes or Include<...>.
     using projection_type = Projection;
 
     std::string_view name;         ///< the C++ name
     std::string_view dynamo_name;  ///< the IndexName (default: name)
+    /// As given with read_units (GSIs).
     std::optional<std::int64_t> read_units_value{};
+    /// As given with write_units (GSIs).
     std::optional<std::int64_t> write_units_value{};
+    /// As given with strict.
     bool strict_value = true;
 
     /// The GSI's hash key. (An LSI shares the table's hash key: it has no such method.)
@@ -93,6 +103,7 @@ struct Index {
 /// bloop's names for the two index kinds.
 template <auto Hash, auto Range = nullptr, class Projection = void>
 using GlobalSecondaryIndex = Index<IndexKind::global, Hash, Range, Projection>;
+/// An LSI: no hash key of its own.
 template <auto Range, class Projection = void>
 using LocalSecondaryIndex = Index<IndexKind::local, nullptr, Range, Projection>;
 

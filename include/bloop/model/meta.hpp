@@ -34,6 +34,7 @@ struct Meta {
     bool abstract = false;
     /// Provisioned read/write units; unset: 1 on create, and any existing value on validation.
     std::optional<std::int64_t> read_units{};
+    /// The table's write capacity units (unset: 1 on creation, anything on validation).
     std::optional<std::int64_t> write_units{};
     /// The table's stream; unset: no stream.
     std::optional<StreamView> stream{};

@@ -4,9 +4,9 @@
 /// `bloop::model_info<T>()`), used by the engine, the renderer and streams. It can also be built
 /// by hand and checked with `finalize_model`.
 
-#include <bloop/types/attribute_value.hpp>
 #include <bloop/model/meta.hpp>
 #include <bloop/model/object_state.hpp>
+#include <bloop/types/attribute_value.hpp>
 
 #include <cstddef>
 #include <cstdint>
@@ -21,12 +21,16 @@ namespace bloop {
 struct ColumnInfo {
     std::string name;         ///< the C++ member name
     std::string dynamo_name;  ///< the attribute name in DynamoDB
+    /// The wire type (any type for AttributeValue columns).
     AttributeType backing = AttributeType::S;
     bool dynamic = false;  ///< holds values of any type
+    /// Whether the column is the table's hash key.
     bool hash_key = false;
+    /// Whether the column is the table's range key.
     bool range_key = false;
     /// Type-erased access to the member (null in hand-built descriptions).
     std::optional<AttributeValue> (*dump)(const void* object) = nullptr;
+    /// Loads the column of `object` from `wire`.
     void (*load)(void* object, AttributeValue&& wire) = nullptr;
     void (*reset)(void* object) = nullptr;  ///< sets the member to its type's missing value
 };
@@ -36,29 +40,36 @@ enum class ProjectionMode { keys, all, include };
 
 /// A projection with bloop's derived sets (column indices, ascending).
 struct ProjectionInfo {
+    /// keys, all or include.
     ProjectionMode mode = ProjectionMode::all;
     std::vector<std::size_t> included;  ///< what the table or index holds
-    std::vector<std::size_t>
-        available;  ///< what a query may ask for: included, or all when not strict
+    /// What a query may ask for: included, or all when not strict.
+    std::vector<std::size_t> available;
+    /// bloop's strict: queries may ask only for what the index holds.
     bool strict = true;
 };
 
+/// A GSI or an LSI.
 enum class IndexKind { global, local };
 
 /// One secondary index. Keys and projected columns are named by C++ member name and resolved by
 /// `finalize_model`.
 struct IndexInfo {
+    /// GSI or LSI.
     IndexKind kind = IndexKind::global;
     std::string name;              ///< the C++ name
     std::string dynamo_name;       ///< the IndexName
     std::string hash_key_column;   ///< GSI only; an LSI's hash key is the table's
     std::string range_key_column;  ///< optional for a GSI, required for an LSI
+    /// As declared.
     ProjectionMode projection_mode = ProjectionMode::keys;
     std::vector<std::string> include_columns;             ///< for ProjectionMode::include
     std::optional<std::int64_t> read_units, write_units;  ///< GSI only
     bool strict = true;                                   ///< LSI only may relax it
     // Resolved by finalize_model:
+    /// The index's key columns (an LSI's hash key is the table's).
     std::optional<std::size_t> hash_key, range_key;
+    /// What the index holds and may be asked for.
     ProjectionInfo projection;
 };
 
@@ -66,15 +77,21 @@ struct IndexInfo {
 struct ModelInfo {
     std::string name;        ///< the struct's name, for messages
     std::string table_name;  ///< defaults to `name`
+    /// Meta::abstract: no table, no key rules.
     bool abstract = false;
     bool document = false;  ///< a nested map type, not a table
+    /// The columns, in declaration order.
     std::vector<ColumnInfo> columns;
+    /// The indexes, in declaration order.
     std::vector<IndexInfo> indexes;
+    /// The stream view, when the table has a stream.
     std::optional<StreamView> stream;
+    /// The table's units as declared (unset: not declared).
     std::optional<std::int64_t> read_units, write_units;
     /// The ObjectState member of an object, when the model has one.
     ObjectState* (*state)(void* object) = nullptr;
     // Resolved by finalize_model:
+    /// The table's key columns.
     std::optional<std::size_t> hash_key, range_key;
     ProjectionInfo projection;              ///< mode all, every column
     std::vector<std::size_t> dynamo_order;  ///< column indices sorted by dynamo_name

@@ -4,9 +4,9 @@
 /// shard of a DynamoDB stream. `StreamsApi` is the three calls it needs (the real one wraps a
 /// Client; tests script their own shard trees).
 
-#include <bloop/types/attribute_value.hpp>
 #include <bloop/client/client.hpp>
 #include <bloop/client/log.hpp>
+#include <bloop/types/attribute_value.hpp>
 
 #include <chrono>
 #include <condition_variable>
@@ -24,14 +24,17 @@ namespace bloop {
 /// The DynamoDB Streams calls a stream reader makes.
 class StreamsApi {
   public:
+    /// A shard as DescribeStream lists it.
     struct Shard {
+        /// The shard's id.
         std::string shard_id;
         std::string parent_shard_id;  ///< empty for none
     };
+    /// One GetRecords page.
     struct Records {
         std::vector<json::Value> records;  ///< as DynamoDB Streams sends them
-        std::optional<std::string>
-            next_iterator;  ///< none: the shard is closed and read to its end
+        /// None: the shard is closed and read to its end.
+        std::optional<std::string> next_iterator;
     };
     virtual ~StreamsApi() = default;
     /// Every shard of the stream (following LastEvaluatedShardId). ResourceNotFound for an
@@ -50,13 +53,17 @@ class StreamsApi {
 
 /// One stream record, untyped.
 struct StreamRecord {
+    /// eventID, eventName (lower-cased) and eventVersion.
     std::string event_id;
     std::string event_type;  ///< eventName lower-cased: "insert", "modify", "remove" (or anything
                              ///< else sent)
     std::string event_version;
+    /// SequenceNumber and ApproximateCreationDateTime.
     std::string sequence_number;
     std::chrono::sys_seconds created_at;  ///< ApproximateCreationDateTime
+    /// Keys, OldImage and NewImage, when the record carries them.
     std::optional<Item> keys, old_image, new_image;
+    /// The shard the record came from.
     std::string shard_id;
 };
 
@@ -65,6 +72,7 @@ struct StreamRecord {
 /// for long and never ends. Call it from one thread at a time; the refresher runs beside it safely.
 class StreamCoordinator {
   public:
+    /// A reader of `stream_arn` through `api`; `log` hears position changes and recoveries.
     StreamCoordinator(std::shared_ptr<StreamsApi> api, std::string stream_arn,
                       LogListener log = {});
     /// Stops the refresher.

@@ -24,8 +24,11 @@ namespace bloop {
 /// Where a stream starts: the trim horizon, the latest record, a point in time, or a token.
 class StreamPosition {
   public:
+    /// The oldest record still in the stream.
     struct TrimHorizon {};
+    /// Just after the newest record.
     struct Latest {};
+    /// `bloop::trim_horizon` / `bloop::latest`.
     StreamPosition(TrimHorizon) : where_(TrimHorizon{}) {}  // NOLINT(google-explicit-constructor)
     StreamPosition(Latest) : where_(Latest{}) {}            // NOLINT(google-explicit-constructor)
     /// bloop's time seek (expensive: reads from the trim horizon up to `t`).
@@ -47,15 +50,20 @@ class StreamPosition {
     std::variant<TrimHorizon, Latest, std::chrono::sys_seconds, Token> where_;
 };
 
+/// Start at the oldest record still in the stream.
 inline constexpr StreamPosition::TrimHorizon trim_horizon{};
+/// Start after the newest record.
 inline constexpr StreamPosition::Latest latest{};
 
 /// What a record says about its event.
 struct RecordMeta {
     std::chrono::sys_seconds created_at;  ///< ApproximateCreationDateTime
+    /// The record's eventID.
     std::string event_id;
     std::string event_type;  ///< "insert", "modify", "remove" (lower-cased eventName)
+    /// The record's eventVersion ("1.1").
     std::string event_version;
+    /// The record's SequenceNumber within its shard.
     std::string sequence_number;
 };
 
@@ -64,9 +72,13 @@ struct RecordMeta {
 /// NEW_AND_OLD_IMAGES, `old_image` for OLD_IMAGE and NEW_AND_OLD_IMAGES.
 template <class T>
 struct Record {
+    /// The keys (KEYS_ONLY streams).
     std::optional<T> key;
+    /// The object before the change.
     std::optional<T> old_image;
+    /// The object after the change.
     std::optional<T> new_image;
+    /// What the record says about its event.
     RecordMeta meta;
 };
 

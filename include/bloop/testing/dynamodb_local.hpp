@@ -32,7 +32,9 @@ class DynamoDBLocal {
     /// folder, the command and the server's output when it cannot start.
     explicit DynamoDBLocal(DynamoDBLocalOptions options = {});
     ~DynamoDBLocal();
+    /// Takes over `other`'s server (it then owns none).
     DynamoDBLocal(DynamoDBLocal&& other) noexcept;
+    /// Stops this server, then takes over `other`'s.
     DynamoDBLocal& operator=(DynamoDBLocal&& other) noexcept;
     DynamoDBLocal(const DynamoDBLocal&) = delete;
     DynamoDBLocal& operator=(const DynamoDBLocal&) = delete;

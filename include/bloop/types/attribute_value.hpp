@@ -44,12 +44,19 @@ class AttributeValue;
 /// in one contiguous block, names unique. The interface follows `std::map` where it overlaps.
 class AttributeMap {
   public:
+    /// Container types, as std::map names them.
     using key_type = std::string;
+    /// The attribute values.
     using mapped_type = AttributeValue;
+    /// One attribute: (name, value).
     using value_type = std::pair<std::string, AttributeValue>;
+    /// The sorted storage.
     using container_type = std::vector<value_type>;
+    /// Iterators over the attributes, in name order.
     using iterator = container_type::iterator;
+    /// As iterator, read-only.
     using const_iterator = container_type::const_iterator;
+    /// A count of attributes.
     using size_type = std::size_t;
 
     AttributeMap() = default;
@@ -61,6 +68,7 @@ class AttributeMap {
     static AttributeMap from_sorted_entries(container_type entries);
 
     // Defined below AttributeValue: the entries' type must be complete first (clang needs it).
+    /// Removes every attribute.
     [[nodiscard]] iterator begin() noexcept;
     [[nodiscard]] iterator end() noexcept;
     [[nodiscard]] const_iterator begin() const noexcept;
@@ -68,6 +76,7 @@ class AttributeMap {
     [[nodiscard]] size_type size() const noexcept;
     [[nodiscard]] bool empty() const noexcept;
     void clear() noexcept;
+    /// Makes room for `n` attributes.
     void reserve(size_type n);
 
     /// The entry named `name`, or end().
@@ -86,6 +95,7 @@ class AttributeMap {
     std::pair<iterator, bool> emplace(std::string name, AttributeValue value);
     /// Removes `name`; returns how many were removed (0 or 1).
     size_type erase(std::string_view name);
+    /// Removes the attribute at `position`; the iterator after it.
     iterator erase(const_iterator position);
 
     friend bool operator==(const AttributeMap& a, const AttributeMap& b);
@@ -105,7 +115,9 @@ enum class AttributeType { S, N, B, SS, NS, BS, M, L, BOOL, NUL };
 /// equality of two sets ignores order). Default-constructed, it is NULL.
 class AttributeValue {
   public:
+    /// An M value.
     using Map = AttributeMap;
+    /// An L value.
     using List = std::vector<AttributeValue>;
 
     /// NULL.

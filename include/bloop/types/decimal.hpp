@@ -19,12 +19,14 @@ class Decimal {
     static constexpr int max_digits = 38;
     /// Adjusted-exponent range (the exponent of the leading digit) of non-zero values.
     static constexpr int min_adjusted_exponent = -130;
+    /// The largest adjusted exponent DynamoDB accepts (1E+125 and up are refused).
     static constexpr int max_adjusted_exponent = 125;
 
     /// Zero.
     Decimal() = default;
     /// An integer, exactly.
     Decimal(std::int64_t value);  // NOLINT(google-explicit-constructor)
+    /// An exact integer.
     Decimal(int value) : Decimal(static_cast<std::int64_t>(value)) {}  // NOLINT
     /// An unsigned integer, exactly.
     explicit Decimal(std::uint64_t value);
@@ -64,6 +66,7 @@ class Decimal {
 /// Writes `to_string()`.
 std::ostream& operator<<(std::ostream& out, const Decimal& d);
 
+/// `using namespace bloop::literals;` for `"1.10"_d`.
 inline namespace literals {
 /// `"6571.15"_d` is `Decimal("6571.15")`.
 inline Decimal operator""_d(const char* text, std::size_t n) {

@@ -20,6 +20,7 @@ namespace bloop {
 /// A time zone name usable as a template argument: `LocalDateTime<"America/New_York">`.
 template <std::size_t N>
 struct ZoneName {
+    /// The zone's name, NUL-terminated.
     char value[N]{};
     constexpr ZoneName(const char (&name)[N]) { std::copy_n(name, N, value); }  // NOLINT
     [[nodiscard]] constexpr std::string_view view() const { return {value, N - 1}; }
@@ -32,6 +33,7 @@ struct ZoneName {
 template <ZoneName Zone>
 class LocalDateTime : public date::zoned_time<std::chrono::microseconds> {
   public:
+    /// The zoned time this is.
     using Base = date::zoned_time<std::chrono::microseconds>;
     /// The epoch, in `Zone`.
     LocalDateTime() : Base(find_time_zone(Zone.view()), DateTime{}) {}

@@ -16,6 +16,7 @@ class Uuid {
   public:
     /// The nil UUID (all zero).
     Uuid() = default;
+    /// The UUID with these 16 bytes.
     explicit Uuid(const std::array<std::uint8_t, 16>& bytes) : bytes_(bytes) {}
     /// Parses the 8-4-4-4-12 hex form (either case). Throws InvalidValue otherwise.
     explicit Uuid(std::string_view text);
@@ -36,11 +37,14 @@ class Uuid {
     std::array<std::uint8_t, 16> bytes_{};
 };
 
+/// Writes the lowercase 8-4-4-4-12 text.
 std::ostream& operator<<(std::ostream& out, const Uuid& u);
 
 }  // namespace bloop
 
+/// Uuids as keys of unordered containers.
 template <>
 struct std::hash<bloop::Uuid> {
+    /// A hash of the 16 bytes.
     std::size_t operator()(const bloop::Uuid& u) const noexcept;
 };

@@ -25,8 +25,8 @@ struct bloop::Model<Account> {
                                .stream = StreamView::new_and_old_images};
     static constexpr auto hash_key = &Account::id;
     static constexpr auto by_email =
-        global_index("by_email").hash_key<&Account::email>().projection(keys_only);
-    static constexpr auto indexes = bloop::indexes(by_email);
+        global_index().hash_key<&Account::email>().projection(keys_only);
+    static constexpr auto indexes = bloop::indexes<&by_email>();  // named after the member
 };
 
 int main() try {

@@ -153,6 +153,13 @@ std::optional<std::size_t> ModelInfo::column_index(std::string_view column_name)
     return std::nullopt;
 }
 
+const IndexInfo* ModelInfo::index_declared_at(const void* declared_at) const noexcept {
+    for (const auto& ix : indexes) {
+        if (ix.declared_at != nullptr && ix.declared_at == declared_at) return &ix;
+    }
+    return nullptr;
+}
+
 const IndexInfo* ModelInfo::index(std::string_view index_name) const noexcept {
     for (const auto& ix : indexes) {
         if (ix.name == index_name) return &ix;
@@ -185,6 +192,12 @@ void finalize_model(ModelInfo& m) {
         check_units(m, "write_units", m.write_units);
         std::set<std::string, std::less<>> index_names;
         for (auto& ix : m.indexes) {
+            if (ix.name.empty()) {
+                throw InvalidIndex("'" + m.name +
+                                   "' has an index without a name: name it "
+                                   "(global_index(\"by_x\")) or list it by its member "
+                                   "(bloop::indexes<&by_x>())");
+            }
             if (ix.dynamo_name.empty()) ix.dynamo_name = ix.name;
             if (!valid_resource_name(ix.dynamo_name)) {
                 throw InvalidIndex(quoted(m.name, ix.name) + " has index name '" + ix.dynamo_name +

@@ -1,8 +1,8 @@
 // Models declared once: columns derived from the struct, with Model<T> saying only what differs.
 
 #include <bloop/conditions/attr.hpp>
-#include <bloop/model/model.hpp>
 #include <bloop/conditions/render.hpp>
+#include <bloop/model/model.hpp>
 
 #include <gtest/gtest.h>
 
@@ -45,8 +45,11 @@ struct bloop::Model<derived::Order> {
         bloop::column_options(column<&derived::Order::note>("n").named("comment"),
                               not_stored<&derived::Order::retries_in_memory>);
     static constexpr auto by_note =
-        local_index("by_note").range_key<&derived::Order::note>().projection(keys_only);
-    static constexpr auto indexes = bloop::indexes(by_note);
+        local_index().range_key<&derived::Order::note>().projection(keys_only);
+    static constexpr auto by_customer_note = global_index("by_cn", "ByCustomerNote")
+                                                 .hash_key<&derived::Order::note>()
+                                                 .projection(all_attributes);
+    static constexpr auto indexes = bloop::indexes<&by_note, &by_customer_note>();
 };
 
 template <>
@@ -73,8 +76,19 @@ TEST(DerivedModel, EveryStoredMemberIsAColumnInDeclarationOrder) {
     EXPECT_EQ(m.columns[3].backing, bloop::AttributeType::L);
     EXPECT_NE(m.state, nullptr);  // found by type, not named
     EXPECT_EQ(m.table_name, "Orders");
-    ASSERT_EQ(m.indexes.size(), 1u);
+    ASSERT_EQ(m.indexes.size(), 2u);
     EXPECT_EQ(m.indexes[0].range_key_column, "comment");
+}
+
+TEST(DerivedModel, IndexesAreNamedOnceByTheirStaticMember) {
+    const bloop::ModelInfo& m = bloop::model_info<Order>();
+    EXPECT_EQ(m.indexes[0].name, "by_note");
+    EXPECT_EQ(m.indexes[0].dynamo_name, "by_note");
+    EXPECT_EQ(m.index_declared_at(&bloop::Model<Order>::by_note), &m.indexes[0]);
+    EXPECT_EQ(m.indexes[1].name, "by_cn") << "a name given explicitly wins";
+    EXPECT_EQ(m.indexes[1].dynamo_name, "ByCustomerNote");
+    EXPECT_EQ(m.index_declared_at(&bloop::Model<Order>::by_customer_note), &m.indexes[1]);
+    EXPECT_EQ(m.index_declared_at(&m), nullptr);
 }
 
 TEST(DerivedModel, DumpsAndLoadsThroughTheDerivedColumns) {

@@ -453,6 +453,17 @@ TEST(ModelRules, LocalIndexesFollowBloop) {
                                  "An LSI shares its provisioned throughput with the Model.");
 }
 
+TEST(ModelRules, AnIndexNeedsAName) {
+    ModelInfo m = user_model();
+    IndexInfo gsi;
+    gsi.hash_key_column = "email";
+    m.indexes = {gsi};
+    expect_invalid<InvalidIndex>(m,
+                                 "'User' has an index without a name: name it "
+                                 "(global_index(\"by_x\")) or list it by its member "
+                                 "(bloop::indexes<&by_x>())");
+}
+
 TEST(ModelRules, IndexColumnsMustBeColumns) {
     ModelInfo m = user_model();
     IndexInfo gsi;

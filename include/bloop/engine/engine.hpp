@@ -345,10 +345,10 @@ class Engine {
     /// before anything is sent (InvalidKeyCondition, InvalidFilterCondition, InvalidProjection).
     template <TableModel T>
     [[nodiscard]] Search<T> query(const ConditionOf<T>& key, const QueryOptions<T>& options = {}) {
-        return Search<T>(
-            *this, start_search(target<T>(std::nullopt), &key.condition(),
-                                options.filter.condition(), options.projection, options.consistent,
-                                options.forward, std::nullopt, options.limit));
+        return Search<T>(*this,
+                         start_search(target<T>(), &key.condition(), options.filter.condition(),
+                                      options.projection, options.consistent, options.forward,
+                                      std::nullopt, options.limit));
     }
     /// Queries one of a model's indexes (`bloop::Model<Account>::by_email`).
     template <IndexKind K, auto H, auto R, class P,
@@ -356,27 +356,25 @@ class Engine {
     [[nodiscard]] Search<T> query(const Index<K, H, R, P>& index, const ConditionOf<T>& key,
                                   const QueryOptions<T>& options = {}) {
         return Search<T>(
-            *this, start_search(target<T>(index.name), &key.condition(), options.filter.condition(),
+            *this, start_search(target<T>(index), &key.condition(), options.filter.condition(),
                                 options.projection, options.consistent, options.forward,
                                 std::nullopt, options.limit));
     }
     /// Scans T's table.
     template <TableModel T>
     [[nodiscard]] Search<T> scan(const ScanOptions<T>& options = {}) {
-        return Search<T>(
-            *this, start_search(target<T>(std::nullopt), nullptr, options.filter.condition(),
-                                options.projection, options.consistent, true, options.parallel,
-                                options.limit));
+        return Search<T>(*this, start_search(target<T>(), nullptr, options.filter.condition(),
+                                             options.projection, options.consistent, true,
+                                             options.parallel, options.limit));
     }
     /// Scans one of a model's indexes.
     template <IndexKind K, auto H, auto R, class P,
               class T = detail::index_model_t<Index<K, H, R, P>>>
     [[nodiscard]] Search<T> scan(const Index<K, H, R, P>& index,
                                  const ScanOptions<T>& options = {}) {
-        return Search<T>(
-            *this, start_search(target<T>(index.name), nullptr, options.filter.condition(),
-                                options.projection, options.consistent, true, options.parallel,
-                                options.limit));
+        return Search<T>(*this, start_search(target<T>(index), nullptr, options.filter.condition(),
+                                             options.projection, options.consistent, true,
+                                             options.parallel, options.limit));
     }
     /// Scans T's table in `segments` parallel segments at once; every item exactly once.
     template <TableModel T>
@@ -424,12 +422,17 @@ class Engine {
                                             bool forward, std::optional<Segment> segment,
                                             std::optional<std::size_t> limit);
 
+    /// T's table, or one of its indexes (found by the static member that declares it, else by
+    /// its name).
     template <class T>
-    SearchTarget target(std::optional<std::string_view> index_name) {
+    SearchTarget target() {
+        return {&model_info<T>(), nullptr};
+    }
+    template <class T, class Ix>
+    SearchTarget target(const Ix& index) {
         const ModelInfo& m = model_info<T>();
-        SearchTarget t{&m, nullptr};
-        if (index_name) t.index = m.index(*index_name);
-        return t;
+        const IndexInfo* found = m.index_declared_at(&index);
+        return {&m, found != nullptr ? found : m.index(index.name)};
     }
     template <class T>
     static std::vector<detail::ObjectRef> refs_of(std::span<T> objects) {

@@ -5,6 +5,7 @@
 /// bloop::all_attributes)`.
 
 #include <bloop/model/column.hpp>
+#include <bloop/model/detail/names.hpp>
 #include <bloop/model/model_info.hpp>
 
 #include <cstdint>
@@ -89,6 +90,15 @@ struct Index {
     }
 };
 
+/// A GlobalSecondaryIndex named after the static member that holds it, when listed with
+/// `bloop::indexes<&by_email>()`.
+[[nodiscard]] constexpr Index<IndexKind::global> global_index() {
+    return {};
+}
+/// A LocalSecondaryIndex named after the static member that holds it (see global_index()).
+[[nodiscard]] constexpr Index<IndexKind::local> local_index() {
+    return {};
+}
 /// A GlobalSecondaryIndex named `name` (IndexName `dynamo_name`, default `name`).
 [[nodiscard]] constexpr Index<IndexKind::global> global_index(std::string_view name,
                                                               std::string_view dynamo_name = {}) {
@@ -107,10 +117,44 @@ using GlobalSecondaryIndex = Index<IndexKind::global, Hash, Range, Projection>;
 template <auto Range, class Projection = void>
 using LocalSecondaryIndex = Index<IndexKind::local, nullptr, Range, Projection>;
 
-/// A model's indexes.
+/// A model's indexes, given by value: each must carry its name (`global_index("by_email")`).
 template <class... Indexes>
 [[nodiscard]] constexpr std::tuple<Indexes...> indexes(Indexes... ix) {
     return {ix...};
+}
+
+/// An index declared as the static member `Declared` of a Model: named after that member unless
+/// it was given a name, and found by its address when queried.
+template <auto Declared>
+struct DeclaredIndex : std::remove_cvref_t<decltype(*Declared)> {
+    /// The static member that declares the index.
+    static constexpr const void* declared_at = Declared;
+};
+
+namespace detail {
+/// "by_email" for &bloop::Model<Account>::by_email.
+template <auto Declared>
+constexpr std::string_view declared_name() {
+    std::string_view s = pretty_argument(__PRETTY_FUNCTION__, "Declared = ");
+    while (!s.empty() && (s.front() == '(' || s.front() == '&' || s.front() == ' '))
+        s.remove_prefix(1);
+    while (!s.empty() && s.back() == ')') s.remove_suffix(1);
+    return unqualified(s);
+}
+template <auto Declared>
+constexpr DeclaredIndex<Declared> declared_index() {
+    DeclaredIndex<Declared> ix{*Declared};
+    if (ix.name.empty()) ix.name = declared_name<Declared>();
+    if (ix.dynamo_name.empty()) ix.dynamo_name = ix.name;
+    return ix;
+}
+}  // namespace detail
+
+/// A model's indexes, by the static members that declare them — each named after its member:
+/// `static constexpr auto indexes = bloop::indexes<&by_email, &by_date>();`.
+template <auto... Declared>
+[[nodiscard]] constexpr auto indexes() {
+    return std::tuple{detail::declared_index<Declared>()...};
 }
 
 }  // namespace bloop

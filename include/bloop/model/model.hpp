@@ -424,8 +424,12 @@ constexpr ProjectionMode projection_mode() {
     }
 }
 
-template <class T, IndexKind Kind, auto Hash, auto Range, class P>
-IndexInfo lower_index(const Index<Kind, Hash, Range, P>& ix) {
+template <class T, class Ix>
+IndexInfo lower_index(const Ix& ix) {
+    constexpr IndexKind Kind = Ix::kind;
+    constexpr auto Hash = Ix::hash_member;
+    constexpr auto Range = Ix::range_member;
+    using P = typename Ix::projection_type;
     IndexInfo info;
     info.kind = Kind;
     info.name = std::string(ix.name);
@@ -440,6 +444,7 @@ IndexInfo lower_index(const Index<Kind, Hash, Range, P>& ix) {
     info.read_units = ix.read_units_value;
     info.write_units = ix.write_units_value;
     info.strict = ix.strict_value;
+    if constexpr (requires { Ix::declared_at; }) info.declared_at = Ix::declared_at;
     return info;
 }
 

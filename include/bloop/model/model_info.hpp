@@ -71,6 +71,8 @@ struct IndexInfo {
     std::optional<std::size_t> hash_key, range_key;
     /// What the index holds and may be asked for.
     ProjectionInfo projection;
+    /// The static member that declares the index (listed with `indexes<&member>()`), else null.
+    const void* declared_at = nullptr;
 };
 
 /// A model: columns, keys, indexes and table settings.
@@ -102,6 +104,8 @@ struct ModelInfo {
     [[nodiscard]] std::optional<std::size_t> column_index(std::string_view name) const noexcept;
     /// The index with this C++ name, or nullptr.
     [[nodiscard]] const IndexInfo* index(std::string_view name) const noexcept;
+    /// The index declared by the static member at `declared_at`; nullptr when none.
+    [[nodiscard]] const IndexInfo* index_declared_at(const void* declared_at) const noexcept;
     /// The key columns (hash, then range), as indices.
     [[nodiscard]] std::vector<std::size_t> key_columns() const;
 };

@@ -6,62 +6,16 @@
 
 #include <benchmark/benchmark.h>
 
-#include <random>
+#include "query_page.hpp"
 
 namespace {
 
 using bloop::AttributeValue;
 
-// Items shaped like the benchmark's Account model (../shared/bench/WORKLOAD.md).
-std::vector<bloop::Item> account_items(std::size_t n) {
-    std::mt19937_64 rng(20171009);
-    const char* tags[] = {"admin", "beta", "ops", "eu", "us", "vip", "trial", "legacy"};
-    std::vector<bloop::Item> items;
-    for (std::size_t i = 0; i < n; ++i) {
-        char id[40];
-        std::snprintf(id, sizeof id, "%08llx-%04llx-4%03llx-a%03llx-%012llx",
-                      static_cast<unsigned long long>(rng() & 0xffffffff),
-                      static_cast<unsigned long long>(rng() & 0xffff),
-                      static_cast<unsigned long long>(rng() & 0xfff),
-                      static_cast<unsigned long long>(rng() & 0xfff),
-                      static_cast<unsigned long long>(rng() & 0xffffffffffff));
-        const std::string idx = std::to_string(i);
-        items.push_back({
-            {"id", AttributeValue::string(id)},
-            {"name", AttributeValue::string("Ada Lovelace " + idx)},
-            {"email", AttributeValue::string("ada.lovelace." + idx + "@example.com")},
-            {"created", AttributeValue::string("2016-03-14T09:26:53.589793+00:00")},
-            {"balance", AttributeValue::number(std::to_string(rng() % 1000000) + "." +
-                                               std::to_string(10 + rng() % 90))},
-            {"tags", AttributeValue::string_set({tags[rng() % 8], tags[rng() % 4 + 4]})},
-            {"profile",
-             AttributeValue::map({{"age", AttributeValue::number(std::int64_t(18 + rng() % 70))},
-                                  {"city", AttributeValue::string("Reykjavík")}})},
-        });
-    }
-    return items;
-}
-
-std::string query_page(const std::vector<bloop::Item>& items) {
-    std::string out = "{\"Count\":" + std::to_string(items.size()) + ",\"Items\":[";
-    for (std::size_t i = 0; i < items.size(); ++i) {
-        if (i != 0) out.push_back(',');
-        bloop::json::write_item(out, items[i]);
-    }
-    out += "],\"ScannedCount\":" + std::to_string(items.size()) + "}";
-    return out;
-}
-
-// About 1 MB of response.
-const std::vector<bloop::Item>& page_items() {
-    static const auto items = account_items(3300);
-    return items;
-}
-
 // Parse a Query response page and take its items out as bloop::Items. With `timed_free`, freeing
 // the decoded items counts too; without, it happens outside the timed region.
 void decode_page(benchmark::State& state, bloop::json::ParseMode mode, bool timed_free) {
-    const std::string page = query_page(page_items());
+    const std::string page = bench::query_page(bench::page_items());
     for (auto _ : state) {
         std::vector<bloop::Item> items;
         {
@@ -95,10 +49,10 @@ void BM_DecodeQueryPagePlainDom(benchmark::State& state) {
 BENCHMARK(BM_DecodeQueryPagePlainDom)->Unit(benchmark::kMillisecond);
 
 void BM_EncodeQueryPage(benchmark::State& state) {
-    const auto& items = page_items();
+    const auto& items = bench::page_items();
     std::size_t bytes = 0;
     for (auto _ : state) {
-        std::string page = query_page(items);
+        std::string page = bench::query_page(items);
         bytes = page.size();
         benchmark::DoNotOptimize(page.data());
     }
@@ -110,7 +64,7 @@ void BM_SigV4Sign(benchmark::State& state) {
     const bloop::SigV4Signer signer("us-east-1", "dynamodb");
     const bloop::Credentials creds{"AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY", ""};
     std::string body;
-    bloop::json::write_item(body, page_items()[0]);
+    bloop::json::write_item(body, bench::page_items()[0]);
     body = R"({"TableName":"Account","Item":)" + body + "}";
     const auto now = std::chrono::system_clock::now();
     for (auto _ : state) {

@@ -68,13 +68,14 @@ class AttributeMap {
     static AttributeMap from_sorted_entries(container_type entries);
 
     // Defined below AttributeValue: the entries' type must be complete first (clang needs it).
-    /// Removes every attribute.
+    /// The attributes in name order.
     [[nodiscard]] iterator begin() noexcept;
     [[nodiscard]] iterator end() noexcept;
     [[nodiscard]] const_iterator begin() const noexcept;
     [[nodiscard]] const_iterator end() const noexcept;
     [[nodiscard]] size_type size() const noexcept;
     [[nodiscard]] bool empty() const noexcept;
+    /// Removes every attribute.
     void clear() noexcept;
     /// Makes room for `n` attributes.
     void reserve(size_type n);

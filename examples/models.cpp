@@ -1,5 +1,6 @@
-// Models and types without a server: declare a model, dump an object to the item DynamoDB would
-// store, and load it back. docs/models.md walks through the same code.
+// Models and types without a server: declare a model once (its columns derived from the struct),
+// dump an object to the item DynamoDB would store, and load it back. docs/models.md walks through
+// the same code.
 
 #include <bloop/bloop.hpp>
 
@@ -18,25 +19,20 @@ struct Customer {
     std::set<std::string> tags;
     std::vector<Address> addresses;
     bloop::DateTime joined;
-    bloop::ObjectState state;  // exact save tracking
+    bloop::ObjectState state{};  // exact save tracking; `{}`: initializers may leave it out
 };
 
 template <>
-struct bloop::Model<Address> {
-    static constexpr auto columns = bloop::columns(column<&Address::street>(), column<&Address::city>());
-};
+struct bloop::Model<Address> {};  // every member is a column
 
 template <>
 struct bloop::Model<Customer> {
     static constexpr Meta meta{.table_name = "Customers", .stream = StreamView::new_and_old_images};
-    static constexpr auto columns =
-        bloop::columns(column<&Customer::id>().hash_key(), column<&Customer::name>(),
-                       column<&Customer::email>("e"), column<&Customer::credit>(), column<&Customer::tags>(),
-                       column<&Customer::addresses>(), column<&Customer::joined>());
+    static constexpr auto hash_key = &Customer::id;
+    static constexpr auto column_options = bloop::column_options(column<&Customer::email>("e"));
     static constexpr auto by_email =
-        global_index("by_email").hash_key<&Customer::email>().projection(include<&Customer::name>);
-    static constexpr auto indexes = bloop::indexes(by_email);
-    static constexpr auto state = &Customer::state;
+        global_index().hash_key<&Customer::email>().projection(include<&Customer::name>);
+    static constexpr auto indexes = bloop::indexes<&by_email>();
 };
 
 int main() {
@@ -47,18 +43,19 @@ int main() {
                .credit = "1000.50"_d,
                .tags = {"admiral", "cobol"},
                .addresses = {{"1 Navy Way", "Arlington"}},
-               .joined = std::chrono::sys_days(std::chrono::year(1952) / 5 / 1),
-               .state = {}};  // g++ 12 -Wextra wants every member named
+               .joined = std::chrono::sys_days(std::chrono::year(1952) / 5 / 1)};
 
     const bloop::Item item = bloop::dump_item(c);
     std::cout << "item:   " << item << "\n";
 
     const Customer back = bloop::load_item<Customer>(item);
     std::cout << "loaded: " << back.name << ", credit " << back.credit << ", "
-              << back.addresses.at(0).city << ", synced " << std::boolalpha << back.state.synced() << "\n";
+              << back.addresses.at(0).city << ", synced " << std::boolalpha << back.state.synced()
+              << "\n";
 
     const bloop::ModelInfo& info = bloop::model_info<Customer>();
-    std::cout << "table:  " << info.table_name << ", hash key " << info.columns[*info.hash_key].dynamo_name
-              << ", index " << info.indexes[0].dynamo_name << " projects " << info.indexes[0].projection.included.size()
-              << " columns\n";
+    std::cout << "table:  " << info.table_name << ", hash key "
+              << info.columns[*info.hash_key].dynamo_name << ", index "
+              << info.indexes[0].dynamo_name << " projects "
+              << info.indexes[0].projection.included.size() << " columns\n";
 }

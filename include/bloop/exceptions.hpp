@@ -5,6 +5,7 @@
 /// ValueError), everything else from `std::runtime_error`. So `catch (const std::exception&)`,
 /// `catch (const std::invalid_argument&)` and `catch (const bloop::BloopException&)` all work.
 
+#include <algorithm>
 #include <exception>
 #include <memory>
 #include <optional>
@@ -191,6 +192,11 @@ class MissingObjects : public RuntimeError {
         : RuntimeError(message), objects_(std::move(objects)) {}
     /// The addresses of exactly the objects that were not found.
     [[nodiscard]] const std::vector<const void*>& objects() const noexcept { return objects_; }
+    /// Whether `object` is one of them.
+    template <class T>
+    [[nodiscard]] bool missing(const T& object) const noexcept {
+        return std::find(objects_.begin(), objects_.end(), &object) != objects_.end();
+    }
 
   private:
     std::vector<const void*> objects_;
@@ -210,6 +216,14 @@ class WriteFailed : public RuntimeError {
         : RuntimeError(message), failures_(std::move(failures)) {}
     /// Exactly the objects that failed, with their errors.
     [[nodiscard]] const std::vector<Failure>& failures() const noexcept { return failures_; }
+    /// The failure of `object`; nullptr when it was written.
+    template <class T>
+    [[nodiscard]] const Failure* failure_of(const T& object) const noexcept {
+        for (const auto& f : failures_) {
+            if (f.object == &object) return &f;
+        }
+        return nullptr;
+    }
 
   private:
     std::vector<Failure> failures_;

@@ -438,6 +438,9 @@ TEST_F(EngineTest, ManySavesRunConcurrentlyAndReportExactlyTheFailures) {
             EXPECT_THROW(std::rethrow_exception(f.error), ConstraintViolation);
         }
         EXPECT_EQ(failed, (std::set<const void*>{&accounts[3], &accounts[17], &accounts[42]}));
+        ASSERT_NE(e.failure_of(accounts[17]), nullptr);
+        EXPECT_EQ(e.failure_of(accounts[17])->object, &accounts[17]);
+        EXPECT_EQ(e.failure_of(accounts[0]), nullptr);
     }
     EXPECT_EQ(stored(accounts[0])->at("name"), AttributeValue::string("bulk0!"))
         << "the others were saved";
@@ -470,6 +473,8 @@ TEST_F(EngineTest, LoadAcrossTwoTablesReportsExactlyTheMissing) {
     } catch (const MissingObjects& e) {
         EXPECT_EQ(std::set<const void*>(e.objects().begin(), e.objects().end()),
                   (std::set<const void*>{&want_accounts[5], &want_accounts[99], &want_pairs[50]}));
+        EXPECT_TRUE(e.missing(want_pairs[50]));
+        EXPECT_FALSE(e.missing(want_pairs[49]));
     }
     EXPECT_EQ(loaded, 247);
     EXPECT_EQ(want_accounts[7].name, "load7");

@@ -39,14 +39,61 @@ Condition snapshot_condition(const ModelInfo& m, const ObjectState& state) {
 struct Prepared {
     detail::ObjectRef ref;
     json::Value request;
-    std::vector<std::size_t> written;  // columns the save makes known
-    detail::WriteEffect effect;        // what the save writes, to recognise it in place
+    std::vector<std::size_t> written;     // columns the save makes known
+    detail::WriteEffect effect;           // what the save writes, to recognise it in place
+    std::optional<std::int64_t> version;  // the object's version, when the model has one
 };
+
+// The version an object holds (0: never saved or loaded).
+std::int64_t version_of(const ModelInfo& m, const void* object) {
+    const auto value = m.columns[*m.version].dump(object);
+    if (!value) return 0;
+    return std::stoll(value->as_number());
+}
+
+// Optimistic locking: a new object (version 0) requires that no item exists (a save) or that the
+// stored item has no version (a remove); a loaded one requires the stored version to be its own.
+Condition version_condition(const ModelInfo& m, std::int64_t version, bool remove) {
+    if (version == 0) {
+        const std::size_t column = remove ? *m.version : *m.hash_key;
+        return Condition::compare(Condition::Op::not_exists, Path::of_column(m, column));
+    }
+    return Condition::compare(Condition::Op::eq, Path::of_column(m, *m.version),
+                              {Operand(AttributeValue::number(version))});
+}
+
+// Why a versioned write's condition failed, from the stored item; empty when the versions agree
+// (then the caller's own condition failed).
+std::string stale_reason(const ModelInfo& m, std::int64_t version, const AttributeMap* stored,
+                         bool remove) {
+    std::optional<std::int64_t> stored_version;
+    if (stored != nullptr) {
+        const auto found = stored->find(m.columns[*m.version].dynamo_name);
+        if (found != stored->end() && found->second.type() == AttributeType::N) {
+            try {
+                stored_version = std::stoll(found->second.as_number());
+            } catch (const std::logic_error&) {
+                // not an integer another writer stored: reported as no version
+            }
+        }
+    }
+    if (version == 0) {
+        if (stored == nullptr) return {};
+        if (remove && !stored_version) return {};
+        return "it was never loaded or saved (version 0), but the table holds it at version " +
+               (stored_version ? std::to_string(*stored_version) : std::string("none"));
+    }
+    if (stored == nullptr)
+        return "it has version " + std::to_string(version) + ", but the item no longer exists";
+    if (stored_version == version) return {};
+    return "it has version " + std::to_string(version) + ", but the table holds version " +
+           (stored_version ? std::to_string(*stored_version) : std::string("none"));
+}
 
 Prepared prepare(const detail::ObjectRef& ref, const Binding& binding, const Condition& condition,
                  bool atomic, bool remove) {
     const ModelInfo& m = *ref.model;
-    Prepared p{ref, json::Value::object(), {}, {}};
+    Prepared p{ref, json::Value::object(), {}, {}, std::nullopt};
     json::Value& request = p.request;
     request["TableName"] = binding.table_name;
     request["Key"] = detail::key_of(m, ref.object);
@@ -60,6 +107,10 @@ Prepared prepare(const detail::ObjectRef& ref, const Binding& binding, const Con
         }
         full = std::move(full) && snapshot_condition(m, *state);
     }
+    if (m.version) {
+        p.version = version_of(m, ref.object);
+        full = std::move(full) && version_condition(m, *p.version, remove);
+    }
     Renderer r;
     // The condition first, so its placeholders get the lower numbers (as bloop's).
     if (auto text = r.condition(full)) request["ConditionExpression"] = std::move(*text);
@@ -69,6 +120,13 @@ Prepared prepare(const detail::ObjectRef& ref, const Binding& binding, const Con
         for (const std::size_t i : m.dynamo_order) {
             const ColumnInfo& c = m.columns[i];
             if (c.hash_key || c.range_key) continue;
+            if (m.version == i) {
+                AttributeValue next = AttributeValue::number(*p.version + 1);
+                p.effect.set.insert_or_assign(c.dynamo_name, next);
+                actions.set.emplace_back(Path::of_column(m, i), std::move(next));
+                p.written.push_back(i);
+                continue;
+            }
             auto value = detail::dump_for_write(m, i, ref.object);
             const bool known = state != nullptr && state->known(i);
             if (!known && value && state != nullptr && state->synced()) {
@@ -139,6 +197,13 @@ void Engine::write(std::span<const detail::ObjectRef> objects, const Condition& 
                 }
             } catch (const ConditionalCheckFailed& e) {
                 if (!applied_earlier(p, e, remove)) {
+                    const std::string stale =
+                        p.version ? stale_reason(m, *p.version, e.item(), remove) : "";
+                    if (!stale.empty()) {
+                        throw ConstraintViolation(detail::describe_object(m, p.ref.object) +
+                                                  " is stale: " + stale + " (" + e.request_id() +
+                                                  ").");
+                    }
                     throw ConstraintViolation("The condition was not met for " +
                                               detail::describe_object(m, p.ref.object) + " (" +
                                               e.request_id() + ").");
@@ -154,7 +219,12 @@ void Engine::write(std::span<const detail::ObjectRef> objects, const Condition& 
         // Written: the object is synced whatever its receivers do.
         if (remove) {
             if (m.state != nullptr) m.state(p.ref.object)->forget();
+            // Deleted: saving it again creates it anew.
+            if (p.version) m.columns[*m.version].load(p.ref.object, AttributeValue::number(0));
         } else {
+            if (p.version) {
+                m.columns[*m.version].load(p.ref.object, AttributeValue::number(*p.version + 1));
+            }
             detail::sync_state(m, p.ref.object, p.written);
         }
         try {

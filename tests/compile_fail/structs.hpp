@@ -16,3 +16,8 @@ struct WithUnstorable {
     std::string id;
     Unstorable u;
 };
+struct Versioned {
+    std::string id;
+    std::string label;
+    std::int64_t version = 0;
+};

@@ -249,6 +249,17 @@ consteval std::string_view column_name_of() {
     return found;
 }
 
+/// Whether `Member` is the column of one of the table's keys.
+template <class T, auto Member>
+consteval bool is_key_column() {
+    return std::apply(
+        [](auto... c) {
+            return (false || ... ||
+                    (decltype(c)::template is<Member>() && (c.is_hash_key || c.is_range_key)));
+        },
+        columns_of<T>());
+}
+
 template <class T>
 consteval int count_hash_keys() {
     return std::apply([](auto... c) { return (0 + ... + (c.is_hash_key ? 1 : 0)); },
@@ -322,6 +333,20 @@ consteval bool check_index() {
 /// The compile-time half of bloop's model rules; finalize_model checks the rest at run time.
 template <class T>
 consteval bool check_model() {
+    if constexpr (requires { Model<T>::version; }) {
+        static_assert(TableModel<T>, "bloop: only a table model can have a version column");
+        static_assert(std::is_member_object_pointer_v<decltype(Model<T>::version)>,
+                      "bloop: Model<T>::version must point to a data member, e.g. &T::version");
+        if constexpr (std::is_member_object_pointer_v<decltype(Model<T>::version)>) {
+            using V = typename MemberPointer<Model<T>::version>::Value;
+            static_assert(std::is_integral_v<V> && !std::is_same_v<V, bool>,
+                          "bloop: a version column must be an integer (e.g. std::int64_t)");
+            static_assert(is_column_of<T, Model<T>::version>(),
+                          "bloop: Model<T>::version must point to a stored column of T");
+            static_assert(!is_key_column<T, Model<T>::version>(),
+                          "bloop: a version column cannot be a key of the table");
+        }
+    }
     if constexpr (requires { Model<T>::columns; }) {
         static_assert(
             !requires { Model<T>::hash_key; } && !requires { Model<T>::range_key; } &&
@@ -465,6 +490,8 @@ ModelInfo lower_model() {
     std::apply([&](const auto&... ix) { (info.indexes.push_back(lower_index<T>(ix)), ...); },
                indexes_of<T>());
     if constexpr (has_state<T>()) info.state = &state_member<T>;
+    if constexpr (requires { Model<T>::version; })
+        info.version = info.column_index(column_name_of<T, Model<T>::version>());
     finalize_model(info);
     return info;
 }

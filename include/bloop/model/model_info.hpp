@@ -92,6 +92,8 @@ struct ModelInfo {
     std::optional<std::int64_t> read_units, write_units;
     /// The ObjectState member of an object, when the model has one.
     ObjectState* (*state)(void* object) = nullptr;
+    /// The version column (optimistic locking, `Model<T>::version`), when the model has one.
+    std::optional<std::size_t> version;
     // Resolved by finalize_model:
     /// The table's key columns.
     std::optional<std::size_t> hash_key, range_key;

@@ -1,0 +1,11 @@
+// Must not compile: see tests/CMakeLists.txt for the expected diagnostic.
+#include "structs.hpp"
+
+template <>
+struct bloop::Model<Versioned> {
+    static constexpr Meta meta{};
+    static constexpr auto hash_key = &Versioned::id;
+    static constexpr auto range_key = &Versioned::version;
+    static constexpr auto version = &Versioned::version;
+};
+const auto& info = bloop::model_info<Versioned>();

@@ -383,29 +383,26 @@ std::string StreamCoordinator::token() const {
     token["stream_arn"] = arn_;
     token["active"] = json::Value::array();
     token["shards"] = json::Value::array();
-    for (const auto& [id, shard] : active_) {
+    const auto add = [&](const std::string& id, const std::string& parent,
+                         const std::string& iterator_type, const std::string& sequence_number) {
         token["active"].push_back(id);
         json::Value s;
         s["shard_id"] = id;
-        s["iterator_type"] = shard.iterator_type;
-        if (!shard.sequence_number.empty()) s["sequence_number"] = shard.sequence_number;
-        if (!shard.parent.empty()) s["parent"] = shard.parent;
+        s["iterator_type"] = iterator_type;
+        if (!sequence_number.empty()) s["sequence_number"] = sequence_number;
+        if (!parent.empty()) s["parent"] = parent;
+        token["shards"].push_back(std::move(s));
+    };
+    for (const auto& [id, shard] : active_) {
         if (shard.sequence_number.empty()) {
             log(LogLevel::warning, "creating a token for shard " + id + " at " +
                                        shard.iterator_type + ", not at an exact record");
         }
-        token["shards"].push_back(std::move(s));
+        add(id, shard.parent, shard.iterator_type, shard.sequence_number);
     }
     // Listed as bloop lists them: active beside the ancestor they wait for.
-    for (const auto& [id, saved] : deferred_) {
-        token["active"].push_back(id);
-        json::Value s;
-        s["shard_id"] = id;
-        s["iterator_type"] = saved.iterator_type;
-        if (!saved.sequence_number.empty()) s["sequence_number"] = saved.sequence_number;
-        if (!saved.parent.empty()) s["parent"] = saved.parent;
-        token["shards"].push_back(std::move(s));
-    }
+    for (const auto& [id, saved] : deferred_)
+        add(id, saved.parent, saved.iterator_type, saved.sequence_number);
     return json::to_string(token);
 }
 

@@ -34,6 +34,27 @@ consteval bool same_member() {
 }
 }  // namespace detail
 
+/// Names data member `Member` of a model struct: what columns and column options share.
+template <auto Member>
+struct MemberRef {
+    /// The model struct.
+    using Class = typename detail::MemberPointer<Member>::Class;
+    /// Whether this names member `M`.
+    template <auto M>
+    static consteval bool is() {
+        return detail::same_member<Member, M>();
+    }
+    /// Whether this names member I of T (in column_options of a derived model).
+    template <class T, std::size_t I>
+    static consteval bool is_index() {
+        if constexpr (std::is_same_v<Class, T>) {
+            return detail::member_index<T, Member>() == I;
+        } else {
+            return false;
+        }
+    }
+};
+
 /// What every column says about itself: its names and whether it is a key. `Self` is the column
 /// type the modifiers return.
 template <class Self>
@@ -72,9 +93,9 @@ struct ColumnSpec {
 
 /// The column of data member `Member` (`&Account::email`). Build with `bloop::column`.
 template <auto Member>
-struct Column : ColumnSpec<Column<Member>> {
-    /// The model struct and the member's type.
-    using Class = typename detail::MemberPointer<Member>::Class;
+struct Column : ColumnSpec<Column<Member>>, MemberRef<Member> {
+    /// The model struct.
+    using Class = typename MemberRef<Member>::Class;
     /// The member's C++ type.
     using Value = typename detail::MemberPointer<Member>::Value;
     static_assert(Storable<Value>,
@@ -85,23 +106,9 @@ struct Column : ColumnSpec<Column<Member>> {
     constexpr Column()
         : ColumnSpec<Column>{detail::member_name<Member>(), detail::member_name<Member>()} {}
 
-    /// Whether this is the column of member `M`.
-    template <auto M>
-    static consteval bool is() {
-        return detail::same_member<Member, M>();
-    }
     /// The member in `object`.
     static Value& get(Class& object) noexcept { return object.*Member; }
     static const Value& get(const Class& object) noexcept { return object.*Member; }
-    /// Whether this names member I of T (used in column_options of a derived model).
-    template <class T, std::size_t I>
-    static consteval bool is_index() {
-        if constexpr (std::is_same_v<Class, T>) {
-            return detail::member_index<T, Member>() == I;
-        } else {
-            return false;
-        }
-    }
 };
 
 /// The column of `Member`, stored under `dynamo_name` (default: the member's name).
@@ -121,24 +128,7 @@ template <auto... Members>
 /// Marks member `Member` as not stored, in `Model<T>::column_options` of a model whose columns are
 /// derived from its struct.
 template <auto Member>
-struct NotStored {
-    /// The model struct.
-    using Class = typename detail::MemberPointer<Member>::Class;
-    /// Whether this names member `M`.
-    template <auto M>
-    static consteval bool is() {
-        return detail::same_member<Member, M>();
-    }
-    /// Whether this names member I of T (a derived column).
-    template <class T, std::size_t I>
-    static consteval bool is_index() {
-        if constexpr (std::is_same_v<Class, T>) {
-            return detail::member_index<T, Member>() == I;
-        } else {
-            return false;
-        }
-    }
-};
+struct NotStored : MemberRef<Member> {};
 namespace detail {
 template <class O>
 inline constexpr bool is_not_stored_v = false;

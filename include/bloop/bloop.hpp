@@ -29,6 +29,7 @@
 #include <bloop/conditions/render.hpp>
 
 #include <bloop/engine/engine.hpp>
+#include <bloop/engine/events.hpp>
 #include <bloop/engine/search.hpp>
 #include <bloop/stream/stream.hpp>
 

@@ -15,6 +15,7 @@
 #include <bloop/conditions/attr.hpp>
 #include <bloop/conditions/condition.hpp>
 #include <bloop/engine/detail/search_cursor.hpp>
+#include <bloop/engine/events.hpp>
 #include <bloop/exceptions.hpp>
 #include <bloop/model/model.hpp>
 #include <bloop/signal.hpp>
@@ -139,62 +140,6 @@ struct Binding {
     std::optional<std::int64_t> read_units;  ///< as found on the table
     /// WriteCapacityUnits as found on the table.
     std::optional<std::int64_t> write_units;
-};
-
-/// What the model signals carry.
-struct ModelEvent {
-    Engine& engine;          ///< the engine binding the model
-    const ModelInfo& model;  ///< the model being bound
-
-    /// Whether the event is about model T.
-    template <Modeled T>
-    [[nodiscard]] bool is() const {
-        return &model == &model_info<T>();
-    }
-};
-
-/// What the object signals carry: the object, typed on request.
-///
-/// ```cpp
-/// engine.object_saved.connect([](const bloop::ObjectEvent& e) {
-///     if (Account* a = e.object<Account>()) std::cout << "saved " << a->id << "\n";
-/// });
-/// ```
-class ObjectEvent {
-  public:
-    Engine& engine;          ///< the engine that loaded, saved or deleted the object
-    const ModelInfo& model;  ///< the object's model
-
-    /// The object, when it is a T (its model is T's); nullptr otherwise.
-    template <Modeled T>
-    [[nodiscard]] T* object() const {
-        return &model == &model_info<T>() ? static_cast<T*>(object_) : nullptr;
-    }
-
-  private:
-    friend class Engine;
-    ObjectEvent(Engine& e, const ModelInfo& m, void* o) : engine(e), model(m), object_(o) {}
-    void* object_;
-};
-
-/// What object_modified carries: a column the engine wrote into an object.
-class ColumnEvent {
-  public:
-    Engine& engine;            ///< the engine that wrote the column
-    const ModelInfo& model;    ///< the object's model
-    const ColumnInfo& column;  ///< the column written
-
-    /// The object, when it is a T (its model is T's); nullptr otherwise.
-    template <Modeled T>
-    [[nodiscard]] T* object() const {
-        return &model == &model_info<T>() ? static_cast<T*>(object_) : nullptr;
-    }
-
-  private:
-    friend class Engine;
-    ColumnEvent(Engine& e, const ModelInfo& m, void* o, const ColumnInfo& c)
-        : engine(e), model(m), column(c), object_(o) {}
-    void* object_;
 };
 
 namespace detail {

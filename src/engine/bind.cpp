@@ -87,7 +87,13 @@ Value create_table_request(const ModelInfo& m, const std::string& table_name) {
         if (ix.projection.mode == ProjectionMode::include) {
             Value names = Value::array();
             for (auto& n : non_key_attributes(m, ix)) names.push_back(std::move(n));
-            if (names.size() != 0) index["Projection"]["NonKeyAttributes"] = std::move(names);
+            if (names.size() != 0) {
+                index["Projection"]["NonKeyAttributes"] = std::move(names);
+            } else {
+                // Only key columns are included: DynamoDB refuses INCLUDE without non-key
+                // attributes, and KEYS_ONLY holds exactly those.
+                index["Projection"]["ProjectionType"] = "KEYS_ONLY";
+            }
         }
         if (ix.kind == IndexKind::global) {
             index["ProvisionedThroughput"] = throughput(ix.read_units, ix.write_units);

@@ -56,6 +56,12 @@ struct Mismatched {
     std::string email;
 };
 
+// bloop's own test model: a GSI whose include<> names only key columns (issue 14's bind bug).
+struct Acct {
+    std::string id;
+    std::int64_t level = 0;
+    bloop::Decimal balance;
+};
 }  // namespace engine_app
 
 using namespace engine_app;
@@ -110,6 +116,17 @@ struct bloop::Model<Mismatched> {
     static constexpr auto by_email =
         global_index("by_email").hash_key<&Mismatched::email>().projection(keys_only);
     static constexpr auto indexes = bloop::indexes(by_email);
+};
+
+template <>
+struct bloop::Model<engine_app::Acct> {
+    static constexpr Meta meta{.table_name = "EngineAcct"};
+    static constexpr auto hash_key = &engine_app::Acct::id;
+    static constexpr auto by_level = global_index()
+                                         .hash_key<&engine_app::Acct::level>()
+                                         .range_key<&engine_app::Acct::balance>()
+                                         .projection(include<&engine_app::Acct::balance>);
+    static constexpr auto indexes = bloop::indexes<&by_level>();
 };
 
 namespace bloop {
@@ -199,6 +216,22 @@ TEST_F(EngineTest, BindSignalsInOrderAndAcceptsAnExistingTable) {
     c1.disconnect();
     engine.bind<Account>(BindOptions{.skip_table_setup = true});
     EXPECT_EQ(events.size(), 5u) << "a disconnected receiver is not called";
+}
+
+TEST_F(EngineTest, AnIncludeProjectionOfOnlyKeysIsCreatedKeysOnly) {
+    engine.bind<Acct>();  // DynamoDB refuses INCLUDE without non-key attributes
+    const Value table =
+        engine.client()
+            .call(Operation::DescribeTable, json::parse(R"({"TableName":"EngineAcct"})"))
+            .at("Table");
+    EXPECT_EQ(table.at("GlobalSecondaryIndexes")
+                  .as_array()[0]
+                  .at("Projection")
+                  .at("ProjectionType")
+                  .as_string(),
+              "KEYS_ONLY");
+    Engine again{Client(test::client_options())};
+    EXPECT_NO_THROW(again.bind<Acct>()) << "the KEYS_ONLY table validates against the model";
 }
 
 TEST_F(EngineTest, BindCreatesEveryTableBeforeWaitingForAny) {

@@ -45,10 +45,19 @@ struct Prepared {
 };
 
 // The version an object holds (0: never saved or loaded).
+// A version attribute's integer; nullopt for anything else (another writer may store anything).
+std::optional<std::int64_t> version_value(const AttributeValue& value) {
+    if (value.type() != AttributeType::N) return std::nullopt;
+    try {
+        return std::stoll(value.as_number());
+    } catch (const std::logic_error&) {
+        return std::nullopt;
+    }
+}
+
 std::int64_t version_of(const ModelInfo& m, const void* object) {
     const auto value = m.columns[*m.version].dump(object);
-    if (!value) return 0;
-    return std::stoll(value->as_number());
+    return value ? version_value(*value).value_or(0) : 0;
 }
 
 // Optimistic locking: a new object (version 0) requires that no item exists (a save) or that the
@@ -69,13 +78,7 @@ std::string stale_reason(const ModelInfo& m, std::int64_t version, const Attribu
     std::optional<std::int64_t> stored_version;
     if (stored != nullptr) {
         const auto found = stored->find(m.columns[*m.version].dynamo_name);
-        if (found != stored->end() && found->second.type() == AttributeType::N) {
-            try {
-                stored_version = std::stoll(found->second.as_number());
-            } catch (const std::logic_error&) {
-                // not an integer another writer stored: reported as no version
-            }
-        }
+        if (found != stored->end()) stored_version = version_value(found->second);
     }
     if (version == 0) {
         if (stored == nullptr) return {};

@@ -149,6 +149,12 @@ class EngineTest : public ::testing::Test {
         if (Value* item = response.find("Item")) return item->as_item();
         return std::nullopt;
     }
+    // The table as DescribeTable reports it.
+    Value described(const std::string& table) {
+        Value request;
+        request["TableName"] = table;
+        return engine.client().call(Operation::DescribeTable, request).at("Table");
+    }
     std::optional<Item> stored(const Account& a) {
         return stored("EngineAccount", {{"id", AttributeValue::string(a.id.to_string())}});
     }
@@ -165,18 +171,10 @@ class EngineTest : public ::testing::Test {
 };
 
 TEST_F(EngineTest, BindCreatesTheTableAsTheModelSays) {
-    const Value table =
-        engine.client()
-            .call(Operation::DescribeTable, json::parse(R"({"TableName":"EngineAccount"})"))
-            .at("Table");
-    EXPECT_EQ(table.at("GlobalSecondaryIndexes").as_array()[0].at("IndexName").as_string(),
-              "by_email");
-    EXPECT_EQ(table.at("GlobalSecondaryIndexes")
-                  .as_array()[0]
-                  .at("Projection")
-                  .at("ProjectionType")
-                  .as_string(),
-              "KEYS_ONLY");
+    const Value table = described("EngineAccount");
+    const Value& gsi = table.at("GlobalSecondaryIndexes").as_array()[0];
+    EXPECT_EQ(gsi.at("IndexName").as_string(), "by_email");
+    EXPECT_EQ(gsi.at("Projection").at("ProjectionType").as_string(), "KEYS_ONLY");
     EXPECT_EQ(table.at("StreamSpecification").at("StreamViewType").as_string(),
               "NEW_AND_OLD_IMAGES");
     EXPECT_EQ(table.at("ProvisionedThroughput").at("ReadCapacityUnits").as_int(), 1)
@@ -220,11 +218,8 @@ TEST_F(EngineTest, BindSignalsInOrderAndAcceptsAnExistingTable) {
 
 TEST_F(EngineTest, AnIncludeProjectionOfOnlyKeysIsCreatedKeysOnly) {
     engine.bind<Acct>();  // DynamoDB refuses INCLUDE without non-key attributes
-    const Value table =
-        engine.client()
-            .call(Operation::DescribeTable, json::parse(R"({"TableName":"EngineAcct"})"))
-            .at("Table");
-    EXPECT_EQ(table.at("GlobalSecondaryIndexes")
+    EXPECT_EQ(described("EngineAcct")
+                  .at("GlobalSecondaryIndexes")
                   .as_array()[0]
                   .at("Projection")
                   .at("ProjectionType")

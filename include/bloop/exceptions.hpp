@@ -229,6 +229,55 @@ class WriteFailed : public RuntimeError {
     std::vector<Failure> failures_;
 };
 
+/// A transaction DynamoDB would refuse, found before anything is sent: more than 100 items, more
+/// than 4 MB of item data, two operations on one item, a check without a condition, a save with
+/// nothing to write besides the key, or a client request token that is not 1 to 36 characters.
+/// The message names the objects.
+class InvalidTransaction : public InvalidArgument {
+  public:
+    using InvalidArgument::InvalidArgument;
+};
+
+/// A write transaction was cancelled and wrote nothing: a condition failed, or another
+/// transaction kept conflicting with it after bounded retries. No object's state changed and no
+/// signal fired. `failures()` names exactly the objects DynamoDB gave a reason for, in request
+/// order.
+class TransactionFailed : public ConstraintViolation {
+  public:
+    /// One object of the transaction and why DynamoDB cancelled its operation.
+    struct Failure {
+        const void* object;  ///< the object's address
+        /// DynamoDB's cancellation code: "ConditionalCheckFailed", "TransactionConflict",
+        /// "ValidationError", "ProvisionedThroughputExceeded", ...
+        std::string code;
+        std::string message;  ///< e.g. "Doc(id='a') is stale: it has version 2, but ..."
+        /// The condition failed because the object's version is not the stored one (reload it
+        /// and try again), rather than because of the operation's own condition.
+        bool stale = false;
+    };
+    /// `failures`: the objects with a reason, in request order.
+    TransactionFailed(const std::string& message, std::vector<Failure> failures)
+        : ConstraintViolation(message), failures_(std::move(failures)) {}
+    /// The objects DynamoDB gave a cancellation reason for, in request order.
+    [[nodiscard]] const std::vector<Failure>& failures() const noexcept { return failures_; }
+    /// The failure of `object`; nullptr when its own operation was fine.
+    template <class T>
+    [[nodiscard]] const Failure* failure_of(const T& object) const noexcept {
+        for (const auto& f : failures_) {
+            if (f.object == &object) return &f;
+        }
+        return nullptr;
+    }
+    /// Whether some object failed only because it is stale (and none for another reason).
+    [[nodiscard]] bool stale() const noexcept {
+        return !failures_.empty() && std::all_of(failures_.begin(), failures_.end(),
+                                                 [](const Failure& f) { return f.stale; });
+    }
+
+  private:
+    std::vector<Failure> failures_;
+};
+
 // ---- streams ----
 
 /// A stream position that is not trim_horizon, latest or a token.
@@ -380,6 +429,9 @@ class ConditionalCheckFailed : public ServiceError {
 struct CancellationReason {
     std::string code;     ///< "None", "ConditionalCheckFailed", "TransactionConflict", ...
     std::string message;  ///< may be empty
+    /// The item as stored, when the request asked for it (ReturnValuesOnConditionCheckFailure:
+    /// ALL_OLD), the condition failed and the item exists; else null.
+    std::shared_ptr<const AttributeMap> item;
 };
 
 /// TransactionCanceledException, with one reason per item of the transaction.

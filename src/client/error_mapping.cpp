@@ -12,6 +12,10 @@ constexpr std::array<std::string_view, 5> kThrottlingCodes = {
     "ProvisionedThroughputExceededException", "ThrottlingException", "Throttling",
     "RequestLimitExceeded", "TooManyRequestsException"};
 
+// A TransactWriteItems whose ClientRequestToken is still being applied by an earlier attempt:
+// sending it again later gets that attempt's outcome.
+constexpr std::string_view kTransactionInProgress = "TransactionInProgressException";
+
 bool is_throttling(std::string_view code) {
     for (auto c : kThrottlingCodes) {
         if (c == code) return true;
@@ -69,7 +73,8 @@ ServiceErrorInfo error_info(const std::string& operation, const HttpResponse& re
     if (const auto colon = code.find(':'); colon != std::string::npos) code.erase(colon);
     info.error_code = code;
     info.message = redact(std::move(info.message), secrets);
-    info.retryable = response.status >= 500 || is_throttling(code);
+    info.retryable =
+        response.status >= 500 || is_throttling(code) || code == kTransactionInProgress;
     return info;
 }
 
@@ -101,11 +106,20 @@ void throw_service_error(ServiceErrorInfo info, std::string_view body) {
     if (code == "TransactionCanceledException") {
         std::vector<CancellationReason> reasons;
         if (auto parsed = parse_quietly(body)) {
-            if (const json::Value* list = parsed->find("CancellationReasons");
+            if (json::Value* list = parsed->find("CancellationReasons");
                 list && list->is_array()) {
-                for (const auto& r : list->as_array()) {
+                for (auto& r : list->as_array()) {
                     if (!r.is_object()) continue;
-                    reasons.push_back({string_member(r, "Code"), string_member(r, "Message")});
+                    CancellationReason reason{string_member(r, "Code"), string_member(r, "Message"),
+                                              nullptr};
+                    if (json::Value* item = r.find("Item"); item && item->is_object()) {
+                        try {
+                            reason.item = std::make_shared<const Item>(json::to_item(*item));
+                        } catch (const InvalidArgument&) {
+                            // No readable item: the reason stands without it.
+                        }
+                    }
+                    reasons.push_back(std::move(reason));
                 }
             }
         }

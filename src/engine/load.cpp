@@ -124,18 +124,8 @@ void Engine::load_objects(std::span<const detail::ObjectRef> objects, const Load
         requests = chunks(unprocessed, options.consistent);
     }
 
-    // Every loaded object is signalled even when a receiver throws; the first exception is
-    // rethrown at the end (MissingObjects, when some were missing, comes first).
-    std::exception_ptr receiver_error;
-    for (const auto& ref : loaded) {
-        try {
-            for (const auto& column : ref.model->columns)
-                object_modified.emit(ColumnEvent(*this, *ref.model, ref.object, column));
-            object_loaded.emit(ObjectEvent(*this, *ref.model, ref.object));
-        } catch (...) {
-            if (!receiver_error) receiver_error = std::current_exception();
-        }
-    }
+    // MissingObjects, when some were missing, comes before a receiver's exception.
+    const std::exception_ptr receiver_error = signal_loaded(loaded);
     std::vector<const void*> missing;
     std::string names;
     for (const auto& [table, table_wants] : wants) {
@@ -150,6 +140,21 @@ void Engine::load_objects(std::span<const detail::ObjectRef> objects, const Load
     if (!missing.empty())
         throw MissingObjects("Failed to load some objects: " + names, std::move(missing));
     if (receiver_error) std::rethrow_exception(receiver_error);
+}
+
+// Every loaded object is signalled even when a receiver throws; the first exception is returned.
+std::exception_ptr Engine::signal_loaded(std::span<const detail::ObjectRef> objects) {
+    std::exception_ptr receiver_error;
+    for (const auto& ref : objects) {
+        try {
+            for (const auto& column : ref.model->columns)
+                object_modified.emit(ColumnEvent(*this, *ref.model, ref.object, column));
+            object_loaded.emit(ObjectEvent(*this, *ref.model, ref.object));
+        } catch (...) {
+            if (!receiver_error) receiver_error = std::current_exception();
+        }
+    }
+    return receiver_error;
 }
 
 }  // namespace bloop

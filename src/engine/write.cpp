@@ -1,11 +1,11 @@
 // Engine::save and Engine::remove: UpdateItem / DeleteItem per object, concurrently for many.
 
-#include <bloop/conditions/render.hpp>
 #include <bloop/exceptions.hpp>
 #include <bloop/json/json.hpp>
 
 #include "engine/applied.hpp"
 #include "engine/engine_impl.hpp"
+#include "engine/prepared_write.hpp"
 
 #include <future>
 #include <set>
@@ -13,154 +13,12 @@
 namespace bloop {
 namespace {
 
-// bloop's atomic condition: the stored item is as last loaded or saved. Known columns, by DynamoDB
-// name, equal their snapshot (or are absent); never synced: every column absent.
-Condition snapshot_condition(const ModelInfo& m, const ObjectState& state) {
-    std::vector<Condition> parts;
-    for (const std::size_t i : m.dynamo_order) {
-        if (state.synced() && !state.known(i)) continue;
-        const AttributeValue* stored = nullptr;
-        if (state.synced()) {
-            const auto found = state.snapshot()->find(m.columns[i].dynamo_name);
-            if (found != state.snapshot()->end()) stored = &found->second;
-        }
-        if (stored != nullptr) {
-            parts.push_back(
-                Condition::compare(Condition::Op::eq, Path::of_column(m, i), {Operand(*stored)}));
-        } else {
-            parts.push_back(Condition::compare(Condition::Op::not_exists, Path::of_column(m, i)));
-        }
-    }
-    if (parts.empty()) return {};
-    if (parts.size() == 1) return std::move(parts.front());
-    return Condition::group(Condition::Op::and_, std::move(parts));
-}
-
-struct Prepared {
-    detail::ObjectRef ref;
-    json::Value request;
-    std::vector<std::size_t> written;     // columns the save makes known
-    detail::WriteEffect effect;           // what the save writes, to recognise it in place
-    std::optional<std::int64_t> version;  // the object's version, when the model has one
-};
-
-// The version an object holds (0: never saved or loaded).
-// A version attribute's integer; nullopt for anything else (another writer may store anything).
-std::optional<std::int64_t> version_value(const AttributeValue& value) {
-    if (value.type() != AttributeType::N) return std::nullopt;
-    try {
-        return std::stoll(value.as_number());
-    } catch (const std::logic_error&) {
-        return std::nullopt;
-    }
-}
-
-std::int64_t version_of(const ModelInfo& m, const void* object) {
-    const auto value = m.columns[*m.version].dump(object);
-    return value ? version_value(*value).value_or(0) : 0;
-}
-
-// Optimistic locking: a new object (version 0) requires that no item exists (a save) or that the
-// stored item has no version (a remove); a loaded one requires the stored version to be its own.
-Condition version_condition(const ModelInfo& m, std::int64_t version, bool remove) {
-    if (version == 0) {
-        const std::size_t column = remove ? *m.version : *m.hash_key;
-        return Condition::compare(Condition::Op::not_exists, Path::of_column(m, column));
-    }
-    return Condition::compare(Condition::Op::eq, Path::of_column(m, *m.version),
-                              {Operand(AttributeValue::number(version))});
-}
-
-// Why a versioned write's condition failed, from the stored item; empty when the versions agree
-// (then the caller's own condition failed).
-std::string stale_reason(const ModelInfo& m, std::int64_t version, const AttributeMap* stored,
-                         bool remove) {
-    std::optional<std::int64_t> stored_version;
-    if (stored != nullptr) {
-        const auto found = stored->find(m.columns[*m.version].dynamo_name);
-        if (found != stored->end()) stored_version = version_value(found->second);
-    }
-    if (version == 0) {
-        if (stored == nullptr) return {};
-        if (remove && !stored_version) return {};
-        return "it was never loaded or saved (version 0), but the table holds it at version " +
-               (stored_version ? std::to_string(*stored_version) : std::string("none"));
-    }
-    if (stored == nullptr)
-        return "it has version " + std::to_string(version) + ", but the item no longer exists";
-    if (stored_version == version) return {};
-    return "it has version " + std::to_string(version) + ", but the table holds version " +
-           (stored_version ? std::to_string(*stored_version) : std::string("none"));
-}
-
-Prepared prepare(const detail::ObjectRef& ref, const Binding& binding, const Condition& condition,
-                 bool atomic, bool remove) {
-    const ModelInfo& m = *ref.model;
-    Prepared p{ref, json::Value::object(), {}, {}, std::nullopt};
-    json::Value& request = p.request;
-    request["TableName"] = binding.table_name;
-    request["Key"] = detail::key_of(m, ref.object);
-    ObjectState* state = m.state != nullptr ? m.state(ref.object) : nullptr;
-    Condition full = condition;
-    if (atomic) {
-        if (state == nullptr) {
-            throw InvalidModel("an atomic " + std::string(remove ? "delete" : "save") + " of '" +
-                               m.name + "' needs an ObjectState member (Model<" + m.name +
-                               ">::state)");
-        }
-        full = std::move(full) && snapshot_condition(m, *state);
-    }
-    if (m.version) {
-        p.version = version_of(m, ref.object);
-        full = std::move(full) && version_condition(m, *p.version, remove);
-    }
-    Renderer r;
-    // The condition first, so its placeholders get the lower numbers (as bloop's).
-    if (auto text = r.condition(full)) request["ConditionExpression"] = std::move(*text);
-    if (!remove) {
-        UpdateActions actions;
-        for (const auto key : m.key_columns()) p.written.push_back(key);
-        for (const std::size_t i : m.dynamo_order) {
-            const ColumnInfo& c = m.columns[i];
-            if (c.hash_key || c.range_key) continue;
-            if (m.version == i) {
-                AttributeValue next = AttributeValue::number(*p.version + 1);
-                p.effect.set.insert_or_assign(c.dynamo_name, next);
-                actions.set.emplace_back(Path::of_column(m, i), std::move(next));
-                p.written.push_back(i);
-                continue;
-            }
-            auto value = detail::dump_for_write(m, i, ref.object);
-            const bool known = state != nullptr && state->known(i);
-            if (!known && value && state != nullptr && state->synced()) {
-                // Not fetched by the last load: write it only if it was changed since.
-                const auto before = state->baseline().find(c.dynamo_name);
-                if (before != state->baseline().end() && before->second == *value) continue;
-            }
-            if (value) {
-                p.effect.set.insert_or_assign(c.dynamo_name, *value);
-                actions.set.emplace_back(Path::of_column(m, i), std::move(*value));
-                p.written.push_back(i);
-            } else if (known) {
-                p.effect.removed.push_back(c.dynamo_name);
-                actions.remove.push_back(Path::of_column(m, i));
-                p.written.push_back(i);
-            }
-        }
-        std::sort(p.written.begin(), p.written.end());
-        if (auto text = r.update(actions)) request["UpdateExpression"] = std::move(*text);
-    }
-    r.write_attributes(request);
-    // A failed condition returns the stored item: it tells a true violation from a retry that
-    // met its own earlier, unanswered write.
-    if (request.find("ConditionExpression") != nullptr)
-        request["ReturnValuesOnConditionCheckFailure"] = "ALL_OLD";
-    return p;
-}
+using detail::PreparedWrite;
+using detail::WriteKind;
 
 // Whether a failed condition met the write's own earlier attempt, which got no answer but was
 // applied: a save's values are in place, or a removed item is gone.
-bool applied_earlier(const Prepared& p, const ConditionalCheckFailed& e, bool remove) {
+bool applied_earlier(const PreparedWrite& p, const ConditionalCheckFailed& e, bool remove) {
     if (!e.info().earlier_attempt_unknown) return false;
     if (remove) return e.item() == nullptr;
     return detail::save_in_place(p.effect, e.item());
@@ -171,12 +29,13 @@ bool applied_earlier(const Prepared& p, const ConditionalCheckFailed& e, bool re
 void Engine::write(std::span<const detail::ObjectRef> objects, const Condition& condition,
                    bool atomic, bool remove) {
     // Everything that can be wrong with the input is found before anything is sent.
-    std::vector<Prepared> prepared;
+    std::vector<PreparedWrite> prepared;
     std::set<const void*> seen;
+    const WriteKind kind = remove ? WriteKind::remove : WriteKind::save;
     for (const auto& ref : objects) {
         if (!seen.insert(ref.object).second) continue;  // the same object twice is one write
-        if (ref.model->abstract) throw InvalidModel("'" + ref.model->name + "' is abstract.");
-        prepared.push_back(prepare(ref, impl_->bound(*ref.model), condition, atomic, remove));
+        prepared.push_back(
+            detail::prepare_write(ref, impl_->bound(*ref.model), condition, atomic, kind));
     }
     const Operation op = remove ? Operation::DeleteItem : Operation::UpdateItem;
     std::vector<std::future<json::Value>> pending;
@@ -189,7 +48,7 @@ void Engine::write(std::span<const detail::ObjectRef> objects, const Condition& 
     std::vector<WriteFailed::Failure> failures;
     std::exception_ptr receiver_error;  // the first exception a signal receiver threw
     for (std::size_t i = 0; i < prepared.size(); ++i) {
-        Prepared& p = prepared[i];
+        PreparedWrite& p = prepared[i];
         const ModelInfo& m = *p.ref.model;
         try {
             try {
@@ -200,16 +59,8 @@ void Engine::write(std::span<const detail::ObjectRef> objects, const Condition& 
                 }
             } catch (const ConditionalCheckFailed& e) {
                 if (!applied_earlier(p, e, remove)) {
-                    const std::string stale =
-                        p.version ? stale_reason(m, *p.version, e.item(), remove) : "";
-                    if (!stale.empty()) {
-                        throw ConstraintViolation(detail::describe_object(m, p.ref.object) +
-                                                  " is stale: " + stale + " (" + e.request_id() +
-                                                  ").");
-                    }
-                    throw ConstraintViolation("The condition was not met for " +
-                                              detail::describe_object(m, p.ref.object) + " (" +
-                                              e.request_id() + ").");
+                    throw ConstraintViolation(detail::condition_failure(p, e.item()).message +
+                                              " (" + e.request_id() + ").");
                 }
             }
         } catch (const std::exception& e) {
@@ -220,16 +71,7 @@ void Engine::write(std::span<const detail::ObjectRef> objects, const Condition& 
             continue;
         }
         // Written: the object is synced whatever its receivers do.
-        if (remove) {
-            if (m.state != nullptr) m.state(p.ref.object)->forget();
-            // Deleted: saving it again creates it anew.
-            if (p.version) m.columns[*m.version].load(p.ref.object, AttributeValue::number(0));
-        } else {
-            if (p.version) {
-                m.columns[*m.version].load(p.ref.object, AttributeValue::number(*p.version + 1));
-            }
-            detail::sync_state(m, p.ref.object, p.written);
-        }
+        detail::mark_written(p);
         try {
             (remove ? object_deleted : object_saved).emit(ObjectEvent(*this, m, p.ref.object));
         } catch (...) {

@@ -22,6 +22,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <exception>
 #include <future>
 #include <memory>
 #include <span>
@@ -147,6 +148,15 @@ namespace detail {
 struct ObjectRef {
     const ModelInfo* model;
     void* object;
+};
+/// What a write does to an object.
+enum class WriteKind { save, remove, check };
+/// One operation of a write transaction, before it is prepared.
+struct TransactionOperation {
+    ObjectRef ref;
+    WriteKind kind;
+    Condition condition;
+    bool atomic;
 };
 struct EngineAccess;
 }  // namespace detail
@@ -357,6 +367,12 @@ class Engine {
     void write(std::span<const detail::ObjectRef> objects, const Condition& condition, bool atomic,
                bool remove);
     void load_objects(std::span<const detail::ObjectRef> objects, const LoadOptions& options);
+    /// Signals `objects` as loaded (object_modified per column, object_loaded); returns the first
+    /// exception a receiver threw.
+    std::exception_ptr signal_loaded(std::span<const detail::ObjectRef> objects);
+    void commit_write(std::span<const detail::TransactionOperation> operations,
+                      const std::string& token);
+    void commit_read(std::span<const detail::ObjectRef> objects);
     /// Loads `item` into `object` (the given columns), syncs its state, and signals.
     void deliver(const ModelInfo& model, void* object, Item&& item,
                  std::span<const std::size_t> columns);
@@ -392,11 +408,18 @@ class Engine {
 };
 
 namespace detail {
-/// What Search<T> and Stream<T> need of the engine's runtime.
+/// What Search<T>, Stream<T> and the transactions need of the engine's runtime.
 struct EngineAccess {
     static void deliver(Engine& engine, const ModelInfo& model, void* object, Item&& item,
                         std::span<const std::size_t> columns) {
         engine.deliver(model, object, std::move(item), columns);
+    }
+    static void commit_write(Engine& engine, std::span<const TransactionOperation> operations,
+                             const std::string& token) {
+        engine.commit_write(operations, token);
+    }
+    static void commit_read(Engine& engine, std::span<const ObjectRef> objects) {
+        engine.commit_read(objects);
     }
 };
 }  // namespace detail

@@ -1,0 +1,190 @@
+// Preparing one object's save, delete or condition check: the request, the snapshot and version
+// conditions, and why such a condition failed.
+
+#include "engine/prepared_write.hpp"
+
+#include <bloop/conditions/render.hpp>
+#include <bloop/exceptions.hpp>
+
+#include "engine/engine_impl.hpp"
+
+#include <algorithm>
+
+namespace bloop::detail {
+namespace {
+
+// bloop's atomic condition: the stored item is as last loaded or saved. Known columns, by DynamoDB
+// name, equal their snapshot (or are absent); never synced: every column absent.
+Condition snapshot_condition(const ModelInfo& m, const ObjectState& state) {
+    std::vector<Condition> parts;
+    for (const std::size_t i : m.dynamo_order) {
+        if (state.synced() && !state.known(i)) continue;
+        const AttributeValue* stored = nullptr;
+        if (state.synced()) {
+            const auto found = state.snapshot()->find(m.columns[i].dynamo_name);
+            if (found != state.snapshot()->end()) stored = &found->second;
+        }
+        if (stored != nullptr) {
+            parts.push_back(
+                Condition::compare(Condition::Op::eq, Path::of_column(m, i), {Operand(*stored)}));
+        } else {
+            parts.push_back(Condition::compare(Condition::Op::not_exists, Path::of_column(m, i)));
+        }
+    }
+    if (parts.empty()) return {};
+    if (parts.size() == 1) return std::move(parts.front());
+    return Condition::group(Condition::Op::and_, std::move(parts));
+}
+
+
+// The version an object holds (0: never saved or loaded).
+// A version attribute's integer; nullopt for anything else (another writer may store anything).
+std::optional<std::int64_t> version_value(const AttributeValue& value) {
+    if (value.type() != AttributeType::N) return std::nullopt;
+    try {
+        return std::stoll(value.as_number());
+    } catch (const std::logic_error&) {
+        return std::nullopt;
+    }
+}
+
+std::int64_t version_of(const ModelInfo& m, const void* object) {
+    const auto value = m.columns[*m.version].dump(object);
+    return value ? version_value(*value).value_or(0) : 0;
+}
+
+// Optimistic locking: a new object (version 0) requires that no item exists (a save) or that the
+// stored item has no version (a remove); a loaded one requires the stored version to be its own.
+Condition version_condition(const ModelInfo& m, std::int64_t version, bool remove) {
+    if (version == 0) {
+        const std::size_t column = remove ? *m.version : *m.hash_key;
+        return Condition::compare(Condition::Op::not_exists, Path::of_column(m, column));
+    }
+    return Condition::compare(Condition::Op::eq, Path::of_column(m, *m.version),
+                              {Operand(AttributeValue::number(version))});
+}
+
+// Why a versioned write's condition failed, from the stored item; empty when the versions agree
+// (then the caller's own condition failed).
+std::string stale_reason(const ModelInfo& m, std::int64_t version, const AttributeMap* stored,
+                         bool remove) {
+    std::optional<std::int64_t> stored_version;
+    if (stored != nullptr) {
+        const auto found = stored->find(m.columns[*m.version].dynamo_name);
+        if (found != stored->end()) stored_version = version_value(found->second);
+    }
+    if (version == 0) {
+        if (stored == nullptr) return {};
+        if (remove && !stored_version) return {};
+        return "it was never loaded or saved (version 0), but the table holds it at version " +
+               (stored_version ? std::to_string(*stored_version) : std::string("none"));
+    }
+    if (stored == nullptr)
+        return "it has version " + std::to_string(version) + ", but the item no longer exists";
+    if (stored_version == version) return {};
+    return "it has version " + std::to_string(version) + ", but the table holds version " +
+           (stored_version ? std::to_string(*stored_version) : std::string("none"));
+}
+
+PreparedWrite prepare_one(const ObjectRef& ref, const Binding& binding, const Condition& condition,
+                          bool atomic, WriteKind kind) {
+    const bool remove = kind == WriteKind::remove;
+    const bool check = kind == WriteKind::check;
+    const ModelInfo& m = *ref.model;
+    PreparedWrite p{ref, kind, json::Value::object(), {}, {}, std::nullopt};
+    json::Value& request = p.request;
+    request["TableName"] = binding.table_name;
+    request["Key"] = key_of(m, ref.object);
+    ObjectState* state = m.state != nullptr ? m.state(ref.object) : nullptr;
+    Condition full = condition;
+    if (atomic) {
+        if (state == nullptr) {
+            throw InvalidModel("an atomic " + std::string(remove ? "delete" : check ? "check" : "save") + " of '" +
+                               m.name + "' needs an ObjectState member (Model<" + m.name +
+                               ">::state)");
+        }
+        full = std::move(full) && snapshot_condition(m, *state);
+    }
+    if (m.version && !check) {  // a check tests only what it is given
+        p.version = version_of(m, ref.object);
+        full = std::move(full) && version_condition(m, *p.version, remove);
+    }
+    Renderer r;
+    // The condition first, so its placeholders get the lower numbers (as bloop's).
+    if (auto text = r.condition(full)) request["ConditionExpression"] = std::move(*text);
+    if (kind == WriteKind::save) {
+        UpdateActions actions;
+        for (const auto key : m.key_columns()) p.written.push_back(key);
+        for (const std::size_t i : m.dynamo_order) {
+            const ColumnInfo& c = m.columns[i];
+            if (c.hash_key || c.range_key) continue;
+            if (m.version == i) {
+                AttributeValue next = AttributeValue::number(*p.version + 1);
+                p.effect.set.insert_or_assign(c.dynamo_name, next);
+                actions.set.emplace_back(Path::of_column(m, i), std::move(next));
+                p.written.push_back(i);
+                continue;
+            }
+            auto value = dump_for_write(m, i, ref.object);
+            const bool known = state != nullptr && state->known(i);
+            if (!known && value && state != nullptr && state->synced()) {
+                // Not fetched by the last load: write it only if it was changed since.
+                const auto before = state->baseline().find(c.dynamo_name);
+                if (before != state->baseline().end() && before->second == *value) continue;
+            }
+            if (value) {
+                p.effect.set.insert_or_assign(c.dynamo_name, *value);
+                actions.set.emplace_back(Path::of_column(m, i), std::move(*value));
+                p.written.push_back(i);
+            } else if (known) {
+                p.effect.removed.push_back(c.dynamo_name);
+                actions.remove.push_back(Path::of_column(m, i));
+                p.written.push_back(i);
+            }
+        }
+        std::sort(p.written.begin(), p.written.end());
+        if (auto text = r.update(actions)) request["UpdateExpression"] = std::move(*text);
+    }
+    r.write_attributes(request);
+    // A failed condition returns the stored item: it tells a stale object from a failed condition,
+    // and a true violation from a retry that met its own earlier, unanswered write.
+    if (request.find("ConditionExpression") != nullptr)
+        request["ReturnValuesOnConditionCheckFailure"] = "ALL_OLD";
+    return p;
+}
+
+
+}  // namespace
+
+PreparedWrite prepare_write(const ObjectRef& ref, const Binding& binding,
+                            const Condition& condition, bool atomic, WriteKind kind) {
+    if (ref.model->abstract) throw InvalidModel("'" + ref.model->name + "' is abstract.");
+    return prepare_one(ref, binding, condition, atomic, kind);
+}
+
+ConditionFailure condition_failure(const PreparedWrite& p, const AttributeMap* stored) {
+    const ModelInfo& m = *p.ref.model;
+    const std::string stale =
+        p.version ? stale_reason(m, *p.version, stored, p.kind == WriteKind::remove) : "";
+    if (!stale.empty()) return {true, describe_object(m, p.ref.object) + " is stale: " + stale};
+    return {false, "The condition was not met for " + describe_object(m, p.ref.object)};
+}
+
+void mark_written(const PreparedWrite& p) {
+    const ModelInfo& m = *p.ref.model;
+    switch (p.kind) {
+        case WriteKind::save:
+            if (p.version)
+                m.columns[*m.version].load(p.ref.object, AttributeValue::number(*p.version + 1));
+            sync_state(m, p.ref.object, p.written);
+            break;
+        case WriteKind::remove:
+            if (m.state != nullptr) m.state(p.ref.object)->forget();
+            // Deleted: saving it again creates it anew.
+            if (p.version) m.columns[*m.version].load(p.ref.object, AttributeValue::number(0));
+            break;
+        case WriteKind::check: break;
+    }
+}
+
+}  // namespace bloop::detail

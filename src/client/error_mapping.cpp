@@ -106,8 +106,7 @@ void throw_service_error(ServiceErrorInfo info, std::string_view body) {
     if (code == "TransactionCanceledException") {
         std::vector<CancellationReason> reasons;
         if (auto parsed = parse_quietly(body)) {
-            if (json::Value* list = parsed->find("CancellationReasons");
-                list && list->is_array()) {
+            if (json::Value* list = parsed->find("CancellationReasons"); list && list->is_array()) {
                 for (auto& r : list->as_array()) {
                     if (!r.is_object()) continue;
                     CancellationReason reason{string_member(r, "Code"), string_member(r, "Message"),

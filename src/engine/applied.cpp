@@ -25,7 +25,8 @@ bool stores_as(const AttributeValue& sent, const AttributeValue& stored) {
     if (sent.type() != stored.type()) return false;
     switch (sent.type()) {
         case AttributeType::N: return same_number(sent.as_number(), stored.as_number());
-        case AttributeType::NS: return same_number_set(sent.as_number_set(), stored.as_number_set());
+        case AttributeType::NS:
+            return same_number_set(sent.as_number_set(), stored.as_number_set());
         case AttributeType::L: {
             const auto& a = sent.as_list();
             const auto& b = stored.as_list();

@@ -85,8 +85,8 @@ namespace {
 void require_utf8(const AttributeValue& v) {
     const auto check = [](std::string_view s) {
         if (const auto at = detail::first_invalid_utf8(s); at != std::string_view::npos) {
-            throw InvalidValue("a string is not valid UTF-8 (byte " + std::to_string(at) +
-                               " of " + std::to_string(s.size()) + ")");
+            throw InvalidValue("a string is not valid UTF-8 (byte " + std::to_string(at) + " of " +
+                               std::to_string(s.size()) + ")");
         }
     };
     switch (v.type()) {

@@ -36,7 +36,6 @@ Condition snapshot_condition(const ModelInfo& m, const ObjectState& state) {
     return Condition::group(Condition::Op::and_, std::move(parts));
 }
 
-
 // The version an object holds (0: never saved or loaded).
 // A version attribute's integer; nullopt for anything else (another writer may store anything).
 std::optional<std::int64_t> version_value(const AttributeValue& value) {
@@ -99,8 +98,11 @@ PreparedWrite prepare_one(const ObjectRef& ref, const Binding& binding, const Co
     Condition full = condition;
     if (atomic) {
         if (state == nullptr) {
-            throw InvalidModel("an atomic " + std::string(remove ? "delete" : check ? "check" : "save") + " of '" +
-                               m.name + "' needs an ObjectState member (Model<" + m.name +
+            throw InvalidModel("an atomic " +
+                               std::string(remove  ? "delete"
+                                           : check ? "check"
+                                                   : "save") +
+                               " of '" + m.name + "' needs an ObjectState member (Model<" + m.name +
                                ">::state)");
         }
         full = std::move(full) && snapshot_condition(m, *state);
@@ -152,7 +154,6 @@ PreparedWrite prepare_one(const ObjectRef& ref, const Binding& binding, const Co
         request["ReturnValuesOnConditionCheckFailure"] = "ALL_OLD";
     return p;
 }
-
 
 }  // namespace
 

@@ -37,7 +37,8 @@ struct ConditionFailure {
     bool stale = false;   ///< the object's version is not the stored one
     std::string message;  ///< "Doc(id=...) is stale: ..." or "The condition was not met for ..."
 };
-[[nodiscard]] ConditionFailure condition_failure(const PreparedWrite& p, const AttributeMap* stored);
+[[nodiscard]] ConditionFailure condition_failure(const PreparedWrite& p,
+                                                 const AttributeMap* stored);
 
 /// After the write was applied: a save increments the object's version and syncs its state; a
 /// remove resets its version to 0 and forgets its state; a check changes nothing.

@@ -38,9 +38,9 @@ void Engine::commit_read(std::span<const detail::ObjectRef> objects) {
             index.emplace(binding.table_name + '\n' + detail::canonical_key(key), wanted.size());
         if (fresh) {
             if (wanted.size() == kMaxItems) {
-                throw InvalidTransaction(
-                    "a read transaction holds at most 100 items; " +
-                    detail::describe_object(*ref.model, ref.object) + " would be the 101st");
+                throw InvalidTransaction("a read transaction holds at most 100 items; " +
+                                         detail::describe_object(*ref.model, ref.object) +
+                                         " would be the 101st");
             }
             wanted.push_back({ref.model, {}});
             json::Value get;
@@ -56,8 +56,8 @@ void Engine::commit_read(std::span<const detail::ObjectRef> objects) {
     json::Value response;
     for (int attempt = 1;; ++attempt) {
         try {
-            response = impl_->client.call(Operation::TransactGetItems, request,
-                                          json::ParseMode::items);
+            response =
+                impl_->client.call(Operation::TransactGetItems, request, json::ParseMode::items);
             break;
         } catch (const TransactionCanceled&) {
             // Reads are cancelled only by conflicting writes or throughput: try again later.
@@ -89,7 +89,7 @@ void Engine::commit_read(std::span<const detail::ObjectRef> objects) {
             continue;
         }
         const Item stored = item->type() == json::Type::item ? std::move(item->as_item())
-                                                              : json::to_item(std::move(*item));
+                                                             : json::to_item(std::move(*item));
         for (void* object : w.objects) {
             detail::load_and_sync(*w.model, object, Item(stored), w.model->projection.available);
             loaded.push_back({w.model, object});

@@ -1,6 +1,6 @@
+#include <bloop/engine/detail/search_cursor.hpp>
 #include <bloop/exceptions.hpp>
 #include <bloop/json/json.hpp>
-#include <bloop/engine/detail/search_cursor.hpp>
 
 #include "engine/search_token.hpp"
 

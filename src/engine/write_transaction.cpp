@@ -20,11 +20,11 @@ namespace {
 using detail::PreparedWrite;
 using detail::WriteKind;
 
-constexpr std::size_t kMaxItems = 100;                  // TransactWriteItems' limit
-constexpr std::size_t kMaxBytes = 4 * 1024 * 1024;      // of item data in one transaction
-constexpr std::size_t kMaxTokenLength = 36;             // ClientRequestToken
-constexpr int kMaxAttempts = 8;                         // of a transaction that keeps conflicting
-constexpr std::size_t kLargestNamed = 5;                // objects named when 4 MB is exceeded
+constexpr std::size_t kMaxItems = 100;              // TransactWriteItems' limit
+constexpr std::size_t kMaxBytes = 4 * 1024 * 1024;  // of item data in one transaction
+constexpr std::size_t kMaxTokenLength = 36;         // ClientRequestToken
+constexpr int kMaxAttempts = 8;                     // of a transaction that keeps conflicting
+constexpr std::size_t kLargestNamed = 5;            // objects named when 4 MB is exceeded
 
 const char* member_of(WriteKind kind) {
     switch (kind) {
@@ -119,9 +119,9 @@ bool worth_retrying(const TransactionCanceled& e) {
         failures.push_back(std::move(f));
     }
     if (failures.empty()) throw;  // no reason names an object: DynamoDB's own error stands
-    throw TransactionFailed("The transaction was cancelled and wrote nothing (" + e.request_id() +
-                                "):" + lines,
-                            std::move(failures));
+    throw TransactionFailed(
+        "The transaction was cancelled and wrote nothing (" + e.request_id() + "):" + lines,
+        std::move(failures));
 }
 
 }  // namespace
@@ -150,8 +150,7 @@ void Engine::commit_write(std::span<const detail::TransactionOperation> operatio
                                      " needs a condition");
         }
         const Binding binding = impl_->bound(m);
-        PreparedWrite p =
-            detail::prepare_write(op.ref, binding, op.condition, op.atomic, op.kind);
+        PreparedWrite p = detail::prepare_write(op.ref, binding, op.condition, op.atomic, op.kind);
         if (op.kind == WriteKind::save && p.request.find("UpdateExpression") == nullptr) {
             throw InvalidTransaction(
                 "a transactional save of " + detail::describe_object(m, op.ref.object) +
@@ -159,8 +158,8 @@ void Engine::commit_write(std::span<const detail::TransactionOperation> operatio
                 "update); check() that it exists, or save it outside the transaction");
         }
         const Item key = detail::key_of(m, op.ref.object);
-        const auto [at, fresh] = items.emplace(
-            binding.table_name + '\n' + detail::canonical_key(key), entries.size());
+        const auto [at, fresh] =
+            items.emplace(binding.table_name + '\n' + detail::canonical_key(key), entries.size());
         if (!fresh) {
             const PreparedWrite& other = entries[at->second].write;
             const std::string what =

@@ -66,8 +66,8 @@ struct Harness {
         o.credentials = Credentials{"AKID", "SECRET", ""};
         o.endpoint = "http://127.0.0.1:8000";
         o.transport = transport;
-        o.environment = Environment(std::map<std::string, std::string, std::less<>>{
-            {"AWS_EC2_METADATA_DISABLED", "true"}});
+        o.environment = Environment(
+            std::map<std::string, std::string, std::less<>>{{"AWS_EC2_METADATA_DISABLED", "true"}});
         o.retry.sleep = [](std::chrono::milliseconds) {};
         return o;
     }
@@ -232,21 +232,22 @@ TEST(WriteTransaction, AChecklessConditionAKeyOnlySaveAndALongTokenAreRefused) {
     Tag tag{"t"};
     WriteTransaction key_only(h.engine);
     key_only.save(tag);
-    EXPECT_EQ(refused(h, [&] { key_only.commit(); }).rfind(
-                  "a transactional save of Tag(name={\"S\":\"t\"}) has nothing to write", 0),
+    EXPECT_EQ(refused(h, [&] { key_only.commit(); })
+                  .rfind("a transactional save of Tag(name={\"S\":\"t\"}) has nothing to write", 0),
               0u);
     WriteTransaction long_token(h.engine, {.token = std::string(37, 'k')});
     long_token.save(entry);
-    EXPECT_EQ(refused(h, [&] { long_token.commit(); }),
-              "a client request token has 1 to 36 characters; \"" + std::string(37, 'k') +
-                  "\" has 37");
+    EXPECT_EQ(
+        refused(h, [&] { long_token.commit(); }),
+        "a client request token has 1 to 36 characters; \"" + std::string(37, 'k') + "\" has 37");
 }
 
 TEST(WriteTransaction, ACancellationNamesTheFailingObjectsAndChangesNothing) {
     Harness h;
     h.transport->respond(
-        400, kCancelled +
-                 R"({"Code":"None"},{"Code":"ConditionalCheckFailed","Message":"The conditional request failed","Item":{"id":{"S":"a2"},"version":{"N":"5"},"balance":{"N":"1"}}},{"Code":"ConditionalCheckFailed","Message":"The conditional request failed","Item":{"id":{"S":"a3"},"version":{"N":"1"},"balance":{"N":"1"}}}]})",
+        400,
+        kCancelled +
+            R"({"Code":"None"},{"Code":"ConditionalCheckFailed","Message":"The conditional request failed","Item":{"id":{"S":"a2"},"version":{"N":"5"},"balance":{"N":"1"}}},{"Code":"ConditionalCheckFailed","Message":"The conditional request failed","Item":{"id":{"S":"a3"},"version":{"N":"1"},"balance":{"N":"1"}}}]})",
         {{"x-amzn-RequestId", "REQ-1"}});
     Account ok{"a1", 10, 1};
     Account stale{"a2", 10, 4};
@@ -279,7 +280,8 @@ TEST(WriteTransaction, ACancellationNamesTheFailingObjectsAndChangesNothing) {
 TEST(WriteTransaction, ConflictsAreRetriedWithTheSameBytesThenCommit) {
     Harness h;
     const std::string conflict =
-        kCancelled + R"({"Code":"TransactionConflict","Message":"Transaction is ongoing for the item"},{"Code":"None"}]})";
+        kCancelled +
+        R"({"Code":"TransactionConflict","Message":"Transaction is ongoing for the item"},{"Code":"None"}]})";
     h.transport->respond(400, conflict);
     h.transport->respond(400, conflict);
     h.transport->respond(200, "{}");
@@ -300,8 +302,9 @@ TEST(WriteTransaction, AConflictThatOutlastsTheRetriesNamesTheObject) {
     Harness h;
     for (int i = 0; i < 8; ++i) {
         h.transport->respond(
-            400, kCancelled +
-                     R"({"Code":"TransactionConflict","Message":"Transaction is ongoing for the item"}]})");
+            400,
+            kCancelled +
+                R"({"Code":"TransactionConflict","Message":"Transaction is ongoing for the item"}]})");
     }
     Account a{"a1", 1, 0};
     WriteTransaction tx(h.engine);

@@ -61,8 +61,8 @@ class WriteTransaction {
     template <TableModel T>
     WriteTransaction& check(const T& object, const ConditionOf<T>& condition) {
         // Never written: only its key is read.
-        return add({&model_info<T>(), const_cast<T*>(&object)}, Kind::check,
-                   condition.condition(), false);
+        return add({&model_info<T>(), const_cast<T*>(&object)}, Kind::check, condition.condition(),
+                   false);
     }
 
     /// The operations added so far.

@@ -1,5 +1,5 @@
 // The user guide's examples (docs/models.md, docs/types.md, docs/conditions.md, docs/engine.md,
-// docs/client.md),
+// docs/transactions.md, docs/client.md),
 // compiled with the project so they stay true. Run it against DynamoDB Local or DynamoDB:
 //   AWS_ENDPOINT_URL=http://127.0.0.1:8000 AWS_REGION=us-east-1 AWS_ACCESS_KEY_ID=x
 //   AWS_SECRET_ACCESS_KEY=x build/examples/guide
@@ -159,6 +159,24 @@ int main() try {
     copy.login = "ada";
     engine.load(copy);
     std::cout << "loaded " << copy.login << " credit " << copy.credit << "\n";
+
+    // ---- transactions (docs/transactions.md)
+    // ------------------------------------------------------------
+    Member& bob = members[1];
+    Member& cy = members[2];
+    bob.credit = "90.50"_d;
+    cy.credit = "110.50"_d;
+    bloop::WriteTransaction tx(engine);
+    tx.save(bob, {.condition = attr<&Member::credit> >= "100"_d, .atomic = true})
+        .save(cy)
+        .check(copy, attr<&Member::plan> == Plan::pro);
+    try {
+        tx.commit();  // both or neither
+    } catch (const bloop::TransactionFailed& e) {
+        if (const auto* f = e.failure_of(bob)) std::cout << f->code << ": " << f->message << "\n";
+    }
+    bloop::ReadTransaction(engine).load(bob, cy).commit();  // one consistent snapshot
+    std::cout << "after the transfer: " << bob.credit << " and " << cy.credit << "\n";
 
     for (const Member& m : engine.query(attr<&Member::team> == "core", {.filter = rich_pros()})) {
         std::cout << "rich or pro: " << m.login << "\n";

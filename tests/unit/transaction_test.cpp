@@ -134,6 +134,24 @@ TEST(WriteTransaction, SendsOneRequestOfUpdatesDeletesAndChecksInOrder) {
     EXPECT_EQ(h.deleted, (std::vector<std::string>{"a9"}));
 }
 
+TEST(WriteTransaction, NewVersionedObjectsFollowTheVersionRules) {
+    Harness h;
+    h.transport->respond(200, "{}");
+    Account created{"new", 5, 0};
+    Account never_loaded{"other", 0, 0};
+    WriteTransaction tx(h.engine, {.token = "t"});
+    tx.save(created).remove(never_loaded);
+    tx.commit();
+    EXPECT_EQ(
+        h.bodies()[0],
+        R"j({"TransactItems":[)j"
+        R"j({"Update":{"TableName":"TxAccount","Key":{"id":{"S":"new"}},"ConditionExpression":"(attribute_not_exists(#n0))","UpdateExpression":"SET #n1=:v2, #n3=:v4","ExpressionAttributeNames":{"#n0":"id","#n1":"balance","#n3":"version"},"ExpressionAttributeValues":{":v2":{"N":"5"},":v4":{"N":"1"}},"ReturnValuesOnConditionCheckFailure":"ALL_OLD"}},)j"
+        R"j({"Delete":{"TableName":"TxAccount","Key":{"id":{"S":"other"}},"ConditionExpression":"(attribute_not_exists(#n0))","ExpressionAttributeNames":{"#n0":"version"},"ReturnValuesOnConditionCheckFailure":"ALL_OLD"}}],)j"
+        R"j("ClientRequestToken":"t"})j");
+    EXPECT_EQ(created.version, 1);
+    EXPECT_EQ(never_loaded.version, 0);
+}
+
 TEST(WriteTransaction, EachCommitHasAFreshRandomTokenUnlessOneIsGiven) {
     Harness h;
     h.transport->respond(200, "{}");

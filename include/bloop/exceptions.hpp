@@ -138,6 +138,14 @@ class InvalidCondition : public InvalidArgument {
     using InvalidArgument::InvalidArgument;
 };
 
+/// An update action that cannot be sent: on a key or the version column, two on one column (or on
+/// overlapping paths), with an empty operand, on a delete, or with a returned-values option inside
+/// a transaction.
+class InvalidUpdate : public InvalidArgument {
+  public:
+    using InvalidArgument::InvalidArgument;
+};
+
 /// A Query key condition that is not `hash == value`, optionally AND one range-key condition.
 class InvalidKeyCondition : public InvalidCondition {
   public:

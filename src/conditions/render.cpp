@@ -1,5 +1,5 @@
-#include <bloop/exceptions.hpp>
 #include <bloop/conditions/render.hpp>
+#include <bloop/exceptions.hpp>
 
 #include <algorithm>
 
@@ -242,7 +242,8 @@ std::optional<std::string> Renderer::update(const UpdateActions& actions) {
     if (actions.empty()) return std::nullopt;
     Attempt attempt;
     std::string out;
-    out.reserve(32 * (actions.set.size() + actions.remove.size() + actions.add.size() +
+    out.reserve(32 * (actions.set.size() + actions.set_if_missing.size() + actions.append.size() +
+                      actions.prepend.size() + actions.remove.size() + actions.add.size() +
                       actions.remove_elements.size()));
     const auto clause = [&](const char* keyword, const auto& items, auto&& one) {
         if (items.empty()) return;
@@ -253,10 +254,41 @@ std::optional<std::string> Renderer::update(const UpdateActions& actions) {
             one(items[i]);
         }
     };
-    clause("SET", actions.set, [&](const std::pair<Path, AttributeValue>& a) {
-        path(out, a.first, attempt);
+    // SET's entries of every form, in one clause.
+    enum class Form { value, if_missing, append, prepend };
+    std::vector<std::pair<Form, const std::pair<Path, AttributeValue>*>> sets;
+    sets.reserve(actions.set.size() + actions.set_if_missing.size() + actions.append.size() +
+                 actions.prepend.size());
+    for (const auto& a : actions.set) sets.emplace_back(Form::value, &a);
+    for (const auto& a : actions.set_if_missing) sets.emplace_back(Form::if_missing, &a);
+    for (const auto& a : actions.append) sets.emplace_back(Form::append, &a);
+    for (const auto& a : actions.prepend) sets.emplace_back(Form::prepend, &a);
+    const AttributeValue empty_list = AttributeValue::list({});
+    clause("SET", sets, [&](const std::pair<Form, const std::pair<Path, AttributeValue>*>& entry) {
+        const auto& [target, value] = *entry.second;
+        std::string p;
+        path(p, target, attempt);
+        out += p;
         out.push_back('=');
-        out += value_ref(a.second, attempt);
+        switch (entry.first) {
+            case Form::value: out += value_ref(value, attempt); break;
+            case Form::if_missing:
+                out += "if_not_exists(" + p + ", " + value_ref(value, attempt) + ")";
+                break;
+            case Form::append: {
+                // Placeholders numbered in reading order.
+                const std::string empty = value_ref(empty_list, attempt);
+                out += "list_append(if_not_exists(" + p + ", " + empty + "), " +
+                       value_ref(value, attempt) + ")";
+                break;
+            }
+            case Form::prepend: {
+                const std::string v = value_ref(value, attempt);
+                out += "list_append(" + v + ", if_not_exists(" + p + ", " +
+                       value_ref(empty_list, attempt) + "))";
+                break;
+            }
+        }
     });
     clause("REMOVE", actions.remove, [&](const Path& p) { path(out, p, attempt); });
     const auto with_value = [&](const std::pair<Path, AttributeValue>& a) {

@@ -1,5 +1,5 @@
-#include <bloop/exceptions.hpp>
 #include <bloop/conditions/search_rules.hpp>
+#include <bloop/exceptions.hpp>
 
 #include <algorithm>
 #include <set>

@@ -85,12 +85,88 @@ std::string stale_reason(const ModelInfo& m, std::int64_t version, const Attribu
            (stored_version ? std::to_string(*stored_version) : std::string("none"));
 }
 
-PreparedWrite prepare_one(const ObjectRef& ref, const Binding& binding, const Condition& condition,
-                          bool atomic, WriteKind kind) {
+// Whether one path is the other or lies within it.
+bool overlap(const Path& a, const Path& b) {
+    const std::size_t n = std::min(a.segments.size(), b.segments.size());
+    return std::equal(a.segments.begin(), a.segments.begin() + static_cast<std::ptrdiff_t>(n),
+                      b.segments.begin());
+}
+
+// Checks the update actions and adds them to `actions`; returns the columns they act on.
+std::vector<std::size_t> add_actions(const ModelInfo& m, const void* object,
+                                     std::span<const UpdateAction> given, UpdateActions& actions) {
+    std::vector<std::size_t> acted;
+    for (std::size_t i = 0; i < given.size(); ++i) {
+        const UpdateAction& a = given[i];
+        const std::string where = describe_object(m, object) + "." + a.path.to_string();
+        if (a.path.model != &m || a.path.column >= m.columns.size()) {
+            throw InvalidUpdate(std::string(action_name(a.kind)) + " on " + a.path.to_string() +
+                                ", which is not a column of '" + m.name + "'");
+        }
+        const ColumnInfo& c = m.columns[a.path.column];
+        if (c.hash_key || c.range_key) {
+            throw InvalidUpdate(where + ": " + action_name(a.kind) +
+                                " on a key column (a key is never changed by a save)");
+        }
+        if (m.version == a.path.column) {
+            throw InvalidUpdate(where + ": " + action_name(a.kind) +
+                                " on the version column, which bloop writes itself");
+        }
+        for (std::size_t j = 0; j < i; ++j) {
+            if (overlap(given[j].path, a.path)) {
+                throw InvalidUpdate(where + ": two update actions on one column (" +
+                                    action_name(given[j].kind) + " on " +
+                                    given[j].path.to_string() + " and " + action_name(a.kind) +
+                                    " on " + a.path.to_string() + ")");
+            }
+        }
+        acted.push_back(a.path.column);
+        switch (a.kind) {
+            case UpdateAction::Kind::add: actions.add.emplace_back(a.path, a.value); break;
+            case UpdateAction::Kind::remove_from:
+                actions.remove_elements.emplace_back(a.path, a.value);
+                break;
+            case UpdateAction::Kind::append: actions.append.emplace_back(a.path, a.value); break;
+            case UpdateAction::Kind::prepend: actions.prepend.emplace_back(a.path, a.value); break;
+            case UpdateAction::Kind::set_if_missing:
+                actions.set_if_missing.emplace_back(a.path, a.value);
+                break;
+            case UpdateAction::Kind::remove: actions.remove.push_back(a.path); break;
+        }
+    }
+    std::sort(acted.begin(), acted.end());
+    acted.erase(std::unique(acted.begin(), acted.end()), acted.end());
+    return acted;
+}
+
+const char* return_values(Sync sync, WriteKind kind, const ModelInfo& m, const void* object) {
+    switch (sync) {
+        case Sync::none: return nullptr;
+        case Sync::before: return "ALL_OLD";
+        case Sync::after:
+            if (kind == WriteKind::remove) {
+                throw InvalidUpdate("a delete of " + describe_object(m, object) +
+                                    " leaves no item to sync with after it: use Sync::before");
+            }
+            return "ALL_NEW";
+    }
+    return nullptr;
+}
+
+PreparedWrite prepare_one(const ObjectRef& ref, const Binding& binding, const WriteSpec& spec,
+                          WriteKind kind) {
     const bool remove = kind == WriteKind::remove;
     const bool check = kind == WriteKind::check;
     const ModelInfo& m = *ref.model;
-    PreparedWrite p{ref, kind, json::Value::object(), {}, {}, std::nullopt};
+    const Condition& condition = spec.condition;
+    const bool atomic = spec.atomic;
+    if (!spec.actions.empty() && kind != WriteKind::save) {
+        throw InvalidUpdate("update actions belong to a save; the " +
+                            std::string(remove ? "delete" : "check") + " of " +
+                            describe_object(m, ref.object) + " has " +
+                            std::to_string(spec.actions.size()));
+    }
+    PreparedWrite p{ref, kind, json::Value::object(), {}, {}, {}, std::nullopt, spec.sync};
     json::Value& request = p.request;
     request["TableName"] = binding.table_name;
     request["Key"] = key_of(m, ref.object);
@@ -116,10 +192,17 @@ PreparedWrite prepare_one(const ObjectRef& ref, const Binding& binding, const Co
     if (auto text = r.condition(full)) request["ConditionExpression"] = std::move(*text);
     if (kind == WriteKind::save) {
         UpdateActions actions;
+        p.acted = add_actions(m, ref.object, spec.actions, actions);
+        for (const auto& a : spec.actions) {
+            if (a.kind == UpdateAction::Kind::remove && a.path.is_column())
+                p.effect.removed.push_back(m.columns[a.path.column].dynamo_name);
+        }
         for (const auto key : m.key_columns()) p.written.push_back(key);
         for (const std::size_t i : m.dynamo_order) {
             const ColumnInfo& c = m.columns[i];
             if (c.hash_key || c.range_key) continue;
+            // The actions decide these columns' stored values.
+            if (std::binary_search(p.acted.begin(), p.acted.end(), i)) continue;
             if (m.version == i) {
                 AttributeValue next = AttributeValue::number(*p.version + 1);
                 p.effect.set.insert_or_assign(c.dynamo_name, next);
@@ -148,6 +231,8 @@ PreparedWrite prepare_one(const ObjectRef& ref, const Binding& binding, const Co
         if (auto text = r.update(actions)) request["UpdateExpression"] = std::move(*text);
     }
     r.write_attributes(request);
+    if (const char* returned = return_values(spec.sync, kind, m, ref.object))
+        request["ReturnValues"] = returned;
     // A failed condition returns the stored item: it tells a stale object from a failed condition,
     // and a true violation from a retry that met its own earlier, unanswered write.
     if (request.find("ConditionExpression") != nullptr)
@@ -157,10 +242,10 @@ PreparedWrite prepare_one(const ObjectRef& ref, const Binding& binding, const Co
 
 }  // namespace
 
-PreparedWrite prepare_write(const ObjectRef& ref, const Binding& binding,
-                            const Condition& condition, bool atomic, WriteKind kind) {
+PreparedWrite prepare_write(const ObjectRef& ref, const Binding& binding, const WriteSpec& spec,
+                            WriteKind kind) {
     if (ref.model->abstract) throw InvalidModel("'" + ref.model->name + "' is abstract.");
-    return prepare_one(ref, binding, condition, atomic, kind);
+    return prepare_one(ref, binding, spec, kind);
 }
 
 ConditionFailure condition_failure(const PreparedWrite& p, const AttributeMap* stored) {
@@ -171,21 +256,26 @@ ConditionFailure condition_failure(const PreparedWrite& p, const AttributeMap* s
     return {false, "The condition was not met for " + describe_object(m, p.ref.object)};
 }
 
-void mark_written(const PreparedWrite& p) {
+bool mark_written(const PreparedWrite& p, Item* returned) {
     const ModelInfo& m = *p.ref.model;
     switch (p.kind) {
         case WriteKind::save:
             if (p.version)
                 m.columns[*m.version].load(p.ref.object, AttributeValue::number(*p.version + 1));
-            sync_state(m, p.ref.object, p.written);
-            break;
+            sync_state(m, p.ref.object, p.written, p.acted);
+            if (returned == nullptr) return false;
+            load_and_sync(m, p.ref.object, std::move(*returned), m.projection.available);
+            return true;
         case WriteKind::remove:
+            if (returned != nullptr)
+                load_columns(m, p.ref.object, std::move(*returned), m.projection.available);
             if (m.state != nullptr) m.state(p.ref.object)->forget();
             // Deleted: saving it again creates it anew.
             if (p.version) m.columns[*m.version].load(p.ref.object, AttributeValue::number(0));
-            break;
-        case WriteKind::check: break;
+            return returned != nullptr;
+        case WriteKind::check: return false;
     }
+    return false;
 }
 
 }  // namespace bloop::detail

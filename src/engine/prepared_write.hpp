@@ -23,14 +23,17 @@ struct PreparedWrite {
     /// ReturnValuesOnConditionCheckFailure.
     json::Value request;
     std::vector<std::size_t> written;     ///< columns a save makes known, ascending
+    std::vector<std::size_t> acted;       ///< columns update actions leave unknown, ascending
     WriteEffect effect;                   ///< what a save writes, to recognise it in place
     std::optional<std::int64_t> version;  ///< the object's version, when the model has one
+    Sync sync = Sync::none;               ///< whether the response's item is loaded
 };
 
-/// Builds the request of `kind` for `ref` with `condition` (and the snapshot when `atomic`, and
-/// the version rule). Throws MissingKey, InvalidValue and InvalidModel before anything is sent.
+/// Builds the request of `kind` for `ref` as `spec` says: its condition (and the snapshot when
+/// atomic, and the version rule), its update actions and ReturnValues. Throws MissingKey,
+/// InvalidValue, InvalidModel and InvalidUpdate before anything is sent.
 [[nodiscard]] PreparedWrite prepare_write(const ObjectRef& ref, const Binding& binding,
-                                          const Condition& condition, bool atomic, WriteKind kind);
+                                          const WriteSpec& spec, WriteKind kind);
 
 /// Why the prepared write's condition failed, given the stored item (null: no item).
 struct ConditionFailure {
@@ -40,8 +43,11 @@ struct ConditionFailure {
 [[nodiscard]] ConditionFailure condition_failure(const PreparedWrite& p,
                                                  const AttributeMap* stored);
 
-/// After the write was applied: a save increments the object's version and syncs its state; a
-/// remove resets its version to 0 and forgets its state; a check changes nothing.
-void mark_written(const PreparedWrite& p);
+/// After the write was applied: a save increments the object's version and syncs its state (the
+/// columns of its update actions become unknown); a remove resets its version to 0 and forgets its
+/// state; a check changes nothing. With `returned` (the item DynamoDB returned for `p.sync`), the
+/// object is then loaded from it (a removed object's state stays forgotten). Returns whether the
+/// object was loaded.
+bool mark_written(const PreparedWrite& p, Item* returned = nullptr);
 
 }  // namespace bloop::detail

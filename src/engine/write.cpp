@@ -26,23 +26,24 @@ bool applied_earlier(const PreparedWrite& p, const ConditionalCheckFailed& e, bo
 
 }  // namespace
 
-void Engine::write(std::span<const detail::ObjectRef> objects, const Condition& condition,
-                   bool atomic, bool remove) {
+void Engine::write(std::span<const detail::ObjectRef> objects, const detail::WriteSpec& spec,
+                   bool remove) {
     // Everything that can be wrong with the input is found before anything is sent.
     std::vector<PreparedWrite> prepared;
     std::set<const void*> seen;
     const WriteKind kind = remove ? WriteKind::remove : WriteKind::save;
     for (const auto& ref : objects) {
         if (!seen.insert(ref.object).second) continue;  // the same object twice is one write
-        prepared.push_back(
-            detail::prepare_write(ref, impl_->bound(*ref.model), condition, atomic, kind));
+        prepared.push_back(detail::prepare_write(ref, impl_->bound(*ref.model), spec, kind));
     }
     const Operation op = remove ? Operation::DeleteItem : Operation::UpdateItem;
+    const json::ParseMode mode =
+        spec.sync == Sync::none ? json::ParseMode::plain : json::ParseMode::items;
     std::vector<std::future<json::Value>> pending;
     if (prepared.size() > 1) {
         pending.reserve(prepared.size());
         for (auto& p : prepared)
-            pending.push_back(impl_->client.call_async(op, std::move(p.request)));
+            pending.push_back(impl_->client.call_async(op, std::move(p.request), mode));
     }
 
     std::vector<WriteFailed::Failure> failures;
@@ -50,18 +51,22 @@ void Engine::write(std::span<const detail::ObjectRef> objects, const Condition& 
     for (std::size_t i = 0; i < prepared.size(); ++i) {
         PreparedWrite& p = prepared[i];
         const ModelInfo& m = *p.ref.model;
+        std::optional<Item> returned;  // the item DynamoDB returned for `sync`
         try {
             try {
-                if (pending.empty()) {
-                    (void)impl_->client.call(op, p.request);
-                } else {
-                    (void)pending[i].get();
+                json::Value response =
+                    pending.empty() ? impl_->client.call(op, p.request, mode) : pending[i].get();
+                if (json::Value* item = response.find("Attributes")) {
+                    returned = item->type() == json::Type::item ? std::move(item->as_item())
+                                                                : json::to_item(std::move(*item));
                 }
             } catch (const ConditionalCheckFailed& e) {
                 if (!applied_earlier(p, e, remove)) {
                     throw ConstraintViolation(detail::condition_failure(p, e.item()).message +
                                               " (" + e.request_id() + ").");
                 }
+                // Our own earlier attempt was applied: the stored item is the one it wrote.
+                if (spec.sync == Sync::after && e.item() != nullptr) returned = *e.item();
             }
         } catch (const std::exception& e) {
             if (prepared.size() == 1) throw;
@@ -71,8 +76,13 @@ void Engine::write(std::span<const detail::ObjectRef> objects, const Condition& 
             continue;
         }
         // Written: the object is synced whatever its receivers do.
-        detail::mark_written(p);
+        const bool loaded = detail::mark_written(p, returned ? &*returned : nullptr);
         try {
+            if (loaded) {
+                const detail::ObjectRef ref = p.ref;
+                if (auto error = signal_loaded(std::span(&ref, 1)); error && !receiver_error)
+                    receiver_error = error;
+            }
             (remove ? object_deleted : object_saved).emit(ObjectEvent(*this, m, p.ref.object));
         } catch (...) {
             if (!receiver_error) receiver_error = std::current_exception();

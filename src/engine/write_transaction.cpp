@@ -145,12 +145,17 @@ void Engine::commit_write(std::span<const detail::TransactionOperation> operatio
     std::map<std::string, std::size_t> items;  // table and key -> its entry
     for (const auto& op : operations) {
         const ModelInfo& m = *op.ref.model;
-        if (op.kind == WriteKind::check && op.condition.empty()) {
+        if (op.kind == WriteKind::check && op.spec.condition.empty()) {
             throw InvalidTransaction("a check of " + detail::describe_object(m, op.ref.object) +
                                      " needs a condition");
         }
+        if (op.spec.sync != Sync::none) {
+            throw InvalidUpdate("a transactional " + std::string(verb_of(op.kind)) + " of " +
+                                detail::describe_object(m, op.ref.object) +
+                                " cannot sync: DynamoDB returns no items from a transaction");
+        }
         const Binding binding = impl_->bound(m);
-        PreparedWrite p = detail::prepare_write(op.ref, binding, op.condition, op.atomic, op.kind);
+        PreparedWrite p = detail::prepare_write(op.ref, binding, op.spec, op.kind);
         if (op.kind == WriteKind::save && p.request.find("UpdateExpression") == nullptr) {
             throw InvalidTransaction(
                 "a transactional save of " + detail::describe_object(m, op.ref.object) +

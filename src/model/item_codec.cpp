@@ -14,8 +14,7 @@ namespace {
 // Runs `f`, re-throwing value errors with the model and column in front of the message.
 template <class F>
 decltype(auto) in_column(const ModelInfo& info, const ColumnInfo& column, F&& f) {
-    return with_context([&] { return info.name + "." + column.name + ": "; },
-                        std::forward<F>(f));
+    return with_context([&] { return info.name + "." + column.name + ": "; }, std::forward<F>(f));
 }
 
 // The dumped values of the columns `state` does not know.
@@ -130,10 +129,12 @@ void load_and_sync(const ModelInfo& info, void* object, Item&& item,
     state.set_baseline(baseline_of(info, object, state));
 }
 
-void sync_state(const ModelInfo& info, void* object, std::span<const std::size_t> columns) {
+void sync_state(const ModelInfo& info, void* object, std::span<const std::size_t> columns,
+                std::span<const std::size_t> unknown) {
     if (info.state == nullptr) return;
     ObjectState& state = *info.state(object);
     state.mark_known(columns);
+    state.mark_unknown(unknown);
     Item::container_type entries;
     for (const std::size_t i : info.dynamo_order) {
         if (!state.known(i)) continue;

@@ -288,6 +288,12 @@ void ObjectState::mark_known(std::span<const std::size_t> columns) {
     }
 }
 
+void ObjectState::mark_unknown(std::span<const std::size_t> columns) {
+    for (const auto c : columns) {
+        if (c < known_.size()) known_[c] = false;
+    }
+}
+
 void ObjectState::forget() noexcept {
     known_.clear();
     snapshot_.reset();

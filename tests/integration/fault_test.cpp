@@ -51,12 +51,13 @@ class FaultTest : public ::testing::TestWithParam<std::string> {
     FaultProxy proxy{test::endpoint(), {.rate = 0.1,
                                         .seed = GetParam() == "curl" ? 7u : 11u,
                                         .faults = {},
-                                        .hold = std::chrono::milliseconds(700)}};
+                                        .hold = std::chrono::milliseconds(2000)}};
 
     ClientOptions faulty_options() const {
         ClientOptions o = testing::local_client_options(proxy.url());
         o.transport = GetParam() == "curl" ? make_curl_transport(16) : make_socket_transport(16);
-        o.timeouts.request = std::chrono::milliseconds(400);
+        // Long enough for a cold DynamoDB Local on a busy machine; `held` holds past it.
+        o.timeouts.request = std::chrono::milliseconds(1500);
         o.retry.base_delay = std::chrono::milliseconds(2);
         o.retry.max_delay = std::chrono::milliseconds(50);
         return o;

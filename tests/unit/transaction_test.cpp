@@ -5,7 +5,7 @@
 #include <bloop/engine/transaction.hpp>
 #include <bloop/exceptions.hpp>
 
-#include "fake_transport.hpp"
+#include "scripted_engine.hpp"
 
 #include <gtest/gtest.h>
 
@@ -53,24 +53,9 @@ struct bloop::Model<Tag> {
 namespace bloop {
 namespace {
 
-using test::FakeTransport;
-
-struct Harness {
-    std::shared_ptr<FakeTransport> transport = std::make_shared<FakeTransport>();
-    Engine engine{Client(options()), {}};
+struct Harness : test::ScriptedEngine {
     std::vector<std::string> saved, deleted;
 
-    ClientOptions options() {
-        ClientOptions o;
-        o.region = "us-east-1";
-        o.credentials = Credentials{"AKID", "SECRET", ""};
-        o.endpoint = "http://127.0.0.1:8000";
-        o.transport = transport;
-        o.environment = Environment(
-            std::map<std::string, std::string, std::less<>>{{"AWS_EC2_METADATA_DISABLED", "true"}});
-        o.retry.sleep = [](std::chrono::milliseconds) {};
-        return o;
-    }
     Harness() {
         engine.bind<Account, Entry, Tag>({.skip_table_setup = true});
         engine.object_saved.connect([this](const ObjectEvent& e) {
@@ -80,19 +65,6 @@ struct Harness {
         engine.object_deleted.connect([this](const ObjectEvent& e) {
             if (const auto* a = e.object<Account>()) deleted.push_back(a->id);
         });
-    }
-    std::vector<std::string> bodies() const {
-        std::vector<std::string> out;
-        for (const auto& r : transport->requests()) out.push_back(r.body);
-        return out;
-    }
-    std::vector<std::string> targets() const {
-        std::vector<std::string> out;
-        for (const auto& r : transport->requests()) {
-            for (const auto& [name, value] : r.headers)
-                if (name == "X-Amz-Target") out.push_back(value);
-        }
-        return out;
     }
 };
 

@@ -10,6 +10,7 @@
 /// `attr<&T::profile>.field<&Profile::city>()`.
 
 #include <bloop/conditions/condition.hpp>
+#include <bloop/conditions/update.hpp>
 #include <bloop/model/model.hpp>
 
 #include <string>
@@ -199,6 +200,18 @@ template <>
 struct ListValue<AttributeValue> {
     using type = AttributeValue;
 };
+
+/// What an update action's braced list holds: a set's or list's element (none for other
+/// columns, and for dynamic ones, which take an AttributeValue).
+struct NoElement {};
+template <class V>
+using action_element_t =
+    std::conditional_t<is_dynamic_path<V> ||
+                           std::is_void_v<typename ContainsValue<unoptional_t<V>>::type>,
+                       NoElement, typename ContainsValue<unoptional_t<V>>::type>;
+
+/// The action, or InvalidUpdate naming the model, the path and the action when `value` is empty.
+UpdateAction make_action(UpdateAction::Kind kind, Path path, std::optional<AttributeValue> value);
 
 template <auto Member>
 Path column_path() {
@@ -401,6 +414,80 @@ class TypedPath {
         return ConditionOf<T>(Condition::compare(Condition::Op::exists, path()));
     }
 
+    // ---- update actions (conditions/update.hpp)
+    // ----------------------------------------------------------------
+
+    /// `ADD path :v`: adds `value` to a number, or its elements to a set (creating either).
+    template <class U>
+    [[nodiscard]] ActionOf<T> add(const U& value) const {
+        static_assert(detail::backing_in<V>({AttributeType::N, AttributeType::SS, AttributeType::NS,
+                                             AttributeType::BS}),
+                      "bloop: add needs a column stored as a number or a set (N, SS, NS, BS)");
+        return value_action(UpdateAction::Kind::add, value);
+    }
+    /// `add({e1, e2})`: adds elements to a set.
+    [[nodiscard]] ActionOf<T> add(
+        std::initializer_list<detail::action_element_t<V>> elements) const {
+        static_assert(
+            detail::backing_in<V>({AttributeType::SS, AttributeType::NS, AttributeType::BS}),
+            "bloop: add({...}) needs a set column (SS, NS, BS)");
+        return elements_action(UpdateAction::Kind::add, elements);
+    }
+    /// `DELETE path :v`: removes the elements of `value` from a set.
+    template <class U>
+    [[nodiscard]] ActionOf<T> remove_from(const U& value) const {
+        static_assert(
+            detail::backing_in<V>({AttributeType::SS, AttributeType::NS, AttributeType::BS}),
+            "bloop: remove_from needs a set column (SS, NS, BS)");
+        return value_action(UpdateAction::Kind::remove_from, value);
+    }
+    /// `remove_from({e1, e2})`: removes elements from a set.
+    [[nodiscard]] ActionOf<T> remove_from(
+        std::initializer_list<detail::action_element_t<V>> elements) const {
+        static_assert(
+            detail::backing_in<V>({AttributeType::SS, AttributeType::NS, AttributeType::BS}),
+            "bloop: remove_from needs a set column (SS, NS, BS)");
+        return elements_action(UpdateAction::Kind::remove_from, elements);
+    }
+    /// Appends the elements of `value` to a list (a missing list starts empty).
+    template <class U>
+    [[nodiscard]] ActionOf<T> append(const U& value) const {
+        static_assert(detail::backing_in<V>({AttributeType::L}),
+                      "bloop: append needs a list column (L)");
+        return value_action(UpdateAction::Kind::append, value);
+    }
+    /// `append({e1, e2})`.
+    [[nodiscard]] ActionOf<T> append(
+        std::initializer_list<detail::action_element_t<V>> elements) const {
+        static_assert(detail::backing_in<V>({AttributeType::L}),
+                      "bloop: append needs a list column (L)");
+        return elements_action(UpdateAction::Kind::append, elements);
+    }
+    /// Puts the elements of `value` before a list's (a missing list starts empty).
+    template <class U>
+    [[nodiscard]] ActionOf<T> prepend(const U& value) const {
+        static_assert(detail::backing_in<V>({AttributeType::L}),
+                      "bloop: prepend needs a list column (L)");
+        return value_action(UpdateAction::Kind::prepend, value);
+    }
+    /// `prepend({e1, e2})`.
+    [[nodiscard]] ActionOf<T> prepend(
+        std::initializer_list<detail::action_element_t<V>> elements) const {
+        static_assert(detail::backing_in<V>({AttributeType::L}),
+                      "bloop: prepend needs a list column (L)");
+        return elements_action(UpdateAction::Kind::prepend, elements);
+    }
+    /// `SET path = if_not_exists(path, :v)`: stores `value` only where nothing is stored.
+    template <class U>
+    [[nodiscard]] ActionOf<T> set_if_missing(const U& value) const {
+        return value_action(UpdateAction::Kind::set_if_missing, value);
+    }
+    /// `REMOVE path`: removes the stored value, whatever the object holds.
+    [[nodiscard]] ActionOf<T> remove() const {
+        return ActionOf<T>(
+            detail::make_action(UpdateAction::Kind::remove, path(), AttributeValue::null()));
+    }
+
     // ---- document paths
     // -------------------------------------------------------------------------------
 
@@ -488,6 +575,26 @@ class TypedPath {
     template <class W>
     ConditionOf<T> path_condition(Condition::Op op, const TypedPath<T, W>& other) const {
         return ConditionOf<T>(Condition::compare(op, path(), {Operand(other.path())}));
+    }
+
+    template <class U>
+    ActionOf<T> value_action(UpdateAction::Kind kind, const U& value) const {
+        static_assert(!detail::is_typed_path_v<U>,
+                      "bloop: an update action takes a value, not another column");
+        static_assert(detail::ValueOf<V, U>,
+                      "bloop: the value given to the update action has the wrong type for this "
+                      "column (it must convert to the column's C++ type without narrowing)");
+        return ActionOf<T>(detail::make_action(kind, path(), detail::dump_as<V>(value)));
+    }
+    template <class E>
+    ActionOf<T> elements_action(UpdateAction::Kind kind, std::initializer_list<E> elements) const {
+        if constexpr (std::is_same_v<E, detail::NoElement>) {
+            return ActionOf<T>(UpdateAction{kind, {}, {}});  // an invalid call, already reported
+        } else {
+            using W = detail::unoptional_t<V>;
+            return ActionOf<T>(detail::make_action(
+                kind, path(), TypeTraits<W>::dump(W(elements.begin(), elements.end()))));
+        }
     }
 
     Path (*root_)() = nullptr;

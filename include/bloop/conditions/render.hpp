@@ -26,12 +26,19 @@ namespace bloop {
 /// The actions of an UpdateExpression, rendered in this order.
 struct UpdateActions {
     std::vector<std::pair<Path, AttributeValue>> set;  ///< SET path=:v
+    /// SET path=if_not_exists(path, :v)
+    std::vector<std::pair<Path, AttributeValue>> set_if_missing;
+    /// SET path=list_append(if_not_exists(path, :empty), :v)
+    std::vector<std::pair<Path, AttributeValue>> append;
+    /// SET path=list_append(:v, if_not_exists(path, :empty))
+    std::vector<std::pair<Path, AttributeValue>> prepend;
     std::vector<Path> remove;                          ///< REMOVE path
     std::vector<std::pair<Path, AttributeValue>> add;  ///< ADD path :v (numbers and sets)
     /// DELETE path :v (set elements).
     std::vector<std::pair<Path, AttributeValue>> remove_elements;
     [[nodiscard]] bool empty() const noexcept {
-        return set.empty() && remove.empty() && add.empty() && remove_elements.empty();
+        return set.empty() && set_if_missing.empty() && append.empty() && prepend.empty() &&
+               remove.empty() && add.empty() && remove_elements.empty();
     }
 };
 
@@ -45,7 +52,8 @@ class Renderer {
     [[nodiscard]] std::optional<std::string> condition(const Condition& c);
     /// "#n0, #n1.#n2" for a ProjectionExpression.
     [[nodiscard]] std::string projection(std::span<const Path> paths);
-    /// "SET #n0=:v1, #n2=:v3 REMOVE #n4 ADD #n5 :v6 DELETE #n7 :v8"; nullopt when empty.
+    /// "SET #n0=:v1, #n2=if_not_exists(#n2, :v3) REMOVE #n4 ADD #n5 :v6 DELETE #n7 :v8"; nullopt
+    /// when empty. Within SET: plain values, then set_if_missing, append, prepend.
     [[nodiscard]] std::optional<std::string> update(const UpdateActions& actions);
 
     /// Adds ExpressionAttributeNames and ExpressionAttributeValues to `request`, each only when

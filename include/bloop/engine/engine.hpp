@@ -14,6 +14,7 @@
 #include <bloop/client/client.hpp>
 #include <bloop/conditions/attr.hpp>
 #include <bloop/conditions/condition.hpp>
+#include <bloop/conditions/update.hpp>
 #include <bloop/engine/detail/search_cursor.hpp>
 #include <bloop/engine/events.hpp>
 #include <bloop/exceptions.hpp>
@@ -52,6 +53,13 @@ struct BindOptions {
     bool skip_table_setup = false;
 };
 
+/// Whether a write loads its object from the item DynamoDB returns (bloop 2.x's `sync`).
+enum class Sync {
+    none,    ///< the object keeps what it holds
+    after,   ///< a save: the object is loaded from the item as written (ReturnValues ALL_NEW)
+    before,  ///< a save or remove: from the item as it was before the write (ALL_OLD)
+};
+
 /// Options of `save` and `remove` on objects of model T.
 template <class T>
 struct WriteOptions {
@@ -59,6 +67,11 @@ struct WriteOptions {
     ConditionOf<T> condition{};
     /// Also require the stored item to be as last loaded or saved (needs an ObjectState member).
     bool atomic = false;
+    /// Update actions of a save (`attr<&T::views>.add(1)`, ...): each changes one column
+    /// relative to what is stored; the save writes the object's other columns as usual.
+    std::vector<ActionOf<T>> actions{};
+    /// Load the object from the stored item after the write (or before it).
+    Sync sync = Sync::none;
 };
 
 /// Options of `load`.
@@ -151,12 +164,26 @@ struct ObjectRef {
 };
 /// What a write does to an object.
 enum class WriteKind { save, remove, check };
+/// WriteOptions<T> for the runtime.
+struct WriteSpec {
+    Condition condition;
+    bool atomic = false;
+    std::vector<UpdateAction> actions;
+    Sync sync = Sync::none;
+};
+/// The runtime form of `options`.
+template <class T>
+WriteSpec spec_of(const WriteOptions<T>& options) {
+    WriteSpec spec{options.condition.condition(), options.atomic, {}, options.sync};
+    spec.actions.reserve(options.actions.size());
+    for (const auto& a : options.actions) spec.actions.push_back(a.action());
+    return spec;
+}
 /// One operation of a write transaction, before it is prepared.
 struct TransactionOperation {
     ObjectRef ref;
     WriteKind kind;
-    Condition condition;
-    bool atomic;
+    WriteSpec spec;
 };
 struct EngineAccess;
 }  // namespace detail
@@ -200,14 +227,14 @@ class Engine {
     template <TableModel T>
     void save(T& object, const WriteOptions<T>& options = {}) {
         detail::ObjectRef ref{&model_info<T>(), &object};
-        write(std::span(&ref, 1), options.condition.condition(), options.atomic, false);
+        write(std::span(&ref, 1), detail::spec_of(options), false);
     }
     /// Saves objects of one model concurrently. When some fail, WriteFailed lists exactly those;
     /// the others are saved and signalled.
     template <TableModel T>
     void save(std::span<T> objects, const WriteOptions<T>& options = {}) {
         auto refs = refs_of(objects);
-        write(refs, options.condition.condition(), options.atomic, false);
+        write(refs, detail::spec_of(options), false);
     }
     /// Saves a vector of objects of one model concurrently (as the span overload).
     template <TableModel T>
@@ -219,7 +246,7 @@ class Engine {
     void save(A& a, B& b, More&... more) {
         std::vector<detail::ObjectRef> refs{
             {&model_info<A>(), &a}, {&model_info<B>(), &b}, {&model_info<More>(), &more}...};
-        write(refs, Condition(), false, false);
+        write(refs, detail::WriteSpec{}, false);
     }
 
     /// Does not compile: `object` is not of a table model (a designed error).
@@ -234,13 +261,13 @@ class Engine {
     template <TableModel T>
     void remove(T& object, const WriteOptions<T>& options = {}) {
         detail::ObjectRef ref{&model_info<T>(), &object};
-        write(std::span(&ref, 1), options.condition.condition(), options.atomic, true);
+        write(std::span(&ref, 1), detail::spec_of(options), true);
     }
     /// Deletes objects of one model concurrently (see save).
     template <TableModel T>
     void remove(std::span<T> objects, const WriteOptions<T>& options = {}) {
         auto refs = refs_of(objects);
-        write(refs, options.condition.condition(), options.atomic, true);
+        write(refs, detail::spec_of(options), true);
     }
     /// Deletes a vector of objects of one model concurrently (as the span overload).
     template <TableModel T>
@@ -252,7 +279,7 @@ class Engine {
     void remove(A& a, B& b, More&... more) {
         std::vector<detail::ObjectRef> refs{
             {&model_info<A>(), &a}, {&model_info<B>(), &b}, {&model_info<More>(), &more}...};
-        write(refs, Condition(), false, true);
+        write(refs, detail::WriteSpec{}, true);
     }
 
     /// Does not compile: `object` is not of a table model (a designed error).
@@ -364,7 +391,7 @@ class Engine {
     // The runtime beneath the templates.
     void bind_models(std::span<const ModelInfo* const> models, const BindOptions& options);
     [[nodiscard]] Binding binding_of(const ModelInfo& model) const;
-    void write(std::span<const detail::ObjectRef> objects, const Condition& condition, bool atomic,
+    void write(std::span<const detail::ObjectRef> objects, const detail::WriteSpec& spec,
                bool remove);
     void load_objects(std::span<const detail::ObjectRef> objects, const LoadOptions& options);
     /// Signals `objects` as loaded (object_modified per column, object_loaded); returns the first

@@ -45,24 +45,24 @@ class WriteTransaction {
     explicit WriteTransaction(Engine& engine, TransactionOptions options = {})
         : engine_(&engine), options_(std::move(options)) {}
 
-    /// Saves `object` (an Update of its changed columns), if `options.condition` holds.
+    /// Saves `object` (an Update of its changed columns and its update actions), if
+    /// `options.condition` holds. `options.sync` is refused: DynamoDB returns no items from a
+    /// transaction.
     template <TableModel T>
     WriteTransaction& save(T& object, const WriteOptions<T>& options = {}) {
-        return add({&model_info<T>(), &object}, Kind::save, options.condition.condition(),
-                   options.atomic);
+        return add({&model_info<T>(), &object}, Kind::save, detail::spec_of(options));
     }
     /// Deletes `object`, if `options.condition` holds.
     template <TableModel T>
     WriteTransaction& remove(T& object, const WriteOptions<T>& options = {}) {
-        return add({&model_info<T>(), &object}, Kind::remove, options.condition.condition(),
-                   options.atomic);
+        return add({&model_info<T>(), &object}, Kind::remove, detail::spec_of(options));
     }
     /// Requires `condition` of the item stored under `object`'s key, without writing it.
     template <TableModel T>
     WriteTransaction& check(const T& object, const ConditionOf<T>& condition) {
         // Never written: only its key is read.
-        return add({&model_info<T>(), const_cast<T*>(&object)}, Kind::check, condition.condition(),
-                   false);
+        return add({&model_info<T>(), const_cast<T*>(&object)}, Kind::check,
+                   detail::WriteSpec{condition.condition(), false, {}, Sync::none});
     }
 
     /// The operations added so far.
@@ -80,9 +80,8 @@ class WriteTransaction {
 
   private:
     using Kind = detail::WriteKind;
-    WriteTransaction& add(detail::ObjectRef ref, Kind kind, const Condition& condition,
-                          bool atomic) {
-        operations_.push_back({ref, kind, condition, atomic});
+    WriteTransaction& add(detail::ObjectRef ref, Kind kind, detail::WriteSpec spec) {
+        operations_.push_back({ref, kind, std::move(spec)});
         return *this;
     }
 

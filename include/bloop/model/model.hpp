@@ -507,8 +507,10 @@ void load_columns(const ModelInfo& info, void* object, Item&& item,
 /// they were stored (other known columns keep their snapshot).
 void load_and_sync(const ModelInfo& info, void* object, Item&& item,
                    std::span<const std::size_t> columns);
-/// After a save of `columns`: marks them known and snapshots every known column's dumped value.
-void sync_state(const ModelInfo& info, void* object, std::span<const std::size_t> columns);
+/// After a save of `columns`: marks them known (and `unknown` no longer known: their stored value
+/// was changed relative to itself) and snapshots every known column's dumped value.
+void sync_state(const ModelInfo& info, void* object, std::span<const std::size_t> columns,
+                std::span<const std::size_t> unknown = {});
 
 }  // namespace detail
 

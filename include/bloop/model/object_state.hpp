@@ -28,6 +28,9 @@ class ObjectState {
 
     /// Adds `columns` to the known ones (used when loading or saving). Known columns stay known.
     void mark_known(std::span<const std::size_t> columns);
+    /// Removes `columns` from the known ones (after a save whose update actions changed them
+    /// relative to what was stored).
+    void mark_unknown(std::span<const std::size_t> columns);
     /// Records the dumped values of the known columns after a load or save.
     void set_snapshot(Item values) { snapshot_ = std::move(values); }
     /// What the columns that are not known held at the last load or save (by DynamoDB name; absent

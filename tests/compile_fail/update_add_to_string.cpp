@@ -1,0 +1,4 @@
+// Must not compile: see tests/CMakeLists.txt for the expected diagnostic.
+#include "condition_models.hpp"
+
+auto a = bloop::attr<&User::id>.add(std::string("x"));

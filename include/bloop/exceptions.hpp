@@ -246,6 +246,14 @@ class InvalidTransaction : public InvalidArgument {
     using InvalidArgument::InvalidArgument;
 };
 
+/// A batch write DynamoDB would refuse or that cannot keep bloop's promises, found before anything
+/// is sent: two operations on one item, or an object of a versioned model (a batch write has no
+/// conditions to check the version with). The message names the objects.
+class InvalidBatch : public InvalidArgument {
+  public:
+    using InvalidArgument::InvalidArgument;
+};
+
 /// A write transaction was cancelled and wrote nothing: a condition failed, or another
 /// transaction kept conflicting with it after bounded retries. No object's state changed and no
 /// signal fired. `failures()` names exactly the objects DynamoDB gave a reason for, in request

@@ -400,6 +400,8 @@ class Engine {
     void commit_write(std::span<const detail::TransactionOperation> operations,
                       const std::string& token);
     void commit_read(std::span<const detail::ObjectRef> objects);
+    void commit_batch(std::span<const detail::ObjectRef> puts,
+                      std::span<const detail::ObjectRef> removes);
     /// Loads `item` into `object` (the given columns), syncs its state, and signals.
     void deliver(const ModelInfo& model, void* object, Item&& item,
                  std::span<const std::size_t> columns);
@@ -435,7 +437,7 @@ class Engine {
 };
 
 namespace detail {
-/// What Search<T>, Stream<T> and the transactions need of the engine's runtime.
+/// What Search<T>, Stream<T>, the transactions and batch writes need of the engine's runtime.
 struct EngineAccess {
     static void deliver(Engine& engine, const ModelInfo& model, void* object, Item&& item,
                         std::span<const std::size_t> columns) {
@@ -447,6 +449,10 @@ struct EngineAccess {
     }
     static void commit_read(Engine& engine, std::span<const ObjectRef> objects) {
         engine.commit_read(objects);
+    }
+    static void commit_batch(Engine& engine, std::span<const ObjectRef> puts,
+                             std::span<const ObjectRef> removes) {
+        engine.commit_batch(puts, removes);
     }
 };
 }  // namespace detail

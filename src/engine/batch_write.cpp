@@ -1,0 +1,216 @@
+// BatchWrite::commit: BatchWriteItem in requests of 25 puts/deletes across tables, requests in
+// flight concurrently, UnprocessedItems sent again with backoff, a request refused as a whole
+// split into single items so that exactly the objects at fault fail.
+
+#include <bloop/engine/batch.hpp>
+#include <bloop/exceptions.hpp>
+#include <bloop/json/json.hpp>
+
+#include "engine/engine_impl.hpp"
+
+#include <future>
+#include <map>
+#include <set>
+
+namespace bloop {
+namespace {
+
+constexpr std::size_t kPerRequest = 25;  // BatchWriteItem's limit
+constexpr int kMaxRounds = 12;           // of UnprocessedItems retries
+
+// One object's put or delete.
+struct Entry {
+    detail::ObjectRef ref;
+    bool remove;
+    std::string table;
+    json::Value request;  // {"PutRequest":{"Item":...}} or {"DeleteRequest":{"Key":...}}
+    std::exception_ptr error;
+};
+
+using Group = std::vector<std::size_t>;  // entries sent in one request
+
+Item item_of(const ModelInfo& m, const void* object) {
+    Item item;
+    for (const std::size_t i : m.dynamo_order) {
+        if (auto value = detail::dump_for_write(m, i, object))
+            item.insert_or_assign(m.columns[i].dynamo_name, std::move(*value));
+    }
+    return item;
+}
+
+Item key_in(const ModelInfo& m, const Item& item) {
+    Item key;
+    for (const auto k : m.key_columns()) {
+        const auto found = item.find(m.columns[k].dynamo_name);
+        if (found != item.end()) key.insert_or_assign(found->first, found->second);
+    }
+    return key;
+}
+
+std::vector<Group> groups_of(std::span<const std::size_t> entries) {
+    std::vector<Group> groups;
+    for (std::size_t i = 0; i < entries.size(); i += kPerRequest) {
+        const auto end = std::min(entries.size(), i + kPerRequest);
+        groups.emplace_back(entries.begin() + static_cast<std::ptrdiff_t>(i),
+                            entries.begin() + static_cast<std::ptrdiff_t>(end));
+    }
+    return groups;
+}
+
+json::Value request_of(const std::vector<Entry>& entries, const Group& group) {
+    json::Value request;
+    json::Value& items = request["RequestItems"];
+    for (const auto i : group) items[entries[i].table].push_back(entries[i].request);
+    return request;
+}
+
+std::string verb(bool remove) {
+    return remove ? "delete" : "put";
+}
+
+}  // namespace
+
+void Engine::commit_batch(std::span<const detail::ObjectRef> puts,
+                          std::span<const detail::ObjectRef> removes) {
+    // Everything that can be wrong with the input is found before anything is sent.
+    std::vector<Entry> entries;
+    std::map<std::string, std::size_t> items;        // table and key -> its entry
+    std::map<std::string, const ModelInfo*> models;  // table -> a model stored in it
+    const auto add = [&](const detail::ObjectRef& ref, bool remove) {
+        const ModelInfo& m = *ref.model;
+        if (m.abstract) throw InvalidModel("'" + m.name + "' is abstract.");
+        if (m.version) {
+            throw InvalidBatch(detail::describe_object(m, ref.object) +
+                               " has a version column, which a batch write cannot check (it "
+                               "has no conditions): save or remove it, or use a transaction");
+        }
+        const Binding binding = impl_->bound(m);
+        Item key = detail::key_of(m, ref.object);
+        const auto [at, fresh] =
+            items.emplace(binding.table_name + '\n' + detail::canonical_key(key), entries.size());
+        if (!fresh) {
+            const Entry& other = entries[at->second];
+            if (other.ref.object == ref.object && other.remove == remove) return;  // once
+            throw InvalidBatch("a batch holds one operation per item: " +
+                               detail::describe_object(*other.ref.model, other.ref.object) + " (" +
+                               verb(other.remove) + ") and " +
+                               detail::describe_object(m, ref.object) + " (" + verb(remove) +
+                               ") are the same item of table " + binding.table_name);
+        }
+        json::Value request;
+        if (remove) {
+            request["DeleteRequest"]["Key"] = std::move(key);
+        } else {
+            request["PutRequest"]["Item"] = item_of(m, ref.object);
+        }
+        models.emplace(binding.table_name, &m);
+        entries.push_back({ref, remove, binding.table_name, std::move(request), nullptr});
+    };
+    for (const auto& ref : puts) add(ref, false);
+    for (const auto& ref : removes) add(ref, true);
+    if (entries.empty()) return;
+
+    std::vector<std::size_t> all(entries.size());
+    for (std::size_t i = 0; i < all.size(); ++i) all[i] = i;
+    std::vector<Group> pending = groups_of(all);
+    for (int round = 0; !pending.empty(); ++round) {
+        if (round > 0) detail::backoff_sleep(round);
+        if (round >= kMaxRounds) {
+            const auto error = std::make_exception_ptr(
+                RuntimeError("BatchWriteItem still returned it as unprocessed after " +
+                             std::to_string(kMaxRounds) + " rounds; the table is throttled"));
+            for (const auto& group : pending)
+                for (const auto i : group) entries[i].error = error;
+            break;
+        }
+        std::vector<std::future<json::Value>> answers;
+        answers.reserve(pending.size());
+        for (const auto& group : pending) {
+            answers.push_back(impl_->client.call_async(
+                Operation::BatchWriteItem, request_of(entries, group), json::ParseMode::items));
+        }
+        std::vector<Group> next;
+        std::vector<std::size_t> unprocessed;
+        for (std::size_t g = 0; g < pending.size(); ++g) {
+            const Group& group = pending[g];
+            json::Value response;
+            try {
+                response = answers[g].get();
+            } catch (const ValidationError&) {
+                // Refused as a whole: find the items at fault by sending each on its own.
+                if (group.size() > 1) {
+                    for (const auto i : group) next.push_back({i});
+                } else {
+                    entries[group[0]].error = std::current_exception();
+                }
+                continue;
+            } catch (const std::exception&) {
+                for (const auto i : group) entries[i].error = std::current_exception();
+                continue;
+            }
+            const json::Value* left = response.find("UnprocessedItems");
+            if (left == nullptr || !left->is_object()) continue;
+            for (const auto& [table, requests] : left->as_object()) {
+                const auto model = models.find(table);
+                if (model == models.end() || !requests.is_array()) continue;
+                for (const auto& r : requests.as_array()) {
+                    Item key;
+                    if (const json::Value* del = r.find("DeleteRequest")) {
+                        key = json::to_item(del->at("Key"));
+                    } else if (const json::Value* put = r.find("PutRequest")) {
+                        const json::Value& item = put->at("Item");
+                        key = key_in(*model->second, item.type() == json::Type::item
+                                                         ? item.as_item()
+                                                         : json::to_item(item));
+                    }
+                    const auto found = items.find(table + '\n' + detail::canonical_key(key));
+                    if (found != items.end()) unprocessed.push_back(found->second);
+                }
+            }
+        }
+        for (auto& group : groups_of(unprocessed)) next.push_back(std::move(group));
+        pending = std::move(next);
+    }
+
+    // Written: each object is synced whatever its receivers do; then signalled.
+    std::vector<std::size_t> every_column;
+    std::vector<WriteFailed::Failure> failures;
+    std::exception_ptr receiver_error;
+    for (const Entry& e : entries) {
+        const ModelInfo& m = *e.ref.model;
+        if (e.error) {
+            std::string why;
+            try {
+                std::rethrow_exception(e.error);
+            } catch (const std::exception& error) {
+                why = error.what();
+            }
+            failures.push_back(
+                {e.ref.object,
+                 detail::describe_object(m, e.ref.object) + " (" + verb(e.remove) + "): " + why,
+                 e.error});
+            continue;
+        }
+        if (e.remove) {
+            if (m.state != nullptr) m.state(e.ref.object)->forget();
+        } else {
+            every_column.resize(m.columns.size());
+            for (std::size_t i = 0; i < every_column.size(); ++i) every_column[i] = i;
+            detail::sync_state(m, e.ref.object, every_column);
+        }
+        try {
+            (e.remove ? object_deleted : object_saved).emit(ObjectEvent(*this, m, e.ref.object));
+        } catch (...) {
+            if (!receiver_error) receiver_error = std::current_exception();
+        }
+    }
+    if (!failures.empty()) {
+        std::string message = std::to_string(failures.size()) + " of " +
+                              std::to_string(entries.size()) + " batch writes failed:";
+        for (const auto& f : failures) message += "\n  - " + f.message;
+        throw WriteFailed(message, std::move(failures));
+    }
+    if (receiver_error) std::rethrow_exception(receiver_error);
+}
+
+}  // namespace bloop

@@ -7,6 +7,13 @@
 //
 // Without DDB_ENDPOINT it starts a fresh DynamoDB Local for each mode (SERVER_PID is then its own).
 // With DDB_ENDPOINT (and optionally SERVER_PID) it uses that server for both modes.
+//
+//   bloop_workload --bulk N
+//
+// runs the bulk comparison instead: N Accounts (the data set's, repeated with new ids) written
+// once with concurrent saves ("bulk_save", UpdateItem each) and once with batch puts ("bulk_put",
+// BatchWriteItem), each on a fresh, warmed-up server and table, printing the same JSON lines, with
+// BULK_IN_FLIGHT requests in flight (default 16).
 
 #include "account_model.hpp"
 
@@ -136,7 +143,8 @@ bool same(const Account& a, const Account& b) {
 }
 
 // The baseline's JIT warm-up: 1,000 accounts through a table without a stream.
-void warm_up(const std::string& endpoint, const std::vector<Row>& rows) {
+// With `batches`, BatchWriteItem is warmed up too (the bulk comparison uses both paths).
+void warm_up(const std::string& endpoint, const std::vector<Row>& rows, bool batches = false) {
     bloop::EngineOptions options;
     options.table_name_template = "{table_name}_warmup_" + std::to_string(getpid());
     bloop::Engine engine(bloop::Client(bloop::testing::local_client_options(endpoint)), options);
@@ -149,9 +157,54 @@ void warm_up(const std::string& endpoint, const std::vector<Row>& rows) {
     engine.save(accounts);
     engine.load(accounts);
     engine.remove(accounts);
+    if (batches) {
+        bloop::BatchWrite(engine).put(std::span(accounts)).commit();
+        bloop::BatchWrite(engine).remove(std::span(accounts)).commit();
+    }
     bloop::json::Value drop;
     drop["TableName"] = engine.binding<bench::PlainAccount>().table_name;
     (void)engine.client().call(bloop::Operation::DeleteTable, drop);
+}
+
+// ---- measuring one phase
+// ---------------------------------------------------------------------------------
+
+// Prints one phase's JSON line: wall and client CPU, the server's CPU, requests sent.
+class PhaseMeter {
+  public:
+    PhaseMeter(std::string peer, const CountingTransport& transport, long server_pid)
+        : peer_(std::move(peer)), transport_(transport), server_pid_(server_pid) {}
+
+    template <class Body>
+    void operator()(const char* name, long items, Body&& body) const {
+        const long requests_before = transport_.count;
+        const ServerCpu server_before = server_cpu(server_pid_);
+        const double cpu_before = cpu_seconds();
+        const auto start = std::chrono::steady_clock::now();
+        const bool ok = body();
+        const double wall =
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+        const double cpu = cpu_seconds() - cpu_before;
+        const ServerCpu server_after = server_cpu(server_pid_);
+        std::cout << R"({"peer":")" << peer_ << R"(","run":1,"phase":")" << name << R"(","wall_s":)"
+                  << wall << R"(,"cpu_s":)" << cpu << R"(,"server_cpu_s":)"
+                  << server_after.all - server_before.all << R"(,"server_nojit_cpu_s":)"
+                  << server_after.no_jit - server_before.no_jit << R"(,"requests":)"
+                  << transport_.count - requests_before << R"(,"items":)" << items << R"(,"ok":)"
+                  << (ok ? "true" : "false") << "}" << std::endl;
+    }
+
+  private:
+    std::string peer_;
+    const CountingTransport& transport_;
+    long server_pid_;
+};
+
+std::string run_tables(const std::string& peer) {
+    return "{table_name}_" + peer + "_r1_" + std::to_string(getpid()) + "_" +
+           std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(
+                              std::chrono::system_clock::now().time_since_epoch())
+                              .count());
 }
 
 // ---- one run
@@ -165,30 +218,9 @@ void run(const std::string& peer, bool concurrent, const std::string& endpoint, 
     options.transport = transport;
     options.max_in_flight = concurrent ? 16 : 1;  // sequential: one request in flight, as bloop
     bloop::EngineOptions engine_options;
-    engine_options.table_name_template =
-        "{table_name}_" + peer + "_r1_" + std::to_string(getpid()) + "_" +
-        std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(
-                           std::chrono::system_clock::now().time_since_epoch())
-                           .count());
+    engine_options.table_name_template = run_tables(peer);
     bloop::Engine engine(bloop::Client(options), engine_options);
-
-    const auto phase = [&](const char* name, long items, auto&& body) {
-        const long requests_before = transport->count;
-        const ServerCpu server_before = server_cpu(server_pid);
-        const double cpu_before = cpu_seconds();
-        const auto start = std::chrono::steady_clock::now();
-        const bool ok = body();
-        const double wall =
-            std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-        const double cpu = cpu_seconds() - cpu_before;
-        const ServerCpu server_after = server_cpu(server_pid);
-        std::cout << R"({"peer":")" << peer << R"(","run":1,"phase":")" << name << R"(","wall_s":)"
-                  << wall << R"(,"cpu_s":)" << cpu << R"(,"server_cpu_s":)"
-                  << server_after.all - server_before.all << R"(,"server_nojit_cpu_s":)"
-                  << server_after.no_jit - server_before.no_jit << R"(,"requests":)"
-                  << transport->count - requests_before << R"(,"items":)" << items << R"(,"ok":)"
-                  << (ok ? "true" : "false") << "}" << std::endl;
-    };
+    const PhaseMeter phase(peer, *transport, server_pid);
 
     const long n = static_cast<long>(rows.size());
     phase("bind", 1, [&] {
@@ -293,9 +325,63 @@ void run(const std::string& peer, bool concurrent, const std::string& endpoint, 
     (void)engine.client().call(bloop::Operation::DeleteTable, drop);
 }
 
+// ---- the bulk comparison
+// --------------------------------------------------------------------------------
+
+// `n` Accounts: the data set's, repeated with fresh ids.
+std::vector<Account> bulk_accounts(const std::vector<Row>& rows, long n) {
+    std::vector<Account> out;
+    out.reserve(static_cast<std::size_t>(n));
+    for (long i = 0; i < n; ++i) {
+        Account a = rows[static_cast<std::size_t>(i) % rows.size()].account;
+        if (i >= static_cast<long>(rows.size())) a.id = bloop::Uuid::random();
+        out.push_back(std::move(a));
+    }
+    return out;
+}
+
+void bulk(const std::string& endpoint, long server_pid, const std::vector<Row>& rows, long n,
+          bool batch) {
+    const char* in_flight_env = std::getenv("BULK_IN_FLIGHT");
+    const std::size_t in_flight = in_flight_env != nullptr ? std::stoul(in_flight_env) : 16;
+    auto transport = std::make_shared<CountingTransport>(endpoint, in_flight);
+    bloop::ClientOptions options = bloop::testing::local_client_options(endpoint);
+    options.transport = transport;
+    options.max_in_flight = in_flight;
+    bloop::EngineOptions engine_options;
+    engine_options.table_name_template = run_tables(batch ? "bulk_put" : "bulk_save");
+    bloop::Engine engine(bloop::Client(options), engine_options);
+    engine.bind<Account>();
+    std::vector<Account> accounts = bulk_accounts(rows, n);
+    const PhaseMeter phase("cpp-concurrent", *transport, server_pid);
+    phase(batch ? "bulk_put" : "bulk_save", n, [&] {
+        if (batch) {
+            bloop::BatchWrite(engine).put(std::span(accounts)).commit();
+        } else {
+            engine.save(accounts);
+        }
+        return true;
+    });
+    bloop::json::Value count;
+    count["TableName"] = engine.binding<Account>().table_name;
+    count["Select"] = "COUNT";
+    long stored = 0;
+    for (;;) {
+        bloop::json::Value page = engine.client().call(bloop::Operation::Scan, count);
+        stored += page.at("Count").as_int();
+        const bloop::json::Value* last = page.find("LastEvaluatedKey");
+        if (last == nullptr) break;
+        count["ExclusiveStartKey"] = *last;
+    }
+    if (stored != n) throw std::runtime_error("bulk: the table holds " + std::to_string(stored));
+    bloop::json::Value drop;
+    drop["TableName"] = engine.binding<Account>().table_name;
+    (void)engine.client().call(bloop::Operation::DeleteTable, drop);
+}
+
 }  // namespace
 
-int main() try {
+int main(int argc, char** argv) try {
     const char* dataset = std::getenv("DATASET");
     std::vector<std::string> query_emails;
     long scan_expected = 0;
@@ -304,6 +390,20 @@ int main() try {
 
     const char* endpoint = std::getenv("DDB_ENDPOINT");
     const char* pid = std::getenv("SERVER_PID");
+    if (argc == 3 && std::string(argv[1]) == "--bulk") {
+        const long n = std::stol(argv[2]);
+        for (const bool batch : {true, false}) {
+            if (endpoint != nullptr && *endpoint != '\0') {
+                warm_up(endpoint, rows, true);
+                bulk(endpoint, pid != nullptr ? std::stol(pid) : 0, rows, n, batch);
+            } else {
+                bloop::testing::DynamoDBLocal server(bench::local_server_options());
+                warm_up(server.endpoint(), rows, true);
+                bulk(server.endpoint(), server.pid(), rows, n, batch);
+            }
+        }
+        return 0;
+    }
     for (const bool concurrent : {false, true}) {
         const std::string peer = concurrent ? "cpp-concurrent" : "cpp";
         if (endpoint != nullptr && *endpoint != '\0') {

@@ -178,6 +178,16 @@ int main() try {
     bloop::ReadTransaction(engine).load(bob, cy).commit();  // one consistent snapshot
     std::cout << "after the transfer: " << bob.credit << " and " << cy.credit << "\n";
 
+    // ---- update actions, returned values, batch writes (docs/engine.md)
+    // ---------------------------------
+    engine.save(cy,
+                {.actions = {attr<&Member::credit>.add("5"_d), attr<&Member::tags>.add({"vip"})},
+                 .sync = bloop::Sync::after});  // no read; cy then holds what is stored
+    std::cout << "cy now has " << cy.credit << "\n";
+    std::vector<Member> guests{member("guest1"), member("guest2")};
+    bloop::BatchWrite(engine).put(std::span(guests)).commit();  // whole items, 25 a request
+    bloop::BatchWrite(engine).remove(std::span(guests)).commit();
+
     for (const Member& m : engine.query(attr<&Member::team> == "core", {.filter = rich_pros()})) {
         std::cout << "rich or pro: " << m.login << "\n";
     }

@@ -10,6 +10,7 @@
 #include <gtest/gtest.h>
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <set>
 #include <string>
@@ -23,6 +24,7 @@ struct Page {
     std::vector<std::string> log;
     std::optional<std::string> first_seen;
     std::optional<std::string> note;
+    std::map<std::string, std::int64_t> scores;
     bloop::ObjectState state;
 };
 struct Versioned {
@@ -103,6 +105,15 @@ TEST(UpdateActions, PrependPutsTheValueFirst) {
     EXPECT_EQ(h.update(), "SET #n0=:v1, #n2=list_append(:v3, if_not_exists(#n2, :v4))");
 }
 
+TEST(UpdateActions, ReachIntoDocuments) {
+    Harness h;
+    h.transport->respond(200, "{}");
+    Page p = page("doc");
+    h.engine.save(p, {.actions = {attr<&Page::scores>["monday"].add(3)}});
+    EXPECT_EQ(h.update(), "SET #n0=:v1 ADD #n2.#n3 :v4");  // views, then scores.monday
+    EXPECT_EQ(json::parse(h.body()).at("ExpressionAttributeNames").at("#n2").as_string(), "scores");
+}
+
 TEST(UpdateActions, CombineWithTheSavesOwnSetRemoveConditionAndAtomic) {
     Harness h;
     h.transport->respond(
@@ -118,7 +129,7 @@ TEST(UpdateActions, CombineWithTheSavesOwnSetRemoveConditionAndAtomic) {
                       .actions = {attr<&Page::views>.add(1), attr<&Page::tags>.add({"hot"})}});
     EXPECT_EQ(
         h.body(1),
-        R"j({"TableName":"UpPage","Key":{"page":{"S":"c"}},"ConditionExpression":"((#n0 < :v1) AND (attribute_not_exists(#n2)) AND (attribute_not_exists(#n3)) AND (#n4 = :v5) AND (#n6 = :v7) AND (attribute_not_exists(#n8)) AND (#n0 = :v9))","UpdateExpression":"SET #n2=:v10 REMOVE #n3, #n4 ADD #n0 :v11, #n8 :v12","ExpressionAttributeNames":{"#n0":"views","#n2":"first_seen","#n3":"log","#n4":"note","#n6":"page","#n8":"tags"},"ExpressionAttributeValues":{":v1":{"N":"100"},":v5":{"S":"old"},":v7":{"S":"c"},":v9":{"N":"4"},":v10":{"S":"today"},":v11":{"N":"1"},":v12":{"SS":["hot"]}},"ReturnValuesOnConditionCheckFailure":"ALL_OLD"})j");
+        R"j({"TableName":"UpPage","Key":{"page":{"S":"c"}},"ConditionExpression":"((#n0 < :v1) AND (attribute_not_exists(#n2)) AND (attribute_not_exists(#n3)) AND (#n4 = :v5) AND (#n6 = :v7) AND (attribute_not_exists(#n8)) AND (attribute_not_exists(#n9)) AND (#n0 = :v10))","UpdateExpression":"SET #n2=:v11 REMOVE #n3, #n4, #n8 ADD #n0 :v12, #n9 :v13","ExpressionAttributeNames":{"#n0":"views","#n2":"first_seen","#n3":"log","#n4":"note","#n6":"page","#n8":"scores","#n9":"tags"},"ExpressionAttributeValues":{":v1":{"N":"100"},":v5":{"S":"old"},":v7":{"S":"c"},":v10":{"N":"4"},":v11":{"S":"today"},":v12":{"N":"1"},":v13":{"SS":["hot"]}},"ReturnValuesOnConditionCheckFailure":"ALL_OLD"})j");
     // views was changed relative to itself: no longer known, so no later atomic save asserts it.
     const ModelInfo& m = model_info<Page>();
     EXPECT_FALSE(p.state.known(*m.column_index("views")));

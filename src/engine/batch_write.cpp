@@ -38,15 +38,6 @@ Item item_of(const ModelInfo& m, const void* object) {
     return item;
 }
 
-Item key_in(const ModelInfo& m, const Item& item) {
-    Item key;
-    for (const auto k : m.key_columns()) {
-        const auto found = item.find(m.columns[k].dynamo_name);
-        if (found != item.end()) key.insert_or_assign(found->first, found->second);
-    }
-    return key;
-}
-
 std::vector<Group> groups_of(std::span<const std::size_t> entries) {
     std::vector<Group> groups;
     for (std::size_t i = 0; i < entries.size(); i += kPerRequest) {
@@ -159,9 +150,9 @@ void Engine::commit_batch(std::span<const detail::ObjectRef> puts,
                         key = json::to_item(del->at("Key"));
                     } else if (const json::Value* put = r.find("PutRequest")) {
                         const json::Value& item = put->at("Item");
-                        key = key_in(*model->second, item.type() == json::Type::item
-                                                         ? item.as_item()
-                                                         : json::to_item(item));
+                        key = detail::key_in(*model->second, item.type() == json::Type::item
+                                                                 ? item.as_item()
+                                                                 : json::to_item(item));
                     }
                     const auto found = items.find(table + '\n' + detail::canonical_key(key));
                     if (found != items.end()) unprocessed.push_back(found->second);

@@ -148,6 +148,15 @@ std::string normalised_number(const std::string& text) {
 }
 }  // namespace
 
+Item key_in(const ModelInfo& model, const Item& item) {
+    Item key;
+    for (const auto k : model.key_columns()) {
+        const auto found = item.find(model.columns[k].dynamo_name);
+        if (found != item.end()) key.insert_or_assign(found->first, found->second);
+    }
+    return key;
+}
+
 std::string canonical_key(const Item& key) {
     Item canonical;
     for (const auto& [name, value] : key) {

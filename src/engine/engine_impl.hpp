@@ -42,6 +42,9 @@ std::optional<AttributeValue> dump_for_write(const ModelInfo& model, std::size_t
 /// value error naming both.
 Item key_of(const ModelInfo& model, const void* object);
 
+/// The key attributes of a stored item of `model`.
+Item key_in(const ModelInfo& model, const Item& item);
+
 /// The same key spelled one way: numbers normalised (DynamoDB answers "1.10" as "1.1").
 std::string canonical_key(const Item& key);
 

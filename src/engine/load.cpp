@@ -51,15 +51,6 @@ std::vector<json::Value> chunks(const std::vector<std::pair<std::string, Item>>&
     return out;
 }
 
-Item key_from_item(const ModelInfo& m, const Item& item) {
-    Item key;
-    for (const auto k : m.key_columns()) {
-        const auto found = item.find(m.columns[k].dynamo_name);
-        if (found != item.end()) key.insert_or_assign(found->first, found->second);
-    }
-    return key;
-}
-
 }  // namespace
 
 void Engine::load_objects(std::span<const detail::ObjectRef> objects, const LoadOptions& options) {
@@ -103,7 +94,7 @@ void Engine::load_objects(std::span<const detail::ObjectRef> objects, const Load
                         if (table_wants.empty()) break;
                         const ModelInfo& m = *table_wants.begin()->second.model;
                         const auto w =
-                            table_wants.find(detail::canonical_key(key_from_item(m, item)));
+                            table_wants.find(detail::canonical_key(detail::key_in(m, item)));
                         if (w == table_wants.end() || w->second.found) continue;
                         w->second.found = true;
                         for (void* object : w->second.objects) {

@@ -69,14 +69,7 @@ class BatchTest : public ::testing::Test {
         }
     }
     std::optional<Item> stored_sensor(const std::string& id) {
-        json::Value request;
-        request["TableName"] = "BatchSensor";
-        request["Key"] = Item{{"id", AttributeValue::string(id)}};
-        request["ConsistentRead"] = true;
-        json::Value response =
-            engine.client().call(Operation::GetItem, request, json::ParseMode::items);
-        if (json::Value* item = response.find("Item")) return item->as_item();
-        return std::nullopt;
+        return test::stored_by_id(engine.client(), "BatchSensor", id);
     }
 };
 

@@ -2,10 +2,10 @@
 // spaces and non-ASCII text are rendered, sent to DynamoDB Local as Scan filters, and must select
 // exactly the items a local evaluator selects. Also: the same names in projections and updates.
 
-#include <bloop/conditions/attr.hpp>
 #include <bloop/client/client.hpp>
-#include <bloop/exceptions.hpp>
+#include <bloop/conditions/attr.hpp>
 #include <bloop/conditions/render.hpp>
+#include <bloop/exceptions.hpp>
 
 #include "integration.hpp"
 

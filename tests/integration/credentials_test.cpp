@@ -15,8 +15,8 @@
 
 #include <algorithm>
 #include <atomic>
-#include <filesystem>
 #include <cctype>
+#include <filesystem>
 #include <fstream>
 #include <mutex>
 
@@ -115,8 +115,8 @@ ClientOptions chain_options(Vars vars) {
 
 TEST(InstanceMetadata, IMDSv2TokenThenRoleThenCredentials) {
     Imds imds;
-    auto provider =
-        instance_metadata_credentials_provider(Environment(Vars{{"AWS_EC2_METADATA_SERVICE_ENDPOINT", imds.url()}}));
+    auto provider = instance_metadata_credentials_provider(
+        Environment(Vars{{"AWS_EC2_METADATA_SERVICE_ENDPOINT", imds.url()}}));
     ASSERT_TRUE(provider);
     EXPECT_TRUE(imds.requests().empty()) << "nothing is asked before credentials are needed";
     const Credentials c = provider->credentials();
@@ -163,9 +163,9 @@ TEST(InstanceMetadata, TheRegionComesFromTheInstanceWhenNothingElseNamesOne) {
 
 TEST(ContainerCredentials, FullUriWithATokenOrATokenFile) {
     ContainerEndpoint endpoint("Bearer abc");
-    auto provider = container_credentials_provider(Environment(
-        Vars{{"AWS_CONTAINER_CREDENTIALS_FULL_URI", endpoint.url()},
-             {"AWS_CONTAINER_AUTHORIZATION_TOKEN", "Bearer abc"}}));
+    auto provider = container_credentials_provider(
+        Environment(Vars{{"AWS_CONTAINER_CREDENTIALS_FULL_URI", endpoint.url()},
+                         {"AWS_CONTAINER_AUTHORIZATION_TOKEN", "Bearer abc"}}));
     ASSERT_TRUE(provider);
     EXPECT_EQ(provider->credentials().access_key_id, "ASIAMETA");
 
@@ -244,8 +244,8 @@ namespace {
 // "sts", checked by recomputing the signature over the headers it names with the source keys).
 class Sts {
   public:
-    explicit Sts(Credentials source = {}) : source_(std::move(source)),
-          server_([this](int fd) {
+    explicit Sts(Credentials source = {})
+        : source_(std::move(source)), server_([this](int fd) {
               test::RawRequest r;
               while (test::read_request(fd, r)) {
                   std::string answer;
@@ -267,10 +267,11 @@ class Sts {
   private:
     static std::string credentials_xml(const std::string& action, const std::string& key) {
         return "<" + action + "Response xmlns=\"https://sts.amazonaws.com/doc/2011-06-15/\"><" +
-               action + "Result><Credentials><SessionToken>tok&amp;en</SessionToken>"
+               action +
+               "Result><Credentials><SessionToken>tok&amp;en</SessionToken>"
                "<SecretAccessKey>stsSecret</SecretAccessKey>"
-               "<Expiration>2999-01-01T00:00:00Z</Expiration><AccessKeyId>" + key +
-               "</AccessKeyId></Credentials></" + action + "Result></" + action + "Response>";
+               "<Expiration>2999-01-01T00:00:00Z</Expiration><AccessKeyId>" +
+               key + "</AccessKeyId></Credentials></" + action + "Result></" + action + "Response>";
     }
 
     std::string respond(const test::RawRequest& r) {
@@ -282,12 +283,14 @@ class Sts {
         }
         if (r.body.find("Action=AssumeRoleWithWebIdentity") == 0) {
             if (!header(r.head, "Authorization").empty()) return test::http_response(400, "");
-            return test::http_response(200, credentials_xml("AssumeRoleWithWebIdentity", "ASIAWEB"));
+            return test::http_response(200,
+                                       credentials_xml("AssumeRoleWithWebIdentity", "ASIAWEB"));
         }
         if (r.body.find("Action=AssumeRole&") == 0 && signature_ok(r))
             return test::http_response(200, credentials_xml("AssumeRole", "ASIAROLE"));
-        return test::http_response(403, "<ErrorResponse><Error><Code>SignatureDoesNotMatch</Code>"
-                                        "</Error></ErrorResponse>");
+        return test::http_response(403,
+                                   "<ErrorResponse><Error><Code>SignatureDoesNotMatch</Code>"
+                                   "</Error></ErrorResponse>");
     }
 
     bool signature_ok(const test::RawRequest& r) const {
@@ -351,13 +354,14 @@ TEST(WebIdentity, ATokenFileIsExchangedForTheRolesCredentials) {
 
 TEST(AssumeRole, AProfileWithASourceProfileAssumesTheRoleSignedWithTheSourceKeys) {
     Sts sts(Credentials{"BASEKEY", "baseSecret", ""});
-    const std::string credentials =
-        write_file("role-credentials", "[base]\naws_access_key_id = BASEKEY\n"
-                                       "aws_secret_access_key = baseSecret\n");
-    const std::string config = write_file(
-        "role-config", "[profile dev]\nrole_arn = arn:aws:iam::123456789012:role/dev\n"
-                       "source_profile = base\nexternal_id = ext-1\nrole_session_name = s1\n"
-                       "region = eu-west-1\n");
+    const std::string credentials = write_file("role-credentials",
+                                               "[base]\naws_access_key_id = BASEKEY\n"
+                                               "aws_secret_access_key = baseSecret\n");
+    const std::string config =
+        write_file("role-config",
+                   "[profile dev]\nrole_arn = arn:aws:iam::123456789012:role/dev\n"
+                   "source_profile = base\nexternal_id = ext-1\nrole_session_name = s1\n"
+                   "region = eu-west-1\n");
     ClientOptions o = chain_options({{"AWS_SHARED_CREDENTIALS_FILE", credentials},
                                      {"AWS_CONFIG_FILE", config},
                                      {"AWS_PROFILE", "dev"},
@@ -430,13 +434,15 @@ class SsoPortal {
               while (test::read_request(fd, r)) {
                   ++requests_;
                   const bool ok =
-                      r.head.rfind("GET /federation/credentials?account_id=123456789012&role_name="
-                                   "ReadOnly HTTP/1.1", 0) == 0 &&
+                      r.head.rfind(
+                          "GET /federation/credentials?account_id=123456789012&role_name="
+                          "ReadOnly HTTP/1.1",
+                          0) == 0 &&
                       header(r.head, "x-amz-sso_bearer_token") == "sso-access-token";
                   const std::string body =
                       R"({"roleCredentials":{"accessKeyId":"ASIASSO","secretAccessKey":"ssoSecret","sessionToken":"ssoToken","expiration":32503680000000}})";
-                  if (!test::write_all(fd, ok ? test::http_response(200, body)
-                                              : test::http_response(401, "{}")))
+                  if (!test::write_all(
+                          fd, ok ? test::http_response(200, body) : test::http_response(401, "{}")))
                       return;
               }
           }) {}

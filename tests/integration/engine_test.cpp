@@ -141,13 +141,7 @@ class EngineTest : public ::testing::Test {
     void SetUp() override { engine.bind<Account, Left, Right, Pair, Priced, Measured>(); }
 
     std::optional<Item> stored(const std::string& table, Item key) {
-        Value request;
-        request["TableName"] = table;
-        request["Key"] = std::move(key);
-        request["ConsistentRead"] = true;
-        Value response = engine.client().call(Operation::GetItem, request, json::ParseMode::items);
-        if (Value* item = response.find("Item")) return item->as_item();
-        return std::nullopt;
+        return test::stored_item(engine.client(), table, std::move(key));
     }
     // The table as DescribeTable reports it.
     Value described(const std::string& table) {

@@ -28,8 +28,8 @@ using fault_app::Entry;
 template <>
 struct bloop::Model<Entry> {
     static constexpr Meta meta{.table_name = "FaultEntry"};
-    static constexpr auto columns = bloop::columns(
-        column<&Entry::id>().hash_key(), column<&Entry::owner>(), column<&Entry::n>());
+    static constexpr auto columns = bloop::columns(column<&Entry::id>().hash_key(),
+                                                   column<&Entry::owner>(), column<&Entry::n>());
     static constexpr auto state = &Entry::state;
 };
 
@@ -48,10 +48,11 @@ std::string id_of(int i) {
 
 class FaultTest : public ::testing::TestWithParam<std::string> {
   protected:
-    FaultProxy proxy{test::endpoint(), {.rate = 0.1,
-                                        .seed = GetParam() == "curl" ? 7u : 11u,
-                                        .faults = {},
-                                        .hold = std::chrono::milliseconds(2000)}};
+    FaultProxy proxy{test::endpoint(),
+                     {.rate = 0.1,
+                      .seed = GetParam() == "curl" ? 7u : 11u,
+                      .faults = {},
+                      .hold = std::chrono::milliseconds(2000)}};
 
     ClientOptions faulty_options() const {
         ClientOptions o = testing::local_client_options(proxy.url());
@@ -64,8 +65,8 @@ class FaultTest : public ::testing::TestWithParam<std::string> {
     }
     EngineOptions tables() const {
         EngineOptions e;
-        e.table_name_template = "{table_name}_" + GetParam() + "_" +
-                                testing::unique_table_name("t");
+        e.table_name_template =
+            "{table_name}_" + GetParam() + "_" + testing::unique_table_name("t");
         return e;
     }
 
@@ -97,7 +98,8 @@ class FaultTest : public ::testing::TestWithParam<std::string> {
 
 TEST_P(FaultTest, NothingLostNothingDoubledNoFalseViolation) {
     std::vector<Entry> entries(kObjects);
-    for (int i = 0; i < kObjects; ++i) entries[i] = {id_of(i), "owner" + std::to_string(i % 7), i, {}};
+    for (int i = 0; i < kObjects; ++i)
+        entries[i] = {id_of(i), "owner" + std::to_string(i % 7), i, {}};
 
     // Bulk save: every object written, none reported failed.
     faulty.save(entries);
@@ -172,7 +174,8 @@ TEST_P(FaultTest, ALostAnswerToAConditionalWriteIsItsSuccess) {
     proxy.set_rate(0);
     Entry e{id_of(1), "ada", 1, {}};
     faulty.save(e);
-    for (const Fault f : {Fault::lost_response, Fault::held, Fault::truncated, Fault::error_after}) {
+    for (const Fault f :
+         {Fault::lost_response, Fault::held, Fault::truncated, Fault::error_after}) {
         e.n += 1;
         proxy.script({f});
         faulty.save(e, {.condition = attr<&Entry::n> < 100, .atomic = true});
@@ -186,8 +189,9 @@ TEST_P(FaultTest, ALostAnswerToAConditionalWriteIsItsSuccess) {
 TEST_P(FaultTest, ARelativeUpdateWhoseAnswerWasLostIsNotAppliedTwice) {
     proxy.set_rate(0);
     const std::string table = faulty.binding<Entry>().table_name;
-    const json::Value add = json::parse(R"({"TableName":")" + table +
-                                        R"(","Key":{"id":{"S":"counter"}},"UpdateExpression":"ADD #n :one","ExpressionAttributeNames":{"#n":"n"},"ExpressionAttributeValues":{":one":{"N":"1"}}})");
+    const json::Value add = json::parse(
+        R"({"TableName":")" + table +
+        R"(","Key":{"id":{"S":"counter"}},"UpdateExpression":"ADD #n :one","ExpressionAttributeNames":{"#n":"n"},"ExpressionAttributeValues":{":one":{"N":"1"}}})");
     proxy.script({Fault::lost_response});
     try {
         (void)faulty.client().call(Operation::UpdateItem, add);

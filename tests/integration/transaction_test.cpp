@@ -64,14 +64,7 @@ class TransactionTest : public ::testing::Test {
     }
 
     std::optional<Item> stored(const std::string& table, const std::string& id) {
-        json::Value request;
-        request["TableName"] = table;
-        request["Key"] = Item{{"id", AttributeValue::string(id)}};
-        request["ConsistentRead"] = true;
-        json::Value response =
-            engine.client().call(Operation::GetItem, request, json::ParseMode::items);
-        if (json::Value* item = response.find("Item")) return item->as_item();
-        return std::nullopt;
+        return test::stored_by_id(engine.client(), table, id);
     }
     std::string balance_of(const std::string& id) {
         return stored("TxWallet", id)->at("balance").as_number();

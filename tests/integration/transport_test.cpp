@@ -179,14 +179,12 @@ TEST_P(TransportTest, AReusedConnectionThatClosesUnansweredIsNotSentAgain) {
     // The first request is answered on a keep-alive connection; the second reaches the server,
     // which closes without answering. Sending it again could apply an ADD twice.
     std::atomic<int> requests{0};
-    LoopbackServer server(answering(requests, [](int n) {
-        return n == 0 ? test::http_response(200, "{}") : std::string();
-    }));
+    LoopbackServer server(answering(
+        requests, [](int n) { return n == 0 ? test::http_response(200, "{}") : std::string(); }));
     ClientOptions options = quick(server.url());
     options.retry.max_attempts = 3;
     const Client client(options);
-    const json::Value add =
-        json::parse(R"({"TableName":"T","UpdateExpression":"ADD #c :v"})");
+    const json::Value add = json::parse(R"({"TableName":"T","UpdateExpression":"ADD #c :v"})");
     (void)client.call(Operation::UpdateItem, add);
     EXPECT_THROW((void)client.call(Operation::UpdateItem, add), ConnectionReset);
     EXPECT_EQ(requests.load(), 2);

@@ -45,14 +45,7 @@ class UpdateTest : public ::testing::Test {
     void SetUp() override { engine.bind<Counter>(); }
 
     Item stored(const std::string& id) {
-        json::Value request;
-        request["TableName"] = "UpdateCounter";
-        request["Key"] = Item{{"id", AttributeValue::string(id)}};
-        request["ConsistentRead"] = true;
-        json::Value response =
-            engine.client().call(Operation::GetItem, request, json::ParseMode::items);
-        json::Value* item = response.find("Item");
-        return item != nullptr ? item->as_item() : Item{};
+        return test::stored_by_id(engine.client(), "UpdateCounter", id).value_or(Item{});
     }
     static Counter counter(const std::string& id) {
         Counter c;

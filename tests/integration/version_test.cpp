@@ -38,14 +38,7 @@ class VersionTest : public ::testing::Test {
     void SetUp() override { engine.bind<Doc>(); }
 
     std::optional<Item> stored(const std::string& id) {
-        json::Value request;
-        request["TableName"] = "VersionDoc";
-        request["Key"] = Item{{"id", AttributeValue::string(id)}};
-        request["ConsistentRead"] = true;
-        json::Value response =
-            engine.client().call(Operation::GetItem, request, json::ParseMode::items);
-        if (json::Value* item = response.find("Item")) return item->as_item();
-        return std::nullopt;
+        return test::stored_by_id(engine.client(), "VersionDoc", id);
     }
     std::string stored_version(const std::string& id) {
         return stored(id)->at("version").as_number();

@@ -4,253 +4,37 @@
 #include <bloop/json/json.hpp>
 
 #include "engine/engine_impl.hpp"
+#include "engine/migration.hpp"
+#include "engine/table_shape.hpp"
 
 #include <algorithm>
 #include <set>
 #include <thread>
 
 namespace bloop {
-namespace {
 
+using detail::active;
+using detail::create_table_request;
+using detail::differences;
+using detail::units;
 using json::Value;
 
-const char* projection_type(ProjectionMode mode) {
-    switch (mode) {
-        case ProjectionMode::all: return "ALL";
-        case ProjectionMode::keys: return "KEYS_ONLY";
-        default: return "INCLUDE";
-    }
-}
-
-Value key_schema(const ModelInfo& m, std::optional<std::size_t> hash,
-                 std::optional<std::size_t> range) {
-    Value schema = Value::array();
-    for (const auto& [column, type] : {std::pair{hash, "HASH"}, std::pair{range, "RANGE"}}) {
-        if (!column) continue;
-        Value k;
-        k["AttributeName"] = m.columns[*column].dynamo_name;
-        k["KeyType"] = type;
-        schema.push_back(std::move(k));
-    }
-    return schema;
-}
-
-// The included columns that are not keys of the table or the index, by DynamoDB name.
-std::vector<std::string> non_key_attributes(const ModelInfo& m, const IndexInfo& ix) {
-    std::set<std::size_t> keys;
-    for (const auto k : m.key_columns()) keys.insert(k);
-    if (ix.hash_key) keys.insert(*ix.hash_key);
-    if (ix.range_key) keys.insert(*ix.range_key);
-    std::vector<std::string> out;
-    for (const auto c : ix.projection.included) {
-        if (keys.count(c) == 0) out.push_back(m.columns[c].dynamo_name);
-    }
-    std::sort(out.begin(), out.end());
-    return out;
-}
-
-Value throughput(std::optional<std::int64_t> read, std::optional<std::int64_t> write) {
-    Value t;
-    t["ReadCapacityUnits"] = Value(read.value_or(1));
-    t["WriteCapacityUnits"] = Value(write.value_or(1));
-    return t;
-}
-
-Value create_table_request(const ModelInfo& m, const std::string& table_name) {
-    Value request;
-    request["TableName"] = table_name;
-    request["KeySchema"] = key_schema(m, m.hash_key, m.range_key);
-    std::set<std::size_t> attributes;
-    Value definitions = Value::array();
-    const auto define = [&](std::optional<std::size_t> column) {
-        if (!column || !attributes.insert(*column).second) return;
-        Value d;
-        d["AttributeName"] = m.columns[*column].dynamo_name;
-        d["AttributeType"] = std::string(to_string(m.columns[*column].backing));
-        definitions.push_back(std::move(d));
-    };
-    define(m.hash_key);
-    define(m.range_key);
-    for (const auto& ix : m.indexes) {
-        define(ix.hash_key);
-        define(ix.range_key);
-    }
-    request["AttributeDefinitions"] = std::move(definitions);
-    request["ProvisionedThroughput"] = throughput(m.read_units, m.write_units);
-    Value gsis = Value::array();
-    Value lsis = Value::array();
-    for (const auto& ix : m.indexes) {
-        Value index;
-        index["IndexName"] = ix.dynamo_name;
-        index["KeySchema"] = key_schema(m, ix.hash_key, ix.range_key);
-        index["Projection"]["ProjectionType"] = projection_type(ix.projection.mode);
-        if (ix.projection.mode == ProjectionMode::include) {
-            Value names = Value::array();
-            for (auto& n : non_key_attributes(m, ix)) names.push_back(std::move(n));
-            if (names.size() != 0) {
-                index["Projection"]["NonKeyAttributes"] = std::move(names);
-            } else {
-                // Only key columns are included: DynamoDB refuses INCLUDE without non-key
-                // attributes, and KEYS_ONLY holds exactly those.
-                index["Projection"]["ProjectionType"] = "KEYS_ONLY";
-            }
-        }
-        if (ix.kind == IndexKind::global) {
-            index["ProvisionedThroughput"] = throughput(ix.read_units, ix.write_units);
-            gsis.push_back(std::move(index));
-        } else {
-            lsis.push_back(std::move(index));
-        }
-    }
-    if (gsis.size() != 0) request["GlobalSecondaryIndexes"] = std::move(gsis);
-    if (lsis.size() != 0) request["LocalSecondaryIndexes"] = std::move(lsis);
-    if (m.stream) {
-        request["StreamSpecification"]["StreamEnabled"] = true;
-        request["StreamSpecification"]["StreamViewType"] = std::string(stream_view_type(*m.stream));
-    }
-    return request;
-}
-
-std::set<std::pair<std::string, std::string>> schema_of(const Value* schema) {
-    std::set<std::pair<std::string, std::string>> out;
-    if (schema == nullptr) return out;
-    for (const auto& k : schema->as_array())
-        out.emplace(k.at("AttributeName").as_string(), k.at("KeyType").as_string());
-    return out;
-}
-
-std::optional<std::int64_t> units(const Value& described, const char* name) {
-    const Value* t = described.find("ProvisionedThroughput");
-    if (t == nullptr) return std::nullopt;
-    const Value* u = t->find(name);
-    if (u == nullptr) return std::nullopt;
-    return u->as_int();
-}
-
-bool on_demand(const Value& table) {
-    const Value* billing = table.find("BillingModeSummary");
-    return billing != nullptr && billing->find("BillingMode") != nullptr &&
-           billing->at("BillingMode").as_string() == "PAY_PER_REQUEST";
-}
-
-void compare_units(std::vector<std::string>& diffs, const std::string& what, const Value& actual,
-                   std::optional<std::int64_t> read, std::optional<std::int64_t> write) {
-    for (const auto& [expected, name] :
-         {std::pair{read, "ReadCapacityUnits"}, std::pair{write, "WriteCapacityUnits"}}) {
-        if (!expected) continue;
-        const auto found = units(actual, name);
-        if (found != expected) {
-            diffs.push_back(what + " has " + name + " " +
-                            (found ? std::to_string(*found) : "unset") + ", expected " +
-                            std::to_string(*expected));
-        }
-    }
-}
-
-// The dynamo names an actual index projection provides.
-std::set<std::string> provided(const ModelInfo& m, const IndexInfo& ix, const Value& actual_index) {
-    std::set<std::string> out;
-    const std::string type = actual_index.at("Projection").at("ProjectionType").as_string();
-    if (type == "ALL") {
-        for (const auto& c : m.columns) out.insert(c.dynamo_name);
-        return out;
-    }
-    for (const auto k : m.key_columns()) out.insert(m.columns[k].dynamo_name);
-    if (ix.hash_key) out.insert(m.columns[*ix.hash_key].dynamo_name);
-    if (ix.range_key) out.insert(m.columns[*ix.range_key].dynamo_name);
-    if (type == "INCLUDE") {
-        if (const Value* names = actual_index.at("Projection").find("NonKeyAttributes")) {
-            for (const auto& n : names->as_array()) out.insert(n.as_string());
-        }
-    }
-    return out;
-}
-
-std::vector<std::string> differences(const ModelInfo& m, const Value& table) {
-    std::vector<std::string> diffs;
-    const Value expected = create_table_request(m, m.table_name);
-    if (schema_of(table.find("KeySchema")) != schema_of(expected.find("KeySchema"))) {
-        diffs.push_back("the key schema differs");
-    }
-    std::set<std::pair<std::string, std::string>> actual_definitions;
-    if (const Value* defs = table.find("AttributeDefinitions")) {
-        for (const auto& d : defs->as_array()) {
-            actual_definitions.emplace(d.at("AttributeName").as_string(),
-                                       d.at("AttributeType").as_string());
-        }
-    }
-    for (const auto& d : expected.at("AttributeDefinitions").as_array()) {
-        if (actual_definitions.count(
-                {d.at("AttributeName").as_string(), d.at("AttributeType").as_string()}) == 0) {
-            diffs.push_back("attribute '" + d.at("AttributeName").as_string() +
-                            "' is not defined as " + d.at("AttributeType").as_string());
-        }
-    }
-    if (!on_demand(table)) compare_units(diffs, "the table", table, m.read_units, m.write_units);
-    if (m.stream) {
-        const Value* spec = table.find("StreamSpecification");
-        const std::string want(stream_view_type(*m.stream));
-        if (spec == nullptr || spec->find("StreamEnabled") == nullptr ||
-            !spec->at("StreamEnabled").as_bool()) {
-            diffs.push_back("the table has no stream, expected " + want);
-        } else if (spec->at("StreamViewType").as_string() != want) {
-            diffs.push_back("the stream is " + spec->at("StreamViewType").as_string() +
-                            ", expected " + want);
-        }
-    }
-    for (const auto& ix : m.indexes) {
-        const char* list =
-            ix.kind == IndexKind::global ? "GlobalSecondaryIndexes" : "LocalSecondaryIndexes";
-        const Value* actual_list = table.find(list);
-        const Value* actual = nullptr;
-        if (actual_list != nullptr) {
-            for (const auto& candidate : actual_list->as_array()) {
-                if (candidate.at("IndexName").as_string() == ix.dynamo_name) actual = &candidate;
-            }
-        }
-        const std::string what =
-            std::string(ix.kind == IndexKind::global ? "GSI '" : "LSI '") + ix.dynamo_name + "'";
-        if (actual == nullptr) {
-            diffs.push_back(what + " is missing");
-            continue;
-        }
-        const Value expected_schema = key_schema(m, ix.hash_key, ix.range_key);
-        if (schema_of(actual->find("KeySchema")) != schema_of(&expected_schema)) {
-            diffs.push_back(what + " has another key schema");
-        }
-        const std::set<std::string> has = provided(m, ix, *actual);
-        for (const auto c : ix.projection.included) {
-            if (has.count(m.columns[c].dynamo_name) == 0) {
-                diffs.push_back(what + " does not project '" + m.columns[c].dynamo_name + "'");
-            }
-        }
-        if (ix.kind == IndexKind::global && !on_demand(table)) {
-            compare_units(diffs, what, *actual, ix.read_units, ix.write_units);
-        }
-    }
-    return diffs;
-}
-
-bool active(const Value& table) {
-    if (table.at("TableStatus").as_string() != "ACTIVE") return false;
-    if (const Value* gsis = table.find("GlobalSecondaryIndexes")) {
-        for (const auto& g : gsis->as_array()) {
-            if (g.at("IndexStatus").as_string() != "ACTIVE") return false;
-        }
-    }
-    return true;
-}
-
-}  // namespace
-
-void Engine::bind_models(std::span<const ModelInfo* const> models, const BindOptions& options) {
+BindReport Engine::bind_models(std::span<const ModelInfo* const> models,
+                               const BindOptions& options) {
     // bloop's order: for each model, before_create_table then CreateTable (not waiting); then for
     // each, wait until ACTIVE, validate, model_validated and model_bound.
     std::vector<const ModelInfo*> concrete;
     for (const ModelInfo* m : models) {
         if (!m->abstract && !m->document) concrete.push_back(m);
     }
+    BindReport report;
+    const auto changed = [&](const std::string& table, const std::string& what) {
+        report.changes.push_back(table + ": " + what);
+        const LogListener& log = impl_->client.log_listener();
+        if (log) log(LogLevel::info, "bind: " + report.changes.back());
+    };
     std::vector<Binding> bindings(concrete.size());
+    std::vector<bool> created(concrete.size(), false);
     for (std::size_t i = 0; i < concrete.size(); ++i) {
         const ModelInfo& m = *concrete[i];
         before_create_table.emit({*this, m});
@@ -259,6 +43,8 @@ void Engine::bind_models(std::span<const ModelInfo* const> models, const BindOpt
         try {
             (void)impl_->client.call(Operation::CreateTable,
                                      create_table_request(m, bindings[i].table_name));
+            created[i] = true;
+            changed(bindings[i].table_name, "created the table");
         } catch (const ResourceInUse&) {
             // The table exists: validate it below.
         }
@@ -268,21 +54,34 @@ void Engine::bind_models(std::span<const ModelInfo* const> models, const BindOpt
         const ModelInfo& m = *concrete[i];
         Binding& binding = bindings[i];
         if (!options.skip_table_setup) {
-            Value describe;
-            describe["TableName"] = binding.table_name;
-            Value table;
-            for (int attempt = 0;; ++attempt) {
-                table = impl_->client.call(Operation::DescribeTable, describe).at("Table");
-                if (active(table)) break;
-                if (std::chrono::steady_clock::now() > deadline) {
-                    throw RuntimeError("table '" + binding.table_name +
-                                       "' did not become ACTIVE within " +
-                                       std::to_string(impl_->bind_timeout.count()) + " ms");
+            const auto wait_active = [&] {
+                Value describe;
+                describe["TableName"] = binding.table_name;
+                for (int attempt = 0;; ++attempt) {
+                    Value table =
+                        impl_->client.call(Operation::DescribeTable, describe).at("Table");
+                    if (active(table)) return table;
+                    if (std::chrono::steady_clock::now() > deadline) {
+                        throw RuntimeError("table '" + binding.table_name +
+                                           "' did not become ACTIVE within " +
+                                           std::to_string(impl_->bind_timeout.count()) + " ms");
+                    }
+                    std::this_thread::sleep_for(
+                        std::chrono::milliseconds(std::min(2000, 50 << std::min(attempt, 6))));
                 }
-                std::this_thread::sleep_for(
-                    std::chrono::milliseconds(std::min(2000, 50 << std::min(attempt, 6))));
+            };
+            Value table = wait_active();
+            if (options.update && !created[i]) {
+                for (const auto& c : detail::migrate_table(impl_->client, m, binding.table_name,
+                                                           table, wait_active))
+                    changed(binding.table_name, c);
             }
-            const auto diffs = differences(m, table);
+            auto diffs = differences(m, table);
+            // A new table gets its TTL now; an existing one only with `update`.
+            for (const auto& c : detail::migrate_ttl(impl_->client, m, binding.table_name,
+                                                     created[i] || options.update, diffs)) {
+                if (!created[i]) changed(binding.table_name, c);
+            }
             if (!diffs.empty()) {
                 std::string message =
                     "The expected and actual tables for '" + m.name + "' do not match:";
@@ -300,6 +99,7 @@ void Engine::bind_models(std::span<const ModelInfo* const> models, const BindOpt
         }
         model_bound.emit({*this, m});
     }
+    return report;
 }
 
 }  // namespace bloop

@@ -190,6 +190,15 @@ void finalize_model(ModelInfo& m) {
         }
         check_units(m, "read_units", m.read_units);
         check_units(m, "write_units", m.write_units);
+        if (m.billing == Billing::on_demand) {
+            bool units = m.read_units || m.write_units;
+            for (const auto& ix : m.indexes) units = units || ix.read_units || ix.write_units;
+            if (units) {
+                throw InvalidModel("'" + m.name +
+                                   "' is billed on demand, so neither its table nor its GSIs "
+                                   "take read_units or write_units");
+            }
+        }
         std::set<std::string, std::less<>> index_names;
         for (auto& ix : m.indexes) {
             if (ix.name.empty()) {

@@ -47,6 +47,19 @@ StreamRecord parse_record(json::Value&& wire, const std::string& shard_id) {
     StreamRecord r;
     r.event_id = wire.at("eventID").as_string();
     r.event_type = lower(wire.at("eventName").as_string());
+    // A TTL deletion: AWS sends REMOVE by the DynamoDB service principal; DynamoDB Local sends
+    // the event name UNKNOWN_TO_SDK_VERSION (an SDK enum leaking onto the wire) with the old image.
+    if (r.event_type == "unknown_to_sdk_version") {
+        r.event_type = "remove";
+        r.ttl_expired = true;
+    } else if (const json::Value* who = wire.find("userIdentity");
+               who != nullptr && r.event_type == "remove") {
+        const json::Value* type = who->find("Type");
+        const json::Value* principal = who->find("PrincipalId");
+        r.ttl_expired = type != nullptr && type->is_string() && type->as_string() == "Service" &&
+                        principal != nullptr && principal->is_string() &&
+                        principal->as_string() == "dynamodb.amazonaws.com";
+    }
     r.event_version =
         wire.find("eventVersion") != nullptr ? wire.at("eventVersion").as_string() : "";
     json::Value& d = *wire.find("dynamodb");

@@ -51,6 +51,16 @@ struct EngineOptions {
 struct BindOptions {
     /// Neither create nor validate the table (the signals are still sent).
     bool skip_table_setup = false;
+    /// Bring an existing table to its model where DynamoDB can change it in place: create missing
+    /// GSIs (waiting until ACTIVE), enable or change the stream, enable TTL, switch billing,
+    /// change throughput, set deletion protection. What cannot change in place (keys, LSIs,
+    /// index projections) stays a TableMismatch. Off: nothing existing is changed.
+    bool update = false;
+};
+
+/// What `bind` created or changed, one line each ("Sessions: created GSI 'by_user'").
+struct BindReport {
+    std::vector<std::string> changes;  ///< in the order they were made
 };
 
 /// Whether a write loads its object from the item DynamoDB returns (bloop 2.x's `sync`).
@@ -211,9 +221,9 @@ class Engine {
     /// table against the model (TableMismatch says what differs), model_validated, model_bound.
     /// Abstract models are skipped.
     template <TableModel... T>
-    void bind(const BindOptions& options = {}) {
+    BindReport bind(const BindOptions& options = {}) {
         const ModelInfo* models[] = {&model_info<T>()...};
-        bind_models(models, options);
+        return bind_models(models, options);
     }
     /// The binding of T; throws UnboundModel when this engine has not bound it.
     template <TableModel T>
@@ -389,7 +399,7 @@ class Engine {
     friend struct detail::EngineAccess;
 
     // The runtime beneath the templates.
-    void bind_models(std::span<const ModelInfo* const> models, const BindOptions& options);
+    BindReport bind_models(std::span<const ModelInfo* const> models, const BindOptions& options);
     [[nodiscard]] Binding binding_of(const ModelInfo& model) const;
     void write(std::span<const detail::ObjectRef> objects, const detail::WriteSpec& spec,
                bool remove);

@@ -26,7 +26,14 @@ enum class StreamView {
 /// The view of a StreamViewType; throws InvalidStream for anything else.
 [[nodiscard]] StreamView stream_view_from_type(std::string_view type);
 
-/// A table model's table settings (bloop's `class Meta`).
+/// How the table pays for reads and writes.
+enum class Billing {
+    provisioned,  ///< PROVISIONED: read_units / write_units (1 when unset)
+    on_demand,    ///< PAY_PER_REQUEST: no units, on the table or its GSIs
+};
+
+/// A table model's table settings (bloop's `class Meta`). The TTL attribute is a column:
+/// `Model<T>::ttl = &T::expires` (a bloop::Timestamp).
 struct Meta {
     /// The table's name; empty: the struct's unqualified name.
     std::string_view table_name{};
@@ -38,6 +45,10 @@ struct Meta {
     std::optional<std::int64_t> write_units{};
     /// The table's stream; unset: no stream.
     std::optional<StreamView> stream{};
+    /// Provisioned units or on demand; unset: provisioned on creation, anything on validation.
+    std::optional<Billing> billing{};
+    /// Whether DeleteTable is refused (DeletionProtectionEnabled); unset: not checked.
+    std::optional<bool> deletion_protection{};
 };
 
 }  // namespace bloop

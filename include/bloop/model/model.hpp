@@ -347,6 +347,21 @@ consteval bool check_model() {
                           "bloop: a version column cannot be a key of the table");
         }
     }
+    if constexpr (requires { Model<T>::ttl; }) {
+        static_assert(TableModel<T>, "bloop: only a table model can have a TTL column");
+        static_assert(std::is_member_object_pointer_v<decltype(Model<T>::ttl)>,
+                      "bloop: Model<T>::ttl must point to a data member, e.g. &T::expires");
+        if constexpr (std::is_member_object_pointer_v<decltype(Model<T>::ttl)>) {
+            using V = typename MemberPointer<Model<T>::ttl>::Value;
+            static_assert(
+                std::is_same_v<V, Timestamp> || std::is_same_v<V, std::optional<Timestamp>>,
+                "bloop: a TTL column must be a bloop::Timestamp (epoch seconds)");
+            static_assert(is_column_of<T, Model<T>::ttl>(),
+                          "bloop: Model<T>::ttl must point to a stored column of T");
+            static_assert(!is_key_column<T, Model<T>::ttl>(),
+                          "bloop: a TTL column cannot be a key of the table");
+        }
+    }
     if constexpr (requires { Model<T>::columns; }) {
         static_assert(
             !requires { Model<T>::hash_key; } && !requires { Model<T>::range_key; } &&
@@ -492,6 +507,10 @@ ModelInfo lower_model() {
     if constexpr (has_state<T>()) info.state = &state_member<T>;
     if constexpr (requires { Model<T>::version; })
         info.version = info.column_index(column_name_of<T, Model<T>::version>());
+    if constexpr (requires { Model<T>::ttl; })
+        info.ttl = info.column_index(column_name_of<T, Model<T>::ttl>());
+    info.billing = meta.billing;
+    info.deletion_protection = meta.deletion_protection;
     finalize_model(info);
     return info;
 }

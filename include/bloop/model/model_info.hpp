@@ -94,6 +94,12 @@ struct ModelInfo {
     ObjectState* (*state)(void* object) = nullptr;
     /// The version column (optimistic locking, `Model<T>::version`), when the model has one.
     std::optional<std::size_t> version;
+    /// The table's TTL attribute (`Model<T>::ttl`), when the model has one.
+    std::optional<std::size_t> ttl;
+    /// Meta::billing.
+    std::optional<Billing> billing;
+    /// Meta::deletion_protection.
+    std::optional<bool> deletion_protection;
     // Resolved by finalize_model:
     /// The table's key columns.
     std::optional<std::size_t> hash_key, range_key;

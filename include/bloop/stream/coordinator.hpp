@@ -63,6 +63,8 @@ struct StreamRecord {
     std::chrono::sys_seconds created_at;  ///< ApproximateCreationDateTime
     /// Keys, OldImage and NewImage, when the record carries them.
     std::optional<Item> keys, old_image, new_image;
+    /// The item was deleted by TTL, not by a writer (then event_type is "remove").
+    bool ttl_expired = false;
     /// The shard the record came from.
     std::string shard_id;
 };

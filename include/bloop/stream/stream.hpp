@@ -65,6 +65,8 @@ struct RecordMeta {
     std::string event_version;
     /// The record's SequenceNumber within its shard.
     std::string sequence_number;
+    /// A "remove" made by the table's TTL (the item expired), not by a writer.
+    bool ttl_expired = false;
 };
 
 /// One change to an object of T. Each image is present only when the model's stream view includes
@@ -93,11 +95,11 @@ class Stream {
         if (!r) return std::nullopt;
         const ModelInfo& m = model_info<T>();
         const auto view = *m.stream;
-        Record<T> out{
-            {},
-            {},
-            {},
-            {r->created_at, r->event_id, r->event_type, r->event_version, r->sequence_number}};
+        Record<T> out{{},
+                      {},
+                      {},
+                      {r->created_at, r->event_id, r->event_type, r->event_version,
+                       r->sequence_number, r->ttl_expired}};
         const auto image = [&](std::optional<Item>& wire, std::span<const std::size_t> columns) {
             std::optional<T> object;
             if (!wire) return object;

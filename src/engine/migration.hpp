@@ -1,0 +1,32 @@
+#pragma once
+// Bringing an existing table to its model in place (bind with BindOptions::update): what DynamoDB
+// can change without re-creating the table.
+
+#include <bloop/client/client.hpp>
+#include <bloop/json/json.hpp>
+#include <bloop/model/model_info.hpp>
+
+#include <functional>
+#include <string>
+#include <vector>
+
+namespace bloop::detail {
+
+/// Polls DescribeTable until the table and its GSIs are ACTIVE; returns the description.
+using WaitActive = std::function<json::Value()>;
+
+/// Changes the described table toward the model — billing, throughput, missing GSIs (each waited
+/// for until ACTIVE), the stream, deletion protection — and returns what it changed, in words.
+/// Keys, LSIs and the projections of existing indexes are left alone (they cannot change in place;
+/// validation then reports them). `table` is updated to the last description.
+std::vector<std::string> migrate_table(const Client& client, const ModelInfo& m,
+                                       const std::string& table_name, json::Value& table,
+                                       const WaitActive& wait_active);
+
+/// Enables the model's TTL attribute when the table has none enabled (UpdateTimeToLive); returns
+/// what it changed, or what differs when it cannot (TTL on another attribute), in `diffs`.
+std::vector<std::string> migrate_ttl(const Client& client, const ModelInfo& m,
+                                     const std::string& table_name, bool allowed,
+                                     std::vector<std::string>& diffs);
+
+}  // namespace bloop::detail

@@ -5,7 +5,7 @@
 
 namespace bloop {
 namespace {
-constexpr std::array<std::string_view, 21> kNames = {
+constexpr std::array<std::string_view, 25> kNames = {
     "CreateTable",
     "DescribeTable",
     "DeleteTable",
@@ -13,6 +13,10 @@ constexpr std::array<std::string_view, 21> kNames = {
     "UpdateTable",
     "UpdateTimeToLive",
     "DescribeTimeToLive",
+    "UpdateContinuousBackups",
+    "DescribeContinuousBackups",
+    "TagResource",
+    "ListTagsOfResource",
     "GetItem",
     "PutItem",
     "UpdateItem",

@@ -77,10 +77,29 @@ BindReport Engine::bind_models(std::span<const ModelInfo* const> models,
                     changed(binding.table_name, c);
             }
             auto diffs = differences(m, table);
-            // A new table gets its TTL now; an existing one only with `update`.
-            for (const auto& c : detail::migrate_ttl(impl_->client, m, binding.table_name,
-                                                     created[i] || options.update, diffs)) {
-                if (!created[i]) changed(binding.table_name, c);
+            // A new table gets its TTL and backups now; an existing one only with `update`.
+            const bool allowed = created[i] || options.update;
+            std::vector<std::string> notes;
+            std::vector<std::string> later =
+                detail::migrate_ttl(impl_->client, m, binding.table_name, allowed, diffs);
+            for (auto& c : detail::migrate_backups(impl_->client, m, binding.table_name, allowed,
+                                                   diffs, notes))
+                later.push_back(std::move(c));
+            if (const Value* arn = table.find("TableArn")) {
+                for (auto& c : detail::migrate_tags(impl_->client, m, arn->as_string(), allowed,
+                                                    diffs, notes))
+                    later.push_back(std::move(c));
+            }
+            if (detail::dynamodb_local(table) && (m.encryption || m.table_class)) {
+                notes.push_back(binding.table_name +
+                                ": DynamoDB Local does not report encryption or the table "
+                                "class; they are not checked");
+            }
+            if (!created[i]) {
+                for (const auto& c : later) changed(binding.table_name, c);
+            }
+            if (const LogListener& log = impl_->client.log_listener(); log) {
+                for (const auto& n : notes) log(LogLevel::warning, "bind: " + n);
             }
             if (!diffs.empty()) {
                 std::string message =

@@ -2,9 +2,13 @@
 
 #include "engine/migration.hpp"
 
+#include <bloop/exceptions.hpp>
 #include <bloop/model/meta.hpp>
 
 #include "engine/table_shape.hpp"
+
+#include <map>
+#include <optional>
 
 namespace bloop::detail {
 namespace {
@@ -121,6 +125,16 @@ std::vector<std::string> migrate_table(const Client& client, const ModelInfo& m,
             apply(std::move(on), "enabled a " + want + " stream");
         }
     }
+    if (auto d = encryption_difference(m, table)) {
+        Value request = update_of(table_name);
+        request["SSESpecification"] = sse_specification(*m.encryption);
+        apply(std::move(request), "encryption: " + *d);
+    }
+    if (auto d = table_class_difference(m, table)) {
+        Value request = update_of(table_name);
+        request["TableClass"] = table_class_name(*m.table_class);
+        apply(std::move(request), std::string("table class ") + table_class_name(*m.table_class));
+    }
     if (m.deletion_protection) {
         const Value* found = table.find("DeletionProtectionEnabled");
         if ((found != nullptr && found->as_bool()) != *m.deletion_protection) {
@@ -130,6 +144,106 @@ std::vector<std::string> migrate_table(const Client& client, const ModelInfo& m,
                   std::string("deletion protection ") + (*m.deletion_protection ? "on" : "off"));
         }
     }
+    return changes;
+}
+
+namespace {
+
+// Calls `op`; a server that does not know it (UnknownOperationException) gives nullopt.
+std::optional<Value> call_if_supported(const Client& client, Operation op, const Value& request) {
+    try {
+        return client.call(op, request);
+    } catch (const ServiceError& e) {
+        if (e.error_code() == "UnknownOperationException") return std::nullopt;
+        throw;
+    }
+}
+
+}  // namespace
+
+std::vector<std::string> migrate_backups(const Client& client, const ModelInfo& m,
+                                         const std::string& table_name, bool allowed,
+                                         std::vector<std::string>& diffs,
+                                         std::vector<std::string>& notes) {
+    std::vector<std::string> changes;
+    if (!m.point_in_time_recovery) return changes;
+    const auto described =
+        call_if_supported(client, Operation::DescribeContinuousBackups, update_of(table_name));
+    if (!described) {
+        notes.push_back(table_name +
+                        ": the server does not support continuous backups "
+                        "(UnknownOperationException, as DynamoDB Local); point-in-time recovery "
+                        "is not checked");
+        return changes;
+    }
+    const Value* d = described->find("ContinuousBackupsDescription");
+    const Value* pitr = d != nullptr ? d->find("PointInTimeRecoveryDescription") : nullptr;
+    const Value* status = pitr != nullptr ? pitr->find("PointInTimeRecoveryStatus") : nullptr;
+    const bool enabled = status != nullptr && status->as_string() == "ENABLED";
+    if (enabled == *m.point_in_time_recovery) return changes;
+    const std::string want = *m.point_in_time_recovery ? "on" : "off";
+    if (!allowed) {
+        diffs.push_back("point-in-time recovery is " + std::string(enabled ? "on" : "off") +
+                        ", expected " + want);
+        return changes;
+    }
+    Value update = update_of(table_name);
+    update["PointInTimeRecoverySpecification"]["PointInTimeRecoveryEnabled"] =
+        *m.point_in_time_recovery;
+    (void)client.call(Operation::UpdateContinuousBackups, update);
+    changes.push_back("point-in-time recovery " + want);
+    return changes;
+}
+
+std::vector<std::string> migrate_tags(const Client& client, const ModelInfo& m,
+                                      const std::string& table_arn, bool allowed,
+                                      std::vector<std::string>& diffs,
+                                      std::vector<std::string>& notes) {
+    std::vector<std::string> changes;
+    if (m.tags.empty()) return changes;
+    std::map<std::string, std::string> has;
+    Value list;
+    list["ResourceArn"] = table_arn;
+    for (;;) {
+        const auto page = call_if_supported(client, Operation::ListTagsOfResource, list);
+        if (!page) {
+            notes.push_back(table_arn +
+                            ": the server does not support tags (UnknownOperationException, as "
+                            "DynamoDB Local); tags are not checked");
+            return changes;
+        }
+        if (const Value* tags = page->find("Tags")) {
+            for (const auto& t : tags->as_array())
+                has[t.at("Key").as_string()] = t.at("Value").as_string();
+        }
+        const Value* next = page->find("NextToken");
+        if (next == nullptr) break;
+        list["NextToken"] = *next;
+    }
+    Value missing = Value::array();
+    std::vector<std::string> names;
+    for (const auto& [key, value] : m.tags) {
+        const auto found = has.find(key);
+        if (found != has.end() && found->second == value) continue;
+        if (!allowed) {
+            diffs.push_back(
+                "tag '" + key + "' is " +
+                (found == has.end() ? std::string("missing") : "'" + found->second + "'") +
+                ", expected '" + value + "'");
+            continue;
+        }
+        Value t;
+        t["Key"] = key;
+        t["Value"] = value;
+        missing.push_back(std::move(t));
+        names.push_back(key);
+    }
+    if (missing.size() == 0) return changes;
+    Value tag;
+    tag["ResourceArn"] = table_arn;
+    tag["Tags"] = std::move(missing);
+    (void)client.call(Operation::TagResource, tag);
+    for (const auto& n : names) changes.push_back("tagged '" + n + "'");
     return changes;
 }
 

@@ -23,6 +23,21 @@ std::vector<std::string> migrate_table(const Client& client, const ModelInfo& m,
                                        const std::string& table_name, json::Value& table,
                                        const WaitActive& wait_active);
 
+/// Point-in-time recovery toward the model (UpdateContinuousBackups) when `allowed`, else what
+/// differs in `diffs`. A server without continuous backups (DynamoDB Local answers
+/// UnknownOperationException) is noted in `notes` and not checked.
+std::vector<std::string> migrate_backups(const Client& client, const ModelInfo& m,
+                                         const std::string& table_name, bool allowed,
+                                         std::vector<std::string>& diffs,
+                                         std::vector<std::string>& notes);
+
+/// The model's tags on the table (TagResource) when `allowed`, else what differs in `diffs`. A
+/// server without tagging (DynamoDB Local) is noted in `notes` and not checked.
+std::vector<std::string> migrate_tags(const Client& client, const ModelInfo& m,
+                                      const std::string& table_arn, bool allowed,
+                                      std::vector<std::string>& diffs,
+                                      std::vector<std::string>& notes);
+
 /// Enables the model's TTL attribute when the table has none enabled (UpdateTimeToLive); returns
 /// what it changed, or what differs when it cannot (TTL on another attribute), in `diffs`.
 std::vector<std::string> migrate_ttl(const Client& client, const ModelInfo& m,

@@ -116,7 +116,78 @@ Value create_table_request(const ModelInfo& m, const std::string& table_name) {
         request["StreamSpecification"]["StreamViewType"] = std::string(stream_view_type(*m.stream));
     }
     if (m.deletion_protection) request["DeletionProtectionEnabled"] = *m.deletion_protection;
+    if (m.encryption) request["SSESpecification"] = sse_specification(*m.encryption);
+    if (m.table_class) request["TableClass"] = table_class_name(*m.table_class);
+    if (!m.tags.empty()) request["Tags"] = tags_of(m);
     return request;
+}
+
+Value sse_specification(const ModelInfo::EncryptionInfo& e) {
+    Value spec;
+    spec["Enabled"] = e.kms;
+    if (e.kms) {
+        spec["SSEType"] = "KMS";
+        if (!e.kms_key.empty()) spec["KMSMasterKeyId"] = e.kms_key;
+    }
+    return spec;
+}
+
+const char* table_class_name(TableClass c) {
+    return c == TableClass::standard ? "STANDARD" : "STANDARD_INFREQUENT_ACCESS";
+}
+
+Value tags_of(const ModelInfo& m) {
+    Value tags = Value::array();
+    for (const auto& [key, value] : m.tags) {
+        Value t;
+        t["Key"] = key;
+        t["Value"] = value;
+        tags.push_back(std::move(t));
+    }
+    return tags;
+}
+
+bool dynamodb_local(const Value& table) {
+    const Value* arn = table.find("TableArn");
+    return arn != nullptr && arn->is_string() &&
+           arn->as_string().find(":ddblocal:") != std::string::npos;
+}
+
+std::optional<std::string> encryption_difference(const ModelInfo& m, const Value& table) {
+    if (!m.encryption || dynamodb_local(table)) return std::nullopt;
+    const Value* d = table.find("SSEDescription");
+    const bool kms =
+        d != nullptr && d->find("SSEType") != nullptr && d->at("SSEType").as_string() == "KMS" &&
+        d->find("Status") != nullptr &&
+        (d->at("Status").as_string() == "ENABLED" || d->at("Status").as_string() == "ENABLING");
+    const auto name = [](bool k) { return k ? "a KMS key" : "the AWS owned key"; };
+    if (kms != m.encryption->kms) {
+        return std::string("the table is encrypted with ") + name(kms) + ", expected " +
+               name(m.encryption->kms);
+    }
+    const std::string& want = m.encryption->kms_key;
+    if (!kms || want.empty() || want.rfind("alias/", 0) == 0) return std::nullopt;
+    const Value* arn = d->find("KMSMasterKeyArn");
+    const std::string has = arn != nullptr ? arn->as_string() : "";
+    const bool same =
+        want.rfind("arn:", 0) == 0
+            ? has == want
+            : has.size() > want.size() &&
+                  has.compare(has.size() - want.size() - 4, std::string::npos, "key/" + want) == 0;
+    if (same) return std::nullopt;
+    return "the table's KMS key is " + (has.empty() ? std::string("unknown") : has) +
+           ", expected " + want;
+}
+
+std::optional<std::string> table_class_difference(const ModelInfo& m, const Value& table) {
+    if (!m.table_class || dynamodb_local(table)) return std::nullopt;
+    const Value* summary = table.find("TableClassSummary");
+    const std::string has = summary != nullptr && summary->find("TableClass") != nullptr
+                                ? summary->at("TableClass").as_string()
+                                : "STANDARD";
+    const std::string want = table_class_name(*m.table_class);
+    if (has == want) return std::nullopt;
+    return "the table class is " + has + ", expected " + want;
 }
 
 namespace {
@@ -215,6 +286,8 @@ std::vector<std::string> differences(const ModelInfo& m, const Value& table) {
                             ", expected " + (*m.deletion_protection ? "on" : "off"));
         }
     }
+    if (auto d = encryption_difference(m, table)) diffs.push_back(std::move(*d));
+    if (auto d = table_class_difference(m, table)) diffs.push_back(std::move(*d));
     if (!on_demand(table)) compare_units(diffs, "the table", table, m.read_units, m.write_units);
     if (m.stream) {
         const Value* spec = table.find("StreamSpecification");

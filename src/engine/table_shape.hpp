@@ -19,6 +19,12 @@ namespace bloop::detail {
                                      std::optional<std::int64_t> write);
 /// One index as CreateTable (or a GSI Create) takes it.
 [[nodiscard]] json::Value index_request(const ModelInfo& m, const IndexInfo& ix);
+/// The SSESpecification of an encryption setting.
+[[nodiscard]] json::Value sse_specification(const ModelInfo::EncryptionInfo& e);
+/// "STANDARD" or "STANDARD_INFREQUENT_ACCESS".
+[[nodiscard]] const char* table_class_name(TableClass c);
+/// The model's tags as CreateTable and TagResource take them.
+[[nodiscard]] json::Value tags_of(const ModelInfo& m);
 /// The CreateTable request of `m` under `table_name`.
 [[nodiscard]] json::Value create_table_request(const ModelInfo& m, const std::string& table_name);
 
@@ -28,6 +34,16 @@ namespace bloop::detail {
 [[nodiscard]] bool on_demand(const json::Value& table);
 /// Every way the described table differs from the model, in words (empty: it matches).
 [[nodiscard]] std::vector<std::string> differences(const ModelInfo& m, const json::Value& table);
+/// Whether the described table is served by DynamoDB Local (its ARNs name the region
+/// "ddblocal"), which does not report encryption or the table class.
+[[nodiscard]] bool dynamodb_local(const json::Value& table);
+/// How the table's encryption differs from the model's (nullopt: the same, not declared, or not
+/// reported).
+[[nodiscard]] std::optional<std::string> encryption_difference(const ModelInfo& m,
+                                                               const json::Value& table);
+/// How the table class differs (nullopt: the same, not declared, or not reported).
+[[nodiscard]] std::optional<std::string> table_class_difference(const ModelInfo& m,
+                                                                const json::Value& table);
 /// Whether the table and its GSIs are ACTIVE.
 [[nodiscard]] bool active(const json::Value& table);
 /// The described GSI named `name`, or nullptr.

@@ -11,6 +11,7 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <mutex>
 #include <string>
 #include <thread>
 #include <vector>
@@ -32,8 +33,13 @@ struct Expiring {
     std::string id;
     bloop::Timestamp expires{};
 };
+struct Archived {
+    std::string id;
+};
+inline constexpr bloop::TableTag archived_tags[] = {{"team", "core"}};
 }  // namespace settings_app
 
+using settings_app::Archived;
 using settings_app::Expiring;
 using settings_app::Lease;
 using settings_app::OldLease;
@@ -68,6 +74,16 @@ struct bloop::Model<Expiring> {
     static constexpr Meta meta{.table_name = "SettingsExpiring", .stream = StreamView::old_image};
     static constexpr auto hash_key = &Expiring::id;
     static constexpr auto ttl = &Expiring::expires;
+};
+
+template <>
+struct bloop::Model<Archived> {
+    static constexpr Meta meta{.table_name = "SettingsArchived",
+                               .encryption = Encryption{.kms = true, .kms_key = {}},
+                               .point_in_time_recovery = true,
+                               .table_class = TableClass::standard_infrequent_access,
+                               .tags = settings_app::archived_tags};
+    static constexpr auto hash_key = &Archived::id;
 };
 
 namespace bloop {
@@ -188,6 +204,34 @@ TEST_F(TableSettingsTest, AnotherKeyCannotBeMigrated) {
                   std::string::npos)
             << e.what();
     }
+}
+
+TEST_F(TableSettingsTest, WhatDynamoDBLocalCannotReportIsLoggedAndNotAMismatch) {
+    std::vector<std::string> warnings;
+    std::mutex mutex;
+    ClientOptions o = test::client_options();
+    o.log = [&](LogLevel level, std::string_view message) {
+        std::lock_guard lock(mutex);
+        if (level == LogLevel::warning && message.rfind("bind: ", 0) == 0)
+            warnings.emplace_back(message);
+    };
+    Engine logged{Client(o), names};
+    const BindReport report = logged.bind<Archived>();  // CreateTable takes them all
+    EXPECT_EQ(report.changes.size(), 1u);
+    const std::string t = logged.binding<Archived>().table_name;
+    EXPECT_EQ(warnings,
+              (std::vector<std::string>{
+                  "bind: " + t +
+                      ": the server does not support continuous backups "
+                      "(UnknownOperationException, as DynamoDB Local); point-in-time recovery "
+                      "is not checked",
+                  "bind: arn:aws:dynamodb:ddblocal:000000000000:table/" + t +
+                      ": the server does not support tags (UnknownOperationException, as "
+                      "DynamoDB Local); tags are not checked",
+                  "bind: " + t +
+                      ": DynamoDB Local does not report encryption or the table class; they "
+                      "are not checked"}));
+    EXPECT_TRUE(Engine(Client(test::client_options()), names).bind<Archived>().changes.empty());
 }
 
 TEST_F(TableSettingsTest, AnItemTtlDeletesArrivesOnTheStreamMarkedAsExpired) {

@@ -21,6 +21,25 @@ struct Session {
 
 using shape_unit::Session;
 
+namespace shape_unit {
+struct Archive {
+    std::string id;
+};
+inline constexpr bloop::TableTag archive_tags[] = {{"team", "core"}, {"cost", "archive"}};
+}  // namespace shape_unit
+
+using shape_unit::Archive;
+
+template <>
+struct bloop::Model<Archive> {
+    static constexpr Meta meta{.table_name = "ShapeArchive",
+                               .encryption = Encryption{.kms = true, .kms_key = "1234abcd"},
+                               .point_in_time_recovery = true,
+                               .table_class = TableClass::standard_infrequent_access,
+                               .tags = shape_unit::archive_tags};
+    static constexpr auto hash_key = &Archive::id;
+};
+
 template <>
 struct bloop::Model<Session> {
     static constexpr Meta meta{.table_name = "ShapeSessions",
@@ -40,6 +59,68 @@ TEST(TableShape, AnOnDemandTableHasNoUnitsAnywhere) {
     EXPECT_EQ(
         json::to_string(detail::create_table_request(model_info<Session>(), "ShapeSessions")),
         R"j({"TableName":"ShapeSessions","KeySchema":[{"AttributeName":"token","KeyType":"HASH"}],"AttributeDefinitions":[{"AttributeName":"token","AttributeType":"S"},{"AttributeName":"user","AttributeType":"S"}],"BillingMode":"PAY_PER_REQUEST","GlobalSecondaryIndexes":[{"IndexName":"by_user","KeySchema":[{"AttributeName":"user","KeyType":"HASH"}],"Projection":{"ProjectionType":"KEYS_ONLY"}}],"StreamSpecification":{"StreamEnabled":true,"StreamViewType":"NEW_IMAGE"},"DeletionProtectionEnabled":true})j");
+}
+
+TEST(TableShape, EncryptionTableClassAndTagsAreCreated) {
+    EXPECT_EQ(
+        json::to_string(detail::create_table_request(model_info<Archive>(), "ShapeArchive")),
+        R"j({"TableName":"ShapeArchive","KeySchema":[{"AttributeName":"id","KeyType":"HASH"}],"AttributeDefinitions":[{"AttributeName":"id","AttributeType":"S"}],"ProvisionedThroughput":{"ReadCapacityUnits":1,"WriteCapacityUnits":1},"SSESpecification":{"Enabled":true,"SSEType":"KMS","KMSMasterKeyId":"1234abcd"},"TableClass":"STANDARD_INFREQUENT_ACCESS","Tags":[{"Key":"team","Value":"core"},{"Key":"cost","Value":"archive"}]})j");
+}
+
+TEST(TableShape, EncryptionAndTableClassAreComparedWhereTheServerReportsThem) {
+    const json::Value aws = json::parse(
+        R"j({"TableArn":"arn:aws:dynamodb:eu-west-1:123456789012:table/ShapeArchive","KeySchema":[{"AttributeName":"id","KeyType":"HASH"}],"AttributeDefinitions":[{"AttributeName":"id","AttributeType":"S"}],"ProvisionedThroughput":{"ReadCapacityUnits":1,"WriteCapacityUnits":1},"SSEDescription":{"Status":"ENABLED","SSEType":"KMS","KMSMasterKeyArn":"arn:aws:kms:eu-west-1:123456789012:key/other"}})j");
+    EXPECT_EQ(detail::differences(model_info<Archive>(), aws),
+              (std::vector<std::string>{
+                  "the table's KMS key is arn:aws:kms:eu-west-1:123456789012:key/other, expected "
+                  "1234abcd",
+                  "the table class is STANDARD, expected STANDARD_INFREQUENT_ACCESS"}));
+    const json::Value local = json::parse(
+        R"j({"TableArn":"arn:aws:dynamodb:ddblocal:000000000000:table/ShapeArchive","KeySchema":[{"AttributeName":"id","KeyType":"HASH"}],"AttributeDefinitions":[{"AttributeName":"id","AttributeType":"S"}],"ProvisionedThroughput":{"ReadCapacityUnits":1,"WriteCapacityUnits":1}})j");
+    EXPECT_TRUE(detail::differences(model_info<Archive>(), local).empty())
+        << "DynamoDB Local reports neither";
+}
+
+TEST(TableShape, BackupsAndTagsAreMigratedAndAServerWithoutThemIsNoted) {
+    test::ScriptedEngine h;
+    h.transport->respond(
+        200,
+        R"j({"ContinuousBackupsDescription":{"ContinuousBackupsStatus":"ENABLED","PointInTimeRecoveryDescription":{"PointInTimeRecoveryStatus":"DISABLED"}}})j");
+    h.transport->respond(200, "{}");
+    h.transport->respond(
+        200, R"j({"Tags":[{"Key":"team","Value":"core"},{"Key":"cost","Value":"x"}]})j");
+    h.transport->respond(200, "{}");
+    std::vector<std::string> diffs, notes;
+    const std::string arn = "arn:aws:dynamodb:eu-west-1:123456789012:table/ShapeArchive";
+    EXPECT_EQ(detail::migrate_backups(h.engine.client(), model_info<Archive>(), "ShapeArchive",
+                                      true, diffs, notes),
+              (std::vector<std::string>{"point-in-time recovery on"}));
+    EXPECT_EQ(
+        detail::migrate_tags(h.engine.client(), model_info<Archive>(), arn, true, diffs, notes),
+        (std::vector<std::string>{"tagged 'cost'"}));
+    const auto bodies = h.bodies();
+    ASSERT_EQ(bodies.size(), 4u);
+    EXPECT_EQ(
+        bodies[1],
+        R"j({"TableName":"ShapeArchive","PointInTimeRecoverySpecification":{"PointInTimeRecoveryEnabled":true}})j");
+    EXPECT_EQ(bodies[3],
+              R"j({"ResourceArn":")j" + arn + R"j(","Tags":[{"Key":"cost","Value":"archive"}]})j");
+    EXPECT_TRUE(diffs.empty());
+    EXPECT_TRUE(notes.empty());
+
+    h.transport->fail(400, "UnknownOperationException", "An unknown operation was requested.");
+    h.transport->fail(400, "UnknownOperationException",
+                      "Tagging is not currently supported in DynamoDB Local.");
+    EXPECT_TRUE(detail::migrate_backups(h.engine.client(), model_info<Archive>(), "ShapeArchive",
+                                        false, diffs, notes)
+                    .empty());
+    EXPECT_TRUE(
+        detail::migrate_tags(h.engine.client(), model_info<Archive>(), arn, false, diffs, notes)
+            .empty());
+    EXPECT_TRUE(diffs.empty()) << "not supported: not a mismatch";
+    ASSERT_EQ(notes.size(), 2u);
+    EXPECT_NE(notes[0].find("point-in-time recovery is not checked"), std::string::npos);
+    EXPECT_NE(notes[1].find("tags are not checked"), std::string::npos);
 }
 
 TEST(TableShape, AMigrationSendsOneUpdateTableAChange) {

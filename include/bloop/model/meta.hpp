@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <initializer_list>
 #include <optional>
+#include <span>
 #include <string_view>
 
 namespace bloop {
@@ -32,6 +33,27 @@ enum class Billing {
     on_demand,    ///< PAY_PER_REQUEST: no units, on the table or its GSIs
 };
 
+/// Server-side encryption at rest (SSESpecification).
+struct Encryption {
+    /// false: the AWS owned key (DynamoDB's default); true: a KMS key.
+    bool kms = false;
+    /// With `kms`: the customer managed key (id, ARN or alias); empty: the AWS managed key
+    /// (aws/dynamodb).
+    std::string_view kms_key{};
+};
+
+/// The table class (TableClass).
+enum class TableClass {
+    standard,                    ///< STANDARD
+    standard_infrequent_access,  ///< STANDARD_INFREQUENT_ACCESS
+};
+
+/// One table tag.
+struct TableTag {
+    std::string_view key;    ///< the tag's key
+    std::string_view value;  ///< its value
+};
+
 /// A table model's table settings (bloop's `class Meta`). The TTL attribute is a column:
 /// `Model<T>::ttl = &T::expires` (a bloop::Timestamp).
 struct Meta {
@@ -49,6 +71,14 @@ struct Meta {
     std::optional<Billing> billing{};
     /// Whether DeleteTable is refused (DeletionProtectionEnabled); unset: not checked.
     std::optional<bool> deletion_protection{};
+    /// Encryption at rest; unset: DynamoDB's default on creation, not checked.
+    std::optional<Encryption> encryption{};
+    /// Point-in-time recovery (continuous backups); unset: not checked.
+    std::optional<bool> point_in_time_recovery{};
+    /// The table class; unset: STANDARD on creation, not checked.
+    std::optional<TableClass> table_class{};
+    /// Tags the table must carry (others may exist), e.g. a `static constexpr bloop::TableTag tags[]`.
+    std::span<const TableTag> tags{};
 };
 
 }  // namespace bloop

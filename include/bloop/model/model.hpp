@@ -511,6 +511,11 @@ ModelInfo lower_model() {
         info.ttl = info.column_index(column_name_of<T, Model<T>::ttl>());
     info.billing = meta.billing;
     info.deletion_protection = meta.deletion_protection;
+    if (meta.encryption)
+        info.encryption = {meta.encryption->kms, std::string(meta.encryption->kms_key)};
+    info.point_in_time_recovery = meta.point_in_time_recovery;
+    info.table_class = meta.table_class;
+    for (const TableTag& t : meta.tags) info.tags.emplace_back(t.key, t.value);
     finalize_model(info);
     return info;
 }

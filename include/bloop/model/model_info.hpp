@@ -100,6 +100,16 @@ struct ModelInfo {
     std::optional<Billing> billing;
     /// Meta::deletion_protection.
     std::optional<bool> deletion_protection;
+    /// Meta::encryption (the key copied).
+    struct EncryptionInfo {
+        bool kms = false;     ///< a KMS key rather than the AWS owned one
+        std::string kms_key;  ///< the customer managed key; empty: aws/dynamodb
+    };
+    std::optional<EncryptionInfo> encryption;               ///< Meta::encryption
+    std::optional<bool> point_in_time_recovery;             ///< Meta::point_in_time_recovery
+    std::optional<TableClass> table_class;                  ///< Meta::table_class
+    std::vector<std::pair<std::string, std::string>> tags;  ///< Meta::tags
+
     // Resolved by finalize_model:
     /// The table's key columns.
     std::optional<std::size_t> hash_key, range_key;

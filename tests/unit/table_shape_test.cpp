@@ -81,6 +81,25 @@ TEST(TableShape, EncryptionAndTableClassAreComparedWhereTheServerReportsThem) {
         << "DynamoDB Local reports neither";
 }
 
+TEST(TableShape, EncryptionAndTableClassMigrateWithUpdateTable) {
+    test::ScriptedEngine h;
+    json::Value table = json::parse(
+        R"j({"TableName":"ShapeArchive","TableArn":"arn:aws:dynamodb:eu-west-1:123456789012:table/ShapeArchive","TableStatus":"ACTIVE","ProvisionedThroughput":{"ReadCapacityUnits":1,"WriteCapacityUnits":1}})j");
+    h.transport->respond(200, "{}");
+    h.transport->respond(200, "{}");
+    const auto changes = detail::migrate_table(h.engine.client(), model_info<Archive>(),
+                                               "ShapeArchive", table, [&] { return table; });
+    EXPECT_EQ(changes,
+              (std::vector<std::string>{
+                  "encryption: the table is encrypted with the AWS owned key, expected a KMS key",
+                  "table class STANDARD_INFREQUENT_ACCESS"}));
+    EXPECT_EQ(
+        h.bodies(),
+        (std::vector<std::string>{
+            R"j({"TableName":"ShapeArchive","SSESpecification":{"Enabled":true,"SSEType":"KMS","KMSMasterKeyId":"1234abcd"}})j",
+            R"j({"TableName":"ShapeArchive","TableClass":"STANDARD_INFREQUENT_ACCESS"})j"}));
+}
+
 TEST(TableShape, BackupsAndTagsAreMigratedAndAServerWithoutThemIsNoted) {
     test::ScriptedEngine h;
     h.transport->respond(

@@ -80,14 +80,12 @@ std::vector<std::string> migrate_table(const Client& client, const ModelInfo& m,
             request["ProvisionedThroughput"] =
                 throughput(m.read_units ? m.read_units : units(table, "ReadCapacityUnits"),
                            m.write_units ? m.write_units : units(table, "WriteCapacityUnits"));
-            apply(std::move(request),
-                  "throughput " +
-                      std::to_string(
-                          request.at("ProvisionedThroughput").at("ReadCapacityUnits").as_int()) +
-                      "/" +
-                      std::to_string(
-                          request.at("ProvisionedThroughput").at("WriteCapacityUnits").as_int()) +
-                      " (read/write units)");
+            // Named before the request is moved into the call.
+            const Value& t = request.at("ProvisionedThroughput");
+            std::string what = "throughput " + std::to_string(t.at("ReadCapacityUnits").as_int()) +
+                               "/" + std::to_string(t.at("WriteCapacityUnits").as_int()) +
+                               " (read/write units)";
+            apply(std::move(request), std::move(what));
         }
         Value gsis = gsi_throughput_updates(m, table, false);
         if (gsis.size() != 0) {

@@ -83,22 +83,34 @@ const char* fault_name(Fault f) {
     return "?";
 }
 
-FaultProxy::FaultProxy(const std::string& upstream, FaultProxyOptions options)
-    : options_(std::move(options)),
-      rng_(options_.seed),
-      server_([this](int fd) { handle(fd); }) {
-    const std::string prefix = "http://";
-    const std::string rest = upstream.substr(prefix.size());
+namespace {
+
+// "http://HOST:PORT" -> HOST (localhost as 127.0.0.1) and PORT.
+std::pair<std::string, int> host_and_port(const std::string& upstream) {
+    const std::string rest = upstream.substr(std::string("http://").size());
     const auto colon = rest.rfind(':');
-    upstream_host_ = rest.substr(0, colon);
-    if (upstream_host_ == "localhost") upstream_host_ = "127.0.0.1";
-    upstream_port_ = std::stoi(rest.substr(colon + 1));
-    if (options_.faults.empty()) {
-        options_.faults = {Fault::throttle,  Fault::unavailable, Fault::error_after,
-                           Fault::reset,     Fault::truncated,   Fault::held,
-                           Fault::lost_response};
-    }
+    std::string host = rest.substr(0, colon);
+    if (host == "localhost") host = "127.0.0.1";
+    return {host, std::stoi(rest.substr(colon + 1))};
 }
+
+FaultProxyOptions with_default_faults(FaultProxyOptions options) {
+    if (options.faults.empty()) {
+        options.faults = {Fault::throttle,  Fault::unavailable, Fault::error_after,  Fault::reset,
+                          Fault::truncated, Fault::held,        Fault::lost_response};
+    }
+    return options;
+}
+
+}  // namespace
+
+// Everything the handler reads is set before server_ starts its threads.
+FaultProxy::FaultProxy(const std::string& upstream, FaultProxyOptions options)
+    : upstream_host_(host_and_port(upstream).first),
+      upstream_port_(host_and_port(upstream).second),
+      options_(with_default_faults(std::move(options))),
+      rng_(options_.seed),
+      server_([this](int fd) { handle(fd); }) {}
 
 void FaultProxy::script(std::deque<Fault> faults) {
     std::lock_guard lock(mutex_);

@@ -69,7 +69,7 @@ void Engine::commit_batch(std::span<const detail::ObjectRef> puts,
     std::map<std::string, const ModelInfo*> models;  // table -> a model stored in it
     const auto add = [&](const detail::ObjectRef& ref, bool remove) {
         const ModelInfo& m = *ref.model;
-        if (m.abstract) throw InvalidModel("'" + m.name + "' is abstract.");
+        detail::require_concrete(m);
         if (m.version) {
             throw InvalidBatch(detail::describe_object(m, ref.object) +
                                " has a version column, which a batch write cannot check (it "
@@ -78,7 +78,7 @@ void Engine::commit_batch(std::span<const detail::ObjectRef> puts,
         const Binding binding = impl_->bound(m);
         Item key = detail::key_of(m, ref.object);
         const auto [at, fresh] =
-            items.emplace(binding.table_name + '\n' + detail::canonical_key(key), entries.size());
+            items.emplace(detail::item_id(binding.table_name, key), entries.size());
         if (!fresh) {
             const Entry& other = entries[at->second];
             if (other.ref.object == ref.object && other.remove == remove) return;  // once
@@ -154,7 +154,7 @@ void Engine::commit_batch(std::span<const detail::ObjectRef> puts,
                                                                  ? item.as_item()
                                                                  : json::to_item(item));
                     }
-                    const auto found = items.find(table + '\n' + detail::canonical_key(key));
+                    const auto found = items.find(detail::item_id(table, key));
                     if (found != items.end()) unprocessed.push_back(found->second);
                 }
             }
@@ -189,11 +189,7 @@ void Engine::commit_batch(std::span<const detail::ObjectRef> puts,
             for (std::size_t i = 0; i < every_column.size(); ++i) every_column[i] = i;
             detail::sync_state(m, e.ref.object, every_column);
         }
-        try {
-            (e.remove ? object_deleted : object_saved).emit(ObjectEvent(*this, m, e.ref.object));
-        } catch (...) {
-            if (!receiver_error) receiver_error = std::current_exception();
-        }
+        if (auto error = signal_written(e.ref, e.remove); !receiver_error) receiver_error = error;
     }
     if (!failures.empty()) {
         std::string message = std::to_string(failures.size()) + " of " +

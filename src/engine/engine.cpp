@@ -170,6 +170,24 @@ std::string canonical_key(const Item& key) {
     return out;
 }
 
+std::string item_id(const std::string& table, const Item& key) {
+    return table + '\n' + canonical_key(key);
+}
+
+void require_concrete(const ModelInfo& model) {
+    if (model.abstract) throw InvalidModel("'" + model.name + "' is abstract.");
+}
+
+MissingObjects missing_objects(std::span<const ObjectRef> missing) {
+    std::string names;
+    std::vector<const void*> objects;
+    for (const auto& ref : missing) {
+        names += (names.empty() ? "" : ", ") + describe_object(*ref.model, ref.object);
+        objects.push_back(ref.object);
+    }
+    return MissingObjects("Failed to load some objects: " + names, std::move(objects));
+}
+
 void backoff_sleep(int n) {
     thread_local std::mt19937_64 rng{std::random_device{}()};
     const auto cap = std::min<std::int64_t>(1000, std::int64_t{25} << std::min(n, 10));

@@ -48,6 +48,15 @@ Item key_in(const ModelInfo& model, const Item& item);
 /// The same key spelled one way: numbers normalised (DynamoDB answers "1.10" as "1.1").
 std::string canonical_key(const Item& key);
 
+/// One stored item's identity across tables: the table name and the canonical key.
+std::string item_id(const std::string& table, const Item& key);
+
+/// Throws InvalidModel when `model` is abstract (it has no table to read or write).
+void require_concrete(const ModelInfo& model);
+
+/// MissingObjects naming each of `missing` ("Failed to load some objects: A(id=1), ...").
+[[nodiscard]] MissingObjects missing_objects(std::span<const ObjectRef> missing);
+
 /// Sleeps the backoff of retry `n` (full jitter, 25 ms doubling, capped at 1 s).
 void backoff_sleep(int n);
 

@@ -57,7 +57,7 @@ void Engine::load_objects(std::span<const detail::ObjectRef> objects, const Load
     Wants wants;
     std::vector<std::pair<std::string, Item>> keys;
     for (const auto& ref : objects) {
-        if (ref.model->abstract) throw InvalidModel("'" + ref.model->name + "' is abstract.");
+        detail::require_concrete(*ref.model);
         const Binding binding = impl_->bound(*ref.model);
         Item key = detail::key_of(*ref.model, ref.object);
         Wanted& w = wants[binding.table_name][detail::canonical_key(key)];
@@ -117,19 +117,14 @@ void Engine::load_objects(std::span<const detail::ObjectRef> objects, const Load
 
     // MissingObjects, when some were missing, comes before a receiver's exception.
     const std::exception_ptr receiver_error = signal_loaded(loaded);
-    std::vector<const void*> missing;
-    std::string names;
+    std::vector<detail::ObjectRef> missing;
     for (const auto& [table, table_wants] : wants) {
         for (const auto& [canonical, w] : table_wants) {
             if (w.found) continue;
-            for (void* object : w.objects) {
-                missing.push_back(object);
-                names += (names.empty() ? "" : ", ") + detail::describe_object(*w.model, object);
-            }
+            for (void* object : w.objects) missing.push_back({w.model, object});
         }
     }
-    if (!missing.empty())
-        throw MissingObjects("Failed to load some objects: " + names, std::move(missing));
+    if (!missing.empty()) throw detail::missing_objects(missing);
     if (receiver_error) std::rethrow_exception(receiver_error);
 }
 
@@ -146,6 +141,15 @@ std::exception_ptr Engine::signal_loaded(std::span<const detail::ObjectRef> obje
         }
     }
     return receiver_error;
+}
+
+std::exception_ptr Engine::signal_written(const detail::ObjectRef& ref, bool removed) {
+    try {
+        (removed ? object_deleted : object_saved).emit(ObjectEvent(*this, *ref.model, ref.object));
+    } catch (...) {
+        return std::current_exception();
+    }
+    return nullptr;
 }
 
 }  // namespace bloop

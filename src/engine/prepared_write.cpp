@@ -244,7 +244,7 @@ PreparedWrite prepare_one(const ObjectRef& ref, const Binding& binding, const Wr
 
 PreparedWrite prepare_write(const ObjectRef& ref, const Binding& binding, const WriteSpec& spec,
                             WriteKind kind) {
-    if (ref.model->abstract) throw InvalidModel("'" + ref.model->name + "' is abstract.");
+    require_concrete(*ref.model);
     return prepare_one(ref, binding, spec, kind);
 }
 

@@ -13,7 +13,7 @@ SearchCursor Engine::start_search(const SearchTarget& target, const Condition* k
                                   bool consistent, bool forward, std::optional<Segment> segment,
                                   std::optional<std::size_t> limit) {
     const ModelInfo& m = *target.model;
-    if (m.abstract) throw InvalidModel("'" + m.name + "' is abstract.");
+    detail::require_concrete(m);
     const Binding binding = impl_->bound(m);
     const bool query = key != nullptr;
     if (query) check_key_condition(target, *key);

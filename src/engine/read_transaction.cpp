@@ -31,11 +31,11 @@ void Engine::commit_read(std::span<const detail::ObjectRef> objects) {
     json::Value request;
     json::Value& items = request["TransactItems"];
     for (const auto& ref : objects) {
-        if (ref.model->abstract) throw InvalidModel("'" + ref.model->name + "' is abstract.");
+        detail::require_concrete(*ref.model);
         const Binding binding = impl_->bound(*ref.model);
         Item key = detail::key_of(*ref.model, ref.object);
         const auto [at, fresh] =
-            index.emplace(binding.table_name + '\n' + detail::canonical_key(key), wanted.size());
+            index.emplace(detail::item_id(binding.table_name, key), wanted.size());
         if (fresh) {
             if (wanted.size() == kMaxItems) {
                 throw InvalidTransaction("a read transaction holds at most 100 items; " +
@@ -76,16 +76,12 @@ void Engine::commit_read(std::span<const detail::ObjectRef> objects) {
                             " responses for " + std::to_string(wanted.size()) + " items");
     }
     std::vector<detail::ObjectRef> loaded;
-    std::vector<const void*> missing;
-    std::string names;
+    std::vector<detail::ObjectRef> missing;
     for (std::size_t i = 0; i < wanted.size(); ++i) {
         const Wanted& w = wanted[i];
         json::Value* item = responses->as_array()[i].find("Item");
         if (item == nullptr) {
-            for (void* object : w.objects) {
-                missing.push_back(object);
-                names += (names.empty() ? "" : ", ") + detail::describe_object(*w.model, object);
-            }
+            for (void* object : w.objects) missing.push_back({w.model, object});
             continue;
         }
         const Item stored = item->type() == json::Type::item ? std::move(item->as_item())
@@ -97,8 +93,7 @@ void Engine::commit_read(std::span<const detail::ObjectRef> objects) {
     }
     // MissingObjects, when some were missing, comes before a receiver's exception.
     const std::exception_ptr receiver_error = signal_loaded(loaded);
-    if (!missing.empty())
-        throw MissingObjects("Failed to load some objects: " + names, std::move(missing));
+    if (!missing.empty()) throw detail::missing_objects(missing);
     if (receiver_error) std::rethrow_exception(receiver_error);
 }
 

@@ -77,16 +77,9 @@ void Engine::write(std::span<const detail::ObjectRef> objects, const detail::Wri
         }
         // Written: the object is synced whatever its receivers do.
         const bool loaded = detail::mark_written(p, returned ? &*returned : nullptr);
-        try {
-            if (loaded) {
-                const detail::ObjectRef ref = p.ref;
-                if (auto error = signal_loaded(std::span(&ref, 1)); error && !receiver_error)
-                    receiver_error = error;
-            }
-            (remove ? object_deleted : object_saved).emit(ObjectEvent(*this, m, p.ref.object));
-        } catch (...) {
-            if (!receiver_error) receiver_error = std::current_exception();
-        }
+        std::exception_ptr error = loaded ? signal_loaded(std::span(&p.ref, 1)) : nullptr;
+        if (auto written = signal_written(p.ref, remove); !error) error = written;
+        if (!receiver_error) receiver_error = error;
     }
     if (!failures.empty()) {
         std::string message = std::to_string(failures.size()) + " of " +

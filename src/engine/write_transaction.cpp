@@ -162,9 +162,9 @@ void Engine::commit_write(std::span<const detail::TransactionOperation> operatio
                 " has nothing to write besides its key (DynamoDB's transactional Update needs an "
                 "update); check() that it exists, or save it outside the transaction");
         }
-        const Item key = detail::key_of(m, op.ref.object);
+        const Item& key = p.request.at("Key").as_item();
         const auto [at, fresh] =
-            items.emplace(binding.table_name + '\n' + detail::canonical_key(key), entries.size());
+            items.emplace(detail::item_id(binding.table_name, key), entries.size());
         if (!fresh) {
             const PreparedWrite& other = entries[at->second].write;
             const std::string what =
@@ -208,12 +208,8 @@ void Engine::commit_write(std::span<const detail::TransactionOperation> operatio
     std::exception_ptr receiver_error;
     for (const auto& e : entries) {
         if (e.write.kind == WriteKind::check) continue;
-        try {
-            (e.write.kind == WriteKind::remove ? object_deleted : object_saved)
-                .emit(ObjectEvent(*this, *e.write.ref.model, e.write.ref.object));
-        } catch (...) {
-            if (!receiver_error) receiver_error = std::current_exception();
-        }
+        auto error = signal_written(e.write.ref, e.write.kind == WriteKind::remove);
+        if (!receiver_error) receiver_error = error;
     }
     if (receiver_error) std::rethrow_exception(receiver_error);
 }

@@ -407,6 +407,9 @@ class Engine {
     /// Signals `objects` as loaded (object_modified per column, object_loaded); returns the first
     /// exception a receiver threw.
     std::exception_ptr signal_loaded(std::span<const detail::ObjectRef> objects);
+    /// Signals `ref` as saved (object_saved) or removed (object_deleted); returns the exception a
+    /// receiver threw.
+    std::exception_ptr signal_written(const detail::ObjectRef& ref, bool removed);
     void commit_write(std::span<const detail::TransactionOperation> operations,
                       const std::string& token);
     void commit_read(std::span<const detail::ObjectRef> objects);

@@ -33,6 +33,8 @@
 #include <bloop/engine/search.hpp>
 #include <bloop/engine/batch.hpp>
 #include <bloop/engine/transaction.hpp>
+#include <bloop/stream/lease.hpp>
+#include <bloop/stream/processor.hpp>
 #include <bloop/stream/stream.hpp>
 
 #include <bloop/client/client.hpp>

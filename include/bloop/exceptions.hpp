@@ -314,6 +314,13 @@ class RecordsExpired : public RuntimeError {
     using RuntimeError::RuntimeError;
 };
 
+/// A StreamProcessor's lease of a shard moved to another worker (or was given up because it could
+/// not be renewed): records after its last checkpoint will be handled by that worker.
+class LeaseLost : public RuntimeError {
+  public:
+    using RuntimeError::RuntimeError;
+};
+
 /// A shard iterator expired and the position cannot be recovered.
 class ShardIteratorExpired : public RuntimeError {
   public:

@@ -10,8 +10,7 @@ namespace {
     throw InvalidPosition("not a stream token: " + what);
 }
 
-const std::string& string_member(const json::Value& object, std::string_view name,
-                                 bool required) {
+const std::string& string_member(const json::Value& object, std::string_view name, bool required) {
     static const std::string empty;
     const json::Value* v = object.find(name);
     if (v == nullptr) {

@@ -17,7 +17,7 @@ struct SavedShard {
 /// A parsed stream token.
 struct StreamToken {
     std::string stream_arn;
-    std::vector<std::string> active;          ///< the shards being read
+    std::vector<std::string> active;           ///< the shards being read
     std::map<std::string, SavedShard> shards;  ///< by shard id
 };
 

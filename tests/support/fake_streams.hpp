@@ -7,9 +7,11 @@
 
 #include <atomic>
 #include <map>
+#include <mutex>
 
 namespace bloop::test {
 
+/// Its calls (and add and close) are thread-safe; setting fields directly is not.
 class FakeStreams : public StreamsApi {
   public:
     struct FakeShard {
@@ -38,6 +40,7 @@ class FakeStreams : public StreamsApi {
     /// Appends a record to `shard`: seq is the sequence number, t the creation second.
     void add(const std::string& shard, const std::string& seq, std::int64_t t,
              const std::string& id, const char* event = "INSERT") {
+        std::lock_guard lock(mutex_);
         json::Value r;
         r["eventID"] = "e-" + seq;
         r["eventName"] = event;
@@ -49,7 +52,14 @@ class FakeStreams : public StreamsApi {
         shards[shard].records.push_back(std::move(r));
     }
 
+    /// Closes `shard` (thread-safe): read to its end, it returns no next iterator.
+    void close(const std::string& shard) {
+        std::lock_guard lock(mutex_);
+        shards[shard].closed = true;
+    }
+
     std::vector<Shard> describe_stream(const std::string& stream_arn) override {
+        std::lock_guard lock(mutex_);
         if (stream_arn != arn)
             throw InvalidStream("The stream arn '" + stream_arn + "' does not exist.");
         std::vector<Shard> out;
@@ -61,6 +71,7 @@ class FakeStreams : public StreamsApi {
 
     std::string get_shard_iterator(const std::string&, const std::string& shard_id,
                                    const std::string& type, const std::string& seq) override {
+        std::lock_guard lock(mutex_);
         ++shard_iterators_;
         FakeShard& s = shards.at(shard_id);
         std::size_t at = 0;
@@ -78,6 +89,7 @@ class FakeStreams : public StreamsApi {
     }
 
     Records get_records(const std::string& iterator) override {
+        std::lock_guard lock(mutex_);
         ++get_records_calls;
         const auto at_sign = iterator.find('@');
         const auto hash = iterator.find('#');
@@ -106,6 +118,7 @@ class FakeStreams : public StreamsApi {
     std::size_t generation_ = 0;
     std::size_t expired_before_ = 0;
     std::atomic<int> shard_iterators_{0};
+    std::mutex mutex_;  // the processor's readers call from several threads
 
     static std::size_t index_of(const FakeShard& s, const std::string& seq) {
         for (std::size_t i = 0; i < s.records.size(); ++i) {

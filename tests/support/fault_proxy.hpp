@@ -17,13 +17,13 @@ namespace bloop::test {
 
 /// What the proxy does to one request.
 enum class Fault {
-    none,           ///< forwarded, answered
-    throttle,       ///< answered 400 ThrottlingException, not forwarded
-    unavailable,    ///< answered 503 ServiceUnavailable, not forwarded
-    error_after,    ///< forwarded (applied), answered 500 InternalServerError
-    reset,          ///< connection reset before forwarding
-    truncated,      ///< forwarded (applied), the answer cut in the middle of its body
-    held,           ///< forwarded (applied), the answer held past the client's timeout, then dropped
+    none,         ///< forwarded, answered
+    throttle,     ///< answered 400 ThrottlingException, not forwarded
+    unavailable,  ///< answered 503 ServiceUnavailable, not forwarded
+    error_after,  ///< forwarded (applied), answered 500 InternalServerError
+    reset,        ///< connection reset before forwarding
+    truncated,    ///< forwarded (applied), the answer cut in the middle of its body
+    held,         ///< forwarded (applied), the answer held past the client's timeout, then dropped
     lost_response,  ///< forwarded (applied), the connection closed without an answer
 };
 
@@ -31,9 +31,9 @@ enum class Fault {
 const char* fault_name(Fault f);
 
 struct FaultProxyOptions {
-    double rate = 0.1;          ///< share of requests that get a fault
-    std::uint64_t seed = 1;     ///< the random sequence
-    std::vector<Fault> faults;  ///< drawn from uniformly; empty: every fault but none
+    double rate = 0.1;                     ///< share of requests that get a fault
+    std::uint64_t seed = 1;                ///< the random sequence
+    std::vector<Fault> faults;             ///< drawn from uniformly; empty: every fault but none
     std::chrono::milliseconds hold{1500};  ///< how long `held` holds (longer than the timeout)
 };
 

@@ -84,6 +84,37 @@ struct Record {
     RecordMeta meta;
 };
 
+namespace detail {
+
+/// `record` as a Record<T>, its images loaded through `engine` (object_loaded fires for each).
+template <class T>
+Record<T> typed_record(Engine& engine, StreamRecord&& r) {
+    const ModelInfo& m = model_info<T>();
+    const auto view = *m.stream;
+    Record<T> out{{},
+                  {},
+                  {},
+                  {r.created_at, std::move(r.event_id), std::move(r.event_type),
+                   std::move(r.event_version), std::move(r.sequence_number), r.ttl_expired}};
+    const auto image = [&](std::optional<Item>& wire, std::span<const std::size_t> columns) {
+        std::optional<T> object;
+        if (!wire) return object;
+        object.emplace();
+        EngineAccess::deliver(engine, m, &*object, std::move(*wire), columns);
+        return object;
+    };
+    if (view == StreamView::keys_only) out.key = image(r.keys, m.key_columns());
+    if (view == StreamView::new_image || view == StreamView::new_and_old_images) {
+        out.new_image = image(r.new_image, m.projection.available);
+    }
+    if (view == StreamView::old_image || view == StreamView::new_and_old_images) {
+        out.old_image = image(r.old_image, m.projection.available);
+    }
+    return out;
+}
+
+}  // namespace detail
+
 /// A model's stream. Not thread-safe: one reader per Stream.
 template <class T>
 class Stream {
@@ -93,29 +124,7 @@ class Stream {
     std::optional<Record<T>> next() {
         std::optional<StreamRecord> r = coordinator_->next();
         if (!r) return std::nullopt;
-        const ModelInfo& m = model_info<T>();
-        const auto view = *m.stream;
-        Record<T> out{{},
-                      {},
-                      {},
-                      {r->created_at, r->event_id, r->event_type, r->event_version,
-                       r->sequence_number, r->ttl_expired}};
-        const auto image = [&](std::optional<Item>& wire, std::span<const std::size_t> columns) {
-            std::optional<T> object;
-            if (!wire) return object;
-            object.emplace();
-            detail::EngineAccess::deliver(*engine_, m, &*object, std::move(*wire), columns);
-            return object;
-        };
-        const std::vector<std::size_t> keys = m.key_columns();
-        if (view == StreamView::keys_only) out.key = image(r->keys, keys);
-        if (view == StreamView::new_image || view == StreamView::new_and_old_images) {
-            out.new_image = image(r->new_image, m.projection.available);
-        }
-        if (view == StreamView::old_image || view == StreamView::new_and_old_images) {
-            out.old_image = image(r->old_image, m.projection.available);
-        }
-        return out;
+        return detail::typed_record<T>(*engine_, std::move(*r));
     }
     /// Moves the stream (bloop's move_to).
     void move_to(const StreamPosition& position) { position.apply(*coordinator_); }

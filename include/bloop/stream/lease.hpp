@@ -1,0 +1,79 @@
+#pragma once
+/// \file
+/// The lease table of `StreamProcessor`: one item per shard of every stream a consumer reads,
+/// saying which worker processes the shard and how far it got. Every write is conditional on the
+/// lease counter (the model's version column), so two workers never hold one shard.
+
+#include <bloop/engine/engine.hpp>
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace bloop {
+
+/// One shard's lease. Readable by anyone (e.g. to monitor a consumer's progress); written only by
+/// workers.
+struct StreamLease {
+    /// The consumer's name (hash key): its workers share these leases.
+    std::string consumer;
+    /// "<stream arn>/<shard id>" (range key).
+    std::string lease;
+    /// The worker holding the lease; empty: free.
+    std::string owner;
+    /// How far the shard was processed: `checkpoint::trim_horizon` or `checkpoint::latest` (not
+    /// started), a sequence number (every record up to it was handled), or `checkpoint::shard_end`.
+    std::string checkpoint;
+    /// The ids of the shard's parents (read first).
+    std::vector<std::string> parents;
+    /// Incremented by every write (taking, renewing, checkpointing, releasing): a lease whose
+    /// counter stops changing has lost its worker.
+    std::int64_t counter = 0;
+
+    /// The stream arn part of `lease`.
+    [[nodiscard]] std::string_view stream_arn() const;
+    /// The shard id part of `lease`.
+    [[nodiscard]] std::string_view shard_id() const;
+    /// Whether the shard was read to its end (closed shards only).
+    [[nodiscard]] bool finished() const;
+};
+
+/// The special checkpoints of a lease.
+namespace checkpoint {
+/// Start at the oldest record still in the shard.
+inline constexpr std::string_view trim_horizon = "TRIM_HORIZON";
+/// Start after the newest record when first read.
+inline constexpr std::string_view latest = "LATEST";
+/// The shard is closed and every record was handled.
+inline constexpr std::string_view shard_end = "SHARD_END";
+}  // namespace checkpoint
+
+/// The lease table: `bloop_stream_leases` (under the engine's table name template), on-demand.
+template <>
+struct Model<StreamLease> {
+    static constexpr Meta meta{.table_name = "bloop_stream_leases", .billing = Billing::on_demand};
+    static constexpr auto hash_key = &StreamLease::consumer;
+    static constexpr auto range_key = &StreamLease::lease;
+    static constexpr auto version = &StreamLease::counter;
+};
+
+/// Where leases are kept. `lease_table(engine)` is the real one; tests may supply their own.
+class LeaseStore {
+  public:
+    virtual ~LeaseStore() = default;
+    /// Every lease of `consumer`, read consistently.
+    virtual std::vector<StreamLease> list(const std::string& consumer) = 0;
+    /// Writes `lease` whole when the stored lease's counter is `lease.counter` (0: no lease
+    /// stored), and increments `lease.counter`. False, changing nothing, when another writer got
+    /// there first.
+    virtual bool write(StreamLease& lease) = 0;
+    /// Deletes `lease` when its stored counter is `lease.counter`; false otherwise.
+    virtual bool remove(const StreamLease& lease) = 0;
+};
+
+/// The lease table of `engine` (binds StreamLease: creates or validates the table).
+[[nodiscard]] std::shared_ptr<LeaseStore> lease_table(Engine& engine);
+
+}  // namespace bloop

@@ -1,0 +1,195 @@
+#pragma once
+/// \file
+/// `bloop::StreamProcessor`: many workers, in one process or on many machines, share the shards of
+/// one or more tables' streams. Each shard is held by one worker at a time through a lease in
+/// DynamoDB (`bloop/stream/lease.hpp`); records reach the handler in order within a shard, parents
+/// before children; progress is checkpointed in the lease, so a worker that dies or stops is
+/// followed by another from its last checkpoint. Delivery is at least once: records after the last
+/// checkpoint may be handled again (see docs/stream-processor.md).
+///
+/// ```cpp
+/// bloop::StreamProcessor processor(engine, {.consumer = "order-counter"});
+/// processor.subscribe<Order>([&](bloop::RecordBatch<Order>& batch) {
+///     for (auto& record : batch.records) { ... }
+/// });                     // checkpointed after the handler returns
+/// processor.run();        // until processor.stop() (safe in a signal handler)
+/// ```
+
+#include <bloop/client/log.hpp>
+#include <bloop/engine/engine.hpp>
+#include <bloop/stream/coordinator.hpp>
+#include <bloop/stream/lease.hpp>
+#include <bloop/stream/stream.hpp>
+
+#include <atomic>
+#include <chrono>
+#include <cstddef>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+namespace bloop {
+
+/// When a worker checkpoints a shard on its own.
+class Checkpointing {
+  public:
+    /// After every batch the handler returns from (the default).
+    static Checkpointing every_batch() { return Checkpointing(1, false); }
+    /// After the handler returns from the batch that reaches `records` records since the last
+    /// checkpoint (at least 1).
+    static Checkpointing every_records(std::size_t records) {
+        return Checkpointing(records == 0 ? 1 : records, true);
+    }
+    /// Only when the handler calls `RecordBatch::checkpoint()` (and at a shard's end).
+    static Checkpointing manual() { return Checkpointing(0, false); }
+
+    /// 0: manual.
+    [[nodiscard]] std::size_t records() const { return records_; }
+    /// Whether `records()` counts records (true) or batches.
+    [[nodiscard]] bool counts_records() const { return counts_records_; }
+
+  private:
+    Checkpointing(std::size_t records, bool counts_records)
+        : records_(records), counts_records_(counts_records) {}
+    std::size_t records_;
+    bool counts_records_;
+};
+
+/// How a StreamProcessor's worker behaves.
+struct ProcessorOptions {
+    /// The consumer's name: workers with one name share its shards (and leases). Required.
+    std::string consumer;
+    /// This worker's name in the leases; empty: "<host>:<pid>:<random>".
+    std::string worker;
+    /// Where a shard no worker has started yet begins. With `latest`, shards that are already
+    /// closed when the consumer first runs are skipped; their children start at their trim horizon
+    /// (so nothing after the start is lost).
+    std::variant<StreamPosition::TrimHorizon, StreamPosition::Latest> start = trim_horizon;
+    /// When the handler's progress is checkpointed.
+    Checkpointing checkpointing = Checkpointing::every_batch();
+    /// A lease whose counter did not change for this long is taken over. Workers renew theirs every
+    /// third of it.
+    std::chrono::milliseconds lease_duration = std::chrono::seconds(10);
+    /// How often leases are listed, to take free, expired or (for balance) other workers' leases.
+    std::chrono::milliseconds take_interval = std::chrono::seconds(5);
+    /// How often the streams are described, to add leases for new shards.
+    std::chrono::milliseconds shard_sync_interval = std::chrono::seconds(30);
+    /// The pause after a shard returned no records.
+    std::chrono::milliseconds idle_poll = std::chrono::seconds(1);
+    /// The longest pause between a handler's retries (they back off from 100 ms).
+    std::chrono::milliseconds max_retry_backoff = std::chrono::seconds(10);
+    /// run() returns once no record was handled for this long and every held shard is caught up.
+    std::optional<std::chrono::milliseconds> idle_exit{};
+    /// Where leases are kept; null: `lease_table(engine)`.
+    std::shared_ptr<LeaseStore> leases{};
+    /// DynamoDB Streams; null: the engine client's.
+    std::shared_ptr<StreamsApi> streams{};
+};
+
+namespace detail {
+class ShardCheckpointer;
+}
+
+/// Records of one shard, in order, for a handler.
+template <class T>
+struct RecordBatch {
+    /// The records, in the shard's order.
+    std::vector<Record<T>> records;
+    /// The stream the shard belongs to.
+    std::string stream_arn;
+    /// The shard they come from.
+    std::string shard_id;
+
+    /// Checkpoints the shard at the batch's last record now. Throws LeaseLost when another worker
+    /// took the shard (the records after its checkpoint will be handled there again).
+    void checkpoint();
+    /// Checkpoints at `record` (one of this batch's): every record up to it was handled.
+    void checkpoint(const Record<T>& record);
+
+    /// For the processor.
+    detail::ShardCheckpointer* checkpointer = nullptr;
+};
+
+/// One worker of a consumer: takes leases on the shards of the subscribed models' streams and
+/// calls their handlers. Handlers of different shards run concurrently (one thread per held
+/// shard); a handler's exception retries the batch with backoff, never skipping it.
+class StreamProcessor {
+  public:
+    /// A worker over `engine`'s client and bindings (the models it subscribes must be bound with
+    /// a stream). Binds the lease table unless `options.leases` is given. Throws InvalidArgument
+    /// for an empty consumer or non-positive intervals.
+    StreamProcessor(Engine& engine, ProcessorOptions options);
+    /// Stops the worker (see stop()) and waits for it.
+    ~StreamProcessor();
+    StreamProcessor(const StreamProcessor&) = delete;
+    StreamProcessor& operator=(const StreamProcessor&) = delete;
+
+    /// Handles T's stream with `handler` (before run()). Throws InvalidStream when T has no stream.
+    template <TableModel T>
+    StreamProcessor& subscribe(std::function<void(RecordBatch<T>&)> handler);
+
+    /// Works until stop() or the idle exit: takes, renews and balances leases, reads held shards.
+    /// On the way out, checkpoints what was handled (unless manual) and releases every lease, so
+    /// other workers continue at once.
+    void run();
+    /// Asks run() to return. Async-signal-safe: may be called from a SIGTERM handler.
+    void stop() noexcept { stopping_.store(true); }
+    /// This worker's name in the leases.
+    [[nodiscard]] const std::string& worker() const;
+    /// How many shards this worker holds now.
+    [[nodiscard]] std::size_t held() const;
+
+  private:
+    using UntypedHandler =
+        std::function<void(const std::vector<StreamRecord>&, const std::string& arn,
+                           const std::string& shard, detail::ShardCheckpointer&)>;
+    void add_stream(const ModelInfo& model, const std::string& stream_arn, UntypedHandler handler);
+
+    Engine* engine_;
+    std::atomic<bool> stopping_{false};
+    struct Impl;
+    std::unique_ptr<Impl> impl_;
+};
+
+namespace detail {
+
+/// Checkpoints one held shard (the processor's, handed to handlers through RecordBatch).
+class ShardCheckpointer {
+  public:
+    virtual ~ShardCheckpointer() = default;
+    /// Writes `sequence_number` as the shard's checkpoint; throws LeaseLost.
+    virtual void checkpoint(const std::string& sequence_number) = 0;
+};
+
+}  // namespace detail
+
+template <class T>
+void RecordBatch<T>::checkpoint() {
+    if (!records.empty()) checkpoint(records.back());
+}
+
+template <class T>
+void RecordBatch<T>::checkpoint(const Record<T>& record) {
+    if (checkpointer != nullptr) checkpointer->checkpoint(record.meta.sequence_number);
+}
+
+template <TableModel T>
+StreamProcessor& StreamProcessor::subscribe(std::function<void(RecordBatch<T>&)> handler) {
+    Engine* engine = engine_;
+    add_stream(model_info<T>(), engine_->binding<T>().stream_arn,
+               [engine, handler = std::move(handler)](
+                   const std::vector<StreamRecord>& records, const std::string& arn,
+                   const std::string& shard, detail::ShardCheckpointer& checkpointer) {
+                   RecordBatch<T> batch{{}, arn, shard, &checkpointer};
+                   batch.records.reserve(records.size());
+                   for (const auto& r : records)  // afresh for every try of the handler
+                       batch.records.push_back(detail::typed_record<T>(*engine, StreamRecord(r)));
+                   handler(batch);
+               });
+    return *this;
+}
+
+}  // namespace bloop

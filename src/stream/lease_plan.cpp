@@ -1,0 +1,90 @@
+// Lease expiry, shard lineage and lease balancing: decisions from a listing, no requests.
+
+#include "stream/lease_plan.hpp"
+
+#include <algorithm>
+
+namespace bloop::detail {
+
+void LeaseExpiry::observe(const std::vector<StreamLease>& leases, LeaseClock::time_point now) {
+    std::map<std::string, std::pair<std::int64_t, LeaseClock::time_point>> seen;
+    for (const auto& lease : leases) {
+        const auto before = seen_.find(lease.lease);
+        const bool unchanged = before != seen_.end() && before->second.first == lease.counter;
+        seen.emplace(lease.lease,
+                     std::pair(lease.counter, unchanged ? before->second.second : now));
+    }
+    seen_ = std::move(seen);  // leases gone from the table are forgotten
+}
+
+bool LeaseExpiry::expired(const StreamLease& lease, LeaseClock::time_point now) const {
+    if (lease.owner.empty()) return true;
+    const auto seen = seen_.find(lease.lease);
+    return seen != seen_.end() && seen->second.first == lease.counter &&
+           now - seen->second.second >= duration_;
+}
+
+bool parents_done(const StreamLease& lease, const std::vector<StreamLease>& leases) {
+    const std::string_view arn = lease.stream_arn();
+    for (const auto& parent : lease.parents) {
+        const std::string key = std::string(arn) + "/" + parent;
+        const auto found = std::find_if(leases.begin(), leases.end(),
+                                        [&](const StreamLease& l) { return l.lease == key; });
+        if (found != leases.end() && !found->finished()) return false;
+    }
+    return true;
+}
+
+TakePlan plan_takes(const std::vector<StreamLease>& leases, const LeaseExpiry& expiry,
+                    LeaseClock::time_point now, const std::string& me) {
+    std::map<std::string, std::vector<const StreamLease*>> held;  // by live owner
+    held[me];
+    std::vector<const StreamLease*> takeable;
+    std::size_t active = 0;
+    for (const auto& lease : leases) {
+        if (lease.finished()) continue;
+        ++active;
+        if (lease.owner == me) {
+            held[me].push_back(&lease);
+        } else if (expiry.expired(lease, now)) {
+            takeable.push_back(&lease);
+        } else {
+            held[lease.owner].push_back(&lease);
+        }
+    }
+    TakePlan plan;
+    plan.target = (active + held.size() - 1) / held.size();
+    const std::size_t mine = held[me].size();
+    if (mine >= plan.target) return plan;
+    std::size_t need = plan.target - mine;
+
+    // Readable shards first, then in key order (parents sort before their children).
+    std::stable_sort(takeable.begin(), takeable.end(),
+                     [&](const StreamLease* a, const StreamLease* b) {
+                         return parents_done(*a, leases) > parents_done(*b, leases);
+                     });
+    for (const StreamLease* lease : takeable) {
+        if (need == 0) return plan;
+        plan.take.push_back(lease->lease);
+        --need;
+    }
+    if (need == 0) return plan;
+
+    const std::vector<const StreamLease*>* most = nullptr;
+    for (const auto& [owner, leases_of] : held) {
+        if (owner == me) continue;
+        if (most == nullptr || leases_of.size() > most->size()) {
+            most = &leases_of;
+            plan.victim = owner;
+        }
+    }
+    if (most == nullptr || most->empty()) return plan;
+    if (most->size() > plan.target || (most->size() == plan.target && need >= 2)) {
+        plan.steal = most->back()->lease;
+    } else {
+        plan.victim.clear();
+    }
+    return plan;
+}
+
+}  // namespace bloop::detail

@@ -1,0 +1,57 @@
+#pragma once
+// What a worker decides from a listing of its consumer's leases: which leases have lost their
+// worker, which shards may be read (parents finished), and which leases to take or steal so that
+// every worker holds about its share.
+
+#include <bloop/stream/lease.hpp>
+
+#include <chrono>
+#include <map>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace bloop::detail {
+
+using LeaseClock = std::chrono::steady_clock;
+
+/// Tells expired leases apart by this worker's clock alone (no clocks are compared across
+/// machines): a lease is expired when it has no owner, or when its counter has not changed for a
+/// lease duration since this worker first saw that counter.
+class LeaseExpiry {
+  public:
+    explicit LeaseExpiry(std::chrono::milliseconds duration) : duration_(duration) {}
+    /// Records the counters of a listing made at `now`.
+    void observe(const std::vector<StreamLease>& leases, LeaseClock::time_point now);
+    /// Whether `lease` (of the last listing) is free or expired at `now`.
+    [[nodiscard]] bool expired(const StreamLease& lease, LeaseClock::time_point now) const;
+
+  private:
+    std::chrono::milliseconds duration_;
+    std::map<std::string, std::pair<std::int64_t, LeaseClock::time_point>> seen_;  // by lease key
+};
+
+/// Whether `lease`'s shard may be read: each parent's lease is finished, or gone (never leased,
+/// or finished and trimmed away).
+[[nodiscard]] bool parents_done(const StreamLease& lease, const std::vector<StreamLease>& leases);
+
+/// The leases `me` should try to take now.
+struct TakePlan {
+    /// About how many unfinished leases each worker should hold: ceil(leases / workers).
+    std::size_t target = 0;
+    /// Free or expired leases (keys), those whose shards may be read first.
+    std::vector<std::string> take;
+    /// One lease of the most loaded worker, when taking free ones does not reach the target.
+    std::optional<std::string> steal;
+    /// The worker `steal` is taken from.
+    std::string victim;
+};
+
+/// Workers are `me` and the owners of unexpired, unfinished leases. `me` takes free and expired
+/// leases up to the target; short of it, it steals one lease a round from the most loaded worker
+/// when that one holds more than the target, or the target while `me` is short by two or more.
+[[nodiscard]] TakePlan plan_takes(const std::vector<StreamLease>& leases, const LeaseExpiry& expiry,
+                                  LeaseClock::time_point now, const std::string& me);
+
+}  // namespace bloop::detail

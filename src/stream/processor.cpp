@@ -1,0 +1,305 @@
+// StreamProcessor: one worker of a consumer. Its thread (the caller of run()) keeps leases — new
+// shards get leases, free, expired and (for balance) other workers' leases are taken, held ones
+// renewed — and each held shard whose parents are finished is read by its own ShardReader.
+
+#include <bloop/exceptions.hpp>
+#include <bloop/stream/processor.hpp>
+
+#include "stream/lease_plan.hpp"
+#include "stream/shard_reader.hpp"
+
+#include <algorithm>
+#include <map>
+#include <random>
+#include <set>
+
+#include <unistd.h>
+
+namespace bloop {
+namespace {
+
+using detail::LeaseClock;
+
+std::string default_worker() {
+    char host[256] = {};
+    if (gethostname(host, sizeof host - 1) != 0) host[0] = '\0';
+    std::random_device random;
+    char suffix[9];
+    std::snprintf(suffix, sizeof suffix, "%08x", random());
+    return std::string(host[0] != '\0' ? host : "worker") + ":" + std::to_string(getpid()) + ":" +
+           suffix;
+}
+
+void require_positive(std::chrono::milliseconds value, const char* name) {
+    if (value.count() <= 0)
+        throw InvalidArgument(std::string("ProcessorOptions::") + name + " must be positive");
+}
+
+// Shards ordered so that every parent comes before its children.
+std::vector<StreamsApi::Shard> parents_first(std::vector<StreamsApi::Shard> shards) {
+    std::set<std::string> placed;
+    std::set<std::string> described;
+    for (const auto& s : shards) described.insert(s.shard_id);
+    std::vector<StreamsApi::Shard> out;
+    while (!shards.empty()) {
+        const auto before = shards.size();
+        for (auto it = shards.begin(); it != shards.end();) {
+            if (it->parent_shard_id.empty() || !described.count(it->parent_shard_id) ||
+                placed.count(it->parent_shard_id)) {
+                placed.insert(it->shard_id);
+                out.push_back(std::move(*it));
+                it = shards.erase(it);
+            } else {
+                ++it;
+            }
+        }
+        if (shards.size() == before) {  // a cycle, which DynamoDB never describes
+            for (auto& s : shards) out.push_back(std::move(s));
+            break;
+        }
+    }
+    return out;
+}
+
+}  // namespace
+
+struct StreamProcessor::Impl {
+    struct Subscription {
+        const ModelInfo* model;
+        std::string arn;
+        detail::BatchHandler handler;
+    };
+
+    ProcessorOptions options;
+    detail::ReaderContext context;
+    std::vector<Subscription> subscriptions;
+    detail::LeaseExpiry expiry;
+    std::atomic<LeaseClock::rep> last_handled{0};
+
+    mutable std::mutex held_mutex;  // held() reads the map from other threads
+    std::map<std::string, std::unique_ptr<detail::ShardReader>> held;  // by lease key
+    std::vector<std::unique_ptr<detail::ShardReader>> retiring;  // lost or finished, still running
+
+    Impl(ProcessorOptions o, LogListener log, const std::atomic<bool>* stopping)
+        : options(std::move(o)), expiry(options.lease_duration) {
+        context.options = &options;
+        context.worker = options.worker.empty() ? default_worker() : options.worker;
+        context.streams = options.streams;
+        context.leases = options.leases;
+        context.log = std::move(log);
+        context.stopping = stopping;
+        context.last_handled = &last_handled;
+    }
+
+    const Subscription* subscription_of(std::string_view arn) const {
+        for (const auto& s : subscriptions)
+            if (s.arn == arn) return &s;
+        return nullptr;
+    }
+
+    // Leases for shards that have none; finished leases of shards trimmed away are deleted.
+    void sync_shards() {
+        std::vector<StreamLease> leases = context.leases->list(options.consumer);
+        for (const auto& sub : subscriptions) {
+            const std::vector<StreamsApi::Shard> shards =
+                parents_first(context.streams->describe_stream(sub.arn));
+            std::set<std::string> known;
+            std::set<std::string> parents;  // shards with a child: closed
+            for (const auto& s : shards) {
+                known.insert(s.shard_id);
+                if (!s.parent_shard_id.empty()) parents.insert(s.parent_shard_id);
+            }
+            const bool first = std::none_of(leases.begin(), leases.end(), [&](const auto& l) {
+                return l.stream_arn() == sub.arn;
+            });
+            const bool from_latest = std::holds_alternative<StreamPosition::Latest>(options.start);
+            for (const auto& s : shards) {
+                const std::string key = sub.arn + "/" + s.shard_id;
+                if (std::any_of(leases.begin(), leases.end(),
+                                [&](const auto& l) { return l.lease == key; }))
+                    continue;
+                StreamLease lease{
+                    options.consumer, key, {}, std::string(checkpoint::trim_horizon), {}, 0};
+                if (!s.parent_shard_id.empty()) lease.parents.push_back(s.parent_shard_id);
+                if (first && from_latest) {
+                    lease.checkpoint =
+                        parents.count(s.shard_id) ? checkpoint::shard_end : checkpoint::latest;
+                }
+                if (context.leases->write(lease)) {
+                    context.say(LogLevel::info,
+                                "created the lease of " + key + " at " + lease.checkpoint);
+                }
+            }
+            for (const auto& l : leases) {
+                if (l.stream_arn() != sub.arn || !l.finished() ||
+                    known.count(std::string(l.shard_id())))
+                    continue;
+                if (context.leases->remove(l))
+                    context.say(LogLevel::info, "deleted the finished lease of " + l.lease +
+                                                    " (its shard left the stream)");
+            }
+        }
+    }
+
+    // Lists the leases, starts held shards whose parents are finished, and takes or steals
+    // leases towards this worker's share.
+    void take_leases(LeaseClock::time_point now) {
+        const std::vector<StreamLease> leases = context.leases->list(options.consumer);
+        expiry.observe(leases, now);
+        {
+            std::lock_guard lock(held_mutex);
+            for (auto& [key, reader] : held) {
+                if (reader->started()) continue;
+                const auto lease = std::find_if(leases.begin(), leases.end(),
+                                                [&](const auto& l) { return l.lease == key; });
+                if (lease != leases.end() && detail::parents_done(*lease, leases)) reader->start();
+            }
+        }
+        const detail::TakePlan plan = detail::plan_takes(leases, expiry, now, context.worker);
+        const auto find = [&](const std::string& key) {
+            return *std::find_if(leases.begin(), leases.end(),
+                                 [&](const auto& l) { return l.lease == key; });
+        };
+        for (const auto& key : plan.take) {
+            const StreamLease& lease = find(key);
+            take(lease, lease.owner.empty() ? "free" : "expired, from " + lease.owner, leases);
+        }
+        if (plan.steal) take(find(*plan.steal), "for balance, from " + plan.victim, leases);
+    }
+
+    void take(StreamLease lease, const std::string& why, const std::vector<StreamLease>& leases) {
+        const Subscription* sub = subscription_of(lease.stream_arn());
+        if (sub == nullptr) return;  // a stream of this consumer this worker does not read
+        lease.owner = context.worker;
+        if (!context.leases->write(lease)) return;  // another worker got there first
+        context.say(LogLevel::info,
+                    "took the lease of " + lease.lease + " (" + why + ") at " + lease.checkpoint);
+        const bool ready = detail::parents_done(lease, leases);
+        const std::string key = lease.lease;
+        auto reader =
+            std::make_unique<detail::ShardReader>(context, sub->handler, std::move(lease));
+        if (ready) reader->start();
+        std::lock_guard lock(held_mutex);
+        held[key] = std::move(reader);
+    }
+
+    // Renews held leases; lost and finished ones leave `held` (their threads are joined once
+    // they have returned from the handler). True when a shard finished.
+    bool renew_leases(LeaseClock::time_point now) {
+        bool any_finished = false;
+        std::lock_guard lock(held_mutex);
+        for (auto it = held.begin(); it != held.end();) {
+            if (!it->second->finished() && !it->second->lost()) it->second->renew(now);
+            if (it->second->finished() || it->second->lost()) {
+                any_finished = any_finished || it->second->finished();
+                retiring.push_back(std::move(it->second));
+                it = held.erase(it);
+            } else {
+                ++it;
+            }
+        }
+        std::erase_if(retiring, [](const auto& reader) { return reader->done(); });
+        return any_finished;
+    }
+
+    bool idle(LeaseClock::time_point now) const {
+        if (!options.idle_exit) return false;
+        const auto since = now - LeaseClock::time_point(LeaseClock::duration(last_handled.load()));
+        if (since < *options.idle_exit) return false;
+        std::lock_guard lock(held_mutex);
+        return std::all_of(held.begin(), held.end(), [](const auto& h) {
+            return h.second->started() && h.second->caught_up();
+        });
+    }
+
+    void release_all() {
+        std::map<std::string, std::unique_ptr<detail::ShardReader>> leaving;
+        {
+            std::lock_guard lock(held_mutex);
+            leaving.swap(held);
+        }
+        for (auto& [key, reader] : leaving) reader->release();
+        retiring.clear();
+    }
+};
+
+StreamProcessor::StreamProcessor(Engine& engine, ProcessorOptions options) : engine_(&engine) {
+    if (options.consumer.empty())
+        throw InvalidArgument("ProcessorOptions::consumer must name the consumer");
+    require_positive(options.lease_duration, "lease_duration");
+    require_positive(options.take_interval, "take_interval");
+    require_positive(options.shard_sync_interval, "shard_sync_interval");
+    require_positive(options.idle_poll, "idle_poll");
+    require_positive(options.max_retry_backoff, "max_retry_backoff");
+    if (!options.streams) options.streams = client_streams_api(engine.client());
+    if (!options.leases) options.leases = lease_table(engine);
+    impl_ = std::make_unique<Impl>(std::move(options), engine.client().log_listener(), &stopping_);
+}
+
+StreamProcessor::~StreamProcessor() {
+    stop();
+    impl_->release_all();
+}
+
+const std::string& StreamProcessor::worker() const {
+    return impl_->context.worker;
+}
+
+std::size_t StreamProcessor::held() const {
+    std::lock_guard lock(impl_->held_mutex);
+    return impl_->held.size();
+}
+
+void StreamProcessor::add_stream(const ModelInfo& model, const std::string& stream_arn,
+                                 UntypedHandler handler) {
+    if (!model.stream || stream_arn.empty()) {
+        throw InvalidStream("<Model[" + model.name +
+                            "]> does not have a stream arn (bind it, with a stream in its Meta)");
+    }
+    if (impl_->subscription_of(stream_arn) != nullptr)
+        throw InvalidStream("<Model[" + model.name + "]>'s stream has a handler already");
+    impl_->subscriptions.push_back({&model, stream_arn, std::move(handler)});
+}
+
+void StreamProcessor::run() {
+    if (impl_->subscriptions.empty())
+        throw InvalidArgument("StreamProcessor::run: subscribe a model's stream first");
+    Impl& p = *impl_;
+    auto now = LeaseClock::now();
+    p.last_handled.store(now.time_since_epoch().count());
+    const auto renew_every = p.options.lease_duration / 3;
+    auto next_renew = now + renew_every;
+    auto next_sync = now;
+    auto next_take = now;
+    while (!stopping_.load()) {
+        now = LeaseClock::now();
+        try {
+            if (now >= next_renew) {
+                if (p.renew_leases(now)) next_sync = now;  // a finished shard may have children
+                next_renew = now + renew_every;
+            }
+            if (now >= next_sync) {
+                p.sync_shards();
+                next_sync = now + p.options.shard_sync_interval;
+                next_take = now;
+            }
+            if (now >= next_take) {
+                p.take_leases(now);
+                next_take = now + p.options.take_interval;
+            }
+        } catch (const std::exception& e) {  // DynamoDB unreachable: renewals decide what is lost
+            p.context.say(LogLevel::warning, std::string("could not keep leases: ") + e.what());
+            next_sync = std::max(next_sync, now + p.options.take_interval);
+            next_take = now + p.options.take_interval;
+        }
+        if (p.idle(now)) {
+            p.context.say(LogLevel::info, "idle; stopping");
+            break;
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    p.release_all();
+    stopping_.store(false);
+}
+
+}  // namespace bloop

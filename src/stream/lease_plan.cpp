@@ -36,7 +36,8 @@ bool parents_done(const StreamLease& lease, const std::vector<StreamLease>& leas
 }
 
 TakePlan plan_takes(const std::vector<StreamLease>& leases, const LeaseExpiry& expiry,
-                    LeaseClock::time_point now, const std::string& me) {
+                    LeaseClock::time_point now, const std::string& me,
+                    const std::set<std::string>& holding) {
     std::map<std::string, std::vector<const StreamLease*>> held;  // by live owner
     held[me];
     std::vector<const StreamLease*> takeable;
@@ -44,9 +45,9 @@ TakePlan plan_takes(const std::vector<StreamLease>& leases, const LeaseExpiry& e
     for (const auto& lease : leases) {
         if (lease.finished()) continue;
         ++active;
-        if (lease.owner == me) {
+        if (lease.owner == me && holding.count(lease.lease)) {
             held[me].push_back(&lease);
-        } else if (expiry.expired(lease, now)) {
+        } else if (lease.owner == me || expiry.expired(lease, now)) {
             takeable.push_back(&lease);
         } else {
             held[lease.owner].push_back(&lease);

@@ -8,6 +8,7 @@
 #include <chrono>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <utility>
 #include <vector>
@@ -49,9 +50,12 @@ struct TakePlan {
 };
 
 /// Workers are `me` and the owners of unexpired, unfinished leases. `me` takes free and expired
-/// leases up to the target; short of it, it steals one lease a round from the most loaded worker
-/// when that one holds more than the target, or the target while `me` is short by two or more.
+/// leases up to the target (and at once those the table says are its own but it does not hold:
+/// left by an earlier run under its name); short of it, it steals one lease a round from the most
+/// loaded worker when that one holds more than the target, or the target while `me` is short by
+/// two or more.
 [[nodiscard]] TakePlan plan_takes(const std::vector<StreamLease>& leases, const LeaseExpiry& expiry,
-                                  LeaseClock::time_point now, const std::string& me);
+                                  LeaseClock::time_point now, const std::string& me,
+                                  const std::set<std::string>& holding);
 
 }  // namespace bloop::detail

@@ -146,23 +146,30 @@ struct StreamProcessor::Impl {
     void take_leases(LeaseClock::time_point now) {
         const std::vector<StreamLease> leases = context.leases->list(options.consumer);
         expiry.observe(leases, now);
+        std::set<std::string> holding;
         {
             std::lock_guard lock(held_mutex);
             for (auto& [key, reader] : held) {
+                holding.insert(key);
                 if (reader->started()) continue;
                 const auto lease = std::find_if(leases.begin(), leases.end(),
                                                 [&](const auto& l) { return l.lease == key; });
                 if (lease != leases.end() && detail::parents_done(*lease, leases)) reader->start();
             }
         }
-        const detail::TakePlan plan = detail::plan_takes(leases, expiry, now, context.worker);
+        const detail::TakePlan plan =
+            detail::plan_takes(leases, expiry, now, context.worker, holding);
         const auto find = [&](const std::string& key) {
             return *std::find_if(leases.begin(), leases.end(),
                                  [&](const auto& l) { return l.lease == key; });
         };
         for (const auto& key : plan.take) {
             const StreamLease& lease = find(key);
-            take(lease, lease.owner.empty() ? "free" : "expired, from " + lease.owner, leases);
+            take(lease,
+                 lease.owner.empty()             ? "free"
+                 : lease.owner == context.worker ? "left by an earlier run of this worker"
+                                                 : "expired, from " + lease.owner,
+                 leases);
         }
         if (plan.steal) take(find(*plan.steal), "for balance, from " + plan.victim, leases);
     }

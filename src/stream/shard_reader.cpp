@@ -170,6 +170,15 @@ void ShardReader::read() {
         } catch (const ExpiredIterator&) {
             iterator.clear();  // a new one after the last record handled
             continue;
+        } catch (const TrimmedDataAccess&) {
+            // DynamoDB Local answers so for a trim-horizon iterator taken while the shard was
+            // empty; a new one from the same position reads on (and one past records truly
+            // trimmed moves to the oldest left, saying so).
+            context_.say(LogLevel::debug, "reading " + arn_ + "/" + shard_ +
+                                              " ran into trimmed records; a new iterator");
+            iterator.clear();
+            pause(context_.options->idle_poll);
+            continue;
         } catch (const std::exception& e) {
             context_.say(LogLevel::warning,
                          "could not read " + arn_ + "/" + shard_ + ": " + e.what());

@@ -15,6 +15,7 @@
 #include <chrono>
 #include <map>
 #include <mutex>
+#include <set>
 #include <string>
 #include <thread>
 #include <vector>
@@ -49,6 +50,14 @@ StreamLease lease(const std::string& shard, const std::string& owner, std::int64
     return {
         "c",    std::string(kArn) + "/" + shard, owner, std::move(checkpoint), std::move(parents),
         counter};
+}
+
+// The leases `worker` holds, as the listing says (a worker holds what it owns in these tests).
+std::set<std::string> held_by(const std::vector<StreamLease>& leases, const std::string& worker) {
+    std::set<std::string> out;
+    for (const auto& l : leases)
+        if (l.owner == worker) out.insert(l.lease);
+    return out;
 }
 
 // ---- decisions ------------------------------------------------------------------------------
@@ -92,7 +101,7 @@ TEST(LeasePlan, TakesFreeAndExpiredLeasesUpToItsShareReadableOnesFirst) {
         lease("z", "", 1),
     };
     expiry.observe(leases, t0);
-    const auto plan = plan_takes(leases, expiry, t0, "me");
+    const auto plan = plan_takes(leases, expiry, t0, "me", held_by(leases, "me"));
     EXPECT_EQ(plan.target, 2u);  // 4 unfinished leases, workers w1 and me
     EXPECT_EQ(plan.take,
               (std::vector<std::string>{std::string(kArn) + "/y", std::string(kArn) + "/z"}));
@@ -105,7 +114,7 @@ TEST(LeasePlan, StealsOneLeaseFromTheMostLoadedWorkerOnlyWhenItHoldsMoreThanItsS
     std::vector<StreamLease> leases{lease("a", "w1", 1), lease("b", "w1", 1), lease("c", "w1", 1),
                                     lease("d", "w2", 1)};
     expiry.observe(leases, t0);
-    auto plan = plan_takes(leases, expiry, t0, "me");
+    auto plan = plan_takes(leases, expiry, t0, "me", held_by(leases, "me"));
     EXPECT_EQ(plan.target, 2u);
     EXPECT_TRUE(plan.take.empty());
     ASSERT_TRUE(plan.steal);
@@ -115,14 +124,14 @@ TEST(LeasePlan, StealsOneLeaseFromTheMostLoadedWorkerOnlyWhenItHoldsMoreThanItsS
     // w1 at its share and me one short: no stealing back and forth.
     leases[2].owner = "me";
     expiry.observe(leases, t0);
-    plan = plan_takes(leases, expiry, t0, "w2");
+    plan = plan_takes(leases, expiry, t0, "w2", held_by(leases, "w2"));
     EXPECT_EQ(plan.target, 2u);
     EXPECT_FALSE(plan.steal);
 
     // Two short of a share held exactly by another: one is stolen.
     leases = {lease("a", "w1", 1), lease("b", "w1", 1), lease("c", "w2", 1), lease("d", "w2", 1)};
     expiry.observe(leases, t0);
-    plan = plan_takes(leases, expiry, t0, "me");
+    plan = plan_takes(leases, expiry, t0, "me", held_by(leases, "me"));
     EXPECT_EQ(plan.target, 2u);
     EXPECT_TRUE(plan.steal);
 }
@@ -133,11 +142,20 @@ TEST(LeasePlan, ADeadWorkersLeasesAreTakenAfterTheLeaseDurationAndItNoLongerCoun
     const std::vector<StreamLease> leases{lease("a", "dead", 7), lease("b", "dead", 7),
                                           lease("c", "me", 3)};
     expiry.observe(leases, t0);
-    EXPECT_TRUE(plan_takes(leases, expiry, t0 + 5s, "me").take.empty());
+    EXPECT_TRUE(plan_takes(leases, expiry, t0 + 5s, "me", held_by(leases, "me")).take.empty());
     expiry.observe(leases, t0 + 5s);
-    const auto plan = plan_takes(leases, expiry, t0 + 10s, "me");
+    const auto plan = plan_takes(leases, expiry, t0 + 10s, "me", held_by(leases, "me"));
     EXPECT_EQ(plan.target, 3u);
     EXPECT_EQ(plan.take.size(), 2u);
+}
+
+TEST(LeasePlan, LeasesOwnedUnderThisWorkersNameButNotHeldAreTakenAtOnce) {
+    LeaseExpiry expiry(10s);
+    const auto t0 = LeaseClock::now();
+    const std::vector<StreamLease> leases{lease("a", "me", 7), lease("b", "other", 3)};
+    expiry.observe(leases, t0);
+    const auto plan = plan_takes(leases, expiry, t0, "me", {});  // restarted: holds nothing yet
+    EXPECT_EQ(plan.take, std::vector<std::string>{std::string(kArn) + "/a"});
 }
 
 // ---- workers --------------------------------------------------------------------------------

@@ -53,9 +53,13 @@ inline constexpr std::string_view shard_end = "SHARD_END";
 /// The lease table: `bloop_stream_leases` (under the engine's table name template), on-demand.
 template <>
 struct Model<StreamLease> {
+    /// The table: bloop_stream_leases, on-demand.
     static constexpr Meta meta{.table_name = "bloop_stream_leases", .billing = Billing::on_demand};
+    /// One partition per consumer.
     static constexpr auto hash_key = &StreamLease::consumer;
+    /// One item per shard.
     static constexpr auto range_key = &StreamLease::lease;
+    /// Every write is conditional on the lease counter, and increments it.
     static constexpr auto version = &StreamLease::counter;
 };
 

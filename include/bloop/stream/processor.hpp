@@ -166,11 +166,13 @@ class ShardCheckpointer {
 
 }  // namespace detail
 
+/// At the batch's last record.
 template <class T>
 void RecordBatch<T>::checkpoint() {
     if (!records.empty()) checkpoint(records.back());
 }
 
+/// At `record`.
 template <class T>
 void RecordBatch<T>::checkpoint(const Record<T>& record) {
     if (checkpointer != nullptr) checkpointer->checkpoint(record.meta.sequence_number);

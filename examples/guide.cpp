@@ -1,5 +1,5 @@
 // The user guide's examples (docs/models.md, docs/types.md, docs/conditions.md, docs/engine.md,
-// docs/transactions.md, docs/client.md),
+// docs/transactions.md, docs/client.md, docs/streams.md, docs/stream-processor.md),
 // compiled with the project so they stay true. Run it against DynamoDB Local or DynamoDB:
 //   AWS_ENDPOINT_URL=http://127.0.0.1:8000 AWS_REGION=us-east-1 AWS_ACCESS_KEY_ID=x
 //   AWS_SECRET_ACCESS_KEY=x build/examples/guide
@@ -7,6 +7,8 @@
 #include <bloop/bloop.hpp>
 
 #include <iostream>
+#include <map>
+#include <mutex>
 
 // ---- models, types, indexes (docs/models.md, docs/types.md)
 // ------------------------------------------
@@ -113,6 +115,26 @@ void consume_changes(bloop::Engine& engine, std::string& saved_token) {
     }
 }
 
+// ---- stream processing across workers (docs/stream-processor.md): counts the changes per team,
+// in one worker here; any number of processes with the consumer name share the shards
+// ----------------------------------------------------------------------------------------------
+
+std::map<std::string, int> count_changes(bloop::Engine& engine) {
+    std::mutex mutex;  // handlers of different shards run concurrently
+    std::map<std::string, int> changes;
+    bloop::StreamProcessor processor(
+        engine, {.consumer = "guide-team-changes", .idle_exit = std::chrono::seconds(2)});
+    processor.subscribe<Member>([&](bloop::RecordBatch<Member>& batch) {
+        std::lock_guard lock(mutex);
+        for (const auto& record : batch.records) {
+            const Member& m = record.new_image ? *record.new_image : *record.old_image;
+            ++changes[m.team];
+        }
+    });               // checkpointed in bloop_stream_leases after the handler returns
+    processor.run();  // until idle here; a service runs until processor.stop() (e.g. on SIGTERM)
+    return changes;
+}
+
 }  // namespace
 
 // ---- your own credentials provider (docs/client.md, "Credentials")
@@ -214,6 +236,7 @@ int main() try {
     engine.save(late);
     consume_changes(engine, token);  // resumes: only dee's insert
     members.push_back(late);
+    std::cout << "changes of core: " << count_changes(engine)["core"] << "\n";
 
     engine.remove(members);
     return 0;

@@ -61,9 +61,9 @@ class Checkpointing {
 /// How a StreamProcessor's worker behaves.
 struct ProcessorOptions {
     /// The consumer's name: workers with one name share its shards (and leases). Required.
-    std::string consumer;
+    std::string consumer{};
     /// This worker's name in the leases; empty: "<host>:<pid>:<random>".
-    std::string worker;
+    std::string worker{};
     /// Where a shard no worker has started yet begins. With `latest`, shards that are already
     /// closed when the consumer first runs are skipped; their children start at their trim horizon
     /// (so nothing after the start is lost).

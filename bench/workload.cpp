@@ -1,14 +1,18 @@
-// The Account workload (../shared/bench/WORKLOAD.md) on bloop's Engine: 8 phases, run once with
-// one request in flight ("cpp") and once with the bulk operations' concurrency ("cpp-concurrent").
-// Prints one JSON line per phase: peer, run, phase, wall_s, cpu_s, server_cpu_s,
-// server_nojit_cpu_s, requests, items, ok.
+// The Account workload (../shared/bench/WORKLOAD.md) on bloop's Engine: 8 phases, run with one
+// request in flight ("cpp", --mode sequential) and with the bulk operations' concurrency
+// ("cpp-concurrent", --mode concurrent). Prints one JSON line per phase: peer, run, phase, wall_s,
+// cpu_s, server_cpu_s, server_nojit_cpu_s, requests, items, ok, latency_ms.
 //
 //   DATASET=../shared/bench/dataset.json build/release/bench/bloop_workload
+//       [--mode sequential|concurrent] [--latency-ms N]
 //
-// Without DDB_ENDPOINT it starts a fresh DynamoDB Local for each mode (SERVER_PID is then its own).
-// With DDB_ENDPOINT (and optionally SERVER_PID) it uses that server for both modes.
+// Without --mode, both modes run, one after the other. Each mode runs on a fresh DynamoDB Local
+// with the same warm-up (SERVER_PID is then its own), unless DDB_ENDPOINT names a server (and
+// optionally SERVER_PID). --latency-ms N puts a loopback proxy between the client and the server
+// that delays each request and each answer by N ms (±20% jitter), as a network to a DynamoDB
+// region does; 0 (the default): no proxy. The warm-up goes to the server directly.
 //
-//   bloop_workload --bulk N
+//   bloop_workload --bulk N [--latency-ms N]
 //
 // runs the bulk comparison instead: N Accounts (the data set's, repeated with new ids) written
 // once with concurrent saves ("bulk_save", UpdateItem each) and once with batch puts ("bulk_put",
@@ -17,6 +21,7 @@
 
 #include "account_model.hpp"
 
+#include "latency_proxy.hpp"
 #include "local_server.hpp"
 
 #include <sys/resource.h>
@@ -172,8 +177,12 @@ void warm_up(const std::string& endpoint, const std::vector<Row>& rows, bool bat
 // Prints one phase's JSON line: wall and client CPU, the server's CPU, requests sent.
 class PhaseMeter {
   public:
-    PhaseMeter(std::string peer, const CountingTransport& transport, long server_pid)
-        : peer_(std::move(peer)), transport_(transport), server_pid_(server_pid) {}
+    PhaseMeter(std::string peer, const CountingTransport& transport, long server_pid,
+               int latency_ms)
+        : peer_(std::move(peer)),
+          transport_(transport),
+          server_pid_(server_pid),
+          latency_ms_(latency_ms) {}
 
     template <class Body>
     void operator()(const char* name, long items, Body&& body) const {
@@ -191,13 +200,15 @@ class PhaseMeter {
                   << server_after.all - server_before.all << R"(,"server_nojit_cpu_s":)"
                   << server_after.no_jit - server_before.no_jit << R"(,"requests":)"
                   << transport_.count - requests_before << R"(,"items":)" << items << R"(,"ok":)"
-                  << (ok ? "true" : "false") << "}" << std::endl;
+                  << (ok ? "true" : "false") << R"(,"latency_ms":)" << latency_ms_ << "}"
+                  << std::endl;
     }
 
   private:
     std::string peer_;
     const CountingTransport& transport_;
     long server_pid_;
+    int latency_ms_;
 };
 
 std::string run_tables(const std::string& peer) {
@@ -211,7 +222,7 @@ std::string run_tables(const std::string& peer) {
 // -------------------------------------------------------------------------------------------
 
 void run(const std::string& peer, bool concurrent, const std::string& endpoint, long server_pid,
-         const std::vector<Row>& rows, const std::vector<std::string>& query_emails,
+         int latency_ms, const std::vector<Row>& rows, const std::vector<std::string>& query_emails,
          long scan_expected) {
     auto transport = std::make_shared<CountingTransport>(endpoint, concurrent ? 16 : 1);
     bloop::ClientOptions options = bloop::testing::local_client_options(endpoint);
@@ -220,7 +231,7 @@ void run(const std::string& peer, bool concurrent, const std::string& endpoint, 
     bloop::EngineOptions engine_options;
     engine_options.table_name_template = run_tables(peer);
     bloop::Engine engine(bloop::Client(options), engine_options);
-    const PhaseMeter phase(peer, *transport, server_pid);
+    const PhaseMeter phase(peer, *transport, server_pid, latency_ms);
 
     const long n = static_cast<long>(rows.size());
     phase("bind", 1, [&] {
@@ -340,8 +351,8 @@ std::vector<Account> bulk_accounts(const std::vector<Row>& rows, long n) {
     return out;
 }
 
-void bulk(const std::string& endpoint, long server_pid, const std::vector<Row>& rows, long n,
-          bool batch) {
+void bulk(const std::string& endpoint, long server_pid, int latency_ms,
+          const std::vector<Row>& rows, long n, bool batch) {
     const char* in_flight_env = std::getenv("BULK_IN_FLIGHT");
     const std::size_t in_flight = in_flight_env != nullptr ? std::stoul(in_flight_env) : 16;
     auto transport = std::make_shared<CountingTransport>(endpoint, in_flight);
@@ -353,7 +364,7 @@ void bulk(const std::string& endpoint, long server_pid, const std::vector<Row>& 
     bloop::Engine engine(bloop::Client(options), engine_options);
     engine.bind<Account>();
     std::vector<Account> accounts = bulk_accounts(rows, n);
-    const PhaseMeter phase("cpp-concurrent", *transport, server_pid);
+    const PhaseMeter phase("cpp-concurrent", *transport, server_pid, latency_ms);
     phase(batch ? "bulk_put" : "bulk_save", n, [&] {
         if (batch) {
             bloop::BatchWrite(engine).put(std::span(accounts)).commit();
@@ -379,6 +390,26 @@ void bulk(const std::string& endpoint, long server_pid, const std::vector<Row>& 
     (void)engine.client().call(bloop::Operation::DeleteTable, drop);
 }
 
+// Runs `body(endpoint, server pid)` against DDB_ENDPOINT or a fresh DynamoDB Local, warmed up
+// directly, then reached through a latency proxy when `latency_ms` > 0.
+template <class Body>
+void on_server(const std::vector<Row>& rows, bool batches, int latency_ms, Body&& body) {
+    const auto with = [&](const std::string& endpoint, long pid) {
+        warm_up(endpoint, rows, batches);
+        if (latency_ms <= 0) return body(endpoint, pid);
+        const bench::LatencyProxy proxy(endpoint, std::chrono::milliseconds(latency_ms));
+        body(proxy.url(), pid);
+    };
+    const char* endpoint = std::getenv("DDB_ENDPOINT");
+    if (endpoint != nullptr && *endpoint != '\0') {
+        const char* pid = std::getenv("SERVER_PID");
+        with(endpoint, pid != nullptr ? std::stol(pid) : 0);
+    } else {
+        bloop::testing::DynamoDBLocal server(bench::local_server_options());
+        with(server.endpoint(), server.pid());
+    }
+}
+
 }  // namespace
 
 int main(int argc, char** argv) try {
@@ -388,35 +419,38 @@ int main(int argc, char** argv) try {
     const std::vector<Row> rows = read_dataset(
         dataset != nullptr ? dataset : "../shared/bench/dataset.json", query_emails, scan_expected);
 
-    const char* endpoint = std::getenv("DDB_ENDPOINT");
-    const char* pid = std::getenv("SERVER_PID");
-    if (argc == 3 && std::string(argv[1]) == "--bulk") {
-        const long n = std::stol(argv[2]);
+    long bulk_n = 0;
+    int latency_ms = 0;
+    std::vector<bool> modes{false, true};  // concurrent?
+    for (int i = 1; i < argc; ++i) {
+        const std::string flag = argv[i];
+        if (i + 1 >= argc) throw std::invalid_argument(flag + " needs a value");
+        const std::string value = argv[++i];
+        if (flag == "--bulk") {
+            bulk_n = std::stol(value);
+        } else if (flag == "--latency-ms") {
+            latency_ms = std::stoi(value);
+        } else if (flag == "--mode" && (value == "sequential" || value == "concurrent")) {
+            modes = {value == "concurrent"};
+        } else {
+            throw std::invalid_argument(
+                "usage: bloop_workload [--mode sequential|concurrent] "
+                "[--latency-ms N] | --bulk N [--latency-ms N]");
+        }
+    }
+    if (bulk_n > 0) {
         for (const bool batch : {true, false}) {
-            if (endpoint != nullptr && *endpoint != '\0') {
-                warm_up(endpoint, rows, true);
-                bulk(endpoint, pid != nullptr ? std::stol(pid) : 0, rows, n, batch);
-            } else {
-                bloop::testing::DynamoDBLocal server(bench::local_server_options());
-                warm_up(server.endpoint(), rows, true);
-                bulk(server.endpoint(), server.pid(), rows, n, batch);
-            }
+            on_server(rows, true, latency_ms, [&](const std::string& endpoint, long pid) {
+                bulk(endpoint, pid, latency_ms, rows, bulk_n, batch);
+            });
         }
         return 0;
     }
-    for (const bool concurrent : {false, true}) {
-        const std::string peer = concurrent ? "cpp-concurrent" : "cpp";
-        if (endpoint != nullptr && *endpoint != '\0') {
-            warm_up(endpoint, rows);
-            run(peer, concurrent, endpoint, pid != nullptr ? std::stol(pid) : 0, rows, query_emails,
-                scan_expected);
-        } else {
-            bloop::testing::DynamoDBLocal server(
-                bench::local_server_options());  // a fresh server for each mode, as the baseline
-            warm_up(server.endpoint(), rows);
-            run(peer, concurrent, server.endpoint(), server.pid(), rows, query_emails,
-                scan_expected);
-        }
+    for (const bool concurrent : modes) {
+        on_server(rows, false, latency_ms, [&](const std::string& endpoint, long pid) {
+            run(concurrent ? "cpp-concurrent" : "cpp", concurrent, endpoint, pid, latency_ms, rows,
+                query_emails, scan_expected);
+        });
     }
     return 0;
 } catch (const std::exception& e) {

@@ -224,6 +224,10 @@ int main() try {
     for (const Member& m : rest) std::cout << "then: " << m.login << "\n";
     std::cout << "count " << engine.scan<Member>({.projection = bloop::count_only()}).count()
               << "\n";
+    int gently = 0;  // 2 items a request, at most 50 read capacity units a second
+    for (const Member& m : engine.scan<Member>({.page_size = 2, .read_rate = 50.0}))
+        gently += m.login.empty() ? 0 : 1;
+    std::cout << "scanned gently: " << gently << "\n";
 
     try {
         engine.save(copy, {.condition = attr<&Member::credit> < 0});

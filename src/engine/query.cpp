@@ -11,9 +11,14 @@ namespace bloop {
 SearchCursor Engine::start_search(const SearchTarget& target, const Condition* key,
                                   const Condition& filter, const ProjectionSpec& projection,
                                   bool consistent, bool forward, std::optional<Segment> segment,
-                                  std::optional<std::size_t> limit) {
+                                  const Paging& paging) {
     const ModelInfo& m = *target.model;
     detail::require_concrete(m);
+    if (paging.page_size && *paging.page_size == 0)
+        throw InvalidArgument("the page size of a search of " + m.name + " must be at least 1");
+    if (paging.read_rate && !(*paging.read_rate > 0))  // NaN too
+        throw InvalidArgument("the read rate of a search of " + m.name +
+                              " must be a positive number of capacity units per second");
     const Binding binding = impl_->bound(m);
     const bool query = key != nullptr;
     if (query) check_key_condition(target, *key);
@@ -50,7 +55,7 @@ SearchCursor Engine::start_search(const SearchTarget& target, const Condition* k
     }
     r.write_attributes(request);
     return SearchCursor(impl_->client, query ? Operation::Query : Operation::Scan,
-                        std::move(request), target, std::move(resolved), limit);
+                        std::move(request), target, std::move(resolved), paging);
 }
 
 void Engine::deliver(const ModelInfo& model, void* object, Item&& item,

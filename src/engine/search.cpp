@@ -4,6 +4,9 @@
 
 #include "engine/search_token.hpp"
 
+#include <algorithm>
+#include <thread>
+
 namespace bloop {
 namespace {
 
@@ -30,14 +33,17 @@ std::string target_name(const SearchTarget& t) {
 }  // namespace
 
 SearchCursor::SearchCursor(Client client, Operation operation, json::Value request,
-                           SearchTarget target, ResolvedProjection projection,
-                           std::optional<std::size_t> limit)
+                           SearchTarget target, ResolvedProjection projection, Paging paging)
     : client_(std::move(client)),
       operation_(operation),
       request_(std::move(request)),
       target_(target),
       projection_(std::move(projection)),
-      limit_(limit) {}
+      limit_(paging.limit),
+      read_rate_(paging.read_rate) {
+    if (paging.page_size) request_["Limit"] = static_cast<std::int64_t>(*paging.page_size);
+    if (read_rate_) request_["ReturnConsumedCapacity"] = "TOTAL";
+}
 
 bool SearchCursor::exhausted() const noexcept {
     const bool limited = limit_ && returned_ >= *limit_;
@@ -47,12 +53,15 @@ bool SearchCursor::exhausted() const noexcept {
 void SearchCursor::fetch() {
     json::Value request = request_;
     if (start_) request["ExclusiveStartKey"] = *start_;
+    if (read_rate_) std::this_thread::sleep_until(next_fetch_);
     json::Value page = client_.call(operation_, request, json::ParseMode::items);
     const json::Value* c = page.find("Count");
     const std::int64_t page_count = c != nullptr ? c->as_int() : 0;
     const json::Value* s = page.find("ScannedCount");
+    const std::int64_t page_scanned = s != nullptr ? s->as_int() : page_count;
     count_ += page_count;
-    scanned_ += s != nullptr ? s->as_int() : page_count;
+    scanned_ += page_scanned;
+    if (read_rate_) pace(page, page_scanned);
     buffer_.clear();
     position_ = 0;
     if (json::Value* items = page.find("Items")) {
@@ -65,6 +74,26 @@ void SearchCursor::fetch() {
         start_.reset();
         done_ = true;
     }
+}
+
+// The next page waits until the capacity this one consumed is paid for at the read rate (from
+// ConsumedCapacity; a server that does not report it is charged DynamoDB's minimum, half a unit
+// per item evaluated, one for a consistent read).
+void SearchCursor::pace(const json::Value& page, std::int64_t scanned) {
+    double units = 0;
+    const json::Value* consumed = page.find("ConsumedCapacity");
+    const json::Value* reported = consumed != nullptr ? consumed->find("CapacityUnits") : nullptr;
+    if (reported != nullptr) {
+        units = reported->as_double();
+    } else {
+        const json::Value* consistent = request_.find("ConsistentRead");
+        const bool strong = consistent != nullptr && consistent->as_bool();
+        units = static_cast<double>(std::max<std::int64_t>(scanned, 1)) * (strong ? 1.0 : 0.5);
+    }
+    const auto now = std::chrono::steady_clock::now();
+    next_fetch_ = std::max(next_fetch_, now) +
+                  std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+                      std::chrono::duration<double>(units / *read_rate_));
 }
 
 std::optional<Item> SearchCursor::next() {

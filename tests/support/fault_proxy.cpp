@@ -1,73 +1,11 @@
 #include "fault_proxy.hpp"
 
-#include "client/response_parser.hpp"
-
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
 #include <unistd.h>
 
 #include <stdexcept>
 #include <thread>
 
 namespace bloop::test {
-namespace {
-
-int connect_to(const std::string& host, int port) {
-    const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_port = htons(static_cast<std::uint16_t>(port));
-    ::inet_pton(AF_INET, host.c_str(), &addr.sin_addr);
-    if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
-        ::close(fd);
-        return -1;
-    }
-    return fd;
-}
-
-// Sends the request upstream and reads the whole answer; empty on failure.
-std::string forward(int& upstream, const std::string& host, int port, const RawRequest& r) {
-    for (int attempt = 0; attempt < 2; ++attempt) {
-        if (upstream < 0) upstream = connect_to(host, port);
-        if (upstream < 0) return {};
-        if (write_all(upstream, r.head + "\r\n\r\n" + r.body)) {
-            detail::ResponseParser parser("upstream");
-            char chunk[16384];
-            try {
-                while (true) {
-                    const ssize_t n = ::recv(upstream, chunk, sizeof chunk, 0);
-                    if (n <= 0) {
-                        parser.end_of_stream();
-                        break;
-                    }
-                    if (parser.feed(std::string_view(chunk, static_cast<std::size_t>(n)))) break;
-                }
-                const bool keep = parser.keep_alive();
-                HttpResponse response = parser.take();
-                if (!keep) {
-                    ::close(upstream);
-                    upstream = -1;
-                }
-                std::string headers;
-                for (const auto& [name, value] : response.headers) {
-                    if (name == "Content-Length" || name == "Transfer-Encoding" ||
-                        name == "Content-Type" || name == "Connection")
-                        continue;
-                    headers += name + ": " + value + "\r\n";
-                }
-                return http_response(response.status, response.body, headers);
-            } catch (const std::exception&) {
-                if (parser.started()) return {};
-            }
-        }
-        ::close(upstream);  // a stale keep-alive connection: try a fresh one once
-        upstream = -1;
-    }
-    return {};
-}
-
-}  // namespace
 
 const char* fault_name(Fault f) {
     switch (f) {

@@ -60,4 +60,8 @@ std::string http_response(int status, const std::string& body,
                           const std::string& extra_headers = "");
 std::string error_response(int status, const std::string& code, const std::string& message);
 
+/// Sends `request` to host:port over `upstream` (a kept-alive connection, opened when -1, opened
+/// again once when stale) and returns the whole answer, re-framed; empty on failure.
+std::string forward(int& upstream, const std::string& host, int port, const RawRequest& request);
+
 }  // namespace bloop::test

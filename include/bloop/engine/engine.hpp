@@ -97,6 +97,10 @@ struct QueryOptions {
     bool consistent = false;             ///< dropped for GSIs, which cannot read consistently
     bool forward = true;                 ///< ScanIndexForward
     std::optional<std::size_t> limit{};  ///< stop after this many results
+    /// Items DynamoDB evaluates per request (its Limit; ≥ 1); unset: up to 1 MB a page.
+    std::optional<std::size_t> page_size{};
+    /// Read capacity units per second to stay under, paced from each page's ConsumedCapacity.
+    std::optional<double> read_rate{};
 };
 
 /// A scan segment: DynamoDB's Segment / TotalSegments.
@@ -113,6 +117,11 @@ struct ScanOptions {
     bool consistent = false;             ///< strongly consistent reads (not on GSIs)
     std::optional<Segment> parallel{};   ///< scan one segment of a parallel scan
     std::optional<std::size_t> limit{};  ///< stop after this many results
+    /// Items DynamoDB evaluates per request (its Limit; ≥ 1); unset: up to 1 MB a page.
+    std::optional<std::size_t> page_size{};
+    /// Read capacity units per second to stay under (per segment), paced from each page's
+    /// ConsumedCapacity.
+    std::optional<double> read_rate{};
 };
 
 /// A projection of the listed columns (the table's keys are always added).
@@ -337,10 +346,11 @@ class Engine {
     /// before anything is sent (InvalidKeyCondition, InvalidFilterCondition, InvalidProjection).
     template <TableModel T>
     [[nodiscard]] Search<T> query(const ConditionOf<T>& key, const QueryOptions<T>& options = {}) {
-        return Search<T>(*this,
-                         start_search(target<T>(), &key.condition(), options.filter.condition(),
-                                      options.projection, options.consistent, options.forward,
-                                      std::nullopt, options.limit));
+        return Search<T>(
+            *this,
+            start_search(target<T>(), &key.condition(), options.filter.condition(),
+                         options.projection, options.consistent, options.forward, std::nullopt,
+                         {options.limit, options.page_size, options.read_rate}));
     }
     /// Queries one of a model's indexes (`bloop::Model<Account>::by_email`).
     template <IndexKind K, auto H, auto R, class P,
@@ -348,25 +358,28 @@ class Engine {
     [[nodiscard]] Search<T> query(const Index<K, H, R, P>& index, const ConditionOf<T>& key,
                                   const QueryOptions<T>& options = {}) {
         return Search<T>(
-            *this, start_search(target<T>(index), &key.condition(), options.filter.condition(),
-                                options.projection, options.consistent, options.forward,
-                                std::nullopt, options.limit));
+            *this,
+            start_search(target<T>(index), &key.condition(), options.filter.condition(),
+                         options.projection, options.consistent, options.forward, std::nullopt,
+                         {options.limit, options.page_size, options.read_rate}));
     }
     /// Scans T's table.
     template <TableModel T>
     [[nodiscard]] Search<T> scan(const ScanOptions<T>& options = {}) {
-        return Search<T>(*this, start_search(target<T>(), nullptr, options.filter.condition(),
-                                             options.projection, options.consistent, true,
-                                             options.parallel, options.limit));
+        return Search<T>(
+            *this, start_search(target<T>(), nullptr, options.filter.condition(),
+                                options.projection, options.consistent, true, options.parallel,
+                                {options.limit, options.page_size, options.read_rate}));
     }
     /// Scans one of a model's indexes.
     template <IndexKind K, auto H, auto R, class P,
               class T = detail::index_model_t<Index<K, H, R, P>>>
     [[nodiscard]] Search<T> scan(const Index<K, H, R, P>& index,
                                  const ScanOptions<T>& options = {}) {
-        return Search<T>(*this, start_search(target<T>(index), nullptr, options.filter.condition(),
-                                             options.projection, options.consistent, true,
-                                             options.parallel, options.limit));
+        return Search<T>(
+            *this, start_search(target<T>(index), nullptr, options.filter.condition(),
+                                options.projection, options.consistent, true, options.parallel,
+                                {options.limit, options.page_size, options.read_rate}));
     }
     /// Scans T's table in `segments` parallel segments at once; every item exactly once.
     template <TableModel T>
@@ -423,7 +436,7 @@ class Engine {
                                             const Condition& filter,
                                             const ProjectionSpec& projection, bool consistent,
                                             bool forward, std::optional<Segment> segment,
-                                            std::optional<std::size_t> limit);
+                                            const Paging& paging);
 
     /// T's table, or one of its indexes (found by the static member that declares it, else by
     /// its name).

@@ -4,6 +4,7 @@
 #include <bloop/client/client.hpp>
 #include <bloop/conditions/search_rules.hpp>
 
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <optional>
@@ -11,13 +12,20 @@
 
 namespace bloop {
 
+/// How a search pages.
+struct Paging {
+    std::optional<std::size_t> limit;      ///< results in all
+    std::optional<std::size_t> page_size;  ///< DynamoDB's Limit: items evaluated per request
+    std::optional<double> read_rate;       ///< read capacity units per second, at most
+};
+
 /// The untyped paging machine beneath Search<T>.
 class SearchCursor {
   public:
     /// `request` is complete but for ExclusiveStartKey; `operation` is Query or Scan; `projection`
     /// is what each item holds.
     SearchCursor(Client client, Operation operation, json::Value request, SearchTarget target,
-                 ResolvedProjection projection, std::optional<std::size_t> limit);
+                 ResolvedProjection projection, Paging paging);
 
     /// The next item, fetching pages as needed; nullopt when exhausted (or the limit is reached).
     std::optional<Item> next();
@@ -44,6 +52,7 @@ class SearchCursor {
 
   private:
     void fetch();
+    void pace(const json::Value& page, std::int64_t scanned);
 
     Client client_;
     Operation operation_;
@@ -51,7 +60,9 @@ class SearchCursor {
     SearchTarget target_;
     ResolvedProjection projection_;
     std::optional<std::size_t> limit_;
-    std::optional<Item> start_;  // ExclusiveStartKey of the next page
+    std::optional<double> read_rate_;
+    std::chrono::steady_clock::time_point next_fetch_{};  // paced by read_rate_
+    std::optional<Item> start_;                           // ExclusiveStartKey of the next page
     std::vector<Item> buffer_;
     std::size_t position_ = 0;           // in buffer_
     std::optional<Item> last_returned_;  // its key resumes the search

@@ -6,6 +6,7 @@
 
 #include <bloop/bloop.hpp>
 
+#include <future>
 #include <iostream>
 #include <map>
 #include <mutex>
@@ -224,6 +225,10 @@ int main() try {
     for (const Member& m : rest) std::cout << "then: " << m.login << "\n";
     std::cout << "count " << engine.scan<Member>({.projection = bloop::count_only()}).count()
               << "\n";
+    // async calls: start them all, then collect the outcomes
+    std::vector<std::future<void>> pending;
+    for (Member& m : members) pending.push_back(engine.load_async(m));
+    for (auto& p : pending) p.get();  // rethrows what load would have thrown
     int gently = 0;  // 2 items a request, at most 50 read capacity units a second
     for (const Member& m : engine.scan<Member>({.page_size = 2, .read_rate = 50.0}))
         gently += m.login.empty() ? 0 : 1;

@@ -257,6 +257,10 @@ const std::string& Client::region() const noexcept {
     return state_->region;
 }
 
+std::size_t Client::max_in_flight() const noexcept {
+    return state_->options.max_in_flight;
+}
+
 const LogListener& Client::log_listener() const noexcept {
     return state_->options.log;
 }

@@ -37,6 +37,16 @@ std::string Engine::Impl::table_name(const ModelInfo& model) const {
 
 Engine::~Engine() = default;
 
+std::future<void> Engine::run_async(std::function<void()> task) {
+    auto job = std::make_shared<std::packaged_task<void()>>(std::move(task));
+    std::future<void> done = job->get_future();
+    std::call_once(impl_->async_once, [&] {
+        impl_->async = std::make_unique<detail::Executor>(impl_->client.max_in_flight());
+    });
+    impl_->async->submit([job] { (*job)(); });
+    return done;
+}
+
 const Client& Engine::client() const noexcept {
     return impl_->client;
 }

@@ -3,6 +3,8 @@
 
 #include <bloop/engine/engine.hpp>
 
+#include "util/executor.hpp"
+
 #include <mutex>
 #include <string>
 #include <unordered_map>
@@ -26,6 +28,10 @@ struct Engine::Impl {
 
     /// The binding of `model`; throws UnboundModel.
     Binding bound(const ModelInfo& model) const;
+
+    /// The threads of the async calls; last, so its queued tasks finish before the rest goes.
+    std::once_flag async_once;
+    std::unique_ptr<detail::Executor> async;
 };
 
 namespace detail {

@@ -69,6 +69,8 @@ class Client {
 
     /// The resolved region.
     [[nodiscard]] const std::string& region() const noexcept;
+    /// How many requests may be in flight at once (ClientOptions::max_in_flight).
+    [[nodiscard]] std::size_t max_in_flight() const noexcept;
     /// The log listener (empty: silent), for layers that log through the client's listener.
     [[nodiscard]] const LogListener& log_listener() const noexcept;
     /// The resolved endpoint of `service`.

@@ -24,6 +24,7 @@
 #include <chrono>
 #include <cstdint>
 #include <exception>
+#include <functional>
 #include <future>
 #include <memory>
 #include <span>
@@ -308,6 +309,27 @@ class Engine {
         detail::require_table_model<T>();
     }
 
+    // ---- async calls: the same operations on the engine's own threads (as many as the client's
+    // max_in_flight); each future holds the outcome, rethrowing the same exceptions from get().
+    // The objects must outlive their futures and must not be touched until then.
+
+    /// `save(object, options)`, asynchronously.
+    template <TableModel T>
+    [[nodiscard]] std::future<void> save_async(T& object, WriteOptions<T> options = {}) {
+        return run_async([this, &object, options = std::move(options)] { save(object, options); });
+    }
+    /// `remove(object, options)`, asynchronously.
+    template <TableModel T>
+    [[nodiscard]] std::future<void> remove_async(T& object, WriteOptions<T> options = {}) {
+        return run_async(
+            [this, &object, options = std::move(options)] { remove(object, options); });
+    }
+    /// `load(object)`, asynchronously (MissingObjects when it is not stored).
+    template <TableModel T>
+    [[nodiscard]] std::future<void> load_async(T& object, LoadOptions options = {}) {
+        return run_async([this, &object, options] { load(std::span<T>(&object, 1), options); });
+    }
+
     /// Loads objects in place by their keys with BatchGetItem (100 keys a request, requests in
     /// flight concurrently, UnprocessedKeys retried with backoff). Objects with the same key share
     /// one requested key. Throws MissingObjects listing exactly the objects not found; the found
@@ -417,6 +439,8 @@ class Engine {
     void write(std::span<const detail::ObjectRef> objects, const detail::WriteSpec& spec,
                bool remove);
     void load_objects(std::span<const detail::ObjectRef> objects, const LoadOptions& options);
+    /// Runs `task` on the engine's threads (started on first use).
+    std::future<void> run_async(std::function<void()> task);
     /// Signals `objects` as loaded (object_modified per column, object_loaded); returns the first
     /// exception a receiver threw.
     std::exception_ptr signal_loaded(std::span<const detail::ObjectRef> objects);

@@ -2,6 +2,7 @@
 #include <bloop/client/sigv4.hpp>
 #include <bloop/exceptions.hpp>
 
+#include "client/adaptive_limit.hpp"
 #include "client/error_mapping.hpp"
 #include "client/idempotency.hpp"
 #include "util/executor.hpp"
@@ -46,7 +47,7 @@ std::shared_ptr<Transport> default_transport(const Endpoint (&endpoints)[2],
                                              std::size_t connections) {
     const bool plain = endpoints[0].scheme == "http" && endpoints[1].scheme == "http";
     return plain && !http_proxy_configured() ? make_socket_transport(connections)
-                                              : make_curl_transport(connections);
+                                             : make_curl_transport(connections);
 }
 
 // The region: explicit, environment or config file; else the EC2 instance's own.
@@ -64,15 +65,14 @@ std::string region_of(const ClientOptions& o) {
 // then, only when none of those has credentials, the container endpoint and the EC2 instance
 // metadata service, which are asked only when a request needs credentials.
 std::shared_ptr<CredentialsProvider> default_credentials(const ClientOptions& o,
-                                                        const std::string& region) {
+                                                         const std::string& region) {
     try {
         return local_credentials_provider(o.credentials, o.profile, o.environment, o.log, region);
     } catch (const MissingCredentials& e) {
         RefreshOptions refresh{.log = o.log};
         if (auto container = container_credentials_provider(o.environment, refresh))
             return container;
-        if (auto imds = instance_metadata_credentials_provider(o.environment, refresh))
-            return imds;
+        if (auto imds = instance_metadata_credentials_provider(o.environment, refresh)) return imds;
         throw MissingCredentials(std::string(e.what()) +
                                  "; no container credentials (AWS_CONTAINER_CREDENTIALS_*_URI "
                                  "unset); EC2 instance metadata disabled");
@@ -149,13 +149,30 @@ struct Client::State {
                                      std::to_string(attempt) + ")");
             std::string retry_reason;
             try {
-                HttpResponse response = transport->send(request, options.timeouts);
+                limit.acquire();
+                HttpResponse response = [&] {
+                    struct Release {
+                        detail::AdaptiveLimit& l;
+                        ~Release() { l.release(); }
+                    } release{limit};
+                    return transport->send(request, options.timeouts);
+                }();
                 const std::string_view request_id =
                     find_header(response.headers, "x-amzn-RequestId");
                 log(LogLevel::debug, name + " <- HTTP " + std::to_string(response.status) +
                                          " (request id " + std::string(request_id) + ")");
-                if (response.status == 200) return std::move(response.body);
+                if (response.status == 200) {
+                    limit.succeeded();
+                    return std::move(response.body);
+                }
                 ServiceErrorInfo info = detail::error_info(name, response, secrets);
+                if (detail::is_throttling(info.error_code)) {
+                    if (const auto now = limit.throttled(std::chrono::steady_clock::now()))
+                        log(LogLevel::info, name + " was throttled: at most " +
+                                                std::to_string(now) + " requests in flight now");
+                } else {
+                    limit.succeeded();
+                }
                 info.earlier_attempt_unknown = unknown_before;
                 const bool outcome_unknown = response.status >= 500;
                 if (!info.retryable || attempt >= attempts || (outcome_unknown && !idempotent)) {
@@ -203,6 +220,7 @@ struct Client::State {
     std::string hosts[2];
     SigV4Signer signer;
     std::shared_ptr<Transport> transport;
+    detail::AdaptiveLimit limit{options.max_in_flight};  // AIMD within max_in_flight
     std::mutex jitter_mutex;
     std::mt19937_64 jitter;
 };

@@ -72,8 +72,8 @@ std::shared_ptr<CredentialsProvider> sso_provider(const std::string& name,
         if (auto path = detail::config_file_path(ctx.env))
             session = detail::read_ini_section(*path, "sso-session " + *session_name);
         if (!session) {
-            throw InvalidConfiguration("profile '" + name + "': no [sso-session " +
-                                       *session_name + "] section in the config file");
+            throw InvalidConfiguration("profile '" + name + "': no [sso-session " + *session_name +
+                                       "] section in the config file");
         }
         portal = &*session;
         settings.session_name = *session_name;
@@ -102,7 +102,8 @@ std::shared_ptr<CredentialsProvider> role_provider(const std::string& name,
     const std::string role = *value(section, "role_arn");
     if (auto file = value(section, "web_identity_token_file")) {
         return web_identity_credentials_provider(role, *file, value(section, "role_session_name"),
-                                                 ctx.env, ctx.region, RefreshOptions{.log = ctx.log});
+                                                 ctx.env, ctx.region,
+                                                 RefreshOptions{.log = ctx.log});
     }
     std::shared_ptr<CredentialsProvider> source;
     if (auto source_profile = value(section, "source_profile")) {

@@ -31,7 +31,8 @@ std::optional<std::chrono::system_clock::time_point> parse_iso8601(std::string_v
         while (!rest.empty() && rest.front() >= '0' && rest.front() <= '9') rest.remove_prefix(1);
     }
     if (rest != "Z" && rest != "+00:00") return std::nullopt;
-    const std::chrono::year_month_day date{std::chrono::year(y), std::chrono::month(static_cast<unsigned>(mo)),
+    const std::chrono::year_month_day date{std::chrono::year(y),
+                                           std::chrono::month(static_cast<unsigned>(mo)),
                                            std::chrono::day(static_cast<unsigned>(d))};
     if (!date.ok() || h > 23 || mi > 59 || sec > 60) return std::nullopt;
     // The clock counts nanoseconds and ends in 2262: anything that far off is "far future".
@@ -43,8 +44,8 @@ std::optional<std::chrono::system_clock::time_point> parse_iso8601(std::string_v
 Credentials parse_credentials_json(std::string_view text, std::string_view source,
                                    std::string_view token_member) {
     const auto bad = [&](const std::string& what) {
-        return CredentialsUnavailable(std::string(source) + " returned no usable credentials: " +
-                                      what);
+        return CredentialsUnavailable(std::string(source) +
+                                      " returned no usable credentials: " + what);
     };
     json::Value doc;
     try {
@@ -57,8 +58,8 @@ Credentials parse_credentials_json(std::string_view text, std::string_view sourc
         const json::Value* v = doc.find(name);
         return v != nullptr && v->is_string() ? v->as_string() : std::string();
     };
-    if (const json::Value* code = doc.find("Code"); code && code->is_string() &&
-                                                    code->as_string() != "Success") {
+    if (const json::Value* code = doc.find("Code");
+        code && code->is_string() && code->as_string() != "Success") {
         throw bad("Code " + code->as_string().substr(0, 60));
     }
     Credentials c;
@@ -69,7 +70,8 @@ Credentials parse_credentials_json(std::string_view text, std::string_view sourc
         throw bad("AccessKeyId or SecretAccessKey missing");
     if (const std::string expiration = member("Expiration"); !expiration.empty()) {
         c.expiration = parse_iso8601(expiration);
-        if (!c.expiration) throw bad("Expiration \"" + expiration.substr(0, 40) + "\" is not ISO 8601");
+        if (!c.expiration)
+            throw bad("Expiration \"" + expiration.substr(0, 40) + "\" is not ISO 8601");
     }
     return c;
 }

@@ -86,7 +86,7 @@ std::size_t on_header(char* data, std::size_t size, std::size_t n, void* user) {
 }
 
 [[noreturn]] void throw_curl_error(CURL* h, CURLcode code, const HttpRequest& request,
-                                  const char* detail, const Exchange& x) {
+                                   const char* detail, const Exchange& x) {
     std::string message = "HTTP request to " + request.url + " failed: " + curl_easy_strerror(code);
     if (detail[0] != '\0') message += std::string(" (") + detail + ")";
     if (x.too_large) {
@@ -177,8 +177,7 @@ class CurlTransport final : public Transport {
         curl_easy_setopt(h, CURLOPT_WRITEDATA, &x);
         curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, on_header);
         curl_easy_setopt(h, CURLOPT_HEADERDATA, &x);
-        curl_easy_setopt(h, CURLOPT_MAXFILESIZE_LARGE,
-                         static_cast<curl_off_t>(limits_.body_bytes));
+        curl_easy_setopt(h, CURLOPT_MAXFILESIZE_LARGE, static_cast<curl_off_t>(limits_.body_bytes));
         curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(timeouts.connect.count()));
         curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, static_cast<long>(timeouts.request.count()));
         curl_easy_setopt(h, CURLOPT_ERRORBUFFER, error);

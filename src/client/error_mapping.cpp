@@ -16,13 +16,6 @@ constexpr std::array<std::string_view, 5> kThrottlingCodes = {
 // sending it again later gets that attempt's outcome.
 constexpr std::string_view kTransactionInProgress = "TransactionInProgressException";
 
-bool is_throttling(std::string_view code) {
-    for (auto c : kThrottlingCodes) {
-        if (c == code) return true;
-    }
-    return false;
-}
-
 std::optional<json::Value> parse_quietly(std::string_view body) {
     try {
         json::Value v = json::parse(body);
@@ -38,6 +31,13 @@ std::string string_member(const json::Value& v, std::string_view key) {
 }
 
 }  // namespace
+
+bool is_throttling(std::string_view code) {
+    for (auto c : kThrottlingCodes) {
+        if (c == code) return true;
+    }
+    return false;
+}
 
 std::string redact(std::string text, const Secrets& secrets) {
     for (std::string_view secret :

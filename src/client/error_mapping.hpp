@@ -20,6 +20,9 @@ struct Secrets {
 std::string redact(std::string text, const Secrets& secrets);
 
 /// What an error response says: code (namespace stripped), message, request id, retryable.
+/// Whether `code` is one of DynamoDB's throttling errors (ThrottlingException, ...).
+bool is_throttling(std::string_view code);
+
 ServiceErrorInfo error_info(const std::string& operation, const HttpResponse& response,
                             const Secrets& secrets);
 

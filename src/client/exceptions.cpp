@@ -1,5 +1,5 @@
-#include <bloop/types/attribute_value.hpp>
 #include <bloop/exceptions.hpp>
+#include <bloop/types/attribute_value.hpp>
 
 namespace bloop {
 namespace {

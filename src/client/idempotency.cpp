@@ -6,8 +6,8 @@ namespace bloop::detail {
 namespace {
 
 bool is_word_char(char c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-           c == '_' || c == '#' || c == ':';
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
+           c == '#' || c == ':';
 }
 
 // Whether `word` occurs in `text` as a whole word, ignoring case.

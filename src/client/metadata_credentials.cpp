@@ -71,7 +71,8 @@ std::shared_ptr<CredentialsProvider> container_credentials_provider(const Enviro
         if (endpoint.scheme == "http" && !allowed_http_host(endpoint.host)) {
             throw InvalidConfiguration(
                 "AWS_CONTAINER_CREDENTIALS_FULL_URI must use https, or http to a loopback or "
-                "container credentials address; got " + url);
+                "container credentials address; got " +
+                url);
         }
     } else {
         return nullptr;
@@ -113,8 +114,7 @@ std::shared_ptr<CredentialsProvider> instance_metadata_credentials_provider(
         [endpoint, source] {
             const std::string token = imds_token(endpoint, source);
             const std::string base = endpoint + "/latest/meta-data/iam/security-credentials/";
-            std::string role =
-                fetch(source, "GET", base, {{"X-aws-ec2-metadata-token", token}});
+            std::string role = fetch(source, "GET", base, {{"X-aws-ec2-metadata-token", token}});
             role = role.substr(0, role.find('\n'));
             while (!role.empty() && (role.back() == '\r' || role.back() == ' ')) role.pop_back();
             if (role.empty()) throw CredentialsUnavailable(source + ": the instance has no role");
@@ -130,9 +130,9 @@ std::optional<std::string> instance_metadata_region(const Environment& env) {
     const std::string endpoint = imds_endpoint(env);
     try {
         const std::string token = imds_token(endpoint, "ec2-instance-metadata");
-        std::string region = fetch("ec2-instance-metadata", "GET",
-                                   endpoint + "/latest/meta-data/placement/region",
-                                   {{"X-aws-ec2-metadata-token", token}});
+        std::string region =
+            fetch("ec2-instance-metadata", "GET", endpoint + "/latest/meta-data/placement/region",
+                  {{"X-aws-ec2-metadata-token", token}});
         while (!region.empty() && (region.back() == '\n' || region.back() == '\r'))
             region.pop_back();
         if (region.empty()) return std::nullopt;

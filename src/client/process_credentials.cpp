@@ -5,8 +5,8 @@
 
 #include "client/credentials_json.hpp"
 
-#include <sys/wait.h>
 #include <fcntl.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -21,12 +21,14 @@ constexpr std::size_t kMaxOutput = 64 * 1024;
 std::string run(const std::string& command) {
     int out[2];
     if (::pipe2(out, O_CLOEXEC) != 0)
-        throw CredentialsUnavailable(std::string("credential_process: pipe: ") + std::strerror(errno));
+        throw CredentialsUnavailable(std::string("credential_process: pipe: ") +
+                                     std::strerror(errno));
     const pid_t pid = ::fork();
     if (pid < 0) {
         ::close(out[0]);
         ::close(out[1]);
-        throw CredentialsUnavailable(std::string("credential_process: fork: ") + std::strerror(errno));
+        throw CredentialsUnavailable(std::string("credential_process: fork: ") +
+                                     std::strerror(errno));
     }
     if (pid == 0) {
         ::dup2(out[1], STDOUT_FILENO);

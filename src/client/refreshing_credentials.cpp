@@ -72,10 +72,10 @@ class RefreshingProvider final : public CredentialsProvider {
             if (cached_ && after < *cached_->expiration) {
                 renew_at_ = after + options_.retry_after;
                 if (options_.log) {
-                    options_.log(LogLevel::warning,
-                                 "renewing credentials from " + name_ + " failed (" + failure +
-                                     "); using the current ones, valid until " +
-                                     utc(*cached_->expiration));
+                    options_.log(LogLevel::warning, "renewing credentials from " + name_ +
+                                                        " failed (" + failure +
+                                                        "); using the current ones, valid until " +
+                                                        utc(*cached_->expiration));
                 }
                 return *cached_;
             }
@@ -95,10 +95,10 @@ class RefreshingProvider final : public CredentialsProvider {
         if (ahead > life / 2) ahead = life / 2;
         Clock::duration jitter{0};
         if (options_.jitter.count() > 0 && ahead > Clock::duration::zero()) {
-            const auto max = std::min(std::chrono::duration_cast<Clock::duration>(options_.jitter),
-                                      ahead);
-            jitter = Clock::duration(
-                std::uniform_int_distribution<Clock::rep>(0, max.count())(rng_));
+            const auto max =
+                std::min(std::chrono::duration_cast<Clock::duration>(options_.jitter), ahead);
+            jitter =
+                Clock::duration(std::uniform_int_distribution<Clock::rep>(0, max.count())(rng_));
         }
         renew_at_ = *cached_->expiration - ahead - jitter;
     }

@@ -51,12 +51,14 @@ void ResponseParser::fail(const std::string& what) const {
 bool ResponseParser::take_line(std::string_view& bytes, std::string& line, std::size_t limit) {
     const auto end = bytes.find('\n');
     if (end == std::string_view::npos) {
-        if (pending_.size() + bytes.size() > limit) fail("a line longer than " + std::to_string(limit) + " bytes");
+        if (pending_.size() + bytes.size() > limit)
+            fail("a line longer than " + std::to_string(limit) + " bytes");
         pending_.append(bytes);
         bytes = {};
         return false;
     }
-    if (pending_.size() + end > limit) fail("a line longer than " + std::to_string(limit) + " bytes");
+    if (pending_.size() + end > limit)
+        fail("a line longer than " + std::to_string(limit) + " bytes");
     pending_.append(bytes.substr(0, end));
     bytes.remove_prefix(end + 1);
     if (pending_.empty() || pending_.back() != '\r') fail("a line not ended by CRLF");
@@ -77,7 +79,8 @@ bool ResponseParser::feed(std::string_view bytes) {
                 const auto end = pending_.find("\r\n\r\n", before >= 3 ? before - 3 : 0);
                 if (end == std::string::npos) {
                     if (pending_.size() > limits_.header_bytes)
-                        fail("headers longer than " + std::to_string(limits_.header_bytes) + " bytes");
+                        fail("headers longer than " + std::to_string(limits_.header_bytes) +
+                             " bytes");
                     return false;
                 }
                 if (end + 4 > limits_.header_bytes)
@@ -97,7 +100,8 @@ bool ResponseParser::feed(std::string_view bytes) {
                 append_body(bytes.substr(0, n));
                 bytes.remove_prefix(n);
                 left_ -= n;
-                if (left_ == 0) state_ = state_ == State::body_length ? State::done : State::chunk_end;
+                if (left_ == 0)
+                    state_ = state_ == State::body_length ? State::done : State::chunk_end;
                 break;
             }
             case State::body_close:
@@ -115,7 +119,9 @@ bool ResponseParser::feed(std::string_view bytes) {
                 std::size_t value = 0;
                 for (const char c : size) {
                     const int d = hex_digit(c);
-                    if (d < 0) fail("the chunk size \"" + std::string(size.substr(0, 40)) + "\" is not hexadecimal");
+                    if (d < 0)
+                        fail("the chunk size \"" + std::string(size.substr(0, 40)) +
+                             "\" is not hexadecimal");
                     value = value * 16 + static_cast<std::size_t>(d);
                     if (value > limits_.body_bytes) fail("a chunk larger than the body limit");
                 }
@@ -138,7 +144,8 @@ bool ResponseParser::feed(std::string_view bytes) {
                 std::string line;
                 if (!take_line(bytes, line, limits_.header_bytes)) return false;
                 trailer_bytes_ += line.size() + 2;
-                if (trailer_bytes_ > limits_.header_bytes) fail("trailers longer than the header limit");
+                if (trailer_bytes_ > limits_.header_bytes)
+                    fail("trailers longer than the header limit");
                 if (line.empty()) state_ = State::done;
                 break;
             }
@@ -196,7 +203,8 @@ void ResponseParser::header(std::string_view name, std::string_view value) {
         has_length_ = true;
         length_ = length;
     } else if (iequals(name, "Transfer-Encoding")) {
-        if (!iequals(value, "chunked")) fail("Transfer-Encoding \"" + std::string(value.substr(0, 40)) + "\"");
+        if (!iequals(value, "chunked"))
+            fail("Transfer-Encoding \"" + std::string(value.substr(0, 40)) + "\"");
         chunked_ = true;
     } else if (iequals(name, "Connection")) {
         if (iequals(value, "close")) keep_alive_ = false;
@@ -206,8 +214,10 @@ void ResponseParser::header(std::string_view name, std::string_view value) {
 }
 
 void ResponseParser::start_body() {
-    const bool no_body = response_.status == 204 || response_.status == 304 || response_.status < 200;
-    if (response_.status < 200) fail("an interim " + std::to_string(response_.status) + " response");
+    const bool no_body =
+        response_.status == 204 || response_.status == 304 || response_.status < 200;
+    if (response_.status < 200)
+        fail("an interim " + std::to_string(response_.status) + " response");
     if (chunked_ && has_length_) fail("both Content-Length and chunked");
     if (no_body) {
         state_ = State::done;

@@ -33,7 +33,16 @@ class ResponseParser {
     [[nodiscard]] HttpResponse take() { return std::move(response_); }
 
   private:
-    enum class State { head, body_length, chunk_size, chunk_data, chunk_end, trailers, body_close, done };
+    enum class State {
+        head,
+        body_length,
+        chunk_size,
+        chunk_data,
+        chunk_end,
+        trailers,
+        body_close,
+        done
+    };
 
     void parse_head(std::string_view head);
     void header(std::string_view name, std::string_view value);
@@ -53,8 +62,8 @@ class ResponseParser {
     bool stray_bytes_ = false;
     bool chunked_ = false;
     bool has_length_ = false;
-    std::size_t length_ = 0;   // Content-Length
-    std::size_t left_ = 0;     // of the current chunk or body
+    std::size_t length_ = 0;  // Content-Length
+    std::size_t left_ = 0;    // of the current chunk or body
     std::size_t trailer_bytes_ = 0;
 };
 

@@ -73,7 +73,7 @@ bool wait_for(int fd, short events, Clock::time_point deadline) {
 
 struct Connection {
     int fd = -1;
-    std::string key;                // host:port
+    std::string key;                 // host:port
     Clock::time_point idle_since{};  // when it went back to the pool
 };
 

@@ -31,10 +31,9 @@ std::string cached_token(const SsoSettings& settings, const Environment& env,
     const std::string key = settings.session_name ? *settings.session_name : settings.start_url;
     const std::string path = *home + "/.aws/sso/cache/" + detail::sha1_hex(key) + ".json";
     std::ifstream in(path, std::ios::binary);
-    const std::string login = "run `aws sso login" +
-                              (settings.session_name ? " --sso-session " + *settings.session_name
-                                                     : std::string()) +
-                              "`";
+    const std::string login =
+        "run `aws sso login" +
+        (settings.session_name ? " --sso-session " + *settings.session_name : std::string()) + "`";
     if (!in) throw CredentialsUnavailable(source + ": no SSO token in " + path + "; " + login);
     const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
     json::Value doc;
@@ -75,9 +74,9 @@ std::shared_ptr<CredentialsProvider> sso_credentials_provider(SsoSettings settin
             detail::percent_encode(query, settings.account_id);
             query += "&role_name=";
             detail::percent_encode(query, settings.role_name);
-            const HttpRequest request = detail::credentials_request(
-                "GET", endpoint + "/federation/credentials",
-                {{"x-amz-sso_bearer_token", token}}, std::move(query));
+            const HttpRequest request =
+                detail::credentials_request("GET", endpoint + "/federation/credentials",
+                                            {{"x-amz-sso_bearer_token", token}}, std::move(query));
             const HttpResponse response =
                 detail::send_for_credentials(source, request, detail::kServiceTimeouts);
             if (response.status != 200) {
@@ -96,7 +95,8 @@ std::shared_ptr<CredentialsProvider> sso_credentials_provider(SsoSettings settin
                 c.access_key_id = string_member(*role, "accessKeyId");
                 c.secret_access_key = string_member(*role, "secretAccessKey");
                 c.session_token = string_member(*role, "sessionToken");
-                if (const json::Value* ms = role->find("expiration"); ms && ms->type() == json::Type::number) {
+                if (const json::Value* ms = role->find("expiration");
+                    ms && ms->type() == json::Type::number) {
                     // The clock counts nanoseconds and ends in 2262: later is "far future" (2200).
                     constexpr std::int64_t kYear2200 = 7258118400000;
                     c.expiration = std::chrono::system_clock::time_point(

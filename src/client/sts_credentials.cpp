@@ -70,7 +70,8 @@ Credentials call_sts(const std::string& source, const std::string& endpoint,
     if (signer != nullptr) {
         (void)SigV4Signer(region, "sts").sign(request, *signer, std::chrono::system_clock::now());
     }
-    const HttpResponse response = detail::send_for_credentials(source, request, detail::kServiceTimeouts);
+    const HttpResponse response =
+        detail::send_for_credentials(source, request, detail::kServiceTimeouts);
     if (response.status != 200) {
         const std::string code = xml_text(response.body, "Code");
         const std::string message = xml_text(response.body, "Message");
@@ -99,8 +100,9 @@ void form(std::string& out, std::string_view key, std::string_view value) {
 
 }  // namespace
 
-std::shared_ptr<CredentialsProvider> web_identity_credentials_provider(
-    const Environment& env, const std::string& region, RefreshOptions options) {
+std::shared_ptr<CredentialsProvider> web_identity_credentials_provider(const Environment& env,
+                                                                       const std::string& region,
+                                                                       RefreshOptions options) {
     const auto token_file = env.get("AWS_WEB_IDENTITY_TOKEN_FILE");
     const auto role = env.get("AWS_ROLE_ARN");
     if (!token_file || !role) return nullptr;

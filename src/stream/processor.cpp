@@ -149,12 +149,14 @@ struct StreamProcessor::Impl {
         std::set<std::string> holding;
         {
             std::lock_guard lock(held_mutex);
-            for (auto& [key, reader] : held) {
+            for (auto& held_lease : held) {
+                const std::string& key = held_lease.first;
+                detail::ShardReader& reader = *held_lease.second;
                 holding.insert(key);
-                if (reader->started()) continue;
+                if (reader.started()) continue;
                 const auto lease = std::find_if(leases.begin(), leases.end(),
                                                 [&](const auto& l) { return l.lease == key; });
-                if (lease != leases.end() && detail::parents_done(*lease, leases)) reader->start();
+                if (lease != leases.end() && detail::parents_done(*lease, leases)) reader.start();
             }
         }
         const detail::TakePlan plan =

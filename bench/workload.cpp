@@ -8,9 +8,11 @@
 //
 // Without --mode, both modes run, one after the other. Each mode runs on a fresh DynamoDB Local
 // with the same warm-up (SERVER_PID is then its own), unless DDB_ENDPOINT names a server (and
-// optionally SERVER_PID). --latency-ms N puts a loopback proxy between the client and the server
-// that delays each request and each answer by N ms (±20% jitter), as a network to a DynamoDB
-// region does; 0 (the default): no proxy. The warm-up goes to the server directly.
+// optionally SERVER_PID). Under valgrind --tool=callgrind, each phase's instructions go to a file
+// of their own (callgrind.out.PID.N, "Dump reason" = the phase). --latency-ms N puts a loopback
+// proxy between the client and the server that delays each request and each answer by N ms (±20%
+// jitter), as a network to a DynamoDB region does; 0 (the default): no proxy. The warm-up goes to
+// the server directly.
 //
 //   bloop_workload --bulk N [--latency-ms N]
 //
@@ -23,6 +25,13 @@
 
 #include "latency_proxy.hpp"
 #include "local_server.hpp"
+
+#if __has_include(<valgrind/callgrind.h>)
+#include <valgrind/callgrind.h>  // under callgrind, each phase is dumped on its own
+#else
+#define CALLGRIND_ZERO_STATS
+#define CALLGRIND_DUMP_STATS_AT(name)
+#endif
 
 #include <sys/resource.h>
 #include <unistd.h>
@@ -190,7 +199,9 @@ class PhaseMeter {
         const ServerCpu server_before = server_cpu(server_pid_);
         const double cpu_before = cpu_seconds();
         const auto start = std::chrono::steady_clock::now();
+        CALLGRIND_ZERO_STATS;
         const bool ok = body();
+        CALLGRIND_DUMP_STATS_AT(name);
         const double wall =
             std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
         const double cpu = cpu_seconds() - cpu_before;

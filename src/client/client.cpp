@@ -106,6 +106,12 @@ struct Client::State {
         if (options.log) options.log(level, message);
     }
 
+    // Logs what `message()` builds, building it only when someone listens.
+    template <class Message>
+    void log_lazily(LogLevel level, Message&& message) const {
+        if (options.log) options.log(level, message());
+    }
+
     std::chrono::milliseconds backoff(int retry) {
         const auto cap = options.retry.backoff_cap(retry);
         std::lock_guard lock(jitter_mutex);
@@ -126,7 +132,7 @@ struct Client::State {
     // attempt says so (ServiceErrorInfo::earlier_attempt_unknown).
     std::string send(Operation op, std::string body, bool idempotent) {
         const auto service = static_cast<std::size_t>(service_of(op));
-        const std::string name(operation_name(op));
+        const std::string_view name = operation_name(op);
         HttpRequest request;
         request.url = urls[service];
         request.path = endpoints[service].path;
@@ -144,9 +150,11 @@ struct Client::State {
                 signer.sign(request, current, std::chrono::system_clock::now());
             const detail::Secrets secrets{current.secret_access_key, current.session_token,
                                           signature.signature};
-            log(LogLevel::debug, name + " -> " + request.url + " (" +
-                                     std::to_string(request.body.size()) + " bytes, attempt " +
-                                     std::to_string(attempt) + ")");
+            log_lazily(LogLevel::debug, [&] {
+                return std::string(name) + " -> " + request.url + " (" +
+                       std::to_string(request.body.size()) + " bytes, attempt " +
+                       std::to_string(attempt) + ")";
+            });
             std::string retry_reason;
             try {
                 limit.acquire();
@@ -157,18 +165,19 @@ struct Client::State {
                     } release{limit};
                     return transport->send(request, options.timeouts);
                 }();
-                const std::string_view request_id =
-                    find_header(response.headers, "x-amzn-RequestId");
-                log(LogLevel::debug, name + " <- HTTP " + std::to_string(response.status) +
-                                         " (request id " + std::string(request_id) + ")");
+                log_lazily(LogLevel::debug, [&] {
+                    return std::string(name) + " <- HTTP " + std::to_string(response.status) +
+                           " (request id " +
+                           std::string(find_header(response.headers, "x-amzn-RequestId")) + ")";
+                });
                 if (response.status == 200) {
                     limit.succeeded();
                     return std::move(response.body);
                 }
-                ServiceErrorInfo info = detail::error_info(name, response, secrets);
+                ServiceErrorInfo info = detail::error_info(std::string(name), response, secrets);
                 if (detail::is_throttling(info.error_code)) {
                     if (const auto now = limit.throttled(std::chrono::steady_clock::now()))
-                        log(LogLevel::info, name + " was throttled: at most " +
+                        log(LogLevel::info, std::string(name) + " was throttled: at most " +
                                                 std::to_string(now) + " requests in flight now");
                 } else {
                     limit.succeeded();
@@ -177,7 +186,7 @@ struct Client::State {
                 const bool outcome_unknown = response.status >= 500;
                 if (!info.retryable || attempt >= attempts || (outcome_unknown && !idempotent)) {
                     log(LogLevel::warning,
-                        name + " failed: " + info.error_code + ": " + info.message);
+                        std::string(name) + " failed: " + info.error_code + ": " + info.message);
                     detail::throw_service_error(std::move(info), response.body);
                 }
                 unknown_before = unknown_before || outcome_unknown;
@@ -185,14 +194,14 @@ struct Client::State {
                                                        : info.error_code;
             } catch (const TransportError& e) {
                 if (attempt >= attempts || (e.outcome_unknown() && !idempotent)) {
-                    log(LogLevel::warning, name + " failed: " + e.what());
+                    log(LogLevel::warning, std::string(name) + " failed: " + e.what());
                     throw;
                 }
                 unknown_before = unknown_before || e.outcome_unknown();
                 retry_reason = e.what();
             }
             const auto delay = backoff(attempt);
-            log(LogLevel::info, name + " attempt " + std::to_string(attempt) + " of " +
+            log(LogLevel::info, std::string(name) + " attempt " + std::to_string(attempt) + " of " +
                                     std::to_string(attempts) + " failed (" + retry_reason +
                                     "); retrying in " + std::to_string(delay.count()) + " ms");
             wait(delay);

@@ -10,15 +10,8 @@ bool is_word_char(char c) {
            c == '#' || c == ':';
 }
 
-// Whether `word` occurs in `text` as a whole word, ignoring case.
-bool has_word(std::string_view text, std::string_view word) {
-    for (std::size_t i = 0; i + word.size() <= text.size(); ++i) {
-        if (strncasecmp(text.data() + i, word.data(), word.size()) != 0) continue;
-        const bool starts = i == 0 || !is_word_char(text[i - 1]);
-        const bool ends = i + word.size() == text.size() || !is_word_char(text[i + word.size()]);
-        if (starts && ends) return true;
-    }
-    return false;
+bool iequals(std::string_view a, std::string_view b) {
+    return a.size() == b.size() && strncasecmp(a.data(), b.data(), a.size()) == 0;
 }
 
 }  // namespace
@@ -27,7 +20,18 @@ bool update_is_idempotent(std::string_view expression) noexcept {
     // Placeholders and attribute names in an expression cannot hold '+' or '-'; values live in
     // ExpressionAttributeValues. So these characters are always arithmetic.
     if (expression.find_first_of("+-") != std::string_view::npos) return false;
-    return !has_word(expression, "ADD") && !has_word(expression, "list_append");
+    // One pass over the words: neither the ADD clause nor list_append (in any case) may occur.
+    for (std::size_t i = 0; i < expression.size();) {
+        if (!is_word_char(expression[i])) {
+            ++i;
+            continue;
+        }
+        const std::size_t start = i;
+        while (i < expression.size() && is_word_char(expression[i])) ++i;
+        const std::string_view word = expression.substr(start, i - start);
+        if (iequals(word, "ADD") || iequals(word, "list_append")) return false;
+    }
+    return true;
 }
 
 bool is_idempotent(Operation op, const json::Value& request) {

@@ -6,7 +6,7 @@
 #include <algorithm>
 #include <cctype>
 #include <ctime>
-#include <map>
+#include <vector>
 
 namespace bloop {
 namespace {
@@ -105,82 +105,120 @@ std::string canonical_header_value(std::string_view v) {
     return out;
 }
 
-std::string_view as_view(const std::array<unsigned char, 32>& d) {
+std::string_view as_view(const detail::Digest& d) {
     return {reinterpret_cast<const char*>(d.data()), d.size()};
+}
+
+// The day's signing key (SigV4 task 3), derived once per thread for each day, secret, region and
+// service: four HMACs saved on every request.
+const detail::HmacSha256Key& signing_key(const std::string& day, const std::string& secret,
+                                         const std::string& region, const std::string& service) {
+    thread_local struct {
+        std::string day, secret, region, service;
+        detail::HmacSha256Key key;
+    } cache;
+    if (day != cache.day || secret != cache.secret || region != cache.region ||
+        service != cache.service) {
+        const auto k_date = detail::hmac_sha256("AWS4" + secret, day);
+        const auto k_region = detail::hmac_sha256(as_view(k_date), region);
+        const auto k_service = detail::hmac_sha256(as_view(k_region), service);
+        cache.key =
+            detail::HmacSha256Key(as_view(detail::hmac_sha256(as_view(k_service), "aws4_request")));
+        cache.day = day;
+        cache.secret = secret;
+        cache.region = region;
+        cache.service = service;
+    }
+    return cache.key;
 }
 
 }  // namespace
 
 std::string amz_date(std::chrono::system_clock::time_point t) {
+    // Formatted once per second per thread: every request of that second carries the same text.
+    thread_local std::time_t cached_second = -1;
+    thread_local std::string cached;
     const std::time_t tt = std::chrono::system_clock::to_time_t(t);
-    std::tm tm{};
-    gmtime_r(&tt, &tm);
-    char buf[32];
-    std::strftime(buf, sizeof buf, "%Y%m%dT%H%M%SZ", &tm);
-    return buf;
+    if (tt != cached_second) {
+        std::tm tm{};
+        gmtime_r(&tt, &tm);
+        char buf[32];
+        std::strftime(buf, sizeof buf, "%Y%m%dT%H%M%SZ", &tm);
+        cached = buf;
+        cached_second = tt;
+    }
+    return cached;
 }
 
 SigV4Signer::SigV4Signer(std::string region, std::string service)
     : region_(std::move(region)), service_(std::move(service)) {}
 
-SigV4Signer::Key SigV4Signer::signing_key(const std::string& day, const std::string& secret) const {
-    std::lock_guard lock(key_mutex_);
-    if (day != key_day_ || secret != key_secret_) {
-        const auto k_date = detail::hmac_sha256("AWS4" + secret, day);
-        const auto k_region = detail::hmac_sha256(as_view(k_date), region_);
-        const auto k_service = detail::hmac_sha256(as_view(k_region), service_);
-        key_ = detail::hmac_sha256(as_view(k_service), "aws4_request");
-        key_day_ = day;
-        key_secret_ = secret;
-    }
-    return key_;
-}
-
 SigV4Parts SigV4Signer::compute(const HttpRequest& request, const Credentials& credentials) const {
-    std::map<std::string, std::string> headers;  // lowercase name -> canonical values joined by ','
+    // (lowercase name, canonical values joined by ','), sorted by name: a request has a handful.
+    std::vector<std::pair<std::string, std::string>> headers;
+    headers.reserve(request.headers.size());
     for (const auto& [name, value] : request.headers) {
-        auto& slot = headers[lower(name)];
-        if (!slot.empty()) slot.push_back(',');
-        slot += canonical_header_value(value);
+        std::string key = lower(name);
+        const auto slot = std::lower_bound(
+            headers.begin(), headers.end(), key,
+            [](const auto& header, const std::string& k) { return header.first < k; });
+        if (slot != headers.end() && slot->first == key) {
+            slot->second.push_back(',');
+            slot->second += canonical_header_value(value);
+        } else {
+            headers.emplace(slot, std::move(key), canonical_header_value(value));
+        }
     }
-    const std::string date =
-        headers.count("x-amz-date") != 0 ? headers["x-amz-date"] : std::string();
+    std::string_view date;
+    for (const auto& [name, value] : headers) {
+        if (name == "x-amz-date") date = value;
+    }
 
     SigV4Parts parts;
-    std::string canonical_headers;
+    std::string& creq = parts.canonical_request;
+    creq.reserve(256 + request.path.size() + request.query.size());
+    creq += request.method;
+    creq.push_back('\n');
+    creq += request.path == "/" ? std::string("/") : canonical_uri(request.path);
+    creq.push_back('\n');
+    if (!request.query.empty()) creq += canonical_query(request.query);
+    creq.push_back('\n');
     for (const auto& [name, value] : headers) {
-        canonical_headers += name;
-        canonical_headers.push_back(':');
-        canonical_headers += value;
-        canonical_headers.push_back('\n');
+        creq += name;
+        creq.push_back(':');
+        creq += value;
+        creq.push_back('\n');
         if (!parts.signed_headers.empty()) parts.signed_headers.push_back(';');
         parts.signed_headers += name;
     }
-
-    std::string& creq = parts.canonical_request;
-    creq.reserve(256 + canonical_headers.size());
-    creq += request.method;
-    creq.push_back('\n');
-    creq += canonical_uri(request.path);
-    creq.push_back('\n');
-    creq += canonical_query(request.query);
-    creq.push_back('\n');
-    creq += canonical_headers;
     creq.push_back('\n');
     creq += parts.signed_headers;
     creq.push_back('\n');
-    creq += detail::to_hex(detail::sha256(request.body));
+    detail::append_hex(creq, detail::sha256(request.body));
 
-    const std::string day = date.substr(0, 8);
-    const std::string scope = day + "/" + region_ + "/" + service_ + "/aws4_request";
-    parts.string_to_sign =
-        "AWS4-HMAC-SHA256\n" + date + "\n" + scope + "\n" + detail::to_hex(detail::sha256(creq));
+    const std::string day(date.substr(0, 8));
+    std::string scope;
+    scope.reserve(day.size() + region_.size() + service_.size() + 16);
+    scope.append(day).append("/").append(region_).append("/").append(service_).append(
+        "/aws4_request");
+    std::string& sts = parts.string_to_sign;
+    sts.reserve(128 + scope.size());
+    sts.append("AWS4-HMAC-SHA256\n").append(date).append("\n").append(scope).append("\n");
+    detail::append_hex(sts, detail::sha256(creq));
 
-    const Key key = signing_key(day, credentials.secret_access_key);
-    parts.signature = detail::to_hex(detail::hmac_sha256(as_view(key), parts.string_to_sign));
-    parts.authorization = "AWS4-HMAC-SHA256 Credential=" + credentials.access_key_id + "/" + scope +
-                          ", SignedHeaders=" + parts.signed_headers +
-                          ", Signature=" + parts.signature;
+    parts.signature = detail::to_hex(
+        signing_key(day, credentials.secret_access_key, region_, service_).sign(sts));
+    std::string& auth = parts.authorization;
+    auth.reserve(160 + credentials.access_key_id.size() + scope.size() +
+                 parts.signed_headers.size());
+    auth.append("AWS4-HMAC-SHA256 Credential=")
+        .append(credentials.access_key_id)
+        .append("/")
+        .append(scope)
+        .append(", SignedHeaders=")
+        .append(parts.signed_headers)
+        .append(", Signature=")
+        .append(parts.signature);
     return parts;
 }
 

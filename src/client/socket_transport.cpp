@@ -99,8 +99,15 @@ class SocketTransport final : public Transport {
     }
 
     HttpResponse send(const HttpRequest& request, const Timeouts& timeouts) override {
-        const Target target = parse_url(request.url);
-        const std::string key = target.host + ":" + target.port;
+        // A client sends to one or two URLs: each thread keeps the last one it parsed.
+        thread_local std::string last_url;
+        thread_local Target target;
+        thread_local std::string key;
+        if (request.url != last_url) {
+            target = parse_url(request.url);
+            key = target.host + ":" + target.port;
+            last_url = request.url;
+        }
         Slot slot(*this);
         const auto deadline = Clock::now() + timeouts.request;
         const std::string wire = request_text(request, target);
@@ -172,37 +179,45 @@ class SocketTransport final : public Transport {
         return out;
     }
 
-    // An idle connection to `key` that is still open and not too old; others are closed.
+    // The most recently idled connection to `key` that is still open and not too old; those found
+    // closed or too old on the way are closed.
     Connection take_idle(const std::string& key) {
-        std::vector<int> stale;
-        Connection found;
-        {
-            std::lock_guard lock(mutex_);
-            const auto now = Clock::now();
-            for (auto it = idle_.begin(); it != idle_.end();) {
-                if (now - it->idle_since > kMaxIdle || !still_open(it->fd)) {
-                    stale.push_back(it->fd);
-                    it = idle_.erase(it);
-                } else if (found.fd < 0 && it->key == key) {
+        const auto now = Clock::now();
+        while (true) {
+            Connection found;
+            {
+                std::lock_guard lock(mutex_);
+                for (auto it = idle_.rbegin(); it != idle_.rend(); ++it) {
+                    if (it->key != key) continue;
                     found = *it;
-                    it = idle_.erase(it);
-                } else {
-                    ++it;
+                    idle_.erase(std::next(it).base());
+                    break;
                 }
             }
+            if (found.fd < 0) return found;
+            if (now - found.idle_since <= kMaxIdle && still_open(found.fd)) return found;
+            ::close(found.fd);
         }
-        for (const int fd : stale) ::close(fd);
-        return found;
     }
 
+    // Returns `c` to the pool, closing the connections that have idled too long.
     void give_back(Connection c) {
         c.idle_since = Clock::now();
-        std::lock_guard lock(mutex_);
-        if (idle_.size() >= max_) {
-            ::close(idle_.front().fd);
-            idle_.erase(idle_.begin());
+        std::vector<int> stale;
+        {
+            std::lock_guard lock(mutex_);
+            std::erase_if(idle_, [&](const Connection& idle) {
+                const bool old = c.idle_since - idle.idle_since > kMaxIdle;
+                if (old) stale.push_back(idle.fd);
+                return old;
+            });
+            if (idle_.size() >= max_) {
+                stale.push_back(idle_.front().fd);
+                idle_.erase(idle_.begin());
+            }
+            idle_.push_back(c);
         }
-        idle_.push_back(c);
+        for (const int fd : stale) ::close(fd);
     }
 
     static Connection open(const Target& t, const std::string& key, const std::string& url,
@@ -280,6 +295,9 @@ class SocketTransport final : public Transport {
     static void read_response(int fd, detail::ResponseParser& parser, Clock::time_point deadline,
                               const std::string& url) {
         char chunk[16384];
+        // The answer takes the server a while: wait before the first read rather than after a
+        // read that finds nothing.
+        if (!wait_for(fd, POLLIN, deadline)) timed_out(url);
         while (true) {
             if (Clock::now() >= deadline) timed_out(url);
             const ssize_t n = ::recv(fd, chunk, sizeof chunk, 0);

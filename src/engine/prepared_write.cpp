@@ -198,15 +198,17 @@ PreparedWrite prepare_one(const ObjectRef& ref, const Binding& binding, const Wr
                 p.effect.removed.push_back(m.columns[a.path.column].dynamo_name);
         }
         for (const auto key : m.key_columns()) p.written.push_back(key);
+        // The columns set below follow the actions' own SETs; their values become the effect once
+        // rendered (moved, not copied: a save's values are its largest part).
+        const std::size_t first_column_set = actions.set.size();
         for (const std::size_t i : m.dynamo_order) {
             const ColumnInfo& c = m.columns[i];
             if (c.hash_key || c.range_key) continue;
             // The actions decide these columns' stored values.
             if (std::binary_search(p.acted.begin(), p.acted.end(), i)) continue;
             if (m.version == i) {
-                AttributeValue next = AttributeValue::number(*p.version + 1);
-                p.effect.set.insert_or_assign(c.dynamo_name, next);
-                actions.set.emplace_back(Path::of_column(m, i), std::move(next));
+                actions.set.emplace_back(Path::of_column(m, i),
+                                         AttributeValue::number(*p.version + 1));
                 p.written.push_back(i);
                 continue;
             }
@@ -218,7 +220,6 @@ PreparedWrite prepare_one(const ObjectRef& ref, const Binding& binding, const Wr
                 if (before != state->baseline().end() && before->second == *value) continue;
             }
             if (value) {
-                p.effect.set.insert_or_assign(c.dynamo_name, *value);
                 actions.set.emplace_back(Path::of_column(m, i), std::move(*value));
                 p.written.push_back(i);
             } else if (known) {
@@ -229,6 +230,10 @@ PreparedWrite prepare_one(const ObjectRef& ref, const Binding& binding, const Wr
         }
         std::sort(p.written.begin(), p.written.end());
         if (auto text = r.update(actions)) request["UpdateExpression"] = std::move(*text);
+        for (std::size_t j = first_column_set; j < actions.set.size(); ++j) {
+            auto& [path, value] = actions.set[j];
+            p.effect.set.insert_or_assign(m.columns[path.column].dynamo_name, std::move(value));
+        }
     }
     r.write_attributes(request);
     if (const char* returned = return_values(spec.sync, kind, m, ref.object))

@@ -7,7 +7,6 @@
 
 #include <array>
 #include <chrono>
-#include <mutex>
 #include <string>
 #include <string_view>
 
@@ -25,7 +24,7 @@ struct SigV4Parts {
 };
 
 /// Signs requests for one region and service (DynamoDB Streams signs as "dynamodb"). Safe to use
-/// from many threads; keeps the day's derived signing key.
+/// from many threads; each thread keeps the day's derived signing key.
 class SigV4Signer {
   public:
     /// A signer for `service` (e.g. "dynamodb") in `region`.
@@ -42,15 +41,8 @@ class SigV4Signer {
                                      const Credentials& credentials) const;
 
   private:
-    using Key = std::array<unsigned char, 32>;
-    [[nodiscard]] Key signing_key(const std::string& day, const std::string& secret) const;
-
     std::string region_;
     std::string service_;
-    mutable std::mutex key_mutex_;
-    mutable std::string key_day_;
-    mutable std::string key_secret_;
-    mutable Key key_{};
 };
 
 /// "20150830T123600Z" for a UTC time point.

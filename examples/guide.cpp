@@ -229,10 +229,20 @@ int main() try {
     std::vector<std::future<void>> pending;
     for (Member& m : members) pending.push_back(engine.load_async(m));
     for (auto& p : pending) p.get();  // rethrows what load would have thrown
-    int gently = 0;  // 2 items a request, at most 50 read capacity units a second
+    int gently = 0;                   // 2 items a request, at most 50 read capacity units a second
     for (const Member& m : engine.scan<Member>({.page_size = 2, .read_rate = 50.0}))
         gently += m.login.empty() ? 0 : 1;
     std::cout << "scanned gently: " << gently << "\n";
+    // page by page, the next page's request in flight while this one is used
+    auto pages = engine.scan<Member>({.page_size = 2});
+    std::size_t paged = 0;
+    for (auto next = pages.next_page_async();;) {
+        const std::vector<Member> got = next.get();
+        if (got.empty()) break;
+        next = pages.next_page_async();
+        paged += got.size();
+    }
+    std::cout << "scanned by pages: " << paged << "\n";
 
     try {
         engine.save(copy, {.condition = attr<&Member::credit> < 0});

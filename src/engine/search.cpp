@@ -108,6 +108,22 @@ std::optional<Item> SearchCursor::next() {
     return item;
 }
 
+std::vector<Item> SearchCursor::next_page() {
+    std::vector<Item> page;
+    if (limit_ && returned_ >= *limit_) return page;
+    while (position_ >= buffer_.size()) {
+        if (done_) return page;
+        fetch();
+    }
+    std::size_t n = buffer_.size() - position_;
+    if (limit_) n = std::min(n, *limit_ - returned_);
+    page.reserve(n);
+    for (std::size_t i = 0; i < n; ++i) page.push_back(std::move(buffer_[position_++]));
+    returned_ += n;
+    last_returned_ = position_key(target_, page.back());
+    return page;
+}
+
 void SearchCursor::reset() {
     start_.reset();
     buffer_.clear();

@@ -489,6 +489,9 @@ class Engine {
 namespace detail {
 /// What Search<T>, Stream<T>, the transactions and batch writes need of the engine's runtime.
 struct EngineAccess {
+    static std::future<void> run_async(Engine& engine, std::function<void()> task) {
+        return engine.run_async(std::move(task));
+    }
     static void deliver(Engine& engine, const ModelInfo& model, void* object, Item&& item,
                         std::span<const std::size_t> columns) {
         engine.deliver(model, object, std::move(item), columns);

@@ -14,6 +14,8 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <future>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -35,6 +37,33 @@ class Search {
         detail::EngineAccess::deliver(*engine_, *cursor_.target().model, &object, std::move(*item),
                                       columns_);
         return object;
+    }
+    /// The results of one page: the rest of the page `next()` was reading, else the next page
+    /// fetched (one request; pages DynamoDB returns empty are passed over), up to the limit. Empty
+    /// when exhausted. Mixes freely with `next()`: each result is returned once.
+    std::vector<T> next_page() {
+        std::vector<Item> items = cursor_.next_page();
+        std::vector<T> page(items.size());
+        for (std::size_t i = 0; i < items.size(); ++i) {
+            detail::EngineAccess::deliver(*engine_, *cursor_.target().model, &page[i],
+                                          std::move(items[i]), columns_);
+        }
+        return page;
+    }
+    /// `next_page()` on the engine's own threads: the page's request overlaps the caller's work.
+    /// Exceptions come from `get()`. Until the future is ready, the search must stay alive and
+    /// untouched (one page at a time per search; run several searches for more in flight).
+    [[nodiscard]] std::future<std::vector<T>> next_page_async() {
+        auto promise = std::make_shared<std::promise<std::vector<T>>>();
+        std::future<std::vector<T>> page = promise->get_future();
+        (void)detail::EngineAccess::run_async(*engine_, [this, promise] {
+            try {
+                promise->set_value(next_page());
+            } catch (...) {
+                promise->set_exception(std::current_exception());
+            }
+        });
+        return page;
     }
     /// The first result, from the start. Throws ConstraintViolation when there is none.
     T first() {

@@ -32,6 +32,9 @@ class SearchCursor {
     /// Items returned by DynamoDB so far (its Count), and items it evaluated (ScannedCount).
     [[nodiscard]] std::int64_t count() const noexcept { return count_; }
     [[nodiscard]] std::int64_t scanned() const noexcept { return scanned_; }
+    /// The rest of the buffered page, else the next page fetched (pages DynamoDB returns empty
+    /// are passed over), up to the limit; empty when exhausted.
+    std::vector<Item> next_page();
     /// No page left to fetch and nothing buffered.
     [[nodiscard]] bool exhausted() const noexcept;
     /// Back to the start: clears the buffer, the counts and the position.

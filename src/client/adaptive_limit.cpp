@@ -3,6 +3,17 @@
 #include <algorithm>
 
 namespace bloop::detail {
+namespace {
+
+constexpr double kQueueing = 3.0;       // slower than this many fastest answers: the server queues
+constexpr double kShrink = 0.9;         // the limit after a queued answer
+constexpr double kForget = 1.0 / 1024;  // how fast the fastest answer may rise, per answer
+
+}  // namespace
+
+AdaptiveLimit::AdaptiveLimit(std::size_t ceiling)
+    : ceiling_(static_cast<double>(ceiling)),
+      limit_(static_cast<double>(std::min(ceiling, kInitial))) {}
 
 void AdaptiveLimit::acquire() {
     std::unique_lock lock(mutex_);
@@ -18,21 +29,32 @@ void AdaptiveLimit::release() {
     room_.notify_one();
 }
 
-void AdaptiveLimit::succeeded() {
+void AdaptiveLimit::answered(std::size_t kind, Clock::duration latency, Clock::time_point now) {
+    const double seconds = std::chrono::duration<double>(latency).count();
     bool grew = false;
     {
         std::lock_guard lock(mutex_);
+        if (kind >= fastest_.size()) fastest_.resize(kind + 1, 0.0);
+        double& fastest = fastest_[kind];
+        fastest = fastest == 0.0 ? seconds : std::min(seconds, fastest * (1.0 + kForget));
         const double before = limit_;
-        limit_ = std::min(ceiling_, limit_ + 1.0 / limit_);
+        if (seconds <= kQueueing * fastest) {
+            limit_ = std::min(ceiling_, limit_ + (slow_start_ ? 1.0 : 1.0 / limit_));
+        } else if (now - last_shrink_ >= latency) {
+            slow_start_ = false;
+            last_shrink_ = now;
+            limit_ = std::max(1.0, limit_ * kShrink);
+        }
         grew = static_cast<std::size_t>(limit_) > static_cast<std::size_t>(before);
     }
     if (grew) room_.notify_all();
 }
 
-std::size_t AdaptiveLimit::throttled(std::chrono::steady_clock::time_point now) {
+std::size_t AdaptiveLimit::throttled(Clock::time_point now) {
     std::lock_guard lock(mutex_);
-    if (now - last_decrease_ < std::chrono::milliseconds(100)) return 0;
-    last_decrease_ = now;
+    if (now - last_halving_ < std::chrono::milliseconds(100)) return 0;
+    slow_start_ = false;
+    last_halving_ = now;
     limit_ = std::max(1.0, limit_ / 2);
     return static_cast<std::size_t>(limit_);
 }

@@ -1,29 +1,45 @@
 #pragma once
-// How many requests a client keeps in flight: additive increase, multiplicative decrease. Each
-// answered request raises the limit by 1/limit (one more per full window), each throttled one
-// halves it (at most once per 100 ms, so one burst of throttles counts once), between 1 and the
-// user's ceiling (ClientOptions::max_in_flight), where it starts.
+// How many requests a client keeps in flight: enough to cover the network's latency, fewer when
+// the server queues them or throttles, never more than the user's ceiling
+// (ClientOptions::max_in_flight).
+//
+// The limit starts at min(ceiling, 16). Each answer is compared with the fastest answer seen for
+// the same kind of request (its latency without queueing: the network plus the server's work):
+//  - answered within three times that (a new connection's first answer takes two round trips):
+//    more requests in flight would be answered as fast, so the limit
+//    grows, by one per answer at first (doubling every round trip, like TCP's slow start) and,
+//    once the server has pushed back, by one per full window (1/limit per answer);
+//  - answered slower: requests queue at the server, so the limit shrinks by a tenth, at most
+//    once per round trip (the latency of that answer);
+//  - throttled: the limit halves, at most once per 100 ms (one burst of throttles counts once).
+// The fastest answer is forgotten slowly (it may rise by 1/1024 per answer) so a changed network
+// is learnt again.
 
 #include <chrono>
 #include <condition_variable>
 #include <cstddef>
 #include <mutex>
+#include <vector>
 
 namespace bloop::detail {
 
 class AdaptiveLimit {
   public:
-    explicit AdaptiveLimit(std::size_t ceiling)
-        : ceiling_(static_cast<double>(ceiling)), limit_(static_cast<double>(ceiling)) {}
+    using Clock = std::chrono::steady_clock;
+    /// The limit a client starts at (when its ceiling is higher).
+    static constexpr std::size_t kInitial = 16;
+
+    explicit AdaptiveLimit(std::size_t ceiling);
 
     /// Waits until fewer requests than the limit are in flight, then counts one more.
     void acquire();
     /// One request is no longer in flight.
     void release();
-    /// The request was answered (not throttled): the limit grows by 1/limit.
-    void succeeded();
+    /// A request of `kind` (any small number: the operation) was answered, not throttled, after
+    /// `latency`, at `now`.
+    void answered(std::size_t kind, Clock::duration latency, Clock::time_point now);
     /// The request was throttled: the limit halves. Returns the new limit when it changed.
-    std::size_t throttled(std::chrono::steady_clock::time_point now);
+    std::size_t throttled(Clock::time_point now);
     /// The limit now (whole requests, at least 1).
     [[nodiscard]] std::size_t current() const;
 
@@ -32,8 +48,11 @@ class AdaptiveLimit {
     mutable std::mutex mutex_;
     std::condition_variable room_;
     double limit_;
+    bool slow_start_ = true;
     std::size_t in_flight_ = 0;
-    std::chrono::steady_clock::time_point last_decrease_{};
+    std::vector<double> fastest_;  // seconds, by kind; 0: none seen yet
+    Clock::time_point last_shrink_{};
+    Clock::time_point last_halving_{};
 };
 
 }  // namespace bloop::detail

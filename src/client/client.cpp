@@ -158,6 +158,7 @@ struct Client::State {
             std::string retry_reason;
             try {
                 limit.acquire();
+                const auto sent = std::chrono::steady_clock::now();
                 HttpResponse response = [&] {
                     struct Release {
                         detail::AdaptiveLimit& l;
@@ -170,17 +171,18 @@ struct Client::State {
                            " (request id " +
                            std::string(find_header(response.headers, "x-amzn-RequestId")) + ")";
                 });
+                const auto answered = std::chrono::steady_clock::now();
                 if (response.status == 200) {
-                    limit.succeeded();
+                    limit.answered(static_cast<std::size_t>(op), answered - sent, answered);
                     return std::move(response.body);
                 }
                 ServiceErrorInfo info = detail::error_info(std::string(name), response, secrets);
                 if (detail::is_throttling(info.error_code)) {
-                    if (const auto now = limit.throttled(std::chrono::steady_clock::now()))
+                    if (const auto now = limit.throttled(answered))
                         log(LogLevel::info, std::string(name) + " was throttled: at most " +
                                                 std::to_string(now) + " requests in flight now");
                 } else {
-                    limit.succeeded();
+                    limit.answered(static_cast<std::size_t>(op), answered - sent, answered);
                 }
                 info.earlier_attempt_unknown = unknown_before;
                 const bool outcome_unknown = response.status >= 500;
@@ -229,7 +231,7 @@ struct Client::State {
     std::string hosts[2];
     SigV4Signer signer;
     std::shared_ptr<Transport> transport;
-    detail::AdaptiveLimit limit{options.max_in_flight};  // AIMD within max_in_flight
+    detail::AdaptiveLimit limit{options.max_in_flight};  // sized to the latency, ≤ max_in_flight
     std::mutex jitter_mutex;
     std::mt19937_64 jitter;
 };

@@ -1,5 +1,5 @@
-// The client's adaptive concurrency: additive increase, multiplicative decrease within the
-// user's ceiling, and the client halving it when DynamoDB throttles.
+// The client's adaptive concurrency: growing while answers stay as fast as the fastest, shrinking
+// when the server queues, halving when DynamoDB throttles, within the user's ceiling.
 
 #include <bloop/client/client.hpp>
 
@@ -17,7 +17,65 @@ namespace {
 using namespace std::chrono_literals;
 using detail::AdaptiveLimit;
 
-TEST(AdaptiveLimit, StartsAtTheCeilingHalvesOnThrottlingAndGrowsBackOneAWindow) {
+constexpr std::size_t kGetItem = 1;
+constexpr std::size_t kBatchWrite = 2;
+
+TEST(AdaptiveLimit, StartsAtSixteenOrTheLowerCeiling) {
+    EXPECT_EQ(AdaptiveLimit(64).current(), 16u);
+    EXPECT_EQ(AdaptiveLimit(4).current(), 4u);
+}
+
+TEST(AdaptiveLimit, GrowsOneAnAnswerToTheCeilingWhileAnswersStayFast) {
+    // A network round trip of 10 ms and a server that never queues: more in flight pays off.
+    AdaptiveLimit limit(64);
+    auto now = std::chrono::steady_clock::now();
+    for (int i = 0; i < 20; ++i) limit.answered(kGetItem, 10ms + (i % 3) * 1ms, now += 1ms);
+    EXPECT_EQ(limit.current(), 36u);  // slow start: one more per answer
+    for (int i = 0; i < 100; ++i) limit.answered(kGetItem, 12ms, now += 1ms);
+    EXPECT_EQ(limit.current(), 64u);  // never past the ceiling
+}
+
+TEST(AdaptiveLimit, ShrinksATenthARoundTripWhenTheServerQueuesThenGrowsOneAWindow) {
+    AdaptiveLimit limit(64);
+    auto now = std::chrono::steady_clock::now();
+    for (int i = 0; i < 14; ++i) limit.answered(kGetItem, 10ms, now += 1ms);
+    EXPECT_EQ(limit.current(), 30u);
+    limit.answered(kGetItem, 45ms, now += 1ms);  // over three times the fastest: queued
+    EXPECT_EQ(limit.current(), 27u);
+    limit.answered(kGetItem, 45ms, now += 1ms);  // the same round trip: counted once
+    EXPECT_EQ(limit.current(), 27u);
+    limit.answered(kGetItem, 45ms, now += 50ms);
+    EXPECT_EQ(limit.current(), 24u);  // 27 * 0.9 * 0.9 = 24.3
+    for (int i = 0; i < 24; ++i) limit.answered(kGetItem, 10ms, now += 1ms);
+    EXPECT_EQ(limit.current(), 25u);  // past slow start: a window of answers for one more
+}
+
+TEST(AdaptiveLimit, ComparesEachKindOfRequestWithItsOwnFastestAnswer) {
+    AdaptiveLimit limit(64);
+    auto now = std::chrono::steady_clock::now();
+    limit.answered(kGetItem, 1ms, now += 1ms);
+    limit.answered(kBatchWrite, 30ms, now += 1ms);  // slow for a GetItem, normal for its kind
+    limit.answered(kBatchWrite, 40ms, now += 1ms);
+    EXPECT_EQ(limit.current(), 19u);
+    limit.answered(kGetItem, 30ms, now += 1ms);  // a GetItem that slow has queued
+    EXPECT_EQ(limit.current(), 17u);
+}
+
+TEST(AdaptiveLimit, LearnsASlowerNetworkAgain) {
+    AdaptiveLimit limit(64);
+    auto now = std::chrono::steady_clock::now();
+    limit.answered(kGetItem, 10ms, now += 1ms);
+    const std::size_t after_fast = limit.current();
+    // The route changed: every answer now takes 40 ms. The limit shrinks at first, then the
+    // fastest answer rises towards 40 ms and growth resumes.
+    for (int i = 0; i < 100; ++i) limit.answered(kGetItem, 40ms, now += 40ms);
+    const std::size_t shrunk = limit.current();
+    EXPECT_LT(shrunk, after_fast);
+    for (int i = 0; i < 2000; ++i) limit.answered(kGetItem, 40ms, now += 40ms);
+    EXPECT_GT(limit.current(), shrunk);
+}
+
+TEST(AdaptiveLimit, HalvesOnThrottlingOnceABurstNeverBelowOne) {
     AdaptiveLimit limit(16);
     EXPECT_EQ(limit.current(), 16u);
     const auto t0 = std::chrono::steady_clock::now();
@@ -25,12 +83,13 @@ TEST(AdaptiveLimit, StartsAtTheCeilingHalvesOnThrottlingAndGrowsBackOneAWindow) 
     EXPECT_EQ(limit.throttled(t0 + 50ms), 0u);  // the same burst counts once
     EXPECT_EQ(limit.current(), 8u);
     EXPECT_EQ(limit.throttled(t0 + 200ms), 4u);
-    for (int i = 0; i < 5; ++i) limit.succeeded();  // about a window of answers: one more
-    EXPECT_EQ(limit.current(), 5u);
-    for (int i = 0; i < 1000; ++i) limit.succeeded();
-    EXPECT_EQ(limit.current(), 16u);  // never past the ceiling
+    auto now = t0 + 300ms;
+    for (int i = 0; i < 5; ++i) limit.answered(kGetItem, 10ms, now += 1ms);
+    EXPECT_EQ(limit.current(), 5u);  // throttled once: no more slow start, a window for one more
+    for (int i = 0; i < 1000; ++i) limit.answered(kGetItem, 10ms, now += 1ms);
+    EXPECT_EQ(limit.current(), 16u);
     for (int i = 0; i < 10; ++i) (void)limit.throttled(t0 + std::chrono::seconds(1 + i));
-    EXPECT_EQ(limit.current(), 1u);  // never below one
+    EXPECT_EQ(limit.current(), 1u);
 }
 
 TEST(AdaptiveLimit, HoldsRequestsBeyondTheLimitUntilOneIsReleased) {

@@ -31,8 +31,11 @@ struct ClientOptions {
     std::optional<std::string> endpoint;
     /// Streams URL; else AWS_ENDPOINT_URL_DYNAMODB_STREAMS, AWS_ENDPOINT_URL.
     std::optional<std::string> streams_endpoint;
-    Timeouts timeouts{};                   ///< connect and whole-request timeouts
-    std::size_t max_in_flight = 16;        ///< concurrent requests (and pooled connections); ≥ 1
+    Timeouts timeouts{};  ///< connect and whole-request timeouts
+    /// The ceiling on concurrent requests (and pooled connections, and worker threads); ≥ 1. The
+    /// requests actually in flight adapt below it: from 16, growing while answers stay fast,
+    /// shrinking when the server queues or throttles.
+    std::size_t max_in_flight = 64;
     RetryPolicy retry{};                   ///< backoff and attempts
     LogListener log;                       ///< empty: silent
     std::shared_ptr<Transport> transport;  ///< empty: pooled libcurl

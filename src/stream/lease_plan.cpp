@@ -6,6 +6,16 @@
 
 namespace bloop::detail {
 
+LeaseListing::LeaseListing(std::vector<StreamLease> leases) : leases_(std::move(leases)) {
+    by_key_.reserve(leases_.size());
+    for (const auto& lease : leases_) by_key_.emplace(lease.lease, &lease);
+}
+
+const StreamLease* LeaseListing::find(std::string_view key) const {
+    const auto found = by_key_.find(key);
+    return found != by_key_.end() ? found->second : nullptr;
+}
+
 void LeaseExpiry::observe(const std::vector<StreamLease>& leases, LeaseClock::time_point now) {
     std::map<std::string, std::pair<std::int64_t, LeaseClock::time_point>> seen;
     for (const auto& lease : leases) {
@@ -24,25 +34,23 @@ bool LeaseExpiry::expired(const StreamLease& lease, LeaseClock::time_point now) 
            now - seen->second.second >= duration_;
 }
 
-bool parents_done(const StreamLease& lease, const std::vector<StreamLease>& leases) {
+bool parents_done(const StreamLease& lease, const LeaseListing& leases) {
     const std::string_view arn = lease.stream_arn();
     for (const auto& parent : lease.parents) {
-        const std::string key = std::string(arn) + "/" + parent;
-        const auto found = std::find_if(leases.begin(), leases.end(),
-                                        [&](const StreamLease& l) { return l.lease == key; });
-        if (found != leases.end() && !found->finished()) return false;
+        const StreamLease* found = leases.find(std::string(arn) + "/" + parent);
+        if (found != nullptr && !found->finished()) return false;
     }
     return true;
 }
 
-TakePlan plan_takes(const std::vector<StreamLease>& leases, const LeaseExpiry& expiry,
+TakePlan plan_takes(const LeaseListing& leases, const LeaseExpiry& expiry,
                     LeaseClock::time_point now, const std::string& me,
                     const std::set<std::string>& holding) {
     std::map<std::string, std::vector<const StreamLease*>> held;  // by live owner
     held[me];
     std::vector<const StreamLease*> takeable;
     std::size_t active = 0;
-    for (const auto& lease : leases) {
+    for (const auto& lease : leases.all()) {
         if (lease.finished()) continue;
         ++active;
         if (lease.owner == me && holding.count(lease.lease)) {

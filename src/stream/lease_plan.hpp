@@ -10,12 +10,31 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <string_view>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
 namespace bloop::detail {
 
 using LeaseClock = std::chrono::steady_clock;
+
+/// One round's listing of a consumer's leases, looked up by key in constant time (a consumer may
+/// have hundreds of shards).
+class LeaseListing {
+  public:
+    explicit LeaseListing(std::vector<StreamLease> leases);
+    LeaseListing(const LeaseListing&) = delete;  // the index points into this listing's leases
+    LeaseListing& operator=(const LeaseListing&) = delete;
+
+    [[nodiscard]] const std::vector<StreamLease>& all() const noexcept { return leases_; }
+    /// The lease of `key`, or null.
+    [[nodiscard]] const StreamLease* find(std::string_view key) const;
+
+  private:
+    std::vector<StreamLease> leases_;
+    std::unordered_map<std::string_view, const StreamLease*> by_key_;
+};
 
 /// Tells expired leases apart by this worker's clock alone (no clocks are compared across
 /// machines): a lease is expired when it has no owner, or when its counter has not changed for a
@@ -35,7 +54,7 @@ class LeaseExpiry {
 
 /// Whether `lease`'s shard may be read: each parent's lease is finished, or gone (never leased,
 /// or finished and trimmed away).
-[[nodiscard]] bool parents_done(const StreamLease& lease, const std::vector<StreamLease>& leases);
+[[nodiscard]] bool parents_done(const StreamLease& lease, const LeaseListing& leases);
 
 /// The leases `me` should try to take now.
 struct TakePlan {
@@ -54,7 +73,7 @@ struct TakePlan {
 /// left by an earlier run under its name); short of it, it steals one lease a round from the most
 /// loaded worker when that one holds more than the target, or the target while `me` is short by
 /// two or more.
-[[nodiscard]] TakePlan plan_takes(const std::vector<StreamLease>& leases, const LeaseExpiry& expiry,
+[[nodiscard]] TakePlan plan_takes(const LeaseListing& leases, const LeaseExpiry& expiry,
                                   LeaseClock::time_point now, const std::string& me,
                                   const std::set<std::string>& holding);
 

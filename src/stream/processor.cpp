@@ -75,6 +75,7 @@ struct StreamProcessor::Impl {
     std::vector<Subscription> subscriptions;
     detail::LeaseExpiry expiry;
     std::atomic<LeaseClock::rep> last_handled{0};
+    std::atomic<bool> running{false};  // run() is working: the subscriptions are fixed
 
     mutable std::mutex held_mutex;  // held() reads the map from other threads
     std::map<std::string, std::unique_ptr<detail::ShardReader>> held;  // by lease key
@@ -99,7 +100,8 @@ struct StreamProcessor::Impl {
 
     // Leases for shards that have none; finished leases of shards trimmed away are deleted.
     void sync_shards() {
-        std::vector<StreamLease> leases = context.leases->list(options.consumer);
+        const detail::LeaseListing listing(context.leases->list(options.consumer));
+        const std::vector<StreamLease>& leases = listing.all();
         for (const auto& sub : subscriptions) {
             const std::vector<StreamsApi::Shard> shards =
                 parents_first(context.streams->describe_stream(sub.arn));
@@ -115,9 +117,7 @@ struct StreamProcessor::Impl {
             const bool from_latest = std::holds_alternative<StreamPosition::Latest>(options.start);
             for (const auto& s : shards) {
                 const std::string key = sub.arn + "/" + s.shard_id;
-                if (std::any_of(leases.begin(), leases.end(),
-                                [&](const auto& l) { return l.lease == key; }))
-                    continue;
+                if (listing.find(key) != nullptr) continue;
                 StreamLease lease{
                     options.consumer, key, {}, std::string(checkpoint::trim_horizon), {}, 0};
                 if (!s.parent_shard_id.empty()) lease.parents.push_back(s.parent_shard_id);
@@ -144,8 +144,8 @@ struct StreamProcessor::Impl {
     // Lists the leases, starts held shards whose parents are finished, and takes or steals
     // leases towards this worker's share.
     void take_leases(LeaseClock::time_point now) {
-        const std::vector<StreamLease> leases = context.leases->list(options.consumer);
-        expiry.observe(leases, now);
+        const detail::LeaseListing leases(context.leases->list(options.consumer));
+        expiry.observe(leases.all(), now);
         std::set<std::string> holding;
         {
             std::lock_guard lock(held_mutex);
@@ -154,16 +154,15 @@ struct StreamProcessor::Impl {
                 detail::ShardReader& reader = *held_lease.second;
                 holding.insert(key);
                 if (reader.started()) continue;
-                const auto lease = std::find_if(leases.begin(), leases.end(),
-                                                [&](const auto& l) { return l.lease == key; });
-                if (lease != leases.end() && detail::parents_done(*lease, leases)) reader.start();
+                const StreamLease* lease = leases.find(key);
+                if (lease != nullptr && detail::parents_done(*lease, leases)) reader.start();
             }
         }
         const detail::TakePlan plan =
             detail::plan_takes(leases, expiry, now, context.worker, holding);
-        const auto find = [&](const std::string& key) {
-            return *std::find_if(leases.begin(), leases.end(),
-                                 [&](const auto& l) { return l.lease == key; });
+        // The plan names leases of this listing only.
+        const auto find = [&](const std::string& key) -> const StreamLease& {
+            return *leases.find(key);
         };
         for (const auto& key : plan.take) {
             const StreamLease& lease = find(key);
@@ -176,7 +175,7 @@ struct StreamProcessor::Impl {
         if (plan.steal) take(find(*plan.steal), "for balance, from " + plan.victim, leases);
     }
 
-    void take(StreamLease lease, const std::string& why, const std::vector<StreamLease>& leases) {
+    void take(StreamLease lease, const std::string& why, const detail::LeaseListing& leases) {
         const Subscription* sub = subscription_of(lease.stream_arn());
         if (sub == nullptr) return;  // a stream of this consumer this worker does not read
         lease.owner = context.worker;
@@ -261,6 +260,10 @@ std::size_t StreamProcessor::held() const {
 
 void StreamProcessor::add_stream(const ModelInfo& model, const std::string& stream_arn,
                                  UntypedHandler handler) {
+    if (impl_->running.load()) {
+        throw InvalidArgument("StreamProcessor::subscribe: <Model[" + model.name +
+                              "]> subscribed while run() works; subscribe every model before");
+    }
     if (!model.stream || stream_arn.empty()) {
         throw InvalidStream("<Model[" + model.name +
                             "]> does not have a stream arn (bind it, with a stream in its Meta)");
@@ -273,6 +276,12 @@ void StreamProcessor::add_stream(const ModelInfo& model, const std::string& stre
 void StreamProcessor::run() {
     if (impl_->subscriptions.empty())
         throw InvalidArgument("StreamProcessor::run: subscribe a model's stream first");
+    if (impl_->running.exchange(true))
+        throw InvalidArgument("StreamProcessor::run: already running (one run() at a time)");
+    struct Done {
+        std::atomic<bool>& running;
+        ~Done() { running.store(false); }
+    } done{impl_->running};
     Impl& p = *impl_;
     auto now = LeaseClock::now();
     p.last_handled.store(now.time_since_epoch().count());

@@ -12,6 +12,7 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <chrono>
 #include <map>
 #include <mutex>
@@ -40,6 +41,7 @@ using namespace std::chrono_literals;
 using bloop::StreamLease;
 using bloop::detail::LeaseClock;
 using bloop::detail::LeaseExpiry;
+using bloop::detail::LeaseListing;
 using bloop::detail::parents_done;
 using bloop::detail::plan_takes;
 
@@ -81,13 +83,13 @@ TEST(LeaseExpiry, FreeLeasesAreExpiredAndOwnedOnesAfterTheirCounterStoodStillFor
 TEST(LeaseLineage, AChildWaitsForItsParentsLeaseToFinish) {
     std::vector<StreamLease> leases{lease("p", "w1", 3, "42"),
                                     lease("c", "", 1, "TRIM_HORIZON", {"p"})};
-    EXPECT_TRUE(parents_done(leases[0], leases));
-    EXPECT_FALSE(parents_done(leases[1], leases));
+    EXPECT_TRUE(parents_done(leases[0], LeaseListing(leases)));
+    EXPECT_FALSE(parents_done(leases[1], LeaseListing(leases)));
     leases[0].checkpoint = "SHARD_END";
-    EXPECT_TRUE(parents_done(leases[1], leases));
+    EXPECT_TRUE(parents_done(leases[1], LeaseListing(leases)));
     // A parent with no lease (trimmed away, or deleted once finished) does not hold it back.
     leases.erase(leases.begin());
-    EXPECT_TRUE(parents_done(leases[0], leases));
+    EXPECT_TRUE(parents_done(leases[0], LeaseListing(leases)));
 }
 
 TEST(LeasePlan, TakesFreeAndExpiredLeasesUpToItsShareReadableOnesFirst) {
@@ -101,7 +103,7 @@ TEST(LeasePlan, TakesFreeAndExpiredLeasesUpToItsShareReadableOnesFirst) {
         lease("z", "", 1),
     };
     expiry.observe(leases, t0);
-    const auto plan = plan_takes(leases, expiry, t0, "me", held_by(leases, "me"));
+    const auto plan = plan_takes(LeaseListing(leases), expiry, t0, "me", held_by(leases, "me"));
     EXPECT_EQ(plan.target, 2u);  // 4 unfinished leases, workers w1 and me
     EXPECT_EQ(plan.take,
               (std::vector<std::string>{std::string(kArn) + "/y", std::string(kArn) + "/z"}));
@@ -114,7 +116,7 @@ TEST(LeasePlan, StealsOneLeaseFromTheMostLoadedWorkerOnlyWhenItHoldsMoreThanItsS
     std::vector<StreamLease> leases{lease("a", "w1", 1), lease("b", "w1", 1), lease("c", "w1", 1),
                                     lease("d", "w2", 1)};
     expiry.observe(leases, t0);
-    auto plan = plan_takes(leases, expiry, t0, "me", held_by(leases, "me"));
+    auto plan = plan_takes(LeaseListing(leases), expiry, t0, "me", held_by(leases, "me"));
     EXPECT_EQ(plan.target, 2u);
     EXPECT_TRUE(plan.take.empty());
     ASSERT_TRUE(plan.steal);
@@ -124,14 +126,14 @@ TEST(LeasePlan, StealsOneLeaseFromTheMostLoadedWorkerOnlyWhenItHoldsMoreThanItsS
     // w1 at its share and me one short: no stealing back and forth.
     leases[2].owner = "me";
     expiry.observe(leases, t0);
-    plan = plan_takes(leases, expiry, t0, "w2", held_by(leases, "w2"));
+    plan = plan_takes(LeaseListing(leases), expiry, t0, "w2", held_by(leases, "w2"));
     EXPECT_EQ(plan.target, 2u);
     EXPECT_FALSE(plan.steal);
 
     // Two short of a share held exactly by another: one is stolen.
     leases = {lease("a", "w1", 1), lease("b", "w1", 1), lease("c", "w2", 1), lease("d", "w2", 1)};
     expiry.observe(leases, t0);
-    plan = plan_takes(leases, expiry, t0, "me", held_by(leases, "me"));
+    plan = plan_takes(LeaseListing(leases), expiry, t0, "me", held_by(leases, "me"));
     EXPECT_EQ(plan.target, 2u);
     EXPECT_TRUE(plan.steal);
 }
@@ -142,9 +144,11 @@ TEST(LeasePlan, ADeadWorkersLeasesAreTakenAfterTheLeaseDurationAndItNoLongerCoun
     const std::vector<StreamLease> leases{lease("a", "dead", 7), lease("b", "dead", 7),
                                           lease("c", "me", 3)};
     expiry.observe(leases, t0);
-    EXPECT_TRUE(plan_takes(leases, expiry, t0 + 5s, "me", held_by(leases, "me")).take.empty());
+    EXPECT_TRUE(plan_takes(LeaseListing(leases), expiry, t0 + 5s, "me", held_by(leases, "me"))
+                    .take.empty());
     expiry.observe(leases, t0 + 5s);
-    const auto plan = plan_takes(leases, expiry, t0 + 10s, "me", held_by(leases, "me"));
+    const auto plan =
+        plan_takes(LeaseListing(leases), expiry, t0 + 10s, "me", held_by(leases, "me"));
     EXPECT_EQ(plan.target, 3u);
     EXPECT_EQ(plan.take.size(), 2u);
 }
@@ -154,7 +158,8 @@ TEST(LeasePlan, LeasesOwnedUnderThisWorkersNameButNotHeldAreTakenAtOnce) {
     const auto t0 = LeaseClock::now();
     const std::vector<StreamLease> leases{lease("a", "me", 7), lease("b", "other", 3)};
     expiry.observe(leases, t0);
-    const auto plan = plan_takes(leases, expiry, t0, "me", {});  // restarted: holds nothing yet
+    const auto plan =
+        plan_takes(LeaseListing(leases), expiry, t0, "me", {});  // restarted: holds nothing yet
     EXPECT_EQ(plan.take, std::vector<std::string>{std::string(kArn) + "/a"});
 }
 
@@ -402,6 +407,26 @@ TEST(StreamProcessor, RefusesBadOptionsAndModelsWithoutAStream) {
     EXPECT_THROW(bloop::StreamProcessor(f.scripted.engine, options), bloop::InvalidArgument);
     bloop::StreamProcessor worker(f.scripted.engine, f.options("w1"));
     EXPECT_THROW(worker.run(), bloop::InvalidArgument);  // nothing subscribed
+}
+
+TEST(StreamProcessor, RefusesSubscribingOrASecondRunWhileRunning) {
+    Fixture f;
+    f.streams->add("s1", "1", 1, "k");
+    auto options = f.options("w1");
+    options.idle_exit.reset();
+    bloop::StreamProcessor worker(f.scripted.engine, options);
+    std::atomic<int> batches{0};
+    worker.subscribe<Entry>([&](bloop::RecordBatch<Entry>&) { ++batches; });
+    std::thread running([&] { worker.run(); });
+    const auto deadline = LeaseClock::now() + 30s;
+    while (worker.held() == 0 && LeaseClock::now() < deadline) std::this_thread::sleep_for(10ms);
+    ASSERT_EQ(worker.held(), 1u);
+    EXPECT_THROW(worker.subscribe<Entry>([](bloop::RecordBatch<Entry>&) {}),
+                 bloop::InvalidArgument);
+    EXPECT_THROW(worker.run(), bloop::InvalidArgument);
+    worker.stop();
+    running.join();
+    EXPECT_EQ(f.leases->get(std::string(kArn) + "/s1").owner, "");  // the first run released it
 }
 
 }  // namespace

@@ -127,13 +127,15 @@ class StreamProcessor {
     StreamProcessor(const StreamProcessor&) = delete;
     StreamProcessor& operator=(const StreamProcessor&) = delete;
 
-    /// Handles T's stream with `handler` (before run()). Throws InvalidStream when T has no stream.
+    /// Handles T's stream with `handler`. Throws InvalidStream when T has no stream or a handler
+    /// already, InvalidArgument while run() works (subscribe every model before).
     template <TableModel T>
     StreamProcessor& subscribe(std::function<void(RecordBatch<T>&)> handler);
 
     /// Works until stop() or the idle exit: takes, renews and balances leases, reads held shards.
     /// On the way out, checkpoints what was handled (unless manual) and releases every lease, so
-    /// other workers continue at once.
+    /// other workers continue at once. Throws InvalidArgument when nothing is subscribed or run()
+    /// is already working (on another thread).
     void run();
     /// Asks run() to return. Async-signal-safe: may be called from a SIGTERM handler.
     void stop() noexcept { stopping_.store(true); }

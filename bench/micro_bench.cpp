@@ -109,23 +109,24 @@ bloop::Client instant_client() {
     return bloop::Client(options);
 }
 
-void BM_EngineSaveWithoutNetwork(benchmark::State& state) {
+// One engine call per iteration on the next of 1,000 Accounts.
+template <class Call>
+void engine_without_network(benchmark::State& state, Call call) {
     bloop::Engine engine{instant_client()};
     engine.bind<bench::Account>({.skip_table_setup = true});
     auto accounts = bench::make_accounts<bench::Account>(1000);
     std::size_t i = 0;
-    for (auto _ : state) engine.save(accounts[i++ % accounts.size()]);
+    for (auto _ : state) call(engine, accounts[i++ % accounts.size()]);
     state.SetItemsProcessed(state.iterations());
+}
+
+void BM_EngineSaveWithoutNetwork(benchmark::State& state) {
+    engine_without_network(state, [](bloop::Engine& e, bench::Account& a) { e.save(a); });
 }
 BENCHMARK(BM_EngineSaveWithoutNetwork);
 
 void BM_EngineDeleteWithoutNetwork(benchmark::State& state) {
-    bloop::Engine engine{instant_client()};
-    engine.bind<bench::Account>({.skip_table_setup = true});
-    auto accounts = bench::make_accounts<bench::Account>(1000);
-    std::size_t i = 0;
-    for (auto _ : state) engine.remove(accounts[i++ % accounts.size()]);
-    state.SetItemsProcessed(state.iterations());
+    engine_without_network(state, [](bloop::Engine& e, bench::Account& a) { e.remove(a); });
 }
 BENCHMARK(BM_EngineDeleteWithoutNetwork);
 

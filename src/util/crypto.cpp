@@ -65,9 +65,9 @@ Digest hmac_sha256(std::string_view key, std::string_view data) {
     return HmacSha256Key(key).sign(data);
 }
 
-void append_hex(std::string& out, const Digest& digest) {
+void append_hex(std::string& out, std::span<const unsigned char> bytes) {
     static constexpr char kHex[] = "0123456789abcdef";
-    for (const unsigned char b : digest) {
+    for (const unsigned char b : bytes) {
         out.push_back(kHex[b >> 4]);
         out.push_back(kHex[b & 15]);
     }
@@ -83,12 +83,8 @@ std::string to_hex(const Digest& digest) {
 std::string sha1_hex(std::string_view data) {
     unsigned char digest[SHA_DIGEST_LENGTH];
     SHA1(reinterpret_cast<const unsigned char*>(data.data()), data.size(), digest);
-    static constexpr char kHex[] = "0123456789abcdef";
     std::string out;
-    for (const unsigned char b : digest) {
-        out.push_back(kHex[b >> 4]);
-        out.push_back(kHex[b & 15]);
-    }
+    append_hex(out, digest);
     return out;
 }
 

@@ -5,6 +5,7 @@
 #include <openssl/sha.h>
 
 #include <array>
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -28,8 +29,8 @@ class HmacSha256Key {
     SHA256_CTX outer_{};
 };
 
-/// Appends the lowercase hex of `digest` to `out`.
-void append_hex(std::string& out, const Digest& digest);
+/// Appends the lowercase hex of `bytes` (a digest) to `out`.
+void append_hex(std::string& out, std::span<const unsigned char> bytes);
 std::string to_hex(const Digest& digest);
 /// Lowercase hex SHA-1 of `data` (names, not security: the AWS CLI's SSO token cache files).
 std::string sha1_hex(std::string_view data);

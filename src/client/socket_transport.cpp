@@ -75,7 +75,13 @@ struct Connection {
     int fd = -1;
     std::string key;                 // host:port
     Clock::time_point idle_since{};  // when it went back to the pool
+    // The socket's receive timeout (SO_RCVTIMEO), set when it opened: the request timeout then.
+    std::chrono::milliseconds receive_timeout{0};
 };
+
+// The socket is blocking (so one recv can wait for an answer, bounded by SO_RCVTIMEO); every other
+// call passes MSG_DONTWAIT and waits in poll.
+constexpr int kNoWait = MSG_DONTWAIT | MSG_NOSIGNAL;
 
 // Connections idle longer than this are closed rather than reused: servers close idle
 // connections (AWS after about a minute), and a request sent on one they are closing is lost.
@@ -118,7 +124,7 @@ class SocketTransport final : public Transport {
             const bool reused = c.fd >= 0;
             if (!reused)
                 c = open(target, key, request.url,
-                         std::min(deadline, Clock::now() + timeouts.connect));
+                         std::min(deadline, Clock::now() + timeouts.connect), timeouts.request);
             try {
                 if (!write_all(c.fd, wire, deadline, request.url)) {
                     ::close(c.fd);
@@ -127,7 +133,13 @@ class SocketTransport final : public Transport {
                                           " failed: the connection closed before the request");
                 }
                 detail::ResponseParser parser(request.url, limits_);
-                read_response(c.fd, parser, deadline, request.url);
+                // One blocking recv waits for the answer when the socket's receive timeout ends
+                // with the deadline (to the millisecond): one system call where poll and recv
+                // were two. Otherwise (another request timeout, a slow send) poll waits.
+                const bool wait_in_recv =
+                    c.receive_timeout == timeouts.request &&
+                    Clock::now() + c.receive_timeout <= deadline + std::chrono::milliseconds(1);
+                read_response(c.fd, parser, deadline, request.url, wait_in_recv);
                 if (parser.keep_alive()) {
                     give_back(c);
                 } else {
@@ -221,7 +233,7 @@ class SocketTransport final : public Transport {
     }
 
     static Connection open(const Target& t, const std::string& key, const std::string& url,
-                           Clock::time_point deadline) {
+                           Clock::time_point deadline, std::chrono::milliseconds receive_timeout) {
         addrinfo hints{};
         hints.ai_family = AF_UNSPEC;
         hints.ai_socktype = SOCK_STREAM;
@@ -254,7 +266,13 @@ class SocketTransport final : public Transport {
             }
             if (rc == 0) {
                 ::freeaddrinfo(found);
-                return {fd, key, {}};
+                ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+                const auto ms = receive_timeout.count();
+                timeval tv{static_cast<time_t>(ms / 1000),
+                           static_cast<suseconds_t>(ms % 1000 * 1000)};
+                const bool set =
+                    ms > 0 && ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv) == 0;
+                return {fd, key, {}, set ? receive_timeout : std::chrono::milliseconds(0)};
             }
             last_error = std::strerror(errno);
             ::close(fd);
@@ -275,7 +293,7 @@ class SocketTransport final : public Transport {
         std::size_t sent = 0;
         while (sent < data.size()) {
             if (Clock::now() >= deadline) timed_out(url);
-            const ssize_t n = ::send(fd, data.data() + sent, data.size() - sent, MSG_NOSIGNAL);
+            const ssize_t n = ::send(fd, data.data() + sent, data.size() - sent, kNoWait);
             if (n > 0) {
                 sent += static_cast<std::size_t>(n);
                 continue;
@@ -291,16 +309,18 @@ class SocketTransport final : public Transport {
         return true;
     }
 
-    // Reads until `parser` has a whole response, the peer closes, or the deadline passes.
+    // Reads until `parser` has a whole response, the peer closes, or the deadline passes. The
+    // answer takes the server a while: the first read waits for it (in recv when `wait_in_recv`,
+    // else in poll) rather than coming back empty.
     static void read_response(int fd, detail::ResponseParser& parser, Clock::time_point deadline,
-                              const std::string& url) {
+                              const std::string& url, bool wait_in_recv) {
         char chunk[16384];
-        // The answer takes the server a while: wait before the first read rather than after a
-        // read that finds nothing.
-        if (!wait_for(fd, POLLIN, deadline)) timed_out(url);
+        if (!wait_in_recv && !wait_for(fd, POLLIN, deadline)) timed_out(url);
+        int flags = wait_in_recv ? MSG_NOSIGNAL : kNoWait;
         while (true) {
             if (Clock::now() >= deadline) timed_out(url);
-            const ssize_t n = ::recv(fd, chunk, sizeof chunk, 0);
+            const ssize_t n = ::recv(fd, chunk, sizeof chunk, flags);
+            flags = kNoWait;
             if (n > 0) {
                 if (parser.feed(std::string_view(chunk, static_cast<std::size_t>(n)))) return;
                 continue;

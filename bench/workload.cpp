@@ -14,6 +14,14 @@
 // jitter), as a network to a DynamoDB region does; 0 (the default): no proxy. The warm-up goes to
 // the server directly.
 //
+//   bloop_workload --mode floor
+//
+// runs the sequential mode with every request's bytes kept, then replays them on a second fresh,
+// warmed-up server with a client that does nothing else (bench/floor_client.hpp: one blocking
+// socket, no signing, no JSON), printing the same JSON lines as peer "floor" (the stream phase
+// left out: its iterators belong to the first server). The floor's CPU per request is what the
+// kernel alone costs for these requests; ours over it is what the client adds.
+//
 //   bloop_workload --bulk N [--latency-ms N]
 //
 // runs the bulk comparison instead: N Accounts (the data set's, repeated with new ids) written
@@ -24,6 +32,7 @@
 
 #include "account_model.hpp"
 
+#include "floor_client.hpp"
 #include "latency_proxy.hpp"
 #include "local_server.hpp"
 
@@ -41,6 +50,7 @@
 #include <atomic>
 #include <fstream>
 #include <iostream>
+#include <mutex>
 #include <sstream>
 
 namespace {
@@ -99,7 +109,13 @@ ServerCpu server_cpu(long pid) {
     return out;
 }
 
-// Counts HTTP requests, retries included.
+// A request as sent, for the floor to replay: its bytes and the status the server answered.
+struct Recorded {
+    std::string wire;
+    int status = 0;
+};
+
+// Counts HTTP requests, retries included; keeps each one's bytes in `recorded` when that is set.
 class CountingTransport : public bloop::Transport {
   public:
     // The transport the client would choose itself: sockets for http, curl for https.
@@ -108,12 +124,19 @@ class CountingTransport : public bloop::Transport {
                                                    : bloop::make_curl_transport(connections)) {}
     bloop::HttpResponse send(const bloop::HttpRequest& r, const bloop::Timeouts& t) override {
         ++count;
-        return inner_->send(r, t);
+        bloop::HttpResponse response = inner_->send(r, t);
+        if (recorded != nullptr) {
+            std::lock_guard lock(mutex_);
+            recorded->push_back({bench::wire_text(r), response.status});
+        }
+        return response;
     }
     std::atomic<long> count{0};
+    std::vector<Recorded>* recorded = nullptr;  // set before the first request
 
   private:
     std::shared_ptr<bloop::Transport> inner_;
+    std::mutex mutex_;
 };
 
 // ---- the data set
@@ -184,19 +207,27 @@ void warm_up(const std::string& endpoint, const std::vector<Row>& rows, bool bat
 // ---- measuring one phase
 // ---------------------------------------------------------------------------------
 
-// Prints one phase's JSON line: wall and client CPU, the server's CPU, requests sent.
+// Which requests a phase sent: [first, end) in the order sent.
+struct PhaseSpan {
+    std::string name;
+    long items = 0;
+    long first = 0;
+    long end = 0;
+};
+
+// Prints one phase's JSON line: wall and client CPU, the server's CPU, requests sent (counted by
+// `requests`); keeps each phase's span of requests in `spans`.
 class PhaseMeter {
   public:
-    PhaseMeter(std::string peer, const CountingTransport& transport, long server_pid,
-               int latency_ms)
+    PhaseMeter(std::string peer, const std::atomic<long>& requests, long server_pid, int latency_ms)
         : peer_(std::move(peer)),
-          transport_(transport),
+          requests_(requests),
           server_pid_(server_pid),
           latency_ms_(latency_ms) {}
 
     template <class Body>
-    void operator()(const char* name, long items, Body&& body) const {
-        const long requests_before = transport_.count;
+    void operator()(const char* name, long items, Body&& body) {
+        const long requests_before = requests_;
         const ServerCpu server_before = server_cpu(server_pid_);
         const double cpu_before = cpu_seconds();
         const auto start = std::chrono::steady_clock::now();
@@ -211,14 +242,17 @@ class PhaseMeter {
                   << wall << R"(,"cpu_s":)" << cpu << R"(,"server_cpu_s":)"
                   << server_after.all - server_before.all << R"(,"server_nojit_cpu_s":)"
                   << server_after.no_jit - server_before.no_jit << R"(,"requests":)"
-                  << transport_.count - requests_before << R"(,"items":)" << items << R"(,"ok":)"
+                  << requests_ - requests_before << R"(,"items":)" << items << R"(,"ok":)"
                   << (ok ? "true" : "false") << R"(,"latency_ms":)" << latency_ms_ << "}"
                   << std::endl;
+        spans.push_back({name, items, requests_before, requests_});
     }
+
+    std::vector<PhaseSpan> spans;
 
   private:
     std::string peer_;
-    const CountingTransport& transport_;
+    const std::atomic<long>& requests_;
     long server_pid_;
     int latency_ms_;
 };
@@ -233,19 +267,23 @@ std::string run_tables(const std::string& peer) {
 // ---- one run
 // -------------------------------------------------------------------------------------------
 
-void run(const std::string& peer, bool concurrent, const std::string& endpoint, long server_pid,
-         int latency_ms, const std::vector<Row>& rows, const std::vector<std::string>& query_emails,
-         long scan_expected) {
+// One run of the 8 phases; each phase's span of requests. With `recording`, every request's bytes
+// and status are kept there (for the floor to replay).
+std::vector<PhaseSpan> run(const std::string& peer, bool concurrent, const std::string& endpoint,
+                           long server_pid, int latency_ms, const std::vector<Row>& rows,
+                           const std::vector<std::string>& query_emails, long scan_expected,
+                           std::vector<Recorded>* recording = nullptr) {
     // Concurrent: the client's default ceiling, under which it adapts to the latency.
     const std::size_t in_flight = concurrent ? bloop::ClientOptions{}.max_in_flight : 1;
     auto transport = std::make_shared<CountingTransport>(endpoint, in_flight);
     bloop::ClientOptions options = bloop::testing::local_client_options(endpoint);
+    transport->recorded = recording;
     options.transport = transport;
     options.max_in_flight = in_flight;  // sequential: one request in flight, as bloop
     bloop::EngineOptions engine_options;
     engine_options.table_name_template = run_tables(peer);
     bloop::Engine engine(bloop::Client(options), engine_options);
-    const PhaseMeter phase(peer, *transport, server_pid, latency_ms);
+    PhaseMeter phase(peer, transport->count, server_pid, latency_ms);
 
     const long n = static_cast<long>(rows.size());
     phase("bind", 1, [&] {
@@ -348,6 +386,37 @@ void run(const std::string& peer, bool concurrent, const std::string& endpoint, 
     bloop::json::Value drop;
     drop["TableName"] = engine.binding<Account>().table_name;
     (void)engine.client().call(bloop::Operation::DeleteTable, drop);
+    return phase.spans;
+}
+
+// ---- the floor
+// ------------------------------------------------------------------------------------------
+
+// Replays a sequential run's requests (`recorded`, by phase in `spans`) with a FloorClient: the
+// bind phase (creating the table) and the final DeleteTable unmeasured, the stream phase not at
+// all (its shard iterators belong to the recording's server), every other phase measured as the
+// run's was. A phase is ok when every answer has the status the recording got.
+void replay(const std::string& endpoint, long server_pid, const std::vector<Recorded>& recorded,
+            const std::vector<PhaseSpan>& spans) {
+    bench::FloorClient client(endpoint);
+    std::atomic<long> requests{0};
+    PhaseMeter phase("floor", requests, server_pid, 0);
+    const auto send = [&](long first, long end) {
+        bool same = true;
+        for (long i = first; i < end; ++i) {
+            const Recorded& r = recorded[static_cast<std::size_t>(i)];
+            same = client.exchange(r.wire) == r.status && same;
+            ++requests;
+        }
+        return same;
+    };
+    for (const PhaseSpan& span : spans) {
+        if (span.name == "bind" && !send(span.first, span.end))
+            throw std::runtime_error("floor: the table could not be created as recorded");
+        if (span.name == "bind" || span.name == "stream") continue;
+        phase(span.name.c_str(), span.items, [&] { return send(span.first, span.end); });
+    }
+    (void)send(spans.back().end, static_cast<long>(recorded.size()));
 }
 
 // ---- the bulk comparison
@@ -379,7 +448,7 @@ void bulk(const std::string& endpoint, long server_pid, int latency_ms,
     bloop::Engine engine(bloop::Client(options), engine_options);
     engine.bind<Account>();
     std::vector<Account> accounts = bulk_accounts(rows, n);
-    const PhaseMeter phase("cpp-concurrent", *transport, server_pid, latency_ms);
+    PhaseMeter phase("cpp-concurrent", transport->count, server_pid, latency_ms);
     phase(batch ? "bulk_put" : "bulk_save", n, [&] {
         if (batch) {
             bloop::BatchWrite(engine).put(std::span(accounts)).commit();
@@ -436,6 +505,7 @@ int main(int argc, char** argv) try {
 
     long bulk_n = 0;
     int latency_ms = 0;
+    bool floor = false;
     std::vector<bool> modes{false, true};  // concurrent?
     for (int i = 1; i < argc; ++i) {
         const std::string flag = argv[i];
@@ -447,11 +517,26 @@ int main(int argc, char** argv) try {
             latency_ms = std::stoi(value);
         } else if (flag == "--mode" && (value == "sequential" || value == "concurrent")) {
             modes = {value == "concurrent"};
+        } else if (flag == "--mode" && value == "floor") {
+            floor = true;
         } else {
             throw std::invalid_argument(
                 "usage: bloop_workload [--mode sequential|concurrent] "
-                "[--latency-ms N] | --bulk N [--latency-ms N]");
+                "[--latency-ms N] | --mode floor | --bulk N [--latency-ms N]");
         }
+    }
+    if (floor) {
+        if (latency_ms != 0) throw std::invalid_argument("--mode floor runs without a proxy");
+        std::vector<Recorded> recorded;
+        std::vector<PhaseSpan> spans;
+        on_server(rows, false, 0, [&](const std::string& endpoint, long pid) {
+            spans =
+                run("cpp", false, endpoint, pid, 0, rows, query_emails, scan_expected, &recorded);
+        });
+        on_server(rows, false, 0, [&](const std::string& endpoint, long pid) {
+            replay(endpoint, pid, recorded, spans);
+        });
+        return 0;
     }
     if (bulk_n > 0) {
         for (const bool batch : {true, false}) {
@@ -463,8 +548,8 @@ int main(int argc, char** argv) try {
     }
     for (const bool concurrent : modes) {
         on_server(rows, false, latency_ms, [&](const std::string& endpoint, long pid) {
-            run(concurrent ? "cpp-concurrent" : "cpp", concurrent, endpoint, pid, latency_ms, rows,
-                query_emails, scan_expected);
+            (void)run(concurrent ? "cpp-concurrent" : "cpp", concurrent, endpoint, pid, latency_ms,
+                      rows, query_emails, scan_expected);
         });
     }
     return 0;

@@ -50,6 +50,7 @@ class AdaptiveLimit {
     double limit_;
     bool slow_start_ = true;
     std::size_t in_flight_ = 0;
+    std::size_t waiting_ = 0;      // threads in acquire() waiting for room
     std::vector<double> fastest_;  // seconds, by kind; 0: none seen yet
     Clock::time_point last_shrink_{};
     Clock::time_point last_halving_{};

@@ -276,7 +276,10 @@ std::future<json::Value> Client::call_async(Operation op, json::Value request,
         });
     auto future = task->get_future();
     std::call_once(workers_->once, [&] {
-        workers_->executor = std::make_unique<detail::Executor>(state_->options.max_in_flight);
+        // No more queued calls run at once than the limit lets in flight: the others would only
+        // wait in acquire(), each woken and put back to sleep as answers come.
+        workers_->executor = std::make_unique<detail::Executor>(
+            state_->options.max_in_flight, [state = state_] { return state->limit.current(); });
     });
     workers_->executor->submit([task] { (*task)(); });
     return future;

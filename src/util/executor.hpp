@@ -1,5 +1,6 @@
 #pragma once
-// A fixed pool of worker threads running queued tasks in order of submission.
+// A fixed pool of worker threads running queued tasks in order of submission, optionally no more
+// at once than a capacity that may change (a client's adaptive request limit).
 
 #include <condition_variable>
 #include <deque>
@@ -12,7 +13,10 @@ namespace bloop::detail {
 
 class Executor {
   public:
-    explicit Executor(std::size_t threads);
+    /// `threads` workers; with `capacity`, a task starts only while fewer than `capacity()` run.
+    /// A worker that finishes a task starts the next one itself, so a queue longer than the
+    /// capacity does not hand each task from one thread to another.
+    explicit Executor(std::size_t threads, std::function<std::size_t()> capacity = {});
     Executor(const Executor&) = delete;
     Executor& operator=(const Executor&) = delete;
     /// Finishes every queued task, then joins the workers.
@@ -21,10 +25,14 @@ class Executor {
 
   private:
     void run();
+    // Whether another task may start now (the mutex held).
+    bool room() const;
 
+    std::function<std::size_t()> capacity_;
     std::mutex mutex_;
     std::condition_variable ready_;
     std::deque<std::function<void()>> tasks_;
+    std::size_t running_ = 0;
     bool stopping_ = false;
     std::vector<std::thread> workers_;
 };

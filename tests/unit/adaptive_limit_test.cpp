@@ -110,6 +110,23 @@ TEST(AdaptiveLimit, HoldsRequestsBeyondTheLimitUntilOneIsReleased) {
     limit.release();
 }
 
+TEST(AdaptiveLimit, AGrowingLimitLetsAWaiterIn) {
+    AdaptiveLimit limit(64);
+    for (int i = 0; i < 16; ++i) limit.acquire();
+    std::atomic<bool> seventeenth{false};
+    std::thread waiter([&] {
+        limit.acquire();  // waits: 16 in flight, the limit is 16
+        seventeenth = true;
+    });
+    // A fast answer grows the limit to 17: room for the waiter, woken by the growth alone (no
+    // request is released). Without that wake the join below never returns.
+    limit.answered(0, 1ms, AdaptiveLimit::Clock::now());
+    waiter.join();
+    EXPECT_TRUE(seventeenth.load());
+    EXPECT_EQ(limit.current(), 17u);
+    for (int i = 0; i < 17; ++i) limit.release();
+}
+
 TEST(AdaptiveLimit, TheClientHalvesItsRequestsInFlightWhenThrottled) {
     auto transport = std::make_shared<test::FakeTransport>();
     transport->fail(400, "ThrottlingException", "slow down");

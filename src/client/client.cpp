@@ -293,6 +293,10 @@ std::size_t Client::max_in_flight() const noexcept {
     return state_->options.max_in_flight;
 }
 
+std::size_t Client::in_flight_limit() const {
+    return state_->limit.current();
+}
+
 const LogListener& Client::log_listener() const noexcept {
     return state_->options.log;
 }

@@ -143,10 +143,12 @@ TEST(AdaptiveLimit, TheClientHalvesItsRequestsInFlightWhenThrottled) {
     o.retry.sleep = [](std::chrono::milliseconds) {};
     o.log = [&](LogLevel, std::string_view line) { lines.emplace_back(line); };
     const Client client(o);
+    EXPECT_EQ(client.in_flight_limit(), 16u);
     (void)client.call(Operation::PutItem, json::Value::object());
     EXPECT_NE(std::find(lines.begin(), lines.end(),
                         "PutItem was throttled: at most 8 requests in flight now"),
               lines.end());
+    EXPECT_EQ(client.in_flight_limit(), 8u);  // halved; the answer after adds an eighth
 }
 
 }  // namespace

@@ -74,6 +74,9 @@ class Client {
     [[nodiscard]] const std::string& region() const noexcept;
     /// How many requests may be in flight at once (ClientOptions::max_in_flight).
     [[nodiscard]] std::size_t max_in_flight() const noexcept;
+    /// How many requests may be in flight now: the adaptive limit under max_in_flight(), sized to
+    /// the latency and halved on throttling.
+    [[nodiscard]] std::size_t in_flight_limit() const;
     /// The log listener (empty: silent), for layers that log through the client's listener.
     [[nodiscard]] const LogListener& log_listener() const noexcept;
     /// The resolved endpoint of `service`.

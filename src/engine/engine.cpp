@@ -41,11 +41,7 @@ std::future<void> Engine::run_async(std::function<void()> task) {
     auto job = std::make_shared<std::packaged_task<void()>>(std::move(task));
     std::future<void> done = job->get_future();
     std::call_once(impl_->async_once, [&] {
-        // No more async calls at once than the client lets requests in flight: the others wait
-        // in the queue, not each in a thread of its own.
-        impl_->async = std::make_unique<detail::Executor>(
-            impl_->client.max_in_flight(),
-            [client = impl_->client] { return client.in_flight_limit(); });
+        impl_->async = std::make_unique<detail::Executor>(impl_->client.max_in_flight());
     });
     impl_->async->submit([job] { (*job)(); });
     return done;

@@ -137,7 +137,7 @@ class SocketTransport final : public Transport {
                 // with the deadline (to the millisecond): one system call where poll and recv
                 // were two. Otherwise (another request timeout, a slow send) poll waits.
                 const bool wait_in_recv =
-                    c.receive_timeout == timeouts.request &&
+                    c.receive_timeout.count() > 0 && c.receive_timeout == timeouts.request &&
                     Clock::now() + c.receive_timeout <= deadline + std::chrono::milliseconds(1);
                 read_response(c.fd, parser, deadline, request.url, wait_in_recv);
                 if (parser.keep_alive()) {

@@ -6,6 +6,7 @@
 
 #include <bloop/bloop.hpp>
 #include <bloop/client/sigv4.hpp>
+#include <bloop/testing/dynamodb_local.hpp>
 
 #include <benchmark/benchmark.h>
 
@@ -98,13 +99,7 @@ class InstantTransport final : public bloop::Transport {
 };
 
 bloop::Client instant_client() {
-    bloop::ClientOptions options;
-    options.region = "us-east-1";
-    options.credentials =
-        bloop::Credentials{"AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY", ""};
-    options.endpoint = "http://127.0.0.1:8000";
-    options.environment = bloop::Environment(
-        std::map<std::string, std::string, std::less<>>{{"AWS_EC2_METADATA_DISABLED", "true"}});
+    bloop::ClientOptions options = bloop::testing::local_client_options("http://127.0.0.1:8000");
     options.transport = std::make_shared<InstantTransport>();
     return bloop::Client(options);
 }

@@ -5,9 +5,12 @@
 namespace bloop::detail {
 namespace {
 
-constexpr double kQueueing = 3.0;       // slower than this many fastest answers: the server queues
-constexpr double kShrink = 0.9;         // the limit after a queued answer
-constexpr double kForget = 1.0 / 1024;  // how fast the fastest answer may rise, per answer
+constexpr double kQueueing = 3.0;  // slower than this many fastest answers: the server queues
+constexpr double kShrink = 0.9;    // the limit after a queued answer
+// The fastest answer is the least of those seen in the current and the previous window of this
+// length (as TCP BBR keeps its minimum round trip): remembered 10 to 20 s whatever the request
+// rate.
+constexpr auto kWindow = std::chrono::seconds(10);
 
 // The requests a limit lets in flight at once.
 std::size_t whole(double limit) {
@@ -46,9 +49,19 @@ void AdaptiveLimit::answered(std::size_t kind, Clock::duration latency, Clock::t
     std::size_t opened = 0;  // requests that may start now and could not before
     {
         std::lock_guard lock(mutex_);
-        if (kind >= fastest_.size()) fastest_.resize(kind + 1, 0.0);
-        double& fastest = fastest_[kind];
-        fastest = fastest == 0.0 ? seconds : std::min(seconds, fastest * (1.0 + kForget));
+        if (kind >= fastest_.size()) fastest_.resize(kind + 1);
+        Fastest& f = fastest_[kind];
+        const bool first = f.window_start == Clock::time_point{};
+        if (first || now - f.window_start >= kWindow) {
+            // A window ends: its fastest becomes the previous one (unless no answer came for a
+            // whole window, or this is the first answer of its kind).
+            f.previous = first || now - f.window_start >= 2 * kWindow ? seconds : f.current;
+            f.current = seconds;
+            f.window_start = now;
+        } else {
+            f.current = std::min(f.current, seconds);
+        }
+        const double fastest = std::min(f.current, f.previous);
         const double before = limit_;
         if (seconds <= kQueueing * fastest) {
             limit_ = std::min(ceiling_, limit_ + (slow_start_ ? 1.0 : 1.0 / limit_));

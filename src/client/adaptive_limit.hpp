@@ -12,8 +12,9 @@
 //  - answered slower: requests queue at the server, so the limit shrinks by a tenth, at most
 //    once per round trip (the latency of that answer);
 //  - throttled: the limit halves, at most once per 100 ms (one burst of throttles counts once).
-// The fastest answer is forgotten slowly (it may rise by 1/1024 per answer) so a changed network
-// is learnt again.
+// The fastest answer is the least seen over the last 10 to 20 seconds (two windows of 10 s, as TCP
+// BBR keeps its minimum round trip), so a slower network is learnt again within 20 s whatever the
+// request rate, and a long burst of queued answers cannot raise it.
 
 #include <chrono>
 #include <condition_variable>
@@ -50,8 +51,13 @@ class AdaptiveLimit {
     double limit_;
     bool slow_start_ = true;
     std::size_t in_flight_ = 0;
-    std::size_t waiting_ = 0;      // threads in acquire() waiting for room
-    std::vector<double> fastest_;  // seconds, by kind; 0: none seen yet
+    std::size_t waiting_ = 0;  // threads in acquire() waiting for room
+    struct Fastest {
+        double current = 0;   // seconds: the fastest answer in the window that started at
+        double previous = 0;  // and in the window before it
+        Clock::time_point window_start{};  // zero: no answer of this kind yet
+    };
+    std::vector<Fastest> fastest_;  // by kind
     Clock::time_point last_shrink_{};
     Clock::time_point last_halving_{};
 };

@@ -75,6 +75,39 @@ TEST(AdaptiveLimit, LearnsASlowerNetworkAgain) {
     EXPECT_GT(limit.current(), shrunk);
 }
 
+TEST(AdaptiveLimit, ManyQueuedAnswersDoNotRaiseTheFastest) {
+    // A long bulk run at a high request rate: thousands of answers in a few seconds, all queued.
+    // The fastest answer of the last 10 to 20 s stays the measure, so the limit keeps shrinking.
+    AdaptiveLimit limit(64);
+    auto now = std::chrono::steady_clock::now();
+    limit.answered(kGetItem, 10ms, now += 1ms);
+    for (int i = 0; i < 5000; ++i) limit.answered(kGetItem, 45ms, now += 1ms);
+    EXPECT_EQ(limit.current(), 1u);
+}
+
+TEST(AdaptiveLimit, ForgetsTheFastestAnswerAfterTwoWindows) {
+    AdaptiveLimit limit(64);
+    auto now = std::chrono::steady_clock::now();
+    limit.answered(kGetItem, 10ms, now += 1ms);
+    for (int i = 0; i < 190; ++i) limit.answered(kGetItem, 40ms, now += 100ms);  // 19 s
+    const std::size_t shrunk = limit.current();
+    EXPECT_LT(shrunk, 16u);
+    limit.answered(kGetItem, 40ms, now += 100ms);
+    EXPECT_EQ(limit.current(), shrunk);  // 10 ms was seen within the previous window
+    for (int i = 0; i < 10; ++i) limit.answered(kGetItem, 40ms, now += 100ms);  // past 20 s
+    EXPECT_GT(limit.current(), shrunk);  // 40 ms is the fastest now: growth resumes
+}
+
+TEST(AdaptiveLimit, AnIdleKindStartsAfresh) {
+    AdaptiveLimit limit(64);
+    auto now = std::chrono::steady_clock::now();
+    limit.answered(kGetItem, 10ms, now += 1ms);
+    const std::size_t before = limit.current();
+    // No answer for a minute, then a slower route: nothing older than the last window counts.
+    limit.answered(kGetItem, 40ms, now += 60s);
+    EXPECT_EQ(limit.current(), before + 1);
+}
+
 TEST(AdaptiveLimit, HalvesOnThrottlingOnceABurstNeverBelowOne) {
     AdaptiveLimit limit(16);
     EXPECT_EQ(limit.current(), 16u);

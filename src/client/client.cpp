@@ -137,13 +137,14 @@ struct Client::State {
         request.url = urls[service];
         request.path = endpoints[service].path;
         request.body = std::move(body);
-        const std::string target = target_of(op);
         const int attempts = options.retry.max_attempts;
         bool unknown_before = false;
         for (int attempt = 1;; ++attempt) {
-            request.headers = {{"Host", hosts[service]},
-                               {"Content-Type", "application/x-amz-json-1.0"},
-                               {"X-Amz-Target", target}};
+            request.headers.clear();
+            request.headers.reserve(6);  // and the signer's date, token and Authorization
+            request.headers.emplace_back("Host", hosts[service]);
+            request.headers.emplace_back("Content-Type", "application/x-amz-json-1.0");
+            request.headers.emplace_back("X-Amz-Target", target_of(op));
             // Asked on every attempt: temporary credentials renewed meanwhile sign the retry.
             const Credentials current = credentials->credentials();
             const SigV4Parts signature =

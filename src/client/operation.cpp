@@ -51,9 +51,13 @@ Service service_of(Operation op) noexcept {
 }
 
 std::string target_of(Operation op) {
-    const char* prefix =
+    const std::string_view prefix =
         service_of(op) == Service::streams ? "DynamoDBStreams_20120810." : "DynamoDB_20120810.";
-    return prefix + std::string(operation_name(op));
+    const std::string_view name = operation_name(op);
+    std::string target;
+    target.reserve(prefix.size() + name.size());
+    target.append(prefix).append(name);
+    return target;
 }
 
 }  // namespace bloop

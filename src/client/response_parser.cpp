@@ -210,6 +210,7 @@ void ResponseParser::header(std::string_view name, std::string_view value) {
         if (iequals(value, "close")) keep_alive_ = false;
         if (iequals(value, "keep-alive")) keep_alive_ = true;
     }
+    if (response_.headers.empty()) response_.headers.reserve(8);  // DynamoDB sends four to six
     response_.headers.emplace_back(std::string(name), std::string(value));
 }
 

@@ -11,10 +11,12 @@
 namespace bloop {
 namespace {
 
+// Header names are ASCII tokens.
 std::string lower(std::string_view s) {
     std::string out(s);
-    std::transform(out.begin(), out.end(), out.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    for (char& c : out) {
+        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    }
     return out;
 }
 
@@ -89,12 +91,26 @@ std::string canonical_query(std::string_view query) {
     return out;
 }
 
+bool is_space(char c) {
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+// Whether the value is canonical already: no white space at its ends, none but single spaces
+// inside (as every header a client sends).
+bool is_canonical_header_value(std::string_view v) {
+    if (!v.empty() && (is_space(v.front()) || is_space(v.back()))) return false;
+    for (std::size_t i = 0; i < v.size(); ++i) {
+        if (v[i] == ' ' ? v[i + 1] == ' ' : is_space(v[i])) return false;  // v.back() is no space
+    }
+    return true;
+}
+
 // Trims the value and folds every run of white space (including line breaks) into one space.
 std::string canonical_header_value(std::string_view v) {
     std::string out;
     bool space = false;
     for (const char c : v) {
-        if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
+        if (is_space(c)) {
             space = !out.empty();
             continue;
         }
@@ -154,42 +170,61 @@ SigV4Signer::SigV4Signer(std::string region, std::string service)
     : region_(std::move(region)), service_(std::move(service)) {}
 
 SigV4Parts SigV4Signer::compute(const HttpRequest& request, const Credentials& credentials) const {
-    // (lowercase name, canonical values joined by ','), sorted by name: a request has a handful.
-    std::vector<std::pair<std::string, std::string>> headers;
+    // Lowercase name and canonical value (values of one name joined by ','), sorted by name: a
+    // request has a handful. A value that is canonical as sent is used in place.
+    struct Header {
+        std::string name;
+        std::string_view sent;
+        std::string rewritten;  // when the value had to be folded or joined
+        bool use_rewritten = false;
+        [[nodiscard]] std::string_view value() const {
+            return use_rewritten ? std::string_view(rewritten) : sent;
+        }
+    };
+    std::vector<Header> headers;
     headers.reserve(request.headers.size());
+    std::size_t headers_size = 0;
     for (const auto& [name, value] : request.headers) {
         std::string key = lower(name);
         const auto slot = std::lower_bound(
             headers.begin(), headers.end(), key,
-            [](const auto& header, const std::string& k) { return header.first < k; });
-        if (slot != headers.end() && slot->first == key) {
-            slot->second.push_back(',');
-            slot->second += canonical_header_value(value);
+            [](const Header& header, const std::string& k) { return header.name < k; });
+        if (slot != headers.end() && slot->name == key) {
+            std::string joined(slot->value());
+            joined.push_back(',');
+            joined += canonical_header_value(value);
+            slot->rewritten = std::move(joined);
+            slot->use_rewritten = true;
+        } else if (is_canonical_header_value(value)) {
+            headers.insert(slot, Header{std::move(key), value, {}, false});
         } else {
-            headers.emplace(slot, std::move(key), canonical_header_value(value));
+            headers.insert(slot, Header{std::move(key), {}, canonical_header_value(value), true});
         }
+        headers_size += 2 * name.size() + value.size() + 3;
     }
     std::string_view date;
-    for (const auto& [name, value] : headers) {
-        if (name == "x-amz-date") date = value;
+    for (const auto& h : headers) {
+        if (h.name == "x-amz-date") date = h.value();
     }
 
     SigV4Parts parts;
     std::string& creq = parts.canonical_request;
-    creq.reserve(256 + request.path.size() + request.query.size());
+    creq.reserve(request.method.size() + 2 * request.path.size() + 2 * request.query.size() +
+                 headers_size + 64 + 8);
     creq += request.method;
     creq.push_back('\n');
     creq += request.path == "/" ? std::string("/") : canonical_uri(request.path);
     creq.push_back('\n');
     if (!request.query.empty()) creq += canonical_query(request.query);
     creq.push_back('\n');
-    for (const auto& [name, value] : headers) {
-        creq += name;
+    parts.signed_headers.reserve(headers_size);
+    for (const auto& h : headers) {
+        creq += h.name;
         creq.push_back(':');
-        creq += value;
+        creq += h.value();
         creq.push_back('\n');
         if (!parts.signed_headers.empty()) parts.signed_headers.push_back(';');
-        parts.signed_headers += name;
+        parts.signed_headers += h.name;
     }
     creq.push_back('\n');
     creq += parts.signed_headers;

@@ -113,6 +113,9 @@ Value& Value::operator[](std::string_view key) {
     if (is_null()) v_ = Object{};
     if (Value* v = find(key)) return *v;
     auto& object = std::get<Object>(v_);
+    // Requests are objects of a few members built one at a time: room for eight at once saves
+    // the vector three regrowths.
+    if (object.empty()) object.reserve(8);
     object.emplace_back(std::string(key), Value());
     return object.back().second;
 }
@@ -168,6 +171,9 @@ void write(std::string& out, const Value& value) {
 
 std::string to_string(const Value& value) {
     std::string out;
+    // Most request bodies fit: one allocation where growing from empty took six. (Below 1 KiB the
+    // allocator keeps a cache of freed blocks per size.)
+    out.reserve(1000);
     write(out, value);
     return out;
 }

@@ -192,6 +192,7 @@ PreparedWrite prepare_one(const ObjectRef& ref, const Binding& binding, const Wr
     if (auto text = r.condition(full)) request["ConditionExpression"] = std::move(*text);
     if (kind == WriteKind::save) {
         UpdateActions actions;
+        actions.set.reserve(m.columns.size());
         p.acted = add_actions(m, ref.object, spec.actions, actions);
         for (const auto& a : spec.actions) {
             if (a.kind == UpdateAction::Kind::remove && a.path.is_column())
@@ -230,10 +231,13 @@ PreparedWrite prepare_one(const ObjectRef& ref, const Binding& binding, const Wr
         }
         std::sort(p.written.begin(), p.written.end());
         if (auto text = r.update(actions)) request["UpdateExpression"] = std::move(*text);
+        Item::container_type effect;
+        effect.reserve(actions.set.size() - first_column_set);
         for (std::size_t j = first_column_set; j < actions.set.size(); ++j) {
             auto& [path, value] = actions.set[j];
-            p.effect.set.insert_or_assign(m.columns[path.column].dynamo_name, std::move(value));
+            effect.emplace_back(m.columns[path.column].dynamo_name, std::move(value));
         }
+        p.effect.set = Item::from_entries(std::move(effect));
     }
     r.write_attributes(request);
     if (const char* returned = return_values(spec.sync, kind, m, ref.object))
@@ -261,13 +265,13 @@ ConditionFailure condition_failure(const PreparedWrite& p, const AttributeMap* s
     return {false, "The condition was not met for " + describe_object(m, p.ref.object)};
 }
 
-bool mark_written(const PreparedWrite& p, Item* returned) {
+bool mark_written(PreparedWrite& p, Item* returned) {
     const ModelInfo& m = *p.ref.model;
     switch (p.kind) {
         case WriteKind::save:
             if (p.version)
                 m.columns[*m.version].load(p.ref.object, AttributeValue::number(*p.version + 1));
-            sync_state(m, p.ref.object, p.written, p.acted);
+            sync_state(m, p.ref.object, p.written, p.acted, &p.effect.set);
             if (returned == nullptr) return false;
             load_and_sync(m, p.ref.object, std::move(*returned), m.projection.available);
             return true;

@@ -44,10 +44,10 @@ struct ConditionFailure {
                                                  const AttributeMap* stored);
 
 /// After the write was applied: a save increments the object's version and syncs its state (the
-/// columns of its update actions become unknown); a remove resets its version to 0 and forgets its
-/// state; a check changes nothing. With `returned` (the item DynamoDB returned for `p.sync`), the
-/// object is then loaded from it (a removed object's state stays forgotten). Returns whether the
-/// object was loaded.
-bool mark_written(const PreparedWrite& p, Item* returned = nullptr);
+/// columns of its update actions become unknown; the values it wrote move from `p.effect` into the
+/// snapshot); a remove resets its version to 0 and forgets its state; a check changes nothing.
+/// With `returned` (the item DynamoDB returned for `p.sync`), the object is then loaded from it (a
+/// removed object's state stays forgotten). Returns whether the object was loaded.
+bool mark_written(PreparedWrite& p, Item* returned = nullptr);
 
 }  // namespace bloop::detail

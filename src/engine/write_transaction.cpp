@@ -204,7 +204,7 @@ void Engine::commit_write(std::span<const detail::TransactionOperation> operatio
     }
 
     // Committed: every object is synced whatever its receivers do; then each is signalled once.
-    for (const auto& e : entries) detail::mark_written(e.write);
+    for (auto& e : entries) detail::mark_written(e.write);
     std::exception_ptr receiver_error;
     for (const auto& e : entries) {
         if (e.write.kind == WriteKind::check) continue;

@@ -130,15 +130,22 @@ void load_and_sync(const ModelInfo& info, void* object, Item&& item,
 }
 
 void sync_state(const ModelInfo& info, void* object, std::span<const std::size_t> columns,
-                std::span<const std::size_t> unknown) {
+                std::span<const std::size_t> unknown, AttributeMap* dumped) {
     if (info.state == nullptr) return;
     ObjectState& state = *info.state(object);
     state.mark_known(columns);
     state.mark_unknown(unknown);
     Item::container_type entries;
+    entries.reserve(info.columns.size());
     for (const std::size_t i : info.dynamo_order) {
         if (!state.known(i)) continue;
         const ColumnInfo& c = info.columns[i];
+        if (dumped != nullptr) {
+            if (const auto found = dumped->find(c.dynamo_name); found != dumped->end()) {
+                entries.emplace_back(c.dynamo_name, std::move(found->second));
+                continue;
+            }
+        }
         if (auto value = c.dump(object)) entries.emplace_back(c.dynamo_name, std::move(*value));
     }
     state.set_snapshot(Item::from_entries(std::move(entries)));

@@ -532,9 +532,11 @@ void load_columns(const ModelInfo& info, void* object, Item&& item,
 void load_and_sync(const ModelInfo& info, void* object, Item&& item,
                    std::span<const std::size_t> columns);
 /// After a save of `columns`: marks them known (and `unknown` no longer known: their stored value
-/// was changed relative to itself) and snapshots every known column's dumped value.
+/// was changed relative to itself) and snapshots every known column's dumped value. Values the
+/// save dumped already may be given in `dumped` (by DynamoDB name): they are moved, not dumped
+/// again.
 void sync_state(const ModelInfo& info, void* object, std::span<const std::size_t> columns,
-                std::span<const std::size_t> unknown = {});
+                std::span<const std::size_t> unknown = {}, AttributeMap* dumped = nullptr);
 
 }  // namespace detail
 

@@ -51,10 +51,14 @@ bool SearchCursor::exhausted() const noexcept {
 }
 
 void SearchCursor::fetch() {
-    json::Value request = request_;
-    if (start_) request["ExclusiveStartKey"] = *start_;
+    // The cursor's own request, sent as it is: each page's start replaces the previous one.
+    if (start_) {
+        request_["ExclusiveStartKey"] = *start_;
+    } else {
+        request_.erase("ExclusiveStartKey");  // from the beginning again (after a reset)
+    }
     if (read_rate_) std::this_thread::sleep_until(next_fetch_);
-    json::Value page = client_.call(operation_, request, json::ParseMode::items);
+    json::Value page = client_.call(operation_, request_, json::ParseMode::items);
     const json::Value* c = page.find("Count");
     const std::int64_t page_count = c != nullptr ? c->as_int() : 0;
     const json::Value* s = page.find("ScannedCount");

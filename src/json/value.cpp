@@ -3,6 +3,7 @@
 
 #include "json/text.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <cstdlib>
 #include <utility>
@@ -107,6 +108,15 @@ const Value& Value::at(std::string_view key) const {
     const Value* v = find(key);
     if (v == nullptr) throw InvalidJson("JSON object has no member \"" + std::string(key) + "\"");
     return *v;
+}
+
+bool Value::erase(std::string_view key) {
+    auto& object = as_object();
+    const auto found =
+        std::find_if(object.begin(), object.end(), [&](const auto& m) { return m.first == key; });
+    if (found == object.end()) return false;
+    object.erase(found);
+    return true;
 }
 
 Value& Value::operator[](std::string_view key) {

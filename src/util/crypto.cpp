@@ -67,9 +67,12 @@ Digest hmac_sha256(std::string_view key, std::string_view data) {
 
 void append_hex(std::string& out, std::span<const unsigned char> bytes) {
     static constexpr char kHex[] = "0123456789abcdef";
+    const std::size_t at = out.size();
+    out.resize(at + 2 * bytes.size());  // then written in place: no check per character
+    char* p = out.data() + at;
     for (const unsigned char b : bytes) {
-        out.push_back(kHex[b >> 4]);
-        out.push_back(kHex[b & 15]);
+        *p++ = kHex[b >> 4];
+        *p++ = kHex[b & 15];
     }
 }
 

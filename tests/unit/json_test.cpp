@@ -56,6 +56,15 @@ TEST(Json, NumberFactoryRejectsNonNumbers) {
     EXPECT_EQ(Value::number("-0.5E3").number_text(), "-0.5E3");
 }
 
+TEST(Json, EraseRemovesOneMemberAndKeepsTheOrderOfTheRest) {
+    Value v = parse(R"({"a":1,"b":2,"c":3})");
+    EXPECT_TRUE(v.erase("b"));
+    EXPECT_FALSE(v.erase("b"));
+    EXPECT_EQ(to_string(v), R"({"a":1,"c":3})");
+    Value array = parse("[1]");
+    EXPECT_THROW((void)array.erase("a"), InvalidJson);
+}
+
 TEST(Json, TypedReadsNameTheMismatch) {
     const Value v = parse(R"({"n":1})");
     try {
@@ -191,8 +200,8 @@ namespace {
 
 TEST(JsonWriter, RefusesInvalidUtf8AndKeepsValidTextAsIs) {
     EXPECT_EQ(json::to_string(json::Value("ünï ✓ 𝄞")), "\"ünï ✓ 𝄞\"");
-    for (const char* bad : {"\xff", "caf\xC3", "\xC0\x80", "\xED\xA0\x80", "\xF4\x90\x80\x80",
-                            "ok\x80"}) {
+    for (const char* bad :
+         {"\xff", "caf\xC3", "\xC0\x80", "\xED\xA0\x80", "\xF4\x90\x80\x80", "ok\x80"}) {
         EXPECT_THROW((void)json::to_string(json::Value(bad)), InvalidValue) << bad;
     }
 }

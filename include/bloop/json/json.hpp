@@ -106,6 +106,9 @@ class Value {
     [[nodiscard]] const Value& at(std::string_view key) const;
     /// The member `key`, appended as null when absent. A null value becomes an empty object first.
     Value& operator[](std::string_view key);
+    /// Removes the member `key` of an object; returns whether it was there. Throws InvalidJson on
+    /// a non-object.
+    bool erase(std::string_view key);
     /// Appends to an array. A null value becomes an empty array first.
     Value& push_back(Value v);
     /// Number of elements of an array or members of an object or item; 0 for anything else.

@@ -190,6 +190,29 @@ TEST_P(TransportTest, AReusedConnectionThatClosesUnansweredIsNotSentAgain) {
     EXPECT_EQ(requests.load(), 2);
 }
 
+TEST_P(TransportTest, ABodyLargerThanTheSocketBuffersArrivesWhole) {
+    // 8 MiB to a server that starts reading late: the kernel takes the request in parts, and
+    // every byte must arrive once, in order, after the head.
+    std::string received;
+    LoopbackServer server([&received](int fd) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+        test::RawRequest r;
+        if (!test::read_request(fd, r)) return;
+        received = std::move(r.body);
+        (void)test::write_all(fd, test::http_response(200, "{}"));
+    });
+    HttpRequest request;
+    request.url = server.url();
+    request.headers = {{"Host", "127.0.0.1"}, {"Content-Type", "application/x-amz-json-1.0"}};
+    request.body.resize(8 << 20);
+    for (std::size_t i = 0; i < request.body.size(); ++i)
+        request.body[i] = static_cast<char>('a' + (i * 7919 % 26));
+    const HttpResponse response = transport()->send(request, Timeouts{});
+    EXPECT_EQ(response.status, 200);
+    EXPECT_EQ(received.size(), request.body.size());
+    EXPECT_TRUE(received == request.body);
+}
+
 TEST_P(TransportTest, AnIdleConnectionTheServerClosedIsNotUsed) {
     // The server closes each connection after one answer (without saying so): the next request
     // must go out on a fresh connection, once.

@@ -293,8 +293,8 @@ class SocketTransport final : public Transport {
         throw RequestTimeout("HTTP request to " + url + " timed out");
     }
 
-    // Sends `data`; false when the connection failed before any byte of it was sent.
-    // Sends `head` then `body`. False when the connection was closed before a byte left.
+    // Sends `head` then `body` (one sendmsg when the socket takes them whole); false when the
+    // connection failed before any byte of them was sent.
     static bool write_all(int fd, std::string_view head, std::string_view body,
                           Clock::time_point deadline, const std::string& url) {
         const std::size_t total = head.size() + body.size();

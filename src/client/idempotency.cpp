@@ -2,34 +2,51 @@
 
 #include <strings.h>
 
+#include <array>
+
 namespace bloop::detail {
 namespace {
 
-bool is_word_char(char c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
-           c == '#' || c == ':';
-}
+// Each byte's part in an expression: a word (names, placeholders, keywords, functions), arithmetic
+// ('+', '-'), or anything else.
+enum class Kind : unsigned char { other, word, arithmetic };
 
-bool iequals(std::string_view a, std::string_view b) {
-    return a.size() == b.size() && strncasecmp(a.data(), b.data(), a.size()) == 0;
+constexpr auto kKinds = [] {
+    std::array<Kind, 256> t{};
+    for (int c = 'a'; c <= 'z'; ++c) t[c] = Kind::word;
+    for (int c = 'A'; c <= 'Z'; ++c) t[c] = Kind::word;
+    for (int c = '0'; c <= '9'; ++c) t[c] = Kind::word;
+    t['_'] = t['#'] = t[':'] = Kind::word;
+    t['+'] = t['-'] = Kind::arithmetic;
+    return t;
+}();
+
+bool relative_word(std::string_view word) {
+    const auto is = [&](std::string_view w) {
+        return word.size() == w.size() && strncasecmp(word.data(), w.data(), w.size()) == 0;
+    };
+    return is("ADD") || is("list_append");
 }
 
 }  // namespace
 
 bool update_is_idempotent(std::string_view expression) noexcept {
-    // Placeholders and attribute names in an expression cannot hold '+' or '-'; values live in
-    // ExpressionAttributeValues. So these characters are always arithmetic.
-    if (expression.find_first_of("+-") != std::string_view::npos) return false;
-    // One pass over the words: neither the ADD clause nor list_append (in any case) may occur.
-    for (std::size_t i = 0; i < expression.size();) {
-        if (!is_word_char(expression[i])) {
-            ++i;
+    // One pass. Placeholders and attribute names cannot hold '+' or '-' (values live in
+    // ExpressionAttributeValues), so these are always arithmetic; and neither the ADD clause nor
+    // list_append (in any case) may occur as a word.
+    std::size_t word_start = 0;
+    bool in_word = false;
+    for (std::size_t i = 0; i <= expression.size(); ++i) {
+        const Kind kind =
+            i < expression.size() ? kKinds[static_cast<unsigned char>(expression[i])] : Kind::other;
+        if (kind == Kind::word) {
+            if (!in_word) word_start = i;
+            in_word = true;
             continue;
         }
-        const std::size_t start = i;
-        while (i < expression.size() && is_word_char(expression[i])) ++i;
-        const std::string_view word = expression.substr(start, i - start);
-        if (iequals(word, "ADD") || iequals(word, "list_append")) return false;
+        if (kind == Kind::arithmetic) return false;
+        if (in_word && relative_word(expression.substr(word_start, i - word_start))) return false;
+        in_word = false;
     }
     return true;
 }

@@ -1,6 +1,7 @@
 #include "json/text.hpp"
 
 #include "util/base64.hpp"
+#include "util/swar.hpp"
 #include "util/utf8.hpp"
 
 #include <bloop/exceptions.hpp>
@@ -30,6 +31,16 @@ void write_string(std::string& out, std::string_view s) {
     out.push_back('"');
     std::size_t run = 0;
     for (std::size_t i = 0; i < s.size(); ++i) {
+        // Eight plain ASCII bytes (nothing to escape or check) at a time.
+        while (s.size() - i >= 8) {
+            namespace swar = bloop::detail::swar;
+            const std::uint64_t w = swar::load8(s.data() + i);
+            if (swar::any_non_ascii(w) || swar::any_below(w, 0x20) || swar::any_equal(w, '"') ||
+                swar::any_equal(w, '\\'))
+                break;
+            i += 8;
+        }
+        if (i == s.size()) break;
         const auto c = static_cast<unsigned char>(s[i]);
         if (!kNeedsEscape[c]) continue;
         if (c >= 0x80) {
@@ -431,8 +442,8 @@ class Parser {
 
     // Validates one UTF-8 sequence starting at p_ (a byte >= 0x80) and advances past it.
     void utf8_sequence() {
-        const std::size_t n =
-            bloop::detail::utf8_sequence_length(std::string_view(p_, static_cast<std::size_t>(end_ - p_)), 0);
+        const std::size_t n = bloop::detail::utf8_sequence_length(
+            std::string_view(p_, static_cast<std::size_t>(end_ - p_)), 0);
         if (n == 0) fail("invalid UTF-8 in a string");
         p_ += n;
     }

@@ -1,9 +1,9 @@
 #include <bloop/exceptions.hpp>
 #include <bloop/types/uuid.hpp>
 
+#include <sys/random.h>
 #include <array>
 #include <ostream>
-#include <sys/random.h>
 
 #include <cerrno>
 #include <cstring>
@@ -60,14 +60,14 @@ Uuid Uuid::random() {
 
 std::string Uuid::to_string() const {
     static constexpr char kHex[] = "0123456789abcdef";
-    std::string out;
-    out.reserve(36);
+    char text[36];
+    std::size_t at = 0;
     for (std::size_t i = 0; i < 16; ++i) {
-        if (i == 4 || i == 6 || i == 8 || i == 10) out.push_back('-');
-        out.push_back(kHex[bytes_[i] >> 4]);
-        out.push_back(kHex[bytes_[i] & 15]);
+        if (i == 4 || i == 6 || i == 8 || i == 10) text[at++] = '-';
+        text[at++] = kHex[bytes_[i] >> 4];
+        text[at++] = kHex[bytes_[i] & 15];
     }
-    return out;
+    return std::string(text, sizeof text);
 }
 
 std::ostream& operator<<(std::ostream& out, const Uuid& u) {

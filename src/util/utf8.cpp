@@ -1,5 +1,7 @@
 #include "util/utf8.hpp"
 
+#include "util/swar.hpp"
+
 namespace bloop::detail {
 
 std::size_t utf8_sequence_length(std::string_view s, std::size_t i) noexcept {
@@ -33,6 +35,10 @@ std::size_t utf8_sequence_length(std::string_view s, std::size_t i) noexcept {
 
 std::size_t first_invalid_utf8(std::string_view s) noexcept {
     for (std::size_t i = 0; i < s.size();) {
+        if (s.size() - i >= 8 && !swar::any_non_ascii(swar::load8(s.data() + i))) {
+            i += 8;
+            continue;
+        }
         if (static_cast<unsigned char>(s[i]) < 0x80) {
             ++i;
             continue;

@@ -1,9 +1,10 @@
 // The client against a scripted transport: request shape, error mapping, retries, logging.
 
-#include <bloop/types/attribute_value.hpp>
 #include <bloop/client/client.hpp>
 #include <bloop/exceptions.hpp>
+#include <bloop/types/attribute_value.hpp>
 
+#include "client/idempotency.hpp"
 #include "fake_transport.hpp"
 
 #include <gtest/gtest.h>
@@ -439,6 +440,21 @@ TEST(ClientUnknownOutcome, RelativeUpdatesAreNotSentTwice) {
     EXPECT_EQ(h.transport->requests().size(), 2u);
 }
 
+TEST(ClientUnknownOutcome, RelativeUpdatesAreFoundAsWordsInAnyCase) {
+    for (const char* relative :
+         {"ADD #c :v", "add #c :v", "SET #n0=#n0+:v1", "SET #n0 = :v0 - #n1",
+          "SET #l=LIST_APPEND(#l,:v)", "SET #a=:b,#l=list_append(:v, #l)", "REMOVE #x ADD #c :one",
+          "DELETE #s :v ADD #c :v", "SET #a = :b ADD", "SET #a=:b\tAdd\n#c :d"}) {
+        EXPECT_FALSE(detail::update_is_idempotent(relative)) << relative;
+    }
+    for (const char* absolute :
+         {"", "SET #n0 = :v0 REMOVE #n1", "SET #n0=:v1, #n2=if_not_exists(#n2, :v3)",
+          "SET #add = :add", "SET #ADD0=:vADD, #list_append=:list_append",
+          "REMOVE #n0[2] DELETE #s :v", "SET #adds = :v", "SET #a=:add_"}) {
+        EXPECT_TRUE(detail::update_is_idempotent(absolute)) << absolute;
+    }
+}
+
 TEST(ClientUnknownOutcome, WhatWasNeverSentOrWasRefusedIsRetriedForEveryRequest) {
     Harness h;
     h.transport->drop<ConnectionRefused>("refused");
@@ -451,8 +467,7 @@ TEST(ClientUnknownOutcome, WhatWasNeverSentOrWasRefusedIsRetriedForEveryRequest)
 }
 
 TEST(ClientUnknownOutcome, AbsoluteWritesAreRetriedAndAFailureAfterwardsSaysSo) {
-    for (const Operation op :
-         {Operation::UpdateItem, Operation::PutItem, Operation::DeleteItem}) {
+    for (const Operation op : {Operation::UpdateItem, Operation::PutItem, Operation::DeleteItem}) {
         Harness h;
         h.transport->drop<ConnectionReset>("response lost");
         h.transport->respond(
@@ -547,10 +562,12 @@ TEST(Client, EveryAttemptIsSignedWithTheProvidersCurrentCredentials) {
     (void)client.call(Operation::ListTables, json::Value::object());
     const auto requests = h.transport->requests();
     ASSERT_EQ(requests.size(), 2u);
-    EXPECT_NE(std::string(find_header(requests[0].headers, "Authorization")).find("Credential=KEY1/"),
-              std::string::npos);
-    EXPECT_NE(std::string(find_header(requests[1].headers, "Authorization")).find("Credential=KEY2/"),
-              std::string::npos);
+    EXPECT_NE(
+        std::string(find_header(requests[0].headers, "Authorization")).find("Credential=KEY1/"),
+        std::string::npos);
+    EXPECT_NE(
+        std::string(find_header(requests[1].headers, "Authorization")).find("Credential=KEY2/"),
+        std::string::npos);
 }
 
 TEST(Client, AProviderThatCannotSupplyCredentialsFailsTheCallNamingIt) {

@@ -1,6 +1,9 @@
 #include <bloop/exceptions.hpp>
 #include <bloop/json/json.hpp>
 
+#include "util/swar.hpp"
+#include "util/utf8.hpp"
+
 #include <gtest/gtest.h>
 
 namespace bloop::json {
@@ -203,6 +206,59 @@ TEST(JsonWriter, RefusesInvalidUtf8AndKeepsValidTextAsIs) {
     for (const char* bad :
          {"\xff", "caf\xC3", "\xC0\x80", "\xED\xA0\x80", "\xF4\x90\x80\x80", "ok\x80"}) {
         EXPECT_THROW((void)json::to_string(json::Value(bad)), InvalidValue) << bad;
+    }
+}
+
+// The writer and the UTF-8 check skip plain ASCII eight bytes at a time: a byte that needs work
+// is found wherever it sits in a word, at each of the first 24 offsets of a 24-byte string.
+TEST(JsonWriter, FindsEveryByteThatNeedsWorkAtAnyOffset) {
+    struct Case {
+        std::string byte, written;
+    };
+    const std::vector<Case> cases{{"\"", "\\\""},
+                                  {"\\", "\\\\"},
+                                  {"\n", "\\n"},
+                                  {"\x01", "\\u0001"},
+                                  {"\x1f", "\\u001f"},
+                                  {std::string(1, '\0'), "\\u0000"},
+                                  {"\xc3\xa9", "\xc3\xa9"},
+                                  {" ", " "},
+                                  {"\x7f", "\x7f"},
+                                  {"!", "!"},
+                                  {"#", "#"},
+                                  {"[", "["},
+                                  {"]", "]"}};
+    for (const auto& c : cases) {
+        for (std::size_t at = 0; at < 24; ++at) {
+            const std::string plain(24, 'a');
+            const std::string s = plain.substr(0, at) + c.byte + plain.substr(at);
+            EXPECT_EQ(json::to_string(json::Value(s)),
+                      "\"" + plain.substr(0, at) + c.written + plain.substr(at) + "\"")
+                << "byte " << static_cast<int>(static_cast<unsigned char>(c.byte[0])) << " at "
+                << at;
+        }
+    }
+    for (std::size_t at = 0; at < 24; ++at) {
+        const std::string s = std::string(at, 'a') + "\xff" + std::string(24 - at, 'a');
+        EXPECT_THROW((void)json::to_string(json::Value(s)), InvalidValue) << at;
+        EXPECT_EQ(detail::first_invalid_utf8(s), at);
+        EXPECT_EQ(
+            detail::first_invalid_utf8(std::string(at, 'a') + "\xc3\xa9" + std::string(24, 'b')),
+            std::string_view::npos);
+    }
+}
+
+TEST(Swar, WordTestsMatchByteTests) {
+    for (int b = 0; b < 256; ++b) {
+        for (int at = 0; at < 8; ++at) {
+            char bytes[8] = {'a', 'a', 'a', 'a', 'a', 'a', 'a', 'a'};
+            bytes[at] = static_cast<char>(b);
+            const std::uint64_t w = detail::swar::load8(bytes);
+            EXPECT_EQ(detail::swar::any_non_ascii(w), b >= 0x80) << b;
+            EXPECT_EQ(detail::swar::any_below(w, 0x20), b < 0x20) << b;
+            EXPECT_EQ(detail::swar::any_equal(w, '"'), b == '"') << b;
+            EXPECT_EQ(detail::swar::any_equal(w, '\\'), b == '\\') << b;
+        }
     }
 }
 

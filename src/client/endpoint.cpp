@@ -2,6 +2,7 @@
 #include <bloop/exceptions.hpp>
 
 #include "client/aws_files.hpp"
+#include "util/ascii.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -31,9 +32,7 @@ Endpoint Endpoint::parse(std::string_view url) {
     Endpoint e;
     const auto sep = url.find("://");
     if (sep == std::string_view::npos) bad_url(url, "no scheme (expected http:// or https://)");
-    e.scheme = std::string(url.substr(0, sep));
-    std::transform(e.scheme.begin(), e.scheme.end(), e.scheme.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    e.scheme = detail::ascii_lower(url.substr(0, sep));
     if (e.scheme != "http" && e.scheme != "https") {
         bad_url(url, "unsupported scheme \"" + e.scheme + "\" (expected http or https)");
     }

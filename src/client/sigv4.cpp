@@ -1,5 +1,6 @@
 #include <bloop/client/sigv4.hpp>
 
+#include "util/ascii.hpp"
 #include "util/crypto.hpp"
 #include "util/percent.hpp"
 
@@ -10,15 +11,6 @@
 
 namespace bloop {
 namespace {
-
-// Header names are ASCII tokens.
-std::string lower(std::string_view s) {
-    std::string out(s);
-    for (char& c : out) {
-        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-    }
-    return out;
-}
 
 void uri_encode(std::string& out, std::string_view s) {
     detail::percent_encode(out, s);
@@ -185,7 +177,7 @@ SigV4Parts SigV4Signer::compute(const HttpRequest& request, const Credentials& c
     headers.reserve(request.headers.size());
     std::size_t headers_size = 0;
     for (const auto& [name, value] : request.headers) {
-        std::string key = lower(name);
+        std::string key = detail::ascii_lower(name);
         const auto slot = std::lower_bound(
             headers.begin(), headers.end(), key,
             [](const Header& header, const std::string& k) { return header.name < k; });

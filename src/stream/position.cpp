@@ -1,15 +1,12 @@
 #include <bloop/exceptions.hpp>
 #include <bloop/stream/stream.hpp>
 
-#include <algorithm>
-#include <cctype>
+#include "util/ascii.hpp"
 
 namespace bloop {
 
 StreamPosition StreamPosition::from_name(std::string_view name) {
-    std::string lowered(name);
-    std::transform(lowered.begin(), lowered.end(), lowered.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    const std::string lowered = detail::ascii_lower(name);
     if (lowered == "trim_horizon") return TrimHorizon{};
     if (lowered == "latest") return Latest{};
     throw InvalidPosition("Don't know how to move to position '" + std::string(name) +

@@ -2,18 +2,13 @@
 
 #include "stream/record.hpp"
 
+#include "util/ascii.hpp"
+
 #include <algorithm>
-#include <cctype>
 #include <cmath>
 
 namespace bloop::detail {
 namespace {
-
-std::string lower(std::string s) {
-    std::transform(s.begin(), s.end(), s.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    return s;
-}
 
 std::optional<Item> image(json::Value& dynamodb, std::string_view name) {
     json::Value* v = dynamodb.find(name);
@@ -36,7 +31,7 @@ bool sequence_less(const std::string& a, const std::string& b) {
 StreamRecord parse_record(json::Value&& wire, const std::string& shard_id) {
     StreamRecord r;
     r.event_id = wire.at("eventID").as_string();
-    r.event_type = lower(wire.at("eventName").as_string());
+    r.event_type = ascii_lower(wire.at("eventName").as_string());
     // A TTL deletion: AWS sends REMOVE by the DynamoDB service principal; DynamoDB Local sends
     // the event name UNKNOWN_TO_SDK_VERSION (an SDK enum leaking onto the wire) with the old image.
     if (r.event_type == "unknown_to_sdk_version") {

@@ -37,6 +37,18 @@ struct PlainAccount {
     Profile profile;
 };
 
+/// The Account model on a table without a stream (the bulk comparison's `--stream off`).
+struct StreamlessAccount {
+    bloop::Uuid id;
+    std::string name;
+    std::string email;
+    bloop::DateTime created;
+    bloop::Decimal balance;
+    std::set<std::string> tags;
+    Profile profile;
+    bloop::ObjectState state;
+};
+
 }  // namespace bench
 
 template <>
@@ -69,7 +81,35 @@ struct bloop::Model<bench::PlainAccount> {
         column<&bench::PlainAccount::profile>());
 };
 
+template <>
+struct bloop::Model<bench::StreamlessAccount> {
+    static constexpr Meta meta{.table_name = "AccountNoStream"};
+    static constexpr auto columns = bloop::columns(
+        column<&bench::StreamlessAccount::id>().hash_key(),
+        column<&bench::StreamlessAccount::name>(), column<&bench::StreamlessAccount::email>(),
+        column<&bench::StreamlessAccount::created>(), column<&bench::StreamlessAccount::balance>(),
+        column<&bench::StreamlessAccount::tags>(), column<&bench::StreamlessAccount::profile>());
+    static constexpr auto by_email =
+        global_index("by_email").hash_key<&bench::StreamlessAccount::email>().projection(keys_only);
+    static constexpr auto indexes = bloop::indexes(by_email);
+    static constexpr auto state = &bench::StreamlessAccount::state;
+};
+
 namespace bench {
+
+/// `a`'s values in another model with the same columns.
+template <class A>
+A with_values_of(const Account& a) {
+    A out{};
+    out.id = a.id;
+    out.name = a.name;
+    out.email = a.email;
+    out.created = a.created;
+    out.balance = a.balance;
+    out.tags = a.tags;
+    out.profile = a.profile;
+    return out;
+}
 
 /// Accounts shaped like the workload's data set.
 template <class A = Account>

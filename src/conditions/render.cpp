@@ -12,6 +12,7 @@ struct Renderer::Attempt {
 };
 
 const std::string& Renderer::name_ref(const std::string& name, Attempt& attempt) {
+    if (attempt.names.empty()) attempt.names.reserve(16);  // one allocation, not one per doubling
     for (std::size_t i = 0; i < names_.size(); ++i) {
         if (names_[i].second == name) {
             ++name_uses_[i];

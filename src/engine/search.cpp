@@ -13,7 +13,8 @@ namespace {
 // The attributes that position a search after an item: the table's keys and the index's keys.
 Item position_key(const SearchTarget& t, const Item& item) {
     Item key;
-    std::vector<std::size_t> columns = t.model->key_columns();
+    const KeyColumns keys = t.model->key_columns();
+    std::vector<std::size_t> columns(keys.begin(), keys.end());
     if (t.index != nullptr) {
         if (t.index->hash_key) columns.push_back(*t.index->hash_key);
         if (t.index->range_key) columns.push_back(*t.index->range_key);

@@ -167,13 +167,6 @@ const IndexInfo* ModelInfo::index(std::string_view index_name) const noexcept {
     return nullptr;
 }
 
-std::vector<std::size_t> ModelInfo::key_columns() const {
-    std::vector<std::size_t> keys;
-    if (hash_key) keys.push_back(*hash_key);
-    if (range_key) keys.push_back(*range_key);
-    return keys;
-}
-
 void finalize_model(ModelInfo& m) {
     if (m.name.empty()) throw InvalidModel("a model needs a name");
     if (m.table_name.empty()) m.table_name = m.name;

@@ -113,6 +113,8 @@ TEST(Model, LowersTheAccountModel) {
     EXPECT_EQ(m.columns[6].backing, AttributeType::M);
     EXPECT_EQ(m.hash_key, 0u);
     EXPECT_FALSE(m.range_key);
+    const KeyColumns keys = m.key_columns();
+    EXPECT_EQ(std::vector<std::size_t>(keys.begin(), keys.end()), std::vector<std::size_t>{0});
     EXPECT_EQ(m.stream, StreamView::new_and_old_images);
     EXPECT_NE(m.state, nullptr);
     ASSERT_EQ(m.indexes.size(), 1u);
@@ -130,6 +132,10 @@ TEST(Model, LowersIndexesAndProjections) {
     EXPECT_EQ(m.read_units, 5);
     EXPECT_EQ(m.columns[1].dynamo_name, "n");
     EXPECT_EQ(m.range_key, 1u);
+    const KeyColumns keys = m.key_columns();
+    ASSERT_EQ(keys.size(), 2u);
+    EXPECT_EQ(keys[0], 0u) << "hash first";
+    EXPECT_EQ(keys[1], 1u);
     const IndexInfo* by_author = m.index("by_author");
     ASSERT_NE(by_author, nullptr);
     EXPECT_EQ(by_author->dynamo_name, "PostsByAuthor");

@@ -8,6 +8,7 @@
 #include <bloop/model/object_state.hpp>
 #include <bloop/types/attribute_value.hpp>
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <optional>
@@ -75,6 +76,26 @@ struct IndexInfo {
     const void* declared_at = nullptr;
 };
 
+/// A table's key columns as column indices, hash then range: one or two, held in place.
+class KeyColumns {
+  public:
+    /// The columns that are set, hash first.
+    KeyColumns(std::optional<std::size_t> hash, std::optional<std::size_t> range) noexcept {
+        if (hash) at_[count_++] = *hash;
+        if (range) at_[count_++] = *range;
+    }
+    [[nodiscard]] const std::size_t* begin() const noexcept { return at_.data(); }
+    [[nodiscard]] const std::size_t* end() const noexcept { return at_.data() + count_; }
+    [[nodiscard]] std::size_t size() const noexcept { return count_; }
+    [[nodiscard]] bool empty() const noexcept { return count_ == 0; }
+    /// The i-th key column (0: hash, 1: range); i < size().
+    [[nodiscard]] std::size_t operator[](std::size_t i) const noexcept { return at_[i]; }
+
+  private:
+    std::array<std::size_t, 2> at_{};
+    std::size_t count_ = 0;
+};
+
 /// A model: columns, keys, indexes and table settings.
 struct ModelInfo {
     std::string name;        ///< the struct's name, for messages
@@ -125,7 +146,7 @@ struct ModelInfo {
     /// The index declared by the static member at `declared_at`; nullptr when none.
     [[nodiscard]] const IndexInfo* index_declared_at(const void* declared_at) const noexcept;
     /// The key columns (hash, then range), as indices.
-    [[nodiscard]] std::vector<std::size_t> key_columns() const;
+    [[nodiscard]] KeyColumns key_columns() const noexcept { return {hash_key, range_key}; }
 };
 
 /// Checks `info` against bloop's rules and fills its resolved fields. Throws InvalidModel (keys,

@@ -75,10 +75,10 @@ void Engine::commit_batch(std::span<const detail::ObjectRef> puts,
                                " has a version column, which a batch write cannot check (it "
                                "has no conditions): save or remove it, or use a transaction");
         }
-        const Binding binding = impl_->bound(m);
+        const auto binding = impl_->bound(m);
         Item key = detail::key_of(m, ref.object);
         const auto [at, fresh] =
-            items.emplace(detail::item_id(binding.table_name, key), entries.size());
+            items.emplace(detail::item_id(binding->table_name, key), entries.size());
         if (!fresh) {
             const Entry& other = entries[at->second];
             if (other.ref.object == ref.object && other.remove == remove) return;  // once
@@ -86,7 +86,7 @@ void Engine::commit_batch(std::span<const detail::ObjectRef> puts,
                                detail::describe_object(*other.ref.model, other.ref.object) + " (" +
                                verb(other.remove) + ") and " +
                                detail::describe_object(m, ref.object) + " (" + verb(remove) +
-                               ") are the same item of table " + binding.table_name);
+                               ") are the same item of table " + binding->table_name);
         }
         json::Value request;
         if (remove) {
@@ -94,8 +94,8 @@ void Engine::commit_batch(std::span<const detail::ObjectRef> puts,
         } else {
             request["PutRequest"]["Item"] = item_of(m, ref.object);
         }
-        models.emplace(binding.table_name, &m);
-        entries.push_back({ref, remove, binding.table_name, std::move(request), nullptr});
+        models.emplace(binding->table_name, &m);
+        entries.push_back({ref, remove, binding->table_name, std::move(request), nullptr});
     };
     for (const auto& ref : puts) add(ref, false);
     for (const auto& ref : removes) add(ref, true);

@@ -114,7 +114,7 @@ BindReport Engine::bind_models(std::span<const ModelInfo* const> models,
         model_validated.emit({*this, m});
         {
             std::lock_guard lock(impl_->mutex);
-            impl_->bindings.insert_or_assign(&m, binding);
+            impl_->bindings.insert_or_assign(&m, std::make_shared<const Binding>(binding));
         }
         model_bound.emit({*this, m});
     }

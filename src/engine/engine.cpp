@@ -51,7 +51,7 @@ const Client& Engine::client() const noexcept {
     return impl_->client;
 }
 
-Binding Engine::Impl::bound(const ModelInfo& model) const {
+std::shared_ptr<const Binding> Engine::Impl::bound(const ModelInfo& model) const {
     std::lock_guard lock(mutex);
     const auto it = bindings.find(&model);
     if (it == bindings.end()) {
@@ -62,7 +62,7 @@ Binding Engine::Impl::bound(const ModelInfo& model) const {
 }
 
 Binding Engine::binding_of(const ModelInfo& model) const {
-    return impl_->bound(model);
+    return *impl_->bound(model);
 }
 
 namespace detail {

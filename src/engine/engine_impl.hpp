@@ -5,6 +5,7 @@
 
 #include "util/executor.hpp"
 
+#include <memory>
 #include <mutex>
 #include <string>
 #include <unordered_map>
@@ -24,10 +25,12 @@ struct Engine::Impl {
     /// The table name of `model` under the template.
     std::string table_name(const ModelInfo& model) const;
     mutable std::mutex mutex;
-    std::unordered_map<const ModelInfo*, Binding> bindings;
+    // Shared, so a request in progress keeps the binding it started with (bind may replace it)
+    // without copying its strings per request.
+    std::unordered_map<const ModelInfo*, std::shared_ptr<const Binding>> bindings;
 
     /// The binding of `model`; throws UnboundModel.
-    Binding bound(const ModelInfo& model) const;
+    std::shared_ptr<const Binding> bound(const ModelInfo& model) const;
 
     /// The threads of the async calls; last, so its queued tasks finish before the rest goes.
     std::once_flag async_once;

@@ -58,13 +58,13 @@ void Engine::load_objects(std::span<const detail::ObjectRef> objects, const Load
     std::vector<std::pair<std::string, Item>> keys;
     for (const auto& ref : objects) {
         detail::require_concrete(*ref.model);
-        const Binding binding = impl_->bound(*ref.model);
+        const auto binding = impl_->bound(*ref.model);
         Item key = detail::key_of(*ref.model, ref.object);
-        Wanted& w = wants[binding.table_name][detail::canonical_key(key)];
+        Wanted& w = wants[binding->table_name][detail::canonical_key(key)];
         if (w.objects.empty()) {
             w.model = ref.model;
             w.key = key;
-            keys.emplace_back(binding.table_name, std::move(key));
+            keys.emplace_back(binding->table_name, std::move(key));
         }
         if (std::find(w.objects.begin(), w.objects.end(), ref.object) == w.objects.end())
             w.objects.push_back(ref.object);

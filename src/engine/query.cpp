@@ -19,7 +19,7 @@ SearchCursor Engine::start_search(const SearchTarget& target, const Condition* k
     if (paging.read_rate && !(*paging.read_rate > 0))  // NaN too
         throw InvalidArgument("the read rate of a search of " + m.name +
                               " must be a positive number of capacity units per second");
-    const Binding binding = impl_->bound(m);
+    const auto binding = impl_->bound(m);
     const bool query = key != nullptr;
     if (query) check_key_condition(target, *key);
     check_filter(target, filter, query);
@@ -32,7 +32,7 @@ SearchCursor Engine::start_search(const SearchTarget& target, const Condition* k
     }
 
     json::Value request;
-    request["TableName"] = binding.table_name;
+    request["TableName"] = binding->table_name;
     if (target.index != nullptr) request["IndexName"] = target.index->dynamo_name;
     // A GSI cannot read consistently: DynamoDB rejects ConsistentRead there, so it is not sent.
     if (target.index == nullptr || target.index->kind == IndexKind::local)

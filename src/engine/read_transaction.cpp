@@ -32,10 +32,10 @@ void Engine::commit_read(std::span<const detail::ObjectRef> objects) {
     json::Value& items = request["TransactItems"];
     for (const auto& ref : objects) {
         detail::require_concrete(*ref.model);
-        const Binding binding = impl_->bound(*ref.model);
+        const auto binding = impl_->bound(*ref.model);
         Item key = detail::key_of(*ref.model, ref.object);
         const auto [at, fresh] =
-            index.emplace(detail::item_id(binding.table_name, key), wanted.size());
+            index.emplace(detail::item_id(binding->table_name, key), wanted.size());
         if (fresh) {
             if (wanted.size() == kMaxItems) {
                 throw InvalidTransaction("a read transaction holds at most 100 items; " +
@@ -44,7 +44,7 @@ void Engine::commit_read(std::span<const detail::ObjectRef> objects) {
             }
             wanted.push_back({ref.model, {}});
             json::Value get;
-            get["Get"]["TableName"] = binding.table_name;
+            get["Get"]["TableName"] = binding->table_name;
             get["Get"]["Key"] = std::move(key);
             items.push_back(std::move(get));
         }

@@ -34,7 +34,7 @@ void Engine::write(std::span<const detail::ObjectRef> objects, const detail::Wri
     const WriteKind kind = remove ? WriteKind::remove : WriteKind::save;
     for (const auto& ref : objects) {
         if (!seen.insert(ref.object).second) continue;  // the same object twice is one write
-        prepared.push_back(detail::prepare_write(ref, impl_->bound(*ref.model), spec, kind));
+        prepared.push_back(detail::prepare_write(ref, *impl_->bound(*ref.model), spec, kind));
     }
     const Operation op = remove ? Operation::DeleteItem : Operation::UpdateItem;
     const json::ParseMode mode =

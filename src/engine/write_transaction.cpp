@@ -154,8 +154,8 @@ void Engine::commit_write(std::span<const detail::TransactionOperation> operatio
                                 detail::describe_object(m, op.ref.object) +
                                 " cannot sync: DynamoDB returns no items from a transaction");
         }
-        const Binding binding = impl_->bound(m);
-        PreparedWrite p = detail::prepare_write(op.ref, binding, op.spec, op.kind);
+        const auto binding = impl_->bound(m);
+        PreparedWrite p = detail::prepare_write(op.ref, *binding, op.spec, op.kind);
         if (op.kind == WriteKind::save && p.request.find("UpdateExpression") == nullptr) {
             throw InvalidTransaction(
                 "a transactional save of " + detail::describe_object(m, op.ref.object) +
@@ -164,7 +164,7 @@ void Engine::commit_write(std::span<const detail::TransactionOperation> operatio
         }
         const Item& key = p.request.at("Key").as_item();
         const auto [at, fresh] =
-            items.emplace(detail::item_id(binding.table_name, key), entries.size());
+            items.emplace(detail::item_id(binding->table_name, key), entries.size());
         if (!fresh) {
             const PreparedWrite& other = entries[at->second].write;
             const std::string what =
@@ -174,7 +174,7 @@ void Engine::commit_write(std::span<const detail::TransactionOperation> operatio
                     : detail::describe_object(*other.ref.model, other.ref.object) + " (" +
                           verb_of(other.kind) + ") and " +
                           detail::describe_object(m, op.ref.object) + " (" + verb_of(op.kind) +
-                          ") are the same item of table " + binding.table_name;
+                          ") are the same item of table " + binding->table_name;
             throw InvalidTransaction("a transaction holds one operation per item: " + what);
         }
         const std::size_t bytes = bytes_of(p, key);

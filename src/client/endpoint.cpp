@@ -5,7 +5,6 @@
 #include "util/ascii.hpp"
 
 #include <algorithm>
-#include <cctype>
 #include <charconv>
 
 namespace bloop {
@@ -16,14 +15,13 @@ namespace {
 
 bool valid_host(std::string_view host) {
     return !host.empty() && std::all_of(host.begin(), host.end(), [](char c) {
-        return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '-' || c == '.' || c == '_';
+        return detail::is_ascii_alnum(c) || c == '-' || c == '.' || c == '_';
     });
 }
 
 bool valid_region(std::string_view region) {
     return !region.empty() && std::all_of(region.begin(), region.end(), [](char c) {
-        return std::islower(static_cast<unsigned char>(c)) != 0 ||
-               std::isdigit(static_cast<unsigned char>(c)) != 0 || c == '-';
+        return detail::is_ascii_lower(c) || (c >= '0' && c <= '9') || c == '-';
     });
 }
 }  // namespace

@@ -1,11 +1,21 @@
 #pragma once
-// ASCII case for protocol tokens (header names, URL schemes, position names, event names): the same
-// whatever locale the program set, unlike std::tolower.
+// ASCII classes and case for protocol tokens (header names, URL schemes and hosts, regions,
+// position and event names): the same whatever locale the program set, unlike <cctype>.
 
 #include <string>
 #include <string_view>
 
 namespace bloop::detail {
+
+/// Whether `c` is 'a'-'z'.
+[[nodiscard]] constexpr bool is_ascii_lower(char c) noexcept {
+    return c >= 'a' && c <= 'z';
+}
+
+/// Whether `c` is an ASCII letter or digit.
+[[nodiscard]] constexpr bool is_ascii_alnum(char c) noexcept {
+    return is_ascii_lower(c) || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+}
 
 /// `s` with 'A'-'Z' lowered; every other byte as it is.
 [[nodiscard]] inline std::string ascii_lower(std::string_view s) {

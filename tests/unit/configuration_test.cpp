@@ -152,7 +152,8 @@ INSTANTIATE_TEST_SUITE_P(Endpoint, EndpointRejects,
                          ::testing::Values("localhost:8000", "ftp://host", "http://",
                                            "http://host:0", "http://host:70000", "http://host:abc",
                                            "http://host:", "http://user@host", "http://host/?x=1",
-                                           "http://ho st", "http://[::1", "http://[zz]:1"));
+                                           "http://ho st", "http://[::1", "http://[zz]:1",
+                                           "http://h\xe4st:8000"));
 
 TEST(Endpoint, Resolution) {
     const Environment none(Vars{});

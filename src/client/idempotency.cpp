@@ -1,6 +1,6 @@
 #include "client/idempotency.hpp"
 
-#include <strings.h>
+#include "util/ascii.hpp"
 
 #include <array>
 
@@ -13,19 +13,16 @@ enum class Kind : unsigned char { other, word, arithmetic };
 
 constexpr auto kKinds = [] {
     std::array<Kind, 256> t{};
-    for (int c = 'a'; c <= 'z'; ++c) t[c] = Kind::word;
-    for (int c = 'A'; c <= 'Z'; ++c) t[c] = Kind::word;
-    for (int c = '0'; c <= '9'; ++c) t[c] = Kind::word;
+    for (int c = 0; c < 128; ++c) {
+        if (is_ascii_alnum(static_cast<char>(c))) t[c] = Kind::word;
+    }
     t['_'] = t['#'] = t[':'] = Kind::word;
     t['+'] = t['-'] = Kind::arithmetic;
     return t;
 }();
 
 bool relative_word(std::string_view word) {
-    const auto is = [&](std::string_view w) {
-        return word.size() == w.size() && strncasecmp(word.data(), w.data(), w.size()) == 0;
-    };
-    return is("ADD") || is("list_append");
+    return ascii_iequals(word, "ADD") || ascii_iequals(word, "list_append");
 }
 
 }  // namespace

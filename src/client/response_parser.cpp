@@ -2,16 +2,12 @@
 
 #include <bloop/exceptions.hpp>
 
-#include <strings.h>
+#include "util/ascii.hpp"
 
 #include <cstdlib>
 
 namespace bloop::detail {
 namespace {
-
-bool iequals(std::string_view a, std::string_view b) {
-    return a.size() == b.size() && strncasecmp(a.data(), b.data(), a.size()) == 0;
-}
 
 std::string_view trim(std::string_view s) {
     while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
@@ -193,7 +189,7 @@ void ResponseParser::parse_head(std::string_view head) {
 }
 
 void ResponseParser::header(std::string_view name, std::string_view value) {
-    if (iequals(name, "Content-Length")) {
+    if (ascii_iequals(name, "Content-Length")) {
         std::size_t length = 0;
         if (!parse_decimal(value, limits_.body_bytes, length)) {
             fail("Content-Length \"" + std::string(value.substr(0, 40)) + "\" (the limit is " +
@@ -202,13 +198,13 @@ void ResponseParser::header(std::string_view name, std::string_view value) {
         if (has_length_ && length != length_) fail("two different Content-Length headers");
         has_length_ = true;
         length_ = length;
-    } else if (iequals(name, "Transfer-Encoding")) {
-        if (!iequals(value, "chunked"))
+    } else if (ascii_iequals(name, "Transfer-Encoding")) {
+        if (!ascii_iequals(value, "chunked"))
             fail("Transfer-Encoding \"" + std::string(value.substr(0, 40)) + "\"");
         chunked_ = true;
-    } else if (iequals(name, "Connection")) {
-        if (iequals(value, "close")) keep_alive_ = false;
-        if (iequals(value, "keep-alive")) keep_alive_ = true;
+    } else if (ascii_iequals(name, "Connection")) {
+        if (ascii_iequals(value, "close")) keep_alive_ = false;
+        if (ascii_iequals(value, "keep-alive")) keep_alive_ = true;
     }
     if (response_.headers.empty()) response_.headers.reserve(8);  // DynamoDB sends four to six
     response_.headers.emplace_back(std::string(name), std::string(value));

@@ -2,6 +2,8 @@
 #include <bloop/model/model.hpp>
 #include <bloop/model/model_info.hpp>
 
+#include "util/ascii.hpp"
+
 #include <algorithm>
 #include <set>
 
@@ -17,8 +19,7 @@ bool is_key_backing(const ColumnInfo& c) {
 bool valid_resource_name(std::string_view name) {
     return name.size() >= 3 && name.size() <= 255 &&
            std::all_of(name.begin(), name.end(), [](char c) {
-               return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-                      c == '_' || c == '-' || c == '.';
+               return detail::is_ascii_alnum(c) || c == '_' || c == '-' || c == '.';
            });
 }
 

@@ -6,6 +6,7 @@
 
 #include "client/idempotency.hpp"
 #include "fake_transport.hpp"
+#include "util/ascii.hpp"
 
 #include <gtest/gtest.h>
 
@@ -453,6 +454,15 @@ TEST(ClientUnknownOutcome, RelativeUpdatesAreFoundAsWordsInAnyCase) {
           "REMOVE #n0[2] DELETE #s :v", "SET #adds = :v", "SET #a=:add_"}) {
         EXPECT_TRUE(detail::update_is_idempotent(absolute)) << absolute;
     }
+}
+
+TEST(Ascii, CaseFoldsOnlyAToZ) {
+    EXPECT_TRUE(detail::ascii_iequals("Content-Length", "content-LENGTH"));
+    EXPECT_FALSE(detail::ascii_iequals("Content-Length", "Content-Lengths"));
+    EXPECT_FALSE(detail::ascii_iequals("[", "{")) << "'[' is 'A'-'Z' shifted, but not a letter";
+    EXPECT_FALSE(detail::ascii_iequals("\xc3\x84", "\xc3\xa4"))
+        << "non-ASCII bytes compare exactly";
+    EXPECT_EQ(detail::ascii_lower("X-Amz-Date \xc3\x84@[Z]"), "x-amz-date \xc3\x84@[z]");
 }
 
 TEST(ClientUnknownOutcome, WhatWasNeverSentOrWasRefusedIsRetriedForEveryRequest) {

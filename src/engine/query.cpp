@@ -24,9 +24,10 @@ SearchCursor Engine::start_search(const SearchTarget& target, const Condition* k
     if (query) check_key_condition(target, *key);
     check_filter(target, filter, query);
     ResolvedProjection resolved = resolve_projection(target, projection);
-    if (segment &&
-        (segment->total < 1 || segment->segment < 0 || segment->segment >= segment->total)) {
-        throw InvalidArgument("a parallel scan needs 0 <= segment < total, got segment " +
+    if (segment && (segment->total < 1 || segment->total > detail::max_scan_segments ||
+                    segment->segment < 0 || segment->segment >= segment->total)) {
+        throw InvalidArgument("a parallel scan of " + m.name +
+                              " needs 0 <= segment < total <= 1000000, got segment " +
                               std::to_string(segment->segment) + " of " +
                               std::to_string(segment->total));
     }

@@ -8,8 +8,8 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
-
 #include <cmath>
+#include <set>
 
 namespace engine_app {
 
@@ -691,6 +691,17 @@ TEST_F(EngineTest, ParallelScanCoversEveryItemOnce) {
     for (const auto& p : all) seen.insert(p.r);
     ASSERT_EQ(seen.size(), 60u);
     for (int i = 0; i < 60; ++i) EXPECT_EQ(seen.count(i), 1u) << i;
+
+    // More segments than the client's 64 threads; a limit over all of them.
+    std::set<std::int64_t> many;
+    for (const auto& p : engine.scan_all_segments<Pair>(100, {.filter = attr<&Pair::h> == h}))
+        EXPECT_TRUE(many.insert(p.r).second) << p.r;
+    EXPECT_EQ(many.size(), 60u);
+    std::set<std::int64_t> limited;
+    for (const auto& p :
+         engine.scan_all_segments<Pair>(8, {.filter = attr<&Pair::h> == h, .limit = 25}))
+        EXPECT_TRUE(limited.insert(p.r).second) << p.r;
+    EXPECT_EQ(limited.size(), 25u);
 }
 
 // page_size sends DynamoDB's Limit: 25 items (and any other test's) in pages of 10 evaluated; a

@@ -21,11 +21,14 @@
 #include <bloop/model/model.hpp>
 #include <bloop/signal.hpp>
 
+#include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <exception>
 #include <functional>
 #include <future>
+#include <iterator>
 #include <memory>
 #include <span>
 #include <string>
@@ -164,6 +167,20 @@ constexpr void require_table_model() {
 template <class Ix>
 using index_model_t = typename MemberPointer<(
     Ix::kind == IndexKind::global ? Ix::hash_member : Ix::range_member)>::Class;
+
+/// DynamoDB's largest TotalSegments.
+inline constexpr std::int64_t max_scan_segments = 1'000'000;
+
+/// How many threads scan `segments` segments of `model`'s table at once: as many as the segments,
+/// at most `max_in_flight`. Throws InvalidArgument unless 1 <= segments <= max_scan_segments.
+[[nodiscard]] std::size_t parallel_scan_workers(const ModelInfo& model, std::int64_t segments,
+                                                std::size_t max_in_flight);
+
+/// Runs `scan_segment(s)` for every s in [0, segments) on `workers` threads (the caller's one of
+/// them), each taking the next segment not yet started. Once one throws, no further segment
+/// starts; after every thread has finished, the first exception is rethrown.
+void run_segments(std::int64_t segments, std::size_t workers,
+                  const std::function<void(std::int64_t)>& scan_segment);
 }  // namespace detail
 
 /// A model's table as bound to an engine.
@@ -403,7 +420,13 @@ class Engine {
                                 options.projection, options.consistent, true, options.parallel,
                                 {options.limit, options.page_size, options.read_rate}));
     }
-    /// Scans T's table in `segments` parallel segments at once; every item exactly once.
+    /// Scans T's table in `segments` parallel segments (1 to 1,000,000), every item exactly once,
+    /// on as many threads as the segments but at most the client's max_in_flight, each taking the
+    /// next segment not yet started; results in segment order. `options.limit` caps the results
+    /// in all; `options.read_rate` is for the whole scan, shared by the segments read at once.
+    /// Throws InvalidArgument, before anything is sent, for a segment count out of range, a set
+    /// `options.parallel` or a count_only() projection; after a segment fails, no further one
+    /// starts and that error is thrown once the others have stopped.
     template <TableModel T>
     [[nodiscard]] std::vector<T> scan_all_segments(std::int64_t segments,
                                                    ScanOptions<T> options = {});
@@ -512,19 +535,53 @@ struct EngineAccess {
 
 template <TableModel T>
 std::vector<T> Engine::scan_all_segments(std::int64_t segments, ScanOptions<T> options) {
-    std::vector<std::future<std::vector<T>>> parts;
-    for (std::int64_t s = 0; s < segments; ++s) {
-        options.parallel = Segment{s, segments};
-        parts.push_back(std::async(std::launch::async, [this, options] {
-            std::vector<T> out;
-            for (const T& object : scan<T>(options)) out.push_back(object);
-            return out;
-        }));
+    const ModelInfo& model = model_info<T>();
+    if (options.parallel) {
+        throw InvalidArgument("scan_all_segments of " + model.name +
+                              " chooses the segments itself: leave options.parallel unset");
     }
+    if (options.projection.mode == ProjectionSpec::Mode::count) {
+        throw InvalidArgument("scan_all_segments of " + model.name +
+                              " returns objects: count_only() has none (count with scan())");
+    }
+    const std::size_t workers =
+        detail::parallel_scan_workers(model, segments, client().max_in_flight());
+    if (options.read_rate) options.read_rate = *options.read_rate / static_cast<double>(workers);
+    std::vector<std::vector<T>> parts(static_cast<std::size_t>(segments));
+    std::atomic<std::size_t> kept{0};
+    std::atomic<bool> stop{false};  // the limit is reached, or a segment failed
+    detail::run_segments(segments, workers, [&](std::int64_t s) {
+        ScanOptions<T> own = options;
+        own.parallel = Segment{s, segments};
+        std::vector<T>& out = parts[static_cast<std::size_t>(s)];
+        try {
+            Search<T> search = scan<T>(own);
+            while (!stop.load()) {
+                std::vector<T> page = search.next_page();
+                if (page.empty()) return;
+                for (T& object : page) {
+                    if (!options.limit) {
+                        out.push_back(std::move(object));
+                        continue;
+                    }
+                    const std::size_t n = kept.fetch_add(1);
+                    if (n < *options.limit) out.push_back(std::move(object));
+                    if (n + 1 >= *options.limit) {
+                        stop = true;
+                        return;
+                    }
+                }
+            }
+        } catch (...) {
+            stop = true;
+            throw;
+        }
+    });
+    std::size_t total = 0;
+    for (const auto& part : parts) total += part.size();
     std::vector<T> all;
-    for (auto& p : parts) {
-        for (auto& object : p.get()) all.push_back(std::move(object));
-    }
+    all.reserve(total);
+    for (auto& part : parts) std::move(part.begin(), part.end(), std::back_inserter(all));
     return all;
 }
 

@@ -4,7 +4,7 @@
 // cpu_s, server_cpu_s, server_nojit_cpu_s, requests, items, ok, latency_ms.
 //
 //   DATASET=../shared/bench/dataset.json build/release/bench/bloop_workload
-//       [--mode sequential|concurrent] [--latency-ms N]
+//       [--mode sequential|concurrent] [--latency-ms N] [--warm-up N]
 //
 // Without --mode, both modes run, one after the other. Each mode runs on a fresh DynamoDB Local
 // with the same warm-up (SERVER_PID is then its own), unless DDB_ENDPOINT names a server (and
@@ -12,7 +12,9 @@
 // of their own (callgrind.out.PID.N, "Dump reason" = the phase). --latency-ms N puts a loopback
 // proxy between the client and the server that delays each request and each answer by N ms (±20%
 // jitter), as a network to a DynamoDB region does; 0 (the default): no proxy. The warm-up goes to
-// the server directly.
+// the server directly: the baseline's (1,000 accounts saved, loaded and removed on a table without
+// a stream), or that `--warm-up N` times. (It stays off the stream table: DynamoDB Local keeps a
+// deleted table's stream records, and they slow every later write.)
 //
 //   bloop_workload --mode floor
 //
@@ -181,9 +183,10 @@ bool same(const Account& a, const Account& b) {
            a.profile.city == b.profile.city;
 }
 
-// The baseline's JIT warm-up: 1,000 accounts through a table without a stream.
-// With `batches`, BatchWriteItem is warmed up too (the bulk comparison uses both paths).
-void warm_up(const std::string& endpoint, const std::vector<Row>& rows, bool batches = false) {
+// The baseline's JIT warm-up: 1,000 accounts through a table without a stream, `rounds` times
+// (the baseline's: once). With `batches`, BatchWriteItem is warmed up too (the bulk comparison uses
+// both paths).
+void warm_up(const std::string& endpoint, const std::vector<Row>& rows, int rounds, bool batches) {
     bloop::EngineOptions options;
     options.table_name_template = "{table_name}_warmup_" + std::to_string(getpid());
     bloop::Engine engine(bloop::Client(bloop::testing::local_client_options(endpoint)), options);
@@ -193,9 +196,11 @@ void warm_up(const std::string& endpoint, const std::vector<Row>& rows, bool bat
         const Account& a = rows[i].account;
         accounts.push_back({a.id, a.name, a.email, a.created, a.balance, a.tags, a.profile});
     }
-    engine.save(accounts);
-    engine.load(accounts);
-    engine.remove(accounts);
+    for (int round = 0; round < rounds; ++round) {
+        engine.save(accounts);
+        engine.load(accounts);
+        engine.remove(accounts);
+    }
     if (batches) {
         bloop::BatchWrite(engine).put(std::span(accounts)).commit();
         bloop::BatchWrite(engine).remove(std::span(accounts)).commit();
@@ -478,12 +483,19 @@ void bulk(const std::string& endpoint, long server_pid, int latency_ms,
     (void)engine.client().call(bloop::Operation::DeleteTable, drop);
 }
 
+// How the server is prepared and reached.
+struct Setup {
+    int latency_ms = 0;      // > 0: through a latency proxy
+    int warm_up_rounds = 1;  // the baseline's warm-up, this many times
+};
+
 // Runs `body(endpoint, server pid)` against DDB_ENDPOINT or a fresh DynamoDB Local, warmed up
-// directly, then reached through a latency proxy when `latency_ms` > 0.
+// directly, then reached through a latency proxy when `setup.latency_ms` > 0.
 template <class Body>
-void on_server(const std::vector<Row>& rows, bool batches, int latency_ms, Body&& body) {
+void on_server(const std::vector<Row>& rows, bool batches, const Setup& setup, Body&& body) {
+    const int latency_ms = setup.latency_ms;
     const auto with = [&](const std::string& endpoint, long pid) {
-        warm_up(endpoint, rows, batches);
+        warm_up(endpoint, rows, setup.warm_up_rounds, batches);
         if (latency_ms <= 0) return body(endpoint, pid);
         const bench::LatencyProxy proxy(endpoint, std::chrono::milliseconds(latency_ms));
         body(proxy.url(), pid);
@@ -509,7 +521,8 @@ int main(int argc, char** argv) try {
 
     long bulk_n = 0;
     bool bulk_stream = true;
-    int latency_ms = 0;
+    Setup setup;
+    int& latency_ms = setup.latency_ms;
     bool floor = false;
     std::vector<bool> modes{false, true};  // concurrent?
     for (int i = 1; i < argc; ++i) {
@@ -522,32 +535,35 @@ int main(int argc, char** argv) try {
             bulk_stream = value == "on";
         } else if (flag == "--latency-ms") {
             latency_ms = std::stoi(value);
+        } else if (flag == "--warm-up") {
+            setup.warm_up_rounds = std::stoi(value);
+            if (setup.warm_up_rounds < 1) throw std::invalid_argument("--warm-up needs N >= 1");
         } else if (flag == "--mode" && (value == "sequential" || value == "concurrent")) {
             modes = {value == "concurrent"};
         } else if (flag == "--mode" && value == "floor") {
             floor = true;
         } else {
             throw std::invalid_argument(
-                "usage: bloop_workload [--mode sequential|concurrent] "
-                "[--latency-ms N] | --mode floor | --bulk N [--latency-ms N] [--stream on|off]");
+                "usage: bloop_workload [--mode sequential|concurrent] [--latency-ms N] "
+                "[--warm-up N] | --mode floor | --bulk N [--latency-ms N] [--stream on|off]");
         }
     }
     if (floor) {
         if (latency_ms != 0) throw std::invalid_argument("--mode floor runs without a proxy");
         std::vector<Recorded> recorded;
         std::vector<PhaseSpan> spans;
-        on_server(rows, false, 0, [&](const std::string& endpoint, long pid) {
+        on_server(rows, false, setup, [&](const std::string& endpoint, long pid) {
             spans =
                 run("cpp", false, endpoint, pid, 0, rows, query_emails, scan_expected, &recorded);
         });
-        on_server(rows, false, 0, [&](const std::string& endpoint, long pid) {
+        on_server(rows, false, setup, [&](const std::string& endpoint, long pid) {
             replay(endpoint, pid, recorded, spans);
         });
         return 0;
     }
     if (bulk_n > 0) {
         for (const bool batch : {true, false}) {
-            on_server(rows, true, latency_ms, [&](const std::string& endpoint, long pid) {
+            on_server(rows, true, setup, [&](const std::string& endpoint, long pid) {
                 if (bulk_stream) {
                     bulk<Account>(endpoint, pid, latency_ms, rows, bulk_n, batch);
                 } else {
@@ -558,7 +574,7 @@ int main(int argc, char** argv) try {
         return 0;
     }
     for (const bool concurrent : modes) {
-        on_server(rows, false, latency_ms, [&](const std::string& endpoint, long pid) {
+        on_server(rows, false, setup, [&](const std::string& endpoint, long pid) {
             (void)run(concurrent ? "cpp-concurrent" : "cpp", concurrent, endpoint, pid, latency_ms,
                       rows, query_emails, scan_expected);
         });

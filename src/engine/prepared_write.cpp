@@ -198,6 +198,7 @@ PreparedWrite prepare_one(const ObjectRef& ref, const Binding& binding, const Wr
             if (a.kind == UpdateAction::Kind::remove && a.path.is_column())
                 p.effect.removed.push_back(m.columns[a.path.column].dynamo_name);
         }
+        p.written.reserve(m.columns.size());
         for (const auto key : m.key_columns()) p.written.push_back(key);
         // The columns set below follow the actions' own SETs; their values become the effect once
         // rendered (moved, not copied: a save's values are its largest part).

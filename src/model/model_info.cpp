@@ -285,10 +285,11 @@ Signal<const ModelInfo&>& model_created() {
 // --------------------------------------------------------------------------------
 
 void ObjectState::mark_known(std::span<const std::size_t> columns) {
-    for (const auto c : columns) {
-        if (c >= known_.size()) known_.resize(c + 1, false);
-        known_[c] = true;
-    }
+    if (columns.empty()) return;
+    // Grown once to the highest column, not once per column.
+    const std::size_t top = *std::max_element(columns.begin(), columns.end());
+    if (top >= known_.size()) known_.resize(top + 1, false);
+    for (const auto c : columns) known_[c] = true;
 }
 
 void ObjectState::mark_unknown(std::span<const std::size_t> columns) {

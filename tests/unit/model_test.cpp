@@ -558,5 +558,23 @@ TEST(ModelRules, NamesAreDeducedFromMembersAndTypes) {
     static_assert(column<&app::Account::email>("e").dynamo_name == "e");
 }
 
+TEST(ObjectStateKnown, ColumnsMarkedInAnyOrderAreKnownAndOnlyThey) {
+    ObjectState state;
+    const std::vector<std::size_t> marked{5, 1, 3};
+    state.mark_known(marked);
+    for (std::size_t i = 0; i < 8; ++i) EXPECT_EQ(state.known(i), i % 2 == 1 && i <= 5) << i;
+    const std::vector<std::size_t> more{0};
+    state.mark_known(more);  // within what is already held: the others stay known
+    EXPECT_TRUE(state.known(0));
+    EXPECT_TRUE(state.known(5));
+    const std::vector<std::size_t> changed{3, 9};
+    state.mark_unknown(changed);
+    EXPECT_FALSE(state.known(3));
+    EXPECT_FALSE(state.known(9));
+    EXPECT_TRUE(state.known(1));
+    state.mark_known({});
+    EXPECT_TRUE(state.known(1));
+}
+
 }  // namespace
 }  // namespace bloop

@@ -6,6 +6,8 @@
 #include <bloop/exceptions.hpp>
 #include <bloop/json/json.hpp>
 
+#include "scripted_engine.hpp"
+
 #include <gtest/gtest.h>
 
 #include <map>
@@ -99,15 +101,8 @@ struct Harness {
 
     static bloop::ClientOptions options(std::shared_ptr<SegmentTransport> transport,
                                         std::size_t max_in_flight) {
-        bloop::ClientOptions o;
-        o.region = "us-east-1";
-        o.credentials = bloop::Credentials{"AKID", "SECRET", ""};
-        o.endpoint = "http://127.0.0.1:8000";
-        o.transport = std::move(transport);
+        bloop::ClientOptions o = bloop::test::scripted_client_options(std::move(transport));
         o.max_in_flight = max_in_flight;
-        o.environment = bloop::Environment(
-            std::map<std::string, std::string, std::less<>>{{"AWS_EC2_METADATA_DISABLED", "true"}});
-        o.retry.sleep = [](std::chrono::milliseconds) {};
         return o;
     }
 };

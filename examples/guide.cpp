@@ -243,6 +243,10 @@ int main() try {
         paged += got.size();
     }
     std::cout << "scanned by pages: " << paged << "\n";
+    // every segment of a parallel scan, of the table and of an index
+    const auto everyone = engine.scan_all_segments<Member>(4);
+    const auto emails = engine.scan_all_segments(bloop::Model<Member>::by_email, 4, {.limit = 100});
+    std::cout << "scanned in segments: " << everyone.size() << ", emails " << emails.size() << "\n";
 
     try {
         engine.save(copy, {.condition = attr<&Member::credit> < 0});

@@ -21,6 +21,7 @@
 namespace parallel_scan_unit {
 struct Row {
     std::string id;
+    std::string group;
 };
 }  // namespace parallel_scan_unit
 
@@ -30,6 +31,9 @@ template <>
 struct bloop::Model<Row> {
     static constexpr Meta meta{.table_name = "SegmentRow"};
     static constexpr auto hash_key = &Row::id;
+    static constexpr auto by_group =
+        global_index("by_group").hash_key<&Row::group>().projection(all_attributes);
+    static constexpr auto indexes = bloop::indexes(by_group);
 };
 
 namespace {
@@ -45,9 +49,11 @@ class SegmentTransport : public bloop::Transport {
         const bloop::json::Value body = bloop::json::parse(request.body);
         const std::int64_t s = body.at("Segment").as_int();
         const bool second = body.find("ExclusiveStartKey") != nullptr;
+        const bloop::json::Value* index = body.find("IndexName");
         {
             std::lock_guard lock(mutex_);
-            sent_.push_back({s, second, body.at("TotalSegments").as_int()});
+            sent_.push_back({s, second, body.at("TotalSegments").as_int(),
+                             index != nullptr ? index->as_string() : ""});
             threads_.insert(std::this_thread::get_id());
         }
         if (s == failing_) {
@@ -72,6 +78,7 @@ class SegmentTransport : public bloop::Transport {
         std::int64_t segment;
         bool second_page;
         std::int64_t total;
+        std::string index;  // IndexName, if any
     };
     std::vector<Sent> sent() const {
         std::lock_guard lock(mutex_);
@@ -130,6 +137,19 @@ TEST(ParallelScan, ReadsEverySegmentOnceOnNoMoreThreadsThanMaxInFlight) {
     for (const auto& [page, times] : pages) EXPECT_EQ(times, 1) << page.first;
     EXPECT_GE(h.transport->threads(), 1u);
     EXPECT_LE(h.transport->threads(), 3u) << "one thread per segment would be 20";
+}
+
+TEST(ParallelScan, AnIndexIsScannedInSegmentsToo) {
+    Harness h(2);
+    const auto rows = h.engine.scan_all_segments(bloop::Model<Row>::by_group, 3);
+    EXPECT_EQ(ids(rows), (std::vector<std::string>{"0-0", "0-1", "0-2", "1-0", "1-1", "1-2", "2-0",
+                                                   "2-1", "2-2"}));
+    const auto sent = h.transport->sent();
+    ASSERT_EQ(sent.size(), 6u);
+    for (const auto& one : sent) {
+        EXPECT_EQ(one.index, "by_group");
+        EXPECT_EQ(one.total, 3);
+    }
 }
 
 TEST(ParallelScan, TheLimitCapsTheResultsOfAllSegmentsAndStopsReading) {

@@ -429,7 +429,20 @@ class Engine {
     /// starts and that error is thrown once the others have stopped.
     template <TableModel T>
     [[nodiscard]] std::vector<T> scan_all_segments(std::int64_t segments,
-                                                   ScanOptions<T> options = {});
+                                                   ScanOptions<T> options = {}) {
+        return scan_segments<T>(segments, std::move(options),
+                                [this](const ScanOptions<T>& one) { return scan<T>(one); });
+    }
+    /// `scan_all_segments` of one of a model's indexes.
+    template <IndexKind K, auto H, auto R, class P,
+              class T = detail::index_model_t<Index<K, H, R, P>>>
+    [[nodiscard]] std::vector<T> scan_all_segments(const Index<K, H, R, P>& index,
+                                                   std::int64_t segments,
+                                                   ScanOptions<T> options = {}) {
+        return scan_segments<T>(
+            segments, std::move(options),
+            [this, &index](const ScanOptions<T>& one) { return scan(index, one); });
+    }
 
     /// The stream of T's table from `position` (`#include <bloop/stream/stream.hpp>`). Throws
     /// InvalidStream when the model has no stream or was bound without table setup.
@@ -478,6 +491,10 @@ class Engine {
     /// Loads `item` into `object` (the given columns), syncs its state, and signals.
     void deliver(const ModelInfo& model, void* object, Item&& item,
                  std::span<const std::size_t> columns);
+    /// scan_all_segments: `scan_one(options)` returns the Search of one segment's options.
+    template <class T, class Scan>
+    std::vector<T> scan_segments(std::int64_t segments, ScanOptions<T> options,
+                                 const Scan& scan_one);
     /// Validates and builds a Query (key given) or Scan request, bloop's shape.
     [[nodiscard]] SearchCursor start_search(const SearchTarget& target, const Condition* key,
                                             const Condition& filter,
@@ -533,8 +550,9 @@ struct EngineAccess {
 };
 }  // namespace detail
 
-template <TableModel T>
-std::vector<T> Engine::scan_all_segments(std::int64_t segments, ScanOptions<T> options) {
+template <class T, class Scan>
+std::vector<T> Engine::scan_segments(std::int64_t segments, ScanOptions<T> options,
+                                     const Scan& scan_one) {
     const ModelInfo& model = model_info<T>();
     if (options.parallel) {
         throw InvalidArgument("scan_all_segments of " + model.name +
@@ -555,7 +573,7 @@ std::vector<T> Engine::scan_all_segments(std::int64_t segments, ScanOptions<T> o
         own.parallel = Segment{s, segments};
         std::vector<T>& out = parts[static_cast<std::size_t>(s)];
         try {
-            Search<T> search = scan<T>(own);
+            Search<T> search = scan_one(own);
             while (!stop.load()) {
                 std::vector<T> page = search.next_page();
                 if (page.empty()) return;

@@ -1,6 +1,8 @@
 #include <bloop/conditions/render.hpp>
 #include <bloop/exceptions.hpp>
 
+#include "json/text.hpp"
+
 #include <algorithm>
 
 namespace bloop {
@@ -304,9 +306,19 @@ std::optional<std::string> Renderer::update(const UpdateActions& actions) {
 
 void Renderer::write_attributes(json::Value& request) const {
     if (!names_.empty()) {
-        json::Value names = json::Value::object();
-        for (const auto& [ref, name] : names_) names[ref] = name;
-        request["ExpressionAttributeNames"] = std::move(names);
+        // Written as JSON text at once, as the values are: the placeholders are distinct, so no
+        // object needs building (and looking up) member by member.
+        std::string names;
+        names.reserve(names_.size() * 16 + 2);
+        names.push_back('{');
+        for (const auto& [ref, name] : names_) {
+            if (names.size() > 1) names.push_back(',');
+            json::detail::write_string(names, ref);
+            names.push_back(':');
+            json::detail::write_string(names, name);
+        }
+        names.push_back('}');
+        request["ExpressionAttributeNames"] = json::Value::raw(std::move(names));
     }
     if (!value_offsets_.empty())
         request["ExpressionAttributeValues"] = json::Value::raw(values_json());

@@ -13,8 +13,8 @@
 // proxy between the client and the server that delays each request and each answer by N ms (±20%
 // jitter), as a network to a DynamoDB region does; 0 (the default): no proxy. The warm-up goes to
 // the server directly: the baseline's (1,000 accounts saved, loaded and removed on a table without
-// a stream), or that `--warm-up N` times. (It stays off the stream table: DynamoDB Local keeps a
-// deleted table's stream records, and they slow every later write.)
+// a stream), or that `--warm-up N` times (in every mode, --bulk too). (It stays off the stream
+// table: DynamoDB Local keeps a deleted table's stream records, and they slow every later write.)
 //
 //   bloop_workload --mode floor
 //
@@ -544,8 +544,8 @@ int main(int argc, char** argv) try {
             floor = true;
         } else {
             throw std::invalid_argument(
-                "usage: bloop_workload [--mode sequential|concurrent] [--latency-ms N] "
-                "[--warm-up N] | --mode floor | --bulk N [--latency-ms N] [--stream on|off]");
+                "usage: bloop_workload [--mode sequential|concurrent] [--latency-ms N] | --mode "
+                "floor | --bulk N [--latency-ms N] [--stream on|off]; each with [--warm-up N]");
         }
     }
     if (floor) {

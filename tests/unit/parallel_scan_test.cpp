@@ -160,6 +160,10 @@ TEST(ParallelScan, TheLimitCapsTheResultsOfAllSegmentsAndStopsReading) {
     ASSERT_EQ(sent.size(), 3u) << "segment 0's two pages and segment 1's first; 2-4 never";
     EXPECT_EQ(sent[2].segment, 1);
 
+    Harness none(4);
+    EXPECT_TRUE(none.engine.scan_all_segments<Row>(8, {.limit = 0}).empty());
+    EXPECT_TRUE(none.transport->sent().empty()) << "a limit of 0 needs no request";
+
     Harness four(4);
     EXPECT_EQ(four.engine.scan_all_segments<Row>(8, {.limit = 5}).size(), 5u);
     EXPECT_EQ(four.engine.scan_all_segments<Row>(8, {.limit = 100}).size(), 24u);

@@ -6,6 +6,7 @@
 
 #include <bloop/bloop.hpp>
 
+#include <atomic>
 #include <future>
 #include <iostream>
 #include <map>
@@ -247,6 +248,9 @@ int main() try {
     const auto everyone = engine.scan_all_segments<Member>(4);
     const auto emails = engine.scan_all_segments(bloop::Model<Member>::by_email, 4, {.limit = 100});
     std::cout << "scanned in segments: " << everyone.size() << ", emails " << emails.size() << "\n";
+    std::atomic<int> logins{0};  // handed on as they come (from several threads), not kept
+    engine.scan_all_segments<Member>(4, {}, [&](Member&& m) { logins += m.login.empty() ? 0 : 1; });
+    std::cout << "handed on in segments: " << logins << "\n";
 
     try {
         engine.save(copy, {.condition = attr<&Member::credit> < 0});

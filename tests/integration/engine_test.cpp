@@ -9,6 +9,7 @@
 
 #include <atomic>
 #include <cmath>
+#include <mutex>
 #include <set>
 
 namespace engine_app {
@@ -702,6 +703,16 @@ TEST_F(EngineTest, ParallelScanCoversEveryItemOnce) {
          engine.scan_all_segments<Pair>(8, {.filter = attr<&Pair::h> == h, .limit = 25}))
         EXPECT_TRUE(limited.insert(p.r).second) << p.r;
     EXPECT_EQ(limited.size(), 25u);
+
+    // Handed on as they come instead of kept.
+    std::mutex mutex;
+    std::multiset<std::int64_t> handed;
+    engine.scan_all_segments<Pair>(4, {.filter = attr<&Pair::h> == h}, [&](Pair&& p) {
+        std::lock_guard lock(mutex);
+        handed.insert(p.r);
+    });
+    ASSERT_EQ(handed.size(), 60u);
+    for (int i = 0; i < 60; ++i) EXPECT_EQ(handed.count(i), 1u) << i;
 }
 
 // page_size sends DynamoDB's Limit: 25 items (and any other test's) in pages of 10 evaluated; a

@@ -10,10 +10,12 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <map>
 #include <memory>
 #include <mutex>
 #include <set>
+#include <stdexcept>
 #include <string>
 #include <thread>
 #include <vector>
@@ -185,6 +187,44 @@ TEST(ParallelScan, AFailedSegmentStartsNoOtherAndItsErrorIsThrown) {
     EXPECT_THROW((void)many.engine.scan_all_segments<Row>(40), bloop::ValidationError);
 }
 
+TEST(ParallelScan, EachResultCanBeHandedOnInsteadOfKept) {
+    Harness h(3);
+    std::mutex mutex;
+    std::multiset<std::string> seen;
+    h.engine.scan_all_segments<Row>(10, {}, [&](Row&& r) {
+        std::lock_guard lock(mutex);
+        seen.insert(std::move(r.id));
+    });
+    ASSERT_EQ(seen.size(), 30u);
+    for (int s = 0; s < 10; ++s) {
+        for (int i = 0; i < 3; ++i)
+            EXPECT_EQ(seen.count(std::to_string(s) + "-" + std::to_string(i)), 1u) << s << i;
+    }
+
+    std::atomic<int> indexed{0};
+    h.engine.scan_all_segments(bloop::Model<Row>::by_group, 4, {.limit = 7},
+                               [&](const Row&) { ++indexed; });
+    EXPECT_EQ(indexed.load(), 7);
+}
+
+TEST(ParallelScan, AnExceptionFromTheCallbackStopsTheScanAndIsRethrown) {
+    struct Enough : std::runtime_error {
+        using std::runtime_error::runtime_error;
+    };
+    Harness h(1);  // one thread: segments in order
+    std::vector<std::string> handed;
+    EXPECT_THROW(h.engine.scan_all_segments<Row>(6, {},
+                                                 [&](Row&& r) {
+                                                     handed.push_back(r.id);
+                                                     if (r.id == "1-1") throw Enough("stop");
+                                                 }),
+                 Enough);
+    EXPECT_EQ(handed, (std::vector<std::string>{"0-0", "0-1", "0-2", "1-0", "1-1"}));
+    std::vector<std::int64_t> segments;
+    for (const auto& sent : h.transport->sent()) segments.push_back(sent.segment);
+    EXPECT_EQ(segments, (std::vector<std::int64_t>{0, 0, 1})) << "no segment after the throw";
+}
+
 TEST(ParallelScan, BadSegmentsAndOptionsAreRefusedBeforeSending) {
     Harness h(4);
     for (const std::int64_t segments :
@@ -204,6 +244,7 @@ TEST(ParallelScan, BadSegmentsAndOptionsAreRefusedBeforeSending) {
                  bloop::InvalidArgument);
     EXPECT_THROW((void)h.engine.scan<Row>({.parallel = bloop::Segment{0, 1'000'001}}).next(),
                  bloop::InvalidArgument);
+    EXPECT_THROW(h.engine.scan_all_segments<Row>(0, {}, [](Row&&) {}), bloop::InvalidArgument);
     EXPECT_TRUE(h.transport->sent().empty());
 }
 

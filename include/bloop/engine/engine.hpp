@@ -24,6 +24,7 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <concepts>
 #include <cstdint>
 #include <exception>
 #include <functional>
@@ -430,8 +431,8 @@ class Engine {
     template <TableModel T>
     [[nodiscard]] std::vector<T> scan_all_segments(std::int64_t segments,
                                                    ScanOptions<T> options = {}) {
-        return scan_segments<T>(segments, std::move(options),
-                                [this](const ScanOptions<T>& one) { return scan<T>(one); });
+        return collect_segments<T>(segments, std::move(options),
+                                   [this](const ScanOptions<T>& one) { return scan<T>(one); });
     }
     /// `scan_all_segments` of one of a model's indexes.
     template <IndexKind K, auto H, auto R, class P,
@@ -439,9 +440,32 @@ class Engine {
     [[nodiscard]] std::vector<T> scan_all_segments(const Index<K, H, R, P>& index,
                                                    std::int64_t segments,
                                                    ScanOptions<T> options = {}) {
-        return scan_segments<T>(
+        return collect_segments<T>(
             segments, std::move(options),
             [this, &index](const ScanOptions<T>& one) { return scan(index, one); });
+    }
+    /// `scan_all_segments` handing each result to `each(T&&)` as its page arrives, instead of
+    /// keeping them: memory for a page per thread, whatever the table's size. `each` runs on the
+    /// scan's threads, several at once, so it must be safe to call concurrently; an exception it
+    /// throws stops the scan as a failed segment does, and is rethrown.
+    template <TableModel T, class Each>
+    void scan_all_segments(std::int64_t segments, ScanOptions<T> options,
+                           Each&& each) requires std::invocable<Each&, T&&> {
+        scan_segments<T>(
+            segments, std::move(options),
+            [this](const ScanOptions<T>& one) { return scan<T>(one); },
+            [&](std::int64_t, T&& object) { each(std::move(object)); }, [] {});
+    }
+    /// The same, of one of a model's indexes.
+    template <IndexKind K, auto H, auto R, class P, class Each,
+              class T = detail::index_model_t<Index<K, H, R, P>>>
+    void scan_all_segments(const Index<K, H, R, P>& index, std::int64_t segments,
+                           ScanOptions<T> options,
+                           Each&& each) requires std::invocable<Each&, T&&> {
+        scan_segments<T>(
+            segments, std::move(options),
+            [this, &index](const ScanOptions<T>& one) { return scan(index, one); },
+            [&](std::int64_t, T&& object) { each(std::move(object)); }, [] {});
     }
 
     /// The stream of T's table from `position` (`#include <bloop/stream/stream.hpp>`). Throws
@@ -491,10 +515,16 @@ class Engine {
     /// Loads `item` into `object` (the given columns), syncs its state, and signals.
     void deliver(const ModelInfo& model, void* object, Item&& item,
                  std::span<const std::size_t> columns);
-    /// scan_all_segments: `scan_one(options)` returns the Search of one segment's options.
+    /// scan_all_segments: `scan_one(options)` returns the Search of one segment's options;
+    /// `keep(segment, object)` takes each result; `ready()` runs once the arguments are checked,
+    /// before the segments are read.
+    template <class T, class Scan, class Keep, class Ready>
+    void scan_segments(std::int64_t segments, ScanOptions<T> options, const Scan& scan_one,
+                       const Keep& keep, const Ready& ready);
+    /// scan_segments keeping the results, in segment order.
     template <class T, class Scan>
-    std::vector<T> scan_segments(std::int64_t segments, ScanOptions<T> options,
-                                 const Scan& scan_one);
+    std::vector<T> collect_segments(std::int64_t segments, ScanOptions<T> options,
+                                    const Scan& scan_one);
     /// Validates and builds a Query (key given) or Scan request, bloop's shape.
     [[nodiscard]] SearchCursor start_search(const SearchTarget& target, const Condition* key,
                                             const Condition& filter,
@@ -550,9 +580,9 @@ struct EngineAccess {
 };
 }  // namespace detail
 
-template <class T, class Scan>
-std::vector<T> Engine::scan_segments(std::int64_t segments, ScanOptions<T> options,
-                                     const Scan& scan_one) {
+template <class T, class Scan, class Keep, class Ready>
+void Engine::scan_segments(std::int64_t segments, ScanOptions<T> options, const Scan& scan_one,
+                           const Keep& keep, const Ready& ready) {
     const ModelInfo& model = model_info<T>();
     if (options.parallel) {
         throw InvalidArgument("scan_all_segments of " + model.name +
@@ -565,13 +595,12 @@ std::vector<T> Engine::scan_segments(std::int64_t segments, ScanOptions<T> optio
     const std::size_t workers =
         detail::parallel_scan_workers(model, segments, client().max_in_flight());
     if (options.read_rate) options.read_rate = *options.read_rate / static_cast<double>(workers);
-    std::vector<std::vector<T>> parts(static_cast<std::size_t>(segments));
+    ready();
     std::atomic<std::size_t> kept{0};
     std::atomic<bool> stop{false};  // the limit is reached, or a segment failed
     detail::run_segments(segments, workers, [&](std::int64_t s) {
         ScanOptions<T> own = options;
         own.parallel = Segment{s, segments};
-        std::vector<T>& out = parts[static_cast<std::size_t>(s)];
         try {
             Search<T> search = scan_one(own);
             while (!stop.load()) {
@@ -579,11 +608,11 @@ std::vector<T> Engine::scan_segments(std::int64_t segments, ScanOptions<T> optio
                 if (page.empty()) return;
                 for (T& object : page) {
                     if (!options.limit) {
-                        out.push_back(std::move(object));
+                        keep(s, std::move(object));
                         continue;
                     }
                     const std::size_t n = kept.fetch_add(1);
-                    if (n < *options.limit) out.push_back(std::move(object));
+                    if (n < *options.limit) keep(s, std::move(object));
                     if (n + 1 >= *options.limit) {
                         stop = true;
                         return;
@@ -595,6 +624,18 @@ std::vector<T> Engine::scan_segments(std::int64_t segments, ScanOptions<T> optio
             throw;
         }
     });
+}
+
+template <class T, class Scan>
+std::vector<T> Engine::collect_segments(std::int64_t segments, ScanOptions<T> options,
+                                        const Scan& scan_one) {
+    std::vector<std::vector<T>> parts;  // by segment, sized once the arguments are checked
+    scan_segments<T>(
+        segments, std::move(options), scan_one,
+        [&](std::int64_t s, T&& object) {
+            parts[static_cast<std::size_t>(s)].push_back(std::move(object));
+        },
+        [&] { parts.resize(static_cast<std::size_t>(segments)); });
     std::size_t total = 0;
     for (const auto& part : parts) total += part.size();
     std::vector<T> all;

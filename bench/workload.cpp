@@ -493,11 +493,10 @@ struct Setup {
 // directly, then reached through a latency proxy when `setup.latency_ms` > 0.
 template <class Body>
 void on_server(const std::vector<Row>& rows, bool batches, const Setup& setup, Body&& body) {
-    const int latency_ms = setup.latency_ms;
     const auto with = [&](const std::string& endpoint, long pid) {
         warm_up(endpoint, rows, setup.warm_up_rounds, batches);
-        if (latency_ms <= 0) return body(endpoint, pid);
-        const bench::LatencyProxy proxy(endpoint, std::chrono::milliseconds(latency_ms));
+        if (setup.latency_ms <= 0) return body(endpoint, pid);
+        const bench::LatencyProxy proxy(endpoint, std::chrono::milliseconds(setup.latency_ms));
         body(proxy.url(), pid);
     };
     const char* endpoint = std::getenv("DDB_ENDPOINT");
@@ -522,7 +521,6 @@ int main(int argc, char** argv) try {
     long bulk_n = 0;
     bool bulk_stream = true;
     Setup setup;
-    int& latency_ms = setup.latency_ms;
     bool floor = false;
     std::vector<bool> modes{false, true};  // concurrent?
     for (int i = 1; i < argc; ++i) {
@@ -534,7 +532,7 @@ int main(int argc, char** argv) try {
         } else if (flag == "--stream" && (value == "on" || value == "off")) {
             bulk_stream = value == "on";
         } else if (flag == "--latency-ms") {
-            latency_ms = std::stoi(value);
+            setup.latency_ms = std::stoi(value);
         } else if (flag == "--warm-up") {
             setup.warm_up_rounds = std::stoi(value);
             if (setup.warm_up_rounds < 1) throw std::invalid_argument("--warm-up needs N >= 1");
@@ -549,7 +547,7 @@ int main(int argc, char** argv) try {
         }
     }
     if (floor) {
-        if (latency_ms != 0) throw std::invalid_argument("--mode floor runs without a proxy");
+        if (setup.latency_ms != 0) throw std::invalid_argument("--mode floor runs without a proxy");
         std::vector<Recorded> recorded;
         std::vector<PhaseSpan> spans;
         on_server(rows, false, setup, [&](const std::string& endpoint, long pid) {
@@ -565,9 +563,10 @@ int main(int argc, char** argv) try {
         for (const bool batch : {true, false}) {
             on_server(rows, true, setup, [&](const std::string& endpoint, long pid) {
                 if (bulk_stream) {
-                    bulk<Account>(endpoint, pid, latency_ms, rows, bulk_n, batch);
+                    bulk<Account>(endpoint, pid, setup.latency_ms, rows, bulk_n, batch);
                 } else {
-                    bulk<bench::StreamlessAccount>(endpoint, pid, latency_ms, rows, bulk_n, batch);
+                    bulk<bench::StreamlessAccount>(endpoint, pid, setup.latency_ms, rows, bulk_n,
+                                                   batch);
                 }
             });
         }
@@ -575,8 +574,8 @@ int main(int argc, char** argv) try {
     }
     for (const bool concurrent : modes) {
         on_server(rows, false, setup, [&](const std::string& endpoint, long pid) {
-            (void)run(concurrent ? "cpp-concurrent" : "cpp", concurrent, endpoint, pid, latency_ms,
-                      rows, query_emails, scan_expected);
+            (void)run(concurrent ? "cpp-concurrent" : "cpp", concurrent, endpoint, pid,
+                      setup.latency_ms, rows, query_emails, scan_expected);
         });
     }
     return 0;

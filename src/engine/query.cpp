@@ -26,8 +26,8 @@ SearchCursor Engine::start_search(const SearchTarget& target, const Condition* k
     ResolvedProjection resolved = resolve_projection(target, projection);
     if (segment && (segment->total < 1 || segment->total > detail::max_scan_segments ||
                     segment->segment < 0 || segment->segment >= segment->total)) {
-        throw InvalidArgument("a parallel scan of " + m.name +
-                              " needs 0 <= segment < total <= 1000000, got segment " +
+        throw InvalidArgument("a parallel scan of " + m.name + " needs 0 <= segment < total <= " +
+                              std::to_string(detail::max_scan_segments) + ", got segment " +
                               std::to_string(segment->segment) + " of " +
                               std::to_string(segment->total));
     }

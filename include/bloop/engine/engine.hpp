@@ -451,10 +451,9 @@ class Engine {
     template <TableModel T, class Each>
     void scan_all_segments(std::int64_t segments, ScanOptions<T> options,
                            Each&& each) requires std::invocable<Each&, T&&> {
-        scan_segments<T>(
+        hand_on_segments<T>(
             segments, std::move(options),
-            [this](const ScanOptions<T>& one) { return scan<T>(one); },
-            [&](std::int64_t, T&& object) { each(std::move(object)); }, [] {});
+            [this](const ScanOptions<T>& one) { return scan<T>(one); }, each);
     }
     /// The same, of one of a model's indexes.
     template <IndexKind K, auto H, auto R, class P, class Each,
@@ -462,10 +461,9 @@ class Engine {
     void scan_all_segments(const Index<K, H, R, P>& index, std::int64_t segments,
                            ScanOptions<T> options,
                            Each&& each) requires std::invocable<Each&, T&&> {
-        scan_segments<T>(
+        hand_on_segments<T>(
             segments, std::move(options),
-            [this, &index](const ScanOptions<T>& one) { return scan(index, one); },
-            [&](std::int64_t, T&& object) { each(std::move(object)); }, [] {});
+            [this, &index](const ScanOptions<T>& one) { return scan(index, one); }, each);
     }
 
     /// The stream of T's table from `position` (`#include <bloop/stream/stream.hpp>`). Throws
@@ -525,6 +523,14 @@ class Engine {
     template <class T, class Scan>
     std::vector<T> collect_segments(std::int64_t segments, ScanOptions<T> options,
                                     const Scan& scan_one);
+    /// scan_segments handing each result to `each` (concurrently, from the scan's threads).
+    template <class T, class Scan, class Each>
+    void hand_on_segments(std::int64_t segments, ScanOptions<T> options, const Scan& scan_one,
+                          Each& each) {
+        scan_segments<T>(
+            segments, std::move(options), scan_one,
+            [&](std::int64_t, T&& object) { each(std::move(object)); }, [] {});
+    }
     /// Validates and builds a Query (key given) or Scan request, bloop's shape.
     [[nodiscard]] SearchCursor start_search(const SearchTarget& target, const Condition* key,
                                             const Condition& filter,

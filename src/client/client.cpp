@@ -130,7 +130,8 @@ struct Client::State {
     // Sends `body`, retrying per the policy. An attempt whose outcome is unknown (no whole answer,
     // or a 5xx) is retried only when the request is `idempotent`; a service error after such an
     // attempt says so (ServiceErrorInfo::earlier_attempt_unknown).
-    std::string send(Operation op, std::string body, bool idempotent) {
+    std::string send(Operation op, std::string body, bool idempotent,
+                     const CallOptions& call = {}) {
         const auto service = static_cast<std::size_t>(service_of(op));
         const std::string_view name = operation_name(op);
         HttpRequest request;
@@ -139,7 +140,21 @@ struct Client::State {
         request.body = std::move(body);
         const int attempts = options.retry.max_attempts;
         bool unknown_before = false;
+        using Clock = std::chrono::steady_clock;
+        const std::optional<Clock::time_point> deadline =
+            call.timeout ? std::optional(Clock::now() + *call.timeout) : std::nullopt;
         for (int attempt = 1;; ++attempt) {
+            Timeouts timeouts = options.timeouts;
+            if (deadline) {
+                const auto left =
+                    std::chrono::duration_cast<std::chrono::milliseconds>(*deadline - Clock::now());
+                if (left.count() <= 0) {
+                    throw RequestTimeout(std::string(name) + ": no answer within the call's " +
+                                         std::to_string(call.timeout->count()) + " ms");
+                }
+                timeouts.connect = std::min(timeouts.connect, left);
+                timeouts.request = std::min(timeouts.request, left);
+            }
             request.headers.clear();
             request.headers.reserve(6);  // and the signer's date, token and Authorization
             request.headers.emplace_back("Host", hosts[service]);
@@ -157,6 +172,12 @@ struct Client::State {
                        std::to_string(attempt) + ")";
             });
             std::string retry_reason;
+            std::optional<std::chrono::milliseconds> delay;  // drawn only for a retry
+            const auto no_time_to_retry = [&] {
+                if (!deadline) return false;
+                delay = backoff(attempt);
+                return Clock::now() + *delay >= *deadline;
+            };
             try {
                 limit.acquire();
                 const auto sent = std::chrono::steady_clock::now();
@@ -165,7 +186,7 @@ struct Client::State {
                         detail::AdaptiveLimit& l;
                         ~Release() { l.release(); }
                     } release{limit};
-                    return transport->send(request, options.timeouts);
+                    return transport->send(request, timeouts);
                 }();
                 log_lazily(LogLevel::debug, [&] {
                     return std::string(name) + " <- HTTP " + std::to_string(response.status) +
@@ -187,7 +208,8 @@ struct Client::State {
                 }
                 info.earlier_attempt_unknown = unknown_before;
                 const bool outcome_unknown = response.status >= 500;
-                if (!info.retryable || attempt >= attempts || (outcome_unknown && !idempotent)) {
+                if (!info.retryable || attempt >= attempts || (outcome_unknown && !idempotent) ||
+                    no_time_to_retry()) {
                     log(LogLevel::warning,
                         std::string(name) + " failed: " + info.error_code + ": " + info.message);
                     detail::throw_service_error(std::move(info), response.body);
@@ -196,29 +218,31 @@ struct Client::State {
                 retry_reason = info.error_code.empty() ? "HTTP " + std::to_string(info.http_status)
                                                        : info.error_code;
             } catch (const TransportError& e) {
-                if (attempt >= attempts || (e.outcome_unknown() && !idempotent)) {
+                if (attempt >= attempts || (e.outcome_unknown() && !idempotent) ||
+                    no_time_to_retry()) {
                     log(LogLevel::warning, std::string(name) + " failed: " + e.what());
                     throw;
                 }
                 unknown_before = unknown_before || e.outcome_unknown();
                 retry_reason = e.what();
             }
-            const auto delay = backoff(attempt);
+            if (!delay) delay = backoff(attempt);
             log(LogLevel::info, std::string(name) + " attempt " + std::to_string(attempt) + " of " +
                                     std::to_string(attempts) + " failed (" + retry_reason +
-                                    "); retrying in " + std::to_string(delay.count()) + " ms");
-            wait(delay);
+                                    "); retrying in " + std::to_string(delay->count()) + " ms");
+            wait(*delay);
         }
     }
 
-    json::Value call(Operation op, const json::Value& request, json::ParseMode mode) {
+    json::Value call(Operation op, const json::Value& request, json::ParseMode mode,
+                     const CallOptions& bounds = {}) {
         if (!request.is_object()) throw InvalidJson("a request body must be a JSON object");
         // Room for most request bodies: one allocation where growing from empty took six. (Below
         // 1 KiB the allocator keeps a cache of freed blocks per size.)
         std::string text;
         text.reserve(1000);
         json::write(text, request);
-        std::string body = send(op, std::move(text), detail::is_idempotent(op, request));
+        std::string body = send(op, std::move(text), detail::is_idempotent(op, request), bounds);
         try {
             json::Value response = json::parse(body, mode);
             if (!response.is_object()) throw InvalidJson("the response is not a JSON object");
@@ -267,6 +291,11 @@ std::string Client::call_raw(Operation op, std::string request_json) const {
 
 json::Value Client::call(Operation op, const json::Value& request, json::ParseMode mode) const {
     return state_->call(op, request, mode);
+}
+
+json::Value Client::call(Operation op, const json::Value& request, json::ParseMode mode,
+                         const CallOptions& options) const {
+    return state_->call(op, request, mode, options);
 }
 
 json::Value Client::call(std::string_view op, const json::Value& request,

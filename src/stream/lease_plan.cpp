@@ -46,24 +46,28 @@ bool parents_done(const StreamLease& lease, const LeaseListing& leases) {
 TakePlan plan_takes(const LeaseListing& leases, const LeaseExpiry& expiry,
                     LeaseClock::time_point now, const std::string& me,
                     const std::set<std::string>& holding) {
-    std::map<std::string, std::vector<const StreamLease*>> held;  // by live owner
-    held[me];
+    // Each worker's load counts a lease being handed over for the worker that asked for it.
+    std::map<std::string, std::size_t> load;
+    load[me];
+    std::map<std::string, std::vector<const StreamLease*>> stealable;  // no handoff pending
     std::vector<const StreamLease*> takeable;
     std::size_t active = 0;
     for (const auto& lease : leases.all()) {
         if (lease.finished()) continue;
         ++active;
         if (lease.owner == me && holding.count(lease.lease)) {
-            held[me].push_back(&lease);
+            ++load[lease.next_owner.empty() ? me : lease.next_owner];
         } else if (lease.owner == me || expiry.expired(lease, now)) {
             takeable.push_back(&lease);
         } else {
-            held[lease.owner].push_back(&lease);
+            load[lease.owner];  // alive
+            ++load[lease.next_owner.empty() ? lease.owner : lease.next_owner];
+            if (lease.next_owner.empty()) stealable[lease.owner].push_back(&lease);
         }
     }
     TakePlan plan;
-    plan.target = (active + held.size() - 1) / held.size();
-    const std::size_t mine = held[me].size();
+    plan.target = (active + load.size() - 1) / load.size();
+    const std::size_t mine = load[me];
     if (mine >= plan.target) return plan;
     std::size_t need = plan.target - mine;
 
@@ -79,19 +83,16 @@ TakePlan plan_takes(const LeaseListing& leases, const LeaseExpiry& expiry,
     }
     if (need == 0) return plan;
 
-    const std::vector<const StreamLease*>* most = nullptr;
-    for (const auto& [owner, leases_of] : held) {
-        if (owner == me) continue;
-        if (most == nullptr || leases_of.size() > most->size()) {
-            most = &leases_of;
-            plan.victim = owner;
-        }
+    std::string victim;
+    for (const auto& [worker, count] : load) {
+        if (worker != me && (victim.empty() || count > load[victim])) victim = worker;
     }
-    if (most == nullptr || most->empty()) return plan;
-    if (most->size() > plan.target || (most->size() == plan.target && need >= 2)) {
-        plan.steal = most->back()->lease;
-    } else {
-        plan.victim.clear();
+    if (victim.empty()) return plan;
+    const std::size_t most = load[victim];
+    const auto& candidates = stealable[victim];
+    if (!candidates.empty() && (most > plan.target || (most == plan.target && need >= 2))) {
+        plan.steal = candidates.back()->lease;
+        plan.victim = victim;
     }
     return plan;
 }

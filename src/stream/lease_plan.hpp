@@ -62,17 +62,19 @@ struct TakePlan {
     std::size_t target = 0;
     /// Free or expired leases (keys), those whose shards may be read first.
     std::vector<std::string> take;
-    /// One lease of the most loaded worker, when taking free ones does not reach the target.
+    /// One lease of the most loaded worker to ask for (its owner hands it over after its current
+    /// batch), when taking free ones does not reach the target.
     std::optional<std::string> steal;
-    /// The worker `steal` is taken from.
+    /// The worker `steal` is asked from.
     std::string victim;
 };
 
-/// Workers are `me` and the owners of unexpired, unfinished leases. `me` takes free and expired
-/// leases up to the target (and at once those the table says are its own but it does not hold:
-/// left by an earlier run under its name); short of it, it steals one lease a round from the most
-/// loaded worker when that one holds more than the target, or the target while `me` is short by
-/// two or more.
+/// Workers are `me`, the owners of unexpired, unfinished leases and the workers those owners are
+/// handing a lease to (a handoff counts for the receiver). `me` takes free and expired leases up to
+/// the target (and at once those the table says are its own but it does not hold: left by an
+/// earlier run under its name); short of it, it asks the most loaded worker for one lease a round
+/// (one without a handoff pending) when that one holds more than the target, or the target while
+/// `me` is short by two or more.
 [[nodiscard]] TakePlan plan_takes(const LeaseListing& leases, const LeaseExpiry& expiry,
                                   LeaseClock::time_point now, const std::string& me,
                                   const std::set<std::string>& holding);

@@ -9,6 +9,7 @@
 #include "stream/shard_reader.hpp"
 
 #include <algorithm>
+#include <condition_variable>
 #include <map>
 #include <random>
 #include <set>
@@ -19,6 +20,9 @@ namespace bloop {
 namespace {
 
 using detail::LeaseClock;
+
+// How many lease renewals run at once.
+constexpr std::size_t kRenewers = 8;
 
 std::string default_worker() {
     char host[256] = {};
@@ -76,10 +80,13 @@ struct StreamProcessor::Impl {
     detail::LeaseExpiry expiry;
     std::atomic<LeaseClock::rep> last_handled{0};
     std::atomic<bool> running{false};  // run() is working: the subscriptions are fixed
+    std::mutex run_mutex;              // with run_done: the destructor waits for run() to return
+    std::condition_variable run_done;
 
     mutable std::mutex held_mutex;  // held() reads the map from other threads
     std::map<std::string, std::unique_ptr<detail::ShardReader>> held;  // by lease key
     std::vector<std::unique_ptr<detail::ShardReader>> retiring;  // lost or finished, still running
+    std::set<std::string> asked;  // leases this worker asked other workers for
 
     Impl(ProcessorOptions o, LogListener log, const std::atomic<bool>* stopping)
         : options(std::move(o)), expiry(options.lease_duration) {
@@ -118,14 +125,14 @@ struct StreamProcessor::Impl {
             for (const auto& s : shards) {
                 const std::string key = sub.arn + "/" + s.shard_id;
                 if (listing.find(key) != nullptr) continue;
-                StreamLease lease{
-                    options.consumer, key, {}, std::string(checkpoint::trim_horizon), {}, 0};
+                StreamLease lease{options.consumer, key, {}, {},
+                                  std::string(checkpoint::trim_horizon), {}, 0};
                 if (!s.parent_shard_id.empty()) lease.parents.push_back(s.parent_shard_id);
                 if (first && from_latest) {
                     lease.checkpoint =
                         parents.count(s.shard_id) ? checkpoint::shard_end : checkpoint::latest;
                 }
-                if (context.leases->write(lease)) {
+                if (context.leases->write(lease).written) {
                     context.say(LogLevel::info,
                                 "created the lease of " + key + " at " + lease.checkpoint);
                 }
@@ -141,64 +148,94 @@ struct StreamProcessor::Impl {
         }
     }
 
-    // Lists the leases, starts held shards whose parents are finished, and takes or steals
-    // leases towards this worker's share.
-    void take_leases(LeaseClock::time_point now) {
+    // Lists the leases, starts held shards whose parents are finished, and takes leases (or asks
+    // for one) towards this worker's share. Expiry is judged by the time the listing answered.
+    void take_leases() {
         const detail::LeaseListing leases(context.leases->list(options.consumer));
+        const auto now = LeaseClock::now();
         expiry.observe(leases.all(), now);
         std::set<std::string> holding;
+        std::vector<detail::ShardReader*> ready;
         {
             std::lock_guard lock(held_mutex);
-            for (auto& held_lease : held) {
-                const std::string& key = held_lease.first;
-                detail::ShardReader& reader = *held_lease.second;
+            for (auto& [key, reader] : held) {
                 holding.insert(key);
-                if (reader.started()) continue;
                 const StreamLease* lease = leases.find(key);
-                if (lease != nullptr && detail::parents_done(*lease, leases)) reader.start();
+                if (!reader->started() && lease != nullptr && detail::parents_done(*lease, leases))
+                    ready.push_back(reader.get());
             }
         }
+        for (detail::ShardReader* reader : ready) reader->start();  // confirms the lease first
+        // A shard whose earlier reader here has not returned yet is not taken again meanwhile.
+        for (const auto& reader : retiring) holding.insert(reader->key());
         const detail::TakePlan plan =
             detail::plan_takes(leases, expiry, now, context.worker, holding);
         // The plan names leases of this listing only.
-        const auto find = [&](const std::string& key) -> const StreamLease& {
-            return *leases.find(key);
-        };
         for (const auto& key : plan.take) {
-            const StreamLease& lease = find(key);
+            const StreamLease& lease = *leases.find(key);
+            const bool asked_for = asked.erase(key) > 0;
             take(lease,
-                 lease.owner.empty()             ? "free"
-                 : lease.owner == context.worker ? "left by an earlier run of this worker"
-                                                 : "expired, from " + lease.owner,
+                 lease.owner.empty() ? "free"
+                 : lease.owner == context.worker
+                     ? (asked_for ? "handed over" : "left by an earlier run of this worker")
+                     : "expired, from " + lease.owner,
                  leases);
         }
-        if (plan.steal) take(find(*plan.steal), "for balance, from " + plan.victim, leases);
+        if (plan.steal) ask_for(*leases.find(*plan.steal), plan.victim);
     }
 
     void take(StreamLease lease, const std::string& why, const detail::LeaseListing& leases) {
         const Subscription* sub = subscription_of(lease.stream_arn());
         if (sub == nullptr) return;  // a stream of this consumer this worker does not read
         lease.owner = context.worker;
-        if (!context.leases->write(lease)) return;  // another worker got there first
+        lease.next_owner.clear();
+        const auto sent = LeaseClock::now();
+        if (!context.leases->write(lease).written) return;  // another worker got there first
         context.say(LogLevel::info,
                     "took the lease of " + lease.lease + " (" + why + ") at " + lease.checkpoint);
         const bool ready = detail::parents_done(lease, leases);
         const std::string key = lease.lease;
         auto reader =
-            std::make_unique<detail::ShardReader>(context, sub->handler, std::move(lease));
-        if (ready) reader->start();
-        std::lock_guard lock(held_mutex);
-        held[key] = std::move(reader);
+            std::make_unique<detail::ShardReader>(context, sub->handler, std::move(lease), sent);
+        detail::ShardReader& added = *reader;
+        {
+            std::lock_guard lock(held_mutex);
+            held[key] = std::move(reader);
+        }
+        if (ready) added.start();
     }
 
-    // Renews held leases; lost and finished ones leave `held` (their threads are joined once
-    // they have returned from the handler). True when a shard finished.
-    bool renew_leases(LeaseClock::time_point now) {
+    // Asks `victim` for `lease`: it hands the lease over (checkpointed, its owner this worker)
+    // after its current batch, and this worker takes it up; a victim that died lets it expire.
+    void ask_for(StreamLease lease, const std::string& victim) {
+        if (subscription_of(lease.stream_arn()) == nullptr) return;
+        lease.next_owner = context.worker;
+        if (!context.leases->write(lease).written) return;
+        asked.insert(lease.lease);
+        context.say(LogLevel::info, "asked " + victim + " for the lease of " + lease.lease +
+                                            " (for balance)");
+    }
+
+    // Renews the held leases that are due, several at once; lost, finished and released ones
+    // leave `held` (their threads are joined once they have returned from the handler). True
+    // when a shard finished.
+    bool renew_leases() {
+        std::vector<detail::ShardReader*> due;
+        {
+            std::lock_guard lock(held_mutex);
+            const auto now = LeaseClock::now();
+            for (auto& [key, reader] : held)
+                if (reader->renewal_due(now)) due.push_back(reader.get());
+        }
+        if (!due.empty()) {
+            detail::run_segments(static_cast<std::int64_t>(due.size()),
+                                 std::min<std::size_t>(due.size(), kRenewers),
+                                 [&](std::int64_t i) { due[static_cast<std::size_t>(i)]->renew(); });
+        }
         bool any_finished = false;
         std::lock_guard lock(held_mutex);
         for (auto it = held.begin(); it != held.end();) {
-            if (!it->second->finished() && !it->second->lost()) it->second->renew(now);
-            if (it->second->finished() || it->second->lost()) {
+            if (it->second->gone()) {
                 any_finished = any_finished || it->second->finished();
                 retiring.push_back(std::move(it->second));
                 it = held.erase(it);
@@ -240,12 +277,18 @@ StreamProcessor::StreamProcessor(Engine& engine, ProcessorOptions options) : eng
     require_positive(options.idle_poll, "idle_poll");
     require_positive(options.max_retry_backoff, "max_retry_backoff");
     if (!options.streams) options.streams = client_streams_api(engine.client());
-    if (!options.leases) options.leases = lease_table(engine);
+    // Lease requests answer (or fail) within a quarter of the lease duration, retries included:
+    // a stalled connection never holds a renewal past the safe window.
+    if (!options.leases) options.leases = lease_table(engine, {.timeout = options.lease_duration / 4});
     impl_ = std::make_unique<Impl>(std::move(options), engine.client().log_listener(), &stopping_);
 }
 
 StreamProcessor::~StreamProcessor() {
     stop();
+    {  // run() on another thread hands its leases back and returns
+        std::unique_lock lock(impl_->run_mutex);
+        impl_->run_done.wait(lock, [&] { return !impl_->running.load(); });
+    }
     impl_->release_all();
 }
 
@@ -279,38 +322,37 @@ void StreamProcessor::run() {
     if (impl_->running.exchange(true))
         throw InvalidArgument("StreamProcessor::run: already running (one run() at a time)");
     struct Done {
-        std::atomic<bool>& running;
-        ~Done() { running.store(false); }
-    } done{impl_->running};
+        Impl& p;
+        ~Done() {
+            std::lock_guard lock(p.run_mutex);
+            p.running.store(false);
+            p.run_done.notify_all();
+        }
+    } done{*impl_};
     Impl& p = *impl_;
-    auto now = LeaseClock::now();
-    p.last_handled.store(now.time_since_epoch().count());
-    const auto renew_every = p.options.lease_duration / 3;
-    auto next_renew = now + renew_every;
-    auto next_sync = now;
-    auto next_take = now;
+    p.last_handled.store(LeaseClock::now().time_since_epoch().count());
+    auto next_sync = LeaseClock::now();
+    auto next_take = next_sync;
     while (!stopping_.load()) {
-        now = LeaseClock::now();
         try {
-            if (now >= next_renew) {
-                if (p.renew_leases(now)) next_sync = now;  // a finished shard may have children
-                next_renew = now + renew_every;
-            }
-            if (now >= next_sync) {
+            // Each step reads the clock afresh: the one before may have waited on the network.
+            if (p.renew_leases()) next_sync = LeaseClock::now();  // children may start
+            if (LeaseClock::now() >= next_sync) {
                 p.sync_shards();
-                next_sync = now + p.options.shard_sync_interval;
-                next_take = now;
+                next_sync = LeaseClock::now() + p.options.shard_sync_interval;
+                next_take = LeaseClock::now();
             }
-            if (now >= next_take) {
-                p.take_leases(now);
-                next_take = now + p.options.take_interval;
+            if (LeaseClock::now() >= next_take) {
+                p.take_leases();
+                next_take = LeaseClock::now() + p.options.take_interval;
             }
         } catch (const std::exception& e) {  // DynamoDB unreachable: renewals decide what is lost
             p.context.say(LogLevel::warning, std::string("could not keep leases: ") + e.what());
+            const auto now = LeaseClock::now();
             next_sync = std::max(next_sync, now + p.options.take_interval);
             next_take = now + p.options.take_interval;
         }
-        if (p.idle(now)) {
+        if (p.idle(LeaseClock::now())) {
             p.context.say(LogLevel::info, "idle; stopping");
             break;
         }

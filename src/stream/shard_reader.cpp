@@ -11,18 +11,40 @@
 
 namespace bloop::detail {
 
+namespace {
+
+std::string ms(LeaseClock::duration d) {
+    return std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(d).count()) +
+           " ms";
+}
+
+LeaseClock::time_point at(LeaseClock::rep ticks) {
+    return LeaseClock::time_point(LeaseClock::duration(ticks));
+}
+
+}  // namespace
+
 void ReaderContext::say(LogLevel level, const std::string& message) const {
     if (log) log(level, "stream processor " + options->consumer + " (" + worker + "): " + message);
 }
 
+LeaseClock::duration ReaderContext::safe_window() const {
+    return options->lease_duration * 2 / 3;
+}
+
+LeaseClock::duration ReaderContext::renew_interval() const {
+    return options->lease_duration / 3;
+}
+
 ShardReader::ShardReader(const ReaderContext& context, const BatchHandler& handler,
-                         StreamLease lease)
+                         StreamLease lease, LeaseClock::time_point taken)
     : context_(context),
       handler_(handler),
+      key_(lease.lease),
       arn_(lease.stream_arn()),
       shard_(lease.shard_id()),
       lease_(std::move(lease)),
-      renewed_(LeaseClock::now()) {}
+      written_(taken.time_since_epoch().count()) {}
 
 ShardReader::~ShardReader() {
     stop_.store(true);
@@ -30,16 +52,41 @@ ShardReader::~ShardReader() {
 }
 
 void ShardReader::start() {
-    if (!thread_.joinable()) {
-        thread_ = std::thread([this] {
-            read();
-            done_.store(true);
-        });
+    if (thread_.joinable() || gone()) return;
+    Written written = Written::lost;
+    try {
+        written = write([](StreamLease&) {}, true);
+    } catch (const std::exception& e) {
+        context_.say(LogLevel::debug, "could not confirm the lease of " + lease_.lease +
+                                          " before reading it: " + e.what());
+        return;  // the next round tries again
     }
+    if (written == Written::handoff) hand_back();
+    if (written != Written::yes) return;
+    thread_ = std::thread([this] {
+        read();
+        if (handoff_.load()) hand_back();
+        done_.store(true);
+    });
 }
 
 bool ShardReader::should_stop() const {
-    return stop_.load() || lost_.load() || context_.stopping->load();
+    return stop_.load() || lost_.load() || handoff_.load() || context_.stopping->load();
+}
+
+void ShardReader::give_up(LeaseClock::duration silent, const std::string& why) {
+    if (lost_.exchange(true)) return;
+    context_.say(LogLevel::warning, "could not renew the lease of " + lease_.lease + " for " +
+                                        ms(silent) + why +
+                                        "; stopped reading it before another worker may take it");
+}
+
+bool ShardReader::may_continue() {
+    if (should_stop()) return false;
+    const auto silent = LeaseClock::now() - at(written_.load());
+    if (silent < context_.safe_window()) return true;
+    give_up(silent, "");
+    return false;
 }
 
 void ShardReader::pause(std::chrono::milliseconds duration) const {
@@ -50,36 +97,60 @@ void ShardReader::pause(std::chrono::milliseconds duration) const {
     }
 }
 
-bool ShardReader::write(const std::function<void(StreamLease&)>& change) {
+ShardReader::Written ShardReader::write(const std::function<void(StreamLease&)>& change,
+                                        bool renewal) {
     std::lock_guard lock(lease_mutex_);
-    if (lost_.load()) return false;
-    StreamLease next = lease_;
-    change(next);
-    if (!context_.leases->write(next)) {
-        lost_.store(true);
-        context_.say(LogLevel::warning, "lost the lease of " + lease_.lease +
-                                            " to another worker; stopped reading it");
-        return false;
+    if (lost_.load() || released_.load() || finished_.load()) return Written::lost;
+    for (int round = 0;; ++round) {
+        StreamLease next = lease_;
+        change(next);
+        const auto sent = LeaseClock::now();
+        LeaseWrite result = context_.leases->write(next);
+        if (result.written) {
+            lease_ = std::move(next);
+            written_.store(sent.time_since_epoch().count());
+            return Written::yes;
+        }
+        const std::optional<StreamLease>& stored = result.stored;
+        if (round > 0 || !stored || stored->owner != context_.worker) {
+            lost_.store(true);
+            context_.say(LogLevel::warning,
+                         "lost the lease of " + lease_.lease + " to " +
+                             (stored && !stored->owner.empty() ? stored->owner
+                                                               : std::string("no one")) +
+                             "; stopped reading it");
+            return Written::lost;
+        }
+        // Still this worker's: an earlier write of its own that got no answer, or another worker
+        // asking for it (then it is handed over after the current batch, and not renewed).
+        lease_ = *stored;
+        if (!stored->next_owner.empty()) {
+            if (!handoff_.exchange(true)) {
+                context_.say(LogLevel::info, stored->next_owner + " asked for the lease of " +
+                                                 lease_.lease +
+                                                 " (for balance); handing it over after this batch");
+            }
+            if (renewal) return Written::handoff;
+        }
     }
-    lease_ = std::move(next);
-    renewed_ = LeaseClock::now();
-    return true;
 }
 
-void ShardReader::renew(LeaseClock::time_point now) {
+bool ShardReader::renewal_due(LeaseClock::time_point now) const {
+    const auto since_written = now - at(written_.load());
+    const auto since_attempt = now - at(attempted_.load());
+    return since_written >= context_.renew_interval() &&
+           since_attempt >= context_.renew_interval() / 4;
+}
+
+void ShardReader::renew() {
+    if (gone() || handoff_.load()) return;
+    attempted_.store(LeaseClock::now().time_since_epoch().count());
     try {
-        (void)write([](StreamLease&) {});
+        if (write([](StreamLease&) {}, true) == Written::handoff && !started()) hand_back();
     } catch (const std::exception& e) {
-        std::lock_guard lock(lease_mutex_);
-        const auto silent = now - renewed_;
-        if (silent >= context_.options->lease_duration * 2 / 3) {
-            lost_.store(true);
-            context_.say(
-                LogLevel::warning,
-                "could not renew the lease of " + lease_.lease + " for " +
-                    std::to_string(
-                        std::chrono::duration_cast<std::chrono::milliseconds>(silent).count()) +
-                    " ms (" + e.what() + "); stopped reading it");
+        const auto silent = LeaseClock::now() - at(written_.load());
+        if (silent >= context_.safe_window()) {
+            give_up(silent, " (" + std::string(e.what()) + ")");
         } else {
             context_.say(LogLevel::debug,
                          "could not renew the lease of " + lease_.lease + ": " + e.what());
@@ -88,7 +159,7 @@ void ShardReader::renew(LeaseClock::time_point now) {
 }
 
 void ShardReader::checkpoint(const std::string& sequence_number) {
-    if (!write([&](StreamLease& l) { l.checkpoint = sequence_number; })) {
+    if (write([&](StreamLease& l) { l.checkpoint = sequence_number; }, false) != Written::yes) {
         throw LeaseLost("the lease of " + arn_ + "/" + shard_ +
                         " moved to another worker: its records after the last checkpoint will be "
                         "handled there");
@@ -96,23 +167,50 @@ void ShardReader::checkpoint(const std::string& sequence_number) {
     unsaved_ = 0;
 }
 
-void ShardReader::release() {
-    stop_.store(true);
-    if (thread_.joinable()) thread_.join();
-    if (lost_.load() || finished_.load()) return;
+bool ShardReader::checkpoint_handled() {
+    while (true) {
+        try {
+            checkpoint(handled_);
+            return true;
+        } catch (const LeaseLost&) {
+            return false;
+        } catch (const std::exception& e) {
+            context_.say(LogLevel::warning, "could not checkpoint " + arn_ + "/" + shard_ + " (" +
+                                                e.what() + "); reading on once it is saved");
+        }
+        pause(context_.options->idle_poll);
+        // Stopping or handing over: hand_back() checkpoints once more as it releases.
+        if (!may_continue()) return false;
+    }
+}
+
+void ShardReader::hand_back() {
     const bool save = !handled_.empty() && context_.options->checkpointing.records() != 0;
     try {
-        if (write([&](StreamLease& l) {
-                if (save) l.checkpoint = handled_;
-                l.owner.clear();
-            })) {
-            context_.say(LogLevel::info,
-                         "released the lease of " + lease_.lease + " at " + lease_.checkpoint);
+        if (write(
+                [&](StreamLease& l) {
+                    if (save) l.checkpoint = handled_;
+                    l.owner = l.next_owner;  // handed over to the worker that asked, else free
+                    l.next_owner.clear();
+                },
+                false) == Written::yes) {
+            released_.store(true);
+            context_.say(LogLevel::info, (lease_.owner.empty()
+                                              ? "released the lease of " + lease_.lease
+                                              : "handed the lease of " + lease_.lease + " over to " +
+                                                    lease_.owner) +
+                                             " at " + lease_.checkpoint);
         }
     } catch (const std::exception& e) {
         context_.say(LogLevel::warning, "could not release the lease of " + lease_.lease + " (" +
                                             e.what() + "); it expires instead");
     }
+}
+
+void ShardReader::release() {
+    stop_.store(true);
+    if (thread_.joinable()) thread_.join();
+    if (!gone()) hand_back();
 }
 
 std::string ShardReader::iterator_at(const std::string& position) {
@@ -133,6 +231,9 @@ std::string ShardReader::iterator_at(const std::string& position) {
 bool ShardReader::deliver(const std::vector<StreamRecord>& records) {
     auto backoff = std::chrono::milliseconds(100);
     for (int attempt = 1;; ++attempt) {
+        // Checked at the moment of each delivery: a lease unwritten for the safe window is given
+        // up before any other worker may take it.
+        if (!may_continue()) return false;
         try {
             handler_(records, arn_, shard_, *this);
             return true;
@@ -147,7 +248,6 @@ bool ShardReader::deliver(const std::vector<StreamRecord>& records) {
                              "); trying them again in " + std::to_string(backoff.count()) + " ms");
         }
         pause(backoff);
-        if (should_stop()) return false;
         backoff = std::min(backoff * 2, context_.options->max_retry_backoff);
     }
 }
@@ -155,7 +255,7 @@ bool ShardReader::deliver(const std::vector<StreamRecord>& records) {
 void ShardReader::read() {
     const Checkpointing policy = context_.options->checkpointing;
     std::string iterator;
-    while (!should_stop()) {
+    while (may_continue()) {
         StreamsApi::Records page;
         try {
             if (iterator.empty()) {
@@ -194,28 +294,23 @@ void ShardReader::read() {
             handled_ = records.back().sequence_number;
             unsaved_ += policy.counts_records() ? records.size() : 1;
             context_.last_handled->store(LeaseClock::now().time_since_epoch().count());
-            if (policy.records() != 0 && unsaved_ >= policy.records()) {
-                try {
-                    checkpoint(handled_);
-                } catch (const LeaseLost&) {
-                    return;
-                } catch (const std::exception& e) {
-                    context_.say(LogLevel::warning, "could not checkpoint " + arn_ + "/" + shard_ +
-                                                        " (" + e.what() + "); trying again later");
-                }
-            }
+            if (policy.records() != 0 && unsaved_ >= policy.records() && !checkpoint_handled())
+                return;
         }
         if (!page.next_iterator) {  // closed and read to its end: children may start
             try {
-                if (write([](StreamLease& l) {
+                const Written written = write(
+                    [](StreamLease& l) {
                         l.checkpoint = checkpoint::shard_end;
                         l.owner.clear();
-                    })) {
+                        l.next_owner.clear();
+                    },
+                    false);
+                if (written == Written::yes) {
                     finished_.store(true);
                     context_.say(LogLevel::info, "finished " + arn_ + "/" + shard_);
-                    return;
                 }
-                return;  // lost
+                return;
             } catch (const std::exception& e) {
                 context_.say(LogLevel::warning, "could not checkpoint the end of " + arn_ + "/" +
                                                     shard_ + " (" + e.what() + ")");

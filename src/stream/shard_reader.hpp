@@ -1,7 +1,9 @@
 #pragma once
 // One held shard of a StreamProcessor: its lease (renewed by the processor's thread, checkpointed
 // by the reading thread, one write at a time) and the thread that reads the shard in order and
-// calls the handler.
+// calls the handler. The reader hands out a batch only while the lease's last successful write was
+// sent less than the safe window ago, by the monotonic clock at that moment: another worker takes
+// the lease over only once its counter has not changed for a whole lease duration.
 
 #include <bloop/stream/processor.hpp>
 
@@ -25,6 +27,11 @@ struct ReaderContext {
     std::atomic<LeaseClock::rep>* last_handled;  // when a record was last handled
     /// Logs `message` at `level`, prefixed with the consumer and worker.
     void say(LogLevel level, const std::string& message) const;
+    /// How long after its last successful write a lease may still be used: two thirds of the
+    /// lease duration, leaving a third for a batch handed out just before it ends.
+    [[nodiscard]] LeaseClock::duration safe_window() const;
+    /// How often a held lease is written again: a third of the lease duration.
+    [[nodiscard]] LeaseClock::duration renew_interval() const;
 };
 
 /// The handler of one stream.
@@ -33,23 +40,38 @@ using BatchHandler = std::function<void(const std::vector<StreamRecord>&, const 
 
 class ShardReader final : public ShardCheckpointer {
   public:
-    /// `lease` was just taken (its counter is the stored one).
-    ShardReader(const ReaderContext& context, const BatchHandler& handler, StreamLease lease);
+    /// `lease` was just taken with a write sent at `taken` (its counter is the stored one).
+    ShardReader(const ReaderContext& context, const BatchHandler& handler, StreamLease lease,
+                LeaseClock::time_point taken);
     /// Stops and joins the reading thread (without releasing: see release()).
     ~ShardReader() override;
     ShardReader(const ShardReader&) = delete;
     ShardReader& operator=(const ShardReader&) = delete;
 
-    /// Starts reading (once the shard's parents are finished).
+    /// Starts reading (once the shard's parents are finished), after writing the lease once more:
+    /// a listing may be older than another worker's take, the lease's own condition is not.
     void start();
     [[nodiscard]] bool started() const { return thread_.joinable(); }
-    /// Renews the lease (from the processor's thread). A lease another worker wrote is lost; one
-    /// that could not be renewed for two thirds of the lease duration is given up.
-    void renew(LeaseClock::time_point now);
+    /// The lease's key ("<stream arn>/<shard id>").
+    [[nodiscard]] const std::string& key() const { return key_; }
+    /// Whether a renewal is due at `now`: a third of the lease duration after the last
+    /// successful write, and soon again after a failed one.
+    [[nodiscard]] bool renewal_due(LeaseClock::time_point now) const;
+    /// Renews the lease (from the processor). A lease another worker took is lost; one another
+    /// worker asked for is handed over after the current batch; one that could not be written
+    /// for the safe window is given up.
+    void renew();
     /// The lease is no longer this worker's: its thread stops without checkpointing.
     [[nodiscard]] bool lost() const { return lost_.load(); }
     /// The shard was read to its end, checkpointed there and released.
     [[nodiscard]] bool finished() const { return finished_.load(); }
+    /// The lease was handed back: checkpointed and released (stopping, or asked for by another
+    /// worker).
+    [[nodiscard]] bool released() const { return released_.load(); }
+    /// Another worker asked for the lease: the reader stops after its batch and releases it.
+    [[nodiscard]] bool handing_over() const { return handoff_.load(); }
+    /// Lost, finished or released: no longer held.
+    [[nodiscard]] bool gone() const { return lost() || finished() || released(); }
     /// The reading thread has returned (or never started).
     [[nodiscard]] bool done() const { return !thread_.joinable() || done_.load(); }
     /// The last read found no new records.
@@ -61,30 +83,44 @@ class ShardReader final : public ShardCheckpointer {
     void checkpoint(const std::string& sequence_number) override;
 
   private:
+    enum class Written { yes, lost, handoff };
     void read();
     [[nodiscard]] std::string iterator_at(const std::string& position);
-    // Delivers one page to the handler until it returns; false when stopped first.
+    // Delivers one page to the handler until it returns; false when it may not (any more).
     bool deliver(const std::vector<StreamRecord>& records);
-    // Writes the lease changed by `change`; false (and lost) when another writer got there first.
-    bool write(const std::function<void(StreamLease&)>& change);
+    // Checkpoints what was handled, trying again until it is saved: nothing more is read before.
+    bool checkpoint_handled();
+    // Writes the lease changed by `change`. A renewal does not write over a handoff request;
+    // other writes (checkpoints, releases) do, keeping the request.
+    Written write(const std::function<void(StreamLease&)>& change, bool renewal);
+    // Checkpoints what was handled and releases the lease (once).
+    void hand_back();
+    // Whether the reader may go on: not stopped, and the lease's last write recent enough (else
+    // it is given up, logged once).
+    bool may_continue();
     [[nodiscard]] bool should_stop() const;
     // Sleeps `duration`, waking early when the reader should stop.
     void pause(std::chrono::milliseconds duration) const;
+    void give_up(LeaseClock::duration silent, const std::string& why);
 
     const ReaderContext& context_;
     const BatchHandler& handler_;
+    const std::string key_;
     const std::string arn_;
     const std::string shard_;
 
     mutable std::mutex lease_mutex_;  // one lease write at a time
     StreamLease lease_;
-    LeaseClock::time_point renewed_;
+    std::atomic<LeaseClock::rep> written_;        // when the last successful write was sent
+    std::atomic<LeaseClock::rep> attempted_{0};   // when the last renewal was sent
 
     std::string handled_;      // the last record the handler returned from (reading thread)
     std::size_t unsaved_ = 0;  // records or batches handled since the last checkpoint
     std::atomic<bool> stop_{false};
     std::atomic<bool> lost_{false};
+    std::atomic<bool> handoff_{false};
     std::atomic<bool> finished_{false};
+    std::atomic<bool> released_{false};
     std::atomic<bool> caught_up_{false};
     std::atomic<bool> done_{false};
     std::thread thread_;

@@ -17,6 +17,7 @@ const char* fault_name(Fault f) {
         case Fault::truncated: return "truncated";
         case Fault::held: return "held";
         case Fault::lost_response: return "lost_response";
+        case Fault::stalled: return "stalled";
     }
     return "?";
 }
@@ -60,6 +61,12 @@ void FaultProxy::set_rate(double rate) {
     options_.rate = rate;
 }
 
+void FaultProxy::set_faults(std::vector<Fault> faults, double rate) {
+    std::lock_guard lock(mutex_);
+    options_.faults = std::move(faults);
+    options_.rate = rate;
+}
+
 std::map<Fault, int> FaultProxy::injected() const {
     std::lock_guard lock(mutex_);
     return injected_;
@@ -70,10 +77,12 @@ int FaultProxy::forwarded() const {
     return forwarded_;
 }
 
-Fault FaultProxy::next_fault() {
+Fault FaultProxy::next_fault(const std::string& body) {
     std::lock_guard lock(mutex_);
     Fault f = Fault::none;
-    if (!script_.empty()) {
+    if (!options_.matching.empty() && body.find(options_.matching) == std::string::npos) {
+        // not a request this proxy disturbs
+    } else if (!script_.empty()) {
         f = script_.front();
         script_.pop_front();
     } else if (std::uniform_real_distribution<double>(0, 1)(rng_) < options_.rate) {
@@ -94,7 +103,7 @@ void FaultProxy::handle(int client) {
     } close_upstream{upstream};
     RawRequest request;
     while (read_request(client, request)) {
-        const Fault fault = next_fault();
+        const Fault fault = next_fault(request.body);
         switch (fault) {
             case Fault::throttle:
                 if (!write_all(client, error_response(400, "ThrottlingException", "Rate exceeded")))
@@ -105,6 +114,7 @@ void FaultProxy::handle(int client) {
                     return;
                 continue;
             case Fault::reset: reset_on_close(client); return;
+            case Fault::stalled: std::this_thread::sleep_for(options_.hold); return;
             default: break;
         }
         std::string answer = forward(upstream, upstream_host_, upstream_port_, request);

@@ -25,6 +25,7 @@ enum class Fault {
     truncated,    ///< forwarded (applied), the answer cut in the middle of its body
     held,         ///< forwarded (applied), the answer held past the client's timeout, then dropped
     lost_response,  ///< forwarded (applied), the connection closed without an answer
+    stalled,  ///< not forwarded, no answer: the connection held for `hold`, then closed
 };
 
 /// The name of `f` ("lost_response").
@@ -35,6 +36,8 @@ struct FaultProxyOptions {
     std::uint64_t seed = 1;                ///< the random sequence
     std::vector<Fault> faults;             ///< drawn from uniformly; empty: every fault but none
     std::chrono::milliseconds hold{1500};  ///< how long `held` holds (longer than the timeout)
+    /// Only requests whose body contains this text get faults (e.g. a table's name); empty: all.
+    std::string matching{};
 };
 
 /// Listens on loopback and forwards to `upstream` ("http://127.0.0.1:PORT").
@@ -48,13 +51,15 @@ class FaultProxy {
     void script(std::deque<Fault> faults);
     /// Stops injecting (every later request is forwarded and answered) or starts again.
     void set_rate(double rate);
+    /// Injects these faults from now on, at `rate`.
+    void set_faults(std::vector<Fault> faults, double rate);
     /// How many requests got each fault (`none` included).
     [[nodiscard]] std::map<Fault, int> injected() const;
     /// Requests forwarded to the server (applied or not).
     [[nodiscard]] int forwarded() const;
 
   private:
-    Fault next_fault();
+    Fault next_fault(const std::string& body);
     void handle(int client);
 
     std::string upstream_host_;

@@ -42,6 +42,15 @@ struct ClientOptions {
     Environment environment{};             ///< where variables and files are looked up
 };
 
+/// Settings of one call.
+struct CallOptions {
+    /// Bounds the whole call, every attempt and backoff included: each attempt gets at most what
+    /// is left of it (connect and request timeouts shrink to fit), no retry starts once its
+    /// backoff would end past it, and a call that runs out throws RequestTimeout (or the last
+    /// attempt's own error). Unset: the client's timeouts and retry policy alone bound the call.
+    std::optional<std::chrono::milliseconds> timeout{};
+};
+
 /// A DynamoDB + DynamoDB Streams client. Safe to share between threads; copies share state.
 class Client {
   public:
@@ -60,6 +69,9 @@ class Client {
     /// when no response came, ProtocolError for a malformed response body.
     [[nodiscard]] json::Value call(Operation op, const json::Value& request,
                                    json::ParseMode mode = json::ParseMode::plain) const;
+    /// As `call`, bounded by `options` (e.g. a timeout over all attempts).
+    [[nodiscard]] json::Value call(Operation op, const json::Value& request, json::ParseMode mode,
+                                   const CallOptions& options) const;
     /// As `call`, with the operation named by its API name. Throws UnknownOperation first for an
     /// unknown name.
     [[nodiscard]] json::Value call(std::string_view op, const json::Value& request,

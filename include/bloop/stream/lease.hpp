@@ -6,8 +6,10 @@
 
 #include <bloop/engine/engine.hpp>
 
+#include <chrono>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -15,7 +17,7 @@
 namespace bloop {
 
 /// One shard's lease. Readable by anyone (e.g. to monitor a consumer's progress); written only by
-/// workers.
+/// workers, always whole: an empty `owner`, `next_owner` or `parents` is absent from the item.
 struct StreamLease {
     /// The consumer's name (hash key): its workers share these leases.
     std::string consumer;
@@ -23,6 +25,9 @@ struct StreamLease {
     std::string lease;
     /// The worker holding the lease; empty: free.
     std::string owner;
+    /// A worker that asked the owner for this lease to balance the shares; the owner hands it over
+    /// (checkpoints and releases it) once its current batch is handled. Empty: none.
+    std::string next_owner;
     /// How far the shard was processed: `checkpoint::trim_horizon` or `checkpoint::latest` (not
     /// started), a sequence number (every record up to it was handled), or `checkpoint::shard_end`.
     std::string checkpoint;
@@ -63,21 +68,39 @@ struct Model<StreamLease> {
     static constexpr auto version = &StreamLease::counter;
 };
 
+/// What a conditional lease write did.
+struct LeaseWrite {
+    /// The lease was written (and its counter incremented).
+    bool written = false;
+    /// When not written: the lease as stored now; none when no lease is stored under its key.
+    std::optional<StreamLease> stored{};
+};
+
 /// Where leases are kept. `lease_table(engine)` is the real one; tests may supply their own.
 class LeaseStore {
   public:
     virtual ~LeaseStore() = default;
     /// Every lease of `consumer`, read consistently.
     virtual std::vector<StreamLease> list(const std::string& consumer) = 0;
-    /// Writes `lease` whole when the stored lease's counter is `lease.counter` (0: no lease
-    /// stored), and increments `lease.counter`. False, changing nothing, when another writer got
-    /// there first.
-    virtual bool write(StreamLease& lease) = 0;
+    /// Writes `lease` whole — every attribute, empty ones removed from the item — when the stored
+    /// lease's counter is `lease.counter` (0: no lease stored), and increments `lease.counter`.
+    /// When another writer got there first, changes nothing and says what is stored.
+    virtual LeaseWrite write(StreamLease& lease) = 0;
     /// Deletes `lease` when its stored counter is `lease.counter`; false otherwise.
     virtual bool remove(const StreamLease& lease) = 0;
 };
 
-/// The lease table of `engine` (binds StreamLease: creates or validates the table).
-[[nodiscard]] std::shared_ptr<LeaseStore> lease_table(Engine& engine);
+/// How the lease table answers a worker.
+struct LeaseTableOptions {
+    /// Bounds every lease request, its retries included (CallOptions::timeout). A worker's
+    /// requests must answer well within its lease duration; unset: the client's own timeouts.
+    std::optional<std::chrono::milliseconds> timeout{};
+};
+
+/// The lease table of `engine` (binds StreamLease: creates or validates the table). Its requests
+/// go through the engine's client, not through `Engine::save`, so the engine's object signals do
+/// not fire for leases.
+[[nodiscard]] std::shared_ptr<LeaseStore> lease_table(Engine& engine,
+                                                      LeaseTableOptions options = {});
 
 }  // namespace bloop

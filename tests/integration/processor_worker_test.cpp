@@ -1,0 +1,389 @@
+// Stream-processor workers over a scripted stream and the real lease table in DynamoDB Local:
+// reading every shard in order, parents before children; checkpoints, releases and SHARD_END as
+// stored; a dead worker's lease taken from its checkpoint; balance by handoff (the owner hands a
+// lease over at a batch boundary, so no two workers ever deliver one shard at once); a lease
+// table that fails or stalls (the worker stops delivering before anyone may take its shard, and
+// reads nothing past a checkpoint it could not save); a waiting child handed over; the
+// destructor waiting for run().
+
+#include "processor_fixture.hpp"
+
+#include <gtest/gtest.h>
+
+#include <random>
+
+namespace {
+
+using namespace std::chrono_literals;
+using bloop::RecordBatch;
+using bloop::StreamLease;
+using bloop::StreamProcessor;
+using bloop::test::Clock;
+using bloop::test::Entry;
+using bloop::test::eventually;
+using bloop::test::ProcessorFixture;
+
+std::string attribute(const std::optional<bloop::Item>& item, const std::string& name) {
+    if (!item) return "<no item>";
+    const auto found = item->find(name);
+    return found == item->end() ? "<absent>" : found->second.as_string();
+}
+
+TEST(ProcessorWorker, ReadsEveryShardInOrderParentsFirstAndLeavesReleasedLeasesWithoutAnOwner) {
+    ProcessorFixture f("worker-order");
+    f.streams->add("s1", "1", 1, "a");
+    f.streams->add("s1", "2", 1, "b");
+    f.streams->add("s1", "3", 1, "c");
+    f.streams->close("s1");
+    f.streams->shards["s2"].parent = "s1";
+    f.streams->add("s2", "4", 2, "a");
+    f.streams->add("s2", "5", 2, "b");
+    StreamProcessor worker(f.engine, f.options("w1"));
+    worker.subscribe<Entry>(f.deliveries.handler("w1", [](RecordBatch<Entry>& batch) {
+        EXPECT_EQ(batch.stream_arn, bloop::test::kStreamArn);
+        for (const auto& r : batch.records) EXPECT_TRUE(r.new_image.has_value());
+    }));
+    worker.run();  // returns once idle
+
+    std::vector<std::string> order;
+    for (const auto& d : f.deliveries.all())
+        for (const auto& s : d.sequences) order.push_back(d.shard + ":" + s);
+    EXPECT_EQ(order, (std::vector<std::string>{"s1:1", "s1:2", "s1:3", "s2:4", "s2:5"}));
+    const auto s1 = f.stored("s1");
+    EXPECT_EQ(attribute(s1, "checkpoint"), "SHARD_END");
+    EXPECT_EQ(attribute(s1, "owner"), "<absent>");
+    const auto s2 = f.stored("s2");
+    EXPECT_EQ(attribute(s2, "checkpoint"), "5");
+    EXPECT_EQ(attribute(s2, "owner"), "<absent>");  // released on the way out: free at once
+    EXPECT_EQ(f.lease("s2").parents, std::vector<std::string>{"s1"});
+}
+
+TEST(ProcessorWorker, AFailingHandlerGetsTheSameBatchAgainAndNothingIsSkipped) {
+    ProcessorFixture f("worker-retry");
+    for (int i = 1; i <= 4; ++i) f.streams->add("s1", std::to_string(i), 1, "k");
+    int failures = 0;
+    StreamProcessor worker(f.engine, f.options("w1"));
+    worker.subscribe<Entry>(f.deliveries.handler("w1", [&](RecordBatch<Entry>& batch) {
+        if (batch.records.front().meta.sequence_number == "3" && failures < 2) {
+            ++failures;
+            throw std::runtime_error("downstream unavailable");
+        }
+    }));
+    worker.run();
+    EXPECT_EQ(failures, 2);
+    EXPECT_EQ(f.deliveries.of("s1"), (std::vector<std::string>{"1", "2", "3", "4"}));
+    EXPECT_EQ(attribute(f.stored("s1"), "checkpoint"), "4");
+}
+
+TEST(ProcessorWorker, ADeadWorkersLeaseIsTakenOverFromItsCheckpointAfterTheLeaseDuration) {
+    ProcessorFixture f("worker-dead");
+    for (int i = 1; i <= 5; ++i) f.streams->add("s1", std::to_string(i), 1, "k");
+    StreamLease dead{f.consumer, f.key("s1"), "dead", {}, "2", {}, 0};
+    ASSERT_TRUE(f.leases->write(dead).written);
+    auto options = f.options("w1");
+    options.idle_exit = 5s;  // past the lease duration
+    StreamProcessor worker(f.engine, options);
+    worker.subscribe<Entry>(f.deliveries.handler("w1"));
+    worker.run();
+    EXPECT_EQ(f.deliveries.of("s1"), (std::vector<std::string>{"3", "4", "5"}));
+    EXPECT_EQ(attribute(f.stored("s1"), "checkpoint"), "5");
+    EXPECT_EQ(f.logged("(expired, from dead) at 2").size(), 1u);
+}
+
+TEST(ProcessorWorker, ManualCheckpointsAreTheHandlersOnly) {
+    ProcessorFixture f("worker-manual");
+    for (int i = 1; i <= 4; ++i) f.streams->add("s1", std::to_string(i), 1, "k");
+    auto options = f.options("w1");
+    options.checkpointing = bloop::Checkpointing::manual();
+    StreamProcessor worker(f.engine, options);
+    worker.subscribe<Entry>([&](RecordBatch<Entry>& batch) {
+        if (batch.records.front().meta.sequence_number == "1")
+            batch.checkpoint(batch.records.front());
+    });
+    worker.run();
+    EXPECT_EQ(attribute(f.stored("s1"), "checkpoint"), "1");
+    EXPECT_EQ(attribute(f.stored("s1"), "owner"), "<absent>");
+}
+
+TEST(ProcessorWorker, CheckpointsEveryNRecords) {
+    ProcessorFixture f("worker-every-n");
+    for (int i = 1; i <= 6; ++i) f.streams->add("s1", std::to_string(i), 1, "k");
+    auto options = f.options("w1");
+    options.checkpointing = bloop::Checkpointing::every_records(4);
+    StreamProcessor worker(f.engine, options);
+    std::vector<std::string> stored_during;  // the stored checkpoint as each batch begins
+    worker.subscribe<Entry>(
+        [&](RecordBatch<Entry>&) { stored_during.push_back(attribute(f.stored("s1"), "checkpoint")); });
+    worker.run();
+    // Pages of 2: nothing saved before the batch that reaches 4 records, then 4.
+    EXPECT_EQ(stored_during,
+              (std::vector<std::string>{"TRIM_HORIZON", "TRIM_HORIZON", "4"}));
+    EXPECT_EQ(attribute(f.stored("s1"), "checkpoint"), "6");  // on release
+}
+
+TEST(ProcessorWorker, ALostLeaseStopsTheReaderAndItsCheckpointThrowsLeaseLost) {
+    ProcessorFixture f("worker-lost");
+    f.streams->add("s1", "1", 1, "k");
+    f.streams->add("s1", "2", 1, "k");
+    auto options = f.options("w1");
+    options.idle_exit.reset();
+    StreamProcessor worker(f.engine, options);
+    std::atomic<bool> thrown{false};
+    worker.subscribe<Entry>([&](RecordBatch<Entry>& batch) {
+        // Another worker takes the lease while this batch is handled.
+        StreamLease taken = f.lease("s1");
+        taken.owner = "thief";
+        EXPECT_TRUE(f.leases->write(taken).written);
+        try {
+            batch.checkpoint();
+        } catch (const bloop::LeaseLost&) {
+            thrown = true;
+            worker.stop();
+            throw;
+        }
+    });
+    worker.run();
+    EXPECT_TRUE(thrown);
+    EXPECT_EQ(attribute(f.stored("s1"), "owner"), "thief");  // not released over the thief's
+    EXPECT_EQ(attribute(f.stored("s1"), "checkpoint"), "TRIM_HORIZON");
+}
+
+TEST(ProcessorWorker, ALatestStartSkipsClosedShardsAndReadsOpenOnesFromTheirEnd) {
+    ProcessorFixture f("worker-latest");
+    f.streams->add("s1", "1", 1, "k");
+    f.streams->close("s1");
+    f.streams->shards["s2"].parent = "s1";
+    f.streams->add("s2", "2", 1, "k");
+    auto options = f.options("w1");
+    options.start = bloop::latest;
+    StreamProcessor worker(f.engine, options);
+    worker.subscribe<Entry>(f.deliveries.handler("w1"));
+    worker.run();
+    EXPECT_TRUE(f.deliveries.all().empty());
+    EXPECT_EQ(attribute(f.stored("s1"), "checkpoint"), "SHARD_END");
+    EXPECT_EQ(attribute(f.stored("s2"), "checkpoint"), "LATEST");
+}
+
+// Four shards, two workers: the second asks for its share and the first hands leases over at
+// batch boundaries; records keep arriving meanwhile, and no shard is ever delivered by both at
+// once. Then the first stops and the second takes its leases as free.
+TEST(ProcessorWorker, BalanceIsAHandoffAtABatchBoundaryAndAStoppedWorkersLeasesAreFreeAtOnce) {
+    ProcessorFixture f("worker-balance");
+    const std::vector<std::string> shards{"s1", "s2", "s3", "s4"};
+    for (const auto& s : shards) f.streams->add(s, "1", 1, "k");
+    auto first_options = f.options("w1");
+    first_options.idle_exit.reset();
+    auto second_options = f.options("w2");
+    second_options.idle_exit.reset();
+    StreamProcessor first(f.engine, first_options);
+    StreamProcessor second(f.engine, second_options);
+    const auto slow = [](RecordBatch<Entry>&) { std::this_thread::sleep_for(20ms); };
+    first.subscribe<Entry>(f.deliveries.handler("w1", slow));
+    second.subscribe<Entry>(f.deliveries.handler("w2", slow));
+
+    std::atomic<bool> writing{true};
+    std::thread writer([&] {  // a record a shard every 30 ms
+        for (int n = 2; writing.load(); ++n) {
+            for (const auto& s : shards) f.streams->add(s, std::to_string(n), n, "k");
+            std::this_thread::sleep_for(30ms);
+        }
+    });
+    std::thread one([&] { first.run(); });
+    ASSERT_TRUE(eventually([&] { return first.held() == 4; }));
+    std::thread two([&] { second.run(); });
+    EXPECT_TRUE(eventually([&] { return first.held() == 2 && second.held() == 2; }));
+    EXPECT_EQ(f.logged("asked w1 for the lease").size(), 2u);
+    EXPECT_EQ(f.logged("(for balance); handing it over after this batch").size(), 2u);
+    EXPECT_EQ(f.logged("over to w2 at").size(), 2u);
+    EXPECT_EQ(f.logged("(handed over) at").size(), 2u);
+
+    first.stop();
+    one.join();
+    for (const auto& s : shards) {
+        const auto owner = attribute(f.stored(s), "owner");
+        EXPECT_TRUE(owner == "<absent>" || owner == "w2") << s << ": " << owner;
+    }
+    EXPECT_TRUE(eventually([&] { return second.held() == 4; }));
+    EXPECT_TRUE(f.logged("(expired").empty());  // every handover was a release, none an expiry
+    writing = false;
+    writer.join();
+    second.stop();
+    two.join();
+
+    EXPECT_EQ(f.deliveries.overlaps(), std::vector<std::string>{});
+    for (const auto& s : shards) {
+        // Every record handled; within the shard in order.
+        const auto handled = f.deliveries.of(s);
+        ASSERT_FALSE(handled.empty());
+        EXPECT_EQ(handled.front(), "1") << s;
+        for (std::size_t i = 1; i < handled.size(); ++i)
+            EXPECT_LE(std::stoi(handled[i - 1]), std::stoi(handled[i])) << s;
+        EXPECT_EQ(attribute(f.stored(s), "owner"), "<absent>") << s;
+        EXPECT_EQ(attribute(f.stored(s), "checkpoint"), handled.back()) << s;
+    }
+}
+
+// A child waiting for its parent, asked for by another worker, is handed over at once; when the
+// parent finishes, only its new holder starts it.
+TEST(ProcessorWorker, AWaitingChildHandedOverIsStartedByItsNewHolderOnly) {
+    ProcessorFixture f("worker-waiting-child");
+    f.streams->add("s1", "1", 1, "k");
+    f.streams->shards["s2"].parent = "s1";
+    f.streams->add("s2", "2", 2, "k");
+    auto first_options = f.options("w1");
+    first_options.idle_exit.reset();
+    auto second_options = f.options("w2");
+    second_options.idle_exit.reset();
+    StreamProcessor first(f.engine, first_options);
+    StreamProcessor second(f.engine, second_options);
+    first.subscribe<Entry>(f.deliveries.handler("w1"));
+    second.subscribe<Entry>(f.deliveries.handler("w2"));
+    std::thread one([&] { first.run(); });
+    ASSERT_TRUE(eventually([&] { return first.held() == 2; }));
+    std::thread two([&] { second.run(); });
+    ASSERT_TRUE(eventually([&] { return second.held() == 1; }));
+    EXPECT_EQ(attribute(f.stored("s2"), "owner"), "w2");  // the waiting child moved
+    f.streams->close("s1");  // the parent ends: its child may start
+    EXPECT_TRUE(eventually([&] { return f.deliveries.of("s2").size() == 1; }));
+    std::this_thread::sleep_for(300ms);
+    first.stop();
+    second.stop();
+    one.join();
+    two.join();
+    std::vector<std::string> s2_workers;
+    for (const auto& d : f.deliveries.all())
+        if (d.shard == "s2") s2_workers.push_back(d.worker);
+    EXPECT_EQ(s2_workers, std::vector<std::string>{"w2"});
+}
+
+// The lease table fails fast (or stalls) for one worker while DynamoDB Streams still answers: it
+// stops delivering before the other may take the shard, and the other continues from the
+// checkpoint; no delivery of the two overlaps.
+void cut_off(bloop::test::Fault fault) {
+    ProcessorFixture f(std::string("worker-cut-off-") + bloop::test::fault_name(fault));
+    bloop::test::FaultProxy proxy(bloop::test::endpoint(),
+                                  {.rate = 0, .seed = 7, .faults = {fault}, .hold = 3s});
+    bloop::ClientOptions through = bloop::testing::local_client_options(proxy.url());
+    through.retry.max_attempts = 2;
+    bloop::Engine cut{bloop::Client(through)};
+    auto first_options = f.options("w1");
+    first_options.idle_exit.reset();
+    first_options.leases = bloop::lease_table(cut, {.timeout = first_options.lease_duration / 4});
+    auto second_options = f.options("w2");
+    second_options.idle_exit.reset();
+    StreamProcessor first(f.engine, first_options);
+    StreamProcessor second(f.engine, second_options);
+    first.subscribe<Entry>(f.deliveries.handler("w1"));
+    second.subscribe<Entry>(f.deliveries.handler("w2"));
+
+    std::atomic<bool> writing{true};
+    std::thread writer([&] {
+        for (int n = 1; writing.load(); ++n) {
+            f.streams->add("s1", std::to_string(n), n, "k");
+            std::this_thread::sleep_for(20ms);
+        }
+    });
+    std::thread one([&] { first.run(); });
+    ASSERT_TRUE(eventually([&] { return first.held() == 1 && !f.deliveries.all().empty(); }));
+    std::thread two([&] { second.run(); });  // a standby
+    std::this_thread::sleep_for(200ms);
+    proxy.set_rate(1.0);  // w1 can no longer reach its leases
+    EXPECT_TRUE(eventually([&] { return second.held() == 1; }));
+    EXPECT_TRUE(eventually([&] { return !f.deliveries.of("s1").empty() &&
+                                        f.deliveries.all().back().worker == "w2"; }));
+    proxy.set_rate(0);
+    writing = false;
+    writer.join();
+    const auto handled_all = [&] {
+        const auto handled = f.deliveries.of("s1");
+        return std::set<std::string>(handled.begin(), handled.end()).size() ==
+               f.streams->shards["s1"].records.size();
+    };
+    EXPECT_TRUE(eventually(handled_all));
+    first.stop();
+    second.stop();
+    one.join();
+    two.join();
+
+    EXPECT_EQ(f.deliveries.overlaps(), std::vector<std::string>{});
+    EXPECT_EQ(f.logged("stopped reading it before another worker may take it").size(), 1u);
+    EXPECT_EQ(f.logged("(expired, from w1)").size(), 1u);
+    // w1's last delivery ended before w2's first began.
+    Clock::time_point last_w1{}, first_w2 = Clock::time_point::max();
+    for (const auto& d : f.deliveries.all()) {
+        if (d.worker == "w1") last_w1 = std::max(last_w1, d.end);
+        if (d.worker == "w2") first_w2 = std::min(first_w2, d.start);
+    }
+    EXPECT_LT(last_w1, first_w2);
+}
+
+TEST(ProcessorWorker, ALeaseTableFailingFastStopsDeliveryBeforeTheShardMayBeTaken) {
+    cut_off(bloop::test::Fault::unavailable);
+}
+
+TEST(ProcessorWorker, AStalledLeaseTableStopsDeliveryBeforeTheShardMayBeTaken) {
+    cut_off(bloop::test::Fault::stalled);
+}
+
+// While the lease table fails briefly, a checkpoint that could not be saved holds the reader:
+// it hands out no further batch until the checkpoint is saved.
+TEST(ProcessorWorker, NoBatchIsHandedOutPastACheckpointThatCouldNotBeSaved) {
+    ProcessorFixture f("worker-checkpoint-held");
+    bloop::test::FaultProxy proxy(bloop::test::endpoint(),
+                                  {.rate = 0, .seed = 3, .faults = {bloop::test::Fault::unavailable}});
+    bloop::ClientOptions through = bloop::testing::local_client_options(proxy.url());
+    through.retry.max_attempts = 1;
+    bloop::Engine cut{bloop::Client(through)};
+    auto options = f.options("w1");
+    options.idle_exit.reset();
+    options.lease_duration = 6s;  // long enough to ride out the cut without giving up
+    options.leases = bloop::lease_table(cut, {.timeout = 1500ms});
+    StreamProcessor worker(f.engine, options);
+    std::atomic<int> batches{0};
+    std::atomic<int> during_cut{0};
+    std::atomic<bool> cut_now{false};
+    worker.subscribe<Entry>([&](RecordBatch<Entry>&) {
+        ++batches;
+        if (cut_now.load()) ++during_cut;
+        if (batches.load() == 2) {  // its checkpoint will fail
+            proxy.set_rate(1.0);
+            cut_now = true;
+        }
+    });
+    for (int i = 1; i <= 10; ++i) f.streams->add("s1", std::to_string(i), 1, "k");
+    std::thread running([&] { worker.run(); });
+    ASSERT_TRUE(eventually([&] { return batches.load() >= 2; }));
+    std::this_thread::sleep_for(500ms);  // several checkpoint attempts fail meanwhile
+    EXPECT_EQ(batches.load(), 2);
+    EXPECT_GE(f.logged("could not checkpoint").size(), 1u);
+    cut_now = false;
+    proxy.set_rate(0);
+    EXPECT_TRUE(eventually([&] { return batches.load() == 5; }));
+    worker.stop();
+    running.join();
+    EXPECT_EQ(during_cut.load(), 0);
+    EXPECT_EQ(attribute(f.stored("s1"), "checkpoint"), "10");
+}
+
+TEST(ProcessorWorker, DestroyingAProcessorWaitsForRunOnAnotherThread) {
+    ProcessorFixture f("worker-destroyed");
+    f.streams->add("s1", "1", 1, "k");
+    std::mt19937 random(11);
+    for (int round = 0; round < 10; ++round) {
+        auto options = f.options("w" + std::to_string(round));
+        options.idle_exit.reset();
+        auto worker = std::make_unique<StreamProcessor>(f.engine, options);
+        worker->subscribe<Entry>([](RecordBatch<Entry>&) {});
+        StreamProcessor* processor = worker.get();
+        std::thread running([processor] { processor->run(); });
+        // run() has begun once it logs (its first listing takes the free lease).
+        const std::string name = "(w" + std::to_string(round) + "): took";
+        ASSERT_TRUE(eventually([&] { return !f.logged(name).empty(); }));
+        std::this_thread::sleep_for(std::chrono::milliseconds(random() % 30));
+        worker.reset();  // stops it and waits until run() has returned
+        running.join();
+        EXPECT_EQ(attribute(f.stored("s1"), "owner"), "<absent>");
+    }
+}
+
+}  // namespace

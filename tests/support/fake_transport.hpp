@@ -27,6 +27,11 @@ class FakeTransport : public Transport {
                     message + R"("})",
                 {{"x-amzn-RequestId", "REQ-" + code}});
     }
+    /// Queues any step: what it returns is the response, what it throws the failure.
+    void then(std::function<HttpResponse()> step) {
+        std::lock_guard lock(mutex_);
+        script_.push_back(std::move(step));
+    }
     /// Queues a transport failure.
     template <class E>
     void drop(const std::string& message) {

@@ -1,9 +1,11 @@
 // A worker process for the multi-process stream processor test: it reads the streams of four
 // tables (ProcOrders0..3, one shard each on DynamoDB Local) as one consumer, and appends to its
-// log file one line per record handled and one per lease change:
+// log file one line per record handled, one per batch and one per lease change, with the
+// monotonic clock in milliseconds (one clock for every process of the machine):
 //
 //   R <table> <shard> <sequence number> <id> <n>
-//   L <the processor's log line>
+//   B <start ms> <end ms> <table> <shard>      (the handler's call, after its R lines)
+//   L <ms> <the processor's log line>
 //
 // and counts each order's changes in ProcOrderCounts with a write conditional on the last
 // sequence number counted (so records handled twice are counted once). AWS_* variables as usual.
@@ -14,6 +16,7 @@
 
 #include "proc_orders.hpp"
 
+#include <chrono>
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
@@ -26,6 +29,12 @@ namespace {
 bloop::StreamProcessor* running = nullptr;
 extern "C" void on_signal(int) {
     if (running != nullptr) running->stop();
+}
+
+std::int64_t now_ms() {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(
+               std::chrono::steady_clock::now().time_since_epoch())
+        .count();
 }
 
 std::mutex log_mutex;
@@ -58,6 +67,7 @@ void count(bloop::Engine& engine, const std::string& id, const std::string& sequ
 template <int N>
 void subscribe(bloop::StreamProcessor& processor, bloop::Engine& engine) {
     processor.subscribe<ProcOrder<N>>([&engine](bloop::RecordBatch<ProcOrder<N>>& batch) {
+        const std::int64_t start = now_ms();
         std::string lines;
         for (const auto& r : batch.records) {
             lines += "R " + std::string(kTables[N]) + " " + batch.shard_id + " " +
@@ -66,6 +76,8 @@ void subscribe(bloop::StreamProcessor& processor, bloop::Engine& engine) {
         }
         for (const auto& r : batch.records)
             count(engine, std::string(kTables[N]) + "/" + r.new_image->id, r.meta.sequence_number);
+        lines += "B " + std::to_string(start) + " " + std::to_string(now_ms()) + " " +
+                 std::string(kTables[N]) + " " + batch.shard_id + "\n";
         append(lines);  // handled: the handler returns next
     });
 }
@@ -94,7 +106,8 @@ int main(int argc, char** argv) try {
 
     bloop::ClientOptions client;
     client.log = [](bloop::LogLevel, std::string_view line) {
-        if (line.rfind("stream processor", 0) == 0) append("L " + std::string(line) + "\n");
+        if (line.rfind("stream processor", 0) == 0)
+            append("L " + std::to_string(now_ms()) + " " + std::string(line) + "\n");
     };
     bloop::Engine engine{bloop::Client(client)};
     engine.bind<ProcOrder<0>, ProcOrder<1>, ProcOrder<2>, ProcOrder<3>, ProcOrderCount>();
@@ -112,10 +125,10 @@ int main(int argc, char** argv) try {
     subscribe<3>(processor, engine);
     running = &processor;
     std::signal(SIGTERM, on_signal);
-    append("L started\n");
+    append("L " + std::to_string(now_ms()) + " started\n");
     processor.run();
     running = nullptr;
-    append("L stopped\n");
+    append("L " + std::to_string(now_ms()) + " stopped\n");
     std::fclose(log_file);
     return 0;
 } catch (const std::exception& e) {

@@ -11,6 +11,7 @@
 #include <gtest/gtest.h>
 
 #include <mutex>
+#include <thread>
 
 namespace bloop {
 namespace {
@@ -293,6 +294,36 @@ TEST(Client, TransportErrorsSurfaceTypedAfterRetries) {
     const Client client(o);
     EXPECT_THROW((void)client.call(Operation::PutItem, json::Value::object()), ConnectionRefused);
     EXPECT_EQ(h.transport->requests().size(), 2u);
+}
+
+TEST(Client, ATimeoutBoundsTheWholeCallItsAttemptsAndRetries) {
+    Harness h;
+    const auto slow_refusal = [] {
+        std::this_thread::sleep_for(std::chrono::milliseconds(120));
+        return HttpResponse{};
+    };
+    h.transport->then([&]() -> HttpResponse {
+        slow_refusal();
+        throw ConnectionRefused("refused");
+    });
+    const Client client(h.options());
+    // No retry starts past the call's timeout: the attempt's own error.
+    EXPECT_THROW((void)client.call(Operation::PutItem, json::Value::object(),
+                                   json::ParseMode::plain, {.timeout = std::chrono::milliseconds(100)}),
+                 ConnectionRefused);
+    ASSERT_EQ(h.transport->requests().size(), 1u);
+    EXPECT_TRUE(h.sleeps.empty());
+    // The attempt's timeouts shrank to fit the call's.
+    EXPECT_LE(h.transport->timeouts()[0].request, std::chrono::milliseconds(100));
+    EXPECT_LE(h.transport->timeouts()[0].connect, std::chrono::milliseconds(100));
+
+    // Within the timeout, retries go on as usual.
+    h.transport->fail(400, "ThrottlingException", "busy");
+    h.transport->respond(200, "{}");
+    EXPECT_NO_THROW((void)client.call(Operation::PutItem, json::Value::object(),
+                                      json::ParseMode::plain, {.timeout = std::chrono::seconds(30)}));
+    EXPECT_EQ(h.transport->requests().size(), 3u);
+    EXPECT_GT(h.transport->timeouts()[2].request, std::chrono::seconds(29));
 }
 
 TEST(Client, NeverRetriesClientErrors) {

@@ -18,6 +18,7 @@ struct Session {
     std::string token;
     std::string user;
     bloop::Timestamp expires{};  // DynamoDB deletes the item after this moment
+    bloop::ObjectState state{};  // found through a keys-only index: read in part
 };
 
 template <>

@@ -3,6 +3,8 @@
 #include <bloop/exceptions.hpp>
 #include <bloop/json/json.hpp>
 
+#include <ctime>
+
 namespace bloop::detail {
 namespace {
 
@@ -74,6 +76,15 @@ Credentials parse_credentials_json(std::string_view text, std::string_view sourc
             throw bad("Expiration \"" + expiration.substr(0, 40) + "\" is not ISO 8601");
     }
     return c;
+}
+
+std::string format_iso8601(std::chrono::system_clock::time_point t) {
+    const std::time_t seconds = std::chrono::system_clock::to_time_t(t);
+    std::tm tm{};
+    gmtime_r(&seconds, &tm);
+    char text[32];
+    std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    return text;
 }
 
 }  // namespace bloop::detail

@@ -15,6 +15,9 @@ namespace bloop::detail {
 [[nodiscard]] std::optional<std::chrono::system_clock::time_point> parse_iso8601(
     std::string_view text);
 
+/// `t` as "2026-11-29T05:00:00Z" (whole seconds, UTC).
+[[nodiscard]] std::string format_iso8601(std::chrono::system_clock::time_point t);
+
 /// Reads `AccessKeyId`, `SecretAccessKey`, the token member named `token_member` ("Token" or
 /// "SessionToken") and `Expiration` from `text`. Throws CredentialsUnavailable naming `source`
 /// when the document is not such credentials; never puts a secret in a message.

@@ -10,6 +10,7 @@
 #include "client/credentials_json.hpp"
 
 #include <fstream>
+#include <random>
 #include <iterator>
 
 namespace bloop {
@@ -56,6 +57,26 @@ std::string imds_endpoint(const Environment& env) {
 std::string imds_token(const std::string& endpoint, const std::string& source) {
     return fetch(source, "PUT", endpoint + "/latest/api/token",
                  {{"X-aws-ec2-metadata-token-ttl-seconds", "21600"}});
+}
+
+// The AWS SDKs' static stability for instance credentials: while the instance's credentials
+// service is impaired, IMDS may answer credentials past their expiration, which the services still
+// accept for a while. Like the SDKs, use them for another 5 to 10 minutes (asking again before
+// that ends), with a warning, rather than fail every request.
+void extend_if_expired(Credentials& credentials, std::chrono::system_clock::time_point now,
+                       const LogListener& log) {
+    if (!credentials.expiration || *credentials.expiration > now) return;
+    static thread_local std::mt19937 random{std::random_device{}()};
+    const auto extended = now + std::chrono::minutes(5) +
+                          std::chrono::seconds(std::uniform_int_distribution<int>(0, 300)(random));
+    if (log) {
+        log(LogLevel::warning,
+            "ec2-instance-metadata answered credentials that expired at " +
+                detail::format_iso8601(*credentials.expiration) + "; using them until " +
+                detail::format_iso8601(extended) +
+                " and asking again before then (static stability, as the AWS SDKs do)");
+    }
+    credentials.expiration = extended;
 }
 
 }  // namespace
@@ -109,18 +130,24 @@ std::shared_ptr<CredentialsProvider> instance_metadata_credentials_provider(
     if (is_true(env.get("AWS_EC2_METADATA_DISABLED"))) return nullptr;
     const std::string endpoint = imds_endpoint(env);
     const std::string source = "ec2-instance-metadata";
+    // Copied before `options` is moved into the provider.
+    LogListener log = options.log;
+    auto clock = options.clock;
     return refreshing_credentials_provider(
         source,
-        [endpoint, source] {
+        [endpoint, source, log, clock] {
             const std::string token = imds_token(endpoint, source);
             const std::string base = endpoint + "/latest/meta-data/iam/security-credentials/";
             std::string role = fetch(source, "GET", base, {{"X-aws-ec2-metadata-token", token}});
             role = role.substr(0, role.find('\n'));
             while (!role.empty() && (role.back() == '\r' || role.back() == ' ')) role.pop_back();
             if (role.empty()) throw CredentialsUnavailable(source + ": the instance has no role");
-            return detail::parse_credentials_json(
+            Credentials credentials = detail::parse_credentials_json(
                 fetch(source, "GET", base + role, {{"X-aws-ec2-metadata-token", token}}), source,
                 "Token");
+            extend_if_expired(credentials, clock ? clock() : std::chrono::system_clock::now(),
+                              log);
+            return credentials;
         },
         std::move(options));
 }

@@ -4,6 +4,8 @@
 #include <bloop/client/credentials.hpp>
 #include <bloop/exceptions.hpp>
 
+#include "client/credentials_json.hpp"
+
 #include <condition_variable>
 #include <mutex>
 #include <random>
@@ -14,12 +16,7 @@ namespace {
 using Clock = std::chrono::system_clock;
 
 std::string utc(Clock::time_point t) {
-    const std::time_t seconds = Clock::to_time_t(t);
-    std::tm tm{};
-    gmtime_r(&seconds, &tm);
-    char text[32];
-    std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &tm);
-    return text;
+    return detail::format_iso8601(t);
 }
 
 class StaticProvider final : public CredentialsProvider {
@@ -44,13 +41,16 @@ class RefreshingProvider final : public CredentialsProvider {
         std::unique_lock lock(mutex_);
         while (true) {
             const auto now = options_.clock();
-            if (cached_ && (!cached_->expiration || now < renew_at_)) return *cached_;
+            if (cached_ && !cached_->expiration) return *cached_;  // long-term: fetched once
             const bool usable = cached_ && now < *cached_->expiration;
+            if (usable && now < renew_at_) return *cached_;
             if (fetching_) {
                 if (usable) return *cached_;  // another thread renews; these still work
                 done_.wait(lock);
                 continue;
             }
+            // Nothing usable and the last fetch failed a moment ago: not asked again yet.
+            if (!usable && failure_ && now < failed_until_) throw CredentialsUnavailable(*failure_);
             fetching_ = true;
             lock.unlock();
             std::optional<Credentials> fresh;
@@ -64,13 +64,21 @@ class RefreshingProvider final : public CredentialsProvider {
             fetching_ = false;
             done_.notify_all();
             const auto after = options_.clock();
+            if (fresh && fresh->expiration && *fresh->expiration <= after) {
+                failure = "it answered credentials that had already expired (at " +
+                          utc(*fresh->expiration) + ", now " + utc(after) + ")";
+                fresh.reset();
+            }
             if (fresh) {
                 cached_ = std::move(*fresh);
+                failure_.reset();
                 if (cached_->expiration) schedule(after);
                 return *cached_;
             }
-            if (cached_ && after < *cached_->expiration) {
-                renew_at_ = after + options_.retry_after;
+            if (cached_ && cached_->expiration && after < *cached_->expiration) {
+                // Never past their expiry: the next try comes before it.
+                renew_at_ = std::min<Clock::time_point>(after + options_.retry_after,
+                                                        *cached_->expiration);
                 if (options_.log) {
                     options_.log(LogLevel::warning, "renewing credentials from " + name_ +
                                                         " failed (" + failure +
@@ -79,9 +87,11 @@ class RefreshingProvider final : public CredentialsProvider {
                 }
                 return *cached_;
             }
-            throw CredentialsUnavailable(
-                "no credentials from " + name_ + ": " + failure +
-                (cached_ ? " (the last ones expired at " + utc(*cached_->expiration) + ")" : ""));
+            failure_ = "no credentials from " + name_ + ": " + failure +
+                       (cached_ ? " (the last ones expired at " + utc(*cached_->expiration) + ")"
+                                : "");
+            failed_until_ = after + options_.retry_failed_after;
+            throw CredentialsUnavailable(*failure_);
         }
     }
 
@@ -111,6 +121,8 @@ class RefreshingProvider final : public CredentialsProvider {
     bool fetching_ = false;
     std::optional<Credentials> cached_;
     Clock::time_point renew_at_{};
+    std::optional<std::string> failure_;  // the last failure while nothing usable was cached
+    Clock::time_point failed_until_{};
     std::mt19937_64 rng_{std::random_device{}()};
 };
 

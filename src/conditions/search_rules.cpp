@@ -119,11 +119,34 @@ void check_filter(const SearchTarget& t, const Condition& filter, bool query) {
     });
 }
 
+namespace {
+
+// A model without an ObjectState saves every column (REMOVEing the empty ones), so an object that
+// holds only some of its columns would lose the others at its next save: such reads are refused.
+void require_whole_objects(const SearchTarget& t, const std::vector<std::size_t>& columns) {
+    const ModelInfo& m = *t.model;
+    if (m.state != nullptr || columns.size() == m.columns.size()) return;
+    std::string left_out;
+    for (std::size_t i = 0; i < m.columns.size(); ++i) {
+        if (std::binary_search(columns.begin(), columns.end(), i)) continue;
+        left_out += (left_out.empty() ? "" : ", ") + m.columns[i].name;
+    }
+    throw InvalidProjection(
+        "a search of " + t.describe() + " would leave out " + left_out + ", but '" + m.name +
+        "' has no ObjectState, so saving such an object would remove them; read every column, "
+        "or give '" + m.name + "' a `bloop::ObjectState state{};` member to read part of them");
+}
+
+}  // namespace
+
 ResolvedProjection resolve_projection(const SearchTarget& t, const ProjectionSpec& spec) {
     ResolvedProjection out;
     switch (spec.mode) {
         case ProjectionSpec::Mode::count: out.count = true; return out;
-        case ProjectionSpec::Mode::all: out.columns = t.projection().included; return out;
+        case ProjectionSpec::Mode::all:
+            out.columns = t.projection().included;
+            require_whole_objects(t, out.columns);
+            return out;
         case ProjectionSpec::Mode::columns: break;
     }
     if (spec.columns.empty())
@@ -142,6 +165,7 @@ ResolvedProjection resolve_projection(const SearchTarget& t, const ProjectionSpe
     }
     for (const auto key : t.model->key_columns()) columns.insert(key);  // results can be saved back
     out.columns.assign(columns.begin(), columns.end());
+    require_whole_objects(t, out.columns);
     return out;
 }
 

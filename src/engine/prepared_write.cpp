@@ -215,7 +215,8 @@ PreparedWrite prepare_one(const ObjectRef& ref, const Binding& binding, const Wr
                 continue;
             }
             auto value = dump_for_write(m, i, ref.object);
-            const bool known = state != nullptr && state->known(i);
+            // Without an ObjectState the object is its item's whole truth: every column is known.
+            const bool known = state == nullptr || state->known(i);
             if (!known && value && state != nullptr && state->synced()) {
                 // Not fetched by the last load: write it only if it was changed since.
                 const auto before = state->baseline().find(c.dynamo_name);

@@ -40,8 +40,8 @@ std::string header(const std::string& head, const std::string& name) {
 // answer only with that token; IMDSv1 requests (no token) get 401.
 class Imds {
   public:
-    Imds()
-        : server_([this](int fd) {
+    explicit Imds(std::string credentials_json = kCredentialsJson)
+        : credentials_json_(std::move(credentials_json)), server_([this](int fd) {
               test::RawRequest r;
               while (test::read_request(fd, r)) {
                   {
@@ -59,7 +59,7 @@ class Imds {
     int connections() const { return server_.connections(); }
 
   private:
-    static std::string answer(const test::RawRequest& r) {
+    std::string answer(const test::RawRequest& r) const {
         const std::string line = r.head.substr(0, r.head.find("\r\n"));
         if (line == "PUT /latest/api/token HTTP/1.1") {
             if (header(r.head, "X-aws-ec2-metadata-token-ttl-seconds").empty())
@@ -71,12 +71,13 @@ class Imds {
         if (line == "GET /latest/meta-data/iam/security-credentials/ HTTP/1.1")
             return test::http_response(200, "the-role\n");
         if (line == "GET /latest/meta-data/iam/security-credentials/the-role HTTP/1.1")
-            return test::http_response(200, kCredentialsJson);
+            return test::http_response(200, credentials_json_);
         if (line == "GET /latest/meta-data/placement/region HTTP/1.1")
             return test::http_response(200, "eu-north-1");
         return test::http_response(404, "");
     }
 
+    std::string credentials_json_;
     mutable std::mutex mutex_;
     std::vector<std::string> requests_;
     LoopbackServer server_;
@@ -85,14 +86,16 @@ class Imds {
 // A container credentials endpoint that wants `Authorization: <token>`.
 class ContainerEndpoint {
   public:
-    explicit ContainerEndpoint(std::string token)
-        : token_(std::move(token)), server_([this](int fd) {
+    explicit ContainerEndpoint(std::string token, std::string credentials_json = kCredentialsJson)
+        : token_(std::move(token)),
+          credentials_json_(std::move(credentials_json)),
+          server_([this](int fd) {
               test::RawRequest r;
               while (test::read_request(fd, r)) {
                   ++requests_;
                   const bool ok = r.head.rfind("GET /creds HTTP/1.1", 0) == 0 &&
                                   header(r.head, "Authorization") == token_;
-                  if (!test::write_all(fd, ok ? test::http_response(200, kCredentialsJson)
+                  if (!test::write_all(fd, ok ? test::http_response(200, credentials_json_)
                                               : test::http_response(403, "")))
                       return;
               }
@@ -102,6 +105,7 @@ class ContainerEndpoint {
 
   private:
     std::string token_;
+    std::string credentials_json_;
     std::atomic<int> requests_{0};
     LoopbackServer server_;
 };
@@ -129,6 +133,51 @@ TEST(InstanceMetadata, IMDSv2TokenThenRoleThenCredentials) {
                   "GET /latest/meta-data/iam/security-credentials/the-role HTTP/1.1"}));
     (void)provider->credentials();
     EXPECT_EQ(imds.requests().size(), 3u) << "cached until close to expiry";
+}
+
+constexpr const char* kExpiredJson =
+    R"({"Code":"Success","Type":"AWS-HMAC","AccessKeyId":"ASIAOLD","SecretAccessKey":"oldSecret","Token":"oldToken","Expiration":"2020-01-01T00:00:00Z"})";
+
+TEST(InstanceMetadata, ExpiredCredentialsAreUsedFiveToTenMinutesMoreWithAWarning) {
+    Imds imds(kExpiredJson);
+    std::vector<std::string> warnings;
+    auto provider = instance_metadata_credentials_provider(
+        Environment(Vars{{"AWS_EC2_METADATA_SERVICE_ENDPOINT", imds.url()}}),
+        RefreshOptions{.log = [&](LogLevel level, std::string_view m) {
+            if (level == LogLevel::warning) warnings.emplace_back(m);
+        }});
+    const auto before = std::chrono::system_clock::now();
+    const Credentials c = provider->credentials();
+    EXPECT_EQ(c.access_key_id, "ASIAOLD");
+    ASSERT_TRUE(c.expiration);
+    EXPECT_GE(*c.expiration, before + std::chrono::minutes(5));
+    EXPECT_LE(*c.expiration, std::chrono::system_clock::now() + std::chrono::minutes(10));
+    ASSERT_EQ(warnings.size(), 1u);
+    EXPECT_NE(warnings[0].find("expired at 2020-01-01T00:00:00Z"), std::string::npos)
+        << warnings[0];
+    EXPECT_EQ(warnings[0].find("oldSecret"), std::string::npos);
+    (void)provider->credentials();
+    EXPECT_EQ(imds.requests().size(), 3u) << "not asked again on every request";
+}
+
+TEST(ContainerCredentials, ExpiredCredentialsAreRefusedAndNotAskedForOnEveryRequest) {
+    ContainerEndpoint endpoint("tok", kExpiredJson);
+    auto provider = container_credentials_provider(
+        Environment(Vars{{"AWS_CONTAINER_CREDENTIALS_FULL_URI", endpoint.url()},
+                         {"AWS_CONTAINER_AUTHORIZATION_TOKEN", "tok"}}));
+    ASSERT_TRUE(provider);
+    for (int i = 0; i < 3; ++i) {
+        try {
+            (void)provider->credentials();
+            FAIL() << "expired credentials were handed out";
+        } catch (const CredentialsUnavailable& e) {
+            EXPECT_NE(std::string(e.what()).find("already expired (at 2020-01-01T00:00:00Z"),
+                      std::string::npos)
+                << e.what();
+            EXPECT_EQ(std::string(e.what()).find("oldSecret"), std::string::npos);
+        }
+    }
+    EXPECT_EQ(endpoint.requests(), 1) << "asked once a second at most";
 }
 
 TEST(InstanceMetadata, DisabledMeansNoProviderAndNoRegion) {

@@ -311,6 +311,30 @@ TEST_F(EngineTest, ModelsSharingATableKeepEachOthersAttributes) {
     EXPECT_EQ(item.at("right"), AttributeValue::string("from right"));
 }
 
+TEST_F(EngineTest, AModelWithoutObjectStateSavesEveryColumnRemovingTheEmptyOnes) {
+    Left l{"stateless-1", "set"};
+    Right r{"stateless-1", "kept"};
+    engine.save(l);
+    engine.save(r);
+    l.left.clear();
+    engine.save(l);  // no ObjectState: the object is the whole truth of Left's columns
+    const Item item = *stored("EngineShared", {{"id", AttributeValue::string("stateless-1")}});
+    EXPECT_FALSE(item.contains("left"));
+    EXPECT_EQ(item.at("right"), AttributeValue::string("kept"));  // another model's: untouched
+}
+
+TEST_F(EngineTest, AModelWithoutObjectStateCannotBeReadInPart) {
+    Left l{"stateless-2", "whole"};
+    engine.save(l);
+    EXPECT_THROW((void)engine.scan<Left>({.projection = bloop::project<&Left::id>()}),
+                 bloop::InvalidProjection);
+    // Read whole, it saves back unchanged.
+    Left read = engine.query(bloop::attr<&Left::id> == "stateless-2").one();
+    engine.save(read);
+    EXPECT_EQ(stored("EngineShared", {{"id", AttributeValue::string("stateless-2")}})->at("left"),
+              AttributeValue::string("whole"));
+}
+
 TEST_F(EngineTest, ConditionsGuardSaves) {
     Account a = account("cond");
     engine.save(a, {.condition = attr<&Account::email>.is_missing()});  // new item: no email yet

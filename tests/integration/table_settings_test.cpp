@@ -21,6 +21,7 @@ struct Lease {  // the model as it is now
     std::string id;
     std::string owner;
     bloop::Timestamp expires{};
+    bloop::ObjectState state{};  // read in part through its keys-only GSI
 };
 struct OldLease {  // an older version: provisioned, no GSI, no TTL, no stream
     std::string id;

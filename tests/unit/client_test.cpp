@@ -626,5 +626,32 @@ TEST(Client, AProviderThatCannotSupplyCredentialsFailsTheCallNamingIt) {
     EXPECT_TRUE(h.transport->requests().empty());
 }
 
+TEST(Client, NoRequestIsSignedWithCredentialsPastTheirExpiration) {
+    Harness h;
+    auto now = std::chrono::system_clock::now();
+    const auto expiry = now + std::chrono::hours(1);
+    bool fail = false;
+    ClientOptions o = h.options();
+    o.credentials.reset();
+    o.credentials_provider = refreshing_credentials_provider(
+        "ec2-instance-metadata",
+        [&]() -> Credentials {
+            if (fail) throw CredentialsUnavailable("ec2-instance-metadata: HTTP 500");
+            return {"ASIAOLD", "secret", "token", expiry};
+        },
+        RefreshOptions{.jitter = std::chrono::seconds(0), .clock = [&] { return now; }});
+    h.transport->respond(200, "{}");
+    h.transport->respond(200, "{}");
+    const Client client(o);
+    (void)client.call(Operation::ListTables, json::Value::object());
+    fail = true;
+    now = expiry - std::chrono::seconds(2);  // renewal fails; the old keys still work
+    (void)client.call(Operation::ListTables, json::Value::object());
+    now = expiry + std::chrono::seconds(1);
+    EXPECT_THROW((void)client.call(Operation::ListTables, json::Value::object()),
+                 CredentialsUnavailable);
+    EXPECT_EQ(h.transport->requests().size(), 2u) << "a request went out with expired keys";
+}
+
 }  // namespace
 }  // namespace bloop

@@ -129,7 +129,63 @@ TEST(RefreshingCredentials, AFailedRenewalKeepsWorkingCredentialsAndSaysSo) {
         EXPECT_NE(std::string(e.what()).find("expired"), std::string::npos) << e.what();
     }
     fail = false;
+    now += 1s;  // a failure with nothing usable is not asked again for a second
     EXPECT_EQ(provider->credentials().access_key_id, "k") << "recovers once the source does";
+}
+
+TEST(RefreshingCredentials, RetriesAfterAFailedRenewalNeverPassTheExpiration) {
+    Clock::time_point now = Clock::now();
+    const auto expiry = now + 1h;
+    bool fail = false;
+    int fetches = 0;
+    auto provider = refreshing_credentials_provider(
+        "sts",
+        [&] {
+            ++fetches;
+            if (fail) throw CredentialsUnavailable("sts: unreachable");
+            return temporary("k", expiry);
+        },
+        RefreshOptions{.ahead = 300s, .jitter = 0s, .retry_after = 600s, .clock = [&] { return now; }});
+    (void)provider->credentials();
+    fail = true;
+    now = expiry - 5s;  // the renewal fails; the next try would be 10 minutes on
+    EXPECT_EQ(provider->credentials().access_key_id, "k");
+    now = expiry - 1s;
+    EXPECT_EQ(provider->credentials().access_key_id, "k");
+    EXPECT_EQ(fetches, 2);
+    for (const auto at : {expiry, expiry + 1s, expiry + 9min}) {
+        now = at;
+        EXPECT_THROW((void)provider->credentials(), CredentialsUnavailable)
+            << "expired credentials handed out";
+        now += 1s;
+    }
+}
+
+TEST(RefreshingCredentials, CredentialsAlreadyExpiredWhenFetchedAreRefusedAndNotFetchedOnEveryCall) {
+    Clock::time_point now = Clock::now();
+    int fetches = 0;
+    auto provider = refreshing_credentials_provider(
+        "container-credentials",
+        [&] {
+            ++fetches;
+            return temporary("k", now - 1min);
+        },
+        RefreshOptions{.clock = [&] { return now; }});
+    for (int i = 0; i < 3; ++i) {
+        try {
+            (void)provider->credentials();
+            FAIL();
+        } catch (const CredentialsUnavailable& e) {
+            EXPECT_NE(std::string(e.what()).find("no credentials from container-credentials: it "
+                                                 "answered credentials that had already expired"),
+                      std::string::npos)
+                << e.what();
+        }
+    }
+    EXPECT_EQ(fetches, 1);
+    now += 1s;
+    EXPECT_THROW((void)provider->credentials(), CredentialsUnavailable);
+    EXPECT_EQ(fetches, 2);
 }
 
 TEST(RefreshingCredentials, SixteenThreadsShareOneRenewalAndNeverGetExpiredCredentials) {

@@ -15,6 +15,7 @@ struct Thread {
     std::int64_t replies = 0;
     std::string body;
     std::map<std::string, std::string> extra;
+    bloop::ObjectState state{};  // so it may be read in part
 };
 
 struct Note {
@@ -31,6 +32,7 @@ struct bloop::Model<search_app::Thread> {
     static constexpr auto columns = bloop::columns(
         column<&T::forum>().hash_key(), column<&T::subject>().range_key(), column<&T::author>(),
         column<&T::replies>(), column<&T::body>(), column<&T::extra>());
+    static constexpr auto state = &T::state;
     static constexpr auto by_author = global_index("by_author")
                                           .hash_key<&T::author>()
                                           .range_key<&T::replies>()
@@ -181,6 +183,23 @@ TEST(Projections, AllCountAndColumns) {
     EXPECT_EQ(names(resolve_projection(index("by_replies_loose"),
                                        {ProjectionSpec::Mode::columns, {"extra"}})),
               (std::vector<std::string>{"forum", "subject", "extra"}));
+}
+
+TEST(Projections, AModelWithoutObjectStateIsReadWholeOrNotAtAll) {
+    const SearchTarget notes{&model_info<Note>(), nullptr};
+    EXPECT_EQ(resolve_projection(notes, {}).columns.size(), 2u);
+    EXPECT_TRUE(resolve_projection(notes, {ProjectionSpec::Mode::count, {}}).count);
+    EXPECT_EQ(resolve_projection(notes, {ProjectionSpec::Mode::columns, {"id", "text"}}).columns.size(),
+              2u);
+    try {
+        (void)resolve_projection(notes, {ProjectionSpec::Mode::columns, {"id"}});
+        FAIL();
+    } catch (const InvalidProjection& e) {
+        EXPECT_STREQ(e.what(),
+                     "a search of <Model[Note]> would leave out text, but 'Note' has no "
+                     "ObjectState, so saving such an object would remove them; read every column, "
+                     "or give 'Note' a `bloop::ObjectState state{};` member to read part of them");
+    }
 }
 
 TEST(Projections, Invalid) {

@@ -46,8 +46,12 @@ struct RefreshOptions {
     std::chrono::seconds ahead{300};
     /// ...minus a random share of this, so many processes do not renew at the same moment.
     std::chrono::seconds jitter{60};
-    /// After a failed renewal while the old credentials still work, try again this much later.
+    /// After a failed renewal while the old credentials still work, try again this much later
+    /// (and always before they expire).
     std::chrono::seconds retry_after{10};
+    /// With no working credentials, a failed fetch is not repeated for this long: calls meanwhile
+    /// throw the same CredentialsUnavailable, so a failing source is not asked on every request.
+    std::chrono::milliseconds retry_failed_after{1000};
     /// The clock; replace it in tests.
     std::function<std::chrono::system_clock::time_point()> clock{};
     /// Where a failed renewal is reported (the old credentials are kept while they work).
@@ -57,8 +61,11 @@ struct RefreshOptions {
 /// Caches what `fetch` returns and renews it before it expires, once for all threads: one thread
 /// fetches while the others keep signing with the old credentials as long as they are valid (and
 /// wait only when there are none). A failed renewal keeps the old credentials while they work and
-/// says so in the log; past their expiry it throws CredentialsUnavailable naming `name`.
-/// Credentials without an expiration are fetched once.
+/// says so in the log, trying again before they expire; credentials are never handed out at or
+/// past their expiration: then it throws CredentialsUnavailable naming `name`. Credentials that
+/// `fetch` returns already expired are refused the same way (as the AWS SDKs refuse them from the
+/// container endpoint, STS, SSO and `credential_process`). Credentials without an expiration are
+/// fetched once.
 [[nodiscard]] std::shared_ptr<CredentialsProvider> refreshing_credentials_provider(
     std::string name, std::function<Credentials()> fetch, RefreshOptions options = {});
 

@@ -5,6 +5,7 @@
 #include "client/adaptive_limit.hpp"
 #include "client/error_mapping.hpp"
 #include "client/idempotency.hpp"
+#include "client/instance_region.hpp"
 #include "util/executor.hpp"
 
 #include <cstdlib>
@@ -55,9 +56,10 @@ std::string region_of(const ClientOptions& o) {
     try {
         return resolve_region(o.region, o.profile, o.environment);
     } catch (const MissingRegion& e) {
-        if (auto region = instance_metadata_region(o.environment)) return *region;
-        throw MissingRegion(std::string(e.what()) +
-                            "; the EC2 instance metadata service (no answer, or disabled)");
+        detail::InstanceRegion instance = detail::ask_instance_region(o.environment);
+        if (instance.region) return std::move(*instance.region);
+        throw MissingRegion(std::string(e.what()) + "; the EC2 instance metadata service (" +
+                            instance.why_not + ")");
     }
 }
 

@@ -8,6 +8,7 @@
 
 #include <bloop/client/endpoint.hpp>
 
+#include <algorithm>
 #include <vector>
 
 namespace bloop {
@@ -45,17 +46,38 @@ std::optional<std::string> value(const detail::IniSection& section, std::string_
     return found->second;
 }
 
-// The profile's sections: the credentials file's first, then the config file's.
-std::vector<detail::IniSection> sections_of(const std::string& name, const Environment& env) {
-    std::vector<detail::IniSection> out;
-    if (auto path = detail::credentials_file_path(env)) {
-        if (auto s = detail::read_ini_section(*path, name)) out.push_back(std::move(*s));
+// A profile's sections: in the shared credentials file and in the config file.
+struct ProfileSections {
+    std::optional<detail::IniSection> credentials_file;
+    std::optional<detail::IniSection> config_file;
+
+    // The sections present, the credentials file's first.
+    [[nodiscard]] std::vector<const detail::IniSection*> all() const {
+        std::vector<const detail::IniSection*> out;
+        if (credentials_file) out.push_back(&*credentials_file);
+        if (config_file) out.push_back(&*config_file);
+        return out;
     }
-    if (auto path = detail::config_file_path(env)) {
-        if (auto s = detail::read_ini_section(*path, detail::config_section(name)))
-            out.push_back(std::move(*s));
-    }
+};
+
+ProfileSections sections_of(const std::string& name, const Environment& env) {
+    ProfileSections out;
+    if (auto path = detail::credentials_file_path(env))
+        out.credentials_file = detail::read_ini_section(*path, name);
+    if (auto path = detail::config_file_path(env))
+        out.config_file = detail::read_ini_section(*path, detail::config_section(name));
     return out;
+}
+
+// The section's static keys; null when it has none.
+std::shared_ptr<CredentialsProvider> static_keys(const std::string& name,
+                                                 const detail::IniSection& section) {
+    auto id = value(section, "aws_access_key_id");
+    auto secret = value(section, "aws_secret_access_key");
+    if (!id || !secret) return nullptr;
+    return static_credentials_provider(
+        Credentials{*id, *secret, value(section, "aws_session_token").value_or("")},
+        "profile " + name);
 }
 
 std::shared_ptr<CredentialsProvider> profile_provider(const std::string& name,
@@ -148,26 +170,34 @@ std::shared_ptr<CredentialsProvider> role_provider(const std::string& name,
                                             ctx.region, RefreshOptions{.log = ctx.log});
 }
 
-// Static keys, a credential_process or a role, from the profile's sections; null when none.
+// The profile's credentials, in the AWS SDKs' order: its role (`role_arn`), an SSO role, static
+// keys in the credentials file, a `credential_process`, static keys in the config file; null when
+// none. A source profile (depth > 0) with static keys signs with them instead of assuming its own
+// role, as in botocore; the profile a program runs under assumes its role even beside keys.
 std::shared_ptr<CredentialsProvider> profile_provider(const std::string& name,
                                                       const ProfileContext& ctx, int depth) {
-    const auto sections = sections_of(name, ctx.env);
-    // Static keys win over a role, as in the AWS SDKs (a source profile's own keys sign).
-    for (const auto& section : sections) {
-        auto id = value(section, "aws_access_key_id");
-        auto secret = value(section, "aws_secret_access_key");
-        if (id && secret) {
-            return static_credentials_provider(
-                Credentials{*id, *secret, value(section, "aws_session_token").value_or("")},
-                "profile " + name);
-        }
+    const ProfileSections sections = sections_of(name, ctx.env);
+    const auto all = sections.all();
+    const bool has_keys = std::any_of(all.begin(), all.end(), [&](const auto* section) {
+        return static_keys(name, *section) != nullptr;
+    });
+    for (const auto* section : all) {
+        if (value(*section, "role_arn") && (depth == 0 || !has_keys))
+            return role_provider(name, *section, ctx, depth);
     }
-    for (const auto& section : sections) {
-        if (value(section, "role_arn")) return role_provider(name, section, ctx, depth);
-        if (value(section, "sso_session") || value(section, "sso_start_url"))
-            return sso_provider(name, section, ctx);
-        if (auto process = value(section, "credential_process"))
+    for (const auto* section : all) {
+        if (value(*section, "sso_session") || value(*section, "sso_start_url"))
+            return sso_provider(name, *section, ctx);
+    }
+    if (sections.credentials_file) {
+        if (auto keys = static_keys(name, *sections.credentials_file)) return keys;
+    }
+    for (const auto* section : all) {
+        if (auto process = value(*section, "credential_process"))
             return process_credentials_provider(*process, RefreshOptions{.log = ctx.log});
+    }
+    if (sections.config_file) {
+        if (auto keys = static_keys(name, *sections.config_file)) return keys;
     }
     return nullptr;
 }

@@ -24,6 +24,11 @@ HttpResponse send_for_credentials(const std::string& source, const HttpRequest& 
     const auto transport = https ? make_curl_transport(1) : make_socket_transport(1);
     try {
         return transport->send(request, timeouts);
+    } catch (const ProtocolError&) {
+        // The parser quotes what it could not read; in a credentials answer that may be a secret.
+        throw CredentialsUnavailable(source + ": the answer from " + request.url +
+                                     " is not well-formed HTTP (not quoted here: it may hold "
+                                     "credentials)");
     } catch (const std::exception& e) {
         throw CredentialsUnavailable(source + ": " + e.what());
     }

@@ -8,6 +8,7 @@
 
 #include "client/credentials_http.hpp"
 #include "client/credentials_json.hpp"
+#include "client/instance_region.hpp"
 
 #include <fstream>
 #include <random>
@@ -152,8 +153,11 @@ std::shared_ptr<CredentialsProvider> instance_metadata_credentials_provider(
         std::move(options));
 }
 
-std::optional<std::string> instance_metadata_region(const Environment& env) {
-    if (is_true(env.get("AWS_EC2_METADATA_DISABLED"))) return std::nullopt;
+namespace detail {
+
+InstanceRegion ask_instance_region(const Environment& env) {
+    if (is_true(env.get("AWS_EC2_METADATA_DISABLED")))
+        return {std::nullopt, "disabled by AWS_EC2_METADATA_DISABLED"};
     const std::string endpoint = imds_endpoint(env);
     try {
         const std::string token = imds_token(endpoint, "ec2-instance-metadata");
@@ -162,11 +166,17 @@ std::optional<std::string> instance_metadata_region(const Environment& env) {
                   {{"X-aws-ec2-metadata-token", token}});
         while (!region.empty() && (region.back() == '\n' || region.back() == '\r'))
             region.pop_back();
-        if (region.empty()) return std::nullopt;
-        return region;
-    } catch (const CredentialsUnavailable&) {
-        return std::nullopt;
+        if (region.empty()) return {std::nullopt, "it answered an empty region"};
+        return {std::move(region), {}};
+    } catch (const CredentialsUnavailable& e) {
+        return {std::nullopt, e.what()};  // "ec2-instance-metadata: HTTP 403 from ..."
     }
+}
+
+}  // namespace detail
+
+std::optional<std::string> instance_metadata_region(const Environment& env) {
+    return detail::ask_instance_region(env).region;
 }
 
 }  // namespace bloop

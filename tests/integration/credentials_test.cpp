@@ -180,6 +180,29 @@ TEST(ContainerCredentials, ExpiredCredentialsAreRefusedAndNotAskedForOnEveryRequ
     EXPECT_EQ(endpoint.requests(), 1) << "asked once a second at most";
 }
 
+TEST(ContainerCredentials, AMalformedAnswerNeverPutsItsTextInTheError) {
+    // Framing broken in three ways, each with the secret where the parser looks.
+    for (const std::string& answer :
+         {std::string("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+                      "{\"SecretAccessKey\":\"topSecretKey123\"}\r\n\r\n"),
+          std::string("HTTP/1.1 2x0 topSecretKey123\r\nContent-Length: 0\r\n\r\n"),
+          std::string("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
+                      "topSecretKey123\r\n")}) {
+        LoopbackServer server([&](int fd) {
+            test::RawRequest r;
+            if (test::read_request(fd, r)) test::write_all(fd, answer);
+        });
+        auto provider = container_credentials_provider(
+            Environment(Vars{{"AWS_CONTAINER_CREDENTIALS_FULL_URI", server.url() + "/creds"}}));
+        try {
+            (void)provider->credentials();
+            FAIL();
+        } catch (const CredentialsUnavailable& e) {
+            EXPECT_EQ(std::string(e.what()).find("topSecret"), std::string::npos) << e.what();
+        }
+    }
+}
+
 TEST(InstanceMetadata, DisabledMeansNoProviderAndNoRegion) {
     const Environment env(Vars{{"AWS_EC2_METADATA_DISABLED", "true"}});
     EXPECT_FALSE(instance_metadata_credentials_provider(env));
@@ -208,6 +231,36 @@ TEST(InstanceMetadata, TheRegionComesFromTheInstanceWhenNothingElseNamesOne) {
     const int before = imds.connections();
     EXPECT_EQ(Client(o).region(), "us-west-2");
     EXPECT_EQ(imds.connections(), before) << "not asked when the region is named";
+}
+
+TEST(InstanceMetadata, WithoutARegionTheErrorSaysWhatTheServiceAnswered) {
+    LoopbackServer forbidden([](int fd) {
+        test::RawRequest r;
+        while (test::read_request(fd, r))
+            if (!test::write_all(fd, test::http_response(403, "Forbidden"))) return;
+    });
+    ClientOptions o = test::client_options();
+    o.region.reset();
+    o.environment = Environment(Vars{{"AWS_EC2_METADATA_SERVICE_ENDPOINT", forbidden.url()}});
+    try {
+        (void)Client(o);
+        FAIL();
+    } catch (const MissingRegion& e) {
+        EXPECT_NE(std::string(e.what()).find("the EC2 instance metadata service "
+                                             "(ec2-instance-metadata: HTTP 403 from " +
+                                             forbidden.url() + "/latest/api/token)"),
+                  std::string::npos)
+            << e.what();
+    }
+    o.environment = Environment(Vars{{"AWS_EC2_METADATA_DISABLED", "true"}});
+    try {
+        (void)Client(o);
+        FAIL();
+    } catch (const MissingRegion& e) {
+        EXPECT_NE(std::string(e.what()).find("(disabled by AWS_EC2_METADATA_DISABLED)"),
+                  std::string::npos)
+            << e.what();
+    }
 }
 
 TEST(ContainerCredentials, FullUriWithATokenOrATokenFile) {
@@ -425,6 +478,34 @@ TEST(AssumeRole, AProfileWithASourceProfileAssumesTheRoleSignedWithTheSourceKeys
     EXPECT_EQ(sts.bodies()[0],
               "Action=AssumeRole&Version=2011-06-15&RoleArn=arn%3Aaws%3Aiam%3A%3A123456789012%"
               "3Arole%2Fdev&RoleSessionName=s1&ExternalId=ext-1");
+}
+
+// botocore 1.43 with these exact files assumes dev's role (signed with base's keys), though dev
+// has keys of its own; base, a source profile, signs with its keys and its own role is not
+// assumed.
+TEST(AssumeRole, TheSelectedProfilesRoleWinsOverItsKeysWhileASourceProfilesKeysWinOverItsRole) {
+    Sts sts(Credentials{"BASEKEY", "baseSecret", ""});
+    const std::string credentials =
+        write_file("both-credentials",
+                   "[dev]\naws_access_key_id = DEVKEY\naws_secret_access_key = devSecret\n"
+                   "[base]\naws_access_key_id = BASEKEY\naws_secret_access_key = baseSecret\n");
+    const std::string config =
+        write_file("both-config",
+                   "[profile dev]\nrole_arn = arn:aws:iam::123456789012:role/dev\n"
+                   "source_profile = base\nrole_session_name = s1\n"
+                   "[profile base]\nrole_arn = arn:aws:iam::123456789012:role/never\n"
+                   "source_profile = dev\n");
+    const Environment env(Vars{{"AWS_SHARED_CREDENTIALS_FILE", credentials},
+                               {"AWS_CONFIG_FILE", config},
+                               {"AWS_EC2_METADATA_DISABLED", "true"},
+                               {"AWS_ENDPOINT_URL_STS", sts.url()}});
+    const Credentials dev =
+        local_credentials_provider({}, "dev", env, {}, "eu-west-1")->credentials();
+    EXPECT_EQ(dev.access_key_id, "ASIAROLE");
+    ASSERT_EQ(sts.bodies().size(), 1u);
+    EXPECT_EQ(sts.bodies()[0],
+              "Action=AssumeRole&Version=2011-06-15&RoleArn=arn%3Aaws%3Aiam%3A%3A123456789012%"
+              "3Arole%2Fdev&RoleSessionName=s1");
 }
 
 TEST(AssumeRole, AnStsRefusalIsCredentialsUnavailableWithItsCode) {

@@ -9,6 +9,7 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <csignal>
 #include <cstdio>
 #include <fstream>
 #include <mutex>
@@ -257,6 +258,29 @@ TEST_F(ProcessCredentials, AFailingCommandIsCredentialsUnavailable) {
         EXPECT_NE(std::string(e.what()).find("credential_process exited with status 3"),
                   std::string::npos)
             << e.what();
+    }
+}
+
+// A command that hangs — whether it keeps its output open or closes it first — is stopped at the
+// timeout with everything it started.
+TEST_F(ProcessCredentials, AHangingCommandIsStoppedAtTheTimeout) {
+    for (const char* hang : {"exec sleep 30", "exec >&- ; exec sleep 30"}) {
+        const std::string pid_file = dir + "/hanging.pid";
+        std::remove(pid_file.c_str());
+        auto provider = process_credentials_provider(
+            "echo $$ > '" + pid_file + "'; " + hang, {}, std::chrono::milliseconds(300));
+        try {
+            (void)provider->credentials();
+            FAIL();
+        } catch (const CredentialsUnavailable& e) {
+            EXPECT_STREQ(e.what(),
+                         "no credentials from credential_process: credential_process did not "
+                         "finish within 300 ms; stopped it");
+        }
+        pid_t pid = 0;
+        std::ifstream(pid_file) >> pid;
+        ASSERT_GT(pid, 0);
+        EXPECT_NE(::kill(pid, 0), 0) << "the command still runs";
     }
 }
 

@@ -69,11 +69,19 @@ struct RefreshOptions {
 [[nodiscard]] std::shared_ptr<CredentialsProvider> refreshing_credentials_provider(
     std::string name, std::function<Credentials()> fetch, RefreshOptions options = {});
 
+/// How long a `credential_process` command may run by default: one minute (the AWS SDKs set no
+/// limit; a hung command would otherwise hang the first request for good).
+inline constexpr std::chrono::milliseconds default_credential_process_timeout =
+    std::chrono::minutes(1);
+
 /// Runs `command` (through /bin/sh) as the shared config's `credential_process` does and reads
 /// its JSON (`Version` 1, `AccessKeyId`, `SecretAccessKey`, `SessionToken`, `Expiration`),
-/// refreshing as above. Nothing runs until credentials are first asked for.
+/// refreshing as above. Nothing runs until credentials are first asked for. A command still
+/// running after `timeout` is stopped (with everything it started) and the call throws
+/// CredentialsUnavailable.
 [[nodiscard]] std::shared_ptr<CredentialsProvider> process_credentials_provider(
-    std::string command, RefreshOptions options = {});
+    std::string command, RefreshOptions options = {},
+    std::chrono::milliseconds timeout = default_credential_process_timeout);
 
 /// ECS and EKS Pod Identity container credentials, from `AWS_CONTAINER_CREDENTIALS_RELATIVE_URI`
 /// (on http://169.254.170.2) or `AWS_CONTAINER_CREDENTIALS_FULL_URI` (http to a loopback address,

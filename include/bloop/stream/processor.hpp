@@ -71,7 +71,8 @@ struct ProcessorOptions {
     /// When the handler's progress is checkpointed.
     Checkpointing checkpointing = Checkpointing::every_batch();
     /// A lease whose counter did not change for this long is taken over. Workers renew theirs every
-    /// third of it.
+    /// third of it, and stop delivering a shard once two thirds of it passed since the lease's last
+    /// successful write (a handler call should take less than the third left).
     std::chrono::milliseconds lease_duration = std::chrono::seconds(10);
     /// How often leases are listed, to take free, expired or (for balance) other workers' leases.
     std::chrono::milliseconds take_interval = std::chrono::seconds(5);
@@ -83,7 +84,8 @@ struct ProcessorOptions {
     std::chrono::milliseconds max_retry_backoff = std::chrono::seconds(10);
     /// run() returns once no record was handled for this long and every held shard is caught up.
     std::optional<std::chrono::milliseconds> idle_exit{};
-    /// Where leases are kept; null: `lease_table(engine)`.
+    /// Where leases are kept; null: `lease_table(engine)` with a timeout of a quarter of
+    /// `lease_duration` on every lease request.
     std::shared_ptr<LeaseStore> leases{};
     /// DynamoDB Streams; null: the engine client's.
     std::shared_ptr<StreamsApi> streams{};
@@ -122,7 +124,8 @@ class StreamProcessor {
     /// a stream). Binds the lease table unless `options.leases` is given. Throws InvalidArgument
     /// for an empty consumer or non-positive intervals.
     StreamProcessor(Engine& engine, ProcessorOptions options);
-    /// Stops the worker (see stop()) and waits for it.
+    /// Stops the worker (see stop()), waits until a run() on another thread has returned, and
+    /// releases what is still held.
     ~StreamProcessor();
     StreamProcessor(const StreamProcessor&) = delete;
     StreamProcessor& operator=(const StreamProcessor&) = delete;

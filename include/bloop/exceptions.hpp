@@ -403,6 +403,13 @@ class ServiceError : public RuntimeError {
     [[nodiscard]] const std::string& request_id() const noexcept { return info_.request_id; }
     [[nodiscard]] const std::string& operation() const noexcept { return info_.operation; }
     [[nodiscard]] bool retryable() const noexcept { return info_.retryable; }
+    /// Whether the request may have been applied although this error answers it, as
+    /// TransportError::outcome_unknown() says for a missing answer: true for a 5xx answer (the
+    /// service may have applied it before failing) and after an earlier attempt of the same call
+    /// that got no whole answer or a 5xx; false when the service refused the request outright.
+    [[nodiscard]] bool outcome_unknown() const noexcept {
+        return info_.http_status >= 500 || info_.earlier_attempt_unknown;
+    }
     [[nodiscard]] const ServiceErrorInfo& info() const noexcept { return info_; }
 
   private:

@@ -34,6 +34,7 @@ void Engine::write(std::span<const detail::ObjectRef> objects, const detail::Wri
     const WriteKind kind = remove ? WriteKind::remove : WriteKind::save;
     for (const auto& ref : objects) {
         if (!seen.insert(ref.object).second) continue;  // the same object twice is one write
+        detail::require_concrete(*ref.model);  // before the binding: an abstract one has none
         prepared.push_back(detail::prepare_write(ref, *impl_->bound(*ref.model), spec, kind));
     }
     const Operation op = remove ? Operation::DeleteItem : Operation::UpdateItem;

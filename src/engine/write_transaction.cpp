@@ -154,6 +154,7 @@ void Engine::commit_write(std::span<const detail::TransactionOperation> operatio
                                 detail::describe_object(m, op.ref.object) +
                                 " cannot sync: DynamoDB returns no items from a transaction");
         }
+        detail::require_concrete(m);  // before the binding: an abstract one has none
         const auto binding = impl_->bound(m);
         PreparedWrite p = detail::prepare_write(op.ref, *binding, op.spec, op.kind);
         if (op.kind == WriteKind::save && p.request.find("UpdateExpression") == nullptr) {

@@ -63,7 +63,10 @@ StreamToken parse_stream_token(const std::string& text) {
             saved.iterator_type == "at_sequence" || saved.iterator_type == "after_sequence";
         if (!at_record && saved.iterator_type != "trim_horizon" &&
             saved.iterator_type != "latest") {
-            bad("unknown iterator_type \"" + saved.iterator_type.substr(0, 40) + "\"");
+            throw InvalidShardIterator("unknown shard iterator type \"" +
+                                       saved.iterator_type.substr(0, 40) +
+                                       "\" in the stream token of shard " + id.substr(0, 80) +
+                                       " (trim_horizon, latest, at_sequence or after_sequence)");
         }
         if (!saved.sequence_number.empty() && !is_sequence_number(saved.sequence_number))
             bad("sequence_number \"" + saved.sequence_number.substr(0, 40) + "\" is not a number");

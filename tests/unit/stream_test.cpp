@@ -195,12 +195,20 @@ TEST(Stream, AMalformedTokenIsRefusedBeforeThePositionChanges) {
             "{" + arn + R"(,"active":[1],"shards":[]})",
             "{" + arn + R"(,"active":["shard-a"],"shards":[{"shard_id":7}]})",
             "{" + arn +
-                R"(,"active":["shard-a"],"shards":[{"shard_id":"shard-a","iterator_type":"sideways"}]})",
-            "{" + arn +
                 R"(,"active":["shard-a"],"shards":[{"shard_id":"shard-a","iterator_type":"at_sequence","sequence_number":"1e5"}]})",
             "{" + arn +
                 R"(,"active":["shard-a"],"shards":[{"shard_id":"shard-a"},{"shard_id":"shard-a"}]})"}) {
         EXPECT_THROW(c.move_to_token(bad), InvalidPosition) << bad;
+    }
+    // An iterator type DynamoDB Streams does not have is bloop's InvalidShardIterator.
+    try {
+        c.move_to_token("{" + arn +
+                        R"(,"active":["shard-a"],"shards":[{"shard_id":"shard-a","iterator_type":"sideways"}]})");
+        FAIL();
+    } catch (const InvalidShardIterator& e) {
+        EXPECT_STREQ(e.what(),
+                     "unknown shard iterator type \"sideways\" in the stream token of shard "
+                     "shard-a (trim_horizon, latest, at_sequence or after_sequence)");
     }
     // Still where it was: the next record is the second.
     EXPECT_EQ(drain(c), (std::vector<std::string>{"a2", "a3"}));

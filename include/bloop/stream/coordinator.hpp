@@ -95,7 +95,8 @@ class StreamCoordinator {
     /// Every leaf shard (one without children) from its latest record.
     void move_to_latest();
     /// Exactly after the last record returned when `token` was taken. Throws InvalidStream for a
-    /// token of another stream or one with no relation to the stream, InvalidPosition for a token
+    /// token of another stream or one with no relation to the stream, InvalidShardIterator for an
+    /// iterator type DynamoDB Streams does not have, InvalidPosition for a token
     /// that does not parse.
     void move_to_token(const std::string& token);
 

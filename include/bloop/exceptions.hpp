@@ -237,6 +237,15 @@ class WriteFailed : public RuntimeError {
     std::vector<Failure> failures_;
 };
 
+/// A batch write whose only failures are items BatchWriteItem still returned as unprocessed after
+/// every round of retries: the table's (or an index's) throughput is exceeded. The other items were
+/// written and signalled; `failures()` names exactly the unprocessed objects, which may be written
+/// again later as they are.
+class UnprocessedItems : public WriteFailed {
+  public:
+    using WriteFailed::WriteFailed;
+};
+
 /// A transaction DynamoDB would refuse, found before anything is sent: more than 100 items, more
 /// than 4 MB of item data, two operations on one item, a check without a condition, a save with
 /// nothing to write besides the key, or a client request token that is not 1 to 36 characters.

@@ -334,6 +334,10 @@ std::size_t Client::in_flight_limit() const {
     return state_->limit.current();
 }
 
+const RetryPolicy& Client::retry_policy() const noexcept {
+    return state_->options.retry;
+}
+
 const LogListener& Client::log_listener() const noexcept {
     return state_->options.log;
 }

@@ -2,8 +2,6 @@
 
 #include <bloop/conditions/attr.hpp>
 #include <bloop/conditions/update.hpp>
-#include <bloop/exceptions.hpp>
-#include <bloop/model/model_info.hpp>
 
 namespace bloop {
 
@@ -22,13 +20,7 @@ const char* action_name(UpdateAction::Kind kind) noexcept {
 namespace detail {
 
 UpdateAction make_action(UpdateAction::Kind kind, Path path, std::optional<AttributeValue> value) {
-    if (!value) {
-        throw InvalidUpdate(std::string(action_name(kind)) + " on " +
-                            (path.model != nullptr ? path.model->name + "." : std::string()) +
-                            path.to_string() +
-                            " needs a value (an empty set or list, or no value, has none)");
-    }
-    return UpdateAction{kind, std::move(path), std::move(*value)};
+    return UpdateAction{kind, std::move(path), std::move(value)};
 }
 
 }  // namespace detail

@@ -25,6 +25,7 @@ struct Entry {
     std::string table;
     json::Value request;  // {"PutRequest":{"Item":...}} or {"DeleteRequest":{"Key":...}}
     std::exception_ptr error;
+    bool unprocessed = false;  // still returned as unprocessed after every round
 };
 
 using Group = std::vector<std::size_t>;  // entries sent in one request
@@ -95,7 +96,7 @@ void Engine::commit_batch(std::span<const detail::ObjectRef> puts,
             request["PutRequest"]["Item"] = item_of(m, ref.object);
         }
         models.emplace(binding->table_name, &m);
-        entries.push_back({ref, remove, binding->table_name, std::move(request), nullptr});
+        entries.push_back({ref, remove, binding->table_name, std::move(request), nullptr, false});
     };
     for (const auto& ref : puts) add(ref, false);
     for (const auto& ref : removes) add(ref, true);
@@ -105,13 +106,17 @@ void Engine::commit_batch(std::span<const detail::ObjectRef> puts,
     for (std::size_t i = 0; i < all.size(); ++i) all[i] = i;
     std::vector<Group> pending = groups_of(all);
     for (int round = 0; !pending.empty(); ++round) {
-        if (round > 0) detail::backoff_sleep(round);
+        if (round > 0) detail::backoff_sleep(impl_->client.retry_policy(), round);
         if (round >= kMaxRounds) {
-            const auto error = std::make_exception_ptr(
-                RuntimeError("BatchWriteItem still returned it as unprocessed after " +
-                             std::to_string(kMaxRounds) + " rounds; the table is throttled"));
-            for (const auto& group : pending)
-                for (const auto i : group) entries[i].error = error;
+            const auto error = std::make_exception_ptr(RuntimeError(
+                "BatchWriteItem still returned it as unprocessed after " +
+                std::to_string(kMaxRounds) + " rounds (the table's throughput is exceeded)"));
+            for (const auto& group : pending) {
+                for (const auto i : group) {
+                    entries[i].error = error;
+                    entries[i].unprocessed = true;
+                }
+            }
             break;
         }
         std::vector<std::future<json::Value>> answers;
@@ -192,9 +197,15 @@ void Engine::commit_batch(std::span<const detail::ObjectRef> puts,
         if (auto error = signal_written(e.ref, e.remove); !receiver_error) receiver_error = error;
     }
     if (!failures.empty()) {
+        const bool throttled = std::all_of(entries.begin(), entries.end(), [](const Entry& e) {
+            return !e.error || e.unprocessed;
+        });
         std::string message = std::to_string(failures.size()) + " of " +
-                              std::to_string(entries.size()) + " batch writes failed:";
+                              std::to_string(entries.size()) +
+                              (throttled ? " batch writes were left unprocessed:"
+                                         : " batch writes failed:");
         for (const auto& f : failures) message += "\n  - " + f.message;
+        if (throttled) throw UnprocessedItems(message, std::move(failures));
         throw WriteFailed(message, std::move(failures));
     }
     if (receiver_error) std::rethrow_exception(receiver_error);

@@ -198,11 +198,15 @@ MissingObjects missing_objects(std::span<const ObjectRef> missing) {
     return MissingObjects("Failed to load some objects: " + names, std::move(objects));
 }
 
-void backoff_sleep(int n) {
+void backoff_sleep(const RetryPolicy& policy, int n) {
     thread_local std::mt19937_64 rng{std::random_device{}()};
-    const auto cap = std::min<std::int64_t>(1000, std::int64_t{25} << std::min(n, 10));
-    std::this_thread::sleep_for(
-        std::chrono::milliseconds(std::uniform_int_distribution<std::int64_t>(0, cap)(rng)));
+    const std::chrono::milliseconds delay(
+        std::uniform_int_distribution<std::int64_t>(0, policy.backoff_cap(n).count())(rng));
+    if (policy.sleep) {
+        policy.sleep(delay);
+    } else {
+        std::this_thread::sleep_for(delay);
+    }
 }
 
 }  // namespace detail

@@ -121,17 +121,26 @@ std::vector<std::size_t> add_actions(const ModelInfo& m, const void* object,
             }
         }
         acted.push_back(a.path.column);
+        if (a.kind == UpdateAction::Kind::remove) {
+            actions.remove.push_back(a.path);
+            continue;
+        }
+        if (!a.value) {
+            throw InvalidUpdate(where + ": " + action_name(a.kind) +
+                                " needs a value (an empty set or list, or no value, has none)");
+        }
+        const AttributeValue& value = *a.value;
         switch (a.kind) {
-            case UpdateAction::Kind::add: actions.add.emplace_back(a.path, a.value); break;
+            case UpdateAction::Kind::add: actions.add.emplace_back(a.path, value); break;
             case UpdateAction::Kind::remove_from:
-                actions.remove_elements.emplace_back(a.path, a.value);
+                actions.remove_elements.emplace_back(a.path, value);
                 break;
-            case UpdateAction::Kind::append: actions.append.emplace_back(a.path, a.value); break;
-            case UpdateAction::Kind::prepend: actions.prepend.emplace_back(a.path, a.value); break;
+            case UpdateAction::Kind::append: actions.append.emplace_back(a.path, value); break;
+            case UpdateAction::Kind::prepend: actions.prepend.emplace_back(a.path, value); break;
             case UpdateAction::Kind::set_if_missing:
-                actions.set_if_missing.emplace_back(a.path, a.value);
+                actions.set_if_missing.emplace_back(a.path, value);
                 break;
-            case UpdateAction::Kind::remove: actions.remove.push_back(a.path); break;
+            case UpdateAction::Kind::remove: break;  // above
         }
     }
     std::sort(acted.begin(), acted.end());

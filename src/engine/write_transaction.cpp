@@ -200,7 +200,7 @@ void Engine::commit_write(std::span<const detail::TransactionOperation> operatio
             break;
         } catch (const TransactionCanceled& e) {
             if (attempt >= kMaxAttempts || !worth_retrying(e)) throw_failed(entries, e, attempt);
-            detail::backoff_sleep(attempt);
+            detail::backoff_sleep(impl_->client.retry_policy(), attempt);
         }
     }
 

@@ -128,6 +128,30 @@ TEST(BatchWrite, UnprocessedItemsAreSentAgainUntilWritten) {
     EXPECT_EQ(h.deleted.size(), 1u);
 }
 
+TEST(BatchWrite, ItemsStillUnprocessedAfterEveryRoundAreUnprocessedItemsNamingThemOnly) {
+    Harness h;
+    for (int round = 0; round < 12; ++round) {
+        h.transport->respond(
+            200,
+            R"j({"UnprocessedItems":{"BatchThing":[{"PutRequest":{"Item":{"id":{"S":"t1"},"n":{"N":"0"}}}}]}})j");
+    }
+    auto three = things(3);
+    try {
+        BatchWrite(h.engine).put(std::span(three)).commit();
+        FAIL();
+    } catch (const UnprocessedItems& e) {
+        ASSERT_EQ(e.failures().size(), 1u);
+        EXPECT_NE(e.failure_of(three[1]), nullptr);
+        EXPECT_EQ(e.failure_of(three[0]), nullptr);
+        EXPECT_EQ(std::string(e.what()),
+                  "1 of 3 batch writes were left unprocessed:\n  - Thing(id={\"S\":\"t1\"}) (put): "
+                  "BatchWriteItem still returned it as unprocessed after 12 rounds (the table's "
+                  "throughput is exceeded)");
+    }
+    EXPECT_EQ(h.bodies().size(), 12u);
+    EXPECT_EQ(h.saved, (std::vector<std::string>{"t0", "t2"}));
+}
+
 TEST(BatchWrite, ARequestRefusedAsAWholeIsSplitAndOnlyTheItemAtFaultFails) {
     Harness h;
     h.transport->fail(400, "ValidationException",

@@ -89,6 +89,9 @@ class Client {
     /// How many requests may be in flight now: the adaptive limit under max_in_flight(), sized to
     /// the latency and halved on throttling.
     [[nodiscard]] std::size_t in_flight_limit() const;
+    /// The retry policy (ClientOptions::retry), for layers that retry on their own (the engine's
+    /// rounds of unprocessed items) and wait as the client does.
+    [[nodiscard]] const RetryPolicy& retry_policy() const noexcept;
     /// The log listener (empty: silent), for layers that log through the client's listener.
     [[nodiscard]] const LogListener& log_listener() const noexcept;
     /// The resolved endpoint of `service`.

@@ -485,7 +485,7 @@ class TypedPath {
     /// `REMOVE path`: removes the stored value, whatever the object holds.
     [[nodiscard]] ActionOf<T> remove() const {
         return ActionOf<T>(
-            detail::make_action(UpdateAction::Kind::remove, path(), AttributeValue::null()));
+            detail::make_action(UpdateAction::Kind::remove, path(), std::nullopt));
     }
 
     // ---- document paths

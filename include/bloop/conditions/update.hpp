@@ -34,8 +34,10 @@ struct UpdateAction {
         remove,          ///< REMOVE path
     };
     Kind kind;             ///< the action
-    Path path;             ///< where (a column, or a map key / list index within one)
-    AttributeValue value;  ///< its operand (unused by remove)
+    Path path;  ///< where (a column, or a map key / list index within one)
+    /// Its operand; none for remove, and none for an empty one (an empty set or list), which the
+    /// save it is given to refuses with InvalidUpdate naming the object and column.
+    std::optional<AttributeValue> value;
 
     friend bool operator==(const UpdateAction&, const UpdateAction&) = default;
 };

@@ -147,6 +147,8 @@ void StreamCoordinator::start_shards(bool leaves, const std::string& type) {
     }
     // Built aside and swapped in: a failure on the way leaves the reader where it was.
     std::map<std::string, ShardState> next;
+    std::map<std::string, std::string> tree;
+    for (const auto& s : shards) tree[s.shard_id] = s.parent_shard_id;
     for (const auto& s : shards) {
         const bool root = s.parent_shard_id.empty() || described.count(s.parent_shard_id) == 0;
         if (leaves ? parents.count(s.shard_id) != 0 : !root) continue;
@@ -156,6 +158,7 @@ void StreamCoordinator::start_shards(bool leaves, const std::string& type) {
         jump(state, type, "");
     }
     active_.swap(next);
+    tree_.swap(tree);
     deferred_.clear();
     buffer_.clear();
 }
@@ -222,8 +225,16 @@ void StreamCoordinator::move_to_token(const std::string& text) {
         const std::string sequence_number = state.sequence_number;
         jump(state, type, sequence_number);
     }
+    // The tree the token knew, less what left the stream (shards newer than the token are found
+    // when their parents end, as in bloop).
+    std::map<std::string, std::string> tree;
+    for (const auto& [id, saved] : token.shards)
+        if (described.count(id) != 0) tree[id] = saved.parent;
+    for (const auto& [id, state] : next) tree.emplace(id, parent_of[id]);
+    for (const auto& [id, saved] : deferred) tree.emplace(id, saved.parent);
     active_.swap(next);
     deferred_.swap(deferred);
+    tree_.swap(tree);
     buffer_.clear();
 }
 
@@ -271,8 +282,10 @@ void StreamCoordinator::retire(std::string shard_id) {
     // A closed shard read to its end, with none of its records left to return: its children take
     // over from their trim horizons, so parents always come before children.
     active_.erase(shard_id);
+    tree_.erase(shard_id);
     for (const auto& s : api_->describe_stream(arn_)) {
         if (s.parent_shard_id != shard_id || active_.count(s.shard_id) != 0) continue;
+        tree_[s.shard_id] = shard_id;
         ShardState& child = active_[s.shard_id];
         child.id = s.shard_id;
         child.parent = shard_id;
@@ -343,26 +356,54 @@ std::string StreamCoordinator::token() const {
     token["stream_arn"] = arn_;
     token["active"] = json::Value::array();
     token["shards"] = json::Value::array();
-    const auto add = [&](const std::string& id, const std::string& parent,
-                         const std::string& iterator_type, const std::string& sequence_number) {
-        token["active"].push_back(id);
-        json::Value s;
-        s["shard_id"] = id;
-        s["iterator_type"] = iterator_type;
-        if (!sequence_number.empty()) s["sequence_number"] = sequence_number;
-        if (!parent.empty()) s["parent"] = parent;
-        token["shards"].push_back(std::move(s));
-    };
     for (const auto& [id, shard] : active_) {
         if (shard.sequence_number.empty()) {
             log(LogLevel::warning, "creating a token for shard " + id + " at " +
                                        shard.iterator_type + ", not at an exact record");
         }
-        add(id, shard.parent, shard.iterator_type, shard.sequence_number);
+        token["active"].push_back(id);
     }
     // Listed as bloop lists them: active beside the ancestor they wait for.
+    for (const auto& [id, saved] : deferred_) token["active"].push_back(id);
+
+    // Every shard of the known tree, breadth-first from its roots, as bloop writes it: a shard
+    // being read with its position, one not yet read (a child, or a closed ancestor of the
+    // shards a reader started at) with its id and parent only.
+    std::map<std::string, std::vector<std::string>> children;
+    std::vector<std::string> order;
+    for (const auto& [id, parent] : tree_) {
+        if (parent.empty() || tree_.count(parent) == 0) {
+            order.push_back(id);
+        } else {
+            children[parent].push_back(id);
+        }
+    }
+    for (std::size_t i = 0; i < order.size(); ++i) {
+        for (const auto& child : children[order[i]]) order.push_back(child);
+    }
+    for (const auto& [id, shard] : active_)
+        if (tree_.count(id) == 0) order.push_back(id);
     for (const auto& [id, saved] : deferred_)
-        add(id, saved.parent, saved.iterator_type, saved.sequence_number);
+        if (tree_.count(id) == 0) order.push_back(id);
+    for (const auto& id : order) {
+        json::Value s;
+        s["shard_id"] = id;
+        std::string parent;
+        if (const auto tree = tree_.find(id); tree != tree_.end()) parent = tree->second;
+        if (const auto active = active_.find(id); active != active_.end()) {
+            s["iterator_type"] = active->second.iterator_type;
+            if (!active->second.sequence_number.empty())
+                s["sequence_number"] = active->second.sequence_number;
+            parent = active->second.parent;
+        } else if (const auto saved = deferred_.find(id); saved != deferred_.end()) {
+            s["iterator_type"] = saved->second.iterator_type;
+            if (!saved->second.sequence_number.empty())
+                s["sequence_number"] = saved->second.sequence_number;
+            parent = saved->second.parent;
+        }
+        if (!parent.empty()) s["parent"] = parent;
+        token["shards"].push_back(std::move(s));
+    }
     return json::to_string(token);
 }
 

@@ -127,6 +127,34 @@ TEST(Stream, TokenShape) {
         R"("iterator_type":"after_sequence","sequence_number":"10"}]})");
 }
 
+// As bloop's: every shard of the known tree, breadth-first from the roots — a child not yet read
+// with its parent only, a closed ancestor of the starting shards with its id only.
+TEST(Stream, TokensListTheWholeKnownTree) {
+    auto f = fake();
+    f->add("parent", "10", 100, "p0");
+    f->shards["parent"].closed = true;
+    f->add("child", "20", 200, "c0");
+    f->shards["child"].parent = "parent";
+    StreamCoordinator from_start(f, f->arn);
+    from_start.move_to_trim_horizon();
+    EXPECT_EQ(from_start.token(),
+              R"({"stream_arn":"arn:fake:stream/1","active":["parent"],"shards":[)"
+              R"({"shard_id":"parent","iterator_type":"trim_horizon"},)"
+              R"({"shard_id":"child","parent":"parent"}]})");
+    StreamCoordinator from_latest(f, f->arn);
+    from_latest.move_to_latest();
+    EXPECT_EQ(from_latest.token(),
+              R"({"stream_arn":"arn:fake:stream/1","active":["child"],"shards":[)"
+              R"({"shard_id":"parent"},)"
+              R"({"shard_id":"child","iterator_type":"latest","parent":"parent"}]})");
+    // Once the parent is read to its end it leaves the tree; its child is read.
+    EXPECT_EQ(drain(from_start), (std::vector<std::string>{"p0", "c0"}));
+    EXPECT_EQ(from_start.token(),
+              R"({"stream_arn":"arn:fake:stream/1","active":["child"],"shards":[)"
+              R"({"shard_id":"child","iterator_type":"after_sequence","sequence_number":"20",)"
+              R"("parent":"parent"}]})");
+}
+
 // Python bloop 2.x keeps a closed shard active while its records are buffered and reads its
 // children meanwhile, listing both (and the shards of every root's tree) in its token.
 TEST(Stream, ReadsBloopsTokenWithAnAncestorAndItsChildBothActive) {
@@ -158,6 +186,8 @@ TEST(Stream, ReadsBloopsTokenWithAnAncestorAndItsChildBothActive) {
                         R"("sequence_number":"20","parent":"parent"})"),
               std::string::npos)
         << ours;
+    EXPECT_NE(ours.find(R"({"shard_id":"grandchild","parent":"child"})"), std::string::npos)
+        << "the unread grandchild stays in the tree: " << ours;
     EXPECT_EQ(drain(c), (std::vector<std::string>{"p3", "c1", "c2", "g0"}));
     StreamCoordinator resumed(f, f->arn);
     resumed.move_to_token(ours);

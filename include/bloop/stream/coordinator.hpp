@@ -111,9 +111,10 @@ class StreamCoordinator {
     /// (bloop's heartbeat; next() does the same work when called).
     void heartbeat();
     /// bloop's token: {"stream_arn", "active": [ids], "shards": [{"shard_id", "iterator_type",
-    /// "sequence_number", "parent"}]} as JSON text. Interchangeable with Python bloop's: a
-    /// descendant that bloop lists as active beside its unfinished ancestor is read only after
-    /// that ancestor, from its saved position, and is written back the same way.
+    /// "sequence_number", "parent"}]} as JSON text, listing every shard of the known tree
+    /// breadth-first (one not being read with its id and parent only). Interchangeable with
+    /// Python bloop's: a descendant that bloop lists as active beside its unfinished ancestor is
+    /// read only after that ancestor, from its saved position, and is written back the same way.
     [[nodiscard]] std::string token() const;
 
   private:
@@ -156,6 +157,9 @@ class StreamCoordinator {
         std::string sequence_number;
     };
     std::map<std::string, Deferred> deferred_;
+    /// The known shard tree, id -> parent id (bloop's roots and their descendants): every shard of
+    /// it is written into tokens.
+    std::map<std::string, std::string> tree_;
     std::vector<StreamRecord> buffer_;  // a min-heap by (created_at, sequence number)
 
     mutable std::mutex mutex_;  // guards the state above against the refresher

@@ -227,7 +227,7 @@ int main() try {
     std::cout << "count " << engine.scan<Member>({.projection = bloop::count_only()}).count()
               << "\n";
     // async calls: start them all, then collect the outcomes
-    std::vector<std::future<void>> pending;
+    std::vector<bloop::Future<void>> pending;
     for (Member& m : members) pending.push_back(engine.load_async(m));
     for (auto& p : pending) p.get();  // rethrows what load would have thrown
     int gently = 0;                   // 2 items a request, at most 50 read capacity units a second

@@ -8,6 +8,7 @@
 #include "client/instance_region.hpp"
 #include "util/executor.hpp"
 
+#include <algorithm>
 #include <cstdlib>
 #include <mutex>
 #include <random>
@@ -212,7 +213,10 @@ struct Client::State {
                 const bool outcome_unknown = response.status >= 500;
                 if (!info.retryable || attempt >= attempts || (outcome_unknown && !idempotent) ||
                     no_time_to_retry()) {
-                    log(LogLevel::warning,
+                    const bool expected =
+                        std::find(call.expected_errors.begin(), call.expected_errors.end(),
+                                  info.error_code) != call.expected_errors.end();
+                    log(expected ? LogLevel::debug : LogLevel::warning,
                         std::string(name) + " failed: " + info.error_code + ": " + info.message);
                     detail::throw_service_error(std::move(info), response.body);
                 }

@@ -41,8 +41,11 @@ BindReport Engine::bind_models(std::span<const ModelInfo* const> models,
         bindings[i].table_name = impl_->table_name(m);
         if (options.skip_table_setup) continue;
         try {
+            // An existing table is the usual case, not a failure worth a warning.
             (void)impl_->client.call(Operation::CreateTable,
-                                     create_table_request(m, bindings[i].table_name));
+                                     create_table_request(m, bindings[i].table_name),
+                                     json::ParseMode::plain,
+                                     {.expected_errors = {"ResourceInUseException"}});
             created[i] = true;
             changed(bindings[i].table_name, "created the table");
         } catch (const ResourceInUse&) {

@@ -88,7 +88,9 @@ json::Value write_request(const std::string& table, const StreamLease& lease) {
 class DynamoLeaseStore : public LeaseStore {
   public:
     DynamoLeaseStore(Engine& engine, LeaseTableOptions options)
-        : client_(engine.client()), call_{options.timeout} {
+        : client_(engine.client()),
+          // Another worker's write first is a normal outcome of a conditional lease write.
+          call_{options.timeout, {"ConditionalCheckFailedException"}} {
         engine.bind<StreamLease>();
         table_ = engine.binding<StreamLease>().table_name;
     }

@@ -50,7 +50,7 @@ TEST(AsyncCalls, ManySavesLoadsAndRemovesOverlapThroughFutures) {
     engine.bind<Ticket>();
     std::vector<Ticket> tickets;
     for (std::int64_t i = 0; i < 200; ++i) tickets.push_back({"async-" + std::to_string(i), i});
-    std::vector<std::future<void>> pending;
+    std::vector<bloop::Future<void>> pending;
     for (auto& t : tickets) pending.push_back(engine.save_async(t));
     for (auto& p : pending) p.get();
     for (const auto& t : tickets) {

@@ -213,6 +213,23 @@ TEST_F(EngineTest, BindSignalsInOrderAndAcceptsAnExistingTable) {
     EXPECT_EQ(events.size(), 5u) << "a disconnected receiver is not called";
 }
 
+TEST_F(EngineTest, BindingAnExistingTableLogsNoWarning) {
+    std::vector<std::string> warnings, debug;
+    ClientOptions o = test::client_options();
+    o.log = [&](LogLevel level, std::string_view line) {
+        (level >= LogLevel::warning ? warnings : debug).emplace_back(line);
+    };
+    Engine logged{Client(o)};
+    logged.bind<Account>();  // created by SetUp already
+    EXPECT_EQ(warnings, std::vector<std::string>{});
+    EXPECT_NE(std::find_if(debug.begin(), debug.end(),
+                           [](const std::string& l) {
+                               return l.find("CreateTable failed: ResourceInUseException") !=
+                                      std::string::npos;
+                           }),
+              debug.end());
+}
+
 TEST_F(EngineTest, AnIncludeProjectionOfOnlyKeysIsCreatedKeysOnly) {
     engine.bind<Acct>();  // DynamoDB refuses INCLUDE without non-key attributes
     EXPECT_EQ(described("EngineAcct")

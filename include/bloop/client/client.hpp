@@ -17,6 +17,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace bloop {
 
@@ -49,6 +50,10 @@ struct CallOptions {
     /// backoff would end past it, and a call that runs out throws RequestTimeout (or the last
     /// attempt's own error). Unset: the client's timeouts and retry policy alone bound the call.
     std::optional<std::chrono::milliseconds> timeout{};
+    /// Error codes the caller takes as a normal outcome (e.g. "ResourceInUseException" for a
+    /// CreateTable of a table that may exist): still thrown, but logged at debug, not as a
+    /// warning.
+    std::vector<std::string> expected_errors{};
 };
 
 /// A DynamoDB + DynamoDB Streams client. Safe to share between threads; copies share state.

@@ -17,6 +17,7 @@
 #include <bloop/conditions/update.hpp>
 #include <bloop/engine/detail/search_cursor.hpp>
 #include <bloop/engine/events.hpp>
+#include <bloop/engine/future.hpp>
 #include <bloop/exceptions.hpp>
 #include <bloop/model/model.hpp>
 #include <bloop/signal.hpp>
@@ -236,6 +237,7 @@ class Engine {
     explicit Engine(EngineOptions options);
     /// Uses `client` (copies share connections).
     explicit Engine(Client client, EngineOptions options = {});
+    /// Runs every async call already queued to completion, then stops the engine's threads.
     ~Engine();
     Engine(const Engine&) = delete;
     Engine& operator=(const Engine&) = delete;
@@ -328,24 +330,27 @@ class Engine {
     }
 
     // ---- async calls: the same operations on the engine's own threads (as many as the client's
-    // max_in_flight); each future holds the outcome, rethrowing the same exceptions from get().
-    // The objects must outlive their futures and must not be touched until then.
+    // max_in_flight); each Future holds the outcome, rethrowing the same exceptions from get().
+    // An object must not be touched until its future is ready; a future destroyed before then
+    // waits for its operation, so the object may go once the future has.
 
     /// `save(object, options)`, asynchronously.
     template <TableModel T>
-    [[nodiscard]] std::future<void> save_async(T& object, WriteOptions<T> options = {}) {
-        return run_async([this, &object, options = std::move(options)] { save(object, options); });
+    [[nodiscard]] Future<void> save_async(T& object, WriteOptions<T> options = {}) {
+        return Future<void>(
+            run_async([this, &object, options = std::move(options)] { save(object, options); }));
     }
     /// `remove(object, options)`, asynchronously.
     template <TableModel T>
-    [[nodiscard]] std::future<void> remove_async(T& object, WriteOptions<T> options = {}) {
-        return run_async(
-            [this, &object, options = std::move(options)] { remove(object, options); });
+    [[nodiscard]] Future<void> remove_async(T& object, WriteOptions<T> options = {}) {
+        return Future<void>(
+            run_async([this, &object, options = std::move(options)] { remove(object, options); }));
     }
     /// `load(object)`, asynchronously (MissingObjects when it is not stored).
     template <TableModel T>
-    [[nodiscard]] std::future<void> load_async(T& object, LoadOptions options = {}) {
-        return run_async([this, &object, options] { load(std::span<T>(&object, 1), options); });
+    [[nodiscard]] Future<void> load_async(T& object, LoadOptions options = {}) {
+        return Future<void>(
+            run_async([this, &object, options] { load(std::span<T>(&object, 1), options); }));
     }
 
     /// Loads objects in place by their keys with BatchGetItem (100 keys a request, requests in

@@ -52,10 +52,12 @@ class Search {
     }
     /// `next_page()` on the engine's own threads: the page's request overlaps the caller's work.
     /// Exceptions come from `get()`. Until the future is ready, the search must stay alive and
-    /// untouched (one page at a time per search; run several searches for more in flight).
-    [[nodiscard]] std::future<std::vector<T>> next_page_async() {
+    /// untouched (one page at a time per search; run several searches for more in flight); a
+    /// future destroyed before then waits for the page.
+    [[nodiscard]] Future<std::vector<T>> next_page_async() {
         auto promise = std::make_shared<std::promise<std::vector<T>>>();
-        std::future<std::vector<T>> page = promise->get_future();
+        Future<std::vector<T>> page(promise->get_future());
+        // The page's future waits for the promise, which the task keeps to its end.
         (void)detail::EngineAccess::run_async(*engine_, [this, promise] {
             try {
                 promise->set_value(next_page());

@@ -36,6 +36,19 @@ std::string config_section(const std::string& profile) {
     return profile == "default" ? profile : "profile " + profile;
 }
 
+std::optional<std::string> shared_setting(std::string_view variable, std::string_view key,
+                                          const std::optional<std::string>& profile,
+                                          const Environment& env) {
+    if (auto value = env.get(variable); value && !value->empty()) return value;
+    const auto path = config_file_path(env);
+    if (!path) return std::nullopt;
+    const auto section = read_ini_section(*path, config_section(profile_name(profile, env)));
+    if (!section) return std::nullopt;
+    const auto found = section->find(key);
+    if (found == section->end() || found->second.empty()) return std::nullopt;
+    return found->second;
+}
+
 std::optional<IniSection> parse_ini_section(std::string_view text, std::string_view section) {
     std::optional<IniSection> found;
     bool inside = false;

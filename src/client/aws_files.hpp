@@ -31,4 +31,11 @@ std::optional<IniSection> read_ini_section(const std::string& path, const std::s
 /// The config-file section name of a profile: "default" or "profile NAME".
 std::string config_section(const std::string& profile);
 
+/// A setting the AWS SDKs read from the environment or the config file: the environment variable
+/// `variable` when set and not empty, else `key` of the selected profile in the config file;
+/// nullopt when neither has it.
+std::optional<std::string> shared_setting(std::string_view variable, std::string_view key,
+                                          const std::optional<std::string>& profile,
+                                          const Environment& env);
+
 }  // namespace bloop::detail

@@ -24,11 +24,12 @@ void validate(const ClientOptions& o) {
                                    std::to_string(o.timeouts.connect.count()) + " ms, request " +
                                    std::to_string(o.timeouts.request.count()) + " ms)");
     }
-    if (o.retry.max_attempts < 1) {
+    if (o.retry.max_attempts && *o.retry.max_attempts < 1) {
         throw InvalidConfiguration("retry.max_attempts must be at least 1, got " +
-                                   std::to_string(o.retry.max_attempts));
+                                   std::to_string(*o.retry.max_attempts));
     }
-    if (o.retry.base_delay.count() < 0 || o.retry.max_delay < o.retry.base_delay) {
+    if ((o.retry.base_delay && o.retry.base_delay->count() < 0) ||
+        (o.retry.base_delay && o.retry.max_delay && *o.retry.max_delay < *o.retry.base_delay)) {
         throw InvalidConfiguration("retry delays must satisfy 0 <= base_delay <= max_delay");
     }
 }
@@ -84,9 +85,24 @@ std::shared_ptr<CredentialsProvider> default_credentials(const ClientOptions& o,
 
 }  // namespace
 
+namespace {
+
+// `o` with its retry policy resolved from the environment and the profile.
+ClientOptions with_resolved_retry(ClientOptions o) {
+    o.retry = resolve_retry_policy(std::move(o.retry), o.profile, o.environment);
+    if (*o.retry.max_delay < *o.retry.base_delay) {
+        throw InvalidConfiguration("retry delays must satisfy 0 <= base_delay <= max_delay (" +
+                                   std::to_string(o.retry.base_delay->count()) + " ms > " +
+                                   std::to_string(o.retry.max_delay->count()) + " ms)");
+    }
+    return o;
+}
+
+}  // namespace
+
 struct Client::State {
     explicit State(ClientOptions o)
-        : options(std::move(o)),
+        : options(with_resolved_retry(std::move(o))),
           region(region_of(options)),
           credentials(options.credentials_provider ? options.credentials_provider
                                                    : default_credentials(options, region)),
@@ -141,7 +157,7 @@ struct Client::State {
         request.url = urls[service];
         request.path = endpoints[service].path;
         request.body = std::move(body);
-        const int attempts = options.retry.max_attempts;
+        const int attempts = *options.retry.max_attempts;  // resolved at construction
         bool unknown_before = false;
         using Clock = std::chrono::steady_clock;
         const std::optional<Clock::time_point> deadline =

@@ -285,6 +285,20 @@ TEST(Client, GivesUpAfterMaxAttemptsWithTheLastError) {
     EXPECT_EQ(h.sleeps.size(), 2u);
 }
 
+TEST(Client, AttemptsComeFromAwsMaxAttemptsUnlessSetExplicitly) {
+    Harness h;
+    for (int i = 0; i < 5; ++i) h.transport->fail(400, "ThrottlingException", "busy");
+    ClientOptions o = h.options();
+    o.environment = Environment(std::map<std::string, std::string, std::less<>>{
+        {"AWS_EC2_METADATA_DISABLED", "true"}, {"AWS_MAX_ATTEMPTS", "2"}});
+    EXPECT_THROW((void)Client(o).call(Operation::PutItem, json::Value::object()), Throttling);
+    EXPECT_EQ(h.transport->requests().size(), 2u);
+    o.retry.max_attempts = 3;
+    EXPECT_THROW((void)Client(o).call(Operation::PutItem, json::Value::object()), Throttling);
+    EXPECT_EQ(h.transport->requests().size(), 5u);
+    EXPECT_EQ(*Client(o).retry_policy().max_attempts, 3);
+}
+
 TEST(Client, TransportErrorsSurfaceTypedAfterRetries) {
     Harness h;
     ClientOptions o = h.options();

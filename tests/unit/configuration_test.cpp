@@ -3,6 +3,7 @@
 
 #include <bloop/client/credentials.hpp>
 #include <bloop/client/endpoint.hpp>
+#include <bloop/client/retry.hpp>
 #include <bloop/exceptions.hpp>
 
 #include <gtest/gtest.h>
@@ -176,6 +177,55 @@ TEST(Endpoint, Resolution) {
     EXPECT_THROW((void)resolve_endpoint(Service::dynamodb, {}, "r",
                                         Environment(Vars{{"AWS_ENDPOINT_URL", "nope"}})),
                  InvalidEndpoint);
+}
+
+TEST(Retry, AttemptsAndModeFromTheEnvironmentThenTheProfileExplicitWinning) {
+    TempDir dir;
+    const std::string config =
+        dir.write("config", "[default]\nretry_mode = legacy\n[profile std]\nretry_mode = "
+                            "standard\nmax_attempts = 4\n");
+    // Nothing set anywhere: bloop's own.
+    RetryPolicy p = resolve_retry_policy({}, {}, Environment(Vars{}));
+    EXPECT_EQ(p.max_attempts, 8);
+    EXPECT_FALSE(p.mode);
+    EXPECT_EQ(p.base_delay, std::chrono::milliseconds(25));
+    EXPECT_EQ(p.max_delay, std::chrono::milliseconds(2000));
+    // The profile's mode and attempts.
+    p = resolve_retry_policy({}, "std", Environment(Vars{{"AWS_CONFIG_FILE", config}}));
+    EXPECT_EQ(p.mode, RetryMode::standard);
+    EXPECT_EQ(p.max_attempts, 4);
+    EXPECT_EQ(p.base_delay, std::chrono::milliseconds(1000));
+    EXPECT_EQ(p.max_delay, std::chrono::milliseconds(20000));
+    p = resolve_retry_policy({}, {}, Environment(Vars{{"AWS_CONFIG_FILE", config}}));
+    EXPECT_EQ(p.mode, RetryMode::legacy);
+    EXPECT_EQ(p.max_attempts, 11);
+    // The environment over the profile; explicit options over both.
+    const Environment env(Vars{{"AWS_CONFIG_FILE", config},
+                               {"AWS_RETRY_MODE", "adaptive"},
+                               {"AWS_MAX_ATTEMPTS", "6"}});
+    p = resolve_retry_policy({}, "std", env);
+    EXPECT_EQ(p.mode, RetryMode::adaptive);
+    EXPECT_EQ(p.max_attempts, 6);
+    p = resolve_retry_policy({.max_attempts = 2, .mode = RetryMode::legacy}, "std", env);
+    EXPECT_EQ(p.mode, RetryMode::legacy);
+    EXPECT_EQ(p.max_attempts, 2);
+    EXPECT_EQ(p.base_delay, std::chrono::milliseconds(25));
+}
+
+TEST(Retry, BadSettingsAreNamed) {
+    try {
+        (void)resolve_retry_policy({}, {}, Environment(Vars{{"AWS_MAX_ATTEMPTS", "0"}}));
+        FAIL();
+    } catch (const InvalidConfiguration& e) {
+        EXPECT_STREQ(e.what(),
+                     "AWS_MAX_ATTEMPTS must be a whole number of attempts of at least 1, got \"0\"");
+    }
+    try {
+        (void)resolve_retry_policy({}, {}, Environment(Vars{{"AWS_RETRY_MODE", "eager"}}));
+        FAIL();
+    } catch (const InvalidConfiguration& e) {
+        EXPECT_STREQ(e.what(), "AWS_RETRY_MODE must be legacy, standard or adaptive, got \"eager\"");
+    }
 }
 
 }  // namespace

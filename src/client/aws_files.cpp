@@ -49,6 +49,10 @@ std::optional<std::string> shared_setting(std::string_view variable, std::string
     return found->second;
 }
 
+std::string configured_ca_bundle(const std::optional<std::string>& profile, const Environment& env) {
+    return shared_setting("AWS_CA_BUNDLE", "ca_bundle", profile, env).value_or("");
+}
+
 std::optional<IniSection> parse_ini_section(std::string_view text, std::string_view section) {
     std::optional<IniSection> found;
     bool inside = false;

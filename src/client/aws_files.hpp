@@ -38,4 +38,8 @@ std::optional<std::string> shared_setting(std::string_view variable, std::string
                                           const std::optional<std::string>& profile,
                                           const Environment& env);
 
+/// The CA bundle the SDKs' settings name (`AWS_CA_BUNDLE`, else the profile's `ca_bundle`); empty
+/// for none (the system's authorities).
+std::string configured_ca_bundle(const std::optional<std::string>& profile, const Environment& env);
+
 }  // namespace bloop::detail

@@ -3,6 +3,7 @@
 #include <bloop/exceptions.hpp>
 
 #include "client/adaptive_limit.hpp"
+#include "client/aws_files.hpp"
 #include "client/error_mapping.hpp"
 #include "client/idempotency.hpp"
 #include "client/instance_region.hpp"
@@ -10,6 +11,7 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <fstream>
 #include <mutex>
 #include <random>
 #include <thread>
@@ -44,13 +46,27 @@ bool http_proxy_configured() {
     return false;
 }
 
+// The certificate authorities to trust for https: explicit, AWS_CA_BUNDLE, the profile's
+// ca_bundle; empty: the system's. A file that cannot be read is refused at construction.
+std::string ca_bundle_of(const ClientOptions& o) {
+    std::string path = o.ca_bundle.value_or("");
+    if (path.empty()) path = detail::configured_ca_bundle(o.profile, o.environment);
+    if (!path.empty() && !std::ifstream(path)) {
+        throw InvalidConfiguration("the CA bundle " + path +
+                                   " (ClientOptions::ca_bundle, AWS_CA_BUNDLE or ca_bundle) "
+                                   "cannot be read");
+    }
+    return path;
+}
+
 // Plain-http endpoints (DynamoDB Local) get the lean socket transport unless a proxy is set;
 // anything with TLS, and proxied traffic, curl.
 std::shared_ptr<Transport> default_transport(const Endpoint (&endpoints)[2],
-                                             std::size_t connections) {
+                                             std::size_t connections, std::string ca_bundle) {
     const bool plain = endpoints[0].scheme == "http" && endpoints[1].scheme == "http";
-    return plain && !http_proxy_configured() ? make_socket_transport(connections)
-                                             : make_curl_transport(connections);
+    return plain && !http_proxy_configured()
+               ? make_socket_transport(connections)
+               : make_curl_transport(connections, {}, std::move(ca_bundle));
 }
 
 // The region: explicit, environment or config file; else the EC2 instance's own.
@@ -112,7 +128,8 @@ struct Client::State {
                                options.environment)},
           signer(region, "dynamodb"),
           transport(options.transport ? options.transport
-                                      : default_transport(endpoints, options.max_in_flight)),
+                                      : default_transport(endpoints, options.max_in_flight,
+                                                          ca_bundle_of(options))),
           jitter(options.retry.jitter_seed != 0 ? options.retry.jitter_seed
                                                 : std::random_device{}()) {
         for (int i = 0; i < 2; ++i) {

@@ -19,9 +19,10 @@ HttpRequest credentials_request(std::string method, const std::string& url, Head
 }
 
 HttpResponse send_for_credentials(const std::string& source, const HttpRequest& request,
-                                  const Timeouts& timeouts) {
+                                  const Timeouts& timeouts, const std::string& ca_bundle) {
     const bool https = request.url.rfind("https://", 0) == 0;
-    const auto transport = https ? make_curl_transport(1) : make_socket_transport(1);
+    const auto transport =
+        https ? make_curl_transport(1, {}, ca_bundle) : make_socket_transport(1);
     try {
         return transport->send(request, timeouts);
     } catch (const ProtocolError&) {

@@ -19,10 +19,12 @@ inline constexpr Timeouts kServiceTimeouts{std::chrono::milliseconds(3000),
 [[nodiscard]] HttpRequest credentials_request(std::string method, const std::string& url,
                                               Headers headers, std::string query = {});
 
-/// Sends `request` (any status comes back). Throws CredentialsUnavailable "SOURCE: …" when no
+/// Sends `request` (any status comes back), trusting the certificate authorities of `ca_bundle`
+/// (a PEM file; empty: the system's) for https. Throws CredentialsUnavailable "SOURCE: …" when no
 /// answer arrives.
 [[nodiscard]] HttpResponse send_for_credentials(const std::string& source,
                                                 const HttpRequest& request,
-                                                const Timeouts& timeouts);
+                                                const Timeouts& timeouts,
+                                                const std::string& ca_bundle = {});
 
 }  // namespace bloop::detail

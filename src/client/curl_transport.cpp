@@ -120,8 +120,8 @@ std::size_t on_header(char* data, std::size_t size, std::size_t n, void* user) {
 
 class CurlTransport final : public Transport {
   public:
-    CurlTransport(std::size_t max_connections, const ResponseLimits& limits)
-        : max_(max_connections), limits_(limits) {
+    CurlTransport(std::size_t max_connections, const ResponseLimits& limits, std::string ca_bundle)
+        : max_(max_connections), limits_(limits), ca_bundle_(std::move(ca_bundle)) {
         global_init();
     }
     CurlTransport(const CurlTransport&) = delete;
@@ -212,6 +212,7 @@ class CurlTransport final : public Transport {
         curl_easy_setopt(h, CURLOPT_NOPROGRESS, 1L);
         curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L);
         curl_easy_setopt(h, CURLOPT_MAXAGE_CONN, 20L);  // as the socket transport's idle limit
+        if (!ca_bundle_.empty()) curl_easy_setopt(h, CURLOPT_CAINFO, ca_bundle_.c_str());
         return h;
     }
 
@@ -229,15 +230,17 @@ class CurlTransport final : public Transport {
     std::size_t created_ = 0;
     std::size_t max_;
     ResponseLimits limits_;
+    std::string ca_bundle_;
 };
 
 }  // namespace
 
 std::shared_ptr<Transport> make_curl_transport(std::size_t max_connections,
-                                               const ResponseLimits& limits) {
+                                               const ResponseLimits& limits,
+                                               std::string ca_bundle) {
     if (max_connections == 0)
         throw InvalidConfiguration("a transport needs at least one connection");
-    return std::make_shared<CurlTransport>(max_connections, limits);
+    return std::make_shared<CurlTransport>(max_connections, limits, std::move(ca_bundle));
 }
 
 }  // namespace bloop

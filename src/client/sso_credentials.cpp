@@ -6,6 +6,7 @@
 #include <bloop/exceptions.hpp>
 #include <bloop/json/json.hpp>
 
+#include "client/aws_files.hpp"
 #include "client/credentials_http.hpp"
 #include "client/credentials_json.hpp"
 #include "util/crypto.hpp"
@@ -66,9 +67,10 @@ std::shared_ptr<CredentialsProvider> sso_credentials_provider(SsoSettings settin
     }
     while (!endpoint.empty() && endpoint.back() == '/') endpoint.pop_back();
     const std::string source = "sso " + settings.account_id + "/" + settings.role_name;
+    const std::string ca_bundle = detail::configured_ca_bundle({}, env);
     return refreshing_credentials_provider(
         source,
-        [settings, env, endpoint, source] {
+        [settings, env, endpoint, source, ca_bundle] {
             const std::string token = cached_token(settings, env, source);
             std::string query = "account_id=";
             detail::percent_encode(query, settings.account_id);
@@ -78,7 +80,7 @@ std::shared_ptr<CredentialsProvider> sso_credentials_provider(SsoSettings settin
                 detail::credentials_request("GET", endpoint + "/federation/credentials",
                                             {{"x-amz-sso_bearer_token", token}}, std::move(query));
             const HttpResponse response =
-                detail::send_for_credentials(source, request, detail::kServiceTimeouts);
+                detail::send_for_credentials(source, request, detail::kServiceTimeouts, ca_bundle);
             if (response.status != 200) {
                 throw CredentialsUnavailable(source + ": the SSO portal answered HTTP " +
                                              std::to_string(response.status));

@@ -6,6 +6,7 @@
 #include <bloop/client/sigv4.hpp>
 #include <bloop/exceptions.hpp>
 
+#include "client/aws_files.hpp"
 #include "client/credentials_http.hpp"
 #include "client/credentials_json.hpp"
 #include "util/percent.hpp"
@@ -63,7 +64,8 @@ std::string session_name(const std::optional<std::string>& given) {
 
 // Sends one STS query-protocol call and returns its credentials.
 Credentials call_sts(const std::string& source, const std::string& endpoint,
-                     const std::string& region, std::string body, const Credentials* signer) {
+                     const std::string& region, std::string body, const Credentials* signer,
+                     const std::string& ca_bundle) {
     HttpRequest request = detail::credentials_request(
         "POST", endpoint, {{"Content-Type", "application/x-www-form-urlencoded; charset=utf-8"}});
     request.body = std::move(body);
@@ -71,7 +73,7 @@ Credentials call_sts(const std::string& source, const std::string& endpoint,
         (void)SigV4Signer(region, "sts").sign(request, *signer, std::chrono::system_clock::now());
     }
     const HttpResponse response =
-        detail::send_for_credentials(source, request, detail::kServiceTimeouts);
+        detail::send_for_credentials(source, request, detail::kServiceTimeouts, ca_bundle);
     if (response.status != 200) {
         const std::string code = xml_text(response.body, "Code");
         const std::string message = xml_text(response.body, "Message");
@@ -114,6 +116,7 @@ std::shared_ptr<CredentialsProvider> web_identity_credentials_provider(
     std::string role_arn, std::string token_file, std::optional<std::string> session,
     const Environment& env, const std::string& region, RefreshOptions options) {
     const std::string endpoint = sts_endpoint(env, region);
+    const std::string ca_bundle = detail::configured_ca_bundle({}, env);
     const std::string name = session_name(session);
     return refreshing_credentials_provider(
         "web-identity",
@@ -130,7 +133,7 @@ std::shared_ptr<CredentialsProvider> web_identity_credentials_provider(
             form(body, "RoleArn", role_arn);
             form(body, "RoleSessionName", name);
             form(body, "WebIdentityToken", token);
-            return call_sts("web-identity", endpoint, region, std::move(body), nullptr);
+            return call_sts("web-identity", endpoint, region, std::move(body), nullptr, ca_bundle);
         },
         std::move(options));
 }
@@ -140,6 +143,7 @@ std::shared_ptr<CredentialsProvider> assume_role_credentials_provider(
     const Environment& env, const std::string& region, RefreshOptions options) {
     if (!source) throw InvalidConfiguration("assume role " + role_arn + ": no source credentials");
     const std::string endpoint = sts_endpoint(env, region);
+    const std::string ca_bundle = detail::configured_ca_bundle({}, env);
     const std::string name = session_name(role.session_name);
     return refreshing_credentials_provider(
         "assume-role " + role_arn,
@@ -153,7 +157,8 @@ std::shared_ptr<CredentialsProvider> assume_role_credentials_provider(
             if (role.duration)
                 form(body, "DurationSeconds", std::to_string(role.duration->count()));
             const Credentials signer = source->credentials();
-            return call_sts("assume-role " + role_arn, endpoint, region, std::move(body), &signer);
+            return call_sts("assume-role " + role_arn, endpoint, region, std::move(body), &signer,
+                            ca_bundle);
         },
         std::move(options));
 }

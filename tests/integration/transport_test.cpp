@@ -6,12 +6,14 @@
 
 #include "integration.hpp"
 #include "loopback.hpp"
+#include "tls_server.hpp"
 
 #include <gtest/gtest.h>
 
 #include <sys/socket.h>
 
 #include <cstdlib>
+#include <fstream>
 
 #include <atomic>
 #include <chrono>
@@ -261,6 +263,39 @@ TEST(DefaultTransport, PlainHttpGoesThroughTheProxyCurlWouldUse) {
     EXPECT_EQ(requests.load(), 1);
     std::lock_guard lock(mutex);
     EXPECT_EQ(head.rfind("POST http://dynamodb.example:8000/ HTTP/1.1", 0), 0u) << head;
+}
+
+// Behind a TLS-inspecting proxy, the service's certificate is signed by a private CA: refused
+// until the client is told to trust that CA — by ClientOptions::ca_bundle, AWS_CA_BUNDLE or the
+// profile's ca_bundle.
+TEST(DefaultTransport, ACaBundleMakesAPrivateCertificateAuthorityTrusted) {
+    const test::TestCertificates certs = test::make_test_certificates(::testing::TempDir());
+    test::TlsServer server(certs, test::http_response(200, R"({"TableNames":["T"]})"));
+    const auto options = [&](std::map<std::string, std::string, std::less<>> vars) {
+        ClientOptions o = testing::local_client_options(server.url());
+        o.retry.max_attempts = 1;
+        o.environment = Environment(std::move(vars));
+        return o;
+    };
+    const auto tables = [](const ClientOptions& o) {
+        return Client(o).call(Operation::ListTables, json::Value::object()).at("TableNames");
+    };
+    EXPECT_THROW((void)tables(options({})), TransportError);
+    EXPECT_GE(server.refused(), 1);
+    EXPECT_EQ(server.answered(), 0);
+
+    ClientOptions explicit_bundle = options({});
+    explicit_bundle.ca_bundle = certs.ca;
+    EXPECT_EQ(tables(explicit_bundle).as_array().size(), 1u);
+    EXPECT_EQ(tables(options({{"AWS_CA_BUNDLE", certs.ca}})).as_array().size(), 1u);
+    const std::string config = ::testing::TempDir() + "/ca-bundle-config";
+    std::ofstream(config) << "[default]\nca_bundle = " << certs.ca << "\n";
+    EXPECT_EQ(tables(options({{"AWS_CONFIG_FILE", config}})).as_array().size(), 1u);
+    EXPECT_EQ(server.answered(), 3);
+
+    ClientOptions missing = options({});
+    missing.ca_bundle = ::testing::TempDir() + "/no-such-bundle.pem";
+    EXPECT_THROW((void)Client(missing), InvalidConfiguration);
 }
 
 INSTANTIATE_TEST_SUITE_P(Transports, TransportTest, ::testing::Values("socket", "curl"),

@@ -40,6 +40,9 @@ struct ClientOptions {
     RetryPolicy retry{};                   ///< backoff and attempts
     LogListener log;                       ///< empty: silent
     std::shared_ptr<Transport> transport;  ///< empty: pooled libcurl
+    /// A PEM file of the certificate authorities trusted for https (behind a TLS-inspecting
+    /// proxy); else `AWS_CA_BUNDLE`, else the profile's `ca_bundle`, else the system's.
+    std::optional<std::string> ca_bundle;
     Environment environment{};             ///< where variables and files are looked up
 };
 

@@ -65,9 +65,12 @@ class Transport {
 
 /// The libcurl transport: keeps up to `max_connections` keep-alive connections and reuses them.
 /// A caller beyond that many concurrent sends waits for a free connection. Honours curl's proxy
-/// variables (`http_proxy`, `https_proxy`, `all_proxy`, `no_proxy`).
+/// variables (`http_proxy`, `https_proxy`, `all_proxy`, `no_proxy`). `ca_bundle`: a PEM file of
+/// the certificate authorities to trust for https (e.g. a TLS-inspecting proxy's); empty: the
+/// system's.
 [[nodiscard]] std::shared_ptr<Transport> make_curl_transport(std::size_t max_connections,
-                                                             const ResponseLimits& limits = {});
+                                                             const ResponseLimits& limits = {},
+                                                             std::string ca_bundle = {});
 
 /// A minimal HTTP/1.1 transport for `http://` URLs only (no TLS): keep-alive sockets, bounded in
 /// flight like the curl one, several times less CPU per request. No proxy support: the client

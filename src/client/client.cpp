@@ -122,20 +122,56 @@ struct Client::State {
           region(region_of(options)),
           credentials(options.credentials_provider ? options.credentials_provider
                                                    : default_credentials(options, region)),
-          endpoints{
-              resolve_endpoint(Service::dynamodb, options.endpoint, region, options.environment),
-              resolve_endpoint(Service::streams, options.streams_endpoint, region,
-                               options.environment)},
-          signer(region, "dynamodb"),
+          endpoint_settings(endpoint_settings_of(options)),
+          endpoints{base_endpoint(Service::dynamodb), base_endpoint(Service::streams)},
+          targets{Target(endpoints[0]), Target(endpoints[1])},
+          signer(endpoints[0].signing_region.empty() ? region : endpoints[0].signing_region,
+                 "dynamodb"),
           transport(options.transport ? options.transport
                                       : default_transport(endpoints, options.max_in_flight,
                                                           ca_bundle_of(options))),
           jitter(options.retry.jitter_seed != 0 ? options.retry.jitter_seed
-                                                : std::random_device{}()) {
-        for (int i = 0; i < 2; ++i) {
-            urls[i] = endpoints[i].url();
-            hosts[i] = endpoints[i].host_header();
+                                                : std::random_device{}()) {}
+
+    // An endpoint with its URL and Host header, ready for every request.
+    struct Target {
+        explicit Target(const Endpoint& e) : path(e.path), url(e.url()), host(e.host_header()) {}
+        std::string path, url, host;
+    };
+
+    EndpointSettings endpoint_settings_of(const ClientOptions& o) const {
+        EndpointSettings s = resolve_endpoint_settings(o.profile, o.environment);
+        if (o.use_fips_endpoint) s.use_fips = *o.use_fips_endpoint;
+        if (o.use_dualstack_endpoint) s.use_dualstack = *o.use_dualstack_endpoint;
+        if (o.account_id_endpoint_mode) s.account_id_mode = *o.account_id_endpoint_mode;
+        if (o.credentials && !o.credentials->account_id.empty())
+            s.account_id = o.credentials->account_id;
+        return s;
+    }
+
+    // The endpoint while the credentials name no account of their own. With the account required
+    // but not known yet, the account's endpoint is found per request (and fails there).
+    Endpoint base_endpoint(Service service) const {
+        EndpointSettings s = endpoint_settings;
+        if (s.account_id_mode == AccountIdEndpointMode::required && s.account_id.empty())
+            s.account_id_mode = AccountIdEndpointMode::preferred;
+        return resolve_endpoint(service,
+                                service == Service::dynamodb ? options.endpoint
+                                                             : options.streams_endpoint,
+                                region, s, options.environment);
+    }
+
+    // The DynamoDB endpoint for credentials of `account`, resolved once per account.
+    std::shared_ptr<const Target> account_target(const std::string& account) {
+        std::lock_guard lock(account_mutex);
+        if (!account_endpoint || account_endpoint_of != account) {
+            EndpointSettings s = endpoint_settings;
+            s.account_id = account;
+            account_endpoint = std::make_shared<const Target>(resolve_endpoint(
+                Service::dynamodb, options.endpoint, region, s, options.environment));
+            account_endpoint_of = account;
         }
+        return account_endpoint;
     }
 
     void log(LogLevel level, const std::string& message) const {
@@ -171,8 +207,6 @@ struct Client::State {
         const auto service = static_cast<std::size_t>(service_of(op));
         const std::string_view name = operation_name(op);
         HttpRequest request;
-        request.url = urls[service];
-        request.path = endpoints[service].path;
         request.body = std::move(body);
         const int attempts = *options.retry.max_attempts;  // resolved at construction
         bool unknown_before = false;
@@ -191,13 +225,29 @@ struct Client::State {
                 timeouts.connect = std::min(timeouts.connect, left);
                 timeouts.request = std::min(timeouts.request, left);
             }
-            request.headers.clear();
-            request.headers.reserve(6);  // and the signer's date, token and Authorization
-            request.headers.emplace_back("Host", hosts[service]);
-            request.headers.emplace_back("Content-Type", "application/x-amz-json-1.0");
-            request.headers.emplace_back("X-Amz-Target", target_of(op));
             // Asked on every attempt: temporary credentials renewed meanwhile sign the retry.
             const Credentials current = credentials->credentials();
+            // DynamoDB's account-ID endpoint follows the account the credentials belong to.
+            std::shared_ptr<const Target> by_account;
+            const Target* target = &targets[service];
+            const auto mode = endpoint_settings.account_id_mode;
+            const bool other_account = !current.account_id.empty() &&
+                                       current.account_id != endpoint_settings.account_id;
+            const bool none_required = mode == AccountIdEndpointMode::required &&
+                                       current.account_id.empty() &&
+                                       endpoint_settings.account_id.empty();
+            if (service == 0 && mode != AccountIdEndpointMode::disabled &&
+                (other_account || none_required)) {
+                by_account = account_target(current.account_id);
+                target = by_account.get();
+            }
+            request.url = target->url;
+            request.path = target->path;
+            request.headers.clear();
+            request.headers.reserve(6);  // and the signer's date, token and Authorization
+            request.headers.emplace_back("Host", target->host);
+            request.headers.emplace_back("Content-Type", "application/x-amz-json-1.0");
+            request.headers.emplace_back("X-Amz-Target", target_of(op));
             const SigV4Parts signature =
                 signer.sign(request, current, std::chrono::system_clock::now());
             const detail::Secrets secrets{current.secret_access_key, current.session_token,
@@ -295,9 +345,12 @@ struct Client::State {
     ClientOptions options;
     std::string region;
     std::shared_ptr<CredentialsProvider> credentials;
+    EndpointSettings endpoint_settings;
     Endpoint endpoints[2];
-    std::string urls[2];
-    std::string hosts[2];
+    Target targets[2];
+    std::mutex account_mutex;  // guards the two below
+    std::string account_endpoint_of;
+    std::shared_ptr<const Target> account_endpoint;
     SigV4Signer signer;
     std::shared_ptr<Transport> transport;
     detail::AdaptiveLimit limit{options.max_in_flight};  // sized to the latency, ≤ max_in_flight

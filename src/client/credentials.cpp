@@ -25,8 +25,11 @@ std::shared_ptr<CredentialsProvider> environment_credentials(const Environment& 
     auto id = env.get("AWS_ACCESS_KEY_ID");
     auto secret = env.get("AWS_SECRET_ACCESS_KEY");
     if (!id || !secret) return nullptr;
-    return static_credentials_provider(
-        Credentials{*id, *secret, env.get("AWS_SESSION_TOKEN").value_or("")}, "environment");
+    return static_credentials_provider(Credentials{*id, *secret,
+                                                   env.get("AWS_SESSION_TOKEN").value_or(""),
+                                                   std::nullopt,
+                                                   env.get("AWS_ACCOUNT_ID").value_or("")},
+                                       "environment");
 }
 
 // STS calls need a region: the client's, else the environment's or profile's, else us-east-1.
@@ -76,7 +79,8 @@ std::shared_ptr<CredentialsProvider> static_keys(const std::string& name,
     auto secret = value(section, "aws_secret_access_key");
     if (!id || !secret) return nullptr;
     return static_credentials_provider(
-        Credentials{*id, *secret, value(section, "aws_session_token").value_or("")},
+        Credentials{*id, *secret, value(section, "aws_session_token").value_or(""), std::nullopt,
+                    value(section, "aws_account_id").value_or("")},
         "profile " + name);
 }
 

@@ -68,6 +68,7 @@ Credentials parse_credentials_json(std::string_view text, std::string_view sourc
     c.access_key_id = member("AccessKeyId");
     c.secret_access_key = member("SecretAccessKey");
     c.session_token = member(token_member);
+    c.account_id = member("AccountId");
     if (c.access_key_id.empty() || c.secret_access_key.empty())
         throw bad("AccessKeyId or SecretAccessKey missing");
     if (const std::string expiration = member("Expiration"); !expiration.empty()) {

@@ -19,7 +19,7 @@ namespace bloop::detail {
 [[nodiscard]] std::string format_iso8601(std::chrono::system_clock::time_point t);
 
 /// Reads `AccessKeyId`, `SecretAccessKey`, the token member named `token_member` ("Token" or
-/// "SessionToken") and `Expiration` from `text`. Throws CredentialsUnavailable naming `source`
+/// "SessionToken"), `Expiration` and `AccountId` from `text`. Throws CredentialsUnavailable naming `source`
 /// when the document is not such credentials; never puts a secret in a message.
 [[nodiscard]] Credentials parse_credentials_json(std::string_view text, std::string_view source,
                                                  std::string_view token_member);

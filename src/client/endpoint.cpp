@@ -2,6 +2,7 @@
 #include <bloop/exceptions.hpp>
 
 #include "client/aws_files.hpp"
+#include "client/endpoints/rules.hpp"
 #include "util/ascii.hpp"
 
 #include <algorithm>
@@ -19,11 +20,6 @@ bool valid_host(std::string_view host) {
     });
 }
 
-bool valid_region(std::string_view region) {
-    return !region.empty() && std::all_of(region.begin(), region.end(), [](char c) {
-        return detail::is_ascii_lower(c) || (c >= '0' && c <= '9') || c == '-';
-    });
-}
 }  // namespace
 
 Endpoint Endpoint::parse(std::string_view url) {
@@ -112,21 +108,103 @@ std::string resolve_region(const std::optional<std::string>& explicit_region,
     throw MissingRegion("no AWS region found; tried " + tried);
 }
 
-Endpoint resolve_endpoint(Service service, const std::optional<std::string>& explicit_url,
-                          std::string_view region, const Environment& env) {
-    if (explicit_url && !explicit_url->empty()) return Endpoint::parse(*explicit_url);
+namespace {
+
+std::optional<bool> setting_flag(std::string_view variable, std::string_view key,
+                                 const std::optional<std::string>& profile,
+                                 const Environment& env) {
+    const auto text = detail::shared_setting(variable, key, profile, env);
+    if (!text) return std::nullopt;
+    const std::string lower = detail::ascii_lower(*text);
+    if (lower == "true") return true;
+    if (lower == "false") return false;
+    throw InvalidConfiguration(std::string(variable) + " / " + std::string(key) +
+                               " must be true or false, got \"" + text->substr(0, 40) + "\"");
+}
+
+// The user's endpoint URL for `service`, when one is given.
+std::optional<std::string> override_url(Service service,
+                                        const std::optional<std::string>& explicit_url,
+                                        const Environment& env) {
+    if (explicit_url && !explicit_url->empty()) return explicit_url;
     const char* specific = service == Service::dynamodb ? "AWS_ENDPOINT_URL_DYNAMODB"
                                                         : "AWS_ENDPOINT_URL_DYNAMODB_STREAMS";
-    if (auto url = env.get(specific)) return Endpoint::parse(*url);
-    if (auto url = env.get("AWS_ENDPOINT_URL")) return Endpoint::parse(*url);
-    if (!valid_region(region)) {
-        throw InvalidEndpoint("cannot build an endpoint for region \"" + std::string(region) +
-                              "\": not a region name");
+    if (auto url = env.get(specific)) return url;
+    if (auto url = env.get("AWS_ENDPOINT_URL")) return url;
+    return std::nullopt;
+}
+
+const char* mode_name(AccountIdEndpointMode mode) {
+    switch (mode) {
+        case AccountIdEndpointMode::preferred: return "preferred";
+        case AccountIdEndpointMode::required: return "required";
+        case AccountIdEndpointMode::disabled: return "disabled";
     }
-    const std::string suffix =
-        region.substr(0, 3) == "cn-" ? ".amazonaws.com.cn" : ".amazonaws.com";
-    const std::string prefix = service == Service::dynamodb ? "dynamodb." : "streams.dynamodb.";
-    return Endpoint::parse("https://" + prefix + std::string(region) + suffix);
+    return "preferred";
+}
+
+}  // namespace
+
+EndpointSettings resolve_endpoint_settings(const std::optional<std::string>& profile,
+                                           const Environment& env) {
+    EndpointSettings s;
+    s.use_fips =
+        setting_flag("AWS_USE_FIPS_ENDPOINT", "use_fips_endpoint", profile, env).value_or(false);
+    s.use_dualstack = setting_flag("AWS_USE_DUALSTACK_ENDPOINT", "use_dualstack_endpoint",
+                                   profile, env)
+                          .value_or(false);
+    if (const auto mode = detail::shared_setting("AWS_ACCOUNT_ID_ENDPOINT_MODE",
+                                                 "account_id_endpoint_mode", profile, env)) {
+        if (*mode == "preferred") {
+            s.account_id_mode = AccountIdEndpointMode::preferred;
+        } else if (*mode == "required") {
+            s.account_id_mode = AccountIdEndpointMode::required;
+        } else if (*mode == "disabled") {
+            s.account_id_mode = AccountIdEndpointMode::disabled;
+        } else {
+            throw InvalidConfiguration(
+                "AWS_ACCOUNT_ID_ENDPOINT_MODE / account_id_endpoint_mode must be preferred, "
+                "required or disabled, got \"" +
+                mode->substr(0, 40) + "\"");
+        }
+    }
+    s.account_id =
+        detail::shared_setting("AWS_ACCOUNT_ID", "aws_account_id", profile, env).value_or("");
+    return s;
+}
+
+Endpoint resolve_endpoint(Service service, const std::optional<std::string>& explicit_url,
+                          std::string_view region, const EndpointSettings& settings,
+                          const Environment& env) {
+    json::Value params = json::Value::object();
+    if (!region.empty()) params["Region"] = std::string(region);
+    params["UseFIPS"] = settings.use_fips;
+    params["UseDualStack"] = settings.use_dualstack;
+    if (const auto url = override_url(service, explicit_url, env)) {
+        (void)Endpoint::parse(*url);  // a malformed URL is named as such, not by the rules
+        params["Endpoint"] = *url;
+    }
+    const bool dynamodb = service == Service::dynamodb;
+    if (dynamodb) {
+        if (!settings.account_id.empty()) params["AccountId"] = settings.account_id;
+        params["AccountIdEndpointMode"] = mode_name(settings.account_id_mode);
+    }
+    const detail::RuleEndpoint resolved = detail::evaluate_rule_set(
+        dynamodb ? detail::dynamodb_rule_set() : detail::streams_rule_set(),
+        detail::aws_partitions(), params);
+    Endpoint endpoint = Endpoint::parse(resolved.url);
+    if (const json::Value* schemes = resolved.properties.find("authSchemes");
+        schemes != nullptr && schemes->is_array() && !schemes->as_array().empty()) {
+        if (const json::Value* signing = schemes->as_array().front().find("signingRegion");
+            signing != nullptr && signing->is_string())
+            endpoint.signing_region = signing->as_string();
+    }
+    return endpoint;
+}
+
+Endpoint resolve_endpoint(Service service, const std::optional<std::string>& explicit_url,
+                          std::string_view region, const Environment& env) {
+    return resolve_endpoint(service, explicit_url, region, resolve_endpoint_settings({}, env), env);
 }
 
 }  // namespace bloop

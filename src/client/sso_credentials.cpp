@@ -93,6 +93,7 @@ std::shared_ptr<CredentialsProvider> sso_credentials_provider(SsoSettings settin
             }
             const json::Value* role = doc.is_object() ? doc.find("roleCredentials") : nullptr;
             Credentials c;
+            c.account_id = settings.account_id;
             if (role != nullptr) {
                 c.access_key_id = string_member(*role, "accessKeyId");
                 c.secret_access_key = string_member(*role, "secretAccessKey");

@@ -11,6 +11,7 @@
 #include "client/credentials_json.hpp"
 #include "util/percent.hpp"
 
+#include <algorithm>
 #include <fstream>
 #include <iterator>
 #include <random>
@@ -86,6 +87,13 @@ Credentials call_sts(const std::string& source, const std::string& endpoint,
     c.access_key_id = xml_text(response.body, "AccessKeyId");
     c.secret_access_key = xml_text(response.body, "SecretAccessKey");
     c.session_token = xml_text(response.body, "SessionToken");
+    // The role's account: arn:aws:sts::<account>:assumed-role/<role>/<session>.
+    const std::string arn = xml_text(response.body, "Arn");
+    if (std::count(arn.begin(), arn.end(), ':') >= 5) {
+        std::size_t at = 0;
+        for (int i = 0; i < 4; ++i) at = arn.find(':', at) + 1;
+        c.account_id = arn.substr(at, arn.find(':', at) - at);
+    }
     const std::string expiration = xml_text(response.body, "Expiration");
     c.expiration = detail::parse_iso8601(expiration);
     if (c.access_key_id.empty() || c.secret_access_key.empty() || !c.expiration)

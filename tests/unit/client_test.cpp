@@ -698,5 +698,43 @@ TEST(Client, NoRequestIsSignedWithCredentialsPastTheirExpiration) {
     EXPECT_EQ(h.transport->requests().size(), 2u) << "a request went out with expired keys";
 }
 
+TEST(Client, DynamoDbRequestsGoToTheAccountEndpointOfTheCredentials) {
+    class Accounts : public CredentialsProvider {
+      public:
+        Credentials credentials() override { return {"AKID", "secret", "", std::nullopt, account}; }
+        std::string name() const override { return "accounts"; }
+        std::string account;
+    };
+    Harness h;
+    auto accounts = std::make_shared<Accounts>();
+    ClientOptions o = h.options();
+    o.endpoint.reset();
+    o.credentials.reset();
+    o.credentials_provider = accounts;
+    for (int i = 0; i < 4; ++i) h.transport->respond(200, "{}");
+    const Client client(o);
+    EXPECT_EQ(client.endpoint(Service::dynamodb).url(), "https://dynamodb.eu-west-1.amazonaws.com/");
+    (void)client.call(Operation::ListTables, json::Value::object());
+    accounts->account = "111122223333";
+    (void)client.call(Operation::ListTables, json::Value::object());
+    (void)client.call(Operation::GetRecords, json::Value::object());  // Streams: no account form
+    accounts->account = "444455556666";
+    (void)client.call(Operation::ListTables, json::Value::object());
+    const auto requests = h.transport->requests();
+    ASSERT_EQ(requests.size(), 4u);
+    EXPECT_EQ(requests[0].url, "https://dynamodb.eu-west-1.amazonaws.com/");
+    EXPECT_EQ(requests[1].url, "https://111122223333.ddb.eu-west-1.amazonaws.com/");
+    EXPECT_EQ(find_header(requests[1].headers, "Host"), "111122223333.ddb.eu-west-1.amazonaws.com");
+    EXPECT_EQ(requests[2].url, "https://streams.dynamodb.eu-west-1.amazonaws.com/");
+    EXPECT_EQ(requests[3].url, "https://444455556666.ddb.eu-west-1.amazonaws.com/");
+
+    // Required, with credentials that name no account: refused before sending.
+    o.account_id_endpoint_mode = AccountIdEndpointMode::required;
+    accounts->account.clear();
+    const Client strict(o);
+    EXPECT_THROW((void)strict.call(Operation::ListTables, json::Value::object()), InvalidEndpoint);
+    EXPECT_EQ(h.transport->requests().size(), 4u);
+}
+
 }  // namespace
 }  // namespace bloop

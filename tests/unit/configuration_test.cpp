@@ -179,6 +179,74 @@ TEST(Endpoint, Resolution) {
                  InvalidEndpoint);
 }
 
+TEST(Endpoint, FipsDualStackPartitionsAndAccountsAsAwsRulesSay) {
+    const Environment none(Vars{});
+    const auto url = [&](Service service, std::string_view region, EndpointSettings s,
+                         std::optional<std::string> custom = {}) {
+        return resolve_endpoint(service, custom, region, s, none).url();
+    };
+    EXPECT_EQ(url(Service::dynamodb, "us-east-1", {.use_fips = true}),
+              "https://dynamodb-fips.us-east-1.amazonaws.com/");
+    EXPECT_EQ(url(Service::dynamodb, "us-east-1", {.use_dualstack = true}),
+              "https://dynamodb.us-east-1.api.aws/");
+    EXPECT_EQ(url(Service::streams, "us-east-1", {.use_fips = true}),
+              "https://streams.dynamodb-fips.us-east-1.amazonaws.com/");
+    EXPECT_EQ(url(Service::streams, "us-gov-west-1", {.use_fips = true}),
+              "https://streams.dynamodb.us-gov-west-1.amazonaws.com/")
+        << "GovCloud's regional endpoint is FIPS already";
+    EXPECT_EQ(url(Service::dynamodb, "us-iso-east-1", {}), "https://dynamodb.us-iso-east-1.c2s.ic.gov/")
+        << "an ISO partition's own suffix";
+    EXPECT_EQ(url(Service::dynamodb, "eu-west-1", {.account_id = "111122223333"}),
+              "https://111122223333.ddb.eu-west-1.amazonaws.com/");
+    EXPECT_EQ(url(Service::dynamodb, "eu-west-1",
+                  {.account_id = "111122223333",
+                   .account_id_mode = AccountIdEndpointMode::disabled}),
+              "https://dynamodb.eu-west-1.amazonaws.com/");
+    EXPECT_EQ(url(Service::dynamodb, "eu-west-1", {.account_id = "111122223333"},
+                  "http://localhost:8000"),
+              "http://localhost:8000/")
+        << "a custom endpoint wins";
+    try {
+        (void)url(Service::dynamodb, "us-east-1", {.use_fips = true}, "http://localhost:8000");
+        FAIL();
+    } catch (const InvalidEndpoint& e) {
+        EXPECT_STREQ(e.what(), "Invalid Configuration: FIPS and custom endpoint are not supported");
+    }
+    EXPECT_THROW(
+        (void)url(Service::dynamodb, "eu-west-1", {.account_id_mode = AccountIdEndpointMode::required}),
+        InvalidEndpoint);
+}
+
+TEST(Endpoint, SettingsFromTheEnvironmentThenTheProfile) {
+    TempDir dir;
+    const std::string config =
+        dir.write("config", "[default]\nuse_dualstack_endpoint = true\naws_account_id = "
+                            "444455556666\naccount_id_endpoint_mode = disabled\n");
+    EndpointSettings s = resolve_endpoint_settings({}, Environment(Vars{{"AWS_CONFIG_FILE", config}}));
+    EXPECT_FALSE(s.use_fips);
+    EXPECT_TRUE(s.use_dualstack);
+    EXPECT_EQ(s.account_id, "444455556666");
+    EXPECT_EQ(s.account_id_mode, AccountIdEndpointMode::disabled);
+    s = resolve_endpoint_settings({}, Environment(Vars{{"AWS_CONFIG_FILE", config},
+                                                       {"AWS_USE_FIPS_ENDPOINT", "TRUE"},
+                                                       {"AWS_USE_DUALSTACK_ENDPOINT", "false"},
+                                                       {"AWS_ACCOUNT_ID_ENDPOINT_MODE", "required"},
+                                                       {"AWS_ACCOUNT_ID", "777788889999"}}));
+    EXPECT_TRUE(s.use_fips);
+    EXPECT_FALSE(s.use_dualstack);
+    EXPECT_EQ(s.account_id, "777788889999");
+    EXPECT_EQ(s.account_id_mode, AccountIdEndpointMode::required);
+    EXPECT_EQ(resolve_endpoint(Service::dynamodb, {}, "eu-west-1",
+                               Environment(Vars{{"AWS_USE_FIPS_ENDPOINT", "true"}}))
+                  .url(),
+              "https://dynamodb-fips.eu-west-1.amazonaws.com/");
+    EXPECT_THROW((void)resolve_endpoint_settings({}, Environment(Vars{{"AWS_USE_FIPS_ENDPOINT", "yes"}})),
+                 InvalidConfiguration);
+    EXPECT_THROW((void)resolve_endpoint_settings(
+                     {}, Environment(Vars{{"AWS_ACCOUNT_ID_ENDPOINT_MODE", "sometimes"}})),
+                 InvalidConfiguration);
+}
+
 TEST(Retry, AttemptsAndModeFromTheEnvironmentThenTheProfileExplicitWinning) {
     TempDir dir;
     const std::string config =

@@ -32,6 +32,13 @@ struct ClientOptions {
     std::optional<std::string> endpoint;
     /// Streams URL; else AWS_ENDPOINT_URL_DYNAMODB_STREAMS, AWS_ENDPOINT_URL.
     std::optional<std::string> streams_endpoint;
+    /// FIPS endpoints; else AWS_USE_FIPS_ENDPOINT, else the profile's use_fips_endpoint.
+    std::optional<bool> use_fips_endpoint;
+    /// Dual-stack endpoints; else AWS_USE_DUALSTACK_ENDPOINT, else use_dualstack_endpoint.
+    std::optional<bool> use_dualstack_endpoint;
+    /// Account-ID endpoints; else AWS_ACCOUNT_ID_ENDPOINT_MODE, else the profile's
+    /// account_id_endpoint_mode, else preferred (used whenever the credentials name their account).
+    std::optional<AccountIdEndpointMode> account_id_endpoint_mode;
     Timeouts timeouts{};  ///< connect and whole-request timeouts
     /// The ceiling on concurrent requests (and pooled connections, and worker threads); ≥ 1. The
     /// requests actually in flight adapt below it: from 16, growing while answers stay fast,
@@ -102,7 +109,8 @@ class Client {
     [[nodiscard]] const RetryPolicy& retry_policy() const noexcept;
     /// The log listener (empty: silent), for layers that log through the client's listener.
     [[nodiscard]] const LogListener& log_listener() const noexcept;
-    /// The resolved endpoint of `service`.
+    /// The resolved endpoint of `service` (for DynamoDB, the one used while the credentials name
+    /// no other account than the environment's or profile's).
     [[nodiscard]] const Endpoint& endpoint(Service service) const noexcept;
 
   private:

@@ -22,6 +22,10 @@ struct Credentials {
     std::string session_token;  ///< empty for long-term keys
     /// When temporary credentials stop working; empty for long-term keys.
     std::optional<std::chrono::system_clock::time_point> expiration{};
+    /// The AWS account they belong to, when their source says (AWS_ACCOUNT_ID, the profile's
+    /// aws_account_id, STS, SSO, the container endpoint, instance metadata, credential_process);
+    /// empty otherwise. It selects the account-ID endpoint of DynamoDB.
+    std::string account_id{};
 };
 
 /// Supplies the credentials a client signs with. The client asks on every attempt of every

@@ -365,6 +365,47 @@ TEST(ProcessorWorker, NoBatchIsHandedOutPastACheckpointThatCouldNotBeSaved) {
     EXPECT_EQ(attribute(f.stored("s1"), "checkpoint"), "10");
 }
 
+// A worker whose own lease writes stall (longer than a lease duration, its lease table
+// misconfigured with a long timeout) while its listings answer: it judges other workers' leases by
+// when each listing answered, so a live worker's lease is never taken as expired.
+TEST(ProcessorWorker, AStalledWorkerDoesNotTakeALiveWorkersLeaseAsExpired) {
+    ProcessorFixture f("worker-stale-clock");
+    bloop::test::FaultProxy proxy(bloop::test::endpoint(),
+                                  {.rate = 0,
+                                   .seed = 9,
+                                   .faults = {bloop::test::Fault::held},
+                                   .hold = 4s,
+                                   .matching = "UpdateExpression"});  // lease writes only
+    bloop::ClientOptions through = bloop::testing::local_client_options(proxy.url());
+    through.retry.max_attempts = 1;
+    bloop::Engine slow{bloop::Client(through)};
+    f.streams->add("s1", "1", 1, "k");
+    f.streams->add("s2", "1", 1, "k");
+    auto first_options = f.options("w1");
+    first_options.idle_exit.reset();
+    first_options.lease_duration = 1500ms;
+    auto second_options = first_options;
+    second_options.worker = "w2";
+    second_options.leases = bloop::lease_table(slow, {.timeout = 3s});  // twice the lease duration
+    StreamProcessor first(f.engine, first_options);
+    StreamProcessor second(f.engine, second_options);
+    first.subscribe<Entry>(f.deliveries.handler("w1"));
+    second.subscribe<Entry>(f.deliveries.handler("w2"));
+    std::thread one([&] { first.run(); });
+    ASSERT_TRUE(eventually([&] { return first.held() == 2; }));
+    std::thread two([&] { second.run(); });
+    ASSERT_TRUE(eventually([&] { return first.held() == 1 && second.held() == 1; }));
+    proxy.set_rate(1.0);  // w2's renewals now hang for seconds; its listings still answer
+    std::this_thread::sleep_for(4500ms);
+    proxy.set_rate(0);
+    first.stop();
+    second.stop();
+    one.join();
+    two.join();
+    EXPECT_EQ(f.logged("(expired, from w1)"), std::vector<std::string>{});
+    EXPECT_EQ(f.deliveries.overlaps(), std::vector<std::string>{});
+}
+
 TEST(ProcessorWorker, DestroyingAProcessorWaitsForRunOnAnotherThread) {
     ProcessorFixture f("worker-destroyed");
     f.streams->add("s1", "1", 1, "k");

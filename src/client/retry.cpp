@@ -45,7 +45,8 @@ int parse_attempts(const std::string& text, const std::string& source) {
     }
     if (digits) n = std::stoi(text);
     if (!digits || n < 1) {
-        throw InvalidConfiguration(source + " must be a whole number of attempts of at least 1, got \"" +
+        throw InvalidConfiguration(source +
+                                   " must be a whole number of attempts of at least 1, got \"" +
                                    text.substr(0, 40) + "\"");
     }
     return n;
@@ -67,14 +68,15 @@ std::chrono::milliseconds RetryPolicy::backoff_cap(int retry) const noexcept {
 RetryPolicy resolve_retry_policy(RetryPolicy given, const std::optional<std::string>& profile,
                                  const Environment& env) {
     if (!given.mode) {
-        if (const bool from_env = env.get("AWS_RETRY_MODE").has_value(); auto text =
-                detail::shared_setting("AWS_RETRY_MODE", "retry_mode", profile, env)) {
-            given.mode = parse_mode(*text, from_env ? "AWS_RETRY_MODE" : "retry_mode (config file)");
+        if (const bool from_env = env.get("AWS_RETRY_MODE").has_value();
+            auto text = detail::shared_setting("AWS_RETRY_MODE", "retry_mode", profile, env)) {
+            given.mode =
+                parse_mode(*text, from_env ? "AWS_RETRY_MODE" : "retry_mode (config file)");
         }
     }
     if (!given.max_attempts) {
-        if (const bool from_env = env.get("AWS_MAX_ATTEMPTS").has_value(); auto text =
-                detail::shared_setting("AWS_MAX_ATTEMPTS", "max_attempts", profile, env)) {
+        if (const bool from_env = env.get("AWS_MAX_ATTEMPTS").has_value();
+            auto text = detail::shared_setting("AWS_MAX_ATTEMPTS", "max_attempts", profile, env)) {
             given.max_attempts =
                 parse_attempts(*text, from_env ? "AWS_MAX_ATTEMPTS" : "max_attempts (config file)");
         }

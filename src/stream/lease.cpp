@@ -29,8 +29,8 @@ namespace {
 
 bool same_lease(const StreamLease& a, const StreamLease& b) {
     return a.consumer == b.consumer && a.lease == b.lease && a.owner == b.owner &&
-           a.next_owner == b.next_owner && a.checkpoint == b.checkpoint &&
-           a.parents == b.parents && a.counter == b.counter;
+           a.next_owner == b.next_owner && a.checkpoint == b.checkpoint && a.parents == b.parents &&
+           a.counter == b.counter;
 }
 
 // The UpdateItem that writes `lease` whole at counter + 1, conditional on its counter.
@@ -105,7 +105,8 @@ class DynamoLeaseStore : public LeaseStore {
             Item{{":consumer", AttributeValue::string(consumer)}};
         request["ConsistentRead"] = true;
         while (true) {
-            json::Value page = client_.call(Operation::Query, request, json::ParseMode::items, call_);
+            json::Value page =
+                client_.call(Operation::Query, request, json::ParseMode::items, call_);
             if (json::Value* items = page.find("Items")) {
                 for (json::Value& item : items->as_array())
                     out.push_back(load_item<StreamLease>(json::to_item(std::move(item))));

@@ -154,6 +154,11 @@ struct StreamProcessor::Impl {
         const detail::LeaseListing leases(context.leases->list(options.consumer));
         const auto now = LeaseClock::now();
         expiry.observe(leases.all(), now);
+        std::erase_if(asked, [&](const std::string& key) {  // handed to another, or gone
+            const StreamLease* lease = leases.find(key);
+            return lease == nullptr ||
+                   (lease->next_owner != context.worker && lease->owner != context.worker);
+        });
         std::set<std::string> holding;
         std::vector<detail::ShardReader*> ready;
         {
@@ -202,7 +207,7 @@ struct StreamProcessor::Impl {
             std::lock_guard lock(held_mutex);
             held[key] = std::move(reader);
         }
-        if (ready) added.start();
+        if (ready) added.launch();  // the take itself proved the lease this worker's
     }
 
     // Asks `victim` for `lease`: it hands the lease over (checkpointed, its owner this worker)

@@ -14,8 +14,7 @@ namespace bloop::detail {
 namespace {
 
 std::string ms(LeaseClock::duration d) {
-    return std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(d).count()) +
-           " ms";
+    return std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(d).count()) + " ms";
 }
 
 LeaseClock::time_point at(LeaseClock::rep ticks) {
@@ -57,12 +56,16 @@ void ShardReader::start() {
     try {
         written = write([](StreamLease&) {}, true);
     } catch (const std::exception& e) {
-        context_.say(LogLevel::debug, "could not confirm the lease of " + lease_.lease +
-                                          " before reading it: " + e.what());
+        context_.say(LogLevel::debug,
+                     "could not confirm the lease of " + key_ + " before reading it: " + e.what());
         return;  // the next round tries again
     }
     if (written == Written::handoff) hand_back();
-    if (written != Written::yes) return;
+    if (written == Written::yes) launch();
+}
+
+void ShardReader::launch() {
+    if (thread_.joinable() || gone()) return;
     thread_ = std::thread([this] {
         read();
         if (handoff_.load()) hand_back();
@@ -76,8 +79,8 @@ bool ShardReader::should_stop() const {
 
 void ShardReader::give_up(LeaseClock::duration silent, const std::string& why) {
     if (lost_.exchange(true)) return;
-    context_.say(LogLevel::warning, "could not renew the lease of " + lease_.lease + " for " +
-                                        ms(silent) + why +
+    context_.say(LogLevel::warning, "could not renew the lease of " + key_ + " for " + ms(silent) +
+                                        why +
                                         "; stopped reading it before another worker may take it");
 }
 
@@ -109,16 +112,19 @@ ShardReader::Written ShardReader::write(const std::function<void(StreamLease&)>&
         if (result.written) {
             lease_ = std::move(next);
             written_.store(sent.time_since_epoch().count());
+            // Finished, released or handed over: no write of this worker's may follow.
+            if (lease_.finished()) finished_.store(true);
+            if (lease_.owner != context_.worker) released_.store(true);
             return Written::yes;
         }
         const std::optional<StreamLease>& stored = result.stored;
         if (round > 0 || !stored || stored->owner != context_.worker) {
             lost_.store(true);
-            context_.say(LogLevel::warning,
-                         "lost the lease of " + lease_.lease + " to " +
-                             (stored && !stored->owner.empty() ? stored->owner
-                                                               : std::string("no one")) +
-                             "; stopped reading it");
+            context_.say(
+                LogLevel::warning,
+                "lost the lease of " + lease_.lease + " to " +
+                    (stored && !stored->owner.empty() ? stored->owner : std::string("no one")) +
+                    "; stopped reading it");
             return Written::lost;
         }
         // Still this worker's: an earlier write of its own that got no answer, or another worker
@@ -126,9 +132,9 @@ ShardReader::Written ShardReader::write(const std::function<void(StreamLease&)>&
         lease_ = *stored;
         if (!stored->next_owner.empty()) {
             if (!handoff_.exchange(true)) {
-                context_.say(LogLevel::info, stored->next_owner + " asked for the lease of " +
-                                                 lease_.lease +
-                                                 " (for balance); handing it over after this batch");
+                context_.say(LogLevel::info,
+                             stored->next_owner + " asked for the lease of " + lease_.lease +
+                                 " (for balance); handing it over after this batch");
             }
             if (renewal) return Written::handoff;
         }
@@ -152,8 +158,7 @@ void ShardReader::renew() {
         if (silent >= context_.safe_window()) {
             give_up(silent, " (" + std::string(e.what()) + ")");
         } else {
-            context_.say(LogLevel::debug,
-                         "could not renew the lease of " + lease_.lease + ": " + e.what());
+            context_.say(LogLevel::debug, "could not renew the lease of " + key_ + ": " + e.what());
         }
     }
 }
@@ -194,16 +199,15 @@ void ShardReader::hand_back() {
                     l.next_owner.clear();
                 },
                 false) == Written::yes) {
-            released_.store(true);
-            context_.say(LogLevel::info, (lease_.owner.empty()
-                                              ? "released the lease of " + lease_.lease
-                                              : "handed the lease of " + lease_.lease + " over to " +
-                                                    lease_.owner) +
+            // No write follows a release (write() marked it): the lease is read unguarded.
+            context_.say(LogLevel::info, (lease_.owner.empty() ? "released the lease of " + key_
+                                                               : "handed the lease of " + key_ +
+                                                                     " over to " + lease_.owner) +
                                              " at " + lease_.checkpoint);
         }
     } catch (const std::exception& e) {
-        context_.say(LogLevel::warning, "could not release the lease of " + lease_.lease + " (" +
-                                            e.what() + "); it expires instead");
+        context_.say(LogLevel::warning, "could not release the lease of " + key_ + " (" + e.what() +
+                                            "); it expires instead");
     }
 }
 
@@ -306,10 +310,8 @@ void ShardReader::read() {
                         l.next_owner.clear();
                     },
                     false);
-                if (written == Written::yes) {
-                    finished_.store(true);
+                if (written == Written::yes)
                     context_.say(LogLevel::info, "finished " + arn_ + "/" + shard_);
-                }
                 return;
             } catch (const std::exception& e) {
                 context_.say(LogLevel::warning, "could not checkpoint the end of " + arn_ + "/" +

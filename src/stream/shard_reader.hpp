@@ -51,6 +51,8 @@ class ShardReader final : public ShardCheckpointer {
     /// Starts reading (once the shard's parents are finished), after writing the lease once more:
     /// a listing may be older than another worker's take, the lease's own condition is not.
     void start();
+    /// Starts reading at once: the lease was just written (taken).
+    void launch();
     [[nodiscard]] bool started() const { return thread_.joinable(); }
     /// The lease's key ("<stream arn>/<shard id>").
     [[nodiscard]] const std::string& key() const { return key_; }
@@ -65,8 +67,8 @@ class ShardReader final : public ShardCheckpointer {
     [[nodiscard]] bool lost() const { return lost_.load(); }
     /// The shard was read to its end, checkpointed there and released.
     [[nodiscard]] bool finished() const { return finished_.load(); }
-    /// The lease was handed back: checkpointed and released (stopping, or asked for by another
-    /// worker).
+    /// The lease is no longer this worker's by its own write: released, handed over to the worker
+    /// that asked for it, or finished.
     [[nodiscard]] bool released() const { return released_.load(); }
     /// Another worker asked for the lease: the reader stops after its batch and releases it.
     [[nodiscard]] bool handing_over() const { return handoff_.load(); }
@@ -111,8 +113,8 @@ class ShardReader final : public ShardCheckpointer {
 
     mutable std::mutex lease_mutex_;  // one lease write at a time
     StreamLease lease_;
-    std::atomic<LeaseClock::rep> written_;        // when the last successful write was sent
-    std::atomic<LeaseClock::rep> attempted_{0};   // when the last renewal was sent
+    std::atomic<LeaseClock::rep> written_;       // when the last successful write was sent
+    std::atomic<LeaseClock::rep> attempted_{0};  // when the last renewal was sent
 
     std::string handled_;      // the last record the handler returned from (reading thread)
     std::size_t unsaved_ = 0;  // records or batches handled since the last checkpoint

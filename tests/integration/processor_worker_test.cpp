@@ -22,6 +22,7 @@ using bloop::test::Clock;
 using bloop::test::Entry;
 using bloop::test::eventually;
 using bloop::test::ProcessorFixture;
+using bloop::test::RunningWorker;
 
 std::string attribute(const std::optional<bloop::Item>& item, const std::string& name) {
     if (!item) return "<no item>";
@@ -112,12 +113,12 @@ TEST(ProcessorWorker, CheckpointsEveryNRecords) {
     options.checkpointing = bloop::Checkpointing::every_records(4);
     StreamProcessor worker(f.engine, options);
     std::vector<std::string> stored_during;  // the stored checkpoint as each batch begins
-    worker.subscribe<Entry>(
-        [&](RecordBatch<Entry>&) { stored_during.push_back(attribute(f.stored("s1"), "checkpoint")); });
+    worker.subscribe<Entry>([&](RecordBatch<Entry>&) {
+        stored_during.push_back(attribute(f.stored("s1"), "checkpoint"));
+    });
     worker.run();
     // Pages of 2: nothing saved before the batch that reaches 4 records, then 4.
-    EXPECT_EQ(stored_during,
-              (std::vector<std::string>{"TRIM_HORIZON", "TRIM_HORIZON", "4"}));
+    EXPECT_EQ(stored_during, (std::vector<std::string>{"TRIM_HORIZON", "TRIM_HORIZON", "4"}));
     EXPECT_EQ(attribute(f.stored("s1"), "checkpoint"), "6");  // on release
 }
 
@@ -171,16 +172,7 @@ TEST(ProcessorWorker, BalanceIsAHandoffAtABatchBoundaryAndAStoppedWorkersLeasesA
     ProcessorFixture f("worker-balance");
     const std::vector<std::string> shards{"s1", "s2", "s3", "s4"};
     for (const auto& s : shards) f.streams->add(s, "1", 1, "k");
-    auto first_options = f.options("w1");
-    first_options.idle_exit.reset();
-    auto second_options = f.options("w2");
-    second_options.idle_exit.reset();
-    StreamProcessor first(f.engine, first_options);
-    StreamProcessor second(f.engine, second_options);
     const auto slow = [](RecordBatch<Entry>&) { std::this_thread::sleep_for(20ms); };
-    first.subscribe<Entry>(f.deliveries.handler("w1", slow));
-    second.subscribe<Entry>(f.deliveries.handler("w2", slow));
-
     std::atomic<bool> writing{true};
     std::thread writer([&] {  // a record a shard every 30 ms
         for (int n = 2; writing.load(); ++n) {
@@ -188,9 +180,9 @@ TEST(ProcessorWorker, BalanceIsAHandoffAtABatchBoundaryAndAStoppedWorkersLeasesA
             std::this_thread::sleep_for(30ms);
         }
     });
-    std::thread one([&] { first.run(); });
+    RunningWorker first(f, f.options("w1"), slow);
     ASSERT_TRUE(eventually([&] { return first.held() == 4; }));
-    std::thread two([&] { second.run(); });
+    RunningWorker second(f, f.options("w2"), slow);
     EXPECT_TRUE(eventually([&] { return first.held() == 2 && second.held() == 2; }));
     EXPECT_EQ(f.logged("asked w1 for the lease").size(), 2u);
     EXPECT_EQ(f.logged("(for balance); handing it over after this batch").size(), 2u);
@@ -198,7 +190,6 @@ TEST(ProcessorWorker, BalanceIsAHandoffAtABatchBoundaryAndAStoppedWorkersLeasesA
     EXPECT_EQ(f.logged("(handed over) at").size(), 2u);
 
     first.stop();
-    one.join();
     for (const auto& s : shards) {
         const auto owner = attribute(f.stored(s), "owner");
         EXPECT_TRUE(owner == "<absent>" || owner == "w2") << s << ": " << owner;
@@ -208,7 +199,6 @@ TEST(ProcessorWorker, BalanceIsAHandoffAtABatchBoundaryAndAStoppedWorkersLeasesA
     writing = false;
     writer.join();
     second.stop();
-    two.join();
 
     EXPECT_EQ(f.deliveries.overlaps(), std::vector<std::string>{});
     for (const auto& s : shards) {
@@ -230,26 +220,16 @@ TEST(ProcessorWorker, AWaitingChildHandedOverIsStartedByItsNewHolderOnly) {
     f.streams->add("s1", "1", 1, "k");
     f.streams->shards["s2"].parent = "s1";
     f.streams->add("s2", "2", 2, "k");
-    auto first_options = f.options("w1");
-    first_options.idle_exit.reset();
-    auto second_options = f.options("w2");
-    second_options.idle_exit.reset();
-    StreamProcessor first(f.engine, first_options);
-    StreamProcessor second(f.engine, second_options);
-    first.subscribe<Entry>(f.deliveries.handler("w1"));
-    second.subscribe<Entry>(f.deliveries.handler("w2"));
-    std::thread one([&] { first.run(); });
+    RunningWorker first(f, f.options("w1"));
     ASSERT_TRUE(eventually([&] { return first.held() == 2; }));
-    std::thread two([&] { second.run(); });
+    RunningWorker second(f, f.options("w2"));
     ASSERT_TRUE(eventually([&] { return second.held() == 1; }));
     EXPECT_EQ(attribute(f.stored("s2"), "owner"), "w2");  // the waiting child moved
-    f.streams->close("s1");  // the parent ends: its child may start
+    f.streams->close("s1");                               // the parent ends: its child may start
     EXPECT_TRUE(eventually([&] { return f.deliveries.of("s2").size() == 1; }));
     std::this_thread::sleep_for(300ms);
     first.stop();
     second.stop();
-    one.join();
-    two.join();
     std::vector<std::string> s2_workers;
     for (const auto& d : f.deliveries.all())
         if (d.shard == "s2") s2_workers.push_back(d.worker);
@@ -267,15 +247,7 @@ void cut_off(bloop::test::Fault fault) {
     through.retry.max_attempts = 2;
     bloop::Engine cut{bloop::Client(through)};
     auto first_options = f.options("w1");
-    first_options.idle_exit.reset();
     first_options.leases = bloop::lease_table(cut, {.timeout = first_options.lease_duration / 4});
-    auto second_options = f.options("w2");
-    second_options.idle_exit.reset();
-    StreamProcessor first(f.engine, first_options);
-    StreamProcessor second(f.engine, second_options);
-    first.subscribe<Entry>(f.deliveries.handler("w1"));
-    second.subscribe<Entry>(f.deliveries.handler("w2"));
-
     std::atomic<bool> writing{true};
     std::thread writer([&] {
         for (int n = 1; writing.load(); ++n) {
@@ -283,14 +255,15 @@ void cut_off(bloop::test::Fault fault) {
             std::this_thread::sleep_for(20ms);
         }
     });
-    std::thread one([&] { first.run(); });
+    RunningWorker first(f, first_options);
     ASSERT_TRUE(eventually([&] { return first.held() == 1 && !f.deliveries.all().empty(); }));
-    std::thread two([&] { second.run(); });  // a standby
+    RunningWorker second(f, f.options("w2"));  // a standby
     std::this_thread::sleep_for(200ms);
     proxy.set_rate(1.0);  // w1 can no longer reach its leases
     EXPECT_TRUE(eventually([&] { return second.held() == 1; }));
-    EXPECT_TRUE(eventually([&] { return !f.deliveries.of("s1").empty() &&
-                                        f.deliveries.all().back().worker == "w2"; }));
+    EXPECT_TRUE(eventually([&] {
+        return !f.deliveries.of("s1").empty() && f.deliveries.all().back().worker == "w2";
+    }));
     proxy.set_rate(0);
     writing = false;
     writer.join();
@@ -302,8 +275,6 @@ void cut_off(bloop::test::Fault fault) {
     EXPECT_TRUE(eventually(handled_all));
     first.stop();
     second.stop();
-    one.join();
-    two.join();
 
     EXPECT_EQ(f.deliveries.overlaps(), std::vector<std::string>{});
     EXPECT_EQ(f.logged("stopped reading it before another worker may take it").size(), 1u);
@@ -329,8 +300,9 @@ TEST(ProcessorWorker, AStalledLeaseTableStopsDeliveryBeforeTheShardMayBeTaken) {
 // it hands out no further batch until the checkpoint is saved.
 TEST(ProcessorWorker, NoBatchIsHandedOutPastACheckpointThatCouldNotBeSaved) {
     ProcessorFixture f("worker-checkpoint-held");
-    bloop::test::FaultProxy proxy(bloop::test::endpoint(),
-                                  {.rate = 0, .seed = 3, .faults = {bloop::test::Fault::unavailable}});
+    bloop::test::FaultProxy proxy(
+        bloop::test::endpoint(),
+        {.rate = 0, .seed = 3, .faults = {bloop::test::Fault::unavailable}});
     bloop::ClientOptions through = bloop::testing::local_client_options(proxy.url());
     through.retry.max_attempts = 1;
     bloop::Engine cut{bloop::Client(through)};
@@ -382,26 +354,19 @@ TEST(ProcessorWorker, AStalledWorkerDoesNotTakeALiveWorkersLeaseAsExpired) {
     f.streams->add("s1", "1", 1, "k");
     f.streams->add("s2", "1", 1, "k");
     auto first_options = f.options("w1");
-    first_options.idle_exit.reset();
     first_options.lease_duration = 1500ms;
     auto second_options = first_options;
     second_options.worker = "w2";
     second_options.leases = bloop::lease_table(slow, {.timeout = 3s});  // twice the lease duration
-    StreamProcessor first(f.engine, first_options);
-    StreamProcessor second(f.engine, second_options);
-    first.subscribe<Entry>(f.deliveries.handler("w1"));
-    second.subscribe<Entry>(f.deliveries.handler("w2"));
-    std::thread one([&] { first.run(); });
+    RunningWorker first(f, first_options);
     ASSERT_TRUE(eventually([&] { return first.held() == 2; }));
-    std::thread two([&] { second.run(); });
+    RunningWorker second(f, second_options);
     ASSERT_TRUE(eventually([&] { return first.held() == 1 && second.held() == 1; }));
     proxy.set_rate(1.0);  // w2's renewals now hang for seconds; its listings still answer
     std::this_thread::sleep_for(4500ms);
     proxy.set_rate(0);
     first.stop();
     second.stop();
-    one.join();
-    two.join();
     EXPECT_EQ(f.logged("(expired, from w1)"), std::vector<std::string>{});
     EXPECT_EQ(f.deliveries.overlaps(), std::vector<std::string>{});
 }

@@ -14,8 +14,8 @@
 #include <atomic>
 #include <chrono>
 #include <map>
-#include <set>
 #include <mutex>
+#include <set>
 #include <string>
 #include <thread>
 #include <vector>
@@ -110,7 +110,8 @@ struct ProcessorFixture {
     }())};
     std::shared_ptr<FakeStreams> streams = std::make_shared<FakeStreams>();
     Engine dynamo{Client(client_options())};  // DynamoDB Local: the lease table
-    std::shared_ptr<LeaseStore> leases = lease_table(dynamo, {.timeout = std::chrono::milliseconds(750)});
+    std::shared_ptr<LeaseStore> leases =
+        lease_table(dynamo, {.timeout = std::chrono::milliseconds(750)});
     std::string consumer;
     Deliveries deliveries;
 
@@ -166,6 +167,36 @@ struct ProcessorFixture {
             if (line.find(text) != std::string::npos) out.push_back(line);
         return out;
     }
+};
+
+/// A worker of a fixture's consumer running on a thread of its own (no idle exit) until stopped
+/// or destroyed; its deliveries recorded under its name.
+class RunningWorker {
+  public:
+    RunningWorker(ProcessorFixture& f, ProcessorOptions options,
+                  std::function<void(RecordBatch<Entry>&)> also = {})
+        : processor_(f.engine, without_idle_exit(std::move(options))) {
+        processor_.subscribe<Entry>(f.deliveries.handler(processor_.worker(), std::move(also)));
+        thread_ = std::thread([this] { processor_.run(); });
+    }
+    ~RunningWorker() { stop(); }
+    RunningWorker(const RunningWorker&) = delete;
+    RunningWorker& operator=(const RunningWorker&) = delete;
+
+    /// Stops it and waits until run() has returned (its leases handed back).
+    void stop() {
+        processor_.stop();
+        if (thread_.joinable()) thread_.join();
+    }
+    [[nodiscard]] std::size_t held() const { return processor_.held(); }
+
+  private:
+    static ProcessorOptions without_idle_exit(ProcessorOptions o) {
+        o.idle_exit.reset();
+        return o;
+    }
+    StreamProcessor processor_;
+    std::thread thread_;
 };
 
 /// Waits up to 30 s for `condition`; returns it.

@@ -15,9 +15,9 @@ namespace bloop::test {
 /// A certificate authority made for a test and a certificate it signed for 127.0.0.1 and
 /// localhost, as PEM files in `dir`.
 struct TestCertificates {
-    std::string ca;           ///< the CA's certificate: the bundle that trusts the server
-    std::string server;       ///< the server's certificate
-    std::string server_key;   ///< its private key
+    std::string ca;          ///< the CA's certificate: the bundle that trusts the server
+    std::string server;      ///< the server's certificate
+    std::string server_key;  ///< its private key
 };
 
 /// Makes them with `openssl` (Debian's); throws std::runtime_error when it fails.

@@ -38,9 +38,7 @@ TEST(Future, ADroppedFutureWaitsForItsOperation) {
             200, {}, R"({"Responses":{"FutureNotes":[{"id":{"S":"n1"},"text":{"S":"loaded"}}]}})"};
     });
     auto note = std::make_unique<Note>(Note{"n1", ""});
-    {
-        auto pending = scripted.engine.load_async(*note);
-    }  // waits here
+    { auto pending = scripted.engine.load_async(*note); }  // waits here
     EXPECT_TRUE(answered.load());
     EXPECT_EQ(note->text, "loaded");
     note.reset();  // nothing touches it any more

@@ -27,12 +27,8 @@ constexpr const char* kArn = "arn:fake:stream/1";
 
 StreamLease lease(const std::string& shard, const std::string& owner, std::int64_t counter,
                   std::string checkpoint = "TRIM_HORIZON", std::vector<std::string> parents = {}) {
-    return {"c",
-            std::string(kArn) + "/" + shard,
-            owner,
-            {},
-            std::move(checkpoint),
-            std::move(parents),
+    return {"c",    std::string(kArn) + "/" + shard, owner,
+            {},     std::move(checkpoint),           std::move(parents),
             counter};
 }
 

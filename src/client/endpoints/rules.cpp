@@ -59,7 +59,8 @@ class Evaluator {
 
     void endpoint(const Value& e, const Scope& scope, RuleEndpoint& out) {
         out.url = text(e.at("url"), scope);
-        if (const Value* properties = e.find("properties")) out.properties = resolve(*properties, scope);
+        if (const Value* properties = e.find("properties"))
+            out.properties = resolve(*properties, scope);
         if (const Value* headers = e.find("headers")) out.headers = resolve(*headers, scope);
     }
 
@@ -155,8 +156,10 @@ class Evaluator {
         if (fn == "isValidHostLabel")
             return arg(0).is_string() && valid_host_label(arg(0).as_string(), truthy(arg(1)));
         if (fn == "parseURL") return arg(0).is_string() ? parse_url(arg(0).as_string()) : Value();
-        if (fn == "aws.partition") return arg(0).is_string() ? partition(arg(0).as_string()) : Value();
-        if (fn == "aws.parseArn") return arg(0).is_string() ? parse_arn(arg(0).as_string()) : Value();
+        if (fn == "aws.partition")
+            return arg(0).is_string() ? partition(arg(0).as_string()) : Value();
+        if (fn == "aws.parseArn")
+            return arg(0).is_string() ? parse_arn(arg(0).as_string()) : Value();
         throw InvalidEndpoint("the endpoint rules call an unknown function " + fn);
     }
 
@@ -242,8 +245,8 @@ class Evaluator {
         if (host.front() == '[') {
             ip = true;  // an IPv6 literal
         } else {
-            host = host.substr(0, host.rfind(':') == std::string::npos ? host.size()
-                                                                      : host.rfind(':'));
+            host = host.substr(
+                0, host.rfind(':') == std::string::npos ? host.size() : host.rfind(':'));
             ip = is_ipv4(host);
         }
         std::string normalized = path.empty() || path.front() != '/' ? "/" + path : path;

@@ -30,6 +30,7 @@
 
 #include <bloop/engine/engine.hpp>
 #include <bloop/engine/events.hpp>
+#include <bloop/engine/future.hpp>
 #include <bloop/engine/search.hpp>
 #include <bloop/engine/batch.hpp>
 #include <bloop/engine/transaction.hpp>

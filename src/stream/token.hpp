@@ -21,7 +21,8 @@ struct StreamToken {
     std::map<std::string, SavedShard> shards;  ///< by shard id
 };
 
-/// Parses and checks a token; throws InvalidPosition naming what is wrong with it.
+/// Parses and checks a token; throws InvalidPosition naming what is wrong with it, or
+/// InvalidShardIterator for an iterator type DynamoDB Streams does not have.
 [[nodiscard]] StreamToken parse_stream_token(const std::string& text);
 
 }  // namespace bloop::detail

@@ -48,6 +48,35 @@ bool update_is_idempotent(std::string_view expression) noexcept {
     return true;
 }
 
+namespace {
+
+bool has_token(const json::Value& request, std::string_view member) {
+    const json::Value* token = request.find(member);
+    return token != nullptr && token->is_string() && !token->as_string().empty();
+}
+
+// A PartiQL statement that only reads: one beginning with the word SELECT (any case).
+bool reads_only(const json::Value* statement) {
+    if (statement == nullptr || !statement->is_string()) return false;
+    std::string_view text = statement->as_string();
+    while (!text.empty() && (text.front() == ' ' || text.front() == '\t' || text.front() == '\n' ||
+                             text.front() == '\r'))
+        text.remove_prefix(1);
+    return text.size() > 6 && ascii_iequals(text.substr(0, 6), "SELECT") &&
+           !is_ascii_alnum(text[6]) && text[6] != '_';
+}
+
+// Reads, by the verbs of DynamoDB's API model: applying them twice changes nothing.
+bool is_read(std::string_view name) {
+    for (const std::string_view verb :
+         {"Describe", "Get", "List", "Query", "Scan", "BatchGet", "TransactGet", "SearchVectors"}) {
+        if (name.substr(0, verb.size()) == verb) return true;
+    }
+    return false;
+}
+
+}  // namespace
+
 bool is_idempotent(Operation op, const json::Value& request) {
     switch (op) {
         case Operation::UpdateItem: {
@@ -55,11 +84,33 @@ bool is_idempotent(Operation op, const json::Value& request) {
             return update == nullptr || !update->is_string() ||
                    update_is_idempotent(update->as_string());
         }
-        case Operation::TransactWriteItems: {
-            const json::Value* token = request.find("ClientRequestToken");
-            return token != nullptr && token->is_string() && !token->as_string().empty();
+        case Operation::TransactWriteItems:
+        case Operation::ExecuteTransaction: return has_token(request, "ClientRequestToken");
+        case Operation::ExportTableToPointInTime:
+        case Operation::ImportTable: return has_token(request, "ClientToken");
+        case Operation::ExecuteStatement: return reads_only(request.find("Statement"));
+        case Operation::BatchExecuteStatement: {
+            const json::Value* statements = request.find("Statements");
+            if (statements == nullptr || !statements->is_array()) return false;
+            for (const json::Value& s : statements->as_array()) {
+                if (!s.is_object() || !reads_only(s.find("Statement"))) return false;
+            }
+            return true;
         }
-        default: return true;
+        // Absolute writes: applying them again leaves what applying them once left.
+        case Operation::PutItem:
+        case Operation::DeleteItem:
+        case Operation::BatchWriteItem:
+        case Operation::CreateTable:
+        case Operation::DeleteTable:
+        case Operation::UpdateTable:
+        case Operation::UpdateTimeToLive:
+        case Operation::UpdateContinuousBackups:
+        case Operation::TagResource:
+        case Operation::UntagResource: return true;
+        // Every other write (backups, restores, global tables, policies, ...) may do something
+        // twice, or fail the second time for a first that succeeded: never sent again.
+        default: return is_read(operation_name(op));
     }
 }
 

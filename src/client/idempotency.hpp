@@ -13,9 +13,12 @@ namespace bloop::detail {
 /// applying it twice leaves what applying it once leaves.
 [[nodiscard]] bool update_is_idempotent(std::string_view update_expression) noexcept;
 
-/// Whether sending `request` again after an unknown outcome cannot apply it twice: reads,
-/// absolute writes (PutItem, DeleteItem, BatchWriteItem, UpdateItem without relative updates),
-/// table operations, and TransactWriteItems with a ClientRequestToken.
+/// Whether sending `request` again after an unknown outcome cannot apply it twice: reads (the API
+/// model's Describe*, Get*, List*, Query, Scan, BatchGet*, TransactGet*, SearchVectors, and
+/// PartiQL statements that only SELECT), absolute writes (PutItem, DeleteItem, BatchWriteItem,
+/// UpdateItem without relative updates, the table, TTL, backup-setting and tag operations), and
+/// writes that carry an idempotency token (TransactWriteItems and ExecuteTransaction with a
+/// ClientRequestToken, exports and imports with a ClientToken). No other write.
 [[nodiscard]] bool is_idempotent(Operation op, const json::Value& request);
 
 }  // namespace bloop::detail

@@ -145,6 +145,24 @@ TEST_F(ClientIntegration, TableLifecycle) {
     }
 }
 
+// Any operation of the API models by name: PartiQL, which no part of the engine sends.
+TEST_F(ClientIntegration, PartiQlStatementsByTheirOperationNames) {
+    const std::string table = create(account_table, "Partiql");
+    Value insert;
+    insert["Statement"] = "INSERT INTO \"" + table + "\" VALUE {'id': ?, 'email': ?}";
+    insert["Parameters"] = json::parse(R"([{"S":"p1"},{"S":"p1@example.com"}])");
+    (void)client.call(Operation::ExecuteStatement, insert);
+    Value select;
+    select["Statement"] = "SELECT * FROM \"" + table + "\" WHERE id = ?";
+    select["Parameters"] = json::parse(R"([{"S":"p1"}])");
+    select["ConsistentRead"] = true;
+    const Value found = client.call("ExecuteStatement", select, json::ParseMode::items);
+    ASSERT_EQ(found.at("Items").as_array().size(), 1u);
+    const Item item = json::to_item(found.at("Items").as_array()[0]);
+    EXPECT_EQ(item.at("email"), AttributeValue::string("p1@example.com"));
+    EXPECT_EQ(get(table, key("p1")), item);
+}
+
 TEST_F(ClientIntegration, TimeToLive) {
     const std::string table = create(account_table, "ttl");
     (void)client.call(

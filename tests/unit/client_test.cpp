@@ -10,6 +10,8 @@
 
 #include <gtest/gtest.h>
 
+#include <fstream>
+#include <iterator>
 #include <mutex>
 #include <thread>
 
@@ -93,6 +95,55 @@ TEST(Client, OperationNames) {
     EXPECT_EQ(service_of(Operation::GetShardIterator), Service::streams);
     EXPECT_EQ(service_of(Operation::TransactGetItems), Service::dynamodb);
     EXPECT_EQ(target_of(Operation::DescribeStream), "DynamoDBStreams_20120810.DescribeStream");
+}
+
+// Every operation of the two API models, by name, to its service with its target.
+TEST(Client, EveryOperationOfTheApiModelsIsKnownByName) {
+    std::size_t seen = 0;
+    for (const auto& [file, service] :
+         {std::pair{"dynamodb_2012-08-10_service-2.json", Service::dynamodb},
+          std::pair{"dynamodbstreams_2012-08-10_service-2.json", Service::streams}}) {
+        std::ifstream in(std::string(BLOOP_AWS_API_DIR) + "/" + file);
+        if (!in) GTEST_SKIP() << "no AWS API models at " << BLOOP_AWS_API_DIR;
+        const json::Value model = json::parse(std::string(std::istreambuf_iterator<char>(in), {}));
+        const std::string prefix = model.at("metadata").at("targetPrefix").as_string() + ".";
+        for (const auto& [name, operation] : model.at("operations").as_object()) {
+            const Operation op = operation_from_name(name);
+            EXPECT_EQ(operation_name(op), name);
+            EXPECT_EQ(service_of(op), service) << name;
+            EXPECT_EQ(target_of(op), prefix + name);
+            ++seen;
+        }
+    }
+    EXPECT_EQ(seen, operation_count) << "the enum holds operations the models do not";
+}
+
+TEST(ClientUnknownOutcome, NewOperationsAreSentAgainOnlyWhenReadingOrCarryingAToken) {
+    const auto retried = [](Operation op, const char* request) {
+        Harness h;
+        h.transport->drop<ConnectionReset>("answer lost");
+        h.transport->respond(200, "{}");
+        try {
+            (void)Client(h.options()).call(op, json::parse(request));
+        } catch (const ConnectionReset&) {
+        }
+        return h.transport->requests().size() == 2;
+    };
+    EXPECT_TRUE(retried(Operation::ExecuteStatement, R"({"Statement":" select * from \"T\""})"));
+    EXPECT_FALSE(retried(Operation::ExecuteStatement, R"({"Statement":"UPDATE \"T\" SET n = n + 1"})"));
+    EXPECT_FALSE(retried(Operation::ExecuteStatement, R"({"Statement":"SELECTION"})"));
+    EXPECT_TRUE(retried(Operation::BatchExecuteStatement,
+                        R"({"Statements":[{"Statement":"SELECT a FROM T"},{"Statement":"select b FROM T"}]})"));
+    EXPECT_FALSE(retried(Operation::BatchExecuteStatement,
+                         R"({"Statements":[{"Statement":"SELECT a FROM T"},{"Statement":"DELETE FROM T"}]})"));
+    EXPECT_TRUE(retried(Operation::ExecuteTransaction, R"({"ClientRequestToken":"t1"})"));
+    EXPECT_FALSE(retried(Operation::ExecuteTransaction, R"({})"));
+    EXPECT_TRUE(retried(Operation::ExportTableToPointInTime, R"({"ClientToken":"e1"})"));
+    EXPECT_FALSE(retried(Operation::CreateBackup, R"({"TableName":"T","BackupName":"b"})"));
+    EXPECT_FALSE(retried(Operation::DeleteBackup, R"({"BackupArn":"arn"})"));
+    EXPECT_TRUE(retried(Operation::DescribeLimits, R"({})"));
+    EXPECT_TRUE(retried(Operation::ListBackups, R"({})"));
+    EXPECT_TRUE(retried(Operation::UntagResource, R"({})"));
 }
 
 TEST(Client, UnknownOperationIsRejectedBeforeSending) {

@@ -77,9 +77,7 @@ std::string describe_object(const ModelInfo& model, const void* object) {
         out += c.name + "=";
         try {
             if (const auto value = c.dump(object)) {
-                std::string text;
-                json::write_attribute(text, *value);
-                out += text;
+                out += repr(*value);
             } else {
                 out += "(missing)";
             }

@@ -64,9 +64,7 @@ std::string describe_loading(const ModelInfo& info, const void* object, const It
         } catch (const InvalidArgument&) {
         }
         if (value) {
-            std::string text;
-            json::write_attribute(text, *value);
-            out += text;
+            out += repr(*value);
         } else {
             out += "(missing)";
         }

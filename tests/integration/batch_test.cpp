@@ -113,7 +113,7 @@ TEST_F(BatchTest, AnItemDynamoDBRefusesIsReportedExactlyAndTheOthersAreWritten) 
     } catch (const WriteFailed& e) {
         ASSERT_EQ(e.failures().size(), 1u) << e.what();
         EXPECT_NE(e.failure_of(sensors[17]), nullptr);
-        EXPECT_NE(e.failures()[0].message.find("Sensor(id={\"S\":\"fault17\"}) (put): "),
+        EXPECT_NE(e.failures()[0].message.find("Sensor(id='fault17') (put): "),
                   std::string::npos)
             << e.failures()[0].message;
         EXPECT_NE(e.failures()[0].message.find("ValidationException"), std::string::npos);

@@ -426,13 +426,13 @@ TEST_F(EngineTest, InvalidValuesAreRefusedNamingTheObjectAndColumn) {
     } catch (const InvalidValue& e) {
         EXPECT_STREQ(
             e.what(),
-            "Measured(id={\"S\":\"m-text\"}).label: a string is not valid UTF-8 (byte 3 of 4)");
+            "Measured(id='m-text').label: a string is not valid UTF-8 (byte 3 of 4)");
     }
     try {
         engine.save(nan);
         FAIL();
     } catch (const InvalidNumber& e) {
-        EXPECT_EQ(std::string(e.what()).rfind("Measured(id={\"S\":\"m-nan\"}).ratio: NaN", 0), 0u)
+        EXPECT_EQ(std::string(e.what()).rfind("Measured(id='m-nan').ratio: NaN", 0), 0u)
             << e.what();
     }
     Measured bad_key{"\xFF", "key", 1.0};
@@ -441,7 +441,7 @@ TEST_F(EngineTest, InvalidValuesAreRefusedNamingTheObjectAndColumn) {
         FAIL();
     } catch (const InvalidValue& e) {
         EXPECT_STREQ(e.what(),
-                     "Measured(id=(invalid)).id: a string is not valid UTF-8 (byte 0 of 1)");
+                     "Measured(id='\\xff').id: a string is not valid UTF-8 (byte 0 of 1)");
     }
     for (const char* id : {"m-fine", "m-text", "m-nan"})
         EXPECT_FALSE(stored("EngineMeasured", {{"id", AttributeValue::string(id)}})) << id;

@@ -116,7 +116,7 @@ TEST_F(TransactionTest, AFailedConditionNamesItsObjectAndWritesNothing) {
         EXPECT_EQ(e.failure_of(a)->code, "ConditionalCheckFailed");
         EXPECT_FALSE(e.failure_of(a)->stale);
         EXPECT_EQ(e.failure_of(a)->message,
-                  "The condition was not met for Wallet(id={\"S\":\"fail-a\"})");
+                  "The condition was not met for Wallet(id='fail-a')");
         EXPECT_FALSE(e.stale());
     }
     EXPECT_EQ(balance_of("fail-a"), "10");
@@ -188,7 +188,7 @@ TEST_F(TransactionTest, AStaleObjectInATransactionIsNamedWithBothVersions) {
     } catch (const TransactionFailed& e) {
         ASSERT_NE(e.failure_of(mine), nullptr) << e.what();
         EXPECT_EQ(e.failure_of(mine)->message,
-                  "Wallet(id={\"S\":\"stale-w\"}) is stale: it has version 1, but the table holds "
+                  "Wallet(id='stale-w') is stale: it has version 1, but the table holds "
                   "version 2");
         EXPECT_TRUE(e.stale());
         EXPECT_EQ(e.failure_of(r), nullptr);
@@ -224,8 +224,8 @@ TEST_F(TransactionTest, AReadTransactionLoadsFoundObjectsAndNamesExactlyTheMissi
         EXPECT_TRUE(e.missing(missing));
         EXPECT_TRUE(e.missing(missing_r));
         EXPECT_STREQ(e.what(),
-                     "Failed to load some objects: Wallet(id={\"S\":\"read-missing\"}), "
-                     "Receipt(id={\"S\":\"read-missing-r\"})");
+                     "Failed to load some objects: Wallet(id='read-missing'), "
+                     "Receipt(id='read-missing-r')");
     }
     EXPECT_EQ(got_a.balance, 7);
     EXPECT_EQ(got_a.version, 1);

@@ -62,7 +62,7 @@ TEST_F(VersionTest, ANewObjectIsCreatedAtVersionOneAndOnlyOnce) {
     Doc again{"new-1", "second", 0};  // never loaded: it must not overwrite the stored one
     const std::string message = violation([&] { engine.save(again); });
     EXPECT_NE(message.find(
-                  "Doc(id={\"S\":\"new-1\"}) is stale: it was never loaded or saved (version 0), "
+                  "Doc(id='new-1') is stale: it was never loaded or saved (version 0), "
                   "but the table holds it at version 1"),
               std::string::npos)
         << message;
@@ -98,7 +98,7 @@ TEST_F(VersionTest, TwoEnginesWritingTheSameItemConflict) {
     mine.body = "mine";
     const std::string message = violation([&] { engine.save(mine); });
     EXPECT_NE(
-        message.find("Doc(id={\"S\":\"shared\"}) is stale: it has version 1, but the table holds "
+        message.find("Doc(id='shared') is stale: it has version 1, but the table holds "
                      "version 2"),
         std::string::npos)
         << message;
@@ -162,7 +162,7 @@ TEST_F(VersionTest, AUserConditionFailingIsNotCalledStale) {
     engine.save(d);
     const std::string message =
         violation([&] { engine.save(d, {.condition = attr<&Doc::body> == "something else"}); });
-    EXPECT_NE(message.find("The condition was not met for Doc(id={\"S\":\"cond\"})"),
+    EXPECT_NE(message.find("The condition was not met for Doc(id='cond')"),
               std::string::npos)
         << message;
 }

@@ -176,5 +176,19 @@ TEST(AttributeMap, EqualityComparesNamesAndValues) {
     EXPECT_NE(a, c);
 }
 
+TEST(AttributeValue, PrintedAsBloopPrintsThem) {
+    EXPECT_EQ(repr(AttributeValue::string("it's a \\ \n")), "'it\\'s a \\\\ \\n'");
+    EXPECT_EQ(repr(AttributeValue::string("ünï")), "'ünï'");
+    EXPECT_EQ(repr(AttributeValue::string("a\xff")), "'a\\xff'") << "never invalid UTF-8";
+    EXPECT_EQ(repr(AttributeValue::number("-1.50")), "-1.50");
+    EXPECT_EQ(repr(AttributeValue::binary(Binary{0x00, 'a', 0xff})), "b'\\x00a\\xff'");
+    EXPECT_EQ(repr(AttributeValue::string_set({"a", "b"})), "{'a', 'b'}");
+    EXPECT_EQ(repr(AttributeValue::number_set({"1", "2.5"})), "{1, 2.5}");
+    EXPECT_EQ(repr(AttributeValue::list({AttributeValue::number("1"), AttributeValue::string("x"),
+                                         AttributeValue::boolean(true), AttributeValue::null()})),
+              "[1, 'x', True, None]");
+    EXPECT_EQ(repr(AttributeValue::map({{"k", AttributeValue::boolean(false)}})), "{'k': False}");
+}
+
 }  // namespace
 }  // namespace bloop

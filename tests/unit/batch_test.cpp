@@ -144,7 +144,7 @@ TEST(BatchWrite, ItemsStillUnprocessedAfterEveryRoundAreUnprocessedItemsNamingTh
         EXPECT_NE(e.failure_of(three[1]), nullptr);
         EXPECT_EQ(e.failure_of(three[0]), nullptr);
         EXPECT_EQ(std::string(e.what()),
-                  "1 of 3 batch writes were left unprocessed:\n  - Thing(id={\"S\":\"t1\"}) (put): "
+                  "1 of 3 batch writes were left unprocessed:\n  - Thing(id='t1') (put): "
                   "BatchWriteItem still returned it as unprocessed after 12 rounds (the table's "
                   "throughput is exceeded)");
     }
@@ -173,7 +173,7 @@ TEST(BatchWrite, ARequestRefusedAsAWholeIsSplitAndOnlyTheItemAtFaultFails) {
             if (e.failure_of(t) != nullptr) failed = &t;
         ASSERT_NE(failed, nullptr);
         EXPECT_EQ(
-            e.failures()[0].message.rfind("Thing(id={\"S\":\"" + failed->id + "\"}) (put): ", 0),
+            e.failures()[0].message.rfind("Thing(id='" + failed->id + "') (put): ", 0),
             0u)
             << e.failures()[0].message;
         EXPECT_FALSE(failed->state.synced());
@@ -191,8 +191,8 @@ TEST(BatchWrite, TwoOperationsOnOneItemAndVersionedModelsAreRefusedBeforeSending
         FAIL();
     } catch (const InvalidBatch& e) {
         EXPECT_STREQ(e.what(),
-                     "a batch holds one operation per item: Thing(id={\"S\":\"same\"}) (put) and "
-                     "Thing(id={\"S\":\"same\"}) (delete) are the same item of table BatchThing");
+                     "a batch holds one operation per item: Thing(id='same') (put) and "
+                     "Thing(id='same') (delete) are the same item of table BatchThing");
     }
     Versioned v{"v", 3};
     try {
@@ -200,7 +200,7 @@ TEST(BatchWrite, TwoOperationsOnOneItemAndVersionedModelsAreRefusedBeforeSending
         FAIL();
     } catch (const InvalidBatch& e) {
         EXPECT_EQ(
-            std::string(e.what()).rfind("Versioned(id={\"S\":\"v\"}) has a version column", 0), 0u);
+            std::string(e.what()).rfind("Versioned(id='v') has a version column", 0), 0u);
     }
     EXPECT_NO_THROW(BatchWrite(h.engine).commit()) << "an empty batch sends nothing";
     EXPECT_TRUE(h.bodies().empty());

@@ -285,7 +285,7 @@ TEST(Model, LoadErrorsNameTheObjectAndColumn) {
     } catch (const AttributeTypeMismatch& e) {
         // "balance" loads before "id": the key still comes from the item.
         EXPECT_STREQ(e.what(),
-                     "Account(id={\"S\":\"6d8b54a2-fa07-47e1-9305-717699459293\"}).balance: "
+                     "Account(id='6d8b54a2-fa07-47e1-9305-717699459293').balance: "
                      "attribute value is S, not N");
     }
     try {
@@ -303,7 +303,7 @@ TEST(Model, LoadErrorsNameTheObjectAndColumn) {
     } catch (const AttributeTypeMismatch& e) {
         // "id" loaded before "tags": the key comes from the object.
         EXPECT_EQ(std::string(e.what()).rfind(
-                      "Account(id={\"S\":\"6d8b54a2-fa07-47e1-9305-717699459293\"}).tags: ", 0),
+                      "Account(id='6d8b54a2-fa07-47e1-9305-717699459293').tags: ", 0),
                   0u)
             << e.what();
     }

@@ -174,7 +174,7 @@ TEST(WriteTransaction, MoreThanOneHundredItemsAreRefusedBeforeSending) {
     }
     EXPECT_EQ(refused(h, [&] { tx.commit(); }),
               "a transaction holds at most 100 items; this one has 101 (the first beyond: "
-              "Entry(id={\"S\":\"e100\"}))");
+              "Entry(id='e100'))");
 }
 
 TEST(WriteTransaction, TwoOperationsOnOneItemAreRefusedNamingBoth) {
@@ -184,13 +184,13 @@ TEST(WriteTransaction, TwoOperationsOnOneItemAreRefusedNamingBoth) {
     WriteTransaction twice(h.engine);
     twice.save(a).check(a, attr<&Account::balance> > 0);
     EXPECT_EQ(refused(h, [&] { twice.commit(); }),
-              "a transaction holds one operation per item: Account(id={\"S\":\"same\"}) is in it "
+              "a transaction holds one operation per item: Account(id='same') is in it "
               "twice (save and check)");
     WriteTransaction same_key(h.engine);
     same_key.save(a).remove(b);
     EXPECT_EQ(refused(h, [&] { same_key.commit(); }),
-              "a transaction holds one operation per item: Account(id={\"S\":\"same\"}) (save) and "
-              "Account(id={\"S\":\"same\"}) (delete) are the same item of table TxAccount");
+              "a transaction holds one operation per item: Account(id='same') (save) and "
+              "Account(id='same') (delete) are the same item of table TxAccount");
 }
 
 TEST(WriteTransaction, MoreThanFourMegabytesAreRefusedNamingTheLargestObjects) {
@@ -205,8 +205,8 @@ TEST(WriteTransaction, MoreThanFourMegabytesAreRefusedNamingTheLargestObjects) {
     const std::string message = refused(h, [&] { tx.commit(); });
     EXPECT_EQ(message.rfind("a transaction holds at most 4 MB (4,194,304 bytes) of item data; "
                             "this one has 4,290,166 bytes. The largest objects:\n"
-                            "  - Entry(id={\"S\":\"big10\"}): 390,021 bytes\n"
-                            "  - Entry(id={\"S\":\"big9\"}): 390,019 bytes\n",
+                            "  - Entry(id='big10'): 390,021 bytes\n"
+                            "  - Entry(id='big9'): 390,019 bytes\n",
                             0),
               0u)
         << message;
@@ -218,12 +218,12 @@ TEST(WriteTransaction, AChecklessConditionAKeyOnlySaveAndALongTokenAreRefused) {
     WriteTransaction check(h.engine);
     check.check(entry, ConditionOf<Entry>());
     EXPECT_EQ(refused(h, [&] { check.commit(); }),
-              "a check of Entry(id={\"S\":\"e\"}) needs a condition");
+              "a check of Entry(id='e') needs a condition");
     Tag tag{"t"};
     WriteTransaction key_only(h.engine);
     key_only.save(tag);
     EXPECT_EQ(refused(h, [&] { key_only.commit(); })
-                  .rfind("a transactional save of Tag(name={\"S\":\"t\"}) has nothing to write", 0),
+                  .rfind("a transactional save of Tag(name='t') has nothing to write", 0),
               0u);
     WriteTransaction long_token(h.engine, {.token = std::string(37, 'k')});
     long_token.save(entry);
@@ -250,9 +250,9 @@ TEST(WriteTransaction, ACancellationNamesTheFailingObjectsAndChangesNothing) {
     } catch (const TransactionFailed& e) {
         EXPECT_STREQ(e.what(),
                      "The transaction was cancelled and wrote nothing (REQ-1):\n"
-                     "  - Account(id={\"S\":\"a2\"}) is stale: it has version 4, but the table "
+                     "  - Account(id='a2') is stale: it has version 4, but the table "
                      "holds version 5\n"
-                     "  - The condition was not met for Account(id={\"S\":\"a3\"})");
+                     "  - The condition was not met for Account(id='a3')");
         ASSERT_EQ(e.failures().size(), 2u);
         EXPECT_EQ(e.failure_of(ok), nullptr);
         ASSERT_NE(e.failure_of(stale), nullptr);
@@ -306,7 +306,7 @@ TEST(WriteTransaction, AConflictThatOutlastsTheRetriesNamesTheObject) {
         ASSERT_EQ(e.failures().size(), 1u);
         EXPECT_EQ(e.failures()[0].code, "TransactionConflict");
         EXPECT_EQ(e.failures()[0].message,
-                  "Account(id={\"S\":\"a1\"}): TransactionConflict (Transaction is ongoing for the "
+                  "Account(id='a1'): TransactionConflict (Transaction is ongoing for the "
                   "item) after 8 attempts");
     }
     EXPECT_EQ(h.bodies().size(), 8u);
@@ -328,7 +328,7 @@ TEST(ReadTransaction, GetsEachItemOnceAndNamesTheMissingObjects) {
         rx.commit();
         FAIL();
     } catch (const MissingObjects& m) {
-        EXPECT_STREQ(m.what(), "Failed to load some objects: Account(id={\"S\":\"nope\"})");
+        EXPECT_STREQ(m.what(), "Failed to load some objects: Account(id='nope')");
         EXPECT_TRUE(m.missing(missing));
         EXPECT_FALSE(m.missing(a));
     }
@@ -352,7 +352,7 @@ TEST(ReadTransaction, MoreThanOneHundredItemsAreRefusedBeforeSending) {
     ReadTransaction rx(h.engine);
     rx.load(std::span<Entry>(entries));
     EXPECT_EQ(refused(h, [&] { rx.commit(); }),
-              "a read transaction holds at most 100 items; Entry(id={\"S\":\"e100\"}) would be "
+              "a read transaction holds at most 100 items; Entry(id='e100') would be "
               "the 101st");
 }
 

@@ -216,6 +216,10 @@ inline bool AttributeMap::empty() const noexcept {
 /// An item or key: attribute name → value.
 using Item = AttributeValue::Map;
 
+/// The value as bloop (Python) prints it in messages: `'text'`, `1.5`, `b'\x00'`, `{'a', 'b'}`,
+/// `[1, 'x']`, `{'k': 1}`, `True`, `None`.
+[[nodiscard]] std::string repr(const AttributeValue& value);
+
 /// Writes the value in DynamoDB's JSON wire format, e.g. `{"N":"1.5"}`.
 std::ostream& operator<<(std::ostream& out, const AttributeValue& value);
 /// Writes an item as a JSON object of wire-format values.

@@ -192,22 +192,57 @@ class TableMismatch : public RuntimeError {
     using RuntimeError::RuntimeError;
 };
 
+namespace detail {
+struct IdentityAccess;
+}
+
+/// Which of your objects an error is about: ask it with `is(object)`.
+class ObjectIdentity {
+  public:
+    /// The identity of `object` (an object of yours).
+    template <class T>
+    explicit ObjectIdentity(const T& object) noexcept : address_(&object) {}
+    /// Whether this is `object` (the same object, not an equal one).
+    template <class T>
+    [[nodiscard]] bool is(const T& object) const noexcept {
+        return address_ == static_cast<const void*>(&object);
+    }
+    /// The same object.
+    friend bool operator==(const ObjectIdentity&, const ObjectIdentity&) = default;
+
+  private:
+    friend struct detail::IdentityAccess;
+    struct FromAddress {};
+    ObjectIdentity(FromAddress, const void* address) noexcept : address_(address) {}
+    const void* address_;
+};
+
+namespace detail {
+/// For the engine, which knows its objects by address.
+struct IdentityAccess {
+    static ObjectIdentity of(const void* address) noexcept {
+        return ObjectIdentity(ObjectIdentity::FromAddress{}, address);
+    }
+};
+}  // namespace detail
+
 /// Some objects of a load were not found. The others were loaded and signalled.
 class MissingObjects : public RuntimeError {
   public:
-    /// `objects`: the addresses of the objects that were not found.
-    MissingObjects(const std::string& message, std::vector<const void*> objects)
+    /// `objects`: the objects that were not found.
+    MissingObjects(const std::string& message, std::vector<ObjectIdentity> objects)
         : RuntimeError(message), objects_(std::move(objects)) {}
-    /// The addresses of exactly the objects that were not found.
-    [[nodiscard]] const std::vector<const void*>& objects() const noexcept { return objects_; }
+    /// Exactly the objects that were not found.
+    [[nodiscard]] const std::vector<ObjectIdentity>& objects() const noexcept { return objects_; }
     /// Whether `object` is one of them.
     template <class T>
     [[nodiscard]] bool missing(const T& object) const noexcept {
-        return std::find(objects_.begin(), objects_.end(), &object) != objects_.end();
+        return std::any_of(objects_.begin(), objects_.end(),
+                           [&](const ObjectIdentity& o) { return o.is(object); });
     }
 
   private:
-    std::vector<const void*> objects_;
+    std::vector<ObjectIdentity> objects_;
 };
 
 /// Some objects of a bulk save or delete failed. The others were written and signalled.
@@ -215,7 +250,7 @@ class WriteFailed : public RuntimeError {
   public:
     /// One object that was not written, and why.
     struct Failure {
-        const void* object;        ///< the object's address
+        ObjectIdentity object;     ///< which object: `failure.object.is(account)`
         std::string message;       ///< what went wrong with it
         std::exception_ptr error;  ///< the exception (e.g. ConstraintViolation, ServiceError)
     };
@@ -228,7 +263,7 @@ class WriteFailed : public RuntimeError {
     template <class T>
     [[nodiscard]] const Failure* failure_of(const T& object) const noexcept {
         for (const auto& f : failures_) {
-            if (f.object == &object) return &f;
+            if (f.object.is(object)) return &f;
         }
         return nullptr;
     }
@@ -271,7 +306,7 @@ class TransactionFailed : public ConstraintViolation {
   public:
     /// One object of the transaction and why DynamoDB cancelled its operation.
     struct Failure {
-        const void* object;  ///< the object's address
+        ObjectIdentity object;  ///< which object: `failure.object.is(account)`
         /// DynamoDB's cancellation code: "ConditionalCheckFailed", "TransactionConflict",
         /// "ValidationError", "ProvisionedThroughputExceeded", ...
         std::string code;
@@ -289,7 +324,7 @@ class TransactionFailed : public ConstraintViolation {
     template <class T>
     [[nodiscard]] const Failure* failure_of(const T& object) const noexcept {
         for (const auto& f : failures_) {
-            if (f.object == &object) return &f;
+            if (f.object.is(object)) return &f;
         }
         return nullptr;
     }

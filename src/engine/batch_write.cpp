@@ -182,7 +182,7 @@ void Engine::commit_batch(std::span<const detail::ObjectRef> puts,
                 why = error.what();
             }
             failures.push_back(
-                {e.ref.object,
+                {detail::IdentityAccess::of(e.ref.object),
                  detail::describe_object(m, e.ref.object) + " (" + verb(e.remove) + "): " + why,
                  e.error});
             continue;

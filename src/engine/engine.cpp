@@ -188,10 +188,10 @@ void require_concrete(const ModelInfo& model) {
 
 MissingObjects missing_objects(std::span<const ObjectRef> missing) {
     std::string names;
-    std::vector<const void*> objects;
+    std::vector<ObjectIdentity> objects;
     for (const auto& ref : missing) {
         names += (names.empty() ? "" : ", ") + describe_object(*ref.model, ref.object);
-        objects.push_back(ref.object);
+        objects.push_back(IdentityAccess::of(ref.object));
     }
     return MissingObjects("Failed to load some objects: " + names, std::move(objects));
 }

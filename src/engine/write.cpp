@@ -71,7 +71,7 @@ void Engine::write(std::span<const detail::ObjectRef> objects, const detail::Wri
             }
         } catch (const std::exception& e) {
             if (prepared.size() == 1) throw;
-            failures.push_back({p.ref.object,
+            failures.push_back({detail::IdentityAccess::of(p.ref.object),
                                 detail::describe_object(m, p.ref.object) + ": " + e.what(),
                                 std::current_exception()});
             continue;

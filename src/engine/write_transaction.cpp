@@ -104,7 +104,8 @@ bool worth_retrying(const TransactionCanceled& e) {
         const CancellationReason& reason = e.reasons()[i];
         if (reason.code == "None" || reason.code.empty()) continue;
         const PreparedWrite& p = entries[i].write;
-        TransactionFailed::Failure f{p.ref.object, reason.code, {}, false};
+        TransactionFailed::Failure f{detail::IdentityAccess::of(p.ref.object), reason.code, {},
+                                     false};
         if (reason.code == "ConditionalCheckFailed") {
             auto why = detail::condition_failure(p, reason.item.get());
             f.message = std::move(why.message);

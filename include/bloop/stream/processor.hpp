@@ -95,7 +95,8 @@ namespace detail {
 class ShardCheckpointer;
 }
 
-/// Records of one shard, in order, for a handler.
+/// Records of one shard, in order, for a handler. The processor makes them; one made by hand (to
+/// test a handler) checkpoints nothing.
 template <class T>
 struct RecordBatch {
     /// The records, in the shard's order.
@@ -111,8 +112,9 @@ struct RecordBatch {
     /// Checkpoints at `record` (one of this batch's): every record up to it was handled.
     void checkpoint(const Record<T>& record);
 
-    /// For the processor.
-    detail::ShardCheckpointer* checkpointer = nullptr;
+  private:
+    friend class StreamProcessor;
+    detail::ShardCheckpointer* checkpointer_ = nullptr;  // null: checkpoints do nothing
 };
 
 /// One worker of a consumer: takes leases on the shards of the subscribed models' streams and
@@ -180,7 +182,7 @@ void RecordBatch<T>::checkpoint() {
 /// At `record`.
 template <class T>
 void RecordBatch<T>::checkpoint(const Record<T>& record) {
-    if (checkpointer != nullptr) checkpointer->checkpoint(record.meta.sequence_number);
+    if (checkpointer_ != nullptr) checkpointer_->checkpoint(record.meta.sequence_number);
 }
 
 template <TableModel T>
@@ -190,7 +192,10 @@ StreamProcessor& StreamProcessor::subscribe(std::function<void(RecordBatch<T>&)>
                [engine, handler = std::move(handler)](
                    const std::vector<StreamRecord>& records, const std::string& arn,
                    const std::string& shard, detail::ShardCheckpointer& checkpointer) {
-                   RecordBatch<T> batch{{}, arn, shard, &checkpointer};
+                   RecordBatch<T> batch;
+                   batch.stream_arn = arn;
+                   batch.shard_id = shard;
+                   batch.checkpointer_ = &checkpointer;
                    batch.records.reserve(records.size());
                    for (const auto& r : records)  // afresh for every try of the handler
                        batch.records.push_back(detail::typed_record<T>(*engine, StreamRecord(r)));

@@ -70,8 +70,6 @@ class ShardReader final : public ShardCheckpointer {
     /// The lease is no longer this worker's by its own write: released, handed over to the worker
     /// that asked for it, or finished.
     [[nodiscard]] bool released() const { return released_.load(); }
-    /// Another worker asked for the lease: the reader stops after its batch and releases it.
-    [[nodiscard]] bool handing_over() const { return handoff_.load(); }
     /// Lost, finished or released: no longer held.
     [[nodiscard]] bool gone() const { return lost() || finished() || released(); }
     /// The reading thread has returned (or never started).

@@ -4,7 +4,7 @@
 // cpu_s, server_cpu_s, server_nojit_cpu_s, requests, items, ok, latency_ms.
 //
 //   DATASET=../shared/bench/dataset.json build/release/bench/bloop_workload
-//       [--mode sequential|concurrent] [--latency-ms N] [--warm-up N]
+//       [--mode sequential|concurrent] [--latency-ms N] [--warm-up N] [--transport socket|curl]
 //
 // Without --mode, both modes run, one after the other. Each mode runs on a fresh DynamoDB Local
 // with the same warm-up (SERVER_PID is then its own), unless DDB_ENDPOINT names a server (and
@@ -15,6 +15,8 @@
 // the server directly: the baseline's (1,000 accounts saved, loaded and removed on a table without
 // a stream), or that `--warm-up N` times (in every mode, --bulk too). (It stays off the stream
 // table: DynamoDB Local keeps a deleted table's stream records, and they slow every later write.)
+// --transport picks the HTTP transport (default: the client's own choice, sockets for http and
+// curl for https), to compare the two on the same requests.
 //
 //   bloop_workload --mode floor
 //
@@ -118,13 +120,19 @@ struct Recorded {
     int status = 0;
 };
 
+// The HTTP transport, from --transport: "" for the client's own choice.
+std::string transport_choice;  // NOLINT: set once by main before any request
+
 // Counts HTTP requests, retries included; keeps each one's bytes in `recorded` when that is set.
 class CountingTransport : public bloop::Transport {
   public:
-    // The transport the client would choose itself: sockets for http, curl for https.
+    // The transport the client would choose itself (sockets for http, curl for https), unless
+    // --transport says otherwise.
     CountingTransport(const std::string& endpoint, std::size_t connections)
-        : inner_(endpoint.rfind("http://", 0) == 0 ? bloop::make_socket_transport(connections)
-                                                   : bloop::make_curl_transport(connections)) {}
+        : inner_(transport_choice == "socket" ||
+                         (transport_choice.empty() && endpoint.rfind("http://", 0) == 0)
+                     ? bloop::make_socket_transport(connections)
+                     : bloop::make_curl_transport(connections)) {}
     bloop::HttpResponse send(const bloop::HttpRequest& r, const bloop::Timeouts& t) override {
         ++count;
         bloop::HttpResponse response = inner_->send(r, t);
@@ -540,10 +548,13 @@ int main(int argc, char** argv) try {
             modes = {value == "concurrent"};
         } else if (flag == "--mode" && value == "floor") {
             floor = true;
+        } else if (flag == "--transport" && (value == "socket" || value == "curl")) {
+            transport_choice = value;
         } else {
             throw std::invalid_argument(
                 "usage: bloop_workload [--mode sequential|concurrent] [--latency-ms N] | --mode "
-                "floor | --bulk N [--latency-ms N] [--stream on|off]; each with [--warm-up N]");
+                "floor | --bulk N [--latency-ms N] [--stream on|off]; each with [--warm-up N] "
+                "[--transport socket|curl]");
         }
     }
     if (floor) {

@@ -1,8 +1,11 @@
 #pragma once
 /// \file
 /// Everything a user of bloop for C++ needs, in one include: types, models, conditions, the
-/// engine with its searches and streams, and the low-level client. Internal machinery (the search
-/// cursor and rules, the stream coordinator, SigV4) is not included; include it by name if needed.
+/// engine with its searches and streams, and the low-level client. The templates' own machinery
+/// comes along (the search cursor and rules, the stream coordinator, `detail/`), as it must; left
+/// out, to include by name: `types/local_datetime.hpp` (it brings the large `<date/tz.h>`),
+/// `client/sigv4.hpp` and `testing/dynamodb_local.hpp`. A test holds this header's preprocessed
+/// size under a stated bound (tests/CMakeLists.txt, `umbrella.size`).
 
 #include <bloop/exceptions.hpp>
 #include <bloop/signal.hpp>
@@ -10,7 +13,6 @@
 #include <bloop/types/attribute_value.hpp>
 #include <bloop/types/datetime.hpp>
 #include <bloop/types/decimal.hpp>
-#include <bloop/types/local_datetime.hpp>
 #include <bloop/types/python_binary.hpp>
 #include <bloop/types/type_traits.hpp>
 #include <bloop/types/uuid.hpp>

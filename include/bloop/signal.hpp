@@ -33,6 +33,39 @@ class Connection {
     std::function<void()> disconnect_;
 };
 
+/// A Connection that disconnects when it goes out of scope (or is assigned another): ties a
+/// receiver's lifetime to the object that holds it. Move-only.
+class ScopedConnection {
+  public:
+    ScopedConnection() = default;
+    /// Takes over `connection`.
+    ScopedConnection(Connection connection) noexcept  // NOLINT: implicit, from connect()
+        : connection_(std::move(connection)) {}
+    /// Takes over `other`'s connection; `other` then holds nothing.
+    ScopedConnection(ScopedConnection&& other) noexcept : connection_(other.release()) {}
+    /// Disconnects what this held, then takes over `other`'s connection.
+    ScopedConnection& operator=(ScopedConnection&& other) noexcept {
+        if (this != &other) {
+            connection_.disconnect();
+            connection_ = other.release();
+        }
+        return *this;
+    }
+    ScopedConnection(const ScopedConnection&) = delete;
+    ScopedConnection& operator=(const ScopedConnection&) = delete;
+    ~ScopedConnection() { connection_.disconnect(); }
+
+    /// Disconnects now (see Connection::disconnect).
+    void disconnect() { connection_.disconnect(); }
+    /// Whether a receiver is still connected through this.
+    [[nodiscard]] bool connected() const noexcept { return connection_.connected(); }
+    /// Gives the connection back without disconnecting it; this then holds nothing.
+    [[nodiscard]] Connection release() noexcept { return std::exchange(connection_, Connection{}); }
+
+  private:
+    Connection connection_;
+};
+
 /// A signal carrying `Args...`.
 template <class... Args>
 class Signal {

@@ -8,10 +8,11 @@
 
 namespace bloop {
 
-SearchCursor Engine::start_search(const SearchTarget& target, const Condition* key,
-                                  const Condition& filter, const ProjectionSpec& projection,
-                                  bool consistent, bool forward, std::optional<Segment> segment,
-                                  const Paging& paging) {
+detail::SearchCursor Engine::start_search(const SearchTarget& target, const Condition* key,
+                                          const Condition& filter, const ProjectionSpec& projection,
+                                          bool consistent, bool forward,
+                                          std::optional<Segment> segment,
+                                          const detail::Paging& paging) {
     const ModelInfo& m = *target.model;
     detail::require_concrete(m);
     if (paging.page_size && *paging.page_size == 0)
@@ -55,8 +56,8 @@ SearchCursor Engine::start_search(const SearchTarget& target, const Condition* k
         request["TotalSegments"] = segment->total;
     }
     r.write_attributes(request);
-    return SearchCursor(impl_->client, query ? Operation::Query : Operation::Scan,
-                        std::move(request), target, std::move(resolved), paging);
+    return detail::SearchCursor(impl_->client, query ? Operation::Query : Operation::Scan,
+                                std::move(request), target, std::move(resolved), paging);
 }
 
 void Engine::deliver(const ModelInfo& model, void* object, Item&& item,

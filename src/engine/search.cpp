@@ -33,6 +33,8 @@ std::string target_name(const SearchTarget& t) {
 
 }  // namespace
 
+namespace detail {
+
 SearchCursor::SearchCursor(Client client, Operation operation, json::Value request,
                            SearchTarget target, ResolvedProjection projection, Paging paging)
     : client_(std::move(client)),
@@ -156,4 +158,5 @@ void SearchCursor::resume(const std::string& text) {
     if (after) start_ = std::move(*after);
 }
 
+}  // namespace detail
 }  // namespace bloop

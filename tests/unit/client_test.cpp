@@ -10,6 +10,7 @@
 
 #include <gtest/gtest.h>
 
+#include <filesystem>
 #include <fstream>
 #include <iterator>
 #include <mutex>
@@ -103,7 +104,7 @@ TEST(Client, EveryOperationOfTheApiModelsIsKnownByName) {
     for (const auto& [file, service] :
          {std::pair{"dynamodb_2012-08-10_service-2.json", Service::dynamodb},
           std::pair{"dynamodbstreams_2012-08-10_service-2.json", Service::streams}}) {
-        std::ifstream in(std::string(BLOOP_AWS_API_DIR) + "/" + file);
+        std::ifstream in(std::filesystem::path(BLOOP_AWS_API_DIR) / file);
         if (!in) GTEST_SKIP() << "no AWS API models at " << BLOOP_AWS_API_DIR;
         const json::Value model = json::parse(std::string(std::istreambuf_iterator<char>(in), {}));
         const std::string prefix = model.at("metadata").at("targetPrefix").as_string() + ".";

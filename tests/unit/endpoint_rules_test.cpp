@@ -9,6 +9,7 @@
 
 #include <gtest/gtest.h>
 
+#include <filesystem>
 #include <fstream>
 #include <iterator>
 #include <optional>
@@ -19,7 +20,7 @@ namespace {
 using json::Value;
 
 std::optional<Value> shared_file(const std::string& name) {
-    std::ifstream in(std::string(BLOOP_AWS_API_DIR) + "/" + name);
+    std::ifstream in(std::filesystem::path(BLOOP_AWS_API_DIR) / name);
     if (!in) return std::nullopt;
     return json::parse(std::string(std::istreambuf_iterator<char>(in), {}));
 }

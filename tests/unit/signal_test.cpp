@@ -1,4 +1,4 @@
-// Signal: order, disconnect semantics across threads, receivers that throw.
+// Signal: order, disconnect semantics across threads, receivers that throw; ScopedConnection.
 
 #include <bloop/signal.hpp>
 
@@ -105,6 +105,46 @@ TEST(Signal, EveryReceiverRunsAndTheFirstExceptionIsRethrown) {
         EXPECT_STREQ(e.what(), "first");
     }
     EXPECT_EQ(calls, 3);
+}
+
+TEST(ScopedConnection, DisconnectsWhenItGoesOutOfScope) {
+    Signal<int> signal;
+    std::vector<int> calls;
+    {
+        ScopedConnection scoped = signal.connect([&](int v) { calls.push_back(v); });
+        EXPECT_TRUE(scoped.connected());
+        signal.emit(1);
+    }
+    signal.emit(2);
+    EXPECT_EQ(calls, (std::vector<int>{1}));
+}
+
+TEST(ScopedConnection, AMoveHandsTheReceiverOnAndAssignmentDisconnectsTheOldOne) {
+    Signal<int> signal;
+    std::vector<int> calls;
+    ScopedConnection first = signal.connect([&](int v) { calls.push_back(v); });
+    ScopedConnection moved = std::move(first);
+    EXPECT_FALSE(first.connected());  // NOLINT(bugprone-use-after-move): moved-from is empty
+    EXPECT_TRUE(moved.connected());
+    signal.emit(1);
+    moved = signal.connect([&](int v) { calls.push_back(100 * v); });
+    signal.emit(2);
+    EXPECT_EQ(calls, (std::vector<int>{1, 200}));
+}
+
+TEST(ScopedConnection, ReleaseKeepsTheReceiverConnected) {
+    Signal<int> signal;
+    std::vector<int> calls;
+    Connection kept;
+    {
+        ScopedConnection scoped = signal.connect([&](int v) { calls.push_back(v); });
+        kept = scoped.release();
+        EXPECT_FALSE(scoped.connected());
+    }
+    signal.emit(1);
+    kept.disconnect();
+    signal.emit(2);
+    EXPECT_EQ(calls, (std::vector<int>{1}));
 }
 
 }  // namespace

@@ -537,11 +537,12 @@ class Engine {
             [&](std::int64_t, T&& object) { each(std::move(object)); }, [] {});
     }
     /// Validates and builds a Query (key given) or Scan request, bloop's shape.
-    [[nodiscard]] SearchCursor start_search(const SearchTarget& target, const Condition* key,
-                                            const Condition& filter,
-                                            const ProjectionSpec& projection, bool consistent,
-                                            bool forward, std::optional<Segment> segment,
-                                            const Paging& paging);
+    [[nodiscard]] detail::SearchCursor start_search(const SearchTarget& target,
+                                                    const Condition* key, const Condition& filter,
+                                                    const ProjectionSpec& projection,
+                                                    bool consistent, bool forward,
+                                                    std::optional<Segment> segment,
+                                                    const detail::Paging& paging);
 
     /// T's table, or one of its indexes (found by the static member that declares it, else by
     /// its name).

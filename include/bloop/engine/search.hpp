@@ -139,11 +139,11 @@ class Search {
 
   private:
     friend class Engine;
-    Search(Engine& engine, SearchCursor cursor)
+    Search(Engine& engine, detail::SearchCursor cursor)
         : engine_(&engine), cursor_(std::move(cursor)), columns_(cursor_.projection().columns) {}
 
     Engine* engine_;
-    SearchCursor cursor_;
+    detail::SearchCursor cursor_;
     std::vector<std::size_t> columns_;
 };
 

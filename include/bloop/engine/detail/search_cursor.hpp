@@ -10,7 +10,7 @@
 #include <optional>
 #include <string>
 
-namespace bloop {
+namespace bloop::detail {
 
 /// How a search pages.
 struct Paging {
@@ -75,4 +75,4 @@ class SearchCursor {
     std::int64_t scanned_ = 0;
 };
 
-}  // namespace bloop
+}  // namespace bloop::detail

@@ -4,17 +4,21 @@
 
 #include "client/adaptive_limit.hpp"
 #include "client/aws_files.hpp"
-#include "client/error_mapping.hpp"
 #include "client/idempotency.hpp"
 #include "client/instance_region.hpp"
+#include "client/policies/error_mapping.hpp"
+#include "client/policies/in_flight_limit.hpp"
+#include "client/policies/policy.hpp"
+#include "client/policies/request_log.hpp"
+#include "client/policies/retries.hpp"
+#include "client/policies/router.hpp"
+#include "client/policies/signing.hpp"
 #include "util/executor.hpp"
 
-#include <algorithm>
 #include <cstdlib>
 #include <fstream>
-#include <mutex>
-#include <random>
-#include <thread>
+#include <memory>
+#include <vector>
 
 namespace bloop {
 namespace {
@@ -61,9 +65,9 @@ std::string ca_bundle_of(const ClientOptions& o) {
 
 // Plain-http endpoints (DynamoDB Local) get the lean socket transport unless a proxy is set;
 // anything with TLS, and proxied traffic, curl.
-std::shared_ptr<Transport> default_transport(const Endpoint (&endpoints)[2],
+std::shared_ptr<Transport> default_transport(const Endpoint& dynamodb, const Endpoint& streams,
                                              std::size_t connections, std::string ca_bundle) {
-    const bool plain = endpoints[0].scheme == "http" && endpoints[1].scheme == "http";
+    const bool plain = dynamodb.scheme == "http" && streams.scheme == "http";
     return plain && !http_proxy_configured()
                ? make_socket_transport(connections)
                : make_curl_transport(connections, {}, std::move(ca_bundle));
@@ -122,24 +126,16 @@ struct Client::State {
           region(region_of(options)),
           credentials(options.credentials_provider ? options.credentials_provider
                                                    : default_credentials(options, region)),
-          endpoint_settings(endpoint_settings_of(options)),
-          endpoints{base_endpoint(Service::dynamodb), base_endpoint(Service::streams)},
-          targets{Target(endpoints[0]), Target(endpoints[1])},
-          signer(endpoints[0].signing_region.empty() ? region : endpoints[0].signing_region,
-                 "dynamodb"),
-          transport(options.transport ? options.transport
-                                      : default_transport(endpoints, options.max_in_flight,
-                                                          ca_bundle_of(options))),
-          jitter(options.retry.jitter_seed != 0 ? options.retry.jitter_seed
-                                                : std::random_device{}()) {}
+          router(options.endpoint, options.streams_endpoint, region, endpoint_settings_of(options),
+                 options.environment),
+          transport(options.transport
+                        ? options.transport
+                        : default_transport(router.endpoint(Service::dynamodb),
+                                            router.endpoint(Service::streams),
+                                            options.max_in_flight, ca_bundle_of(options))),
+          pipeline(policies()) {}
 
-    // An endpoint with its URL and Host header, ready for every request.
-    struct Target {
-        explicit Target(const Endpoint& e) : path(e.path), url(e.url()), host(e.host_header()) {}
-        std::string path, url, host;
-    };
-
-    EndpointSettings endpoint_settings_of(const ClientOptions& o) const {
+    static EndpointSettings endpoint_settings_of(const ClientOptions& o) {
         EndpointSettings s = resolve_endpoint_settings(o.profile, o.environment);
         if (o.use_fips_endpoint) s.use_fips = *o.use_fips_endpoint;
         if (o.use_dualstack_endpoint) s.use_dualstack = *o.use_dualstack_endpoint;
@@ -149,178 +145,34 @@ struct Client::State {
         return s;
     }
 
-    // The endpoint while the credentials name no account of their own. With the account required
-    // but not known yet, the account's endpoint is found per request (and fails there).
-    Endpoint base_endpoint(Service service) const {
-        EndpointSettings s = endpoint_settings;
-        if (s.account_id_mode == AccountIdEndpointMode::required && s.account_id.empty())
-            s.account_id_mode = AccountIdEndpointMode::preferred;
-        return resolve_endpoint(service,
-                                service == Service::dynamodb ? options.endpoint
-                                                             : options.streams_endpoint,
-                                region, s, options.environment);
+    // Retries, signing, the in-flight limit, error mapping, the request log, the transport.
+    std::vector<std::unique_ptr<detail::Policy>> policies() {
+        const Endpoint& dynamodb = router.endpoint(Service::dynamodb);
+        std::vector<std::unique_ptr<detail::Policy>> p;
+        auto owned_retries =
+            std::make_unique<detail::Retries>(options.retry, options.timeouts, options.log);
+        retries = owned_retries.get();
+        p.push_back(std::move(owned_retries));
+        p.push_back(std::make_unique<detail::Signing>(
+            credentials, router,
+            SigV4Signer(dynamodb.signing_region.empty() ? region : dynamodb.signing_region,
+                        "dynamodb")));
+        p.push_back(std::make_unique<detail::InFlightLimit>(limit, options.log));
+        p.push_back(std::make_unique<detail::ErrorMapping>());
+        p.push_back(std::make_unique<detail::RequestLog>(options.log));
+        p.push_back(std::make_unique<detail::TransportCall>(transport));
+        return p;
     }
 
-    // The DynamoDB endpoint for credentials of `account`, resolved once per account.
-    std::shared_ptr<const Target> account_target(const std::string& account) {
-        std::lock_guard lock(account_mutex);
-        if (!account_endpoint || account_endpoint_of != account) {
-            EndpointSettings s = endpoint_settings;
-            s.account_id = account;
-            account_endpoint = std::make_shared<const Target>(resolve_endpoint(
-                Service::dynamodb, options.endpoint, region, s, options.environment));
-            account_endpoint_of = account;
-        }
-        return account_endpoint;
-    }
-
-    void log(LogLevel level, const std::string& message) const {
-        if (options.log) options.log(level, message);
-    }
-
-    // Logs what `message()` builds, building it only when someone listens.
-    template <class Message>
-    void log_lazily(LogLevel level, Message&& message) const {
-        if (options.log) options.log(level, message());
-    }
-
-    std::chrono::milliseconds backoff(int retry) {
-        const auto cap = options.retry.backoff_cap(retry);
-        std::lock_guard lock(jitter_mutex);
-        std::uniform_int_distribution<std::int64_t> pick(0, cap.count());
-        return std::chrono::milliseconds(pick(jitter));
-    }
-
-    void wait(std::chrono::milliseconds delay) const {
-        if (options.retry.sleep) {
-            options.retry.sleep(delay);
-        } else {
-            std::this_thread::sleep_for(delay);
-        }
-    }
-
-    // Sends `body`, retrying per the policy. An attempt whose outcome is unknown (no whole answer,
-    // or a 5xx) is retried only when the request is `idempotent`; a service error after such an
-    // attempt says so (ServiceErrorInfo::earlier_attempt_unknown).
+    // Sends `body` through the pipeline; the 200 answer's body.
     std::string send(Operation op, std::string body, bool idempotent,
                      const CallOptions& call = {}) {
-        const auto service = static_cast<std::size_t>(service_of(op));
-        const std::string_view name = operation_name(op);
-        HttpRequest request;
-        request.body = std::move(body);
-        const int attempts = *options.retry.max_attempts;  // resolved at construction
-        bool unknown_before = false;
-        using Clock = std::chrono::steady_clock;
-        const std::optional<Clock::time_point> deadline =
-            call.timeout ? std::optional(Clock::now() + *call.timeout) : std::nullopt;
-        for (int attempt = 1;; ++attempt) {
-            Timeouts timeouts = options.timeouts;
-            if (deadline) {
-                const auto left =
-                    std::chrono::duration_cast<std::chrono::milliseconds>(*deadline - Clock::now());
-                if (left.count() <= 0) {
-                    throw RequestTimeout(std::string(name) + ": no answer within the call's " +
-                                         std::to_string(call.timeout->count()) + " ms");
-                }
-                timeouts.connect = std::min(timeouts.connect, left);
-                timeouts.request = std::min(timeouts.request, left);
-            }
-            // Asked on every attempt: temporary credentials renewed meanwhile sign the retry.
-            const Credentials current = credentials->credentials();
-            // DynamoDB's account-ID endpoint follows the account the credentials belong to.
-            std::shared_ptr<const Target> by_account;
-            const Target* target = &targets[service];
-            const auto mode = endpoint_settings.account_id_mode;
-            const bool other_account = !current.account_id.empty() &&
-                                       current.account_id != endpoint_settings.account_id;
-            const bool none_required = mode == AccountIdEndpointMode::required &&
-                                       current.account_id.empty() &&
-                                       endpoint_settings.account_id.empty();
-            if (service == 0 && mode != AccountIdEndpointMode::disabled &&
-                (other_account || none_required)) {
-                by_account = account_target(current.account_id);
-                target = by_account.get();
-            }
-            request.url = target->url;
-            request.path = target->path;
-            request.headers.clear();
-            request.headers.reserve(6);  // and the signer's date, token and Authorization
-            request.headers.emplace_back("Host", target->host);
-            request.headers.emplace_back("Content-Type", "application/x-amz-json-1.0");
-            request.headers.emplace_back("X-Amz-Target", target_of(op));
-            const SigV4Parts signature =
-                signer.sign(request, current, std::chrono::system_clock::now());
-            const detail::Secrets secrets{current.secret_access_key, current.session_token,
-                                          signature.signature};
-            log_lazily(LogLevel::debug, [&] {
-                return std::string(name) + " -> " + request.url + " (" +
-                       std::to_string(request.body.size()) + " bytes, attempt " +
-                       std::to_string(attempt) + ")";
-            });
-            std::string retry_reason;
-            std::optional<std::chrono::milliseconds> delay;  // drawn only for a retry
-            const auto no_time_to_retry = [&] {
-                if (!deadline) return false;
-                delay = backoff(attempt);
-                return Clock::now() + *delay >= *deadline;
-            };
-            try {
-                limit.acquire();
-                const auto sent = std::chrono::steady_clock::now();
-                HttpResponse response = [&] {
-                    struct Release {
-                        detail::AdaptiveLimit& l;
-                        ~Release() { l.release(); }
-                    } release{limit};
-                    return transport->send(request, timeouts);
-                }();
-                log_lazily(LogLevel::debug, [&] {
-                    return std::string(name) + " <- HTTP " + std::to_string(response.status) +
-                           " (request id " +
-                           std::string(find_header(response.headers, "x-amzn-RequestId")) + ")";
-                });
-                const auto answered = std::chrono::steady_clock::now();
-                if (response.status == 200) {
-                    limit.answered(static_cast<std::size_t>(op), answered - sent, answered);
-                    return std::move(response.body);
-                }
-                ServiceErrorInfo info = detail::error_info(std::string(name), response, secrets);
-                if (detail::is_throttling(info.error_code)) {
-                    if (const auto now = limit.throttled(answered))
-                        log(LogLevel::info, std::string(name) + " was throttled: at most " +
-                                                std::to_string(now) + " requests in flight now");
-                } else {
-                    limit.answered(static_cast<std::size_t>(op), answered - sent, answered);
-                }
-                info.earlier_attempt_unknown = unknown_before;
-                const bool outcome_unknown = response.status >= 500;
-                if (!info.retryable || attempt >= attempts || (outcome_unknown && !idempotent) ||
-                    no_time_to_retry()) {
-                    const bool expected =
-                        std::find(call.expected_errors.begin(), call.expected_errors.end(),
-                                  info.error_code) != call.expected_errors.end();
-                    log(expected ? LogLevel::debug : LogLevel::warning,
-                        std::string(name) + " failed: " + info.error_code + ": " + info.message);
-                    detail::throw_service_error(std::move(info), response.body);
-                }
-                unknown_before = unknown_before || outcome_unknown;
-                retry_reason = info.error_code.empty() ? "HTTP " + std::to_string(info.http_status)
-                                                       : info.error_code;
-            } catch (const TransportError& e) {
-                if (attempt >= attempts || (e.outcome_unknown() && !idempotent) ||
-                    no_time_to_retry()) {
-                    log(LogLevel::warning, std::string(name) + " failed: " + e.what());
-                    throw;
-                }
-                unknown_before = unknown_before || e.outcome_unknown();
-                retry_reason = e.what();
-            }
-            if (!delay) delay = backoff(attempt);
-            log(LogLevel::info, std::string(name) + " attempt " + std::to_string(attempt) + " of " +
-                                    std::to_string(attempts) + " failed (" + retry_reason +
-                                    "); retrying in " + std::to_string(delay->count()) + " ms");
-            wait(*delay);
-        }
+        detail::Exchange exchange;
+        exchange.op = op;
+        exchange.idempotent = idempotent;
+        exchange.call = &call;
+        exchange.request.body = std::move(body);
+        return pipeline.send(exchange).body;
     }
 
     json::Value call(Operation op, const json::Value& request, json::ParseMode mode,
@@ -345,17 +197,11 @@ struct Client::State {
     ClientOptions options;
     std::string region;
     std::shared_ptr<CredentialsProvider> credentials;
-    EndpointSettings endpoint_settings;
-    Endpoint endpoints[2];
-    Target targets[2];
-    std::mutex account_mutex;  // guards the two below
-    std::string account_endpoint_of;
-    std::shared_ptr<const Target> account_endpoint;
-    SigV4Signer signer;
+    detail::Router router;
     std::shared_ptr<Transport> transport;
     detail::AdaptiveLimit limit{options.max_in_flight};  // sized to the latency, ≤ max_in_flight
-    std::mutex jitter_mutex;
-    std::mt19937_64 jitter;
+    detail::Retries* retries = nullptr;                  // in the pipeline
+    detail::Pipeline pipeline;
 };
 
 // Owned by the Client handles, not by State: queued tasks keep State alive, and the last Client
@@ -433,7 +279,11 @@ const LogListener& Client::log_listener() const noexcept {
 }
 
 const Endpoint& Client::endpoint(Service service) const noexcept {
-    return state_->endpoints[static_cast<std::size_t>(service)];
+    return state_->router.endpoint(service);
+}
+
+void Client::wait_before_retry(int n) const {
+    state_->retries->wait_before_retry(n);
 }
 
 }  // namespace bloop

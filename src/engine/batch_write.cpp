@@ -106,7 +106,7 @@ void Engine::commit_batch(std::span<const detail::ObjectRef> puts,
     for (std::size_t i = 0; i < all.size(); ++i) all[i] = i;
     std::vector<Group> pending = groups_of(all);
     for (int round = 0; !pending.empty(); ++round) {
-        if (round > 0) detail::backoff_sleep(impl_->client.retry_policy(), round);
+        if (round > 0) impl_->client.wait_before_retry(round);
         if (round >= kMaxRounds) {
             const auto error = std::make_exception_ptr(RuntimeError(
                 "BatchWriteItem still returned it as unprocessed after " +

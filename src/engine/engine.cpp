@@ -5,9 +5,6 @@
 #include "model/value_context.hpp"
 #include "util/utf8.hpp"
 
-#include <random>
-#include <thread>
-
 namespace bloop {
 
 Engine::Engine()
@@ -194,17 +191,6 @@ MissingObjects missing_objects(std::span<const ObjectRef> missing) {
         objects.push_back(IdentityAccess::of(ref.object));
     }
     return MissingObjects("Failed to load some objects: " + names, std::move(objects));
-}
-
-void backoff_sleep(const RetryPolicy& policy, int n) {
-    thread_local std::mt19937_64 rng{std::random_device{}()};
-    const std::chrono::milliseconds delay(
-        std::uniform_int_distribution<std::int64_t>(0, policy.backoff_cap(n).count())(rng));
-    if (policy.sleep) {
-        policy.sleep(delay);
-    } else {
-        std::this_thread::sleep_for(delay);
-    }
 }
 
 }  // namespace detail

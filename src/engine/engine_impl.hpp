@@ -66,10 +66,5 @@ void require_concrete(const ModelInfo& model);
 /// MissingObjects naming each of `missing` ("Failed to load some objects: A(id=1), ...").
 [[nodiscard]] MissingObjects missing_objects(std::span<const ObjectRef> missing);
 
-/// Sleeps the backoff of retry `n` under the client's retry policy (full jitter up to
-/// `policy.backoff_cap(n)`, through `policy.sleep` when set): the engine's own rounds — unprocessed
-/// keys and items, cancelled transactions — wait as the client's retries do.
-void backoff_sleep(const RetryPolicy& policy, int n);
-
 }  // namespace detail
 }  // namespace bloop

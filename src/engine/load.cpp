@@ -73,7 +73,7 @@ void Engine::load_objects(std::span<const detail::ObjectRef> objects, const Load
     std::vector<detail::ObjectRef> loaded;
     std::vector<json::Value> requests = chunks(keys, options.consistent);
     for (int round = 0; !requests.empty(); ++round) {
-        if (round > 0) detail::backoff_sleep(impl_->client.retry_policy(), round);
+        if (round > 0) impl_->client.wait_before_retry(round);
         if (round >= kMaxRounds) {
             throw RuntimeError("BatchGetItem still returned UnprocessedKeys after " +
                                std::to_string(kMaxRounds) + " rounds; the table is throttled");

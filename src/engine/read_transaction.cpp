@@ -62,7 +62,7 @@ void Engine::commit_read(std::span<const detail::ObjectRef> objects) {
         } catch (const TransactionCanceled&) {
             // Reads are cancelled only by conflicting writes or throughput: try again later.
             if (attempt >= kMaxAttempts) throw;
-            detail::backoff_sleep(impl_->client.retry_policy(), attempt);
+            impl_->client.wait_before_retry(attempt);
         }
     }
 

@@ -201,7 +201,7 @@ void Engine::commit_write(std::span<const detail::TransactionOperation> operatio
             break;
         } catch (const TransactionCanceled& e) {
             if (attempt >= kMaxAttempts || !worth_retrying(e)) throw_failed(entries, e, attempt);
-            detail::backoff_sleep(impl_->client.retry_policy(), attempt);
+            impl_->client.wait_before_retry(attempt);
         }
     }
 

@@ -3,7 +3,7 @@
 
 #include <bloop/exceptions.hpp>
 
-#include "client/error_mapping.hpp"
+#include "client/policies/error_mapping.hpp"
 
 #include "fuzz.hpp"
 

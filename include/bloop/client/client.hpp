@@ -104,9 +104,13 @@ class Client {
     /// How many requests may be in flight now: the adaptive limit under max_in_flight(), sized to
     /// the latency and halved on throttling.
     [[nodiscard]] std::size_t in_flight_limit() const;
-    /// The retry policy (ClientOptions::retry), for layers that retry on their own (the engine's
-    /// rounds of unprocessed items) and wait as the client does.
+    /// The retry policy (ClientOptions::retry) as resolved from the options, the environment and
+    /// the profile.
     [[nodiscard]] const RetryPolicy& retry_policy() const noexcept;
+    /// Waits before retry `n` (1, 2, ...) of a round the caller repeats itself (the engine's
+    /// unprocessed items, a cancelled transaction): the client's own backoff, full jitter under
+    /// the retry policy's cap, through its `sleep` hook when set.
+    void wait_before_retry(int n) const;
     /// The log listener (empty: silent), for layers that log through the client's listener.
     [[nodiscard]] const LogListener& log_listener() const noexcept;
     /// The resolved endpoint of `service` (for DynamoDB, the one used while the credentials name

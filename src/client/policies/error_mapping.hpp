@@ -1,8 +1,11 @@
 #pragma once
-// Turning an error response into a typed exception.
+// Turning an error response into a typed exception: the functions, and the error-mapping policy
+// of the client's pipeline (client/policies/policy.hpp).
 
 #include <bloop/client/http.hpp>
 #include <bloop/exceptions.hpp>
+
+#include "client/policies/policy.hpp"
 
 #include <string>
 #include <string_view>
@@ -29,5 +32,12 @@ ServiceErrorInfo error_info(const std::string& operation, const HttpResponse& re
 /// Throws the ServiceError subclass for `info.error_code` (TransactionCanceled with the
 /// cancellation reasons read from `body`).
 [[noreturn]] void throw_service_error(ServiceErrorInfo info, std::string_view body);
+
+/// The error-mapping policy: passes a 200 answer up, throws the typed ServiceError of any other
+/// (secrets redacted, and saying whether an earlier attempt may have been applied).
+class ErrorMapping final : public Policy {
+  public:
+    HttpResponse send(Exchange& exchange, const Next& next) override;
+};
 
 }  // namespace bloop::detail

@@ -1,4 +1,4 @@
-#include "client/error_mapping.hpp"
+#include "client/policies/error_mapping.hpp"
 
 #include <bloop/json/json.hpp>
 
@@ -126,6 +126,20 @@ void throw_service_error(ServiceErrorInfo info, std::string_view body) {
     }
     if (info.http_status >= 500) throw InternalServerError(std::move(info));
     throw ServiceError(std::move(info));
+}
+
+}  // namespace bloop::detail
+
+namespace bloop::detail {
+
+HttpResponse ErrorMapping::send(Exchange& exchange, const Next& next) {
+    HttpResponse response = next(exchange);
+    if (response.status == 200) return response;
+    const Secrets secrets{exchange.credentials.secret_access_key,
+                          exchange.credentials.session_token, exchange.signature};
+    ServiceErrorInfo info = error_info(std::string(exchange.name()), response, secrets);
+    info.earlier_attempt_unknown = exchange.earlier_attempt_unknown;
+    throw_service_error(std::move(info), response.body);
 }
 
 }  // namespace bloop::detail

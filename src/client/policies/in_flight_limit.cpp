@@ -1,0 +1,36 @@
+#include "client/policies/in_flight_limit.hpp"
+#include "client/policies/error_mapping.hpp"
+
+#include <bloop/exceptions.hpp>
+
+#include <string>
+
+namespace bloop::detail {
+
+HttpResponse InFlightLimit::send(Exchange& exchange, const Next& next) {
+    using Clock = AdaptiveLimit::Clock;
+    limit_.acquire();
+    struct Release {
+        AdaptiveLimit& limit;
+        ~Release() { limit.release(); }
+    } release{limit_};
+    const auto kind = static_cast<std::size_t>(exchange.op);
+    const auto sent = Clock::now();
+    try {
+        HttpResponse response = next(exchange);
+        const auto answered = Clock::now();
+        limit_.answered(kind, answered - sent, answered);
+        return response;
+    } catch (const ServiceError& e) {
+        const auto answered = Clock::now();
+        if (!is_throttling(e.error_code())) {
+            limit_.answered(kind, answered - sent, answered);
+        } else if (const auto now = limit_.throttled(answered); now != 0 && log_) {
+            log_(LogLevel::info, std::string(exchange.name()) + " was throttled: at most " +
+                                     std::to_string(now) + " requests in flight now");
+        }
+        throw;
+    }
+}
+
+}  // namespace bloop::detail

@@ -1,0 +1,24 @@
+#pragma once
+// The in-flight policy: a request waits for room under the adaptive limit
+// (client/adaptive_limit.hpp), and its answer teaches the limit: a throttling error halves it,
+// any other answer reports its latency. A request that got no answer teaches nothing.
+
+#include <bloop/client/log.hpp>
+
+#include "client/adaptive_limit.hpp"
+#include "client/policies/policy.hpp"
+
+namespace bloop::detail {
+
+class InFlightLimit final : public Policy {
+  public:
+    InFlightLimit(AdaptiveLimit& limit, LogListener log) : limit_(limit), log_(std::move(log)) {}
+
+    HttpResponse send(Exchange& exchange, const Next& next) override;
+
+  private:
+    AdaptiveLimit& limit_;
+    const LogListener log_;
+};
+
+}  // namespace bloop::detail

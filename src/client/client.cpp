@@ -5,7 +5,7 @@
 #include "client/adaptive_limit.hpp"
 #include "client/aws_files.hpp"
 #include "client/idempotency.hpp"
-#include "client/instance_region.hpp"
+#include "client/credentials/instance_region.hpp"
 #include "client/policies/error_mapping.hpp"
 #include "client/policies/in_flight_limit.hpp"
 #include "client/policies/policy.hpp"

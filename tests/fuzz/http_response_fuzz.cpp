@@ -3,7 +3,7 @@
 
 #include <bloop/exceptions.hpp>
 
-#include "client/response_parser.hpp"
+#include "client/transports/response_parser.hpp"
 
 #include "fuzz.hpp"
 

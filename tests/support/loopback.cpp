@@ -1,6 +1,6 @@
 #include "loopback.hpp"
 
-#include "client/response_parser.hpp"
+#include "client/transports/response_parser.hpp"
 
 #include <arpa/inet.h>
 #include <netinet/in.h>

@@ -4,7 +4,7 @@
 #include <bloop/client/credentials.hpp>
 #include <bloop/exceptions.hpp>
 
-#include "client/credentials_json.hpp"
+#include "client/credentials/credentials_json.hpp"
 
 #include <gtest/gtest.h>
 

@@ -2,7 +2,7 @@
 
 #include <bloop/exceptions.hpp>
 
-#include "client/response_parser.hpp"
+#include "client/transports/response_parser.hpp"
 
 #include <gtest/gtest.h>
 

@@ -1,4 +1,4 @@
-#include "client/credentials_http.hpp"
+#include "client/credentials/credentials_http.hpp"
 
 #include <bloop/client/endpoint.hpp>
 #include <bloop/exceptions.hpp>

@@ -1,4 +1,4 @@
-#include "client/credentials_json.hpp"
+#include "client/credentials/credentials_json.hpp"
 
 #include <bloop/exceptions.hpp>
 #include <bloop/json/json.hpp>

@@ -1,4 +1,4 @@
-#include "client/response_parser.hpp"
+#include "client/transports/response_parser.hpp"
 
 #include <bloop/exceptions.hpp>
 

@@ -7,8 +7,8 @@
 #include <bloop/json/json.hpp>
 
 #include "client/aws_files.hpp"
-#include "client/credentials_http.hpp"
-#include "client/credentials_json.hpp"
+#include "client/credentials/credentials_http.hpp"
+#include "client/credentials/credentials_json.hpp"
 #include "util/crypto.hpp"
 #include "util/percent.hpp"
 

@@ -3,7 +3,7 @@
 #include <bloop/client/credentials.hpp>
 #include <bloop/exceptions.hpp>
 
-#include "client/credentials_json.hpp"
+#include "client/credentials/credentials_json.hpp"
 
 #include <fcntl.h>
 #include <poll.h>

@@ -6,9 +6,9 @@
 #include <bloop/client/http.hpp>
 #include <bloop/exceptions.hpp>
 
-#include "client/credentials_http.hpp"
-#include "client/credentials_json.hpp"
-#include "client/instance_region.hpp"
+#include "client/credentials/credentials_http.hpp"
+#include "client/credentials/credentials_json.hpp"
+#include "client/credentials/instance_region.hpp"
 
 #include <fstream>
 #include <random>

@@ -4,7 +4,7 @@
 #include <bloop/client/http.hpp>
 #include <bloop/exceptions.hpp>
 
-#include "client/response_parser.hpp"
+#include "client/transports/response_parser.hpp"
 
 #include <netdb.h>
 #include <netinet/in.h>

@@ -12,6 +12,10 @@ Engine::Engine()
 
 Engine::Engine(EngineOptions options) : Engine(Client(options.client), options) {}
 
+Engine::Engine(Client client)
+    : impl_(std::make_unique<Impl>(std::move(client), EngineOptions::default_bind_timeout,
+                                   std::string())) {}
+
 Engine::Engine(Client client, EngineOptions options)
     : impl_(std::make_unique<Impl>(std::move(client), options.bind_timeout,
                                    std::move(options.table_name_template))) {

@@ -51,7 +51,7 @@ namespace {
 class TransactionTest : public ::testing::Test {
   protected:
     std::atomic<int> transact_requests{0};
-    Engine engine{Client(counting_options()), {}};
+    Engine engine{Client(counting_options())};
     void SetUp() override { engine.bind<Wallet, Receipt>(); }
 
     ClientOptions counting_options() {
@@ -150,7 +150,7 @@ TEST_F(TransactionTest, ALostAnswerIsRetriedWithItsTokenAndAppliedOnce) {
     test::FaultProxy proxy(test::endpoint(), {.rate = 0.0, .seed = 1, .faults = {}, .hold = {}});
     ClientOptions o = testing::local_client_options(proxy.url());
     o.retry.base_delay = std::chrono::milliseconds(1);
-    Engine faulty{Client(o), {}};
+    Engine faulty{Client(o)};
     faulty.bind<Wallet, Receipt>();
 
     Wallet w{"lost-w", 40, 0};

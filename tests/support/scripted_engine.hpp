@@ -28,7 +28,7 @@ inline ClientOptions scripted_client_options(std::shared_ptr<Transport> transpor
 
 struct ScriptedEngine {
     std::shared_ptr<FakeTransport> transport = std::make_shared<FakeTransport>();
-    Engine engine{Client(options()), {}};
+    Engine engine{Client(options())};
 
     ClientOptions options() { return scripted_client_options(transport); }
     /// The bodies of the requests sent so far.

@@ -104,7 +104,7 @@ struct Harness {
 
     Harness(std::size_t max_in_flight, std::int64_t failing = -1)
         : transport(std::make_shared<SegmentTransport>(failing)),
-          engine(bloop::Client(options(transport, max_in_flight)), {}) {
+          engine(bloop::Client(options(transport, max_in_flight))) {
         engine.bind<Row>({.skip_table_setup = true});
     }
 

@@ -235,8 +235,10 @@ class Engine {
     Engine();
     /// A client from the environment and `options.client`.
     explicit Engine(EngineOptions options);
+    /// Uses `client` (copies share connections), with default options.
+    explicit Engine(Client client);
     /// Uses `client` (copies share connections).
-    explicit Engine(Client client, EngineOptions options = {});
+    explicit Engine(Client client, EngineOptions options);
     /// Runs every async call already queued to completion, then stops the engine's threads.
     ~Engine();
     Engine(const Engine&) = delete;

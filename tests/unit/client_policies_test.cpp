@@ -74,6 +74,13 @@ Over over(std::unique_ptr<Policy> policy, std::vector<std::unique_ptr<Policy>> b
     return {below, Pipeline(std::move(policies))};
 }
 
+// An ErrorMapping policy, to put between the policy under test and the scripted one.
+std::vector<std::unique_ptr<Policy>> error_mapping() {
+    std::vector<std::unique_ptr<Policy>> v;
+    v.push_back(std::make_unique<ErrorMapping>());
+    return v;
+}
+
 Exchange exchange_of(Operation op, const CallOptions& call, bool idempotent = true) {
     Exchange e;
     e.op = op;
@@ -116,11 +123,7 @@ std::unique_ptr<Retries> retries(FakeTime& time, int attempts, LogListener log =
 
 TEST(RetriesPolicy, RetriesARetryableErrorWithTheBackoffThenReturnsTheAnswer) {
     FakeTime time;
-    auto [below, pipeline] = over(retries(time, 4), [] {
-        std::vector<std::unique_ptr<Policy>> v;
-        v.push_back(std::make_unique<ErrorMapping>());
-        return v;
-    }());
+    auto [below, pipeline] = over(retries(time, 4), error_mapping());
     below->fail(400, "ThrottlingException", "slow down");
     below->drop<ConnectionReset>("reset");
     below->answer(200, R"({"ok":1})");
@@ -153,11 +156,7 @@ TEST(RetriesPolicy, AWriteIsNotSentAgainAfterAnUnknownOutcomeButARefusalIsRetrie
 
 TEST(RetriesPolicy, AnErrorAfterAnUnknownAttemptSaysSo) {
     FakeTime time;
-    auto [below, pipeline] = over(retries(time, 5), [] {
-        std::vector<std::unique_ptr<Policy>> v;
-        v.push_back(std::make_unique<ErrorMapping>());
-        return v;
-    }());
+    auto [below, pipeline] = over(retries(time, 5), error_mapping());
     below->answer(500, R"({"__type":"InternalServerError","message":"oops"})");
     below->fail(400, "ConditionalCheckFailedException", "no");
     const CallOptions call;
@@ -214,11 +213,7 @@ TEST(RetriesPolicy, ExpectedErrorsAreLoggedAtDebugOthersAsWarnings) {
     auto [below, pipeline] = over(
         retries(time, 1,
                 [&](LogLevel l, std::string_view m) { lines.emplace_back(l, std::string(m)); }),
-        [] {
-            std::vector<std::unique_ptr<Policy>> v;
-            v.push_back(std::make_unique<ErrorMapping>());
-            return v;
-        }());
+        error_mapping());
     below->fail(400, "ResourceInUseException", "exists");
     below->fail(400, "ResourceInUseException", "exists");
     const CallOptions expected{.expected_errors = {"ResourceInUseException"}};
@@ -308,11 +303,7 @@ TEST(InFlightLimitPolicy, AnAnswerTeachesItsLatencyAThrottleHalvesTheLimitNoAnsw
     auto [below, pipeline] =
         over(std::make_unique<InFlightLimit>(
                  limit, [&](LogLevel, std::string_view m) { lines.emplace_back(m); }),
-             [] {
-                 std::vector<std::unique_ptr<Policy>> v;
-                 v.push_back(std::make_unique<ErrorMapping>());
-                 return v;
-             }());
+             error_mapping());
     const std::size_t before = limit.current();
     // An error answer is an answer: as fast as the fastest, so the limit grows (slow start).
     below->fail(400, "ConditionalCheckFailedException", "no");

@@ -27,7 +27,7 @@ TEST(LeaseTable, EveryTransitionIsStoredWholeAndEmptyAttributesAreRemoved) {
     StreamLease lease{f.consumer, f.key("s2"), {}, {}, "TRIM_HORIZON", {"s1"}, 0};
 
     // Created: no owner.
-    ASSERT_TRUE(f.leases->write(lease).written);
+    ASSERT_TRUE(f.own_leases->write(lease).written);
     EXPECT_EQ(lease.counter, 1);
     auto item = f.stored("s2");
     ASSERT_TRUE(item);
@@ -40,7 +40,7 @@ TEST(LeaseTable, EveryTransitionIsStoredWholeAndEmptyAttributesAreRemoved) {
 
     // A second create is refused and says what is stored.
     StreamLease again{f.consumer, f.key("s2"), "w9", {}, "LATEST", {}, 0};
-    auto conflict = f.leases->write(again);
+    auto conflict = f.own_leases->write(again);
     EXPECT_FALSE(conflict.written);
     ASSERT_TRUE(conflict.stored);
     EXPECT_EQ(conflict.stored->counter, 1);
@@ -48,19 +48,19 @@ TEST(LeaseTable, EveryTransitionIsStoredWholeAndEmptyAttributesAreRemoved) {
 
     // Taken.
     lease.owner = "w1";
-    ASSERT_TRUE(f.leases->write(lease).written);
+    ASSERT_TRUE(f.own_leases->write(lease).written);
     item = f.stored("s2");
     EXPECT_EQ(text(*item, "owner"), "w1");
     EXPECT_EQ(number(*item, "counter"), "2");
 
     // Renewed: the counter alone moves.
-    ASSERT_TRUE(f.leases->write(lease).written);
+    ASSERT_TRUE(f.own_leases->write(lease).written);
     EXPECT_EQ(number(*f.stored("s2"), "counter"), "3");
 
     // Asked for by w2: the owner stays.
     StreamLease asked = lease;
     asked.next_owner = "w2";
-    ASSERT_TRUE(f.leases->write(asked).written);
+    ASSERT_TRUE(f.own_leases->write(asked).written);
     item = f.stored("s2");
     EXPECT_EQ(text(*item, "owner"), "w1");
     EXPECT_EQ(text(*item, "next_owner"), "w2");
@@ -68,7 +68,7 @@ TEST(LeaseTable, EveryTransitionIsStoredWholeAndEmptyAttributesAreRemoved) {
     // The owner's checkpoint at its old counter is refused, showing the request.
     StreamLease checkpointed = lease;
     checkpointed.checkpoint = "100";
-    conflict = f.leases->write(checkpointed);
+    conflict = f.own_leases->write(checkpointed);
     EXPECT_FALSE(conflict.written);
     ASSERT_TRUE(conflict.stored);
     EXPECT_EQ(conflict.stored->owner, "w1");
@@ -80,7 +80,7 @@ TEST(LeaseTable, EveryTransitionIsStoredWholeAndEmptyAttributesAreRemoved) {
     released.checkpoint = "100";
     released.owner.clear();
     released.next_owner.clear();
-    ASSERT_TRUE(f.leases->write(released).written);
+    ASSERT_TRUE(f.own_leases->write(released).written);
     item = f.stored("s2");
     EXPECT_EQ(text(*item, "checkpoint"), "100");
     EXPECT_EQ(text(*item, "owner"), "<absent>");
@@ -90,10 +90,10 @@ TEST(LeaseTable, EveryTransitionIsStoredWholeAndEmptyAttributesAreRemoved) {
 
     // Finished.
     released.owner = "w2";
-    ASSERT_TRUE(f.leases->write(released).written);
+    ASSERT_TRUE(f.own_leases->write(released).written);
     released.owner.clear();
     released.checkpoint = "SHARD_END";
-    ASSERT_TRUE(f.leases->write(released).written);
+    ASSERT_TRUE(f.own_leases->write(released).written);
     item = f.stored("s2");
     EXPECT_EQ(text(*item, "checkpoint"), "SHARD_END");
     EXPECT_EQ(text(*item, "owner"), "<absent>");
@@ -101,11 +101,11 @@ TEST(LeaseTable, EveryTransitionIsStoredWholeAndEmptyAttributesAreRemoved) {
     // Deleted only at its counter.
     StreamLease stale = released;
     stale.counter -= 1;
-    EXPECT_FALSE(f.leases->remove(stale));
+    EXPECT_FALSE(f.own_leases->remove(stale));
     EXPECT_TRUE(f.stored("s2"));
-    EXPECT_TRUE(f.leases->remove(released));
+    EXPECT_TRUE(f.own_leases->remove(released));
     EXPECT_FALSE(f.stored("s2"));
-    EXPECT_TRUE(f.leases->remove(released));  // gone either way
+    EXPECT_TRUE(f.own_leases->remove(released));  // gone either way
 }
 
 TEST(LeaseTable, ListsEveryLeaseOfOneConsumerOnly) {
@@ -113,11 +113,11 @@ TEST(LeaseTable, ListsEveryLeaseOfOneConsumerOnly) {
     ProcessorFixture other("lease-listing-other");
     for (int i = 0; i < 30; ++i) {
         StreamLease l{f.consumer, f.key("shard-" + std::to_string(i)), {}, {}, "LATEST", {}, 0};
-        ASSERT_TRUE(f.leases->write(l).written);
+        ASSERT_TRUE(f.own_leases->write(l).written);
     }
     StreamLease foreign{other.consumer, other.key("x"), "w", {}, "LATEST", {}, 0};
-    ASSERT_TRUE(other.leases->write(foreign).written);
-    const auto listed = f.leases->list(f.consumer);
+    ASSERT_TRUE(other.own_leases->write(foreign).written);
+    const auto listed = f.own_leases->list(f.consumer);
     EXPECT_EQ(listed.size(), 30u);
     for (const auto& l : listed) EXPECT_EQ(l.consumer, f.consumer);
 }

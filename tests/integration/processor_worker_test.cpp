@@ -80,7 +80,7 @@ TEST(ProcessorWorker, ADeadWorkersLeaseIsTakenOverFromItsCheckpointAfterTheLease
     ProcessorFixture f("worker-dead");
     for (int i = 1; i <= 5; ++i) f.streams->add("s1", std::to_string(i), 1, "k");
     StreamLease dead{f.consumer, f.key("s1"), "dead", {}, "2", {}, 0};
-    ASSERT_TRUE(f.leases->write(dead).written);
+    ASSERT_TRUE(f.own_leases->write(dead).written);
     auto options = f.options("w1");
     options.idle_exit = 5s;  // past the lease duration
     StreamProcessor worker(f.engine, options);
@@ -134,7 +134,7 @@ TEST(ProcessorWorker, ALostLeaseStopsTheReaderAndItsCheckpointThrowsLeaseLost) {
         // Another worker takes the lease while this batch is handled.
         StreamLease taken = f.lease("s1");
         taken.owner = "thief";
-        EXPECT_TRUE(f.leases->write(taken).written);
+        EXPECT_TRUE(f.own_leases->write(taken).written);
         try {
             batch.checkpoint();
         } catch (const bloop::LeaseLost&) {

@@ -7,8 +7,7 @@
 
 namespace bloop {
 
-Engine::Engine()
-    : impl_(std::make_unique<Impl>(Client(), EngineOptions::default_bind_timeout, std::string())) {}
+Engine::Engine() : Engine(Client()) {}
 
 Engine::Engine(EngineOptions options) : Engine(Client(options.client), options) {}
 

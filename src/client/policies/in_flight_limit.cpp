@@ -23,11 +23,16 @@ HttpResponse InFlightLimit::send(Exchange& exchange, const Next& next) {
         return response;
     } catch (const ServiceError& e) {
         const auto answered = Clock::now();
-        if (!is_throttling(e.error_code())) {
+        if (is_throttling(e.error_code())) {
+            if (const auto now = limit_.throttled(answered); now != 0 && log_) {
+                log_(LogLevel::info, std::string(exchange.name()) + " was throttled: at most " +
+                                         std::to_string(now) + " requests in flight now");
+            }
+        } else if (e.http_status() < 500) {
+            // A refusal (a failed condition, a bad request) was served like any answer. A 5xx
+            // teaches nothing: a front end may answer it at once without reaching the service
+            // (a 503 in 0.1 ms would make every later answer look queued).
             limit_.answered(kind, answered - sent, answered);
-        } else if (const auto now = limit_.throttled(answered); now != 0 && log_) {
-            log_(LogLevel::info, std::string(exchange.name()) + " was throttled: at most " +
-                                     std::to_string(now) + " requests in flight now");
         }
         throw;
     }

@@ -108,15 +108,13 @@ DynamoDBLocal::DynamoDBLocal(DynamoDBLocalOptions options) {
     std::string last_error;
     for (int start = 0; start < 3; ++start) {
         port_ = free_loopback_port();
-        const std::vector<std::string> argv = {
-            options.java,
-            "-Djava.library.path=" + (std::filesystem::path(dir) / "DynamoDBLocal_lib").string(),
-            "-jar",
-            jar.string(),
-            "-inMemory",
-            "-disableTelemetry",
-            "-port",
-            std::to_string(port_)};
+        std::vector<std::string> argv = {options.java};
+        argv.insert(argv.end(), options.java_options.begin(), options.java_options.end());
+        argv.insert(argv.end(),
+                    {"-Djava.library.path=" +
+                         (std::filesystem::path(dir) / "DynamoDBLocal_lib").string(),
+                     "-jar", jar.string(), "-inMemory", "-disableTelemetry", "-port",
+                     std::to_string(port_)});
         pid_ = spawn(argv, log_path);
         endpoint_ = "http://127.0.0.1:" + std::to_string(port_);
 

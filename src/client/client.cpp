@@ -221,10 +221,15 @@ Client::Client(ClientOptions options) {
 }
 
 std::string Client::call_raw(Operation op, std::string request_json) const {
+    return call_raw(op, std::move(request_json), CallOptions{});
+}
+
+std::string Client::call_raw(Operation op, std::string request_json,
+                             const CallOptions& options) const {
     json::Value parsed = json::parse(request_json);
     if (!parsed.is_object()) throw InvalidJson("a request body must be a JSON object");
     const bool idempotent = detail::is_idempotent(op, parsed);
-    return state_->send(op, std::move(request_json), idempotent);
+    return state_->send(op, std::move(request_json), idempotent, options);
 }
 
 json::Value Client::call(Operation op, const json::Value& request, json::ParseMode mode) const {

@@ -1,7 +1,6 @@
 // Engine::bind: create the table, wait until ACTIVE, validate it against the model.
 
 #include <bloop/exceptions.hpp>
-#include <bloop/json/json.hpp>
 
 #include "engine/engine_impl.hpp"
 #include "engine/migration.hpp"
@@ -17,7 +16,6 @@ using detail::active;
 using detail::create_table_request;
 using detail::differences;
 using detail::units;
-using json::Value;
 
 BindReport Engine::bind_models(std::span<const ModelInfo* const> models,
                                const BindOptions& options) {
@@ -42,10 +40,10 @@ BindReport Engine::bind_models(std::span<const ModelInfo* const> models,
         if (options.skip_table_setup) continue;
         try {
             // An existing table is the usual case, not a failure worth a warning.
-            (void)impl_->client.call(Operation::CreateTable,
-                                     create_table_request(m, bindings[i].table_name),
-                                     json::ParseMode::plain,
-                                     {.expected_errors = {"ResourceInUseException"}});
+            (void)impl_->client.call_raw(
+                Operation::CreateTable,
+                detail::wire::encode(create_table_request(m, bindings[i].table_name)),
+                {.expected_errors = {"ResourceInUseException"}});
             created[i] = true;
             changed(bindings[i].table_name, "created the table");
         } catch (const ResourceInUse&) {
@@ -58,11 +56,10 @@ BindReport Engine::bind_models(std::span<const ModelInfo* const> models,
         Binding& binding = bindings[i];
         if (!options.skip_table_setup) {
             const auto wait_active = [&] {
-                Value describe;
-                describe["TableName"] = binding.table_name;
+                const std::string describe = detail::wire::encode(detail::wire::TableName{binding.table_name});
                 for (int attempt = 0;; ++attempt) {
-                    Value table =
-                        impl_->client.call(Operation::DescribeTable, describe).at("Table");
+                    detail::wire::TableDescription table = detail::wire::TableDescription::decode(
+                        impl_->client.call_raw(Operation::DescribeTable, describe));
                     if (active(table)) return table;
                     if (std::chrono::steady_clock::now() > deadline) {
                         throw RuntimeError("table '" + binding.table_name +
@@ -73,7 +70,7 @@ BindReport Engine::bind_models(std::span<const ModelInfo* const> models,
                         std::chrono::milliseconds(std::min(2000, 50 << std::min(attempt, 6))));
                 }
             };
-            Value table = wait_active();
+            detail::wire::TableDescription table = wait_active();
             if (options.update && !created[i]) {
                 for (const auto& c : detail::migrate_table(impl_->client, m, binding.table_name,
                                                            table, wait_active))
@@ -88,8 +85,8 @@ BindReport Engine::bind_models(std::span<const ModelInfo* const> models,
             for (auto& c : detail::migrate_backups(impl_->client, m, binding.table_name, allowed,
                                                    diffs, notes))
                 later.push_back(std::move(c));
-            if (const Value* arn = table.find("TableArn")) {
-                for (auto& c : detail::migrate_tags(impl_->client, m, arn->as_string(), allowed,
+            if (!table.table_arn.empty()) {
+                for (auto& c : detail::migrate_tags(impl_->client, m, table.table_arn, allowed,
                                                     diffs, notes))
                     later.push_back(std::move(c));
             }
@@ -110,9 +107,9 @@ BindReport Engine::bind_models(std::span<const ModelInfo* const> models,
                 for (const auto& d : diffs) message += "\n  - " + d;
                 throw TableMismatch(message);
             }
-            if (m.stream) binding.stream_arn = table.at("LatestStreamArn").as_string();
-            binding.read_units = units(table, "ReadCapacityUnits");
-            binding.write_units = units(table, "WriteCapacityUnits");
+            if (m.stream) binding.stream_arn = table.latest_stream_arn;
+            binding.read_units = units(table.provisioned_throughput).read_capacity_units;
+            binding.write_units = units(table.provisioned_throughput).write_capacity_units;
         }
         model_validated.emit({*this, m});
         {

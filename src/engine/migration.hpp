@@ -3,8 +3,9 @@
 // can change without re-creating the table.
 
 #include <bloop/client/client.hpp>
-#include <bloop/json/json.hpp>
 #include <bloop/model/model_info.hpp>
+
+#include "wire/table.hpp"
 
 #include <functional>
 #include <string>
@@ -13,14 +14,15 @@
 namespace bloop::detail {
 
 /// Polls DescribeTable until the table and its GSIs are ACTIVE; returns the description.
-using WaitActive = std::function<json::Value()>;
+using WaitActive = std::function<wire::TableDescription()>;
 
 /// Changes the described table toward the model — billing, throughput, missing GSIs (each waited
 /// for until ACTIVE), the stream, deletion protection — and returns what it changed, in words.
 /// Keys, LSIs and the projections of existing indexes are left alone (they cannot change in place;
 /// validation then reports them). `table` is updated to the last description.
 std::vector<std::string> migrate_table(const Client& client, const ModelInfo& m,
-                                       const std::string& table_name, json::Value& table,
+                                       const std::string& table_name,
+                                       wire::TableDescription& table,
                                        const WaitActive& wait_active);
 
 /// Point-in-time recovery toward the model (UpdateContinuousBackups) when `allowed`, else what

@@ -7,8 +7,6 @@
 
 namespace bloop::detail {
 
-using json::Value;
-
 namespace {
 
 const char* projection_type(ProjectionMode mode) {
@@ -19,15 +17,11 @@ const char* projection_type(ProjectionMode mode) {
     }
 }
 
-Value key_schema(const ModelInfo& m, std::optional<std::size_t> hash,
-                 std::optional<std::size_t> range) {
-    Value schema = Value::array();
+std::vector<wire::KeyElement> key_schema(const ModelInfo& m, std::optional<std::size_t> hash,
+                                         std::optional<std::size_t> range) {
+    std::vector<wire::KeyElement> schema;
     for (const auto& [column, type] : {std::pair{hash, "HASH"}, std::pair{range, "RANGE"}}) {
-        if (!column) continue;
-        Value k;
-        k["AttributeName"] = m.columns[*column].dynamo_name;
-        k["KeyType"] = type;
-        schema.push_back(std::move(k));
+        if (column) schema.push_back({m.columns[*column].dynamo_name, type});
     }
     return schema;
 }
@@ -48,22 +42,18 @@ std::vector<std::string> non_key_attributes(const ModelInfo& m, const IndexInfo&
 
 }  // namespace
 
-Value throughput(std::optional<std::int64_t> read, std::optional<std::int64_t> write) {
-    Value t;
-    t["ReadCapacityUnits"] = Value(read.value_or(1));
-    t["WriteCapacityUnits"] = Value(write.value_or(1));
-    return t;
+wire::ProvisionedThroughput throughput(std::optional<std::int64_t> read,
+                                       std::optional<std::int64_t> write) {
+    return {read.value_or(1), write.value_or(1)};
 }
 
-Value attribute_definitions(const ModelInfo& m) {
+std::vector<wire::AttributeDefinition> attribute_definitions(const ModelInfo& m) {
     std::set<std::size_t> attributes;
-    Value definitions = Value::array();
+    std::vector<wire::AttributeDefinition> definitions;
     const auto define = [&](std::optional<std::size_t> column) {
         if (!column || !attributes.insert(*column).second) return;
-        Value d;
-        d["AttributeName"] = m.columns[*column].dynamo_name;
-        d["AttributeType"] = std::string(to_string(m.columns[*column].backing));
-        definitions.push_back(std::move(d));
+        definitions.push_back(
+            {m.columns[*column].dynamo_name, std::string(to_string(m.columns[*column].backing))});
     };
     define(m.hash_key);
     define(m.range_key);
@@ -74,92 +64,68 @@ Value attribute_definitions(const ModelInfo& m) {
     return definitions;
 }
 
-Value index_request(const ModelInfo& m, const IndexInfo& ix) {
-    Value index;
-    index["IndexName"] = ix.dynamo_name;
-    index["KeySchema"] = key_schema(m, ix.hash_key, ix.range_key);
-    index["Projection"]["ProjectionType"] = projection_type(ix.projection.mode);
+wire::SecondaryIndex index_request(const ModelInfo& m, const IndexInfo& ix) {
+    wire::SecondaryIndex index{ix.dynamo_name, key_schema(m, ix.hash_key, ix.range_key),
+                               {projection_type(ix.projection.mode), {}}, std::nullopt};
     if (ix.projection.mode == ProjectionMode::include) {
-        Value names = Value::array();
-        for (auto& n : non_key_attributes(m, ix)) names.push_back(std::move(n));
-        if (names.size() != 0) {
-            index["Projection"]["NonKeyAttributes"] = std::move(names);
-        } else {
-            // Only key columns are included: DynamoDB refuses INCLUDE without non-key
-            // attributes, and KEYS_ONLY holds exactly those.
-            index["Projection"]["ProjectionType"] = "KEYS_ONLY";
-        }
+        index.projection.non_key_attributes = non_key_attributes(m, ix);
+        // Only key columns are included: DynamoDB refuses INCLUDE without non-key attributes,
+        // and KEYS_ONLY holds exactly those.
+        if (index.projection.non_key_attributes.empty())
+            index.projection.projection_type = "KEYS_ONLY";
     }
     if (ix.kind == IndexKind::global && m.billing != Billing::on_demand)
-        index["ProvisionedThroughput"] = throughput(ix.read_units, ix.write_units);
+        index.provisioned_throughput = throughput(ix.read_units, ix.write_units);
     return index;
 }
 
-Value create_table_request(const ModelInfo& m, const std::string& table_name) {
-    Value request;
-    request["TableName"] = table_name;
-    request["KeySchema"] = key_schema(m, m.hash_key, m.range_key);
-    request["AttributeDefinitions"] = attribute_definitions(m);
+wire::CreateTable create_table_request(const ModelInfo& m, const std::string& table_name) {
+    wire::CreateTable request;
+    request.table_name = table_name;
+    request.key_schema = key_schema(m, m.hash_key, m.range_key);
+    request.attribute_definitions = attribute_definitions(m);
     if (m.billing == Billing::on_demand) {
-        request["BillingMode"] = "PAY_PER_REQUEST";
+        request.billing_mode = "PAY_PER_REQUEST";
     } else {
-        request["ProvisionedThroughput"] = throughput(m.read_units, m.write_units);
+        request.provisioned_throughput = throughput(m.read_units, m.write_units);
     }
-    Value gsis = Value::array();
-    Value lsis = Value::array();
-    for (const auto& ix : m.indexes)
-        (ix.kind == IndexKind::global ? gsis : lsis).push_back(index_request(m, ix));
-    if (gsis.size() != 0) request["GlobalSecondaryIndexes"] = std::move(gsis);
-    if (lsis.size() != 0) request["LocalSecondaryIndexes"] = std::move(lsis);
-    if (m.stream) {
-        request["StreamSpecification"]["StreamEnabled"] = true;
-        request["StreamSpecification"]["StreamViewType"] = std::string(stream_view_type(*m.stream));
+    for (const auto& ix : m.indexes) {
+        (ix.kind == IndexKind::global ? request.global_secondary_indexes
+                                      : request.local_secondary_indexes)
+            .push_back(index_request(m, ix));
     }
-    if (m.deletion_protection) request["DeletionProtectionEnabled"] = *m.deletion_protection;
-    if (m.encryption) request["SSESpecification"] = sse_specification(*m.encryption);
-    if (m.table_class) request["TableClass"] = table_class_name(*m.table_class);
-    if (!m.tags.empty()) request["Tags"] = tags_of(m);
+    if (m.stream) request.stream_specification = {true, std::string(stream_view_type(*m.stream))};
+    request.deletion_protection_enabled = m.deletion_protection;
+    if (m.encryption) request.sse_specification = sse_specification(*m.encryption);
+    if (m.table_class) request.table_class = table_class_name(*m.table_class);
+    request.tags = tags_of(m);
     return request;
 }
 
-Value sse_specification(const ModelInfo::EncryptionInfo& e) {
-    Value spec;
-    spec["Enabled"] = e.kms;
-    if (e.kms) {
-        spec["SSEType"] = "KMS";
-        if (!e.kms_key.empty()) spec["KMSMasterKeyId"] = e.kms_key;
-    }
-    return spec;
+wire::SseSpecification sse_specification(const ModelInfo::EncryptionInfo& e) {
+    if (!e.kms) return {false, "", ""};
+    return {true, "KMS", e.kms_key};
 }
 
 const char* table_class_name(TableClass c) {
     return c == TableClass::standard ? "STANDARD" : "STANDARD_INFREQUENT_ACCESS";
 }
 
-Value tags_of(const ModelInfo& m) {
-    Value tags = Value::array();
-    for (const auto& [key, value] : m.tags) {
-        Value t;
-        t["Key"] = key;
-        t["Value"] = value;
-        tags.push_back(std::move(t));
-    }
+std::vector<wire::Tag> tags_of(const ModelInfo& m) {
+    std::vector<wire::Tag> tags;
+    for (const auto& [key, value] : m.tags) tags.push_back({key, value});
     return tags;
 }
 
-bool dynamodb_local(const Value& table) {
-    const Value* arn = table.find("TableArn");
-    return arn != nullptr && arn->is_string() &&
-           arn->as_string().find(":ddblocal:") != std::string::npos;
+bool dynamodb_local(const wire::TableDescription& table) {
+    return table.table_arn.find(":ddblocal:") != std::string::npos;
 }
 
-std::optional<std::string> encryption_difference(const ModelInfo& m, const Value& table) {
+std::optional<std::string> encryption_difference(const ModelInfo& m,
+                                                 const wire::TableDescription& table) {
     if (!m.encryption || dynamodb_local(table)) return std::nullopt;
-    const Value* d = table.find("SSEDescription");
-    const bool kms =
-        d != nullptr && d->find("SSEType") != nullptr && d->at("SSEType").as_string() == "KMS" &&
-        d->find("Status") != nullptr &&
-        (d->at("Status").as_string() == "ENABLED" || d->at("Status").as_string() == "ENABLING");
+    const auto& d = table.sse_description;
+    const bool kms = d && d->sse_type == "KMS" && (d->status == "ENABLED" || d->status == "ENABLING");
     const auto name = [](bool k) { return k ? "a KMS key" : "the AWS owned key"; };
     if (kms != m.encryption->kms) {
         return std::string("the table is encrypted with ") + name(kms) + ", expected " +
@@ -167,8 +133,7 @@ std::optional<std::string> encryption_difference(const ModelInfo& m, const Value
     }
     const std::string& want = m.encryption->kms_key;
     if (!kms || want.empty() || want.rfind("alias/", 0) == 0) return std::nullopt;
-    const Value* arn = d->find("KMSMasterKeyArn");
-    const std::string has = arn != nullptr ? arn->as_string() : "";
+    const std::string& has = d->kms_master_key_arn;
     const bool same =
         want.rfind("arn:", 0) == 0
             ? has == want
@@ -179,63 +144,50 @@ std::optional<std::string> encryption_difference(const ModelInfo& m, const Value
            ", expected " + want;
 }
 
-std::optional<std::string> table_class_difference(const ModelInfo& m, const Value& table) {
+std::optional<std::string> table_class_difference(const ModelInfo& m,
+                                                  const wire::TableDescription& table) {
     if (!m.table_class || dynamodb_local(table)) return std::nullopt;
-    const Value* summary = table.find("TableClassSummary");
-    const std::string has = summary != nullptr && summary->find("TableClass") != nullptr
-                                ? summary->at("TableClass").as_string()
-                                : "STANDARD";
+    const std::string has = table.table_class.empty() ? "STANDARD" : table.table_class;
     const std::string want = table_class_name(*m.table_class);
     if (has == want) return std::nullopt;
     return "the table class is " + has + ", expected " + want;
 }
 
+wire::ThroughputDescription units(const std::optional<wire::ThroughputDescription>& described) {
+    return described.value_or(wire::ThroughputDescription{});
+}
+
+bool on_demand(const wire::TableDescription& table) {
+    return table.billing_mode == "PAY_PER_REQUEST";
+}
+
 namespace {
 
-std::set<std::pair<std::string, std::string>> schema_of(const Value* schema) {
+std::set<std::pair<std::string, std::string>> schema_of(const std::vector<wire::KeyElement>& keys) {
     std::set<std::pair<std::string, std::string>> out;
-    if (schema == nullptr) return out;
-    for (const auto& k : schema->as_array())
-        out.emplace(k.at("AttributeName").as_string(), k.at("KeyType").as_string());
+    for (const auto& k : keys) out.emplace(k.attribute_name, k.key_type);
     return out;
 }
 
-}  // namespace
-
-std::optional<std::int64_t> units(const Value& described, const char* name) {
-    const Value* t = described.find("ProvisionedThroughput");
-    if (t == nullptr) return std::nullopt;
-    const Value* u = t->find(name);
-    if (u == nullptr) return std::nullopt;
-    return u->as_int();
-}
-
-bool on_demand(const Value& table) {
-    const Value* billing = table.find("BillingModeSummary");
-    return billing != nullptr && billing->find("BillingMode") != nullptr &&
-           billing->at("BillingMode").as_string() == "PAY_PER_REQUEST";
-}
-
-namespace {
-
-void compare_units(std::vector<std::string>& diffs, const std::string& what, const Value& actual,
+void compare_units(std::vector<std::string>& diffs, const std::string& what,
+                   const std::optional<wire::ThroughputDescription>& actual,
                    std::optional<std::int64_t> read, std::optional<std::int64_t> write) {
-    for (const auto& [expected, name] :
-         {std::pair{read, "ReadCapacityUnits"}, std::pair{write, "WriteCapacityUnits"}}) {
-        if (!expected) continue;
-        const auto found = units(actual, name);
-        if (found != expected) {
-            diffs.push_back(what + " has " + name + " " +
-                            (found ? std::to_string(*found) : "unset") + ", expected " +
-                            std::to_string(*expected));
-        }
-    }
+    const wire::ThroughputDescription has = units(actual);
+    const auto compare = [&](std::optional<std::int64_t> expected,
+                             std::optional<std::int64_t> found, const char* name) {
+        if (!expected || found == expected) return;
+        diffs.push_back(what + " has " + name + " " + (found ? std::to_string(*found) : "unset") +
+                        ", expected " + std::to_string(*expected));
+    };
+    compare(read, has.read_capacity_units, "ReadCapacityUnits");
+    compare(write, has.write_capacity_units, "WriteCapacityUnits");
 }
 
 // The dynamo names an actual index projection provides.
-std::set<std::string> provided(const ModelInfo& m, const IndexInfo& ix, const Value& actual_index) {
+std::set<std::string> provided(const ModelInfo& m, const IndexInfo& ix,
+                               const wire::IndexDescription& actual) {
     std::set<std::string> out;
-    const std::string type = actual_index.at("Projection").at("ProjectionType").as_string();
+    const std::string& type = actual.projection.projection_type;
     if (type == "ALL") {
         for (const auto& c : m.columns) out.insert(c.dynamo_name);
         return out;
@@ -244,33 +196,23 @@ std::set<std::string> provided(const ModelInfo& m, const IndexInfo& ix, const Va
     if (ix.hash_key) out.insert(m.columns[*ix.hash_key].dynamo_name);
     if (ix.range_key) out.insert(m.columns[*ix.range_key].dynamo_name);
     if (type == "INCLUDE") {
-        if (const Value* names = actual_index.at("Projection").find("NonKeyAttributes")) {
-            for (const auto& n : names->as_array()) out.insert(n.as_string());
-        }
+        for (const auto& n : actual.projection.non_key_attributes) out.insert(n);
     }
     return out;
 }
 
 }  // namespace
 
-std::vector<std::string> differences(const ModelInfo& m, const Value& table) {
+std::vector<std::string> differences(const ModelInfo& m, const wire::TableDescription& table) {
     std::vector<std::string> diffs;
-    const Value expected = create_table_request(m, m.table_name);
-    if (schema_of(table.find("KeySchema")) != schema_of(expected.find("KeySchema"))) {
+    if (schema_of(table.key_schema) != schema_of(key_schema(m, m.hash_key, m.range_key))) {
         diffs.push_back("the key schema differs");
     }
-    std::set<std::pair<std::string, std::string>> actual_definitions;
-    if (const Value* defs = table.find("AttributeDefinitions")) {
-        for (const auto& d : defs->as_array()) {
-            actual_definitions.emplace(d.at("AttributeName").as_string(),
-                                       d.at("AttributeType").as_string());
-        }
-    }
-    for (const auto& d : expected.at("AttributeDefinitions").as_array()) {
-        if (actual_definitions.count(
-                {d.at("AttributeName").as_string(), d.at("AttributeType").as_string()}) == 0) {
-            diffs.push_back("attribute '" + d.at("AttributeName").as_string() +
-                            "' is not defined as " + d.at("AttributeType").as_string());
+    for (const auto& d : attribute_definitions(m)) {
+        if (std::find(table.attribute_definitions.begin(), table.attribute_definitions.end(), d) ==
+            table.attribute_definitions.end()) {
+            diffs.push_back("attribute '" + d.attribute_name + "' is not defined as " +
+                            d.attribute_type);
         }
     }
     if (m.billing && *m.billing != (on_demand(table) ? Billing::on_demand : Billing::provisioned)) {
@@ -278,46 +220,40 @@ std::vector<std::string> differences(const ModelInfo& m, const Value& table) {
                         (on_demand(table) ? "PAY_PER_REQUEST" : "PROVISIONED") + ", expected " +
                         (*m.billing == Billing::on_demand ? "PAY_PER_REQUEST" : "PROVISIONED"));
     }
-    if (m.deletion_protection) {
-        const Value* found = table.find("DeletionProtectionEnabled");
-        const bool actual = found != nullptr && found->as_bool();
-        if (actual != *m.deletion_protection) {
-            diffs.push_back(std::string("deletion protection is ") + (actual ? "on" : "off") +
-                            ", expected " + (*m.deletion_protection ? "on" : "off"));
-        }
+    if (m.deletion_protection && table.deletion_protection_enabled != *m.deletion_protection) {
+        diffs.push_back(std::string("deletion protection is ") +
+                        (table.deletion_protection_enabled ? "on" : "off") + ", expected " +
+                        (*m.deletion_protection ? "on" : "off"));
     }
     if (auto d = encryption_difference(m, table)) diffs.push_back(std::move(*d));
     if (auto d = table_class_difference(m, table)) diffs.push_back(std::move(*d));
-    if (!on_demand(table)) compare_units(diffs, "the table", table, m.read_units, m.write_units);
+    if (!on_demand(table)) {
+        compare_units(diffs, "the table", table.provisioned_throughput, m.read_units,
+                      m.write_units);
+    }
     if (m.stream) {
-        const Value* spec = table.find("StreamSpecification");
+        const auto& spec = table.stream_specification;
         const std::string want(stream_view_type(*m.stream));
-        if (spec == nullptr || spec->find("StreamEnabled") == nullptr ||
-            !spec->at("StreamEnabled").as_bool()) {
+        if (!spec || !spec->stream_enabled) {
             diffs.push_back("the table has no stream, expected " + want);
-        } else if (spec->at("StreamViewType").as_string() != want) {
-            diffs.push_back("the stream is " + spec->at("StreamViewType").as_string() +
-                            ", expected " + want);
+        } else if (spec->stream_view_type != want) {
+            diffs.push_back("the stream is " + spec->stream_view_type + ", expected " + want);
         }
     }
     for (const auto& ix : m.indexes) {
-        const char* list =
-            ix.kind == IndexKind::global ? "GlobalSecondaryIndexes" : "LocalSecondaryIndexes";
-        const Value* actual_list = table.find(list);
-        const Value* actual = nullptr;
-        if (actual_list != nullptr) {
-            for (const auto& candidate : actual_list->as_array()) {
-                if (candidate.at("IndexName").as_string() == ix.dynamo_name) actual = &candidate;
-            }
+        const bool global = ix.kind == IndexKind::global;
+        const auto& list =
+            global ? table.global_secondary_indexes : table.local_secondary_indexes;
+        const wire::IndexDescription* actual = nullptr;
+        for (const auto& candidate : list) {
+            if (candidate.index_name == ix.dynamo_name) actual = &candidate;
         }
-        const std::string what =
-            std::string(ix.kind == IndexKind::global ? "GSI '" : "LSI '") + ix.dynamo_name + "'";
+        const std::string what = std::string(global ? "GSI '" : "LSI '") + ix.dynamo_name + "'";
         if (actual == nullptr) {
             diffs.push_back(what + " is missing");
             continue;
         }
-        const Value expected_schema = key_schema(m, ix.hash_key, ix.range_key);
-        if (schema_of(actual->find("KeySchema")) != schema_of(&expected_schema)) {
+        if (schema_of(actual->key_schema) != schema_of(key_schema(m, ix.hash_key, ix.range_key))) {
             diffs.push_back(what + " has another key schema");
         }
         const std::set<std::string> has = provided(m, ix, *actual);
@@ -326,28 +262,25 @@ std::vector<std::string> differences(const ModelInfo& m, const Value& table) {
                 diffs.push_back(what + " does not project '" + m.columns[c].dynamo_name + "'");
             }
         }
-        if (ix.kind == IndexKind::global && !on_demand(table)) {
-            compare_units(diffs, what, *actual, ix.read_units, ix.write_units);
+        if (global && !on_demand(table)) {
+            compare_units(diffs, what, actual->provisioned_throughput, ix.read_units,
+                          ix.write_units);
         }
     }
     return diffs;
 }
 
-bool active(const Value& table) {
-    if (table.at("TableStatus").as_string() != "ACTIVE") return false;
-    if (const Value* gsis = table.find("GlobalSecondaryIndexes")) {
-        for (const auto& g : gsis->as_array()) {
-            if (g.at("IndexStatus").as_string() != "ACTIVE") return false;
-        }
-    }
-    return true;
+bool active(const wire::TableDescription& table) {
+    if (table.table_status != "ACTIVE") return false;
+    return std::all_of(table.global_secondary_indexes.begin(),
+                       table.global_secondary_indexes.end(),
+                       [](const wire::IndexDescription& g) { return g.index_status == "ACTIVE"; });
 }
 
-const json::Value* described_gsi(const json::Value& table, const std::string& name) {
-    const Value* list = table.find("GlobalSecondaryIndexes");
-    if (list == nullptr) return nullptr;
-    for (const auto& g : list->as_array()) {
-        if (g.at("IndexName").as_string() == name) return &g;
+const wire::IndexDescription* described_gsi(const wire::TableDescription& table,
+                                            const std::string& name) {
+    for (const auto& g : table.global_secondary_indexes) {
+        if (g.index_name == name) return &g;
     }
     return nullptr;
 }

@@ -57,34 +57,34 @@ namespace {
 
 TEST(TableShape, AnOnDemandTableHasNoUnitsAnywhere) {
     EXPECT_EQ(
-        json::to_string(detail::create_table_request(model_info<Session>(), "ShapeSessions")),
+        detail::wire::encode(detail::create_table_request(model_info<Session>(), "ShapeSessions")),
         R"j({"TableName":"ShapeSessions","KeySchema":[{"AttributeName":"token","KeyType":"HASH"}],"AttributeDefinitions":[{"AttributeName":"token","AttributeType":"S"},{"AttributeName":"user","AttributeType":"S"}],"BillingMode":"PAY_PER_REQUEST","GlobalSecondaryIndexes":[{"IndexName":"by_user","KeySchema":[{"AttributeName":"user","KeyType":"HASH"}],"Projection":{"ProjectionType":"KEYS_ONLY"}}],"StreamSpecification":{"StreamEnabled":true,"StreamViewType":"NEW_IMAGE"},"DeletionProtectionEnabled":true})j");
 }
 
 TEST(TableShape, EncryptionTableClassAndTagsAreCreated) {
     EXPECT_EQ(
-        json::to_string(detail::create_table_request(model_info<Archive>(), "ShapeArchive")),
+        detail::wire::encode(detail::create_table_request(model_info<Archive>(), "ShapeArchive")),
         R"j({"TableName":"ShapeArchive","KeySchema":[{"AttributeName":"id","KeyType":"HASH"}],"AttributeDefinitions":[{"AttributeName":"id","AttributeType":"S"}],"ProvisionedThroughput":{"ReadCapacityUnits":1,"WriteCapacityUnits":1},"SSESpecification":{"Enabled":true,"SSEType":"KMS","KMSMasterKeyId":"1234abcd"},"TableClass":"STANDARD_INFREQUENT_ACCESS","Tags":[{"Key":"team","Value":"core"},{"Key":"cost","Value":"archive"}]})j");
 }
 
 TEST(TableShape, EncryptionAndTableClassAreComparedWhereTheServerReportsThem) {
-    const json::Value aws = json::parse(
-        R"j({"TableArn":"arn:aws:dynamodb:eu-west-1:123456789012:table/ShapeArchive","KeySchema":[{"AttributeName":"id","KeyType":"HASH"}],"AttributeDefinitions":[{"AttributeName":"id","AttributeType":"S"}],"ProvisionedThroughput":{"ReadCapacityUnits":1,"WriteCapacityUnits":1},"SSEDescription":{"Status":"ENABLED","SSEType":"KMS","KMSMasterKeyArn":"arn:aws:kms:eu-west-1:123456789012:key/other"}})j");
+    const auto aws = detail::wire::TableDescription::decode(
+        R"j({"Table":{"TableArn":"arn:aws:dynamodb:eu-west-1:123456789012:table/ShapeArchive","KeySchema":[{"AttributeName":"id","KeyType":"HASH"}],"AttributeDefinitions":[{"AttributeName":"id","AttributeType":"S"}],"ProvisionedThroughput":{"ReadCapacityUnits":1,"WriteCapacityUnits":1},"SSEDescription":{"Status":"ENABLED","SSEType":"KMS","KMSMasterKeyArn":"arn:aws:kms:eu-west-1:123456789012:key/other"}}})j");
     EXPECT_EQ(detail::differences(model_info<Archive>(), aws),
               (std::vector<std::string>{
                   "the table's KMS key is arn:aws:kms:eu-west-1:123456789012:key/other, expected "
                   "1234abcd",
                   "the table class is STANDARD, expected STANDARD_INFREQUENT_ACCESS"}));
-    const json::Value local = json::parse(
-        R"j({"TableArn":"arn:aws:dynamodb:ddblocal:000000000000:table/ShapeArchive","KeySchema":[{"AttributeName":"id","KeyType":"HASH"}],"AttributeDefinitions":[{"AttributeName":"id","AttributeType":"S"}],"ProvisionedThroughput":{"ReadCapacityUnits":1,"WriteCapacityUnits":1}})j");
+    const auto local = detail::wire::TableDescription::decode(
+        R"j({"Table":{"TableArn":"arn:aws:dynamodb:ddblocal:000000000000:table/ShapeArchive","KeySchema":[{"AttributeName":"id","KeyType":"HASH"}],"AttributeDefinitions":[{"AttributeName":"id","AttributeType":"S"}],"ProvisionedThroughput":{"ReadCapacityUnits":1,"WriteCapacityUnits":1}}})j");
     EXPECT_TRUE(detail::differences(model_info<Archive>(), local).empty())
         << "DynamoDB Local reports neither";
 }
 
 TEST(TableShape, EncryptionAndTableClassMigrateWithUpdateTable) {
     test::ScriptedEngine h;
-    json::Value table = json::parse(
-        R"j({"TableName":"ShapeArchive","TableArn":"arn:aws:dynamodb:eu-west-1:123456789012:table/ShapeArchive","TableStatus":"ACTIVE","ProvisionedThroughput":{"ReadCapacityUnits":1,"WriteCapacityUnits":1}})j");
+    auto table = detail::wire::TableDescription::decode(
+        R"j({"Table":{"TableName":"ShapeArchive","TableArn":"arn:aws:dynamodb:eu-west-1:123456789012:table/ShapeArchive","TableStatus":"ACTIVE","ProvisionedThroughput":{"ReadCapacityUnits":1,"WriteCapacityUnits":1}}})j");
     h.transport->respond(200, "{}");
     h.transport->respond(200, "{}");
     const auto changes = detail::migrate_table(h.engine.client(), model_info<Archive>(),
@@ -145,16 +145,17 @@ TEST(TableShape, BackupsAndTagsAreMigratedAndAServerWithoutThemIsNoted) {
 TEST(TableShape, AMigrationSendsOneUpdateTableAChange) {
     test::ScriptedEngine h;
     // An older table: provisioned 1/1, no GSI, no stream, no deletion protection.
-    json::Value table = json::parse(
-        R"j({"TableName":"ShapeSessions","TableStatus":"ACTIVE","KeySchema":[{"AttributeName":"token","KeyType":"HASH"}],"ProvisionedThroughput":{"ReadCapacityUnits":1,"WriteCapacityUnits":1}})j");
+    auto table = detail::wire::TableDescription::decode(
+        R"j({"Table":{"TableName":"ShapeSessions","TableStatus":"ACTIVE","KeySchema":[{"AttributeName":"token","KeyType":"HASH"}],"ProvisionedThroughput":{"ReadCapacityUnits":1,"WriteCapacityUnits":1}}})j");
     const std::string on_demand =
-        R"j({"TableName":"ShapeSessions","TableStatus":"ACTIVE","BillingModeSummary":{"BillingMode":"PAY_PER_REQUEST"}})j";
+        R"j({"Table":{"TableName":"ShapeSessions","TableStatus":"ACTIVE","BillingModeSummary":{"BillingMode":"PAY_PER_REQUEST"}}})j";
     for (int i = 0; i < 4; ++i) h.transport->respond(200, "{}");  // the UpdateTables
     int waits = 0;
     const auto changes = detail::migrate_table(h.engine.client(), model_info<Session>(),
                                                "ShapeSessions", table, [&] {
                                                    ++waits;
-                                                   return json::parse(on_demand);
+                                                   return detail::wire::TableDescription::decode(
+                                                       on_demand);
                                                });
     EXPECT_EQ(changes, (std::vector<std::string>{
                            "billing PROVISIONED -> PAY_PER_REQUEST", "created GSI 'by_user'",

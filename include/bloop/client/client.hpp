@@ -93,6 +93,9 @@ class Client {
                                    json::ParseMode mode = json::ParseMode::plain) const;
     /// As `call`, with the request given as JSON text and the response returned as JSON text.
     [[nodiscard]] std::string call_raw(Operation op, std::string request_json) const;
+    /// As `call_raw`, bounded by `options`.
+    [[nodiscard]] std::string call_raw(Operation op, std::string request_json,
+                                       const CallOptions& options) const;
     /// Runs `call` on the client's worker pool; at most `max_in_flight` requests run at once.
     [[nodiscard]] std::future<json::Value> call_async(
         Operation op, json::Value request, json::ParseMode mode = json::ParseMode::plain) const;

@@ -12,6 +12,7 @@
 //  - answered slower: requests queue at the server, so the limit shrinks by a tenth, at most
 //    once per round trip (the latency of that answer);
 //  - throttled: the limit halves, at most once per 100 ms (one burst of throttles counts once).
+// A 5xx answer and a missing one are not fed in (InFlightLimit): they say nothing of the latency.
 // The fastest answer is the least seen over the last 10 to 20 seconds (two windows of 10 s, as TCP
 // BBR keeps its minimum round trip), so a slower network is learnt again within 20 s whatever the
 // request rate, and a long burst of queued answers cannot raise it.

@@ -56,7 +56,8 @@ BindReport Engine::bind_models(std::span<const ModelInfo* const> models,
         Binding& binding = bindings[i];
         if (!options.skip_table_setup) {
             const auto wait_active = [&] {
-                const std::string describe = detail::wire::encode(detail::wire::TableName{binding.table_name});
+                const std::string describe =
+                    detail::wire::encode(detail::wire::TableName{binding.table_name});
                 for (int attempt = 0;; ++attempt) {
                     detail::wire::TableDescription table = detail::wire::TableDescription::decode(
                         impl_->client.call_raw(Operation::DescribeTable, describe));
@@ -86,8 +87,8 @@ BindReport Engine::bind_models(std::span<const ModelInfo* const> models,
                                                    diffs, notes))
                 later.push_back(std::move(c));
             if (!table.table_arn.empty()) {
-                for (auto& c : detail::migrate_tags(impl_->client, m, table.table_arn, allowed,
-                                                    diffs, notes))
+                for (auto& c :
+                     detail::migrate_tags(impl_->client, m, table.table_arn, allowed, diffs, notes))
                     later.push_back(std::move(c));
             }
             if (detail::dynamodb_local(table) && (m.encryption || m.table_class)) {

@@ -18,9 +18,9 @@ const char* billing_name(bool is_on_demand) {
 }
 
 // The units `declared`, else those `described`.
-wire::ProvisionedThroughput declared_or(std::optional<std::int64_t> read,
-                                        std::optional<std::int64_t> write,
-                                        const std::optional<wire::ThroughputDescription>& described) {
+wire::ProvisionedThroughput declared_or(
+    std::optional<std::int64_t> read, std::optional<std::int64_t> write,
+    const std::optional<wire::ThroughputDescription>& described) {
     const wire::ThroughputDescription has = units(described);
     return throughput(read ? read : has.read_capacity_units,
                       write ? write : has.write_capacity_units);
@@ -48,8 +48,7 @@ std::vector<wire::IndexThroughput> gsi_throughput_updates(const ModelInfo& m,
 }  // namespace
 
 std::vector<std::string> migrate_table(const Client& client, const ModelInfo& m,
-                                       const std::string& table_name,
-                                       wire::TableDescription& table,
+                                       const std::string& table_name, wire::TableDescription& table,
                                        const WaitActive& wait_active) {
     std::vector<std::string> changes;
     const auto apply = [&](const wire::UpdateTable& request, std::string what) {
@@ -104,7 +103,8 @@ std::vector<std::string> migrate_table(const Client& client, const ModelInfo& m,
     }
     if (m.stream) {
         const std::string want(stream_view_type(*m.stream));
-        const bool enabled = table.stream_specification && table.stream_specification->stream_enabled;
+        const bool enabled =
+            table.stream_specification && table.stream_specification->stream_enabled;
         const std::string has = enabled ? table.stream_specification->stream_view_type : "";
         if (has != want) {
             if (enabled) {  // a stream's view cannot change: end it, then start a new one
@@ -139,8 +139,7 @@ std::vector<std::string> migrate_table(const Client& client, const ModelInfo& m,
 namespace {
 
 // Sends `body` as `op`; a server that does not know it (UnknownOperationException) gives nullopt.
-std::optional<std::string> call_if_supported(const Client& client, Operation op,
-                                             std::string body) {
+std::optional<std::string> call_if_supported(const Client& client, Operation op, std::string body) {
     try {
         return client.call_raw(op, std::move(body));
     } catch (const ServiceError& e) {
@@ -176,9 +175,9 @@ std::vector<std::string> migrate_backups(const Client& client, const ModelInfo& 
                         ", expected " + want);
         return changes;
     }
-    (void)client.call_raw(Operation::UpdateContinuousBackups,
-                          wire::encode(wire::UpdateContinuousBackups{
-                              table_name, *m.point_in_time_recovery}));
+    (void)client.call_raw(
+        Operation::UpdateContinuousBackups,
+        wire::encode(wire::UpdateContinuousBackups{table_name, *m.point_in_time_recovery}));
     changes.push_back("point-in-time recovery " + want);
     return changes;
 }
@@ -230,13 +229,13 @@ std::vector<std::string> migrate_ttl(const Client& client, const ModelInfo& m,
     std::vector<std::string> changes;
     if (!m.ttl) return changes;
     const std::string& attribute = m.columns[*m.ttl].dynamo_name;
-    const auto described = wire::TimeToLiveDescription::decode(client.call_raw(
-        Operation::DescribeTimeToLive, wire::encode(wire::TableName{table_name})));
+    const auto described = wire::TimeToLiveDescription::decode(
+        client.call_raw(Operation::DescribeTimeToLive, wire::encode(wire::TableName{table_name})));
     const std::string& state = described.time_to_live_status;
     if (state == "ENABLED" || state == "ENABLING") {
         if (!described.attribute_name.empty() && described.attribute_name != attribute) {
-            diffs.push_back("TTL is on '" + described.attribute_name + "', expected '" +
-                            attribute + "'");
+            diffs.push_back("TTL is on '" + described.attribute_name + "', expected '" + attribute +
+                            "'");
         }
         return changes;
     }

@@ -21,8 +21,7 @@ using WaitActive = std::function<wire::TableDescription()>;
 /// Keys, LSIs and the projections of existing indexes are left alone (they cannot change in place;
 /// validation then reports them). `table` is updated to the last description.
 std::vector<std::string> migrate_table(const Client& client, const ModelInfo& m,
-                                       const std::string& table_name,
-                                       wire::TableDescription& table,
+                                       const std::string& table_name, wire::TableDescription& table,
                                        const WaitActive& wait_active);
 
 /// Point-in-time recovery toward the model (UpdateContinuousBackups) when `allowed`, else what

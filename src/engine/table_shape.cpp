@@ -65,8 +65,10 @@ std::vector<wire::AttributeDefinition> attribute_definitions(const ModelInfo& m)
 }
 
 wire::SecondaryIndex index_request(const ModelInfo& m, const IndexInfo& ix) {
-    wire::SecondaryIndex index{ix.dynamo_name, key_schema(m, ix.hash_key, ix.range_key),
-                               {projection_type(ix.projection.mode), {}}, std::nullopt};
+    wire::SecondaryIndex index{ix.dynamo_name,
+                               key_schema(m, ix.hash_key, ix.range_key),
+                               {projection_type(ix.projection.mode), {}},
+                               std::nullopt};
     if (ix.projection.mode == ProjectionMode::include) {
         index.projection.non_key_attributes = non_key_attributes(m, ix);
         // Only key columns are included: DynamoDB refuses INCLUDE without non-key attributes,
@@ -125,7 +127,8 @@ std::optional<std::string> encryption_difference(const ModelInfo& m,
                                                  const wire::TableDescription& table) {
     if (!m.encryption || dynamodb_local(table)) return std::nullopt;
     const auto& d = table.sse_description;
-    const bool kms = d && d->sse_type == "KMS" && (d->status == "ENABLED" || d->status == "ENABLING");
+    const bool kms =
+        d && d->sse_type == "KMS" && (d->status == "ENABLED" || d->status == "ENABLING");
     const auto name = [](bool k) { return k ? "a KMS key" : "the AWS owned key"; };
     if (kms != m.encryption->kms) {
         return std::string("the table is encrypted with ") + name(kms) + ", expected " +
@@ -242,8 +245,7 @@ std::vector<std::string> differences(const ModelInfo& m, const wire::TableDescri
     }
     for (const auto& ix : m.indexes) {
         const bool global = ix.kind == IndexKind::global;
-        const auto& list =
-            global ? table.global_secondary_indexes : table.local_secondary_indexes;
+        const auto& list = global ? table.global_secondary_indexes : table.local_secondary_indexes;
         const wire::IndexDescription* actual = nullptr;
         for (const auto& candidate : list) {
             if (candidate.index_name == ix.dynamo_name) actual = &candidate;
@@ -272,8 +274,7 @@ std::vector<std::string> differences(const ModelInfo& m, const wire::TableDescri
 
 bool active(const wire::TableDescription& table) {
     if (table.table_status != "ACTIVE") return false;
-    return std::all_of(table.global_secondary_indexes.begin(),
-                       table.global_secondary_indexes.end(),
+    return std::all_of(table.global_secondary_indexes.begin(), table.global_secondary_indexes.end(),
                        [](const wire::IndexDescription& g) { return g.index_status == "ACTIVE"; });
 }
 

@@ -43,8 +43,8 @@ namespace bloop::detail {
 [[nodiscard]] bool dynamodb_local(const wire::TableDescription& table);
 /// How the table's encryption differs from the model's (nullopt: the same, not declared, or not
 /// reported).
-[[nodiscard]] std::optional<std::string> encryption_difference(
-    const ModelInfo& m, const wire::TableDescription& table);
+[[nodiscard]] std::optional<std::string> encryption_difference(const ModelInfo& m,
+                                                               const wire::TableDescription& table);
 /// How the table class differs (nullopt: the same, not declared, or not reported).
 [[nodiscard]] std::optional<std::string> table_class_difference(
     const ModelInfo& m, const wire::TableDescription& table);

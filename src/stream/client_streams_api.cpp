@@ -1,8 +1,14 @@
+// The StreamsApi of a real client: the three DynamoDB Streams calls, through src/wire.
+
 #include <bloop/exceptions.hpp>
 #include <bloop/stream/coordinator.hpp>
 
+#include "wire/streams.hpp"
+
 namespace bloop {
 namespace {
+
+namespace wire = detail::wire;
 
 class ClientStreamsApi final : public StreamsApi {
   public:
@@ -10,50 +16,35 @@ class ClientStreamsApi final : public StreamsApi {
 
     std::vector<Shard> describe_stream(const std::string& arn) override {
         std::vector<Shard> shards;
-        json::Value request;
-        request["StreamArn"] = arn;
+        wire::DescribeStream request{arn, ""};
         while (true) {
-            json::Value response;
+            std::string answer;
             try {
-                response = client_.call(Operation::DescribeStream, request);
+                answer = client_.call_raw(Operation::DescribeStream, wire::encode(request));
             } catch (const ResourceNotFound&) {
                 throw InvalidStream("The stream arn '" + arn + "' does not exist.");
             }
-            const json::Value& description = response.at("StreamDescription");
-            for (const auto& s : description.at("Shards").as_array()) {
-                const json::Value* parent = s.find("ParentShardId");
-                shards.push_back(
-                    {s.at("ShardId").as_string(), parent != nullptr ? parent->as_string() : ""});
-            }
-            const json::Value* last = description.find("LastEvaluatedShardId");
-            if (last == nullptr || !last->is_string() || last->as_string().empty()) return shards;
-            request["ExclusiveStartShardId"] = last->as_string();
+            wire::StreamDescription page = wire::StreamDescription::decode(answer);
+            for (auto& s : page.shards) shards.push_back(std::move(s));
+            if (page.last_evaluated_shard_id.empty()) return shards;
+            request.exclusive_start_shard_id = std::move(page.last_evaluated_shard_id);
         }
     }
 
     std::string get_shard_iterator(const std::string& arn, const std::string& shard_id,
                                    const std::string& type,
                                    const std::string& sequence_number) override {
-        json::Value request;
-        request["StreamArn"] = arn;
-        request["ShardId"] = shard_id;
-        request["ShardIteratorType"] = type;
-        if (!sequence_number.empty()) request["SequenceNumber"] = sequence_number;
-        return client_.call(Operation::GetShardIterator, request).at("ShardIterator").as_string();
+        return wire::ShardIterator::decode(
+                   client_.call_raw(
+                       Operation::GetShardIterator,
+                       wire::encode(wire::GetShardIterator{arn, shard_id, type, sequence_number})))
+            .shard_iterator;
     }
 
     Records get_records(const std::string& iterator) override {
-        json::Value request;
-        request["ShardIterator"] = iterator;
-        json::Value response = client_.call(Operation::GetRecords, request, json::ParseMode::items);
-        Records out;
-        if (json::Value* records = response.find("Records"))
-            out.records = std::move(records->as_array());
-        if (const json::Value* next = response.find("NextShardIterator");
-            next != nullptr && next->is_string()) {
-            out.next_iterator = next->as_string();
-        }
-        return out;
+        wire::RecordsPage page = wire::RecordsPage::decode(
+            client_.call_raw(Operation::GetRecords, wire::encode(wire::GetRecords{iterator})));
+        return {std::move(page.records), std::move(page.next_shard_iterator)};
     }
 
   private:

@@ -5,6 +5,7 @@
 
 #include "stream/record.hpp"
 #include "stream/token.hpp"
+#include "wire/streams.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -255,8 +256,8 @@ void StreamCoordinator::poll(ShardState& shard) {
             jump(shard, "trim_horizon", "");
             page = api_->get_records(shard.iterator);
         }
-        for (auto& wire : page.records) {
-            StreamRecord record = detail::parse_record(std::move(wire), shard.id);
+        for (auto& raw : page.records) {
+            StreamRecord record = detail::wire::decode_record(std::move(raw), shard.id);
             if (shard.sequence_number.empty()) {
                 // Mark where this shard's unread records begin, so a token never skips them.
                 shard.sequence_number = record.sequence_number;

@@ -1,7 +1,5 @@
 #pragma once
-// Stream records as DynamoDB Streams sends them, and their sequence numbers.
-
-#include <bloop/stream/coordinator.hpp>
+// Stream records' sequence numbers (a record itself is read by wire::decode_record).
 
 #include <string>
 
@@ -9,8 +7,5 @@ namespace bloop::detail {
 
 /// Whether sequence number `a` comes before `b` (decimal digit strings of any length).
 [[nodiscard]] bool sequence_less(const std::string& a, const std::string& b);
-
-/// One GetRecords record of shard `shard_id`, parsed.
-[[nodiscard]] StreamRecord parse_record(json::Value&& wire, const std::string& shard_id);
 
 }  // namespace bloop::detail

@@ -6,6 +6,7 @@
 #include <bloop/exceptions.hpp>
 
 #include "stream/record.hpp"
+#include "wire/streams.hpp"
 
 #include <algorithm>
 
@@ -292,7 +293,8 @@ void ShardReader::read() {
         }
         std::vector<StreamRecord> records;
         records.reserve(page.records.size());
-        for (auto& wire : page.records) records.push_back(parse_record(std::move(wire), shard_));
+        for (auto& raw : page.records)
+            records.push_back(wire::decode_record(std::move(raw), shard_));
         if (!records.empty()) {
             if (!deliver(records)) return;
             handled_ = records.back().sequence_number;

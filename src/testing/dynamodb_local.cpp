@@ -110,11 +110,10 @@ DynamoDBLocal::DynamoDBLocal(DynamoDBLocalOptions options) {
         port_ = free_loopback_port();
         std::vector<std::string> argv = {options.java};
         argv.insert(argv.end(), options.java_options.begin(), options.java_options.end());
-        argv.insert(argv.end(),
-                    {"-Djava.library.path=" +
-                         (std::filesystem::path(dir) / "DynamoDBLocal_lib").string(),
-                     "-jar", jar.string(), "-inMemory", "-disableTelemetry", "-port",
-                     std::to_string(port_)});
+        argv.insert(argv.end(), {"-Djava.library.path=" +
+                                     (std::filesystem::path(dir) / "DynamoDBLocal_lib").string(),
+                                 "-jar", jar.string(), "-inMemory", "-disableTelemetry", "-port",
+                                 std::to_string(port_)});
         pid_ = spawn(argv, log_path);
         endpoint_ = "http://127.0.0.1:" + std::to_string(port_);
 

@@ -119,8 +119,7 @@ std::vector<IndexDescription> read_indexes(const Value* list) {
     std::vector<IndexDescription> out;
     for (const Value& ix : elements(list)) {
         out.push_back({string_member(ix, "IndexName"), read_key_schema(ix.find("KeySchema")),
-                       read_projection(ix), string_member(ix, "IndexStatus"),
-                       read_throughput(ix)});
+                       read_projection(ix), string_member(ix, "IndexStatus"), read_throughput(ix)});
     }
     return out;
 }
@@ -134,8 +133,9 @@ std::string encode(const CreateTable& r) {
     if (!r.billing_mode.empty()) out["BillingMode"] = r.billing_mode;
     if (r.provisioned_throughput)
         out["ProvisionedThroughput"] = throughput(*r.provisioned_throughput);
-    for (const auto& [list, name] : {std::pair{&r.global_secondary_indexes, "GlobalSecondaryIndexes"},
-                                     std::pair{&r.local_secondary_indexes, "LocalSecondaryIndexes"}}) {
+    for (const auto& [list, name] :
+         {std::pair{&r.global_secondary_indexes, "GlobalSecondaryIndexes"},
+          std::pair{&r.local_secondary_indexes, "LocalSecondaryIndexes"}}) {
         if (list->empty()) continue;
         Value indexes = Value::array();
         for (const auto& ix : *list) indexes.push_back(index(ix));
@@ -209,9 +209,9 @@ TableDescription TableDescription::decode(std::string_view body) {
         out.latest_stream_arn = string_member(t, "LatestStreamArn");
         out.deletion_protection_enabled = bool_member(t, "DeletionProtectionEnabled");
         if (const Value* s = t.find("SSEDescription")) {
-            out.sse_description = SseDescription{string_member(*s, "Status"),
-                                                 string_member(*s, "SSEType"),
-                                                 string_member(*s, "KMSMasterKeyArn")};
+            out.sse_description =
+                SseDescription{string_member(*s, "Status"), string_member(*s, "SSEType"),
+                               string_member(*s, "KMSMasterKeyArn")};
         }
         if (const Value* c = t.find("TableClassSummary"))
             out.table_class = string_member(*c, "TableClass");

@@ -92,8 +92,9 @@ struct IndexThroughput {
 /// UpdateTable: each member set is one change (DynamoDB takes one kind of change a request).
 struct UpdateTable {
     std::string table_name;
-    std::vector<AttributeDefinition> attribute_definitions;  ///< with gsi_create; omitted when empty
-    std::string billing_mode;                                ///< empty: omitted
+    std::vector<AttributeDefinition>
+        attribute_definitions;  ///< with gsi_create; omitted when empty
+    std::string billing_mode;   ///< empty: omitted
     std::optional<ProvisionedThroughput> provisioned_throughput;
     std::vector<IndexThroughput> gsi_updates;  ///< Update entries; omitted when empty
     std::optional<SecondaryIndex> gsi_create;  ///< a Create entry (after the updates)

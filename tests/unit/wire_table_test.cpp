@@ -72,15 +72,18 @@ TEST(WireTable, UpdateTableSendsOnlyItsChanges) {
 
 TEST(WireTable, TheSmallRequests) {
     EXPECT_EQ(encode(TableName{"T"}), R"j({"TableName":"T"})j");
-    EXPECT_EQ(encode(UpdateTimeToLive{"T", true, "expires"}),
-              R"j({"TableName":"T","TimeToLiveSpecification":{"Enabled":true,"AttributeName":"expires"}})j");
-    EXPECT_EQ(encode(UpdateContinuousBackups{"T", false}),
-              R"j({"TableName":"T","PointInTimeRecoverySpecification":{"PointInTimeRecoveryEnabled":false}})j");
+    EXPECT_EQ(
+        encode(UpdateTimeToLive{"T", true, "expires"}),
+        R"j({"TableName":"T","TimeToLiveSpecification":{"Enabled":true,"AttributeName":"expires"}})j");
+    EXPECT_EQ(
+        encode(UpdateContinuousBackups{"T", false}),
+        R"j({"TableName":"T","PointInTimeRecoverySpecification":{"PointInTimeRecoveryEnabled":false}})j");
     EXPECT_EQ(encode(ListTagsOfResource{"arn:t", ""}), R"j({"ResourceArn":"arn:t"})j");
     EXPECT_EQ(encode(ListTagsOfResource{"arn:t", "n2"}),
               R"j({"ResourceArn":"arn:t","NextToken":"n2"})j");
-    EXPECT_EQ(encode(TagResource{"arn:t", {{"a", "1"}, {"b", "\"2\""}}}),
-              R"j({"ResourceArn":"arn:t","Tags":[{"Key":"a","Value":"1"},{"Key":"b","Value":"\"2\""}]})j");
+    EXPECT_EQ(
+        encode(TagResource{"arn:t", {{"a", "1"}, {"b", "\"2\""}}}),
+        R"j({"ResourceArn":"arn:t","Tags":[{"Key":"a","Value":"1"},{"Key":"b","Value":"\"2\""}]})j");
 }
 
 TEST(WireTable, ADescribedTableIsReadWhole) {
@@ -91,8 +94,7 @@ TEST(WireTable, ADescribedTableIsReadWhole) {
     EXPECT_EQ(t.table_arn, "arn:aws:dynamodb:eu-west-1:1:table/Orders");
     EXPECT_EQ(t.table_status, "ACTIVE");
     EXPECT_EQ(t.key_schema, (std::vector<KeyElement>{{"pk", "HASH"}}));
-    EXPECT_EQ(t.attribute_definitions,
-              (std::vector<AttributeDefinition>{{"pk", "S"}, {"g", "N"}}));
+    EXPECT_EQ(t.attribute_definitions, (std::vector<AttributeDefinition>{{"pk", "S"}, {"g", "N"}}));
     EXPECT_EQ(t.billing_mode, "PROVISIONED");
     ASSERT_TRUE(t.provisioned_throughput);
     EXPECT_EQ(t.provisioned_throughput->read_capacity_units, 5);
@@ -134,7 +136,8 @@ TEST(WireTable, WhatATableDoesNotReportReadsAsEmpty) {
 }
 
 TEST(WireTable, AMalformedAnswerIsAProtocolErrorNamingTheOperation) {
-    for (const char* body : {R"j({})j", R"j([1])j", R"j({"Table":{"TableName":7}})j", R"j({"Tab)j"}) {
+    for (const char* body :
+         {R"j({})j", R"j([1])j", R"j({"Table":{"TableName":7}})j", R"j({"Tab)j"}) {
         try {
             (void)TableDescription::decode(body);
             ADD_FAILURE() << body << " was read";
@@ -158,8 +161,7 @@ TEST(WireTable, TheSmallAnswers) {
             .point_in_time_recovery_status,
         "ENABLED");
     EXPECT_EQ(ContinuousBackupsDescription::decode("{}").point_in_time_recovery_status, "");
-    const auto page =
-        TagsPage::decode(R"j({"Tags":[{"Key":"a","Value":"1"}],"NextToken":"n2"})j");
+    const auto page = TagsPage::decode(R"j({"Tags":[{"Key":"a","Value":"1"}],"NextToken":"n2"})j");
     ASSERT_EQ(page.tags.size(), 1u);
     EXPECT_EQ(page.tags[0].key, "a");
     EXPECT_EQ(page.tags[0].value, "1");

@@ -15,26 +15,41 @@ using json::Value;
 
 namespace {
 
-Value key_schema(const std::vector<KeyElement>& keys) {
+// Key schemas, attribute definitions and tags: arrays of objects of two strings, written and read
+// member by member.
+template <class T>
+Value pairs(const std::vector<T>& list, const char* first, std::string T::*a, const char* second,
+            std::string T::*b) {
     Value out = Value::array();
-    for (const auto& k : keys) {
+    for (const T& element : list) {
         Value e;
-        e["AttributeName"] = k.attribute_name;
-        e["KeyType"] = k.key_type;
+        e[first] = element.*a;
+        e[second] = element.*b;
         out.push_back(std::move(e));
     }
     return out;
 }
 
-Value definitions(const std::vector<AttributeDefinition>& attributes) {
-    Value out = Value::array();
-    for (const auto& a : attributes) {
-        Value d;
-        d["AttributeName"] = a.attribute_name;
-        d["AttributeType"] = a.attribute_type;
-        out.push_back(std::move(d));
-    }
+template <class T>
+std::vector<T> read_pairs(const Value* list, const char* first, const char* second) {
+    std::vector<T> out;
+    for (const Value& e : elements(list))
+        out.push_back({string_member(e, first), string_member(e, second)});
     return out;
+}
+
+Value key_schema(const std::vector<KeyElement>& keys) {
+    return pairs(keys, "AttributeName", &KeyElement::attribute_name, "KeyType",
+                 &KeyElement::key_type);
+}
+
+std::vector<KeyElement> read_key_schema(const Value* list) {
+    return read_pairs<KeyElement>(list, "AttributeName", "KeyType");
+}
+
+Value definitions(const std::vector<AttributeDefinition>& attributes) {
+    return pairs(attributes, "AttributeName", &AttributeDefinition::attribute_name, "AttributeType",
+                 &AttributeDefinition::attribute_type);
 }
 
 Value throughput(const ProvisionedThroughput& t) {
@@ -75,26 +90,12 @@ Value sse(const SseSpecification& s) {
 }
 
 Value tags(const std::vector<Tag>& list) {
-    Value out = Value::array();
-    for (const auto& t : list) {
-        Value e;
-        e["Key"] = t.key;
-        e["Value"] = t.value;
-        out.push_back(std::move(e));
-    }
-    return out;
+    return pairs(list, "Key", &Tag::key, "Value", &Tag::value);
 }
 
 Value named(const std::string& table_name) {
     Value out;
     out["TableName"] = table_name;
-    return out;
-}
-
-std::vector<KeyElement> read_key_schema(const Value* v) {
-    std::vector<KeyElement> out;
-    for (const Value& k : elements(v))
-        out.push_back({string_member(k, "AttributeName"), string_member(k, "KeyType")});
     return out;
 }
 
@@ -193,10 +194,8 @@ TableDescription TableDescription::decode(std::string_view body) {
         out.table_arn = string_member(t, "TableArn");
         out.table_status = string_member(t, "TableStatus");
         out.key_schema = read_key_schema(t.find("KeySchema"));
-        for (const Value& d : elements(t.find("AttributeDefinitions"))) {
-            out.attribute_definitions.push_back(
-                {string_member(d, "AttributeName"), string_member(d, "AttributeType")});
-        }
+        out.attribute_definitions = read_pairs<AttributeDefinition>(
+            t.find("AttributeDefinitions"), "AttributeName", "AttributeType");
         if (const Value* billing = t.find("BillingModeSummary"))
             out.billing_mode = string_member(*billing, "BillingMode");
         out.provisioned_throughput = read_throughput(t);
@@ -269,8 +268,7 @@ TagsPage TagsPage::decode(std::string_view body) {
     return decoded("ListTagsOfResource", [&] {
         const Value answer = parse_object(body);
         TagsPage out;
-        for (const Value& t : elements(answer.find("Tags")))
-            out.tags.push_back({string_member(t, "Key"), string_member(t, "Value")});
+        out.tags = read_pairs<Tag>(answer.find("Tags"), "Key", "Value");
         out.next_token = string_member(answer, "NextToken");
         return out;
     });

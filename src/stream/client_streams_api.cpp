@@ -25,7 +25,8 @@ class ClientStreamsApi final : public StreamsApi {
                 throw InvalidStream("The stream arn '" + arn + "' does not exist.");
             }
             wire::StreamDescription page = wire::StreamDescription::decode(answer);
-            for (auto& s : page.shards) shards.push_back(std::move(s));
+            for (auto& s : page.shards)
+                shards.push_back({std::move(s.shard_id), std::move(s.parent_shard_id)});
             if (page.last_evaluated_shard_id.empty()) return shards;
             request.exclusive_start_shard_id = std::move(page.last_evaluated_shard_id);
         }

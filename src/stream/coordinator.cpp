@@ -5,7 +5,6 @@
 
 #include "stream/record.hpp"
 #include "stream/token.hpp"
-#include "wire/streams.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -257,7 +256,8 @@ void StreamCoordinator::poll(ShardState& shard) {
             page = api_->get_records(shard.iterator);
         }
         for (auto& raw : page.records) {
-            StreamRecord record = detail::wire::decode_record(std::move(raw), shard.id);
+            StreamRecord record =
+                detail::stream_record(detail::wire::Record::decode(std::move(raw)), shard.id);
             if (shard.sequence_number.empty()) {
                 // Mark where this shard's unread records begin, so a token never skips them.
                 shard.sequence_number = record.sequence_number;

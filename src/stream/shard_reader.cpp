@@ -6,7 +6,6 @@
 #include <bloop/exceptions.hpp>
 
 #include "stream/record.hpp"
-#include "wire/streams.hpp"
 
 #include <algorithm>
 
@@ -294,7 +293,7 @@ void ShardReader::read() {
         std::vector<StreamRecord> records;
         records.reserve(page.records.size());
         for (auto& raw : page.records)
-            records.push_back(wire::decode_record(std::move(raw), shard_));
+            records.push_back(stream_record(wire::Record::decode(std::move(raw)), shard_));
         if (!records.empty()) {
             if (!deliver(records)) return;
             handled_ = records.back().sequence_number;

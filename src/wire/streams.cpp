@@ -2,11 +2,7 @@
 
 #include "wire/streams.hpp"
 
-#include "util/ascii.hpp"
 #include "wire/reading.hpp"
-
-#include <cmath>
-#include <cstdint>
 
 namespace bloop::detail::wire {
 
@@ -77,42 +73,30 @@ std::optional<Item> image(Value& dynamodb, std::string_view name) {
     return json::to_item(std::move(*v));
 }
 
-// Whether a REMOVE was made by DynamoDB's TTL process.
-bool by_ttl(const Value& record) {
-    const Value* who = record.find("userIdentity");
-    return who != nullptr && string_member(*who, "Type") == "Service" &&
-           string_member(*who, "PrincipalId") == "dynamodb.amazonaws.com";
-}
-
 }  // namespace
 
-StreamRecord decode_record(Value&& record, const std::string& shard_id) {
+Record Record::decode(Value&& record) {
     return decoded("GetRecords", [&] {
         if (!record.is_object()) throw InvalidJson("a record is not a JSON object");
-        StreamRecord r;
+        Record r;
         r.event_id = string_member(record, "eventID");
-        r.event_type = ascii_lower(string_member(record, "eventName"));
-        if (r.event_type == "unknown_to_sdk_version") {
-            r.event_type = "remove";
-            r.ttl_expired = true;
-        } else if (r.event_type == "remove") {
-            r.ttl_expired = by_ttl(record);
-        }
+        r.event_name = string_member(record, "eventName");
         r.event_version = string_member(record, "eventVersion");
+        if (const Value* who = record.find("userIdentity")) {
+            r.user_identity_type = string_member(*who, "Type");
+            r.user_identity_principal_id = string_member(*who, "PrincipalId");
+        }
         Value* d = record.find("dynamodb");
         if (d == nullptr || !d->is_object())
             throw InvalidJson("record '" + r.event_id + "' has no 'dynamodb' object");
         r.sequence_number = string_member(*d, "SequenceNumber");
         if (r.sequence_number.empty())
             throw InvalidJson("record '" + r.event_id + "' has no SequenceNumber");
-        if (const Value* t = d->find("ApproximateCreationDateTime")) {
-            r.created_at = std::chrono::sys_seconds(
-                std::chrono::seconds(static_cast<std::int64_t>(std::floor(t->as_double()))));
-        }
+        if (const Value* t = d->find("ApproximateCreationDateTime"))
+            r.approximate_creation_date_time = t->as_double();
         r.keys = image(*d, "Keys");
         r.old_image = image(*d, "OldImage");
         r.new_image = image(*d, "NewImage");
-        r.shard_id = shard_id;
         return r;
     });
 }

@@ -4,7 +4,7 @@
 // API's members; `encode` gives a request's exact body, `decode` reads an answer's body.
 
 #include <bloop/json/json.hpp>
-#include <bloop/stream/coordinator.hpp>
+#include <bloop/types/attribute_value.hpp>
 
 #include <optional>
 #include <string>
@@ -20,9 +20,15 @@ struct DescribeStream {
 };
 [[nodiscard]] std::string encode(const DescribeStream& request);
 
+/// A shard as DescribeStream lists it.
+struct Shard {
+    std::string shard_id;
+    std::string parent_shard_id;  ///< empty for none
+};
+
 /// DescribeStream's answer: the page's shards and where the next page starts.
 struct StreamDescription {
-    std::vector<StreamsApi::Shard> shards;
+    std::vector<Shard> shards;
     std::string last_evaluated_shard_id;  ///< empty: the last page
 
     /// Reads `{"StreamDescription":{...}}`. Throws ProtocolError for another shape.
@@ -61,10 +67,21 @@ struct RecordsPage {
     [[nodiscard]] static RecordsPage decode(std::string_view body);
 };
 
-/// One record as GetRecords (or a Lambda event) sends it, read from shard `shard_id`. A TTL
-/// deletion (AWS: REMOVE by the service principal dynamodb.amazonaws.com; DynamoDB Local: the event
-/// name UNKNOWN_TO_SDK_VERSION) is a "remove" with ttl_expired. Throws ProtocolError naming the
-/// member a record lacks.
-[[nodiscard]] StreamRecord decode_record(json::Value&& record, const std::string& shard_id);
+/// One record as GetRecords (or a Lambda event) sends it: what it says, not what it means
+/// (stream/record.cpp reads a TTL deletion from it).
+struct Record {
+    std::string event_id;
+    std::string event_name;  ///< INSERT, MODIFY, REMOVE (DynamoDB Local: UNKNOWN_TO_SDK_VERSION)
+    std::string event_version;
+    std::string user_identity_type;          ///< userIdentity's; empty when none
+    std::string user_identity_principal_id;  ///< userIdentity's; empty when none
+    std::string sequence_number;
+    std::optional<double> approximate_creation_date_time;  ///< seconds since the epoch
+    std::optional<Item> keys, old_image, new_image;
+
+    /// Reads one element of a page's records (moving its images out). Throws ProtocolError
+    /// naming the record when it has no dynamodb object or no SequenceNumber.
+    [[nodiscard]] static Record decode(json::Value&& record);
+};
 
 }  // namespace bloop::detail::wire

@@ -1,8 +1,10 @@
 // The DynamoDB Streams wire structs: each request's exact bytes, each answer read back, and one
-// record of each kind as DynamoDB Streams and DynamoDB Local send them, with no server.
+// record of each kind as DynamoDB Streams and DynamoDB Local send them and what it means, with no
+// server.
 
 #include <bloop/exceptions.hpp>
 
+#include "stream/record.hpp"
 #include "wire/streams.hpp"
 
 #include <gtest/gtest.h>
@@ -12,7 +14,7 @@
 namespace bloop::detail::wire {
 namespace {
 
-using namespace std::string_literals;
+using detail::stream_record;
 
 TEST(WireStreams, TheRequests) {
     EXPECT_EQ(encode(DescribeStream{"arn:s", ""}), R"j({"StreamArn":"arn:s"})j");
@@ -58,39 +60,52 @@ TEST(WireStreams, AMalformedAnswerIsAProtocolErrorNamingTheOperation) {
 }
 
 // One record of a GetRecords page, with its images read as items.
-StreamRecord record(const std::string& text) {
+Record record(const std::string& text) {
     RecordsPage page = RecordsPage::decode(R"j({"Records":[)j" + text + "]}");
-    return decode_record(std::move(page.records.at(0)), "shard-1");
+    return Record::decode(std::move(page.records.at(0)));
 }
 
 TEST(WireStreams, ARecordWithItsImages) {
-    const StreamRecord r = record(
+    Record r = record(
         R"j({"eventID":"e1","eventName":"MODIFY","eventVersion":"1.1","eventSource":"aws:dynamodb","awsRegion":"us-east-1","dynamodb":{"ApproximateCreationDateTime":1700000000.9,"Keys":{"id":{"S":"o1"}},"OldImage":{"id":{"S":"o1"},"n":{"N":"1"}},"NewImage":{"id":{"S":"o1"},"n":{"N":"2"}},"SequenceNumber":"000300","SizeBytes":30,"StreamViewType":"NEW_AND_OLD_IMAGES"}})j");
     EXPECT_EQ(r.event_id, "e1");
-    EXPECT_EQ(r.event_type, "modify");
+    EXPECT_EQ(r.event_name, "MODIFY");
     EXPECT_EQ(r.event_version, "1.1");
     EXPECT_EQ(r.sequence_number, "000300");
-    EXPECT_EQ(r.created_at.time_since_epoch().count(), 1700000000);
+    EXPECT_EQ(r.approximate_creation_date_time, 1700000000.9);
+    EXPECT_EQ(r.user_identity_type, "");
     ASSERT_TRUE(r.keys && r.old_image && r.new_image);
     EXPECT_EQ(r.keys->at("id"), AttributeValue::string("o1"));
     EXPECT_EQ(r.old_image->at("n"), AttributeValue::number("1"));
     EXPECT_EQ(r.new_image->at("n"), AttributeValue::number("2"));
-    EXPECT_FALSE(r.ttl_expired);
-    EXPECT_EQ(r.shard_id, "shard-1");
+
+    const StreamRecord meant = stream_record(std::move(r), "shard-1");
+    EXPECT_EQ(meant.event_type, "modify");
+    EXPECT_EQ(meant.created_at.time_since_epoch().count(), 1700000000);
+    EXPECT_EQ(meant.new_image->at("n"), AttributeValue::number("2"));
+    EXPECT_FALSE(meant.ttl_expired);
+    EXPECT_EQ(meant.shard_id, "shard-1");
 }
 
 TEST(WireStreams, TtlDeletionsAsAwsAndDynamoDbLocalSendThem) {
-    const StreamRecord aws = record(
+    Record aws = record(
         R"j({"eventID":"e2","eventName":"REMOVE","userIdentity":{"Type":"Service","PrincipalId":"dynamodb.amazonaws.com"},"dynamodb":{"Keys":{"id":{"S":"o1"}},"SequenceNumber":"4"}})j");
-    EXPECT_EQ(aws.event_type, "remove");
-    EXPECT_TRUE(aws.ttl_expired);
-    EXPECT_FALSE(aws.new_image);
-    const StreamRecord local = record(
-        R"j({"eventID":"e3","eventName":"UNKNOWN_TO_SDK_VERSION","dynamodb":{"Keys":{"id":{"S":"o1"}},"OldImage":{"id":{"S":"o1"}},"SequenceNumber":"5"}})j");
+    EXPECT_EQ(aws.user_identity_type, "Service");
+    EXPECT_EQ(aws.user_identity_principal_id, "dynamodb.amazonaws.com");
+    const StreamRecord by_aws = stream_record(std::move(aws), "s");
+    EXPECT_EQ(by_aws.event_type, "remove");
+    EXPECT_TRUE(by_aws.ttl_expired);
+    EXPECT_FALSE(by_aws.new_image);
+    const StreamRecord local = stream_record(
+        record(
+            R"j({"eventID":"e3","eventName":"UNKNOWN_TO_SDK_VERSION","dynamodb":{"Keys":{"id":{"S":"o1"}},"OldImage":{"id":{"S":"o1"}},"SequenceNumber":"5"}})j"),
+        "s");
     EXPECT_EQ(local.event_type, "remove");
     EXPECT_TRUE(local.ttl_expired);
-    const StreamRecord user = record(
-        R"j({"eventID":"e4","eventName":"REMOVE","userIdentity":{"Type":"User","PrincipalId":"someone"},"dynamodb":{"SequenceNumber":"6"}})j");
+    const StreamRecord user = stream_record(
+        record(
+            R"j({"eventID":"e4","eventName":"REMOVE","userIdentity":{"Type":"User","PrincipalId":"someone"},"dynamodb":{"SequenceNumber":"6"}})j"),
+        "s");
     EXPECT_FALSE(user.ttl_expired) << "only DynamoDB's own principal deletes by TTL";
 }
 

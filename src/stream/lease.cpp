@@ -5,6 +5,8 @@
 #include <bloop/exceptions.hpp>
 #include <bloop/stream/lease.hpp>
 
+#include "wire/items.hpp"
+
 #include <array>
 
 namespace bloop {
@@ -33,22 +35,27 @@ bool same_lease(const StreamLease& a, const StreamLease& b) {
            a.counter == b.counter;
 }
 
+// The key of `lease`'s item.
+Item key_of(const StreamLease& lease) {
+    return Item{{"consumer", AttributeValue::string(lease.consumer)},
+                {"lease", AttributeValue::string(lease.lease)}};
+}
+
 // The UpdateItem that writes `lease` whole at counter + 1, conditional on its counter.
-json::Value write_request(const std::string& table, const StreamLease& lease) {
-    Item values;
-    json::Value::Object names;
+detail::wire::UpdateItem write_request(const std::string& table, const StreamLease& lease) {
+    detail::wire::ExpressionAttributes a;
     std::string set = "SET #counter = :next, #checkpoint = :checkpoint";
     std::string remove;
-    names.emplace_back("#counter", "counter");
-    names.emplace_back("#checkpoint", "checkpoint");
-    values.insert_or_assign(":next", AttributeValue::number(lease.counter + 1));
-    values.insert_or_assign(":checkpoint", AttributeValue::string(lease.checkpoint));
+    a.names.emplace_back("#counter", "counter");
+    a.names.emplace_back("#checkpoint", "checkpoint");
+    a.values.insert_or_assign(":next", AttributeValue::number(lease.counter + 1));
+    a.values.insert_or_assign(":checkpoint", AttributeValue::string(lease.checkpoint));
     const auto optional = [&](const char* name, std::optional<AttributeValue> value) {
         const std::string placeholder = std::string("#") + name;
-        names.emplace_back(placeholder, name);
+        a.names.emplace_back(placeholder, name);
         if (value) {
             set += ", " + placeholder + " = :" + name;
-            values.insert_or_assign(std::string(":") + name, std::move(*value));
+            a.values.insert_or_assign(std::string(":") + name, std::move(*value));
         } else {
             remove += (remove.empty() ? " REMOVE " : ", ") + placeholder;
         }
@@ -67,22 +74,13 @@ json::Value write_request(const std::string& table, const StreamLease& lease) {
     optional("parents", std::move(parents));
     std::string condition;
     if (lease.counter == 0) {
-        names.emplace_back("#lease", "lease");
+        a.names.emplace_back("#lease", "lease");
         condition = "attribute_not_exists(#lease)";
     } else {
         condition = "#counter = :counter";
-        values.insert_or_assign(":counter", AttributeValue::number(lease.counter));
+        a.values.insert_or_assign(":counter", AttributeValue::number(lease.counter));
     }
-    json::Value request = json::Value::object();
-    request["TableName"] = table;
-    request["Key"] = Item{{"consumer", AttributeValue::string(lease.consumer)},
-                          {"lease", AttributeValue::string(lease.lease)}};
-    request["UpdateExpression"] = set + remove;
-    request["ConditionExpression"] = condition;
-    request["ExpressionAttributeNames"] = json::Value(std::move(names));
-    request["ExpressionAttributeValues"] = std::move(values);
-    request["ReturnValuesOnConditionCheckFailure"] = "ALL_OLD";
-    return request;
+    return {table, key_of(lease), set + remove, std::move(condition), std::move(a), "", "ALL_OLD"};
 }
 
 class DynamoLeaseStore : public LeaseStore {
@@ -97,30 +95,25 @@ class DynamoLeaseStore : public LeaseStore {
 
     std::vector<StreamLease> list(const std::string& consumer) override {
         std::vector<StreamLease> out;
-        json::Value request = json::Value::object();
-        request["TableName"] = table_;
-        request["KeyConditionExpression"] = "#consumer = :consumer";
-        request["ExpressionAttributeNames"] = json::Value::Object{{"#consumer", "consumer"}};
-        request["ExpressionAttributeValues"] =
-            Item{{":consumer", AttributeValue::string(consumer)}};
-        request["ConsistentRead"] = true;
+        detail::wire::Query query;
+        query.table_name = table_;
+        query.consistent_read = true;
+        query.key_condition_expression = "#consumer = :consumer";
+        query.attributes = {{{"#consumer", "consumer"}},
+                            Item{{":consumer", AttributeValue::string(consumer)}}};
         while (true) {
-            json::Value page =
-                client_.call(Operation::Query, request, json::ParseMode::items, call_);
-            if (json::Value* items = page.find("Items")) {
-                for (json::Value& item : items->as_array())
-                    out.push_back(load_item<StreamLease>(json::to_item(std::move(item))));
-            }
-            json::Value* last = page.find("LastEvaluatedKey");
-            if (last == nullptr || last->is_null()) return out;
-            request["ExclusiveStartKey"] = std::move(*last);
+            detail::wire::ItemsPage page = detail::wire::ItemsPage::decode(
+                client_.call_raw(Operation::Query, detail::wire::encode(query), call_), "Query");
+            for (Item& item : page.items) out.push_back(load_item<StreamLease>(std::move(item)));
+            if (!page.last_evaluated_key) return out;
+            query.exclusive_start_key = std::move(page.last_evaluated_key);
         }
     }
 
     LeaseWrite write(StreamLease& lease) override {
         try {
-            (void)client_.call(Operation::UpdateItem, write_request(table_, lease),
-                               json::ParseMode::plain, call_);
+            (void)client_.call_raw(Operation::UpdateItem,
+                                   detail::wire::encode(write_request(table_, lease)), call_);
         } catch (const ConditionalCheckFailed& e) {
             LeaseWrite conflict;
             if (e.item() != nullptr) conflict.stored = load_item<StreamLease>(*e.item());
@@ -139,17 +132,15 @@ class DynamoLeaseStore : public LeaseStore {
     }
 
     bool remove(const StreamLease& lease) override {
-        json::Value request = json::Value::object();
-        request["TableName"] = table_;
-        request["Key"] = Item{{"consumer", AttributeValue::string(lease.consumer)},
-                              {"lease", AttributeValue::string(lease.lease)}};
-        request["ConditionExpression"] = "#counter = :counter";
-        request["ExpressionAttributeNames"] = json::Value::Object{{"#counter", "counter"}};
-        request["ExpressionAttributeValues"] =
-            Item{{":counter", AttributeValue::number(lease.counter)}};
-        request["ReturnValuesOnConditionCheckFailure"] = "ALL_OLD";
+        const detail::wire::DeleteItem request{
+            table_,
+            key_of(lease),
+            "#counter = :counter",
+            {{{"#counter", "counter"}}, Item{{":counter", AttributeValue::number(lease.counter)}}},
+            "",
+            "ALL_OLD"};
         try {
-            (void)client_.call(Operation::DeleteItem, request, json::ParseMode::plain, call_);
+            (void)client_.call_raw(Operation::DeleteItem, detail::wire::encode(request), call_);
             return true;
         } catch (const ConditionalCheckFailed& e) {
             return e.item() == nullptr;  // gone (an earlier, unanswered attempt deleted it)

@@ -1,0 +1,113 @@
+// The item operations' bodies, written member by member into text in the API reference's order.
+
+#include "wire/items.hpp"
+
+#include <bloop/json/json.hpp>
+
+#include "json/text.hpp"
+#include "wire/reading.hpp"
+
+namespace bloop::detail::wire {
+namespace {
+
+// Appends `"name":` after a comma when the object already has a member.
+void put_name(std::string& out, std::string_view name) {
+    if (out.size() > 1) out.push_back(',');
+    out.push_back('"');
+    out.append(name);
+    out.append("\":");
+}
+
+void put_string(std::string& out, std::string_view name, std::string_view value) {
+    put_name(out, name);
+    json::detail::write_string(out, value);
+}
+
+void put_optional_string(std::string& out, std::string_view name, std::string_view value) {
+    if (!value.empty()) put_string(out, name, value);
+}
+
+void put_item(std::string& out, std::string_view name, const Item& item) {
+    put_name(out, name);
+    json::write_item(out, item);
+}
+
+void put_attributes(std::string& out, const ExpressionAttributes& a) {
+    if (!a.names.empty()) {
+        put_name(out, "ExpressionAttributeNames");
+        out.push_back('{');
+        for (std::size_t i = 0; i < a.names.size(); ++i) {
+            if (i > 0) out.push_back(',');
+            json::detail::write_string(out, a.names[i].first);
+            out.push_back(':');
+            json::detail::write_string(out, a.names[i].second);
+        }
+        out.push_back('}');
+    }
+    if (!a.values.empty()) put_item(out, "ExpressionAttributeValues", a.values);
+}
+
+void put_bool(std::string& out, std::string_view name, bool value) {
+    put_name(out, name);
+    out.append(value ? "true" : "false");
+}
+
+}  // namespace
+
+std::string encode(const UpdateItem& r) {
+    std::string out = "{";
+    put_string(out, "TableName", r.table_name);
+    put_item(out, "Key", r.key);
+    put_string(out, "UpdateExpression", r.update_expression);
+    put_optional_string(out, "ConditionExpression", r.condition_expression);
+    put_attributes(out, r.attributes);
+    put_optional_string(out, "ReturnValues", r.return_values);
+    put_optional_string(out, "ReturnValuesOnConditionCheckFailure",
+                        r.return_values_on_condition_check_failure);
+    out.push_back('}');
+    return out;
+}
+
+std::string encode(const DeleteItem& r) {
+    std::string out = "{";
+    put_string(out, "TableName", r.table_name);
+    put_item(out, "Key", r.key);
+    put_optional_string(out, "ConditionExpression", r.condition_expression);
+    put_attributes(out, r.attributes);
+    put_optional_string(out, "ReturnValues", r.return_values);
+    put_optional_string(out, "ReturnValuesOnConditionCheckFailure",
+                        r.return_values_on_condition_check_failure);
+    out.push_back('}');
+    return out;
+}
+
+std::string encode(const Query& r) {
+    std::string out = "{";
+    put_string(out, "TableName", r.table_name);
+    put_optional_string(out, "IndexName", r.index_name);
+    if (r.consistent_read) put_bool(out, "ConsistentRead", *r.consistent_read);
+    put_string(out, "KeyConditionExpression", r.key_condition_expression);
+    put_attributes(out, r.attributes);
+    if (r.exclusive_start_key) put_item(out, "ExclusiveStartKey", *r.exclusive_start_key);
+    out.push_back('}');
+    return out;
+}
+
+ItemsPage ItemsPage::decode(std::string_view body, std::string_view operation) {
+    return decoded(operation, [&] {
+        json::Value answer = json::parse(body, json::ParseMode::items);
+        if (!answer.is_object()) throw InvalidJson("the answer is not a JSON object");
+        ItemsPage out;
+        if (json::Value* items = answer.find("Items")) {
+            out.items.reserve(items->size());
+            for (json::Value& item : items->as_array())
+                out.items.push_back(json::to_item(std::move(item)));
+        }
+        if (json::Value* last = answer.find("LastEvaluatedKey");
+            last != nullptr && !last->is_null())
+            out.last_evaluated_key = json::to_item(std::move(*last));
+        return out;
+    });
+}
+
+}  // namespace bloop::detail::wire

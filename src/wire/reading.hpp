@@ -1,6 +1,6 @@
 #pragma once
-// Reading an answer's members: what is missing reads as empty, what has the wrong type throws
-// InvalidJson, which `decoded` turns into the ProtocolError naming the operation.
+// Reading an answer's members: what is missing (or null) reads as empty, what has the wrong type
+// throws InvalidJson, which `decoded` turns into the ProtocolError naming the operation.
 
 #include <bloop/exceptions.hpp>
 #include <bloop/json/json.hpp>
@@ -38,23 +38,23 @@ inline const json::Value& object_member(const json::Value& v, std::string_view k
     return *m;
 }
 
-/// The string member `key` of `v`, empty when missing.
+/// The string member `key` of `v`, empty when missing or null.
 inline std::string string_member(const json::Value& v, std::string_view key) {
     const json::Value* m = v.find(key);
-    return m == nullptr ? std::string() : m->as_string();
+    return m == nullptr || m->is_null() ? std::string() : m->as_string();
 }
 
-/// The integer member `key` of `v`, nullopt when missing.
+/// The integer member `key` of `v`, nullopt when missing or null.
 inline std::optional<std::int64_t> int_member(const json::Value& v, std::string_view key) {
     const json::Value* m = v.find(key);
-    if (m == nullptr) return std::nullopt;
+    if (m == nullptr || m->is_null()) return std::nullopt;
     return m->as_int();
 }
 
-/// The boolean member `key` of `v`, false when missing.
+/// The boolean member `key` of `v`, false when missing or null.
 inline bool bool_member(const json::Value& v, std::string_view key) {
     const json::Value* m = v.find(key);
-    return m != nullptr && m->as_bool();
+    return m != nullptr && !m->is_null() && m->as_bool();
 }
 
 /// The elements of an array member (`v` from find), none when missing.

@@ -39,6 +39,11 @@ TEST(WireStreams, ShardsIteratorsAndPages) {
     EXPECT_EQ(StreamDescription::decode(R"j({"StreamDescription":{"Shards":[]}})j")
                   .last_evaluated_shard_id,
               "");
+    EXPECT_EQ(StreamDescription::decode(
+                  R"j({"StreamDescription":{"Shards":[],"LastEvaluatedShardId":null}})j")
+                  .last_evaluated_shard_id,
+              "")
+        << "null reads as missing";
     EXPECT_EQ(ShardIterator::decode(R"j({"ShardIterator":"it/2"})j").shard_iterator, "it/2");
     const auto open = RecordsPage::decode(R"j({"Records":[],"NextShardIterator":"it/3"})j");
     EXPECT_TRUE(open.records.empty());

@@ -54,11 +54,16 @@ void put_bool(std::string& out, std::string_view name, bool value) {
 
 }  // namespace
 
-std::string encode(const UpdateItem& r) {
+namespace {
+
+// A single-item write: the table and key, its own members (`between`), then the condition, its
+// expression attributes and what to answer.
+template <class Write, class Between>
+std::string single_write(const Write& r, Between&& between) {
     std::string out = "{";
     put_string(out, "TableName", r.table_name);
     put_item(out, "Key", r.key);
-    put_string(out, "UpdateExpression", r.update_expression);
+    between(out);
     put_optional_string(out, "ConditionExpression", r.condition_expression);
     put_attributes(out, r.attributes);
     put_optional_string(out, "ReturnValues", r.return_values);
@@ -68,17 +73,15 @@ std::string encode(const UpdateItem& r) {
     return out;
 }
 
+}  // namespace
+
+std::string encode(const UpdateItem& r) {
+    return single_write(
+        r, [&](std::string& out) { put_string(out, "UpdateExpression", r.update_expression); });
+}
+
 std::string encode(const DeleteItem& r) {
-    std::string out = "{";
-    put_string(out, "TableName", r.table_name);
-    put_item(out, "Key", r.key);
-    put_optional_string(out, "ConditionExpression", r.condition_expression);
-    put_attributes(out, r.attributes);
-    put_optional_string(out, "ReturnValues", r.return_values);
-    put_optional_string(out, "ReturnValuesOnConditionCheckFailure",
-                        r.return_values_on_condition_check_failure);
-    out.push_back('}');
-    return out;
+    return single_write(r, [](std::string&) {});
 }
 
 std::string encode(const Query& r) {

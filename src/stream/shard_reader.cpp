@@ -239,7 +239,7 @@ bool ShardReader::deliver(const std::vector<StreamRecord>& records) {
         // up before any other worker may take it.
         if (!may_continue()) return false;
         try {
-            handler_(records, arn_, shard_, *this);
+            handler_(records, arn_, shard_, checkpoint_at_);
             return true;
         } catch (const LeaseLost&) {
             return false;

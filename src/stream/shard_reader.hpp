@@ -36,15 +36,15 @@ struct ReaderContext {
 
 /// The handler of one stream.
 using BatchHandler = std::function<void(const std::vector<StreamRecord>&, const std::string&,
-                                        const std::string&, ShardCheckpointer&)>;
+                                        const std::string&, const CheckpointAt&)>;
 
-class ShardReader final : public ShardCheckpointer {
+class ShardReader final {
   public:
     /// `lease` was just taken with a write sent at `taken` (its counter is the stored one).
     ShardReader(const ReaderContext& context, const BatchHandler& handler, StreamLease lease,
                 LeaseClock::time_point taken);
     /// Stops and joins the reading thread (without releasing: see release()).
-    ~ShardReader() override;
+    ~ShardReader();
     ShardReader(const ShardReader&) = delete;
     ShardReader& operator=(const ShardReader&) = delete;
 
@@ -80,7 +80,9 @@ class ShardReader final : public ShardCheckpointer {
     /// checkpointing is manual) and releases the lease, so another worker continues at once.
     void release();
 
-    void checkpoint(const std::string& sequence_number) override;
+    /// Writes `sequence_number` as the shard's checkpoint (a handler's RecordBatch::checkpoint);
+    /// throws LeaseLost when another worker took the shard.
+    void checkpoint(const std::string& sequence_number);
 
   private:
     enum class Written { yes, lost, handoff };
@@ -105,6 +107,7 @@ class ShardReader final : public ShardCheckpointer {
 
     const ReaderContext& context_;
     const BatchHandler& handler_;
+    const CheckpointAt checkpoint_at_ = [this](const std::string& s) { checkpoint(s); };
     const std::string key_;
     const std::string arn_;
     const std::string shard_;

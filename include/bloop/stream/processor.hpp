@@ -91,9 +91,8 @@ struct ProcessorOptions {
     std::shared_ptr<StreamsApi> streams{};
 };
 
-namespace detail {
-class ShardCheckpointer;
-}
+/// Writes a sequence number as a held shard's checkpoint; throws LeaseLost.
+using CheckpointAt = std::function<void(const std::string& sequence_number)>;
 
 /// Records of one shard, in order, for a handler. The processor makes them; one made by hand (to
 /// test a handler) checkpoints nothing.
@@ -114,7 +113,7 @@ struct RecordBatch {
 
   private:
     friend class StreamProcessor;
-    detail::ShardCheckpointer* checkpointer_ = nullptr;  // null: checkpoints do nothing
+    CheckpointAt checkpoint_at_;  // empty: checkpoints do nothing
 };
 
 /// One worker of a consumer: takes leases on the shards of the subscribed models' streams and
@@ -152,7 +151,7 @@ class StreamProcessor {
   private:
     using UntypedHandler =
         std::function<void(const std::vector<StreamRecord>&, const std::string& arn,
-                           const std::string& shard, detail::ShardCheckpointer&)>;
+                           const std::string& shard, const CheckpointAt& checkpoint)>;
     void add_stream(const ModelInfo& model, const std::string& stream_arn, UntypedHandler handler);
 
     Engine* engine_;
@@ -160,18 +159,6 @@ class StreamProcessor {
     struct Impl;
     std::unique_ptr<Impl> impl_;
 };
-
-namespace detail {
-
-/// Checkpoints one held shard (the processor's, handed to handlers through RecordBatch).
-class ShardCheckpointer {
-  public:
-    virtual ~ShardCheckpointer() = default;
-    /// Writes `sequence_number` as the shard's checkpoint; throws LeaseLost.
-    virtual void checkpoint(const std::string& sequence_number) = 0;
-};
-
-}  // namespace detail
 
 /// At the batch's last record.
 template <class T>
@@ -182,7 +169,7 @@ void RecordBatch<T>::checkpoint() {
 /// At `record`.
 template <class T>
 void RecordBatch<T>::checkpoint(const Record<T>& record) {
-    if (checkpointer_ != nullptr) checkpointer_->checkpoint(record.meta.sequence_number);
+    if (checkpoint_at_) checkpoint_at_(record.meta.sequence_number);
 }
 
 template <TableModel T>
@@ -191,11 +178,11 @@ StreamProcessor& StreamProcessor::subscribe(std::function<void(RecordBatch<T>&)>
     add_stream(model_info<T>(), engine_->binding<T>().stream_arn,
                [engine, handler = std::move(handler)](
                    const std::vector<StreamRecord>& records, const std::string& arn,
-                   const std::string& shard, detail::ShardCheckpointer& checkpointer) {
+                   const std::string& shard, const CheckpointAt& checkpoint) {
                    RecordBatch<T> batch;
                    batch.stream_arn = arn;
                    batch.shard_id = shard;
-                   batch.checkpointer_ = &checkpointer;
+                   batch.checkpoint_at_ = checkpoint;
                    batch.records.reserve(records.size());
                    for (const auto& r : records)  // afresh for every try of the handler
                        batch.records.push_back(detail::typed_record<T>(*engine, StreamRecord(r)));

@@ -101,9 +101,9 @@ ItemsPage ItemsPage::decode(std::string_view body, std::string_view operation) {
         json::Value answer = json::parse(body, json::ParseMode::items);
         if (!answer.is_object()) throw InvalidJson("the answer is not a JSON object");
         ItemsPage out;
-        if (json::Value* items = answer.find("Items")) {
-            out.items.reserve(items->size());
-            for (json::Value& item : items->as_array())
+        if (json::Value* list = answer.find("Items")) {
+            out.items.reserve(list->size());
+            for (json::Value& item : list->as_array())
                 out.items.push_back(json::to_item(std::move(item)));
         }
         if (json::Value* last = answer.find("LastEvaluatedKey");

@@ -57,7 +57,7 @@ RecordsPage RecordsPage::decode(std::string_view body) {
         Value answer = json::parse(body, json::ParseMode::items);
         if (!answer.is_object()) throw InvalidJson("the answer is not a JSON object");
         RecordsPage out;
-        if (Value* records = answer.find("Records")) out.records = std::move(records->as_array());
+        if (Value* list = answer.find("Records")) out.records = std::move(list->as_array());
         if (const Value* next = answer.find("NextShardIterator");
             next != nullptr && !next->is_null())
             out.next_shard_iterator = next->as_string();

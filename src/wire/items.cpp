@@ -98,8 +98,7 @@ std::string encode(const Query& r) {
 
 ItemsPage ItemsPage::decode(std::string_view body, std::string_view operation) {
     return decoded(operation, [&] {
-        json::Value answer = json::parse(body, json::ParseMode::items);
-        if (!answer.is_object()) throw InvalidJson("the answer is not a JSON object");
+        json::Value answer = parse_object(body, json::ParseMode::items);
         ItemsPage out;
         if (json::Value* list = answer.find("Items")) {
             out.items.reserve(list->size());

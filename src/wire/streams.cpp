@@ -54,8 +54,7 @@ std::string encode(const GetRecords& r) {
 
 RecordsPage RecordsPage::decode(std::string_view body) {
     return decoded("GetRecords", [&] {
-        Value answer = json::parse(body, json::ParseMode::items);
-        if (!answer.is_object()) throw InvalidJson("the answer is not a JSON object");
+        Value answer = parse_object(body, json::ParseMode::items);
         RecordsPage out;
         if (Value* list = answer.find("Records")) out.records = std::move(list->as_array());
         if (const Value* next = answer.find("NextShardIterator");

@@ -45,12 +45,12 @@ int main(int argc, char** argv) try {
                            {"balance", bloop::AttributeValue::number("6571.15")}};
     bloop::json::Value put;
     put["TableName"] = table;
-    put["Item"] = bloop::json::raw_item(item);
+    put["Item"] = bloop::json::to_json(item);
     (void)client.call(bloop::Operation::PutItem, put);
 
     bloop::json::Value get;
     get["TableName"] = table;
-    get["Key"] = bloop::json::raw_item({{"id", bloop::AttributeValue::string("k")}});
+    get["Key"] = bloop::json::to_json(bloop::Item{{"id", bloop::AttributeValue::string("k")}});
 
     for (int i = 0; i < 500; ++i)
         (void)client.call(bloop::Operation::GetItem, get);  // warm-up (JIT)

@@ -4,8 +4,8 @@
 
 #include "client/adaptive_limit.hpp"
 #include "client/aws_files.hpp"
-#include "client/idempotency.hpp"
 #include "client/credentials/instance_region.hpp"
+#include "client/idempotency.hpp"
 #include "client/policies/error_mapping.hpp"
 #include "client/policies/in_flight_limit.hpp"
 #include "client/policies/policy.hpp"
@@ -13,7 +13,9 @@
 #include "client/policies/retries.hpp"
 #include "client/policies/router.hpp"
 #include "client/policies/signing.hpp"
+#include "client/text_calls.hpp"
 #include "util/executor.hpp"
+#include "wire/reading.hpp"
 
 #include <cstdlib>
 #include <fstream>
@@ -175,8 +177,7 @@ struct Client::State {
         return pipeline.send(exchange).body;
     }
 
-    json::Value call(Operation op, const json::Value& request, json::ParseMode mode,
-                     const CallOptions& bounds = {}) {
+    json::Value call(Operation op, const json::Value& request, const CallOptions& bounds = {}) {
         if (!request.is_object()) throw InvalidJson("a request body must be a JSON object");
         // Room for most request bodies: one allocation where growing from empty took six. (Below
         // 1 KiB the allocator keeps a cache of freed blocks per size.)
@@ -184,14 +185,8 @@ struct Client::State {
         text.reserve(1000);
         json::write(text, request);
         std::string body = send(op, std::move(text), detail::is_idempotent(op, request), bounds);
-        try {
-            json::Value response = json::parse(body, mode);
-            if (!response.is_object()) throw InvalidJson("the response is not a JSON object");
-            return response;
-        } catch (const InvalidJson& e) {
-            throw ProtocolError("malformed " + std::string(operation_name(op)) +
-                                " response: " + e.what());
-        }
+        return detail::wire::decoded(operation_name(op),
+                                     [&] { return detail::wire::parse_object(body); });
     }
 
     ClientOptions options;
@@ -232,36 +227,56 @@ std::string Client::call_raw(Operation op, std::string request_json,
     return state_->send(op, std::move(request_json), idempotent, options);
 }
 
-json::Value Client::call(Operation op, const json::Value& request, json::ParseMode mode) const {
-    return state_->call(op, request, mode);
+json::Value Client::call(Operation op, const json::Value& request) const {
+    return state_->call(op, request);
 }
 
-json::Value Client::call(Operation op, const json::Value& request, json::ParseMode mode,
+json::Value Client::call(Operation op, const json::Value& request,
                          const CallOptions& options) const {
-    return state_->call(op, request, mode, options);
+    return state_->call(op, request, options);
 }
 
-json::Value Client::call(std::string_view op, const json::Value& request,
-                         json::ParseMode mode) const {
-    return call(operation_from_name(op), request, mode);
+json::Value Client::call(std::string_view op, const json::Value& request) const {
+    return call(operation_from_name(op), request);
 }
 
-std::future<json::Value> Client::call_async(Operation op, json::Value request,
-                                            json::ParseMode mode) const {
+std::future<json::Value> Client::call_async(Operation op, json::Value request) const {
     auto task = std::make_shared<std::packaged_task<json::Value()>>(
-        [state = state_, op, request = std::move(request), mode] {
-            return state->call(op, request, mode);
-        });
+        [state = state_, op, request = std::move(request)] { return state->call(op, request); });
     auto future = task->get_future();
+    submit([task] { (*task)(); });
+    return future;
+}
+
+void Client::submit(std::function<void()> task) const {
     std::call_once(workers_->once, [&] {
         // No more queued calls run at once than the limit lets in flight: the others would only
         // wait in acquire(), each woken and put back to sleep as answers come.
         workers_->executor = std::make_unique<detail::Executor>(
             state_->options.max_in_flight, [state = state_] { return state->limit.current(); });
     });
-    workers_->executor->submit([task] { (*task)(); });
+    workers_->executor->submit(std::move(task));
+}
+
+namespace detail {
+
+std::string TextCalls::call(const Client& client, Operation op, std::string body, bool idempotent,
+                            const CallOptions& options) {
+    return client.state_->send(op, std::move(body), idempotent, options);
+}
+
+std::future<std::string> TextCalls::call_async(const Client& client, Operation op, std::string body,
+                                               bool idempotent) {
+    auto task = std::make_shared<std::packaged_task<std::string()>>(
+        [state = client.state_, op, body = std::move(body), idempotent]() mutable {
+            return state->send(op, std::move(body), idempotent);
+        });
+    auto future = task->get_future();
+    client.submit([task] { (*task)(); });
     return future;
 }
+
+}  // namespace detail
 
 const std::string& Client::region() const noexcept {
     return state_->region;

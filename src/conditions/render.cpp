@@ -306,22 +306,23 @@ std::optional<std::string> Renderer::update(const UpdateActions& actions) {
 
 void Renderer::write_attributes(json::Value& request) const {
     if (!names_.empty()) {
-        // Written as JSON text at once, as the values are: the placeholders are distinct, so no
-        // object needs building (and looking up) member by member.
-        std::string names;
-        names.reserve(names_.size() * 16 + 2);
-        names.push_back('{');
-        for (const auto& [ref, name] : names_) {
-            if (names.size() > 1) names.push_back(',');
-            json::detail::write_string(names, ref);
-            names.push_back(':');
-            json::detail::write_string(names, name);
-        }
-        names.push_back('}');
-        request["ExpressionAttributeNames"] = json::Value::raw(std::move(names));
+        json::Value& names = request["ExpressionAttributeNames"];
+        for (const auto& [ref, name] : names_) names[ref] = name;
     }
-    if (!value_offsets_.empty())
-        request["ExpressionAttributeValues"] = json::Value::raw(values_json());
+    if (!value_offsets_.empty()) request["ExpressionAttributeValues"] = json::parse(values_json());
+}
+
+ExpressionAttributes Renderer::take_attributes() {
+    ExpressionAttributes out{std::move(names_), std::move(values_json_)};
+    *this = Renderer();
+    return out;
+}
+
+void ExpressionAttributes::add_value(std::string_view placeholder, const AttributeValue& value) {
+    if (!values.empty()) values.push_back(',');
+    json::detail::write_string(values, placeholder);
+    values.push_back(':');
+    json::write_attribute(values, value);
 }
 
 }  // namespace bloop

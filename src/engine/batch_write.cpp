@@ -4,11 +4,14 @@
 
 #include <bloop/engine/batch.hpp>
 #include <bloop/exceptions.hpp>
-#include <bloop/json/json.hpp>
 
+#include "client/text_calls.hpp"
 #include "engine/engine_impl.hpp"
+#include "wire/items.hpp"
 
+#include <algorithm>
 #include <future>
+#include <iterator>
 #include <map>
 #include <set>
 
@@ -23,7 +26,7 @@ struct Entry {
     detail::ObjectRef ref;
     bool remove;
     std::string table;
-    json::Value request;  // {"PutRequest":{"Item":...}} or {"DeleteRequest":{"Key":...}}
+    detail::wire::WriteRequest request;
     std::exception_ptr error;
     bool unprocessed = false;  // still returned as unprocessed after every round
 };
@@ -49,10 +52,19 @@ std::vector<Group> groups_of(std::span<const std::size_t> entries) {
     return groups;
 }
 
-json::Value request_of(const std::vector<Entry>& entries, const Group& group) {
-    json::Value request;
-    json::Value& items = request["RequestItems"];
-    for (const auto i : group) items[entries[i].table].push_back(entries[i].request);
+detail::wire::BatchWriteItem request_of(const std::vector<Entry>& entries, const Group& group) {
+    detail::wire::BatchWriteItem request;
+    auto& tables = request.request_items;
+    for (const auto i : group) {
+        const Entry& e = entries[i];
+        auto table = std::find_if(tables.begin(), tables.end(),
+                                  [&](const auto& t) { return t.first == e.table; });
+        if (table == tables.end()) {
+            tables.emplace_back(e.table, std::vector<detail::wire::WriteRequest>{});
+            table = std::prev(tables.end());
+        }
+        table->second.push_back(e.request);
+    }
     return request;
 }
 
@@ -89,12 +101,8 @@ void Engine::commit_batch(std::span<const detail::ObjectRef> puts,
                                detail::describe_object(m, ref.object) + " (" + verb(remove) +
                                ") are the same item of table " + binding->table_name);
         }
-        json::Value request;
-        if (remove) {
-            request["DeleteRequest"]["Key"] = std::move(key);
-        } else {
-            request["PutRequest"]["Item"] = item_of(m, ref.object);
-        }
+        detail::wire::WriteRequest request{remove,
+                                           remove ? std::move(key) : item_of(m, ref.object)};
         models.emplace(binding->table_name, &m);
         entries.push_back({ref, remove, binding->table_name, std::move(request), nullptr, false});
     };
@@ -119,19 +127,20 @@ void Engine::commit_batch(std::span<const detail::ObjectRef> puts,
             }
             break;
         }
-        std::vector<std::future<json::Value>> answers;
+        std::vector<std::future<std::string>> answers;
         answers.reserve(pending.size());
         for (const auto& group : pending) {
-            answers.push_back(impl_->client.call_async(
-                Operation::BatchWriteItem, request_of(entries, group), json::ParseMode::items));
+            answers.push_back(detail::TextCalls::call_async(
+                impl_->client, Operation::BatchWriteItem,
+                detail::wire::encode(request_of(entries, group)), true));
         }
         std::vector<Group> next;
         std::vector<std::size_t> unprocessed;
         for (std::size_t g = 0; g < pending.size(); ++g) {
             const Group& group = pending[g];
-            json::Value response;
+            detail::wire::BatchWriteResult result;
             try {
-                response = answers[g].get();
+                result = detail::wire::BatchWriteResult::decode(answers[g].get());
             } catch (const ValidationError&) {
                 // Refused as a whole: find the items at fault by sending each on its own.
                 if (group.size() > 1) {
@@ -144,21 +153,11 @@ void Engine::commit_batch(std::span<const detail::ObjectRef> puts,
                 for (const auto i : group) entries[i].error = std::current_exception();
                 continue;
             }
-            const json::Value* left = response.find("UnprocessedItems");
-            if (left == nullptr || !left->is_object()) continue;
-            for (const auto& [table, requests] : left->as_object()) {
+            for (const auto& [table, writes] : result.unprocessed_items) {
                 const auto model = models.find(table);
-                if (model == models.end() || !requests.is_array()) continue;
-                for (const auto& r : requests.as_array()) {
-                    Item key;
-                    if (const json::Value* del = r.find("DeleteRequest")) {
-                        key = json::to_item(del->at("Key"));
-                    } else if (const json::Value* put = r.find("PutRequest")) {
-                        const json::Value& item = put->at("Item");
-                        key = detail::key_in(*model->second, item.type() == json::Type::item
-                                                                 ? item.as_item()
-                                                                 : json::to_item(item));
-                    }
+                if (model == models.end()) continue;
+                for (const auto& w : writes) {
+                    const Item key = w.remove ? w.item : detail::key_in(*model->second, w.item);
                     const auto found = items.find(detail::item_id(table, key));
                     if (found != items.end()) unprocessed.push_back(found->second);
                 }
@@ -200,10 +199,9 @@ void Engine::commit_batch(std::span<const detail::ObjectRef> puts,
         const bool throttled = std::all_of(entries.begin(), entries.end(), [](const Entry& e) {
             return !e.error || e.unprocessed;
         });
-        std::string message = std::to_string(failures.size()) + " of " +
-                              std::to_string(entries.size()) +
-                              (throttled ? " batch writes were left unprocessed:"
-                                         : " batch writes failed:");
+        std::string message =
+            std::to_string(failures.size()) + " of " + std::to_string(entries.size()) +
+            (throttled ? " batch writes were left unprocessed:" : " batch writes failed:");
         for (const auto& f : failures) message += "\n  - " + f.message;
         if (throttled) throw UnprocessedItems(message, std::move(failures));
         throw WriteFailed(message, std::move(failures));

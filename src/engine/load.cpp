@@ -2,13 +2,15 @@
 // UnprocessedKeys retried with backoff, results matched back by (attribute name, typed value).
 
 #include <bloop/exceptions.hpp>
-#include <bloop/json/json.hpp>
 
+#include "client/text_calls.hpp"
 #include "engine/engine_impl.hpp"
+#include "wire/items.hpp"
 
+#include <algorithm>
 #include <exception>
-
 #include <future>
+#include <iterator>
 #include <map>
 #include <set>
 
@@ -29,24 +31,23 @@ struct Wanted {
 // table → canonical key → wanted
 using Wants = std::map<std::string, std::map<std::string, Wanted>>;
 
-json::Value chunk_request(const std::vector<std::pair<std::string, Item>>& keys, bool consistent) {
-    json::Value request;
-    for (const auto& [table, key] : keys) {
-        json::Value& entry = request["RequestItems"][table];
-        entry["Keys"].push_back(key);
-        entry["ConsistentRead"] = consistent;
-    }
-    return request;
-}
+namespace wire = detail::wire;
 
-std::vector<json::Value> chunks(const std::vector<std::pair<std::string, Item>>& keys,
-                                bool consistent) {
-    std::vector<json::Value> out;
-    for (std::size_t i = 0; i < keys.size(); i += kChunk) {
-        const auto end = std::min(keys.size(), i + kChunk);
-        out.push_back(chunk_request({keys.begin() + static_cast<std::ptrdiff_t>(i),
-                                     keys.begin() + static_cast<std::ptrdiff_t>(end)},
-                                    consistent));
+// BatchGetItems of at most 100 keys each, the keys of one table together.
+std::vector<wire::BatchGetItem> chunks(const std::vector<std::pair<std::string, Item>>& keys,
+                                       bool consistent) {
+    std::vector<wire::BatchGetItem> out;
+    for (std::size_t i = 0; i < keys.size(); ++i) {
+        if (i % kChunk == 0) out.emplace_back();
+        auto& tables = out.back().request_items;
+        const auto& [table, key] = keys[i];
+        auto entry = std::find_if(tables.begin(), tables.end(),
+                                  [&](const auto& t) { return t.first == table; });
+        if (entry == tables.end()) {
+            tables.emplace_back(table, wire::KeysAndAttributes{{}, consistent});
+            entry = std::prev(tables.end());
+        }
+        entry->second.keys.push_back(key);
     }
     return out;
 }
@@ -71,45 +72,39 @@ void Engine::load_objects(std::span<const detail::ObjectRef> objects, const Load
     }
 
     std::vector<detail::ObjectRef> loaded;
-    std::vector<json::Value> requests = chunks(keys, options.consistent);
+    std::vector<wire::BatchGetItem> requests = chunks(keys, options.consistent);
     for (int round = 0; !requests.empty(); ++round) {
         if (round > 0) impl_->client.wait_before_retry(round);
         if (round >= kMaxRounds) {
             throw RuntimeError("BatchGetItem still returned UnprocessedKeys after " +
                                std::to_string(kMaxRounds) + " rounds; the table is throttled");
         }
-        std::vector<std::future<json::Value>> pending;
-        for (auto& r : requests)
-            pending.push_back(impl_->client.call_async(Operation::BatchGetItem, std::move(r),
-                                                       json::ParseMode::items));
+        std::vector<std::future<std::string>> pending;
+        for (const auto& r : requests) {
+            pending.push_back(detail::TextCalls::call_async(impl_->client, Operation::BatchGetItem,
+                                                            wire::encode(r), true));
+        }
         requests.clear();
         std::vector<std::pair<std::string, Item>> unprocessed;
         for (auto& f : pending) {
-            json::Value response = f.get();
-            if (json::Value* responses = response.find("Responses")) {
-                for (auto& [table, items] : responses->as_object()) {
-                    auto& table_wants = wants[table];
-                    for (auto& wire : items.as_array()) {
-                        Item item = json::to_item(std::move(wire));
-                        if (table_wants.empty()) break;
-                        const ModelInfo& m = *table_wants.begin()->second.model;
-                        const auto w =
-                            table_wants.find(detail::canonical_key(detail::key_in(m, item)));
-                        if (w == table_wants.end() || w->second.found) continue;
-                        w->second.found = true;
-                        for (void* object : w->second.objects) {
-                            detail::load_and_sync(*w->second.model, object, Item(item),
-                                                  w->second.model->projection.available);
-                            loaded.push_back({w->second.model, object});
-                        }
+            wire::BatchGetResult result = wire::BatchGetResult::decode(f.get());
+            for (auto& [table, items] : result.responses) {
+                auto& table_wants = wants[table];
+                for (Item& item : items) {
+                    if (table_wants.empty()) break;
+                    const ModelInfo& m = *table_wants.begin()->second.model;
+                    const auto w = table_wants.find(detail::canonical_key(detail::key_in(m, item)));
+                    if (w == table_wants.end() || w->second.found) continue;
+                    w->second.found = true;
+                    for (void* object : w->second.objects) {
+                        detail::load_and_sync(*w->second.model, object, Item(item),
+                                              w->second.model->projection.available);
+                        loaded.push_back({w->second.model, object});
                     }
                 }
             }
-            if (const json::Value* left = response.find("UnprocessedKeys")) {
-                for (const auto& [table, entry] : left->as_object()) {
-                    for (const auto& key : entry.at("Keys").as_array())
-                        unprocessed.emplace_back(table, json::to_item(key));
-                }
+            for (auto& [table, left] : result.unprocessed_keys) {
+                for (Item& key : left.keys) unprocessed.emplace_back(table, std::move(key));
             }
         }
         requests = chunks(unprocessed, options.consistent);

@@ -175,10 +175,9 @@ PreparedWrite prepare_one(const ObjectRef& ref, const Binding& binding, const Wr
                             describe_object(m, ref.object) + " has " +
                             std::to_string(spec.actions.size()));
     }
-    PreparedWrite p{ref, kind, json::Value::object(), {}, {}, {}, std::nullopt, spec.sync};
-    json::Value& request = p.request;
-    request["TableName"] = binding.table_name;
-    request["Key"] = key_of(m, ref.object);
+    PreparedWrite p{ref, kind, {}, {}, {}, {}, std::nullopt, spec.sync};
+    const std::string& table = binding.table_name;
+    Item key = key_of(m, ref.object);
     ObjectState* state = m.state != nullptr ? m.state(ref.object) : nullptr;
     Condition full = condition;
     if (atomic) {
@@ -198,7 +197,8 @@ PreparedWrite prepare_one(const ObjectRef& ref, const Binding& binding, const Wr
     }
     Renderer r;
     // The condition first, so its placeholders get the lower numbers (as bloop's).
-    if (auto text = r.condition(full)) request["ConditionExpression"] = std::move(*text);
+    std::string condition_text = r.condition(full).value_or(std::string());
+    std::string update_text;
     if (kind == WriteKind::save) {
         UpdateActions actions;
         actions.set.reserve(m.columns.size());
@@ -208,7 +208,7 @@ PreparedWrite prepare_one(const ObjectRef& ref, const Binding& binding, const Wr
                 p.effect.removed.push_back(m.columns[a.path.column].dynamo_name);
         }
         p.written.reserve(m.columns.size());
-        for (const auto key : m.key_columns()) p.written.push_back(key);
+        for (const auto column : m.key_columns()) p.written.push_back(column);
         // The columns set below follow the actions' own SETs; their values become the effect once
         // rendered (moved, not copied: a save's values are its largest part).
         const std::size_t first_column_set = actions.set.size();
@@ -241,7 +241,7 @@ PreparedWrite prepare_one(const ObjectRef& ref, const Binding& binding, const Wr
             }
         }
         std::sort(p.written.begin(), p.written.end());
-        if (auto text = r.update(actions)) request["UpdateExpression"] = std::move(*text);
+        update_text = r.update(actions).value_or(std::string());
         Item::container_type effect;
         effect.reserve(actions.set.size() - first_column_set);
         for (std::size_t j = first_column_set; j < actions.set.size(); ++j) {
@@ -250,13 +250,33 @@ PreparedWrite prepare_one(const ObjectRef& ref, const Binding& binding, const Wr
         }
         p.effect.set = Item::from_entries(std::move(effect));
     }
-    r.write_attributes(request);
-    if (const char* returned = return_values(spec.sync, kind, m, ref.object))
-        request["ReturnValues"] = returned;
+    const char* returned = return_values(spec.sync, kind, m, ref.object);
     // A failed condition returns the stored item: it tells a stale object from a failed condition,
     // and a true violation from a retry that met its own earlier, unanswered write.
-    if (request.find("ConditionExpression") != nullptr)
-        request["ReturnValuesOnConditionCheckFailure"] = "ALL_OLD";
+    const char* old_on_failure = condition_text.empty() ? "" : "ALL_OLD";
+    switch (kind) {
+        case WriteKind::save:
+            p.request = wire::UpdateItem{table,
+                                         std::move(key),
+                                         std::move(update_text),
+                                         std::move(condition_text),
+                                         r.take_attributes(),
+                                         returned != nullptr ? returned : "",
+                                         old_on_failure};
+            break;
+        case WriteKind::remove:
+            p.request = wire::DeleteItem{table,
+                                         std::move(key),
+                                         std::move(condition_text),
+                                         r.take_attributes(),
+                                         returned != nullptr ? returned : "",
+                                         old_on_failure};
+            break;
+        case WriteKind::check:
+            p.request = wire::ConditionCheck{table, std::move(key), std::move(condition_text),
+                                             r.take_attributes(), old_on_failure};
+            break;
+    }
     return p;
 }
 

@@ -4,9 +4,9 @@
 
 #include <bloop/conditions/condition.hpp>
 #include <bloop/engine/engine.hpp>
-#include <bloop/json/json.hpp>
 
 #include "engine/applied.hpp"
+#include "wire/items.hpp"
 
 #include <cstdint>
 #include <optional>
@@ -19,9 +19,8 @@ namespace bloop::detail {
 struct PreparedWrite {
     ObjectRef ref;
     WriteKind kind;
-    /// UpdateItem, DeleteItem or (a check) ConditionCheck members: TableName, Key, expressions,
-    /// ReturnValuesOnConditionCheckFailure.
-    json::Value request;
+    /// An UpdateItem (a save), a DeleteItem (a remove) or a ConditionCheck (a check).
+    wire::TransactWriteItem request;
     std::vector<std::size_t> written;     ///< columns a save makes known, ascending
     std::vector<std::size_t> acted;       ///< columns update actions leave unknown, ascending
     WriteEffect effect;                   ///< what a save writes, to recognise it in place

@@ -5,6 +5,9 @@
 #include <bloop/exceptions.hpp>
 
 #include "engine/engine_impl.hpp"
+#include "wire/items.hpp"
+
+#include <memory>
 
 namespace bloop {
 
@@ -33,31 +36,48 @@ detail::SearchCursor Engine::start_search(const SearchTarget& target, const Cond
                               std::to_string(segment->total));
     }
 
-    json::Value request;
-    request["TableName"] = binding->table_name;
-    if (target.index != nullptr) request["IndexName"] = target.index->dynamo_name;
-    // A GSI cannot read consistently: DynamoDB rejects ConsistentRead there, so it is not sent.
-    if (target.index == nullptr || target.index->kind == IndexKind::local)
-        request["ConsistentRead"] = consistent;
-    request["Select"] = resolved.count ? "COUNT" : "SPECIFIC_ATTRIBUTES";
-    Renderer r;  // bloop's order: filter, projection, key condition
-    if (auto text = r.condition(filter)) request["FilterExpression"] = std::move(*text);
+    // bloop's order of placeholders: filter, projection, key condition.
+    Renderer r;
+    std::string filter_text = r.condition(filter).value_or(std::string());
+    std::string projection_text;
     if (!resolved.count) {
         std::vector<Path> paths;
         for (const auto c : resolved.columns) paths.push_back(Path::of_column(m, c));
-        request["ProjectionExpression"] = r.projection(paths);
+        projection_text = r.projection(paths);
     }
+    std::string key_text = query ? *r.condition(*key) : std::string();
+    // Fills what Query and Scan share.
+    const auto common = [&](auto& request) {
+        request.table_name = binding->table_name;
+        if (target.index != nullptr) request.index_name = target.index->dynamo_name;
+        // A GSI cannot read consistently: DynamoDB rejects ConsistentRead there, so it is not sent.
+        if (target.index == nullptr || target.index->kind == IndexKind::local)
+            request.consistent_read = consistent;
+        request.select = resolved.count ? "COUNT" : "SPECIFIC_ATTRIBUTES";
+        request.filter_expression = std::move(filter_text);
+        request.projection_expression = std::move(projection_text);
+        request.attributes = r.take_attributes();
+        if (paging.page_size) request.limit = static_cast<std::int64_t>(*paging.page_size);
+        if (paging.read_rate) request.return_consumed_capacity = "TOTAL";
+    };
+    detail::SearchRequest request;
     if (query) {
-        request["KeyConditionExpression"] = *r.condition(*key);
-        request["ScanIndexForward"] = forward;
+        auto q = std::make_shared<detail::wire::Query>();
+        q->key_condition_expression = std::move(key_text);
+        q->scan_index_forward = forward;
+        common(*q);
+        request = std::move(q);
+    } else {
+        auto s = std::make_shared<detail::wire::Scan>();
+        if (segment) {
+            s->segment = segment->segment;  // bloop 1.x sent "Segments", which DynamoDB ignores
+            s->total_segments = segment->total;
+        }
+        common(*s);
+        request = std::move(s);
     }
-    if (segment) {
-        request["Segment"] = segment->segment;  // bloop 1.x sent "Segments", which DynamoDB ignores
-        request["TotalSegments"] = segment->total;
-    }
-    r.write_attributes(request);
-    return detail::SearchCursor(impl_->client, query ? Operation::Query : Operation::Scan,
-                                std::move(request), target, std::move(resolved), paging);
+    return detail::SearchCursor(impl_->client, std::move(request), target, std::move(resolved),
+                                paging);
 }
 
 void Engine::deliver(const ModelInfo& model, void* object, Item&& item,

@@ -3,9 +3,10 @@
 
 #include <bloop/engine/transaction.hpp>
 #include <bloop/exceptions.hpp>
-#include <bloop/json/json.hpp>
 
+#include "client/text_calls.hpp"
 #include "engine/engine_impl.hpp"
+#include "wire/items.hpp"
 
 #include <algorithm>
 #include <map>
@@ -28,8 +29,7 @@ void Engine::commit_read(std::span<const detail::ObjectRef> objects) {
     if (objects.empty()) return;
     std::vector<Wanted> wanted;
     std::map<std::string, std::size_t> index;  // table and key -> its Get
-    json::Value request;
-    json::Value& items = request["TransactItems"];
+    detail::wire::TransactGetItems request;
     for (const auto& ref : objects) {
         detail::require_concrete(*ref.model);
         const auto binding = impl_->bound(*ref.model);
@@ -43,21 +43,19 @@ void Engine::commit_read(std::span<const detail::ObjectRef> objects) {
                                          " would be the 101st");
             }
             wanted.push_back({ref.model, {}});
-            json::Value get;
-            get["Get"]["TableName"] = binding->table_name;
-            get["Get"]["Key"] = std::move(key);
-            items.push_back(std::move(get));
+            request.transact_items.push_back({binding->table_name, std::move(key)});
         }
         auto& waiting = wanted[at->second].objects;
         if (std::find(waiting.begin(), waiting.end(), ref.object) == waiting.end())
             waiting.push_back(ref.object);
     }
 
-    json::Value response;
+    const std::string body = detail::wire::encode(request);
+    detail::wire::TransactGetResult result;
     for (int attempt = 1;; ++attempt) {
         try {
-            response =
-                impl_->client.call(Operation::TransactGetItems, request, json::ParseMode::items);
+            result = detail::wire::TransactGetResult::decode(
+                detail::TextCalls::call(impl_->client, Operation::TransactGetItems, body, true));
             break;
         } catch (const TransactionCanceled&) {
             // Reads are cancelled only by conflicting writes or throughput: try again later.
@@ -66,28 +64,23 @@ void Engine::commit_read(std::span<const detail::ObjectRef> objects) {
         }
     }
 
-    json::Value* responses = response.find("Responses");
-    if (responses == nullptr || !responses->is_array() ||
-        responses->as_array().size() != wanted.size()) {
-        throw ProtocolError("TransactGetItems answered " +
-                            std::string(responses != nullptr && responses->is_array()
-                                            ? std::to_string(responses->as_array().size())
-                                            : "no") +
-                            " responses for " + std::to_string(wanted.size()) + " items");
+    if (!result.responses || result.responses->size() != wanted.size()) {
+        throw ProtocolError(
+            "TransactGetItems answered " +
+            (result.responses ? std::to_string(result.responses->size()) : std::string("no")) +
+            " responses for " + std::to_string(wanted.size()) + " items");
     }
     std::vector<detail::ObjectRef> loaded;
     std::vector<detail::ObjectRef> missing;
     for (std::size_t i = 0; i < wanted.size(); ++i) {
         const Wanted& w = wanted[i];
-        json::Value* item = responses->as_array()[i].find("Item");
-        if (item == nullptr) {
+        std::optional<Item>& stored = (*result.responses)[i];
+        if (!stored) {
             for (void* object : w.objects) missing.push_back({w.model, object});
             continue;
         }
-        const Item stored = item->type() == json::Type::item ? std::move(item->as_item())
-                                                             : json::to_item(std::move(*item));
         for (void* object : w.objects) {
-            detail::load_and_sync(*w.model, object, Item(stored), w.model->projection.available);
+            detail::load_and_sync(*w.model, object, Item(*stored), w.model->projection.available);
             loaded.push_back({w.model, object});
         }
     }

@@ -1,11 +1,14 @@
 #include <bloop/engine/detail/search_cursor.hpp>
 #include <bloop/exceptions.hpp>
-#include <bloop/json/json.hpp>
 
+#include "client/text_calls.hpp"
 #include "engine/search_token.hpp"
+#include "wire/items.hpp"
 
 #include <algorithm>
 #include <thread>
+#include <type_traits>
+#include <utility>
 
 namespace bloop {
 namespace {
@@ -35,18 +38,14 @@ std::string target_name(const SearchTarget& t) {
 
 namespace detail {
 
-SearchCursor::SearchCursor(Client client, Operation operation, json::Value request,
-                           SearchTarget target, ResolvedProjection projection, Paging paging)
+SearchCursor::SearchCursor(Client client, SearchRequest request, SearchTarget target,
+                           ResolvedProjection projection, Paging paging)
     : client_(std::move(client)),
-      operation_(operation),
       request_(std::move(request)),
       target_(target),
       projection_(std::move(projection)),
       limit_(paging.limit),
-      read_rate_(paging.read_rate) {
-    if (paging.page_size) request_["Limit"] = static_cast<std::int64_t>(*paging.page_size);
-    if (read_rate_) request_["ReturnConsumedCapacity"] = "TOTAL";
-}
+      read_rate_(paging.read_rate) {}
 
 bool SearchCursor::exhausted() const noexcept {
     const bool limited = limit_ && returned_ >= *limit_;
@@ -54,47 +53,39 @@ bool SearchCursor::exhausted() const noexcept {
 }
 
 void SearchCursor::fetch() {
-    // The cursor's own request, sent as it is: each page's start replaces the previous one.
-    if (start_) {
-        request_["ExclusiveStartKey"] = *start_;
-    } else {
-        request_.erase("ExclusiveStartKey");  // from the beginning again (after a reset)
-    }
+    // The cursor's own request; each page starts where the previous one ended.
+    const Item* start = start_ ? &*start_ : nullptr;
+    const auto [op, body] = std::visit(
+        [&](const auto& r) {
+            const Operation o = std::is_same_v<std::decay_t<decltype(*r)>, wire::Query>
+                                    ? Operation::Query
+                                    : Operation::Scan;
+            return std::pair(o, wire::encode(*r, start));
+        },
+        request_);
     if (read_rate_) std::this_thread::sleep_until(next_fetch_);
-    json::Value page = client_.call(operation_, request_, json::ParseMode::items);
-    const json::Value* c = page.find("Count");
-    const std::int64_t page_count = c != nullptr ? c->as_int() : 0;
-    const json::Value* s = page.find("ScannedCount");
-    const std::int64_t page_scanned = s != nullptr ? s->as_int() : page_count;
-    count_ += page_count;
+    wire::ItemsPage page =
+        wire::ItemsPage::decode(TextCalls::call(client_, op, body, true), operation_name(op));
+    const std::int64_t page_scanned = page.scanned_count.value_or(page.count);
+    count_ += page.count;
     scanned_ += page_scanned;
-    if (read_rate_) pace(page, page_scanned);
-    buffer_.clear();
+    if (read_rate_) pace(page.consumed_capacity, page_scanned);
+    buffer_ = std::move(page.items);
     position_ = 0;
-    if (json::Value* items = page.find("Items")) {
-        buffer_.reserve(items->size());
-        for (auto& item : items->as_array()) buffer_.push_back(json::to_item(std::move(item)));
-    }
-    if (json::Value* last = page.find("LastEvaluatedKey")) {
-        start_ = json::to_item(std::move(*last));
-    } else {
-        start_.reset();
-        done_ = true;
-    }
+    start_ = std::move(page.last_evaluated_key);
+    if (!start_) done_ = true;
 }
 
 // The next page waits until the capacity this one consumed is paid for at the read rate (from
 // ConsumedCapacity; a server that does not report it is charged DynamoDB's minimum, half a unit
 // per item evaluated, one for a consistent read).
-void SearchCursor::pace(const json::Value& page, std::int64_t scanned) {
+void SearchCursor::pace(std::optional<double> consumed, std::int64_t scanned) {
     double units = 0;
-    const json::Value* consumed = page.find("ConsumedCapacity");
-    const json::Value* reported = consumed != nullptr ? consumed->find("CapacityUnits") : nullptr;
-    if (reported != nullptr) {
-        units = reported->as_double();
+    if (consumed) {
+        units = *consumed;
     } else {
-        const json::Value* consistent = request_.find("ConsistentRead");
-        const bool strong = consistent != nullptr && consistent->as_bool();
+        const bool strong =
+            std::visit([](const auto& r) { return r->consistent_read.value_or(false); }, request_);
         units = static_cast<double>(std::max<std::int64_t>(scanned, 1)) * (strong ? 1.0 : 0.5);
     }
     const auto now = std::chrono::steady_clock::now();

@@ -8,7 +8,8 @@ namespace bloop::detail {
 std::string make_search_token(const std::string& target, const Item* after) {
     json::Value token;
     token["target"] = target;
-    if (after != nullptr) token["after"] = *after;  // none yet: resume from the start
+    if (after != nullptr)
+        token["after"] = json::to_json(*after);  // none yet: resume from the start
     return json::to_string(token);  // a position only: the resuming search's options apply
 }
 
@@ -16,7 +17,7 @@ std::optional<Item> parse_search_token(const std::string& text, const std::strin
     json::Value token;
     std::optional<Item> after;
     try {
-        token = json::parse(text, json::ParseMode::items);
+        token = json::parse(text);
         if (!token.is_object()) throw InvalidJson("not a JSON object");
         if (const json::Value* a = token.find("after")) after = json::to_item(*a);
     } catch (const InvalidJson& e) {

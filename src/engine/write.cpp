@@ -1,8 +1,8 @@
 // Engine::save and Engine::remove: UpdateItem / DeleteItem per object, concurrently for many.
 
 #include <bloop/exceptions.hpp>
-#include <bloop/json/json.hpp>
 
+#include "client/text_calls.hpp"
 #include "engine/applied.hpp"
 #include "engine/engine_impl.hpp"
 #include "engine/prepared_write.hpp"
@@ -38,13 +38,21 @@ void Engine::write(std::span<const detail::ObjectRef> objects, const detail::Wri
         prepared.push_back(detail::prepare_write(ref, *impl_->bound(*ref.model), spec, kind));
     }
     const Operation op = remove ? Operation::DeleteItem : Operation::UpdateItem;
-    const json::ParseMode mode =
-        spec.sync == Sync::none ? json::ParseMode::plain : json::ParseMode::items;
-    std::vector<std::future<json::Value>> pending;
+    // The request's text, and whether it may be sent again after an unknown outcome.
+    const auto text = [&](const PreparedWrite& p) -> std::pair<std::string, bool> {
+        if (remove)
+            return {detail::wire::encode(std::get<detail::wire::DeleteItem>(p.request)), true};
+        const auto& update = std::get<detail::wire::UpdateItem>(p.request);
+        return {detail::wire::encode(update), detail::wire::idempotent(update)};
+    };
+    std::vector<std::future<std::string>> pending;
     if (prepared.size() > 1) {
         pending.reserve(prepared.size());
-        for (auto& p : prepared)
-            pending.push_back(impl_->client.call_async(op, std::move(p.request), mode));
+        for (const auto& p : prepared) {
+            auto [body, idempotent] = text(p);
+            pending.push_back(
+                detail::TextCalls::call_async(impl_->client, op, std::move(body), idempotent));
+        }
     }
 
     std::vector<WriteFailed::Failure> failures;
@@ -55,12 +63,16 @@ void Engine::write(std::span<const detail::ObjectRef> objects, const detail::Wri
         std::optional<Item> returned;  // the item DynamoDB returned for `sync`
         try {
             try {
-                json::Value response =
-                    pending.empty() ? impl_->client.call(op, p.request, mode) : pending[i].get();
-                if (json::Value* item = response.find("Attributes")) {
-                    returned = item->type() == json::Type::item ? std::move(item->as_item())
-                                                                : json::to_item(std::move(*item));
+                std::string answer;
+                if (pending.empty()) {
+                    auto [body, idempotent] = text(p);
+                    answer =
+                        detail::TextCalls::call(impl_->client, op, std::move(body), idempotent);
+                } else {
+                    answer = pending[i].get();
                 }
+                returned =
+                    detail::wire::ItemAttributes::decode(answer, operation_name(op)).attributes;
             } catch (const ConditionalCheckFailed& e) {
                 if (!applied_earlier(p, e, remove)) {
                     throw ConstraintViolation(detail::condition_failure(p, e.item()).message +

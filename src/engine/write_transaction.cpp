@@ -4,9 +4,9 @@
 
 #include <bloop/engine/transaction.hpp>
 #include <bloop/exceptions.hpp>
-#include <bloop/json/json.hpp>
 #include <bloop/types/uuid.hpp>
 
+#include "client/text_calls.hpp"
 #include "engine/engine_impl.hpp"
 #include "engine/item_size.hpp"
 #include "engine/prepared_write.hpp"
@@ -25,15 +25,6 @@ constexpr std::size_t kMaxBytes = 4 * 1024 * 1024;  // of item data in one trans
 constexpr std::size_t kMaxTokenLength = 36;         // ClientRequestToken
 constexpr int kMaxAttempts = 8;                     // of a transaction that keeps conflicting
 constexpr std::size_t kLargestNamed = 5;            // objects named when 4 MB is exceeded
-
-const char* member_of(WriteKind kind) {
-    switch (kind) {
-        case WriteKind::save: return "Update";
-        case WriteKind::remove: return "Delete";
-        case WriteKind::check: return "ConditionCheck";
-    }
-    return "";
-}
 
 const char* verb_of(WriteKind kind) {
     switch (kind) {
@@ -104,8 +95,8 @@ bool worth_retrying(const TransactionCanceled& e) {
         const CancellationReason& reason = e.reasons()[i];
         if (reason.code == "None" || reason.code.empty()) continue;
         const PreparedWrite& p = entries[i].write;
-        TransactionFailed::Failure f{detail::IdentityAccess::of(p.ref.object), reason.code, {},
-                                     false};
+        TransactionFailed::Failure f{
+            detail::IdentityAccess::of(p.ref.object), reason.code, {}, false};
         if (reason.code == "ConditionalCheckFailed") {
             auto why = detail::condition_failure(p, reason.item.get());
             f.message = std::move(why.message);
@@ -158,13 +149,14 @@ void Engine::commit_write(std::span<const detail::TransactionOperation> operatio
         detail::require_concrete(m);  // before the binding: an abstract one has none
         const auto binding = impl_->bound(m);
         PreparedWrite p = detail::prepare_write(op.ref, *binding, op.spec, op.kind);
-        if (op.kind == WriteKind::save && p.request.find("UpdateExpression") == nullptr) {
+        if (op.kind == WriteKind::save &&
+            std::get<detail::wire::UpdateItem>(p.request).update_expression.empty()) {
             throw InvalidTransaction(
                 "a transactional save of " + detail::describe_object(m, op.ref.object) +
                 " has nothing to write besides its key (DynamoDB's transactional Update needs an "
                 "update); check() that it exists, or save it outside the transaction");
         }
-        const Item& key = p.request.at("Key").as_item();
+        const Item& key = detail::wire::key_of(p.request);
         const auto [at, fresh] =
             items.emplace(detail::item_id(binding->table_name, key), entries.size());
         if (!fresh) {
@@ -184,20 +176,18 @@ void Engine::commit_write(std::span<const detail::TransactionOperation> operatio
     }
     check_size(entries);
 
-    json::Value request;
-    json::Value& items_json = request["TransactItems"];
-    for (const auto& e : entries) {
-        json::Value item;
-        item[member_of(e.write.kind)] = e.write.request;
-        items_json.push_back(std::move(item));
-    }
-    request["ClientRequestToken"] = token;
-
+    detail::wire::TransactWriteItems request;
+    request.transact_items.reserve(entries.size());
+    // Moved: nothing reads an entry's request after this.
+    for (auto& e : entries) request.transact_items.push_back(std::move(e.write.request));
+    request.client_request_token = token;
     // The same bytes on every attempt: the token makes a retry of an applied transaction a no-op
     // that succeeds, and a retry of a cancelled one a new try.
+    const std::string body = detail::wire::encode(request);
+
     for (int attempt = 1;; ++attempt) {
         try {
-            (void)impl_->client.call(Operation::TransactWriteItems, request);
+            (void)detail::TextCalls::call(impl_->client, Operation::TransactWriteItems, body, true);
             break;
         } catch (const TransactionCanceled& e) {
             if (attempt >= kMaxAttempts || !worth_retrying(e)) throw_failed(entries, e, attempt);

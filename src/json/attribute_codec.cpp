@@ -119,12 +119,6 @@ void write_item(std::string& out, const Item& item) {
     out.push_back('}');
 }
 
-Value raw_item(const Item& item) {
-    std::string text;
-    write_item(text, item);
-    return Value::raw(std::move(text));
-}
-
 Value to_json(const AttributeValue& value) {
     std::string text;
     write_attribute(text, value);
@@ -177,7 +171,6 @@ AttributeValue to_attribute(const Value& json) {
 }
 
 Item to_item(Value&& json) {
-    if (json.is_item()) return std::move(json.as_item());
     if (!json.is_object()) bad_attribute("an item must be a JSON object");
     Item::container_type entries;
     entries.reserve(json.size());
@@ -187,7 +180,6 @@ Item to_item(Value&& json) {
 }
 
 Item to_item(const Value& json) {
-    if (json.is_item()) return json.as_item();
     return to_item(Value(json));
 }
 

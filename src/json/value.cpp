@@ -11,8 +11,8 @@
 namespace bloop::json {
 namespace {
 std::string_view type_name(Type t) {
-    static constexpr std::string_view kNames[] = {"null",  "boolean", "number",   "string",
-                                                  "array", "object",  "raw JSON", "item"};
+    static constexpr std::string_view kNames[] = {"null",   "boolean", "number",
+                                                  "string", "array",   "object"};
     return kNames[static_cast<std::size_t>(t)];
 }
 
@@ -28,12 +28,6 @@ Value Value::number(std::string text) {
     if (!detail::is_json_number(text)) throw InvalidJson("not a JSON number: \"" + text + "\"");
     Value v;
     v.v_ = Number{std::move(text)};
-    return v;
-}
-
-Value Value::raw(std::string json_text) {
-    Value v;
-    v.v_ = Raw{std::move(json_text)};
     return v;
 }
 
@@ -62,10 +56,6 @@ std::int64_t Value::as_int() const {
     }
     return out;
 }
-const std::string& Value::raw_text() const {
-    if (type() != Type::raw) wrong_type(Type::raw, type());
-    return std::get<Raw>(v_).text;
-}
 double Value::as_double() const {
     return std::strtod(number_text().c_str(), nullptr);
 }
@@ -84,15 +74,6 @@ const Value::Object& Value::as_object() const {
 Value::Object& Value::as_object() {
     if (type() != Type::object) wrong_type(Type::object, type());
     return std::get<Object>(v_);
-}
-
-const Item& Value::as_item() const {
-    if (type() != Type::item) wrong_type(Type::item, type());
-    return std::get<Item>(v_);
-}
-Item& Value::as_item() {
-    if (type() != Type::item) wrong_type(Type::item, type());
-    return std::get<Item>(v_);
 }
 
 const Value* Value::find(std::string_view key) const {
@@ -140,7 +121,6 @@ Value& Value::push_back(Value v) {
 std::size_t Value::size() const noexcept {
     if (const auto* a = std::get_if<Array>(&v_)) return a->size();
     if (const auto* o = std::get_if<Object>(&v_)) return o->size();
-    if (const auto* i = std::get_if<Item>(&v_)) return i->size();
     return 0;
 }
 
@@ -174,8 +154,6 @@ void write(std::string& out, const Value& value) {
             out.push_back('}');
             break;
         }
-        case Type::raw: out += value.raw_text(); break;
-        case Type::item: write_item(out, value.as_item()); break;
     }
 }
 

@@ -48,14 +48,14 @@ detail::wire::UpdateItem write_request(const std::string& table, const StreamLea
     std::string remove;
     a.names.emplace_back("#counter", "counter");
     a.names.emplace_back("#checkpoint", "checkpoint");
-    a.values.insert_or_assign(":next", AttributeValue::number(lease.counter + 1));
-    a.values.insert_or_assign(":checkpoint", AttributeValue::string(lease.checkpoint));
+    a.add_value(":next", AttributeValue::number(lease.counter + 1));
+    a.add_value(":checkpoint", AttributeValue::string(lease.checkpoint));
     const auto optional = [&](const char* name, std::optional<AttributeValue> value) {
         const std::string placeholder = std::string("#") + name;
         a.names.emplace_back(placeholder, name);
         if (value) {
             set += ", " + placeholder + " = :" + name;
-            a.values.insert_or_assign(std::string(":") + name, std::move(*value));
+            a.add_value(std::string(":") + name, *value);
         } else {
             remove += (remove.empty() ? " REMOVE " : ", ") + placeholder;
         }
@@ -78,7 +78,7 @@ detail::wire::UpdateItem write_request(const std::string& table, const StreamLea
         condition = "attribute_not_exists(#lease)";
     } else {
         condition = "#counter = :counter";
-        a.values.insert_or_assign(":counter", AttributeValue::number(lease.counter));
+        a.add_value(":counter", AttributeValue::number(lease.counter));
     }
     return {table, key_of(lease), set + remove, std::move(condition), std::move(a), "", "ALL_OLD"};
 }
@@ -99,14 +99,17 @@ class DynamoLeaseStore : public LeaseStore {
         query.table_name = table_;
         query.consistent_read = true;
         query.key_condition_expression = "#consumer = :consumer";
-        query.attributes = {{{"#consumer", "consumer"}},
-                            Item{{":consumer", AttributeValue::string(consumer)}}};
+        query.attributes.names = {{"#consumer", "consumer"}};
+        query.attributes.add_value(":consumer", AttributeValue::string(consumer));
+        std::optional<Item> start;
         while (true) {
             detail::wire::ItemsPage page = detail::wire::ItemsPage::decode(
-                client_.call_raw(Operation::Query, detail::wire::encode(query), call_), "Query");
+                client_.call_raw(Operation::Query,
+                                 detail::wire::encode(query, start ? &*start : nullptr), call_),
+                "Query");
             for (Item& item : page.items) out.push_back(load_item<StreamLease>(std::move(item)));
             if (!page.last_evaluated_key) return out;
-            query.exclusive_start_key = std::move(page.last_evaluated_key);
+            start = std::move(page.last_evaluated_key);
         }
     }
 
@@ -132,13 +135,10 @@ class DynamoLeaseStore : public LeaseStore {
     }
 
     bool remove(const StreamLease& lease) override {
+        detail::wire::ExpressionAttributes a{{{"#counter", "counter"}}, {}};
+        a.add_value(":counter", AttributeValue::number(lease.counter));
         const detail::wire::DeleteItem request{
-            table_,
-            key_of(lease),
-            "#counter = :counter",
-            {{{"#counter", "counter"}}, Item{{":counter", AttributeValue::number(lease.counter)}}},
-            "",
-            "ALL_OLD"};
+            table_, key_of(lease), "#counter = :counter", std::move(a), "", "ALL_OLD"};
         try {
             (void)client_.call_raw(Operation::DeleteItem, detail::wire::encode(request), call_);
             return true;

@@ -23,11 +23,9 @@ auto decoded(std::string_view operation, Read&& read) -> decltype(read()) {
     }
 }
 
-/// The answer `body` as a JSON object (with `mode`, items read straight into Items); InvalidJson
-/// for malformed text or another kind of value.
-inline json::Value parse_object(std::string_view body,
-                                json::ParseMode mode = json::ParseMode::plain) {
-    json::Value v = json::parse(body, mode);
+/// The answer `body` as a JSON object; InvalidJson for malformed text or another kind of value.
+inline json::Value parse_object(std::string_view body) {
+    json::Value v = json::parse(body);
     if (!v.is_object()) throw InvalidJson("the answer is not a JSON object");
     return v;
 }

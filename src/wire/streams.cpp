@@ -54,7 +54,7 @@ std::string encode(const GetRecords& r) {
 
 RecordsPage RecordsPage::decode(std::string_view body) {
     return decoded("GetRecords", [&] {
-        Value answer = parse_object(body, json::ParseMode::items);
+        Value answer = parse_object(body);
         RecordsPage out;
         if (Value* list = answer.find("Records")) out.records = std::move(list->as_array());
         if (const Value* next = answer.find("NextShardIterator");

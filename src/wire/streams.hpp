@@ -58,7 +58,7 @@ struct GetRecords {
 };
 [[nodiscard]] std::string encode(const GetRecords& request);
 
-/// GetRecords's answer: its records as sent (images decoded into Items while reading) and the
+/// GetRecords's answer: its records as sent (generic JSON, read by Record::decode) and the
 /// next iterator (none: the shard is closed and read to its end).
 struct RecordsPage {
     std::vector<json::Value> records;

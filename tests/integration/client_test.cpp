@@ -4,6 +4,8 @@
 #include <bloop/exceptions.hpp>
 
 #include "integration.hpp"
+#include "wire/items.hpp"
+#include "wire/streams.hpp"
 
 #include <gtest/gtest.h>
 
@@ -92,14 +94,14 @@ class ClientIntegration : public ::testing::Test {
     void put(const std::string& table, const Item& item) {
         Value request;
         request["TableName"] = table;
-        request["Item"] = json::raw_item(item);
+        request["Item"] = json::to_json(item);
         (void)client.call(Operation::PutItem, request);
     }
 
     std::optional<Item> get(const std::string& table, const Item& k) {
         Value request;
         request["TableName"] = table;
-        request["Key"] = json::raw_item(k);
+        request["Key"] = json::to_json(k);
         request["ConsistentRead"] = true;
         const Value response = client.call(Operation::GetItem, request);
         if (const Value* item = response.find("Item")) return json::to_item(*item);
@@ -156,7 +158,7 @@ TEST_F(ClientIntegration, PartiQlStatementsByTheirOperationNames) {
     select["Statement"] = "SELECT * FROM \"" + table + "\" WHERE id = ?";
     select["Parameters"] = json::parse(R"([{"S":"p1"}])");
     select["ConsistentRead"] = true;
-    const Value found = client.call("ExecuteStatement", select, json::ParseMode::items);
+    const Value found = client.call("ExecuteStatement", select);
     ASSERT_EQ(found.at("Items").as_array().size(), 1u);
     const Item item = json::to_item(found.at("Items").as_array()[0]);
     EXPECT_EQ(item.at("email"), AttributeValue::string("p1@example.com"));
@@ -219,7 +221,7 @@ TEST_F(ClientIntegration, UpdateAndDeleteWithExpressions) {
         "ExpressionAttributeValues": {":one": {"N": "1"}, ":name": {"S": "Ann"}},
         "ReturnValues": "ALL_NEW"})js");
     update["TableName"] = table;
-    update["Key"] = json::raw_item(key("u1"));
+    update["Key"] = json::to_json(key("u1"));
     const Value updated = client.call(Operation::UpdateItem, update);
     const Item attributes = json::to_item(updated.at("Attributes"));
     EXPECT_EQ(attributes.at("count"), AttributeValue::number("2"));
@@ -231,7 +233,7 @@ TEST_F(ClientIntegration, UpdateAndDeleteWithExpressions) {
         "ExpressionAttributeNames": {"#c": "count"},
         "ExpressionAttributeValues": {":v": {"N": "10"}, ":expected": {"N": "99"}}})");
     conditional["TableName"] = table;
-    conditional["Key"] = json::raw_item(key("u1"));
+    conditional["Key"] = json::to_json(key("u1"));
     try {
         (void)client.call(Operation::UpdateItem, conditional);
         FAIL();
@@ -243,7 +245,7 @@ TEST_F(ClientIntegration, UpdateAndDeleteWithExpressions) {
 
     Value remove;
     remove["TableName"] = table;
-    remove["Key"] = json::raw_item(key("u1"));
+    remove["Key"] = json::to_json(key("u1"));
     remove["ReturnValues"] = "ALL_OLD";
     const Value removed = client.call(Operation::DeleteItem, remove);
     EXPECT_EQ(json::to_item(removed.at("Attributes")).at("name"), AttributeValue::string("Ann"));
@@ -255,7 +257,7 @@ TEST_F(ClientIntegration, InvalidRequestsBecomeValidationErrors) {
     Value bad = parse(
         R"({"UpdateExpression": "SET = = :v", "ExpressionAttributeValues": {":v": {"N": "1"}}})");
     bad["TableName"] = table;
-    bad["Key"] = json::raw_item(key("x"));
+    bad["Key"] = json::to_json(key("x"));
     try {
         (void)client.call(Operation::UpdateItem, bad);
         FAIL();
@@ -264,7 +266,7 @@ TEST_F(ClientIntegration, InvalidRequestsBecomeValidationErrors) {
     }
     Value missing;
     missing["TableName"] = "no_such_table_" + table;
-    missing["Key"] = json::raw_item(key("x"));
+    missing["Key"] = json::to_json(key("x"));
     EXPECT_THROW((void)client.call(Operation::GetItem, missing), ResourceNotFound);
 }
 
@@ -274,8 +276,8 @@ TEST_F(ClientIntegration, BatchWriteAndBatchGet) {
     for (int i = 0; i < 25; ++i) {
         Value put_request;
         put_request["PutRequest"]["Item"] =
-            json::raw_item({{"id", AttributeValue::string("b" + std::to_string(i))},
-                            {"n", AttributeValue::number(std::int64_t{i})}});
+            json::to_json(Item{{"id", AttributeValue::string("b" + std::to_string(i))},
+                               {"n", AttributeValue::number(std::int64_t{i})}});
         writes.push_back(std::move(put_request));
     }
     Value batch_write;
@@ -284,7 +286,7 @@ TEST_F(ClientIntegration, BatchWriteAndBatchGet) {
     EXPECT_EQ(written.at("UnprocessedItems").size(), 0u);
 
     Value keys = Value::array();
-    for (int i = 0; i < 30; ++i) keys.push_back(json::raw_item(key("b" + std::to_string(i))));
+    for (int i = 0; i < 30; ++i) keys.push_back(json::to_json(key("b" + std::to_string(i))));
     Value batch_get;
     batch_get["RequestItems"][table]["Keys"] = std::move(keys);
     std::set<std::string> ids;
@@ -355,8 +357,8 @@ TEST_F(ClientIntegration, Transactions) {
     for (const char* id : {"t1", "t2"}) {
         Value op;
         op["Put"]["TableName"] = table;
-        op["Put"]["Item"] = json::raw_item(
-            {{"id", AttributeValue::string(id)}, {"v", AttributeValue::number("1")}});
+        op["Put"]["Item"] =
+            json::to_json({{"id", AttributeValue::string(id)}, {"v", AttributeValue::number("1")}});
         write["TransactItems"].push_back(std::move(op));
     }
     write["ClientRequestToken"] = "bloop-txn-token-1";
@@ -366,7 +368,7 @@ TEST_F(ClientIntegration, Transactions) {
     for (const char* id : {"t1", "t2", "t3"}) {
         Value op;
         op["Get"]["TableName"] = table;
-        op["Get"]["Key"] = json::raw_item(key(id));
+        op["Get"]["Key"] = json::to_json(key(id));
         read["TransactItems"].push_back(std::move(op));
     }
     const Value got = client.call(Operation::TransactGetItems, read);
@@ -379,11 +381,11 @@ TEST_F(ClientIntegration, Transactions) {
     Value failing = Value::object();
     Value check;
     check["ConditionCheck"]["TableName"] = table;
-    check["ConditionCheck"]["Key"] = json::raw_item(key("t1"));
+    check["ConditionCheck"]["Key"] = json::to_json(key("t1"));
     check["ConditionCheck"]["ConditionExpression"] = "attribute_not_exists(id)";
     Value put_op;
     put_op["Put"]["TableName"] = table;
-    put_op["Put"]["Item"] = json::raw_item(key("t9"));
+    put_op["Put"]["Item"] = json::to_json(key("t9"));
     failing["TransactItems"].push_back(std::move(put_op));
     failing["TransactItems"].push_back(std::move(check));
     try {
@@ -403,7 +405,7 @@ TEST_F(ClientIntegration, StreamShowsEveryWriteInOrder) {
     put(table, {{"id", AttributeValue::string("s1")}, {"email", AttributeValue::string("x@y.z")}});
     Value remove;
     remove["TableName"] = table;
-    remove["Key"] = json::raw_item(key("s1"));
+    remove["Key"] = json::to_json(key("s1"));
     (void)client.call(Operation::DeleteItem, remove);
 
     const Value streams = client.call(Operation::ListStreams, with_table(table, Value::object()));
@@ -458,7 +460,7 @@ TEST_F(ClientIntegration, ManyConcurrentRequestsAllLand) {
     for (int i = 0; i < 64; ++i) {
         Value request;
         request["TableName"] = table;
-        request["Item"] = json::raw_item(key("c" + std::to_string(i)));
+        request["Item"] = json::to_json(key("c" + std::to_string(i)));
         futures.push_back(concurrent.call_async(Operation::PutItem, std::move(request)));
     }
     for (auto& f : futures) EXPECT_NO_THROW((void)f.get());
@@ -467,22 +469,25 @@ TEST_F(ClientIntegration, ManyConcurrentRequestsAllLand) {
     EXPECT_EQ(client.call(Operation::Scan, scan).at("Count").as_int(), 64);
 }
 
-TEST_F(ClientIntegration, ItemsModeDecodesRealResponses) {
+TEST_F(ClientIntegration, WireDecodersReadRealResponses) {
     const std::string table = create(account_table, "items");
     const Item stored{{"id", AttributeValue::string("i1")},
                       {"email", AttributeValue::string("i@x.y")},
                       {"tags", AttributeValue::string_set({"a", "b"})}};
     Value request;
     request["TableName"] = table;
-    request["Item"] = stored;  // an Item is a JSON value too
+    request["Item"] = json::to_json(stored);
     (void)client.call(Operation::PutItem, request);
 
-    Value scan;
-    scan["TableName"] = table;
-    const Value page = client.call(Operation::Scan, scan, json::ParseMode::items);
-    ASSERT_EQ(page.at("Items").size(), 1u);
-    EXPECT_TRUE(page.at("Items").as_array()[0].is_item());
-    EXPECT_EQ(page.at("Items").as_array()[0].as_item(), stored);
+    detail::wire::Scan scan;
+    scan.table_name = table;
+    const auto page = detail::wire::ItemsPage::decode(
+        client.call_raw(Operation::Scan, detail::wire::encode(scan)), "Scan");
+    ASSERT_EQ(page.items.size(), 1u);
+    EXPECT_EQ(page.items[0], stored);
+    EXPECT_EQ(page.count, 1);
+    EXPECT_EQ(page.scanned_count, 1);
+    EXPECT_FALSE(page.last_evaluated_key);
 
     const Value streams = client.call(Operation::ListStreams, with_table(table, Value::object()));
     Value describe;
@@ -495,11 +500,13 @@ TEST_F(ClientIntegration, ItemsModeDecodesRealResponses) {
     Value records_request;
     records_request["ShardIterator"] =
         client.call(Operation::GetShardIterator, iterator).at("ShardIterator");
-    const Value records =
-        client.call(Operation::GetRecords, records_request, json::ParseMode::items);
-    const Value& image = records.at("Records").as_array()[0].at("dynamodb").at("NewImage");
-    EXPECT_TRUE(image.is_item());
-    EXPECT_EQ(image.as_item(), stored);
+    const auto records = detail::wire::RecordsPage::decode(
+        client.call_raw(Operation::GetRecords, json::to_string(records_request)));
+    ASSERT_EQ(records.records.size(), 1u);
+    const auto record = detail::wire::Record::decode(Value(records.records[0]));
+    ASSERT_TRUE(record.new_image);
+    EXPECT_EQ(*record.new_image, stored);
+    EXPECT_EQ(record.keys, (Item{{"id", AttributeValue::string("i1")}}));
 }
 
 TEST_F(ClientIntegration, RawJsonCalls) {

@@ -236,9 +236,9 @@ class ConditionsOnDynamoDb : public ::testing::Test {
         r.write_attributes(request);
         std::set<std::string> ids;
         while (true) {
-            const json::Value page = client.call(Operation::Scan, request, json::ParseMode::items);
+            const json::Value page = client.call(Operation::Scan, request);
             for (const auto& item : page.at("Items").as_array())
-                ids.insert(item.as_item().at("SELECT").as_string());
+                ids.insert(json::to_item(item).at("SELECT").as_string());
             const json::Value* last = page.find("LastEvaluatedKey");
             if (last == nullptr) return ids;
             request["ExclusiveStartKey"] = *last;
@@ -253,7 +253,7 @@ TEST_F(ConditionsOnDynamoDb, RandomConditionsSelectWhatTheyShould) {
         items.push_back(dump_item(gen.item(i)));
         json::Value put;
         put["TableName"] = table;
-        put["Item"] = items.back();
+        put["Item"] = json::to_json(items.back());
         (void)client.call(Operation::PutItem, put);
     }
     int non_trivial = 0;
@@ -288,13 +288,13 @@ TEST_F(ConditionsOnDynamoDb, WeirdNamesInProjectionsAndUpdates) {
     w.unicode = 7;
     json::Value put;
     put["TableName"] = table;
-    put["Item"] = dump_item(w);
+    put["Item"] = json::to_json(dump_item(w));
     (void)client.call(Operation::PutItem, put);
 
     Renderer r;
     json::Value update;
     update["TableName"] = table;
-    update["Key"] = Item{{"SELECT", AttributeValue::string("w1")}};
+    update["Key"] = json::to_json(Item{{"SELECT", AttributeValue::string("w1")}});
     UpdateActions actions;
     actions.set.emplace_back(attr<&Weird::name>.path(), AttributeValue::string("renamed"));
     actions.remove.push_back(attr<&Weird::spaced>.path());
@@ -310,15 +310,14 @@ TEST_F(ConditionsOnDynamoDb, WeirdNamesInProjectionsAndUpdates) {
     Renderer p;
     json::Value get;
     get["TableName"] = table;
-    get["Key"] = Item{{"SELECT", AttributeValue::string("w1")}};
+    get["Key"] = json::to_json(Item{{"SELECT", AttributeValue::string("w1")}});
     get["ConsistentRead"] = true;
     const Path paths[] = {attr<&Weird::name>.path(), attr<&Weird::unicode>.path(),
                           attr<&Weird::spaced>.path(), attr<&Weird::coloned>.path(),
                           attr<&Weird::dotted>.path()};
     get["ProjectionExpression"] = p.projection(paths);
     p.write_attributes(get);
-    const Item stored =
-        client.call(Operation::GetItem, get, json::ParseMode::items).at("Item").as_item();
+    const Item stored = json::to_item(client.call(Operation::GetItem, get).at("Item"));
     EXPECT_EQ(stored, (Item{{"name", AttributeValue::string("renamed")},
                             {"\xc3\xbcn\xc3\xaf \xe2\x9c\x93", AttributeValue::number("10")},
                             {"a.b", AttributeValue::number("1")}}))

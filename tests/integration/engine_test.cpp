@@ -383,10 +383,10 @@ TEST_F(EngineTest, AtomicSavesFailAfterAConcurrentChange) {
     // Someone else changes the item.
     Value update;
     update["TableName"] = "EngineAccount";
-    update["Key"] = Item{{"id", AttributeValue::string(a.id.to_string())}};
+    update["Key"] = json::to_json(Item{{"id", AttributeValue::string(a.id.to_string())}});
     update["UpdateExpression"] = "SET #n = :v";
     update["ExpressionAttributeNames"]["#n"] = "name";
-    update["ExpressionAttributeValues"][":v"] = Value::raw(R"({"S":"someone else"})");
+    update["ExpressionAttributeValues"][":v"] = json::parse(R"({"S":"someone else"})");
     (void)engine.client().call(Operation::UpdateItem, update);
 
     loaded.balance = Decimal("1");
@@ -424,9 +424,8 @@ TEST_F(EngineTest, InvalidValuesAreRefusedNamingTheObjectAndColumn) {
         engine.save(fine, bad_text);
         FAIL();
     } catch (const InvalidValue& e) {
-        EXPECT_STREQ(
-            e.what(),
-            "Measured(id='m-text').label: a string is not valid UTF-8 (byte 3 of 4)");
+        EXPECT_STREQ(e.what(),
+                     "Measured(id='m-text').label: a string is not valid UTF-8 (byte 3 of 4)");
     }
     try {
         engine.save(nan);
@@ -448,7 +447,7 @@ TEST_F(EngineTest, InvalidValuesAreRefusedNamingTheObjectAndColumn) {
     // The low-level client refuses such a request as well, before sending it.
     Value put;
     put["TableName"] = "EngineMeasured";
-    put["Item"] = Item{{"id", AttributeValue::string("\xC0\x80")}};
+    put["Item"]["id"]["S"] = "\xC0\x80";
     EXPECT_THROW((void)engine.client().call(Operation::PutItem, put), InvalidValue);
 }
 
@@ -487,10 +486,10 @@ TEST_F(EngineTest, ManySavesRunConcurrentlyAndReportExactlyTheFailures) {
     for (int i : {3, 17, 42}) {
         Value update;
         update["TableName"] = "EngineAccount";
-        update["Key"] = Item{
-            {"id", AttributeValue::string(accounts[static_cast<std::size_t>(i)].id.to_string())}};
+        update["Key"] = json::to_json(Item{
+            {"id", AttributeValue::string(accounts[static_cast<std::size_t>(i)].id.to_string())}});
         update["UpdateExpression"] = "SET balance = :v";
-        update["ExpressionAttributeValues"][":v"] = Value::raw(R"({"N":"-1"})");
+        update["ExpressionAttributeValues"][":v"] = json::parse(R"({"N":"-1"})");
         (void)engine.client().call(Operation::UpdateItem, update);
     }
     for (auto& a : accounts) a.name += "!";

@@ -46,8 +46,8 @@ class FakeStreams : public StreamsApi {
         r["eventName"] = event;
         r["eventVersion"] = "1.1";
         r["dynamodb"]["ApproximateCreationDateTime"] = json::Value(t);
-        r["dynamodb"]["Keys"] = Item{{"id", AttributeValue::string(id)}};
-        r["dynamodb"]["NewImage"] = Item{{"id", AttributeValue::string(id)}};
+        r["dynamodb"]["Keys"] = json::to_json(Item{{"id", AttributeValue::string(id)}});
+        r["dynamodb"]["NewImage"] = json::to_json(Item{{"id", AttributeValue::string(id)}});
         r["dynamodb"]["SequenceNumber"] = seq;
         shards[shard].records.push_back(std::move(r));
     }

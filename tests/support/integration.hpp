@@ -23,10 +23,10 @@ inline ClientOptions client_options() {
 inline std::optional<Item> stored_item(const Client& client, const std::string& table, Item key) {
     json::Value request;
     request["TableName"] = table;
-    request["Key"] = std::move(key);
+    request["Key"] = json::to_json(key);
     request["ConsistentRead"] = true;
-    json::Value response = client.call(Operation::GetItem, request, json::ParseMode::items);
-    if (json::Value* item = response.find("Item")) return item->as_item();
+    json::Value response = client.call(Operation::GetItem, request);
+    if (json::Value* item = response.find("Item")) return json::to_item(*item);
     return std::nullopt;
 }
 

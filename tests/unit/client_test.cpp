@@ -54,7 +54,7 @@ TEST(Client, SendsJson10RequestToTheServiceEndpoint) {
     const Client client(h.options());
     json::Value request;
     request["TableName"] = "T";
-    request["Key"] = json::raw_item({{"id", AttributeValue::string("1")}});
+    request["Key"] = json::to_json(Item{{"id", AttributeValue::string("1")}});
     const json::Value response = client.call(Operation::GetItem, request);
     EXPECT_EQ(json::to_item(response.at("Item")).at("id"), AttributeValue::string("1"));
 
@@ -131,12 +131,15 @@ TEST(ClientUnknownOutcome, NewOperationsAreSentAgainOnlyWhenReadingOrCarryingATo
         return h.transport->requests().size() == 2;
     };
     EXPECT_TRUE(retried(Operation::ExecuteStatement, R"({"Statement":" select * from \"T\""})"));
-    EXPECT_FALSE(retried(Operation::ExecuteStatement, R"({"Statement":"UPDATE \"T\" SET n = n + 1"})"));
+    EXPECT_FALSE(
+        retried(Operation::ExecuteStatement, R"({"Statement":"UPDATE \"T\" SET n = n + 1"})"));
     EXPECT_FALSE(retried(Operation::ExecuteStatement, R"({"Statement":"SELECTION"})"));
-    EXPECT_TRUE(retried(Operation::BatchExecuteStatement,
-                        R"({"Statements":[{"Statement":"SELECT a FROM T"},{"Statement":"select b FROM T"}]})"));
-    EXPECT_FALSE(retried(Operation::BatchExecuteStatement,
-                         R"({"Statements":[{"Statement":"SELECT a FROM T"},{"Statement":"DELETE FROM T"}]})"));
+    EXPECT_TRUE(retried(
+        Operation::BatchExecuteStatement,
+        R"({"Statements":[{"Statement":"SELECT a FROM T"},{"Statement":"select b FROM T"}]})"));
+    EXPECT_FALSE(retried(
+        Operation::BatchExecuteStatement,
+        R"({"Statements":[{"Statement":"SELECT a FROM T"},{"Statement":"DELETE FROM T"}]})"));
     EXPECT_TRUE(retried(Operation::ExecuteTransaction, R"({"ClientRequestToken":"t1"})"));
     EXPECT_FALSE(retried(Operation::ExecuteTransaction, R"({})"));
     EXPECT_TRUE(retried(Operation::ExportTableToPointInTime, R"({"ClientToken":"e1"})"));
@@ -375,7 +378,7 @@ TEST(Client, ATimeoutBoundsTheWholeCallItsAttemptsAndRetries) {
     const Client client(h.options());
     // No retry starts past the call's timeout: the attempt's own error.
     EXPECT_THROW((void)client.call(Operation::PutItem, json::Value::object(),
-                                   json::ParseMode::plain, {.timeout = std::chrono::milliseconds(100)}),
+                                   {.timeout = std::chrono::milliseconds(100)}),
                  ConnectionRefused);
     ASSERT_EQ(h.transport->requests().size(), 1u);
     EXPECT_TRUE(h.sleeps.empty());
@@ -387,7 +390,7 @@ TEST(Client, ATimeoutBoundsTheWholeCallItsAttemptsAndRetries) {
     h.transport->fail(400, "ThrottlingException", "busy");
     h.transport->respond(200, "{}");
     EXPECT_NO_THROW((void)client.call(Operation::PutItem, json::Value::object(),
-                                      json::ParseMode::plain, {.timeout = std::chrono::seconds(30)}));
+                                      {.timeout = std::chrono::seconds(30)}));
     EXPECT_EQ(h.transport->requests().size(), 3u);
     EXPECT_GT(h.transport->timeouts()[2].request, std::chrono::seconds(29));
 }
@@ -765,7 +768,8 @@ TEST(Client, DynamoDbRequestsGoToTheAccountEndpointOfTheCredentials) {
     o.credentials_provider = accounts;
     for (int i = 0; i < 4; ++i) h.transport->respond(200, "{}");
     const Client client(o);
-    EXPECT_EQ(client.endpoint(Service::dynamodb).url(), "https://dynamodb.eu-west-1.amazonaws.com/");
+    EXPECT_EQ(client.endpoint(Service::dynamodb).url(),
+              "https://dynamodb.eu-west-1.amazonaws.com/");
     (void)client.call(Operation::ListTables, json::Value::object());
     accounts->account = "111122223333";
     (void)client.call(Operation::ListTables, json::Value::object());

@@ -75,6 +75,23 @@ constexpr auto name = attr<&User::name>;
 constexpr auto email = attr<&User::email>;
 constexpr auto tags = attr<&User::tags>;
 
+TEST(Render, TakesWhatItRenderedAndStartsAgain) {
+    Renderer r;
+    EXPECT_EQ(r.condition(((age > 3) && (name == "a\"b")).condition()),
+              "((#n0 > :v1) AND (#n2 = :v3))");
+    const ExpressionAttributes taken = r.take_attributes();
+    EXPECT_EQ(taken.names, (std::vector<std::pair<std::string, std::string>>{{"#n0", "age"},
+                                                                              {"#n2", "name"}}));
+    EXPECT_EQ(taken.values, R"(":v1":{"N":"3"},":v3":{"S":"a\"b"})");
+    EXPECT_TRUE(r.names().empty());
+    EXPECT_EQ(r.value_count(), 0u);
+    EXPECT_EQ(r.condition((age < 1).condition()), "(#n0 < :v1)") << "numbering starts again";
+    ExpressionAttributes added;
+    added.add_value(":x", AttributeValue::string("y"));
+    added.add_value(":n", AttributeValue::number(2));
+    EXPECT_EQ(added.values, R"(":x":{"S":"y"},":n":{"N":"2"})");
+}
+
 TEST(Render, Comparisons) {
     EXPECT_EQ(text(age == 3), "(#n0 = :v1)");
     EXPECT_EQ(text(age != 3), "(#n0 <> :v1)");

@@ -1,6 +1,7 @@
 #include <bloop/exceptions.hpp>
 #include <bloop/json/json.hpp>
 
+#include "json/reader.hpp"
 #include "util/swar.hpp"
 #include "util/utf8.hpp"
 
@@ -44,12 +45,6 @@ TEST(Json, KeepsMemberOrder) {
     v["a"] = "x";
     v["z"] = 2;  // replaces in place
     EXPECT_EQ(to_string(v), R"({"z":2,"a":"x"})");
-}
-
-TEST(Json, RawValuesAreWrittenVerbatim) {
-    Value v;
-    v["Item"] = Value::raw(R"({"id":{"S":"1"}})");
-    EXPECT_EQ(to_string(v), R"({"Item":{"id":{"S":"1"}}})");
 }
 
 TEST(Json, NumberFactoryRejectsNonNumbers) {
@@ -134,65 +129,101 @@ TEST(Json, ErrorsGiveTheOffset) {
 namespace bloop::json {
 namespace {
 
-// ---- ParseMode::items
+// ---- the pull reader: items read straight from the text
 // ------------------------------------------------------------------------------
 
-TEST(JsonItems, DecodesItemMembersDirectly) {
+using detail::Reader;
+
+// The items of a page as the wire decoders read them, with every other member skipped.
+std::vector<Item> page_items(std::string_view text) {
+    std::vector<Item> items;
+    Reader r(text);
+    r.object([&](std::string_view name) {
+        if (name == "Items") {
+            r.array([&] { items.push_back(r.item()); });
+        } else {
+            r.skip();
+        }
+    });
+    r.end();
+    return items;
+}
+
+TEST(JsonReader, WalksAnAnswerMemberByMember) {
     const std::string text =
         R"({"Count":2,"Items":[{"id":{"S":"a"},"n":{"N":"1.10"}},{"id":{"S":"b"},"m":{"M":{"x":{"L":[{"BOOL":true},{"NULL":true}]}}}}],)"
         R"("LastEvaluatedKey":{"id":{"S":"b"}},"ScannedCount":2})";
-    const Value v = parse(text, ParseMode::items);
-    ASSERT_TRUE(v.at("Items").is_array());
-    ASSERT_TRUE(v.at("Items").as_array()[0].is_item());
-    EXPECT_EQ(v.at("Items").as_array()[0].as_item().at("n"), AttributeValue::number("1.10"));
-    EXPECT_TRUE(v.at("LastEvaluatedKey").is_item());
-    EXPECT_EQ(v.at("Count").as_int(), 2);
-    // The same items as the generic path, and the same JSON written back.
+    std::vector<std::string> names;
+    std::int64_t count = 0;
+    Reader r(text);
+    r.object([&](std::string_view name) {
+        names.emplace_back(name);
+        if (name == "Count") {
+            count = r.integer();
+        } else {
+            r.skip();
+        }
+    });
+    r.end();
+    EXPECT_EQ(names,
+              (std::vector<std::string>{"Count", "Items", "LastEvaluatedKey", "ScannedCount"}));
+    EXPECT_EQ(count, 2);
+    const auto items = page_items(text);
+    ASSERT_EQ(items.size(), 2u);
+    EXPECT_EQ(items[0].at("n"), AttributeValue::number("1.10"));
+    // The same items as the generic path.
     const Value plain = parse(text);
-    EXPECT_EQ(to_item(v.at("Items").as_array()[1]), to_item(plain.at("Items").as_array()[1]));
-    EXPECT_EQ(to_string(v), text);
+    EXPECT_EQ(items[1], to_item(plain.at("Items").as_array()[1]));
 }
 
-TEST(JsonItems, DecodesEveryTypeLikeTheGenericPath) {
+TEST(JsonReader, ReadsEveryTypeLikeTheGenericPath) {
     const std::string item =
         R"({"s":{"S":"h\u00e9 \"q\""},"n":{"N":"-1E-130"},"b":{"B":"AP8Q"},"ss":{"SS":["a","b"]},)"
         R"("ns":{"NS":["1","2"]},"bs":{"BS":["YQ==","YmM="]},"l":{"L":[{"S":"x"},{"N":"1"}]},)"
-        R"("t":{"BOOL":false},"z":{"NULL":true},"e":{"M":{}}})";
-    const Value direct = parse(R"({"Item":)" + item + "}", ParseMode::items);
-    ASSERT_TRUE(direct.at("Item").is_item());
-    EXPECT_EQ(direct.at("Item").as_item(), to_item(parse(item)));
+        R"("t":{"BOOL":false},"z":{"NULL":true},"e":{"M":{}},"k\u00e9y":{"S":"escaped name"}})";
+    Reader r(item);
+    EXPECT_EQ(r.item(), to_item(parse(item)));
+    r.end();
 }
 
-TEST(JsonItems, BatchGetResponsesAndStreamImages) {
-    const Value batch = parse(
-        R"({"Responses":{"T1":[{"id":{"S":"1"}}],"T2":[]},"UnprocessedKeys":{"T3":{"Keys":[{"id":{"S":"9"}}]}}})",
-        ParseMode::items);
-    EXPECT_TRUE(batch.at("Responses").at("T1").as_array()[0].is_item());
-    EXPECT_TRUE(batch.at("UnprocessedKeys").at("T3").at("Keys").as_array()[0].is_item());
-    const Value records = parse(
-        R"({"Records":[{"dynamodb":{"Keys":{"id":{"S":"1"}},"NewImage":{"id":{"S":"1"}},"SequenceNumber":"1"}}]})",
-        ParseMode::items);
-    const Value& d = records.at("Records").as_array()[0].at("dynamodb");
-    EXPECT_TRUE(d.at("Keys").is_item());
-    EXPECT_TRUE(d.at("NewImage").is_item());
-    EXPECT_EQ(d.at("SequenceNumber").as_string(), "1");
+TEST(JsonReader, OtherShapesAreInvalidJsonNamingTheOffset) {
+    // A key schema where an item belongs, a bad tag, two tags, a non-object.
+    for (const std::string_view text :
+         {R"([{"AttributeName":"id","KeyType":"HASH"}])", R"({"id":{"Q":"1"}})",
+          R"({"id":{"S":"1","N":"2"}})", R"(5)", R"({"n":{"N":""}})", R"({"b":{"B":"**"}})",
+          R"({"z":{"NULL":false}})"}) {
+        Reader r(text);
+        try {
+            (void)r.item();
+            ADD_FAILURE() << text;
+        } catch (const InvalidJson& e) {
+            EXPECT_NE(std::string(e.what()).find("offset"), std::string::npos) << e.what();
+        }
+    }
 }
 
-TEST(JsonItems, OtherShapesUnderItemNamesStayGeneric) {
-    // "Keys" in a key schema, an item with a bad tag, and a non-object: all stay generic JSON.
-    const Value v = parse(
-        R"({"Keys":[{"AttributeName":"id","KeyType":"HASH"}],"Item":{"id":{"Q":"1"}},"Key":5})",
-        ParseMode::items);
-    EXPECT_TRUE(v.at("Keys").as_array()[0].is_object());
-    EXPECT_EQ(v.at("Keys").as_array()[0].at("KeyType").as_string(), "HASH");
-    EXPECT_TRUE(v.at("Item").is_object());
-    EXPECT_THROW((void)to_item(v.at("Item")), InvalidJson);
-    EXPECT_EQ(v.at("Key").as_int(), 5);
+TEST(JsonReader, NullsAndTheEnd) {
+    Reader r(R"({"a":null,"b":1} x)");
+    bool a_null = false;
+    r.object([&](std::string_view name) {
+        if (name == "a") {
+            a_null = r.null();
+        } else {
+            EXPECT_FALSE(r.null()) << "a number is not null, and is left to read";
+            EXPECT_EQ(r.integer(), 1);
+        }
+    });
+    EXPECT_TRUE(a_null);
+    EXPECT_THROW(r.end(), InvalidJson);
 }
 
-TEST(JsonItems, MalformedTextIsStillInvalidJson) {
-    EXPECT_THROW((void)parse(R"({"Items":[{"id":{"S":"a"}})", ParseMode::items), InvalidJson);
-    EXPECT_THROW((void)parse(R"({"Item":{"id":{"S":"a\x"}}})", ParseMode::items), InvalidJson);
+TEST(JsonReader, MalformedTextIsInvalidJson) {
+    EXPECT_THROW((void)page_items(R"({"Items":[{"id":{"S":"a"}})"), InvalidJson);
+    EXPECT_THROW((void)page_items(R"({"Items":[{"id":{"S":"a\x"}}]})"), InvalidJson);
+    EXPECT_THROW((void)page_items(R"({"Items":[{"id":{"S":"a"}}],})"), InvalidJson);
+    EXPECT_THROW((void)page_items(R"({"Items":[{"id":{"S":"a"}}]}{})"), InvalidJson);
+    std::string deep(300, '[');
+    EXPECT_THROW((void)page_items(R"({"x":)" + deep), InvalidJson) << "nesting is bounded";
 }
 
 }  // namespace

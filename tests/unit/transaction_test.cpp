@@ -91,7 +91,7 @@ TEST(WriteTransaction, SendsOneRequestOfUpdatesDeletesAndChecksInOrder) {
     EXPECT_EQ(
         h.bodies()[0],
         R"j({"TransactItems":[)j"
-        R"j({"Update":{"TableName":"TxAccount","Key":{"id":{"S":"a1"}},"ConditionExpression":"((#n0 >= :v1) AND (#n2 = :v3))","UpdateExpression":"SET #n0=:v4, #n2=:v5","ExpressionAttributeNames":{"#n0":"balance","#n2":"version"},"ExpressionAttributeValues":{":v1":{"N":"0"},":v3":{"N":"3"},":v4":{"N":"900"},":v5":{"N":"4"}},"ReturnValuesOnConditionCheckFailure":"ALL_OLD"}},)j"
+        R"j({"Update":{"TableName":"TxAccount","Key":{"id":{"S":"a1"}},"UpdateExpression":"SET #n0=:v4, #n2=:v5","ConditionExpression":"((#n0 >= :v1) AND (#n2 = :v3))","ExpressionAttributeNames":{"#n0":"balance","#n2":"version"},"ExpressionAttributeValues":{":v1":{"N":"0"},":v3":{"N":"3"},":v4":{"N":"900"},":v5":{"N":"4"}},"ReturnValuesOnConditionCheckFailure":"ALL_OLD"}},)j"
         R"j({"Delete":{"TableName":"TxAccount","Key":{"id":{"S":"a9"}},"ConditionExpression":"(#n0 = :v1)","ExpressionAttributeNames":{"#n0":"version"},"ExpressionAttributeValues":{":v1":{"N":"2"}},"ReturnValuesOnConditionCheckFailure":"ALL_OLD"}},)j"
         R"j({"Update":{"TableName":"TxEntry","Key":{"id":{"S":"e1"}},"UpdateExpression":"SET #n0=:v1","ExpressionAttributeNames":{"#n0":"note"},"ExpressionAttributeValues":{":v1":{"S":"moved 100"}}}},)j"
         R"j({"ConditionCheck":{"TableName":"TxAccount","Key":{"id":{"S":"bank"}},"ConditionExpression":"(#n0 > :v1)","ExpressionAttributeNames":{"#n0":"balance"},"ExpressionAttributeValues":{":v1":{"N":"10"}},"ReturnValuesOnConditionCheckFailure":"ALL_OLD"}}],)j"
@@ -117,7 +117,7 @@ TEST(WriteTransaction, NewVersionedObjectsFollowTheVersionRules) {
     EXPECT_EQ(
         h.bodies()[0],
         R"j({"TransactItems":[)j"
-        R"j({"Update":{"TableName":"TxAccount","Key":{"id":{"S":"new"}},"ConditionExpression":"(attribute_not_exists(#n0))","UpdateExpression":"SET #n1=:v2, #n3=:v4","ExpressionAttributeNames":{"#n0":"id","#n1":"balance","#n3":"version"},"ExpressionAttributeValues":{":v2":{"N":"5"},":v4":{"N":"1"}},"ReturnValuesOnConditionCheckFailure":"ALL_OLD"}},)j"
+        R"j({"Update":{"TableName":"TxAccount","Key":{"id":{"S":"new"}},"UpdateExpression":"SET #n1=:v2, #n3=:v4","ConditionExpression":"(attribute_not_exists(#n0))","ExpressionAttributeNames":{"#n0":"id","#n1":"balance","#n3":"version"},"ExpressionAttributeValues":{":v2":{"N":"5"},":v4":{"N":"1"}},"ReturnValuesOnConditionCheckFailure":"ALL_OLD"}},)j"
         R"j({"Delete":{"TableName":"TxAccount","Key":{"id":{"S":"other"}},"ConditionExpression":"(attribute_not_exists(#n0))","ExpressionAttributeNames":{"#n0":"version"},"ReturnValuesOnConditionCheckFailure":"ALL_OLD"}}],)j"
         R"j("ClientRequestToken":"t"})j");
     EXPECT_EQ(created.version, 1);
@@ -217,8 +217,7 @@ TEST(WriteTransaction, AChecklessConditionAKeyOnlySaveAndALongTokenAreRefused) {
     Entry entry{"e", "n", {}};
     WriteTransaction check(h.engine);
     check.check(entry, ConditionOf<Entry>());
-    EXPECT_EQ(refused(h, [&] { check.commit(); }),
-              "a check of Entry(id='e') needs a condition");
+    EXPECT_EQ(refused(h, [&] { check.commit(); }), "a check of Entry(id='e') needs a condition");
     Tag tag{"t"};
     WriteTransaction key_only(h.engine);
     key_only.save(tag);

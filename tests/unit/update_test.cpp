@@ -129,7 +129,7 @@ TEST(UpdateActions, CombineWithTheSavesOwnSetRemoveConditionAndAtomic) {
                       .actions = {attr<&Page::views>.add(1), attr<&Page::tags>.add({"hot"})}});
     EXPECT_EQ(
         h.body(1),
-        R"j({"TableName":"UpPage","Key":{"page":{"S":"c"}},"ConditionExpression":"((#n0 < :v1) AND (attribute_not_exists(#n2)) AND (attribute_not_exists(#n3)) AND (#n4 = :v5) AND (#n6 = :v7) AND (attribute_not_exists(#n8)) AND (attribute_not_exists(#n9)) AND (#n0 = :v10))","UpdateExpression":"SET #n2=:v11 REMOVE #n3, #n4, #n8 ADD #n0 :v12, #n9 :v13","ExpressionAttributeNames":{"#n0":"views","#n2":"first_seen","#n3":"log","#n4":"note","#n6":"page","#n8":"scores","#n9":"tags"},"ExpressionAttributeValues":{":v1":{"N":"100"},":v5":{"S":"old"},":v7":{"S":"c"},":v10":{"N":"4"},":v11":{"S":"today"},":v12":{"N":"1"},":v13":{"SS":["hot"]}},"ReturnValuesOnConditionCheckFailure":"ALL_OLD"})j");
+        R"j({"TableName":"UpPage","Key":{"page":{"S":"c"}},"UpdateExpression":"SET #n2=:v11 REMOVE #n3, #n4, #n8 ADD #n0 :v12, #n9 :v13","ConditionExpression":"((#n0 < :v1) AND (attribute_not_exists(#n2)) AND (attribute_not_exists(#n3)) AND (#n4 = :v5) AND (#n6 = :v7) AND (attribute_not_exists(#n8)) AND (attribute_not_exists(#n9)) AND (#n0 = :v10))","ExpressionAttributeNames":{"#n0":"views","#n2":"first_seen","#n3":"log","#n4":"note","#n6":"page","#n8":"scores","#n9":"tags"},"ExpressionAttributeValues":{":v1":{"N":"100"},":v5":{"S":"old"},":v7":{"S":"c"},":v10":{"N":"4"},":v11":{"S":"today"},":v12":{"N":"1"},":v13":{"SS":["hot"]}},"ReturnValuesOnConditionCheckFailure":"ALL_OLD"})j");
     // views was changed relative to itself: no longer known, so no later atomic save asserts it.
     const ModelInfo& m = model_info<Page>();
     EXPECT_FALSE(p.state.known(*m.column_index("views")));
@@ -196,7 +196,7 @@ TEST(UpdateActions, GoIntoTransactions) {
         .commit();
     EXPECT_EQ(
         h.body(),
-        R"j({"TransactItems":[{"Update":{"TableName":"UpVersioned","Key":{"id":{"S":"v"}},"ConditionExpression":"(#n0 = :v1)","UpdateExpression":"SET #n0=:v2 ADD #n3 :v4","ExpressionAttributeNames":{"#n0":"version","#n3":"hits"},"ExpressionAttributeValues":{":v1":{"N":"2"},":v2":{"N":"3"},":v4":{"N":"5"}},"ReturnValuesOnConditionCheckFailure":"ALL_OLD"}}],"ClientRequestToken":"t"})j");
+        R"j({"TransactItems":[{"Update":{"TableName":"UpVersioned","Key":{"id":{"S":"v"}},"UpdateExpression":"SET #n0=:v2 ADD #n3 :v4","ConditionExpression":"(#n0 = :v1)","ExpressionAttributeNames":{"#n0":"version","#n3":"hits"},"ExpressionAttributeValues":{":v1":{"N":"2"},":v2":{"N":"3"},":v4":{"N":"5"}},"ReturnValuesOnConditionCheckFailure":"ALL_OLD"}}],"ClientRequestToken":"t"})j");
     EXPECT_EQ(v.version, 3);
 }
 

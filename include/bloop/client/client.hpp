@@ -13,6 +13,7 @@
 #include <bloop/json/json.hpp>
 
 #include <chrono>
+#include <functional>
 #include <future>
 #include <memory>
 #include <optional>
@@ -20,6 +21,9 @@
 #include <vector>
 
 namespace bloop {
+namespace detail {
+struct TextCalls;  // src/client/text_calls.hpp
+}  // namespace detail
 
 /// How a Client is set up. Everything left empty is resolved from the environment.
 struct ClientOptions {
@@ -50,7 +54,7 @@ struct ClientOptions {
     /// A PEM file of the certificate authorities trusted for https (behind a TLS-inspecting
     /// proxy); else `AWS_CA_BUNDLE`, else the profile's `ca_bundle`, else the system's.
     std::optional<std::string> ca_bundle;
-    Environment environment{};             ///< where variables and files are looked up
+    Environment environment{};  ///< where variables and files are looked up
 };
 
 /// Settings of one call.
@@ -78,27 +82,23 @@ class Client {
     /// MissingCredentials, InvalidEndpoint or InvalidConfiguration before anything is sent.
     explicit Client(ClientOptions options);
 
-    /// Sends `request` as operation `op` and returns the response document, parsed with `mode`
-    /// (`ParseMode::items` decodes items and keys straight into `bloop::Item`s). Retries per the
+    /// Sends `request` as operation `op` and returns the response document. Retries per the
     /// policy. Throws a ServiceError subclass for an error response, a TransportError subclass
     /// when no response came, ProtocolError for a malformed response body.
-    [[nodiscard]] json::Value call(Operation op, const json::Value& request,
-                                   json::ParseMode mode = json::ParseMode::plain) const;
+    [[nodiscard]] json::Value call(Operation op, const json::Value& request) const;
     /// As `call`, bounded by `options` (e.g. a timeout over all attempts).
-    [[nodiscard]] json::Value call(Operation op, const json::Value& request, json::ParseMode mode,
+    [[nodiscard]] json::Value call(Operation op, const json::Value& request,
                                    const CallOptions& options) const;
     /// As `call`, with the operation named by its API name. Throws UnknownOperation first for an
     /// unknown name.
-    [[nodiscard]] json::Value call(std::string_view op, const json::Value& request,
-                                   json::ParseMode mode = json::ParseMode::plain) const;
+    [[nodiscard]] json::Value call(std::string_view op, const json::Value& request) const;
     /// As `call`, with the request given as JSON text and the response returned as JSON text.
     [[nodiscard]] std::string call_raw(Operation op, std::string request_json) const;
     /// As `call_raw`, bounded by `options`.
     [[nodiscard]] std::string call_raw(Operation op, std::string request_json,
                                        const CallOptions& options) const;
     /// Runs `call` on the client's worker pool; at most `max_in_flight` requests run at once.
-    [[nodiscard]] std::future<json::Value> call_async(
-        Operation op, json::Value request, json::ParseMode mode = json::ParseMode::plain) const;
+    [[nodiscard]] std::future<json::Value> call_async(Operation op, json::Value request) const;
 
     /// The resolved region.
     [[nodiscard]] const std::string& region() const noexcept;
@@ -121,8 +121,11 @@ class Client {
     [[nodiscard]] const Endpoint& endpoint(Service service) const noexcept;
 
   private:
+    friend struct detail::TextCalls;
     struct State;
     struct Workers;
+    // Runs `task` on the worker pool (started on first use).
+    void submit(std::function<void()> task) const;
     std::shared_ptr<State> state_;
     std::shared_ptr<Workers> workers_;
 };

@@ -10,6 +10,8 @@
 /// request["ConditionExpression"] = *r.condition((attr<&Account::email> == "a@b.c").condition());
 /// r.write_attributes(request);   // ExpressionAttributeNames / ExpressionAttributeValues
 /// ```
+///
+/// Requests written as text take what was rendered with `take_attributes()` instead.
 
 #include <bloop/conditions/condition.hpp>
 #include <bloop/json/json.hpp>
@@ -42,6 +44,18 @@ struct UpdateActions {
     }
 };
 
+/// What a request's expressions refer to: its ExpressionAttributeNames and
+/// ExpressionAttributeValues.
+struct ExpressionAttributes {
+    /// "#n0" → attribute name, in the order the placeholders were made.
+    std::vector<std::pair<std::string, std::string>> names;
+    /// The members of ExpressionAttributeValues as JSON text (`":v1":{"S":"a"},":v2":{"N":"3"}`);
+    /// empty when no value is used.
+    std::string values;
+    /// Appends the value member `placeholder` (":next").
+    void add_value(std::string_view placeholder, const AttributeValue& value);
+};
+
 /// Renders the expressions of one request.
 class Renderer {
   public:
@@ -59,6 +73,9 @@ class Renderer {
     /// Adds ExpressionAttributeNames and ExpressionAttributeValues to `request`, each only when
     /// something uses it.
     void write_attributes(json::Value& request) const;
+    /// Moves out the names and values the expressions rendered so far use; the renderer is left
+    /// empty (its next placeholders start at 0 again).
+    [[nodiscard]] ExpressionAttributes take_attributes();
     /// Placeholder → attribute name, in the order they were made.
     [[nodiscard]] const std::vector<std::pair<std::string, std::string>>& names() const noexcept {
         return names_;

@@ -18,22 +18,8 @@
 
 namespace bloop::json {
 
-/// The kinds of JSON value. `raw` is JSON text inserted verbatim when writing (built, for
-/// example, by `raw_item`); it never comes out of `parse`. `item` is an attribute map already
-/// decoded from DynamoDB's wire format; only `parse(text, ParseMode::items)` produces it, and it
-/// writes back as the same JSON.
-enum class Type { null, boolean, number, string, array, object, raw, item };
-
-/// How `parse` treats attribute maps.
-enum class ParseMode {
-    /// Every object is a generic JSON object.
-    plain,
-    /// The values of the members DynamoDB uses for items and keys (`Item`, `Items`, `Attributes`,
-    /// `Key`, `Keys`, `LastEvaluatedKey`, `ExclusiveStartKey`, `NewImage`, `OldImage`, and the
-    /// tables of `Responses`) are decoded straight into `Type::item` values when they have the
-    /// attribute-value shape; anything else stays generic. Much faster for item-heavy responses.
-    items,
-};
+/// The kinds of JSON value.
+enum class Type { null, boolean, number, string, array, object };
 
 /// A JSON value.
 class Value {
@@ -63,10 +49,6 @@ class Value {
 
     /// A number from its exact text. Throws InvalidJson unless the text is a JSON number.
     static Value number(std::string text);
-    /// JSON text written verbatim by `write`. The caller guarantees it is valid JSON.
-    static Value raw(std::string json_text);
-    /// An attribute map, written as DynamoDB's wire format.
-    Value(Item item) : v_(std::move(item)) {}  // NOLINT(google-explicit-constructor)
     /// An empty object.
     static Value object() { return Value(Object{}); }
     /// An empty array.
@@ -77,7 +59,6 @@ class Value {
     [[nodiscard]] bool is_object() const noexcept { return type() == Type::object; }
     [[nodiscard]] bool is_array() const noexcept { return type() == Type::array; }
     [[nodiscard]] bool is_string() const noexcept { return type() == Type::string; }
-    [[nodiscard]] bool is_item() const noexcept { return type() == Type::item; }
 
     // Typed reads; each throws InvalidJson naming the expected and actual type.
     [[nodiscard]] bool as_bool() const;
@@ -89,15 +70,10 @@ class Value {
     [[nodiscard]] std::int64_t as_int() const;
     /// A number as double (for durations and timestamps, never for item data).
     [[nodiscard]] double as_double() const;
-    /// The text of a `raw` value.
-    [[nodiscard]] const std::string& raw_text() const;
     [[nodiscard]] const Array& as_array() const;
     [[nodiscard]] Array& as_array();
     [[nodiscard]] const Object& as_object() const;
     [[nodiscard]] Object& as_object();
-    /// A decoded attribute map (`Type::item`).
-    [[nodiscard]] const Item& as_item() const;
-    [[nodiscard]] Item& as_item();
 
     /// The member `key` of an object, or nullptr when absent. Throws InvalidJson on a non-object.
     [[nodiscard]] const Value* find(std::string_view key) const;
@@ -111,7 +87,7 @@ class Value {
     bool erase(std::string_view key);
     /// Appends to an array. A null value becomes an empty array first.
     Value& push_back(Value v);
-    /// Number of elements of an array or members of an object or item; 0 for anything else.
+    /// Number of elements of an array or members of an object; 0 for anything else.
     [[nodiscard]] std::size_t size() const noexcept;
 
     /// Deep equality; objects compare member by member in order.
@@ -122,15 +98,11 @@ class Value {
         std::string text;
         friend bool operator==(const Number&, const Number&) = default;
     };
-    struct Raw {
-        std::string text;
-        friend bool operator==(const Raw&, const Raw&) = default;
-    };
-    std::variant<std::nullptr_t, bool, Number, std::string, Array, Object, Raw, Item> v_;
+    std::variant<std::nullptr_t, bool, Number, std::string, Array, Object> v_;
 };
 
 /// Parses JSON text. Throws InvalidJson (with the position) on malformed or truncated input.
-[[nodiscard]] Value parse(std::string_view text, ParseMode mode = ParseMode::plain);
+[[nodiscard]] Value parse(std::string_view text);
 
 /// Appends the compact JSON text of `value` to `out`.
 void write(std::string& out, const Value& value);
@@ -144,8 +116,6 @@ void write(std::string& out, const Value& value);
 void write_attribute(std::string& out, const AttributeValue& value);
 /// Appends `{"name":{...},...}` for an item (members in name order).
 void write_item(std::string& out, const Item& item);
-/// An item as a `raw` Value, ready to place into a request.
-[[nodiscard]] Value raw_item(const Item& item);
 /// An attribute value as a JSON document.
 [[nodiscard]] Value to_json(const AttributeValue& value);
 /// An item as a JSON document.
@@ -155,7 +125,7 @@ void write_item(std::string& out, const Item& item);
 [[nodiscard]] AttributeValue to_attribute(const Value& json);
 /// Reads one attribute value, moving strings out of `json`.
 [[nodiscard]] AttributeValue to_attribute(Value&& json);
-/// Reads an item: a `Type::item` value, or an object of wire-format attribute values.
+/// Reads an item: an object of wire-format attribute values.
 [[nodiscard]] Item to_item(const Value& json);
 /// Reads an item, moving it (or its strings) out of `json`.
 [[nodiscard]] Item to_item(Value&& json);

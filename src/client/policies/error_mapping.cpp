@@ -2,6 +2,8 @@
 
 #include <bloop/json/json.hpp>
 
+#include "json/reader.hpp"
+
 #include <array>
 #include <optional>
 
@@ -83,12 +85,14 @@ void throw_service_error(ServiceErrorInfo info, std::string_view body) {
     if (code == "ConditionalCheckFailedException") {
         std::shared_ptr<const Item> item;
         try {
-            json::Value parsed = json::parse(body, json::ParseMode::items);
-            if (json::Value* found = parsed.is_object() ? parsed.find("Item") : nullptr) {
-                item = std::make_shared<const Item>(found->type() == json::Type::item
-                                                        ? std::move(found->as_item())
-                                                        : json::to_item(std::move(*found)));
-            }
+            json::detail::Reader r(body);
+            r.object([&](std::string_view name) {
+                if (name == "Item" && !r.null()) {
+                    item = std::make_shared<const Item>(r.item());
+                } else {
+                    r.skip();
+                }
+            });
         } catch (const InvalidArgument&) {
             // No readable item: the error stands without it.
         }

@@ -7,10 +7,20 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
+#include <variant>
 
 namespace bloop::detail {
+namespace wire {
+struct Query;  // src/wire/items.hpp
+struct Scan;
+}  // namespace wire
+
+/// A search's request, complete but for where each page starts; shared by copies of a cursor.
+using SearchRequest =
+    std::variant<std::shared_ptr<const wire::Query>, std::shared_ptr<const wire::Scan>>;
 
 /// How a search pages.
 struct Paging {
@@ -22,9 +32,9 @@ struct Paging {
 /// The untyped paging machine beneath Search<T>.
 class SearchCursor {
   public:
-    /// `request` is complete but for ExclusiveStartKey; `operation` is Query or Scan; `projection`
+    /// `request` holds the paging's page size and what its read rate needs already; `projection`
     /// is what each item holds.
-    SearchCursor(Client client, Operation operation, json::Value request, SearchTarget target,
+    SearchCursor(Client client, SearchRequest request, SearchTarget target,
                  ResolvedProjection projection, Paging paging);
 
     /// The next item, fetching pages as needed; nullopt when exhausted (or the limit is reached).
@@ -51,15 +61,16 @@ class SearchCursor {
     [[nodiscard]] const SearchTarget& target() const noexcept { return target_; }
     [[nodiscard]] const ResolvedProjection& projection() const noexcept { return projection_; }
     /// "Query" or "Scan".
-    [[nodiscard]] std::string_view operation() const noexcept { return operation_name(operation_); }
+    [[nodiscard]] std::string_view operation() const noexcept {
+        return operation_name(request_.index() == 0 ? Operation::Query : Operation::Scan);
+    }
 
   private:
     void fetch();
-    void pace(const json::Value& page, std::int64_t scanned);
+    void pace(std::optional<double> consumed, std::int64_t scanned);
 
     Client client_;
-    Operation operation_;
-    json::Value request_;
+    SearchRequest request_;
     SearchTarget target_;
     ResolvedProjection projection_;
     std::optional<std::size_t> limit_;

@@ -1,0 +1,92 @@
+#pragma once
+// A pull reader over JSON text: the caller walks the document it expects, reading DynamoDB's items
+// straight into `Item`s and anything else as a generic `Value` (or skipping it). `json::parse` is
+// one `value()`; the wire decoders walk their answers member by member.
+
+#include <bloop/json/json.hpp>
+#include <bloop/types/attribute_value.hpp>
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace bloop::json::detail {
+
+class Reader {
+  public:
+    explicit Reader(std::string_view text)
+        : p_(text.data()), begin_(text.data()), end_(text.data() + text.size()) {}
+
+    /// Calls `member(name)` for each member of the object that comes next; `member` reads or
+    /// skips the member's value. `name` is valid until that value is read (copy it to keep it).
+    /// InvalidJson when no object comes.
+    template <class F>
+    void object(F&& member) {
+        open('{', "expected a JSON object");
+        if (!closes('}')) {
+            do {
+                const std::string_view name = key();
+                member(name);
+            } while (next('}', "expected ',' or '}'"));
+        }
+        --depth_;
+    }
+
+    /// Calls `element()` for each element of the array that comes next; `element` reads or skips
+    /// it. InvalidJson when no array comes.
+    template <class F>
+    void array(F&& element) {
+        open('[', "expected a JSON array");
+        if (!closes(']')) {
+            do element();
+            while (next(']', "expected ',' or ']'"));
+        }
+        --depth_;
+    }
+
+    /// Steps over a null and returns true; false (and nothing read) for any other value.
+    bool null();
+    /// Any JSON value.
+    Value value();
+    /// Steps over one value.
+    void skip() { (void)value(); }
+    /// An object of DynamoDB attribute values (`{"id":{"S":"a"}}`); InvalidJson for another shape.
+    Item item();
+    /// One attribute value (`{"N":"1"}`); InvalidJson for another shape.
+    AttributeValue attribute();
+    /// A string; InvalidJson for another value.
+    std::string string();
+    /// An integer number; InvalidJson for another value or one out of range.
+    std::int64_t integer();
+    /// A number as double (for capacity units and timestamps, never item data).
+    double number();
+    /// true or false; InvalidJson for another value.
+    bool boolean();
+    /// Requires that only white space is left.
+    void end();
+
+  private:
+    [[noreturn]] void fail(const char* what) const;
+    void skip_ws();
+    bool literal(std::string_view word);
+    void open(char bracket, const char* expected);
+    bool closes(char bracket);
+    bool next(char bracket, const char* expected);
+    std::string_view key();
+    std::string_view number_text();
+    std::string_view string_view();
+    void read_string(std::string& out);
+    void skip_plain_ascii();
+    void utf8_sequence();
+    unsigned hex4();
+    AttributeValue tagged(std::string_view tag);
+    Binary binary();
+
+    const char* p_;
+    const char* begin_;
+    const char* end_;
+    int depth_ = 0;
+    std::string scratch_;  // a key or tag that held escapes
+};
+
+}  // namespace bloop::json::detail

@@ -6,7 +6,7 @@
 #include <bloop/exceptions.hpp>
 
 #include "client/text_calls.hpp"
-#include "engine/engine_impl.hpp"
+#include "engine/core.hpp"
 #include "wire/items.hpp"
 
 #include <algorithm>
@@ -74,7 +74,7 @@ std::string verb(bool remove) {
 
 }  // namespace
 
-void Engine::commit_batch(std::span<const detail::ObjectRef> puts,
+void detail::commit_batch(detail::EngineCore& core, std::span<const detail::ObjectRef> puts,
                           std::span<const detail::ObjectRef> removes) {
     // Everything that can be wrong with the input is found before anything is sent.
     std::vector<Entry> entries;
@@ -88,7 +88,7 @@ void Engine::commit_batch(std::span<const detail::ObjectRef> puts,
                                " has a version column, which a batch write cannot check (it "
                                "has no conditions): save or remove it, or use a transaction");
         }
-        const auto binding = impl_->bound(m);
+        const auto binding = core.bound(m);
         Item key = detail::key_of(m, ref.object);
         const auto [at, fresh] =
             items.emplace(detail::item_id(binding->table_name, key), entries.size());
@@ -114,7 +114,7 @@ void Engine::commit_batch(std::span<const detail::ObjectRef> puts,
     for (std::size_t i = 0; i < all.size(); ++i) all[i] = i;
     std::vector<Group> pending = groups_of(all);
     for (int round = 0; !pending.empty(); ++round) {
-        if (round > 0) impl_->client.wait_before_retry(round);
+        if (round > 0) core.client.wait_before_retry(round);
         if (round >= kMaxRounds) {
             const auto error = std::make_exception_ptr(RuntimeError(
                 "BatchWriteItem still returned it as unprocessed after " +
@@ -131,7 +131,7 @@ void Engine::commit_batch(std::span<const detail::ObjectRef> puts,
         answers.reserve(pending.size());
         for (const auto& group : pending) {
             answers.push_back(detail::TextCalls::call_async(
-                impl_->client, Operation::BatchWriteItem,
+                core.client, Operation::BatchWriteItem,
                 detail::wire::encode(request_of(entries, group)), true));
         }
         std::vector<Group> next;
@@ -193,7 +193,8 @@ void Engine::commit_batch(std::span<const detail::ObjectRef> puts,
             for (std::size_t i = 0; i < every_column.size(); ++i) every_column[i] = i;
             detail::sync_state(m, e.ref.object, every_column);
         }
-        if (auto error = signal_written(e.ref, e.remove); !receiver_error) receiver_error = error;
+        if (auto error = core.signal_written(e.ref, e.remove); !receiver_error)
+            receiver_error = error;
     }
     if (!failures.empty()) {
         const bool throttled = std::all_of(entries.begin(), entries.end(), [](const Entry& e) {

@@ -2,7 +2,7 @@
 
 #include <bloop/exceptions.hpp>
 
-#include "engine/engine_impl.hpp"
+#include "engine/core.hpp"
 #include "engine/migration.hpp"
 #include "engine/table_shape.hpp"
 
@@ -17,7 +17,7 @@ using detail::create_table_request;
 using detail::differences;
 using detail::units;
 
-BindReport Engine::bind_models(std::span<const ModelInfo* const> models,
+BindReport detail::bind_models(detail::EngineCore& core, std::span<const ModelInfo* const> models,
                                const BindOptions& options) {
     // bloop's order: for each model, before_create_table then CreateTable (not waiting); then for
     // each, wait until ACTIVE, validate, model_validated and model_bound.
@@ -28,19 +28,19 @@ BindReport Engine::bind_models(std::span<const ModelInfo* const> models,
     BindReport report;
     const auto changed = [&](const std::string& table, const std::string& what) {
         report.changes.push_back(table + ": " + what);
-        const LogListener& log = impl_->client.log_listener();
+        const LogListener& log = core.client.log_listener();
         if (log) log(LogLevel::info, "bind: " + report.changes.back());
     };
     std::vector<Binding> bindings(concrete.size());
     std::vector<bool> created(concrete.size(), false);
     for (std::size_t i = 0; i < concrete.size(); ++i) {
         const ModelInfo& m = *concrete[i];
-        before_create_table.emit({*this, m});
-        bindings[i].table_name = impl_->table_name(m);
+        core.engine.before_create_table.emit({core.engine, m});
+        bindings[i].table_name = core.table_name(m);
         if (options.skip_table_setup) continue;
         try {
             // An existing table is the usual case, not a failure worth a warning.
-            (void)impl_->client.call_raw(
+            (void)core.client.call_raw(
                 Operation::CreateTable,
                 detail::wire::encode(create_table_request(m, bindings[i].table_name)),
                 {.expected_errors = {"ResourceInUseException"}});
@@ -50,7 +50,7 @@ BindReport Engine::bind_models(std::span<const ModelInfo* const> models,
             // The table exists: validate it below.
         }
     }
-    const auto deadline = std::chrono::steady_clock::now() + impl_->bind_timeout;
+    const auto deadline = std::chrono::steady_clock::now() + core.bind_timeout;
     for (std::size_t i = 0; i < concrete.size(); ++i) {
         const ModelInfo& m = *concrete[i];
         Binding& binding = bindings[i];
@@ -60,12 +60,12 @@ BindReport Engine::bind_models(std::span<const ModelInfo* const> models,
                     detail::wire::encode(detail::wire::TableName{binding.table_name});
                 for (int attempt = 0;; ++attempt) {
                     detail::wire::TableDescription table = detail::wire::TableDescription::decode(
-                        impl_->client.call_raw(Operation::DescribeTable, describe));
+                        core.client.call_raw(Operation::DescribeTable, describe));
                     if (active(table)) return table;
                     if (std::chrono::steady_clock::now() > deadline) {
                         throw RuntimeError("table '" + binding.table_name +
                                            "' did not become ACTIVE within " +
-                                           std::to_string(impl_->bind_timeout.count()) + " ms");
+                                           std::to_string(core.bind_timeout.count()) + " ms");
                     }
                     std::this_thread::sleep_for(
                         std::chrono::milliseconds(std::min(2000, 50 << std::min(attempt, 6))));
@@ -73,8 +73,8 @@ BindReport Engine::bind_models(std::span<const ModelInfo* const> models,
             };
             detail::wire::TableDescription table = wait_active();
             if (options.update && !created[i]) {
-                for (const auto& c : detail::migrate_table(impl_->client, m, binding.table_name,
-                                                           table, wait_active))
+                for (const auto& c :
+                     detail::migrate_table(core.client, m, binding.table_name, table, wait_active))
                     changed(binding.table_name, c);
             }
             auto diffs = differences(m, table);
@@ -82,13 +82,13 @@ BindReport Engine::bind_models(std::span<const ModelInfo* const> models,
             const bool allowed = created[i] || options.update;
             std::vector<std::string> notes;
             std::vector<std::string> later =
-                detail::migrate_ttl(impl_->client, m, binding.table_name, allowed, diffs);
-            for (auto& c : detail::migrate_backups(impl_->client, m, binding.table_name, allowed,
-                                                   diffs, notes))
+                detail::migrate_ttl(core.client, m, binding.table_name, allowed, diffs);
+            for (auto& c :
+                 detail::migrate_backups(core.client, m, binding.table_name, allowed, diffs, notes))
                 later.push_back(std::move(c));
             if (!table.table_arn.empty()) {
                 for (auto& c :
-                     detail::migrate_tags(impl_->client, m, table.table_arn, allowed, diffs, notes))
+                     detail::migrate_tags(core.client, m, table.table_arn, allowed, diffs, notes))
                     later.push_back(std::move(c));
             }
             if (detail::dynamodb_local(table) && (m.encryption || m.table_class)) {
@@ -99,7 +99,7 @@ BindReport Engine::bind_models(std::span<const ModelInfo* const> models,
             if (!created[i]) {
                 for (const auto& c : later) changed(binding.table_name, c);
             }
-            if (const LogListener& log = impl_->client.log_listener(); log) {
+            if (const LogListener& log = core.client.log_listener(); log) {
                 for (const auto& n : notes) log(LogLevel::warning, "bind: " + n);
             }
             if (!diffs.empty()) {
@@ -112,12 +112,12 @@ BindReport Engine::bind_models(std::span<const ModelInfo* const> models,
             binding.read_units = units(table.provisioned_throughput).read_capacity_units;
             binding.write_units = units(table.provisioned_throughput).write_capacity_units;
         }
-        model_validated.emit({*this, m});
+        core.engine.model_validated.emit({core.engine, m});
         {
-            std::lock_guard lock(impl_->mutex);
-            impl_->bindings.insert_or_assign(&m, std::make_shared<const Binding>(binding));
+            std::lock_guard lock(core.mutex);
+            core.bindings.insert_or_assign(&m, std::make_shared<const Binding>(binding));
         }
-        model_bound.emit({*this, m});
+        core.engine.model_bound.emit({core.engine, m});
     }
     return report;
 }

@@ -1,7 +1,7 @@
 #include <bloop/exceptions.hpp>
 #include <bloop/json/json.hpp>
 
-#include "engine/engine_impl.hpp"
+#include "engine/core.hpp"
 #include "model/value_context.hpp"
 #include "util/utf8.hpp"
 
@@ -12,19 +12,31 @@ Engine::Engine() : Engine(Client()) {}
 Engine::Engine(EngineOptions options) : Engine(Client(options.client), options) {}
 
 Engine::Engine(Client client)
-    : impl_(std::make_unique<Impl>(std::move(client), EngineOptions::default_bind_timeout,
-                                   std::string())) {}
+    : core_(std::make_unique<detail::EngineCore>(
+          *this, std::move(client), EngineOptions::default_bind_timeout, std::string())) {}
 
 Engine::Engine(Client client, EngineOptions options)
-    : impl_(std::make_unique<Impl>(std::move(client), options.bind_timeout,
-                                   std::move(options.table_name_template))) {
-    const auto& t = impl_->table_name_template;
+    : core_(std::make_unique<detail::EngineCore>(*this, std::move(client), options.bind_timeout,
+                                                 std::move(options.table_name_template))) {
+    const auto& t = core_->table_name_template;
     if (!t.empty() && t.find("{table_name}") == std::string::npos) {
         throw InvalidConfiguration("table_name_template \"" + t + "\" has no {table_name}");
     }
 }
 
-std::string Engine::Impl::table_name(const ModelInfo& model) const {
+Engine::~Engine() = default;
+
+const Client& Engine::client() const noexcept {
+    return core_->client;
+}
+
+namespace detail {
+
+EngineCore& EngineAccess::core(Engine& engine) noexcept {
+    return *engine.core_;
+}
+
+std::string EngineCore::table_name(const ModelInfo& model) const {
     if (table_name_template.empty()) return model.table_name;
     std::string name = table_name_template;
     for (auto at = name.find("{table_name}"); at != std::string::npos;
@@ -35,23 +47,7 @@ std::string Engine::Impl::table_name(const ModelInfo& model) const {
     return name;
 }
 
-Engine::~Engine() = default;
-
-std::future<void> Engine::run_async(std::function<void()> task) {
-    auto job = std::make_shared<std::packaged_task<void()>>(std::move(task));
-    std::future<void> done = job->get_future();
-    std::call_once(impl_->async_once, [&] {
-        impl_->async = std::make_unique<detail::Executor>(impl_->client.max_in_flight());
-    });
-    impl_->async->submit([job] { (*job)(); });
-    return done;
-}
-
-const Client& Engine::client() const noexcept {
-    return impl_->client;
-}
-
-std::shared_ptr<const Binding> Engine::Impl::bound(const ModelInfo& model) const {
+std::shared_ptr<const Binding> EngineCore::bound(const ModelInfo& model) const {
     std::lock_guard lock(mutex);
     const auto it = bindings.find(&model);
     if (it == bindings.end()) {
@@ -61,11 +57,18 @@ std::shared_ptr<const Binding> Engine::Impl::bound(const ModelInfo& model) const
     return it->second;
 }
 
-Binding Engine::binding_of(const ModelInfo& model) const {
-    return *impl_->bound(model);
+Binding binding_of(const EngineCore& core, const ModelInfo& model) {
+    return *core.bound(model);
 }
 
-namespace detail {
+std::future<void> run_async(EngineCore& core, std::function<void()> task) {
+    auto job = std::make_shared<std::packaged_task<void()>>(std::move(task));
+    std::future<void> done = job->get_future();
+    std::call_once(core.async_once,
+                   [&] { core.async = std::make_unique<Executor>(core.client.max_in_flight()); });
+    core.async->submit([job] { (*job)(); });
+    return done;
+}
 
 std::string describe_object(const ModelInfo& model, const void* object) {
     std::string out = model.name + "(";

@@ -4,7 +4,7 @@
 #include <bloop/exceptions.hpp>
 
 #include "client/text_calls.hpp"
-#include "engine/engine_impl.hpp"
+#include "engine/core.hpp"
 #include "wire/items.hpp"
 
 #include <algorithm>
@@ -54,12 +54,13 @@ std::vector<wire::BatchGetItem> chunks(const std::vector<std::pair<std::string, 
 
 }  // namespace
 
-void Engine::load_objects(std::span<const detail::ObjectRef> objects, const LoadOptions& options) {
+void detail::load(detail::EngineCore& core, std::span<const detail::ObjectRef> objects,
+                  const LoadOptions& options) {
     Wants wants;
     std::vector<std::pair<std::string, Item>> keys;
     for (const auto& ref : objects) {
         detail::require_concrete(*ref.model);
-        const auto binding = impl_->bound(*ref.model);
+        const auto binding = core.bound(*ref.model);
         Item key = detail::key_of(*ref.model, ref.object);
         Wanted& w = wants[binding->table_name][detail::canonical_key(key)];
         if (w.objects.empty()) {
@@ -74,14 +75,14 @@ void Engine::load_objects(std::span<const detail::ObjectRef> objects, const Load
     std::vector<detail::ObjectRef> loaded;
     std::vector<wire::BatchGetItem> requests = chunks(keys, options.consistent);
     for (int round = 0; !requests.empty(); ++round) {
-        if (round > 0) impl_->client.wait_before_retry(round);
+        if (round > 0) core.client.wait_before_retry(round);
         if (round >= kMaxRounds) {
             throw RuntimeError("BatchGetItem still returned UnprocessedKeys after " +
                                std::to_string(kMaxRounds) + " rounds; the table is throttled");
         }
         std::vector<std::future<std::string>> pending;
         for (const auto& r : requests) {
-            pending.push_back(detail::TextCalls::call_async(impl_->client, Operation::BatchGetItem,
+            pending.push_back(detail::TextCalls::call_async(core.client, Operation::BatchGetItem,
                                                             wire::encode(r), true));
         }
         requests.clear();
@@ -111,7 +112,7 @@ void Engine::load_objects(std::span<const detail::ObjectRef> objects, const Load
     }
 
     // MissingObjects, when some were missing, comes before a receiver's exception.
-    const std::exception_ptr receiver_error = signal_loaded(loaded);
+    const std::exception_ptr receiver_error = core.signal_loaded(loaded);
     std::vector<detail::ObjectRef> missing;
     for (const auto& [table, table_wants] : wants) {
         for (const auto& [canonical, w] : table_wants) {
@@ -121,30 +122,6 @@ void Engine::load_objects(std::span<const detail::ObjectRef> objects, const Load
     }
     if (!missing.empty()) throw detail::missing_objects(missing);
     if (receiver_error) std::rethrow_exception(receiver_error);
-}
-
-// Every loaded object is signalled even when a receiver throws; the first exception is returned.
-std::exception_ptr Engine::signal_loaded(std::span<const detail::ObjectRef> objects) {
-    std::exception_ptr receiver_error;
-    for (const auto& ref : objects) {
-        try {
-            for (const auto& column : ref.model->columns)
-                object_modified.emit(ColumnEvent(*this, *ref.model, ref.object, column));
-            object_loaded.emit(ObjectEvent(*this, *ref.model, ref.object));
-        } catch (...) {
-            if (!receiver_error) receiver_error = std::current_exception();
-        }
-    }
-    return receiver_error;
-}
-
-std::exception_ptr Engine::signal_written(const detail::ObjectRef& ref, bool removed) {
-    try {
-        (removed ? object_deleted : object_saved).emit(ObjectEvent(*this, *ref.model, ref.object));
-    } catch (...) {
-        return std::current_exception();
-    }
-    return nullptr;
 }
 
 }  // namespace bloop

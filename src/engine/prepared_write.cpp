@@ -6,7 +6,7 @@
 #include <bloop/conditions/render.hpp>
 #include <bloop/exceptions.hpp>
 
-#include "engine/engine_impl.hpp"
+#include "engine/core.hpp"
 
 #include <algorithm>
 

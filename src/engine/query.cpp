@@ -4,17 +4,17 @@
 #include <bloop/conditions/render.hpp>
 #include <bloop/exceptions.hpp>
 
-#include "engine/engine_impl.hpp"
+#include "engine/core.hpp"
 #include "wire/items.hpp"
 
 #include <memory>
 
 namespace bloop {
 
-detail::SearchCursor Engine::start_search(const SearchTarget& target, const Condition* key,
-                                          const Condition& filter, const ProjectionSpec& projection,
-                                          bool consistent, bool forward,
-                                          std::optional<Segment> segment,
+detail::SearchCursor detail::start_search(detail::EngineCore& core, const SearchTarget& target,
+                                          const Condition* key, const Condition& filter,
+                                          const ProjectionSpec& projection, bool consistent,
+                                          bool forward, std::optional<Segment> segment,
                                           const detail::Paging& paging) {
     const ModelInfo& m = *target.model;
     detail::require_concrete(m);
@@ -23,7 +23,7 @@ detail::SearchCursor Engine::start_search(const SearchTarget& target, const Cond
     if (paging.read_rate && !(*paging.read_rate > 0))  // NaN too
         throw InvalidArgument("the read rate of a search of " + m.name +
                               " must be a positive number of capacity units per second");
-    const auto binding = impl_->bound(m);
+    const auto binding = core.bound(m);
     const bool query = key != nullptr;
     if (query) check_key_condition(target, *key);
     check_filter(target, filter, query);
@@ -76,16 +76,8 @@ detail::SearchCursor Engine::start_search(const SearchTarget& target, const Cond
         common(*s);
         request = std::move(s);
     }
-    return detail::SearchCursor(impl_->client, std::move(request), target, std::move(resolved),
+    return detail::SearchCursor(core.client, std::move(request), target, std::move(resolved),
                                 paging);
-}
-
-void Engine::deliver(const ModelInfo& model, void* object, Item&& item,
-                     std::span<const std::size_t> columns) {
-    detail::load_and_sync(model, object, std::move(item), columns);
-    for (const auto c : columns)
-        object_modified.emit(ColumnEvent(*this, model, object, model.columns[c]));
-    object_loaded.emit(ObjectEvent(*this, model, object));
 }
 
 }  // namespace bloop

@@ -5,7 +5,7 @@
 #include <bloop/exceptions.hpp>
 
 #include "client/text_calls.hpp"
-#include "engine/engine_impl.hpp"
+#include "engine/core.hpp"
 #include "wire/items.hpp"
 
 #include <algorithm>
@@ -25,14 +25,14 @@ struct Wanted {
 
 }  // namespace
 
-void Engine::commit_read(std::span<const detail::ObjectRef> objects) {
+void detail::commit_read(detail::EngineCore& core, std::span<const detail::ObjectRef> objects) {
     if (objects.empty()) return;
     std::vector<Wanted> wanted;
     std::map<std::string, std::size_t> index;  // table and key -> its Get
     detail::wire::TransactGetItems request;
     for (const auto& ref : objects) {
         detail::require_concrete(*ref.model);
-        const auto binding = impl_->bound(*ref.model);
+        const auto binding = core.bound(*ref.model);
         Item key = detail::key_of(*ref.model, ref.object);
         const auto [at, fresh] =
             index.emplace(detail::item_id(binding->table_name, key), wanted.size());
@@ -55,12 +55,12 @@ void Engine::commit_read(std::span<const detail::ObjectRef> objects) {
     for (int attempt = 1;; ++attempt) {
         try {
             result = detail::wire::TransactGetResult::decode(
-                detail::TextCalls::call(impl_->client, Operation::TransactGetItems, body, true));
+                detail::TextCalls::call(core.client, Operation::TransactGetItems, body, true));
             break;
         } catch (const TransactionCanceled&) {
             // Reads are cancelled only by conflicting writes or throughput: try again later.
             if (attempt >= kMaxAttempts) throw;
-            impl_->client.wait_before_retry(attempt);
+            core.client.wait_before_retry(attempt);
         }
     }
 
@@ -85,7 +85,7 @@ void Engine::commit_read(std::span<const detail::ObjectRef> objects) {
         }
     }
     // MissingObjects, when some were missing, comes before a receiver's exception.
-    const std::exception_ptr receiver_error = signal_loaded(loaded);
+    const std::exception_ptr receiver_error = core.signal_loaded(loaded);
     if (!missing.empty()) throw detail::missing_objects(missing);
     if (receiver_error) std::rethrow_exception(receiver_error);
 }

@@ -4,7 +4,7 @@
 
 #include "client/text_calls.hpp"
 #include "engine/applied.hpp"
-#include "engine/engine_impl.hpp"
+#include "engine/core.hpp"
 #include "engine/prepared_write.hpp"
 
 #include <future>
@@ -26,8 +26,8 @@ bool applied_earlier(const PreparedWrite& p, const ConditionalCheckFailed& e, bo
 
 }  // namespace
 
-void Engine::write(std::span<const detail::ObjectRef> objects, const detail::WriteSpec& spec,
-                   bool remove) {
+void detail::write(detail::EngineCore& core, std::span<const detail::ObjectRef> objects,
+                   const detail::WriteSpec& spec, bool remove) {
     // Everything that can be wrong with the input is found before anything is sent.
     std::vector<PreparedWrite> prepared;
     std::set<const void*> seen;
@@ -35,7 +35,7 @@ void Engine::write(std::span<const detail::ObjectRef> objects, const detail::Wri
     for (const auto& ref : objects) {
         if (!seen.insert(ref.object).second) continue;  // the same object twice is one write
         detail::require_concrete(*ref.model);  // before the binding: an abstract one has none
-        prepared.push_back(detail::prepare_write(ref, *impl_->bound(*ref.model), spec, kind));
+        prepared.push_back(detail::prepare_write(ref, *core.bound(*ref.model), spec, kind));
     }
     const Operation op = remove ? Operation::DeleteItem : Operation::UpdateItem;
     // The request's text, and whether it may be sent again after an unknown outcome.
@@ -51,7 +51,7 @@ void Engine::write(std::span<const detail::ObjectRef> objects, const detail::Wri
         for (const auto& p : prepared) {
             auto [body, idempotent] = text(p);
             pending.push_back(
-                detail::TextCalls::call_async(impl_->client, op, std::move(body), idempotent));
+                detail::TextCalls::call_async(core.client, op, std::move(body), idempotent));
         }
     }
 
@@ -66,8 +66,7 @@ void Engine::write(std::span<const detail::ObjectRef> objects, const detail::Wri
                 std::string answer;
                 if (pending.empty()) {
                     auto [body, idempotent] = text(p);
-                    answer =
-                        detail::TextCalls::call(impl_->client, op, std::move(body), idempotent);
+                    answer = detail::TextCalls::call(core.client, op, std::move(body), idempotent);
                 } else {
                     answer = pending[i].get();
                 }
@@ -90,8 +89,8 @@ void Engine::write(std::span<const detail::ObjectRef> objects, const detail::Wri
         }
         // Written: the object is synced whatever its receivers do.
         const bool loaded = detail::mark_written(p, returned ? &*returned : nullptr);
-        std::exception_ptr error = loaded ? signal_loaded(std::span(&p.ref, 1)) : nullptr;
-        if (auto written = signal_written(p.ref, remove); !error) error = written;
+        std::exception_ptr error = loaded ? core.signal_loaded(std::span(&p.ref, 1)) : nullptr;
+        if (auto written = core.signal_written(p.ref, remove); !error) error = written;
         if (!receiver_error) receiver_error = error;
     }
     if (!failures.empty()) {

@@ -7,7 +7,7 @@
 #include <bloop/types/uuid.hpp>
 
 #include "client/text_calls.hpp"
-#include "engine/engine_impl.hpp"
+#include "engine/core.hpp"
 #include "engine/item_size.hpp"
 #include "engine/prepared_write.hpp"
 
@@ -118,7 +118,8 @@ bool worth_retrying(const TransactionCanceled& e) {
 
 }  // namespace
 
-void Engine::commit_write(std::span<const detail::TransactionOperation> operations,
+void detail::commit_write(detail::EngineCore& core,
+                          std::span<const detail::TransactionOperation> operations,
                           const std::string& given_token) {
     if (operations.empty()) return;
     // Everything DynamoDB would refuse is refused here, before anything is sent.
@@ -147,7 +148,7 @@ void Engine::commit_write(std::span<const detail::TransactionOperation> operatio
                                 " cannot sync: DynamoDB returns no items from a transaction");
         }
         detail::require_concrete(m);  // before the binding: an abstract one has none
-        const auto binding = impl_->bound(m);
+        const auto binding = core.bound(m);
         PreparedWrite p = detail::prepare_write(op.ref, *binding, op.spec, op.kind);
         if (op.kind == WriteKind::save &&
             std::get<detail::wire::UpdateItem>(p.request).update_expression.empty()) {
@@ -187,11 +188,11 @@ void Engine::commit_write(std::span<const detail::TransactionOperation> operatio
 
     for (int attempt = 1;; ++attempt) {
         try {
-            (void)detail::TextCalls::call(impl_->client, Operation::TransactWriteItems, body, true);
+            (void)detail::TextCalls::call(core.client, Operation::TransactWriteItems, body, true);
             break;
         } catch (const TransactionCanceled& e) {
             if (attempt >= kMaxAttempts || !worth_retrying(e)) throw_failed(entries, e, attempt);
-            impl_->client.wait_before_retry(attempt);
+            core.client.wait_before_retry(attempt);
         }
     }
 
@@ -200,7 +201,7 @@ void Engine::commit_write(std::span<const detail::TransactionOperation> operatio
     std::exception_ptr receiver_error;
     for (const auto& e : entries) {
         if (e.write.kind == WriteKind::check) continue;
-        auto error = signal_written(e.write.ref, e.write.kind == WriteKind::remove);
+        auto error = core.signal_written(e.write.ref, e.write.kind == WriteKind::remove);
         if (!receiver_error) receiver_error = error;
     }
     if (receiver_error) std::rethrow_exception(receiver_error);

@@ -14,8 +14,6 @@ namespace bloop::json {
 namespace detail {
 namespace {
 
-constexpr int kMaxDepth = 256;
-
 constexpr auto kNumberChar = [] {
     std::array<bool, 256> t{};
     for (const char c : std::string_view("0123456789+-.eE"))
@@ -66,59 +64,6 @@ void Reader::fail(const char* what) const {
     }
     throw InvalidJson(std::string("invalid JSON at offset ") + std::to_string(offset) + ": " +
                       what);
-}
-
-void Reader::skip_ws() {
-    while (p_ != end_ && (*p_ == ' ' || *p_ == '\n' || *p_ == '\r' || *p_ == '\t')) ++p_;
-}
-
-bool Reader::literal(std::string_view word) {
-    if (static_cast<std::size_t>(end_ - p_) < word.size() ||
-        std::memcmp(p_, word.data(), word.size()) != 0)
-        return false;
-    p_ += word.size();
-    return true;
-}
-
-void Reader::open(char bracket, const char* expected) {
-    skip_ws();
-    if (p_ == end_ || *p_ != bracket) fail(expected);
-    if (++depth_ > kMaxDepth) fail("nesting too deep");
-    ++p_;
-}
-
-bool Reader::closes(char bracket) {
-    skip_ws();
-    if (p_ == end_ || *p_ != bracket) return false;
-    ++p_;
-    return true;
-}
-
-bool Reader::next(char bracket, const char* expected) {
-    skip_ws();
-    if (p_ == end_) fail(bracket == '}' ? "unterminated object" : "unterminated array");
-    if (*p_ == ',') {
-        ++p_;
-        return true;
-    }
-    if (*p_ != bracket) fail(expected);
-    ++p_;
-    return false;
-}
-
-std::string_view Reader::key() {
-    skip_ws();
-    if (p_ == end_ || *p_ != '"') fail("expected a member name");
-    const std::string_view name = string_view();
-    skip_ws();
-    if (p_ == end_ || *p_ != ':') fail("expected ':'");
-    ++p_;
-    return name;
-}
-
-bool Reader::null() {
-    skip_ws();
-    return literal("null");
 }
 
 Value Reader::value() {

@@ -7,6 +7,7 @@
 #include <bloop/types/attribute_value.hpp>
 
 #include <cstdint>
+#include <cstring>
 #include <string>
 #include <string_view>
 
@@ -45,7 +46,10 @@ class Reader {
     }
 
     /// Steps over a null and returns true; false (and nothing read) for any other value.
-    bool null();
+    bool null() {
+        skip_ws();
+        return literal("null");
+    }
     /// Any JSON value.
     Value value();
     /// Steps over one value.
@@ -67,12 +71,52 @@ class Reader {
 
   private:
     [[noreturn]] void fail(const char* what) const;
-    void skip_ws();
-    bool literal(std::string_view word);
-    void open(char bracket, const char* expected);
-    bool closes(char bracket);
-    bool next(char bracket, const char* expected);
-    std::string_view key();
+
+    // The small steps every member and element takes, inline (they are the reader's hot path).
+    void skip_ws() {
+        while (p_ != end_ && (*p_ == ' ' || *p_ == '\n' || *p_ == '\r' || *p_ == '\t')) ++p_;
+    }
+    bool literal(std::string_view word) {
+        if (static_cast<std::size_t>(end_ - p_) < word.size() ||
+            std::memcmp(p_, word.data(), word.size()) != 0)
+            return false;
+        p_ += word.size();
+        return true;
+    }
+    void open(char bracket, const char* expected) {
+        skip_ws();
+        if (p_ == end_ || *p_ != bracket) fail(expected);
+        if (++depth_ > kMaxDepth) fail("nesting too deep");
+        ++p_;
+    }
+    bool closes(char bracket) {
+        skip_ws();
+        if (p_ == end_ || *p_ != bracket) return false;
+        ++p_;
+        return true;
+    }
+    bool next(char bracket, const char* expected) {
+        skip_ws();
+        if (p_ == end_) fail(bracket == '}' ? "unterminated object" : "unterminated array");
+        if (*p_ == ',') {
+            ++p_;
+            return true;
+        }
+        if (*p_ != bracket) fail(expected);
+        ++p_;
+        return false;
+    }
+    std::string_view key() {
+        skip_ws();
+        if (p_ == end_ || *p_ != '"') fail("expected a member name");
+        const std::string_view name = string_view();
+        skip_ws();
+        if (p_ == end_ || *p_ != ':') fail("expected ':'");
+        ++p_;
+        return name;
+    }
+
+    static constexpr int kMaxDepth = 256;
     std::string_view number_text();
     std::string_view string_view();
     void read_string(std::string& out);

@@ -3,6 +3,7 @@
 #include <bloop/exceptions.hpp>
 #include <bloop/stream/coordinator.hpp>
 
+#include "stream/record.hpp"
 #include "wire/streams.hpp"
 
 namespace bloop {
@@ -45,7 +46,10 @@ class ClientStreamsApi final : public StreamsApi {
     Records get_records(const std::string& iterator) override {
         wire::RecordsPage page = wire::RecordsPage::decode(
             client_.call_raw(Operation::GetRecords, wire::encode(wire::GetRecords{iterator})));
-        return {std::move(page.records), std::move(page.next_shard_iterator)};
+        Records out{{}, std::move(page.next_shard_iterator)};
+        out.records.reserve(page.records.size());
+        for (auto& r : page.records) out.records.push_back(detail::stream_record(std::move(r), ""));
+        return out;
     }
 
   private:

@@ -255,9 +255,8 @@ void StreamCoordinator::poll(ShardState& shard) {
             jump(shard, "trim_horizon", "");
             page = api_->get_records(shard.iterator);
         }
-        for (auto& raw : page.records) {
-            StreamRecord record =
-                detail::stream_record(detail::wire::Record::decode(std::move(raw)), shard.id);
+        for (StreamRecord& record : page.records) {
+            record.shard_id = shard.id;
             if (shard.sequence_number.empty()) {
                 // Mark where this shard's unread records begin, so a token never skips them.
                 shard.sequence_number = record.sequence_number;

@@ -290,10 +290,8 @@ void ShardReader::read() {
             pause(context_.options->idle_poll);
             continue;
         }
-        std::vector<StreamRecord> records;
-        records.reserve(page.records.size());
-        for (auto& raw : page.records)
-            records.push_back(stream_record(wire::Record::decode(std::move(raw)), shard_));
+        std::vector<StreamRecord> records = std::move(page.records);
+        for (StreamRecord& r : records) r.shard_id = shard_;
         if (!records.empty()) {
             if (!deliver(records)) return;
             handled_ = records.back().sequence_number;

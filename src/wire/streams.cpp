@@ -54,50 +54,71 @@ std::string encode(const GetRecords& r) {
 
 RecordsPage RecordsPage::decode(std::string_view body) {
     return decoded("GetRecords", [&] {
-        Value answer = parse_object(body);
         RecordsPage out;
-        if (Value* list = answer.find("Records")) out.records = std::move(list->as_array());
-        if (const Value* next = answer.find("NextShardIterator");
-            next != nullptr && !next->is_null())
-            out.next_shard_iterator = next->as_string();
+        json::detail::Reader r(body);
+        r.object([&](std::string_view name) {
+            if (r.null()) return;
+            if (name == "Records") {
+                r.array([&] { out.records.push_back(Record::read(r)); });
+            } else if (name == "NextShardIterator") {
+                out.next_shard_iterator = r.string();
+            } else {
+                r.skip();
+            }
+        });
+        r.end();
         return out;
     });
 }
 
-namespace {
-
-std::optional<Item> image(Value& dynamodb, std::string_view name) {
-    Value* v = dynamodb.find(name);
-    if (v == nullptr) return std::nullopt;
-    return json::to_item(std::move(*v));
-}
-
-}  // namespace
-
-Record Record::decode(Value&& record) {
-    return decoded("GetRecords", [&] {
-        if (!record.is_object()) throw InvalidJson("a record is not a JSON object");
-        Record r;
-        r.event_id = string_member(record, "eventID");
-        r.event_name = string_member(record, "eventName");
-        r.event_version = string_member(record, "eventVersion");
-        if (const Value* who = record.find("userIdentity")) {
-            r.user_identity_type = string_member(*who, "Type");
-            r.user_identity_principal_id = string_member(*who, "PrincipalId");
+Record Record::read(json::detail::Reader& reader) {
+    Record out;
+    bool has_dynamodb = false;
+    reader.object([&](std::string_view name) {
+        if (reader.null()) return;
+        if (name == "eventID") {
+            out.event_id = reader.string();
+        } else if (name == "eventName") {
+            out.event_name = reader.string();
+        } else if (name == "eventVersion") {
+            out.event_version = reader.string();
+        } else if (name == "userIdentity") {
+            reader.object([&](std::string_view member) {
+                if (reader.null()) return;
+                if (member == "Type") {
+                    out.user_identity_type = reader.string();
+                } else if (member == "PrincipalId") {
+                    out.user_identity_principal_id = reader.string();
+                } else {
+                    reader.skip();
+                }
+            });
+        } else if (name == "dynamodb") {
+            has_dynamodb = true;
+            reader.object([&](std::string_view member) {
+                if (reader.null()) return;
+                if (member == "SequenceNumber") {
+                    out.sequence_number = reader.string();
+                } else if (member == "ApproximateCreationDateTime") {
+                    out.approximate_creation_date_time = reader.number();
+                } else if (member == "Keys") {
+                    out.keys = reader.item();
+                } else if (member == "OldImage") {
+                    out.old_image = reader.item();
+                } else if (member == "NewImage") {
+                    out.new_image = reader.item();
+                } else {
+                    reader.skip();
+                }
+            });
+        } else {
+            reader.skip();
         }
-        Value* d = record.find("dynamodb");
-        if (d == nullptr || !d->is_object())
-            throw InvalidJson("record '" + r.event_id + "' has no 'dynamodb' object");
-        r.sequence_number = string_member(*d, "SequenceNumber");
-        if (r.sequence_number.empty())
-            throw InvalidJson("record '" + r.event_id + "' has no SequenceNumber");
-        if (const Value* t = d->find("ApproximateCreationDateTime"))
-            r.approximate_creation_date_time = t->as_double();
-        r.keys = image(*d, "Keys");
-        r.old_image = image(*d, "OldImage");
-        r.new_image = image(*d, "NewImage");
-        return r;
     });
+    if (!has_dynamodb) throw InvalidJson("record '" + out.event_id + "' has no 'dynamodb' object");
+    if (out.sequence_number.empty())
+        throw InvalidJson("record '" + out.event_id + "' has no SequenceNumber");
+    return out;
 }
 
 }  // namespace bloop::detail::wire

@@ -4,7 +4,9 @@
 // API's members; `encode` gives a request's exact body, `decode` reads an answer's body.
 
 #include <bloop/json/json.hpp>
+
 #include <bloop/types/attribute_value.hpp>
+#include "json/reader.hpp"
 
 #include <optional>
 #include <string>
@@ -58,15 +60,6 @@ struct GetRecords {
 };
 [[nodiscard]] std::string encode(const GetRecords& request);
 
-/// GetRecords's answer: its records as sent (generic JSON, read by Record::decode) and the
-/// next iterator (none: the shard is closed and read to its end).
-struct RecordsPage {
-    std::vector<json::Value> records;
-    std::optional<std::string> next_shard_iterator;
-
-    [[nodiscard]] static RecordsPage decode(std::string_view body);
-};
-
 /// One record as GetRecords (or a Lambda event) sends it: what it says, not what it means
 /// (stream/record.cpp reads a TTL deletion from it).
 struct Record {
@@ -79,9 +72,19 @@ struct Record {
     std::optional<double> approximate_creation_date_time;  ///< seconds since the epoch
     std::optional<Item> keys, old_image, new_image;
 
-    /// Reads one element of a page's records (moving its images out). Throws ProtocolError
+    /// Reads one record from `reader` (its images straight into Items). Throws InvalidJson
     /// naming the record when it has no dynamodb object or no SequenceNumber.
-    [[nodiscard]] static Record decode(json::Value&& record);
+    [[nodiscard]] static Record read(json::detail::Reader& reader);
+};
+
+/// GetRecords's answer: its records and the next iterator (none: the shard is closed and read
+/// to its end).
+struct RecordsPage {
+    std::vector<Record> records;
+    std::optional<std::string> next_shard_iterator;
+
+    /// Reads the answer; ProtocolError naming GetRecords (and the record) for another shape.
+    [[nodiscard]] static RecordsPage decode(std::string_view body);
 };
 
 }  // namespace bloop::detail::wire

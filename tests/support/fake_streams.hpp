@@ -16,7 +16,7 @@ class FakeStreams : public StreamsApi {
   public:
     struct FakeShard {
         std::string parent;
-        std::vector<json::Value> records;
+        std::vector<StreamRecord> records;
         bool closed = false;
         std::size_t trimmed = 0;  // records before this index are gone
         bool described = true;
@@ -39,16 +39,16 @@ class FakeStreams : public StreamsApi {
 
     /// Appends a record to `shard`: seq is the sequence number, t the creation second.
     void add(const std::string& shard, const std::string& seq, std::int64_t t,
-             const std::string& id, const char* event = "INSERT") {
+             const std::string& id, const char* event = "insert") {
         std::lock_guard lock(mutex_);
-        json::Value r;
-        r["eventID"] = "e-" + seq;
-        r["eventName"] = event;
-        r["eventVersion"] = "1.1";
-        r["dynamodb"]["ApproximateCreationDateTime"] = json::Value(t);
-        r["dynamodb"]["Keys"] = json::to_json(Item{{"id", AttributeValue::string(id)}});
-        r["dynamodb"]["NewImage"] = json::to_json(Item{{"id", AttributeValue::string(id)}});
-        r["dynamodb"]["SequenceNumber"] = seq;
+        StreamRecord r;
+        r.event_id = "e-" + seq;
+        r.event_type = event;
+        r.event_version = "1.1";
+        r.created_at = std::chrono::sys_seconds(std::chrono::seconds(t));
+        r.keys = Item{{"id", AttributeValue::string(id)}};
+        r.new_image = Item{{"id", AttributeValue::string(id)}};
+        r.sequence_number = seq;
         shards[shard].records.push_back(std::move(r));
     }
 
@@ -122,7 +122,7 @@ class FakeStreams : public StreamsApi {
 
     static std::size_t index_of(const FakeShard& s, const std::string& seq) {
         for (std::size_t i = 0; i < s.records.size(); ++i) {
-            if (s.records[i].at("dynamodb").at("SequenceNumber").as_string() == seq) return i;
+            if (s.records[i].sequence_number == seq) return i;
         }
         throw ValidationError(ServiceErrorInfo{400, "ValidationException",
                                                "no such sequence number " + seq, "",

@@ -232,8 +232,9 @@ TEST(Stream, AMalformedTokenIsRefusedBeforeThePositionChanges) {
     }
     // An iterator type DynamoDB Streams does not have is bloop's InvalidShardIterator.
     try {
-        c.move_to_token("{" + arn +
-                        R"(,"active":["shard-a"],"shards":[{"shard_id":"shard-a","iterator_type":"sideways"}]})");
+        c.move_to_token(
+            "{" + arn +
+            R"(,"active":["shard-a"],"shards":[{"shard_id":"shard-a","iterator_type":"sideways"}]})");
         FAIL();
     } catch (const InvalidShardIterator& e) {
         EXPECT_STREQ(e.what(),
@@ -347,7 +348,7 @@ TEST(Stream, TheRefresherRunsWithoutAnyoneCallingNext) {
 
 TEST(Stream, RecordsCarryTheirMeta) {
     auto f = fake();
-    f->add("shard-a", "10", 1500000000, "a1", "MODIFY");
+    f->add("shard-a", "10", 1500000000, "a1", "modify");
     StreamCoordinator c(f, f->arn);
     c.move_to_trim_horizon();
     const auto r = c.next();

@@ -26,7 +26,7 @@ namespace bloop {
 class BatchWrite {
   public:
     /// An empty batch on `engine`'s bound models.
-    explicit BatchWrite(Engine& engine) : engine_(&engine) {}
+    explicit BatchWrite(Engine& engine) : core_(&detail::EngineAccess::core(engine)) {}
 
     /// Replaces the item of `object` with its columns (PutRequest): no condition, and attributes
     /// the model does not know are removed.
@@ -63,10 +63,10 @@ class BatchWrite {
     /// whole is split so that only the items at fault fail. Written objects are synced (a put
     /// makes every column known; a delete forgets the state) and signalled (`object_saved`,
     /// `object_deleted`). When some could not be written, WriteFailed lists exactly those.
-    void commit() { detail::EngineAccess::commit_batch(*engine_, puts_, removes_); }
+    void commit() { detail::commit_batch(*core_, puts_, removes_); }
 
   private:
-    Engine* engine_;
+    detail::EngineCore* core_;
     std::vector<detail::ObjectRef> puts_;
     std::vector<detail::ObjectRef> removes_;
 };

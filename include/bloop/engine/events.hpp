@@ -9,6 +9,9 @@
 namespace bloop {
 
 class Engine;
+namespace detail {
+class EngineCore;
+}  // namespace detail
 
 /// What the model signals carry.
 struct ModelEvent {
@@ -41,7 +44,7 @@ class ObjectEvent {
     }
 
   private:
-    friend class Engine;
+    friend class detail::EngineCore;
     ObjectEvent(Engine& e, const ModelInfo& m, void* o) : engine(e), model(m), object_(o) {}
     void* object_;
 };
@@ -60,7 +63,7 @@ class ColumnEvent {
     }
 
   private:
-    friend class Engine;
+    friend class detail::EngineCore;
     ColumnEvent(Engine& e, const ModelInfo& m, void* o, const ColumnInfo& c)
         : engine(e), model(m), column(c), object_(o) {}
     void* object_;

@@ -10,7 +10,8 @@
 /// for (const Account& a : admins) use(a);
 /// ```
 
-#include <bloop/engine/engine.hpp>
+#include <bloop/engine/detail/core.hpp>
+#include <bloop/engine/future.hpp>
 
 #include <cstddef>
 #include <cstdint>
@@ -34,8 +35,7 @@ class Search {
         std::optional<Item> item = cursor_.next();
         if (!item) return std::nullopt;
         T object{};
-        detail::EngineAccess::deliver(*engine_, *cursor_.target().model, &object, std::move(*item),
-                                      columns_);
+        detail::deliver(*core_, *cursor_.target().model, &object, std::move(*item), columns_);
         return object;
     }
     /// The results of one page: the rest of the page `next()` was reading, else the next page
@@ -45,8 +45,8 @@ class Search {
         std::vector<Item> items = cursor_.next_page();
         std::vector<T> page(items.size());
         for (std::size_t i = 0; i < items.size(); ++i) {
-            detail::EngineAccess::deliver(*engine_, *cursor_.target().model, &page[i],
-                                          std::move(items[i]), columns_);
+            detail::deliver(*core_, *cursor_.target().model, &page[i], std::move(items[i]),
+                            columns_);
         }
         return page;
     }
@@ -58,7 +58,7 @@ class Search {
         auto promise = std::make_shared<std::promise<std::vector<T>>>();
         Future<std::vector<T>> page(promise->get_future());
         // The page's future waits for the promise, which the task keeps to its end.
-        (void)detail::EngineAccess::run_async(*engine_, [this, promise] {
+        (void)detail::run_async(*core_, [this, promise] {
             try {
                 promise->set_value(next_page());
             } catch (...) {
@@ -139,10 +139,10 @@ class Search {
 
   private:
     friend class Engine;
-    Search(Engine& engine, detail::SearchCursor cursor)
-        : engine_(&engine), cursor_(std::move(cursor)), columns_(cursor_.projection().columns) {}
+    Search(detail::EngineCore& core, detail::SearchCursor cursor)
+        : core_(&core), cursor_(std::move(cursor)), columns_(cursor_.projection().columns) {}
 
-    Engine* engine_;
+    detail::EngineCore* core_;
     detail::SearchCursor cursor_;
     std::vector<std::size_t> columns_;
 };

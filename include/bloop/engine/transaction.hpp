@@ -43,7 +43,7 @@ class WriteTransaction {
   public:
     /// An empty transaction on `engine`'s bound models.
     explicit WriteTransaction(Engine& engine, TransactionOptions options = {})
-        : engine_(&engine), options_(std::move(options)) {}
+        : core_(&detail::EngineAccess::core(engine)), options_(std::move(options)) {}
 
     /// Saves `object` (an Update of its changed columns and its update actions), if
     /// `options.condition` holds. `options.sync` is refused: DynamoDB returns no items from a
@@ -76,7 +76,7 @@ class WriteTransaction {
     /// Cancelled: TransactionFailed names each failing object and why, and nothing changed. The
     /// operations stay, so the transaction can be committed again (with a new token, unless one
     /// was given).
-    void commit() { detail::EngineAccess::commit_write(*engine_, operations_, options_.token); }
+    void commit() { detail::commit_write(*core_, operations_, options_.token); }
 
   private:
     using Kind = detail::WriteKind;
@@ -85,7 +85,7 @@ class WriteTransaction {
         return *this;
     }
 
-    Engine* engine_;
+    detail::EngineCore* core_;
     TransactionOptions options_;
     std::vector<detail::TransactionOperation> operations_;
 };
@@ -96,7 +96,7 @@ class WriteTransaction {
 class ReadTransaction {
   public:
     /// An empty read on `engine`'s bound models.
-    explicit ReadTransaction(Engine& engine) : engine_(&engine) {}
+    explicit ReadTransaction(Engine& engine) : core_(&detail::EngineAccess::core(engine)) {}
 
     /// Adds objects to load by their keys.
     template <TableModel... T>
@@ -117,10 +117,10 @@ class ReadTransaction {
     /// Reads every object's item in one snapshot; the found objects are loaded and signalled
     /// (`object_loaded`). Throws MissingObjects naming exactly the objects not found, after the
     /// others were loaded. Conflicts with write transactions are retried with backoff.
-    void commit() { detail::EngineAccess::commit_read(*engine_, objects_); }
+    void commit() { detail::commit_read(*core_, objects_); }
 
   private:
-    Engine* engine_;
+    detail::EngineCore* core_;
     std::vector<detail::ObjectRef> objects_;
 };
 

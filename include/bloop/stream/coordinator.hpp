@@ -21,36 +21,6 @@
 
 namespace bloop {
 
-/// The DynamoDB Streams calls a stream reader makes.
-class StreamsApi {
-  public:
-    /// A shard as DescribeStream lists it.
-    struct Shard {
-        /// The shard's id.
-        std::string shard_id;
-        std::string parent_shard_id;  ///< empty for none
-    };
-    /// One GetRecords page.
-    struct Records {
-        std::vector<json::Value> records;  ///< as DynamoDB Streams sends them
-        /// None: the shard is closed and read to its end.
-        std::optional<std::string> next_iterator;
-    };
-    virtual ~StreamsApi() = default;
-    /// Every shard of the stream (following LastEvaluatedShardId). ResourceNotFound for an
-    /// unknown stream.
-    virtual std::vector<Shard> describe_stream(const std::string& stream_arn) = 0;
-    /// `type` is TRIM_HORIZON, LATEST, AT_SEQUENCE_NUMBER or AFTER_SEQUENCE_NUMBER.
-    virtual std::string get_shard_iterator(const std::string& stream_arn,
-                                           const std::string& shard_id, const std::string& type,
-                                           const std::string& sequence_number) = 0;
-    /// Throws ExpiredIterator or TrimmedDataAccess as DynamoDB Streams does.
-    virtual Records get_records(const std::string& iterator) = 0;
-};
-
-/// The StreamsApi of a real client.
-[[nodiscard]] std::shared_ptr<StreamsApi> client_streams_api(Client client);
-
 /// One stream record, untyped.
 struct StreamRecord {
     /// eventID, eventName (lower-cased) and eventVersion.
@@ -68,6 +38,37 @@ struct StreamRecord {
     /// The shard the record came from.
     std::string shard_id;
 };
+
+/// The DynamoDB Streams calls a stream reader makes.
+class StreamsApi {
+  public:
+    /// A shard as DescribeStream lists it.
+    struct Shard {
+        /// The shard's id.
+        std::string shard_id;
+        std::string parent_shard_id;  ///< empty for none
+    };
+    /// One GetRecords page.
+    struct Records {
+        /// What each record says (shard_id left empty: the reader knows the shard).
+        std::vector<StreamRecord> records;
+        /// None: the shard is closed and read to its end.
+        std::optional<std::string> next_iterator;
+    };
+    virtual ~StreamsApi() = default;
+    /// Every shard of the stream (following LastEvaluatedShardId). ResourceNotFound for an
+    /// unknown stream.
+    virtual std::vector<Shard> describe_stream(const std::string& stream_arn) = 0;
+    /// `type` is TRIM_HORIZON, LATEST, AT_SEQUENCE_NUMBER or AFTER_SEQUENCE_NUMBER.
+    virtual std::string get_shard_iterator(const std::string& stream_arn,
+                                           const std::string& shard_id, const std::string& type,
+                                           const std::string& sequence_number) = 0;
+    /// Throws ExpiredIterator or TrimmedDataAccess as DynamoDB Streams does.
+    virtual Records get_records(const std::string& iterator) = 0;
+};
+
+/// The StreamsApi of a real client.
+[[nodiscard]] std::shared_ptr<StreamsApi> client_streams_api(Client client);
 
 /// Reads every shard of one stream in order: by (creation time, sequence number as an integer),
 /// parents before children. `next()` returns nothing when no record is waiting; it never blocks

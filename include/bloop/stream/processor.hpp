@@ -174,9 +174,9 @@ void RecordBatch<T>::checkpoint(const Record<T>& record) {
 
 template <TableModel T>
 StreamProcessor& StreamProcessor::subscribe(std::function<void(RecordBatch<T>&)> handler) {
-    Engine* engine = engine_;
+    detail::EngineCore* core = &detail::EngineAccess::core(*engine_);
     add_stream(model_info<T>(), engine_->binding<T>().stream_arn,
-               [engine, handler = std::move(handler)](
+               [core, handler = std::move(handler)](
                    const std::vector<StreamRecord>& records, const std::string& arn,
                    const std::string& shard, const CheckpointAt& checkpoint) {
                    RecordBatch<T> batch;
@@ -185,7 +185,7 @@ StreamProcessor& StreamProcessor::subscribe(std::function<void(RecordBatch<T>&)>
                    batch.checkpoint_at_ = checkpoint;
                    batch.records.reserve(records.size());
                    for (const auto& r : records)  // afresh for every try of the handler
-                       batch.records.push_back(detail::typed_record<T>(*engine, StreamRecord(r)));
+                       batch.records.push_back(detail::typed_record<T>(*core, StreamRecord(r)));
                    handler(batch);
                });
     return *this;

@@ -10,7 +10,7 @@
 /// auto again = engine.stream<Account>(bloop::StreamPosition::from_token(token));
 /// ```
 
-#include <bloop/engine/engine.hpp>
+#include <bloop/engine/detail/core.hpp>
 #include <bloop/stream/coordinator.hpp>
 
 #include <chrono>
@@ -86,9 +86,10 @@ struct Record {
 
 namespace detail {
 
-/// `record` as a Record<T>, its images loaded through `engine` (object_loaded fires for each).
+/// `record` as a Record<T>, its images loaded through the engine's core (object_loaded fires for
+/// each).
 template <class T>
-Record<T> typed_record(Engine& engine, StreamRecord&& r) {
+Record<T> typed_record(EngineCore& core, StreamRecord&& r) {
     const ModelInfo& m = model_info<T>();
     const auto view = *m.stream;
     Record<T> out{{},
@@ -100,7 +101,7 @@ Record<T> typed_record(Engine& engine, StreamRecord&& r) {
         std::optional<T> object;
         if (!wire) return object;
         object.emplace();
-        EngineAccess::deliver(engine, m, &*object, std::move(*wire), columns);
+        deliver(core, m, &*object, std::move(*wire), columns);
         return object;
     };
     if (view == StreamView::keys_only) out.key = image(r.keys, m.key_columns());
@@ -124,7 +125,7 @@ class Stream {
     std::optional<Record<T>> next() {
         std::optional<StreamRecord> r = coordinator_->next();
         if (!r) return std::nullopt;
-        return detail::typed_record<T>(*engine_, std::move(*r));
+        return detail::typed_record<T>(*core_, std::move(*r));
     }
     /// Moves the stream (bloop's move_to).
     void move_to(const StreamPosition& position) { position.apply(*coordinator_); }
@@ -135,26 +136,11 @@ class Stream {
 
   private:
     friend class Engine;
-    Stream(Engine& engine, std::unique_ptr<StreamCoordinator> coordinator)
-        : engine_(&engine), coordinator_(std::move(coordinator)) {}
+    Stream(detail::EngineCore& core, std::unique_ptr<StreamCoordinator> coordinator)
+        : core_(&core), coordinator_(std::move(coordinator)) {}
 
-    Engine* engine_;
+    detail::EngineCore* core_;
     std::unique_ptr<StreamCoordinator> coordinator_;  // it refreshes iterators in the background
 };
-
-template <TableModel T>
-Stream<T> Engine::stream(const StreamPosition& position) {
-    const ModelInfo& m = model_info<T>();
-    const std::string arn = m.abstract ? std::string() : binding_of(m).stream_arn;
-    if (!m.stream || arn.empty()) {
-        throw InvalidStream("<Model[" + m.name +
-                            "]> does not have a stream arn (bind it, with a stream in its Meta)");
-    }
-    auto coordinator = std::make_unique<StreamCoordinator>(client_streams_api(client()), arn,
-                                                           client().log_listener());
-    position.apply(*coordinator);
-    coordinator->start_refresher();  // iterators stay alive even when nobody calls next()
-    return Stream<T>(*this, std::move(coordinator));
-}
 
 }  // namespace bloop

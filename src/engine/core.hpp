@@ -1,23 +1,30 @@
 #pragma once
-// The Engine's shared state and helpers, used by the engine's source files.
+// The engine's core (its client, bound models and threads) and the helpers the engine's source
+// files share. Each feature (writes, loads, searches, transactions, batch writes, bind) is a
+// function over the core in a file of its own; Engine only maps the user's calls onto them.
 
 #include <bloop/engine/engine.hpp>
 
 #include "util/executor.hpp"
 
+#include <exception>
 #include <memory>
 #include <mutex>
+#include <span>
 #include <string>
 #include <unordered_map>
 
-namespace bloop {
+namespace bloop::detail {
 
-struct Engine::Impl {
-    Impl(Client c, std::chrono::milliseconds timeout, std::string name_template)
-        : client(std::move(c)),
+class EngineCore {
+  public:
+    EngineCore(Engine& e, Client c, std::chrono::milliseconds timeout, std::string name_template)
+        : engine(e),
+          client(std::move(c)),
           bind_timeout(timeout),
           table_name_template(std::move(name_template)) {}
 
+    Engine& engine;  ///< whose signals fire
     Client client;
     std::chrono::milliseconds bind_timeout;
     std::string table_name_template;
@@ -32,12 +39,21 @@ struct Engine::Impl {
     /// The binding of `model`; throws UnboundModel.
     std::shared_ptr<const Binding> bound(const ModelInfo& model) const;
 
+    /// Signals `objects` as loaded (object_modified per column, object_loaded), every one even
+    /// when a receiver throws; returns the first exception a receiver threw.
+    std::exception_ptr signal_loaded(std::span<const ObjectRef> objects);
+    /// Signals `object`, just loaded into the given columns: object_modified per column, then
+    /// object_loaded (a receiver's exception propagates).
+    void signal_delivered(const ModelInfo& model, void* object,
+                          std::span<const std::size_t> columns);
+    /// Signals `ref` as saved (object_saved) or removed (object_deleted); returns the exception a
+    /// receiver threw.
+    std::exception_ptr signal_written(const ObjectRef& ref, bool removed);
+
     /// The threads of the async calls; last, so its queued tasks finish before the rest goes.
     std::once_flag async_once;
-    std::unique_ptr<detail::Executor> async;
+    std::unique_ptr<Executor> async;
 };
-
-namespace detail {
 
 /// "Account(id='42')": how errors name an object.
 std::string describe_object(const ModelInfo& model, const void* object);
@@ -66,5 +82,4 @@ void require_concrete(const ModelInfo& model);
 /// MissingObjects naming each of `missing` ("Failed to load some objects: A(id=1), ...").
 [[nodiscard]] MissingObjects missing_objects(std::span<const ObjectRef> missing);
 
-}  // namespace detail
-}  // namespace bloop
+}  // namespace bloop::detail

@@ -40,7 +40,8 @@ std::vector<wire::BatchGetItem> chunks(const std::vector<std::pair<std::string, 
     for (std::size_t i = 0; i < keys.size(); ++i) {
         if (i % kChunk == 0) out.emplace_back();
         auto& tables = out.back().request_items;
-        const auto& [table, key] = keys[i];
+        const std::string& table = keys[i].first;
+        const Item& key = keys[i].second;
         auto entry = std::find_if(tables.begin(), tables.end(),
                                   [&](const auto& t) { return t.first == table; });
         if (entry == tables.end()) {

@@ -168,14 +168,18 @@ Item Reader::item() {
 }
 
 AttributeValue Reader::attribute() {
+    // Written out rather than through object(): one tag, read on the items' hot path.
     skip_ws();
     if (p_ == end_ || *p_ != '{') fail("expected an attribute value ({\"S\":...} and the like)");
-    open('{', "");
-    if (closes('}')) fail("an attribute value needs a type tag");
+    ++p_;
+    if (++depth_ > kMaxDepth) fail("nesting too deep");
+    skip_ws();
+    if (p_ != end_ && *p_ == '}') fail("an attribute value needs a type tag");
     AttributeValue out = tagged(key());
-    if (next('}', "an attribute value has exactly one type tag")) {
-        fail("an attribute value has exactly one type tag");
-    }
+    skip_ws();
+    if (p_ == end_) fail("unterminated object");
+    if (*p_ != '}') fail("an attribute value has exactly one type tag");
+    ++p_;
     --depth_;
     return out;
 }
@@ -196,19 +200,24 @@ AttributeValue Reader::tagged(std::string_view tag) {
         array([&] { values.push_back(string()); });
         return values;
     };
-    if (tag == "S") return AttributeValue::string(string());
-    if (tag == "N") {
-        std::string text = string();
-        if (text.empty()) fail("N must hold a number");
-        return AttributeValue::number(std::move(text));
+    if (tag.size() == 1) {
+        switch (tag[0]) {
+            case 'S': return AttributeValue::string(string());
+            case 'N': {
+                std::string text = string();
+                if (text.empty()) fail("N must hold a number");
+                return AttributeValue::number(std::move(text));
+            }
+            case 'M': return AttributeValue::map(item());
+            case 'L': {
+                AttributeValue::List values;
+                array([&] { values.push_back(attribute()); });
+                return AttributeValue::list(std::move(values));
+            }
+            case 'B': return AttributeValue::binary(binary());
+            default: fail("unknown attribute value type tag");
+        }
     }
-    if (tag == "M") return AttributeValue::map(item());
-    if (tag == "L") {
-        AttributeValue::List values;
-        array([&] { values.push_back(attribute()); });
-        return AttributeValue::list(std::move(values));
-    }
-    if (tag == "B") return AttributeValue::binary(binary());
     if (tag == "SS") return AttributeValue::string_set(strings());
     if (tag == "NS") return AttributeValue::number_set(strings());
     if (tag == "BS") {
@@ -249,23 +258,6 @@ std::string_view Reader::string_view() {
     scratch_.clear();
     read_string(scratch_);
     return scratch_;
-}
-
-// Steps over bytes that need no attention in a string: printable ASCII other than '"' and '\\',
-// eight at a time.
-void Reader::skip_plain_ascii() {
-    constexpr std::uint64_t ones = 0x0101010101010101ULL;
-    constexpr std::uint64_t highs = 0x8080808080808080ULL;
-    while (end_ - p_ >= 8) {
-        std::uint64_t v;
-        std::memcpy(&v, p_, 8);
-        const std::uint64_t quote = v ^ (ones * '"');
-        const std::uint64_t backslash = v ^ (ones * '\\');
-        const std::uint64_t special =
-            ((quote - ones) & ~quote) | ((backslash - ones) & ~backslash) | (v - ones * 0x20) | v;
-        if ((special & highs) != 0) return;
-        p_ += 8;
-    }
 }
 
 // Validates one UTF-8 sequence starting at p_ (a byte >= 0x80) and advances past it.

@@ -120,7 +120,22 @@ class Reader {
     std::string_view number_text();
     std::string_view string_view();
     void read_string(std::string& out);
-    void skip_plain_ascii();
+    // Steps over bytes that need no attention in a string: printable ASCII other than '"' and
+    // '\\', eight at a time.
+    void skip_plain_ascii() {
+        constexpr std::uint64_t ones = 0x0101010101010101ULL;
+        constexpr std::uint64_t highs = 0x8080808080808080ULL;
+        while (end_ - p_ >= 8) {
+            std::uint64_t v;
+            std::memcpy(&v, p_, 8);
+            const std::uint64_t quote = v ^ (ones * '"');
+            const std::uint64_t backslash = v ^ (ones * '\\');
+            const std::uint64_t special = ((quote - ones) & ~quote) |
+                                          ((backslash - ones) & ~backslash) | (v - ones * 0x20) | v;
+            if ((special & highs) != 0) return;
+            p_ += 8;
+        }
+    }
     void utf8_sequence();
     unsigned hex4();
     AttributeValue tagged(std::string_view tag);

@@ -125,7 +125,7 @@ namespace {
 // holds only some of its columns would lose the others at its next save: such reads are refused.
 void require_whole_objects(const SearchTarget& t, const std::vector<std::size_t>& columns) {
     const ModelInfo& m = *t.model;
-    if (m.state != nullptr || columns.size() == m.columns.size()) return;
+    if (m.state || columns.size() == m.columns.size()) return;
     std::string left_out;
     for (std::size_t i = 0; i < m.columns.size(); ++i) {
         if (std::binary_search(columns.begin(), columns.end(), i)) continue;
@@ -134,7 +134,8 @@ void require_whole_objects(const SearchTarget& t, const std::vector<std::size_t>
     throw InvalidProjection(
         "a search of " + t.describe() + " would leave out " + left_out + ", but '" + m.name +
         "' has no ObjectState, so saving such an object would remove them; read every column, "
-        "or give '" + m.name + "' a `bloop::ObjectState state{};` member to read part of them");
+        "or give '" +
+        m.name + "' a `bloop::ObjectState state{};` member to read part of them");
 }
 
 }  // namespace

@@ -187,7 +187,7 @@ void detail::commit_batch(detail::EngineCore& core, std::span<const detail::Obje
             continue;
         }
         if (e.remove) {
-            if (m.state != nullptr) m.state(e.ref.object)->forget();
+            if (m.state) detail::ModelAccess::state(m, e.ref.object)->forget();
         } else {
             every_column.resize(m.columns.size());
             for (std::size_t i = 0; i < every_column.size(); ++i) every_column[i] = i;

@@ -79,7 +79,7 @@ std::string describe_object(const ModelInfo& model, const void* object) {
         first = false;
         out += c.name + "=";
         try {
-            if (const auto value = c.dump(object)) {
+            if (const auto value = detail::ModelAccess::dump(c, object)) {
                 out += repr(*value);
             } else {
                 out += "(missing)";
@@ -124,7 +124,7 @@ std::optional<AttributeValue> dump_for_write(const ModelInfo& model, std::size_t
     const ColumnInfo& c = model.columns[column];
     return with_context([&] { return describe_object(model, object) + "." + c.name + ": "; },
                         [&] {
-                            auto value = c.dump(object);
+                            auto value = detail::ModelAccess::dump(c, object);
                             if (value) require_utf8(*value);
                             return value;
                         });

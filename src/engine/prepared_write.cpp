@@ -48,7 +48,7 @@ std::optional<std::int64_t> version_value(const AttributeValue& value) {
 }
 
 std::int64_t version_of(const ModelInfo& m, const void* object) {
-    const auto value = m.columns[*m.version].dump(object);
+    const auto value = detail::ModelAccess::dump(m.columns[*m.version], object);
     return value ? version_value(*value).value_or(0) : 0;
 }
 
@@ -178,7 +178,7 @@ PreparedWrite prepare_one(const ObjectRef& ref, const Binding& binding, const Wr
     PreparedWrite p{ref, kind, {}, {}, {}, {}, std::nullopt, spec.sync};
     const std::string& table = binding.table_name;
     Item key = key_of(m, ref.object);
-    ObjectState* state = m.state != nullptr ? m.state(ref.object) : nullptr;
+    ObjectState* state = detail::ModelAccess::state(m, ref.object);
     Condition full = condition;
     if (atomic) {
         if (state == nullptr) {
@@ -301,7 +301,8 @@ bool mark_written(PreparedWrite& p, Item* returned) {
     switch (p.kind) {
         case WriteKind::save:
             if (p.version)
-                m.columns[*m.version].load(p.ref.object, AttributeValue::number(*p.version + 1));
+                detail::ModelAccess::load(m.columns[*m.version], p.ref.object,
+                                          AttributeValue::number(*p.version + 1));
             sync_state(m, p.ref.object, p.written, p.acted, &p.effect.set);
             if (returned == nullptr) return false;
             load_and_sync(m, p.ref.object, std::move(*returned), m.projection.available);
@@ -309,9 +310,11 @@ bool mark_written(PreparedWrite& p, Item* returned) {
         case WriteKind::remove:
             if (returned != nullptr)
                 load_columns(m, p.ref.object, std::move(*returned), m.projection.available);
-            if (m.state != nullptr) m.state(p.ref.object)->forget();
+            if (m.state) detail::ModelAccess::state(m, p.ref.object)->forget();
             // Deleted: saving it again creates it anew.
-            if (p.version) m.columns[*m.version].load(p.ref.object, AttributeValue::number(0));
+            if (p.version)
+                detail::ModelAccess::load(m.columns[*m.version], p.ref.object,
+                                          AttributeValue::number(0));
             return returned != nullptr;
         case WriteKind::check: return false;
     }

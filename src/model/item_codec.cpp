@@ -23,7 +23,8 @@ Item baseline_of(const ModelInfo& info, const void* object, const ObjectState& s
     for (const std::size_t i : info.dynamo_order) {
         if (state.known(i)) continue;
         const ColumnInfo& c = info.columns[i];
-        if (auto value = c.dump(object)) entries.emplace_back(c.dynamo_name, std::move(*value));
+        if (auto value = detail::ModelAccess::dump(c, object))
+            entries.emplace_back(c.dynamo_name, std::move(*value));
     }
     return Item::from_sorted_entries(std::move(entries));
 }
@@ -35,7 +36,7 @@ Item dump_columns(const ModelInfo& info, const void* object) {
     entries.reserve(info.columns.size());
     for (const std::size_t i : info.dynamo_order) {
         const ColumnInfo& c = info.columns[i];
-        if (auto value = in_column(info, c, [&] { return c.dump(object); })) {
+        if (auto value = in_column(info, c, [&] { return detail::ModelAccess::dump(c, object); })) {
             entries.emplace_back(c.dynamo_name, std::move(*value));
         }
     }
@@ -57,7 +58,7 @@ std::string describe_loading(const ModelInfo& info, const void* object, const It
         std::optional<AttributeValue> value;
         try {
             if (key.dynamo_name < current.dynamo_name) {
-                value = key.dump(object);
+                value = detail::ModelAccess::dump(key, object);
             } else if (const auto found = item.find(key.dynamo_name); found != item.end()) {
                 value = found->second;
             }
@@ -87,17 +88,17 @@ void load_columns(const ModelInfo& info, void* object, Item&& item,
         if (entry != item.end() && entry->first == c.dynamo_name) {
             with_context(
                 [&] { return describe_loading(info, object, item, c) + "." + c.name + ": "; },
-                [&] { c.load(object, std::move(entry->second)); });
+                [&] { detail::ModelAccess::load(c, object, std::move(entry->second)); });
         } else {
-            c.reset(object);
+            detail::ModelAccess::reset(c, object);
         }
     }
 }
 
 void load_and_sync(const ModelInfo& info, void* object, Item&& item,
                    std::span<const std::size_t> columns) {
-    if (info.state == nullptr) return load_columns(info, object, std::move(item), columns);
-    ObjectState& state = *info.state(object);
+    if (!info.state) return load_columns(info, object, std::move(item), columns);
+    ObjectState& state = *detail::ModelAccess::state(info, object);
     // The snapshot holds what is stored: the loaded attributes as they came, and what the previous
     // snapshot said of the other known columns.
     Item::container_type entries;
@@ -129,8 +130,8 @@ void load_and_sync(const ModelInfo& info, void* object, Item&& item,
 
 void sync_state(const ModelInfo& info, void* object, std::span<const std::size_t> columns,
                 std::span<const std::size_t> unknown, AttributeMap* dumped) {
-    if (info.state == nullptr) return;
-    ObjectState& state = *info.state(object);
+    if (!info.state) return;
+    ObjectState& state = *detail::ModelAccess::state(info, object);
     state.mark_known(columns);
     state.mark_unknown(unknown);
     Item::container_type entries;
@@ -144,7 +145,8 @@ void sync_state(const ModelInfo& info, void* object, std::span<const std::size_t
                 continue;
             }
         }
-        if (auto value = c.dump(object)) entries.emplace_back(c.dynamo_name, std::move(*value));
+        if (auto value = detail::ModelAccess::dump(c, object))
+            entries.emplace_back(c.dynamo_name, std::move(*value));
     }
     state.set_snapshot(Item::from_entries(std::move(entries)));
     state.set_baseline(baseline_of(info, object, state));

@@ -154,13 +154,6 @@ std::optional<std::size_t> ModelInfo::column_index(std::string_view column_name)
     return std::nullopt;
 }
 
-const IndexInfo* ModelInfo::index_declared_at(const void* declared_at) const noexcept {
-    for (const auto& ix : indexes) {
-        if (ix.declared_at != nullptr && ix.declared_at == declared_at) return &ix;
-    }
-    return nullptr;
-}
-
 const IndexInfo* ModelInfo::index(std::string_view index_name) const noexcept {
     for (const auto& ix : indexes) {
         if (ix.name == index_name) return &ix;

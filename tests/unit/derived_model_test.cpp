@@ -74,7 +74,7 @@ TEST(DerivedModel, EveryStoredMemberIsAColumnInDeclarationOrder) {
     EXPECT_EQ(m.columns[2].dynamo_name, "n");
     EXPECT_EQ(m.columns[3].name, "ship_to");
     EXPECT_EQ(m.columns[3].backing, bloop::AttributeType::L);
-    EXPECT_NE(m.state, nullptr);  // found by type, not named
+    EXPECT_TRUE(m.state);  // found by type, not named
     EXPECT_EQ(m.table_name, "Orders");
     ASSERT_EQ(m.indexes.size(), 2u);
     EXPECT_EQ(m.indexes[0].range_key_column, "comment");
@@ -84,11 +84,33 @@ TEST(DerivedModel, IndexesAreNamedOnceByTheirStaticMember) {
     const bloop::ModelInfo& m = bloop::model_info<Order>();
     EXPECT_EQ(m.indexes[0].name, "by_note");
     EXPECT_EQ(m.indexes[0].dynamo_name, "by_note");
-    EXPECT_EQ(m.index_declared_at(&bloop::Model<Order>::by_note), &m.indexes[0]);
+    EXPECT_EQ(m.index_declared_by(bloop::Model<Order>::by_note), &m.indexes[0]);
+    EXPECT_TRUE(m.indexes[0].declared_by.is(bloop::Model<Order>::by_note));
     EXPECT_EQ(m.indexes[1].name, "by_cn") << "a name given explicitly wins";
     EXPECT_EQ(m.indexes[1].dynamo_name, "ByCustomerNote");
-    EXPECT_EQ(m.index_declared_at(&bloop::Model<Order>::by_customer_note), &m.indexes[1]);
-    EXPECT_EQ(m.index_declared_at(&m), nullptr);
+    EXPECT_EQ(m.index_declared_by(bloop::Model<Order>::by_customer_note), &m.indexes[1]);
+    EXPECT_EQ(m.index_declared_by(m), nullptr);
+}
+
+TEST(DerivedModel, TypedAccessToColumnsAndState) {
+    const bloop::ModelInfo& m = bloop::model_info<Order>();
+    Order o{.customer = "c1", .placed = 7, .note = "rush", .ship_to = {}};
+    ASSERT_TRUE(m.column_index("comment"));  // the member `note`, renamed
+    const std::size_t note = *m.column_index("comment");
+    EXPECT_EQ(m.dump(note, o), bloop::AttributeValue::string("rush"));
+    m.load(note, o, bloop::AttributeValue::string("slow"));
+    EXPECT_EQ(o.note, "slow");
+    EXPECT_EQ(m.state_of(o), &o.state);
+    EXPECT_TRUE(m.columns[note].access);
+    // An object of another model is refused, naming both.
+    bloop::ModelInfo hand_built;
+    hand_built.name = "Hand";
+    try {
+        (void)hand_built.dump(0, o);
+        ADD_FAILURE() << "dumped";
+    } catch (const bloop::InvalidArgument& e) {
+        EXPECT_STREQ(e.what(), "an object of 'Order' is not one of model 'Hand'");
+    }
 }
 
 TEST(DerivedModel, DumpsAndLoadsThroughTheDerivedColumns) {
@@ -125,7 +147,7 @@ TEST(DerivedModel, AModelWithoutStateOrOptions) {
     ASSERT_EQ(m.columns.size(), 2u);
     EXPECT_TRUE(m.columns[0].hash_key);
     EXPECT_EQ(m.columns[1].name, "amount");
-    EXPECT_EQ(m.state, nullptr);
+    EXPECT_FALSE(m.state);
 }
 
 }  // namespace

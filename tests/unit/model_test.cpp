@@ -116,7 +116,7 @@ TEST(Model, LowersTheAccountModel) {
     const KeyColumns keys = m.key_columns();
     EXPECT_EQ(std::vector<std::size_t>(keys.begin(), keys.end()), std::vector<std::size_t>{0});
     EXPECT_EQ(m.stream, StreamView::new_and_old_images);
-    EXPECT_NE(m.state, nullptr);
+    EXPECT_TRUE(m.state);
     ASSERT_EQ(m.indexes.size(), 1u);
     const IndexInfo& by_email = m.indexes[0];
     EXPECT_EQ(by_email.kind, IndexKind::global);
@@ -268,7 +268,7 @@ TEST(Model, PartialLoadsKeepTheRestOfTheSnapshot) {
 
 TEST(Model, ModelsWithoutStateLoadWithoutTracking) {
     const ModelInfo& info = model_info<Post>();
-    EXPECT_EQ(info.state, nullptr);
+    EXPECT_FALSE(info.state);
     Post p;
     detail::load_and_sync(
         info, &p, {{"forum", AttributeValue::string("f")}, {"n", AttributeValue::number("3")}},

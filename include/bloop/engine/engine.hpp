@@ -340,7 +340,7 @@ class Engine {
     template <class T, class Ix>
     SearchTarget target(const Ix& index) {
         const ModelInfo& m = model_info<T>();
-        const IndexInfo* found = m.index_declared_at(&index);
+        const IndexInfo* found = m.index_declared_by(index);
         return {&m, found != nullptr ? found : m.index(index.name)};
     }
     template <class T>

@@ -128,7 +128,7 @@ template <class... Indexes>
 template <auto Declared>
 struct DeclaredIndex : std::remove_cvref_t<decltype(*Declared)> {
     /// The static member that declares the index.
-    static constexpr const void* declared_at = Declared;
+    static constexpr auto declaring_member = Declared;
 };
 
 namespace detail {

@@ -25,6 +25,7 @@
 /// A model with `meta` is a table model. A model without `meta` is a document: a struct stored as
 /// an M value with exactly its declared columns (bloop's `Map(**types)`).
 
+#include <bloop/exceptions.hpp>
 #include <bloop/model/column.hpp>
 #include <bloop/model/detail/reflect.hpp>
 #include <bloop/model/index.hpp>
@@ -432,6 +433,35 @@ void reset_column(void* object) {
     C::get(*static_cast<typename C::Class*>(object)) = TypeTraits<typename C::Value>::missing();
 }
 
+/// The runtime's untyped door to a model's accessors (the engine holds objects as addresses).
+struct ModelAccess {
+    static std::optional<AttributeValue> dump(const ColumnInfo& c, const void* object) {
+        return c.access.dump_(object);
+    }
+    static void load(const ColumnInfo& c, void* object, AttributeValue&& wire) {
+        c.access.load_(object, std::move(wire));
+    }
+    static void reset(const ColumnInfo& c, void* object) { c.access.reset_(object); }
+    /// The ObjectState of `object`, nullptr when the model has none.
+    static ObjectState* state(const ModelInfo& m, void* object) {
+        return m.state.state_ != nullptr ? m.state.state_(object) : nullptr;
+    }
+    template <class C>
+    static void set_column(ColumnInfo& info) {
+        info.access.dump_ = &dump_column<C>;
+        info.access.load_ = &load_column<C>;
+        info.access.reset_ = &reset_column<C>;
+    }
+    template <class T>
+    static void set_state(ModelInfo& info) {
+        info.state.state_ = &state_member<T>;
+    }
+    template <class Ix>
+    static void set_declaration(IndexInfo& info) {
+        info.declared_by.at_ = Ix::declaring_member;
+    }
+};
+
 template <class C>
 ColumnInfo lower_column(const C& c) {
     using V = typename C::Value;
@@ -442,9 +472,7 @@ ColumnInfo lower_column(const C& c) {
     info.dynamic = is_dynamic_type<V>;
     info.hash_key = c.is_hash_key;
     info.range_key = c.is_range_key;
-    info.dump = &dump_column<C>;
-    info.load = &load_column<C>;
-    info.reset = &reset_column<C>;
+    ModelAccess::set_column<C>(info);
     return info;
 }
 
@@ -484,7 +512,7 @@ IndexInfo lower_index(const Ix& ix) {
     info.read_units = ix.read_units_value;
     info.write_units = ix.write_units_value;
     info.strict = ix.strict_value;
-    if constexpr (requires { Ix::declared_at; }) info.declared_at = Ix::declared_at;
+    if constexpr (requires { Ix::declaring_member; }) ModelAccess::set_declaration<Ix>(info);
     return info;
 }
 
@@ -504,7 +532,7 @@ ModelInfo lower_model() {
                columns_of<T>());
     std::apply([&](const auto&... ix) { (info.indexes.push_back(lower_index<T>(ix)), ...); },
                indexes_of<T>());
-    if constexpr (has_state<T>()) info.state = &state_member<T>;
+    if constexpr (has_state<T>()) ModelAccess::set_state<T>(info);
     if constexpr (requires { Model<T>::version; })
         info.version = info.column_index(column_name_of<T, Model<T>::version>());
     if constexpr (requires { Model<T>::ttl; })
@@ -556,6 +584,35 @@ template <Modeled T>
     return info;
 }
 
+namespace detail {
+/// Throws InvalidArgument unless `model` is T's.
+template <class T>
+void require_model_of(const ModelInfo& model) {
+    if (&model != &model_info<T>()) {
+        throw InvalidArgument("an object of '" + model_info<T>().name + "' is not one of model '" +
+                              model.name + "'");
+    }
+}
+}  // namespace detail
+
+template <class T>
+std::optional<AttributeValue> ModelInfo::dump(std::size_t column, const T& object) const {
+    detail::require_model_of<T>(*this);
+    return detail::ModelAccess::dump(columns.at(column), &object);
+}
+
+template <class T>
+void ModelInfo::load(std::size_t column, T& object, AttributeValue value) const {
+    detail::require_model_of<T>(*this);
+    detail::ModelAccess::load(columns.at(column), &object, std::move(value));
+}
+
+template <class T>
+ObjectState* ModelInfo::state_of(T& object) const {
+    detail::require_model_of<T>(*this);
+    return detail::ModelAccess::state(*this, &object);
+}
+
 /// The item `object` stores: every column with a value, by DynamoDB name.
 template <Modeled T>
 [[nodiscard]] Item dump_item(const T& object) {
@@ -591,7 +648,7 @@ requires(Modeled<T> && !TableModel<T>) struct TypeTraits<T> {
     static T missing() {
         const ModelInfo& info = model_info<T>();
         T out{};
-        for (const auto& c : info.columns) c.reset(&out);
+        for (const auto& c : info.columns) detail::ModelAccess::reset(c, &out);
         return out;
     }
 };

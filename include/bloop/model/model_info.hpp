@@ -17,6 +17,9 @@
 #include <vector>
 
 namespace bloop {
+namespace detail {
+struct ModelAccess;  // the engine's untyped door to the accessors below (model/model.hpp)
+}  // namespace detail
 
 /// One column.
 struct ColumnInfo {
@@ -29,11 +32,22 @@ struct ColumnInfo {
     bool hash_key = false;
     /// Whether the column is the table's range key.
     bool range_key = false;
-    /// Type-erased access to the member (null in hand-built descriptions).
-    std::optional<AttributeValue> (*dump)(const void* object) = nullptr;
-    /// Loads the column of `object` from `wire`.
-    void (*load)(void* object, AttributeValue&& wire) = nullptr;
-    void (*reset)(void* object) = nullptr;  ///< sets the member to its type's missing value
+
+    /// How the runtime reads and writes the member in an object of the model, filled by
+    /// `model_info<T>()` (empty in hand-built descriptions). Typed use goes through
+    /// `ModelInfo::dump` and `ModelInfo::load`.
+    class Access {
+      public:
+        /// Whether the member can be reached (false in hand-built descriptions).
+        explicit operator bool() const noexcept { return dump_ != nullptr; }
+
+      private:
+        friend struct detail::ModelAccess;
+        std::optional<AttributeValue> (*dump_)(const void* object) = nullptr;
+        void (*load_)(void* object, AttributeValue&& wire) = nullptr;
+        void (*reset_)(void* object) = nullptr;
+    };
+    Access access{};  ///< the member's accessors
 };
 
 /// bloop's projection modes.
@@ -72,8 +86,22 @@ struct IndexInfo {
     std::optional<std::size_t> hash_key, range_key;
     /// What the index holds and may be asked for.
     ProjectionInfo projection;
-    /// The static member that declares the index (listed with `indexes<&member>()`), else null.
-    const void* declared_at = nullptr;
+    /// The static member that declares the index (listed with `indexes<&member>()`), if any.
+    class Declaration {
+      public:
+        /// Whether a static member declares the index.
+        explicit operator bool() const noexcept { return at_ != nullptr; }
+        /// Whether `member` is the static member that declares the index.
+        template <class Ix>
+        [[nodiscard]] bool is(const Ix& member) const noexcept {
+            return at_ != nullptr && at_ == static_cast<const void*>(&member);
+        }
+
+      private:
+        friend struct detail::ModelAccess;
+        const void* at_ = nullptr;
+    };
+    Declaration declared_by{};  ///< the index's declaring member
 };
 
 /// A table's key columns as column indices, hash then range: one or two, held in place.
@@ -111,8 +139,18 @@ struct ModelInfo {
     std::optional<StreamView> stream;
     /// The table's units as declared (unset: not declared).
     std::optional<std::int64_t> read_units, write_units;
-    /// The ObjectState member of an object, when the model has one.
-    ObjectState* (*state)(void* object) = nullptr;
+    /// How the runtime finds an object's ObjectState member, when the model has one; typed use
+    /// goes through `ModelInfo::state_of`.
+    class StateAccess {
+      public:
+        /// Whether the model's objects carry an ObjectState.
+        explicit operator bool() const noexcept { return state_ != nullptr; }
+
+      private:
+        friend struct detail::ModelAccess;
+        ObjectState* (*state_)(void* object) = nullptr;
+    };
+    StateAccess state{};  ///< whether (and how) objects carry an ObjectState
     /// The version column (optimistic locking, `Model<T>::version`), when the model has one.
     std::optional<std::size_t> version;
     /// The table's TTL attribute (`Model<T>::ttl`), when the model has one.
@@ -143,8 +181,24 @@ struct ModelInfo {
     [[nodiscard]] std::optional<std::size_t> column_index(std::string_view name) const noexcept;
     /// The index with this C++ name, or nullptr.
     [[nodiscard]] const IndexInfo* index(std::string_view name) const noexcept;
-    /// The index declared by the static member at `declared_at`; nullptr when none.
-    [[nodiscard]] const IndexInfo* index_declared_at(const void* declared_at) const noexcept;
+    /// The index the static member `member` declares; nullptr when none.
+    template <class Ix>
+    [[nodiscard]] const IndexInfo* index_declared_by(const Ix& member) const noexcept {
+        for (const auto& ix : indexes) {
+            if (ix.declared_by.is(member)) return &ix;
+        }
+        return nullptr;
+    }
+    /// Column `column` of `object` as it is written (nullopt: no value). Throws InvalidArgument
+    /// when `object` is not of this model. (Defined in model/model.hpp.)
+    template <class T>
+    [[nodiscard]] std::optional<AttributeValue> dump(std::size_t column, const T& object) const;
+    /// Loads column `column` of `object` from `value`; InvalidArgument as `dump`.
+    template <class T>
+    void load(std::size_t column, T& object, AttributeValue value) const;
+    /// The ObjectState of `object`, nullptr when the model has none; InvalidArgument as `dump`.
+    template <class T>
+    [[nodiscard]] ObjectState* state_of(T& object) const;
     /// The key columns (hash, then range), as indices.
     [[nodiscard]] KeyColumns key_columns() const noexcept { return {hash_key, range_key}; }
 };

@@ -392,9 +392,9 @@ TransactGetResult TransactGetResult::decode(std::string_view body) {
         r.object([&](std::string_view name) {
             if (name != "Responses") return r.skip();
             if (r.null()) return;
-            auto& responses = out.responses.emplace();
+            auto& list = out.responses.emplace();
             r.array([&] {
-                auto& item = responses.emplace_back();
+                auto& item = list.emplace_back();
                 r.object([&](std::string_view member) {
                     if (member == "Item" && !r.null()) {
                         item = r.item();

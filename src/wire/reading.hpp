@@ -1,6 +1,12 @@
 #pragma once
 // Reading an answer's members: what is missing (or null) reads as empty, what has the wrong type
 // throws InvalidJson, which `decoded` turns into the ProtocolError naming the operation.
+//
+// Two ways, by what the answer carries: items (the item operations, GetRecords) are walked with
+// json::detail::Reader, their Items read straight from the bytes; the control plane's small,
+// deeply optional answers (table descriptions, TTL, backups, tags, shards) are parsed into a
+// document and read with the helpers below, where clarity is worth more than the few microseconds
+// a bind or a DescribeStream would save.
 
 #include <bloop/exceptions.hpp>
 #include <bloop/json/json.hpp>

@@ -9,6 +9,7 @@
 #include "json/reader.hpp"
 #include "json/text.hpp"
 #include "wire/reading.hpp"
+#include "wire/writing.hpp"
 
 #include <type_traits>
 
@@ -16,38 +17,6 @@ namespace bloop::detail::wire {
 namespace {
 
 using json::detail::Reader;
-
-// Appends `"name":` after a comma when the object already has a member.
-void put_name(std::string& out, std::string_view name) {
-    if (out.back() != '{') out.push_back(',');
-    out.push_back('"');
-    out.append(name);
-    out.append("\":");
-}
-
-void put_string(std::string& out, std::string_view name, std::string_view value) {
-    put_name(out, name);
-    json::detail::write_string(out, value);
-}
-
-void put_optional_string(std::string& out, std::string_view name, std::string_view value) {
-    if (!value.empty()) put_string(out, name, value);
-}
-
-void put_item(std::string& out, std::string_view name, const Item& item) {
-    put_name(out, name);
-    json::write_item(out, item);
-}
-
-void put_bool(std::string& out, std::string_view name, bool value) {
-    put_name(out, name);
-    out.append(value ? "true" : "false");
-}
-
-void put_int(std::string& out, std::string_view name, std::int64_t value) {
-    put_name(out, name);
-    out.append(std::to_string(value));
-}
 
 void put_attributes(std::string& out, const ExpressionAttributes& a) {
     if (!a.names.empty()) {
@@ -67,33 +36,6 @@ void put_attributes(std::string& out, const ExpressionAttributes& a) {
         out.append(a.values);
         out.push_back('}');
     }
-}
-
-// `"name":[...]` with `element(out, e)` for each of `elements`.
-template <class Elements, class Element>
-void put_array(std::string& out, std::string_view name, const Elements& elements,
-               Element&& element) {
-    put_name(out, name);
-    out.push_back('[');
-    for (const auto& e : elements) {
-        if (out.back() != '[') out.push_back(',');
-        element(out, e);
-    }
-    out.push_back(']');
-}
-
-// `"name":{"table":...,...}` with `value(out, v)` for each table's value.
-template <class Tables, class Value>
-void put_tables(std::string& out, std::string_view name, const Tables& tables, Value&& value) {
-    put_name(out, name);
-    out.push_back('{');
-    for (const auto& [table, v] : tables) {
-        if (out.back() != '{') out.push_back(',');
-        json::detail::write_string(out, table);
-        out.push_back(':');
-        value(out, v);
-    }
-    out.push_back('}');
 }
 
 // A single-item write's members (its own ones written by `between` after the key); a transaction's

@@ -3,59 +3,99 @@
 #include "wire/streams.hpp"
 
 #include "wire/reading.hpp"
+#include "wire/writing.hpp"
+
+#include <optional>
+#include <utility>
 
 namespace bloop::detail::wire {
 
-using json::Value;
+using json::detail::Reader;
 
 std::string encode(const DescribeStream& r) {
-    Value out;
-    out["StreamArn"] = r.stream_arn;
-    if (!r.exclusive_start_shard_id.empty())
-        out["ExclusiveStartShardId"] = r.exclusive_start_shard_id;
-    return json::to_string(out);
+    std::string out = "{";
+    put_string(out, "StreamArn", r.stream_arn);
+    put_optional_string(out, "ExclusiveStartShardId", r.exclusive_start_shard_id);
+    out.push_back('}');
+    return out;
 }
 
 StreamDescription StreamDescription::decode(std::string_view body) {
     return decoded("DescribeStream", [&] {
-        const Value answer = parse_object(body);
-        const Value& d = object_member(answer, "StreamDescription");
         StreamDescription out;
-        for (const Value& s : elements(d.find("Shards")))
-            out.shards.push_back({string_member(s, "ShardId"), string_member(s, "ParentShardId")});
-        out.last_evaluated_shard_id = string_member(d, "LastEvaluatedShardId");
+        bool found = false;
+        Reader r(body);
+        r.object([&](std::string_view member) {
+            if (member != "StreamDescription") return r.skip();
+            if (r.null()) return;
+            found = true;
+            r.object([&](std::string_view name) {
+                if (r.null()) return;
+                if (name == "Shards") {
+                    r.array([&] {
+                        Shard& shard = out.shards.emplace_back();
+                        r.object([&](std::string_view m) {
+                            if (r.null()) return;
+                            if (m == "ShardId") {
+                                shard.shard_id = r.string();
+                            } else if (m == "ParentShardId") {
+                                shard.parent_shard_id = r.string();
+                            } else {
+                                r.skip();
+                            }
+                        });
+                    });
+                } else if (name == "LastEvaluatedShardId") {
+                    out.last_evaluated_shard_id = r.string();
+                } else {
+                    r.skip();
+                }
+            });
+        });
+        r.end();
+        if (!found) throw InvalidJson("the answer has no object 'StreamDescription'");
         return out;
     });
 }
 
 std::string encode(const GetShardIterator& r) {
-    Value out;
-    out["StreamArn"] = r.stream_arn;
-    out["ShardId"] = r.shard_id;
-    out["ShardIteratorType"] = r.shard_iterator_type;
-    if (!r.sequence_number.empty()) out["SequenceNumber"] = r.sequence_number;
-    return json::to_string(out);
+    std::string out = "{";
+    put_string(out, "StreamArn", r.stream_arn);
+    put_string(out, "ShardId", r.shard_id);
+    put_string(out, "ShardIteratorType", r.shard_iterator_type);
+    put_optional_string(out, "SequenceNumber", r.sequence_number);
+    out.push_back('}');
+    return out;
 }
 
 ShardIterator ShardIterator::decode(std::string_view body) {
     return decoded("GetShardIterator", [&] {
-        const Value answer = parse_object(body);
-        const Value* it = answer.find("ShardIterator");
-        if (it == nullptr) throw InvalidJson("the answer has no 'ShardIterator'");
-        return ShardIterator{it->as_string()};
+        std::optional<std::string> iterator;
+        Reader r(body);
+        r.object([&](std::string_view name) {
+            if (name == "ShardIterator") {
+                iterator = r.string();
+            } else {
+                r.skip();
+            }
+        });
+        r.end();
+        if (!iterator) throw InvalidJson("the answer has no 'ShardIterator'");
+        return ShardIterator{std::move(*iterator)};
     });
 }
 
 std::string encode(const GetRecords& r) {
-    Value out;
-    out["ShardIterator"] = r.shard_iterator;
-    return json::to_string(out);
+    std::string out = "{";
+    put_string(out, "ShardIterator", r.shard_iterator);
+    out.push_back('}');
+    return out;
 }
 
 RecordsPage RecordsPage::decode(std::string_view body) {
     return decoded("GetRecords", [&] {
         RecordsPage out;
-        json::detail::Reader r(body);
+        Reader r(body);
         r.object([&](std::string_view name) {
             if (r.null()) return;
             if (name == "Records") {

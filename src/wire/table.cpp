@@ -1,284 +1,425 @@
-// The table operations' bodies: built and read member by member, in the order DynamoDB's API
-// reference lists them.
+// The table operations' bodies: written member by member into text in the order DynamoDB's API
+// reference lists them, and read member by member (missing or null members read as empty).
 
 #include "wire/table.hpp"
 
+#include "json/reader.hpp"
 #include "wire/reading.hpp"
-
-#include <bloop/json/json.hpp>
+#include "wire/writing.hpp"
 
 #include <utility>
 
 namespace bloop::detail::wire {
-
-using json::Value;
-
 namespace {
 
-// Key schemas, attribute definitions and tags: arrays of objects of two strings, written and read
-// member by member.
+using json::detail::Reader;
+
+// Key schemas, attribute definitions and tags: arrays of objects of two strings.
 template <class T>
-Value pairs(const std::vector<T>& list, const char* first, std::string T::*a, const char* second,
-            std::string T::*b) {
-    Value out = Value::array();
-    for (const T& element : list) {
-        Value e;
-        e[first] = element.*a;
-        e[second] = element.*b;
-        out.push_back(std::move(e));
-    }
-    return out;
+void put_pairs(std::string& out, std::string_view name, const std::vector<T>& list,
+               std::string_view first, std::string T::*a, std::string_view second,
+               std::string T::*b) {
+    put_array(out, name, list, [&](std::string& o, const T& e) {
+        o.push_back('{');
+        put_string(o, first, e.*a);
+        put_string(o, second, e.*b);
+        o.push_back('}');
+    });
 }
 
 template <class T>
-std::vector<T> read_pairs(const Value* list, const char* first, const char* second) {
+std::vector<T> read_pairs(Reader& r, std::string_view first, std::string T::*a,
+                          std::string_view second, std::string T::*b) {
     std::vector<T> out;
-    for (const Value& e : elements(list))
-        out.push_back({string_member(e, first), string_member(e, second)});
+    if (r.null()) return out;
+    r.array([&] {
+        T& e = out.emplace_back();
+        r.object([&](std::string_view name) {
+            if (r.null()) return;
+            if (name == first) {
+                e.*a = r.string();
+            } else if (name == second) {
+                e.*b = r.string();
+            } else {
+                r.skip();
+            }
+        });
+    });
     return out;
 }
 
-Value key_schema(const std::vector<KeyElement>& keys) {
-    return pairs(keys, "AttributeName", &KeyElement::attribute_name, "KeyType",
-                 &KeyElement::key_type);
+void put_key_schema(std::string& out, const std::vector<KeyElement>& keys) {
+    put_pairs(out, "KeySchema", keys, "AttributeName", &KeyElement::attribute_name, "KeyType",
+              &KeyElement::key_type);
 }
 
-std::vector<KeyElement> read_key_schema(const Value* list) {
-    return read_pairs<KeyElement>(list, "AttributeName", "KeyType");
+std::vector<KeyElement> read_key_schema(Reader& r) {
+    return read_pairs(r, "AttributeName", &KeyElement::attribute_name, "KeyType",
+                      &KeyElement::key_type);
 }
 
-Value definitions(const std::vector<AttributeDefinition>& attributes) {
-    return pairs(attributes, "AttributeName", &AttributeDefinition::attribute_name, "AttributeType",
-                 &AttributeDefinition::attribute_type);
+void put_definitions(std::string& out, const std::vector<AttributeDefinition>& attributes) {
+    put_pairs(out, "AttributeDefinitions", attributes, "AttributeName",
+              &AttributeDefinition::attribute_name, "AttributeType",
+              &AttributeDefinition::attribute_type);
 }
 
-Value throughput(const ProvisionedThroughput& t) {
-    Value out;
-    out["ReadCapacityUnits"] = Value(t.read_capacity_units);
-    out["WriteCapacityUnits"] = Value(t.write_capacity_units);
+void put_throughput(std::string& out, const ProvisionedThroughput& t) {
+    put_object(out, "ProvisionedThroughput", [&](std::string& o) {
+        put_int(o, "ReadCapacityUnits", t.read_capacity_units);
+        put_int(o, "WriteCapacityUnits", t.write_capacity_units);
+    });
+}
+
+void put_index(std::string& out, const SecondaryIndex& ix) {
+    out.push_back('{');
+    put_string(out, "IndexName", ix.index_name);
+    put_key_schema(out, ix.key_schema);
+    put_object(out, "Projection", [&](std::string& o) {
+        put_string(o, "ProjectionType", ix.projection.projection_type);
+        if (!ix.projection.non_key_attributes.empty()) {
+            put_array(
+                o, "NonKeyAttributes", ix.projection.non_key_attributes,
+                [](std::string& a, const std::string& n) { json::detail::write_string(a, n); });
+        }
+    });
+    if (ix.provisioned_throughput) put_throughput(out, *ix.provisioned_throughput);
+    out.push_back('}');
+}
+
+void put_stream(std::string& out, const StreamSpecification& s) {
+    put_object(out, "StreamSpecification", [&](std::string& o) {
+        put_bool(o, "StreamEnabled", s.stream_enabled);
+        if (s.stream_enabled) put_string(o, "StreamViewType", s.stream_view_type);
+    });
+}
+
+void put_sse(std::string& out, const SseSpecification& s) {
+    put_object(out, "SSESpecification", [&](std::string& o) {
+        put_bool(o, "Enabled", s.enabled);
+        put_optional_string(o, "SSEType", s.sse_type);
+        put_optional_string(o, "KMSMasterKeyId", s.kms_master_key_id);
+    });
+}
+
+void put_tags(std::string& out, const std::vector<Tag>& list) {
+    put_pairs(out, "Tags", list, "Key", &Tag::key, "Value", &Tag::value);
+}
+
+// Reads the object that comes next, `member(name)` reading or skipping each member's value;
+// a null object reads as none (nothing called).
+template <class Member>
+void read_object(Reader& r, Member&& member) {
+    if (r.null()) return;
+    r.object([&](std::string_view name) {
+        if (!r.null()) member(name);
+    });
+}
+
+// The string that comes next (a null reads as empty).
+std::string read_string(Reader& r) {
+    return r.null() ? std::string() : r.string();
+}
+
+std::optional<ThroughputDescription> read_throughput(Reader& r) {
+    if (r.null()) return std::nullopt;
+    ThroughputDescription out;
+    r.object([&](std::string_view name) {
+        if (r.null()) return;
+        if (name == "ReadCapacityUnits") {
+            out.read_capacity_units = r.integer();
+        } else if (name == "WriteCapacityUnits") {
+            out.write_capacity_units = r.integer();
+        } else {
+            r.skip();
+        }
+    });
     return out;
 }
 
-Value index(const SecondaryIndex& ix) {
-    Value out;
-    out["IndexName"] = ix.index_name;
-    out["KeySchema"] = key_schema(ix.key_schema);
-    out["Projection"]["ProjectionType"] = ix.projection.projection_type;
-    if (!ix.projection.non_key_attributes.empty()) {
-        Value names = Value::array();
-        for (const auto& n : ix.projection.non_key_attributes) names.push_back(n);
-        out["Projection"]["NonKeyAttributes"] = std::move(names);
-    }
-    if (ix.provisioned_throughput)
-        out["ProvisionedThroughput"] = throughput(*ix.provisioned_throughput);
-    return out;
-}
-
-Value stream(const StreamSpecification& s) {
-    Value out;
-    out["StreamEnabled"] = s.stream_enabled;
-    if (s.stream_enabled) out["StreamViewType"] = s.stream_view_type;
-    return out;
-}
-
-Value sse(const SseSpecification& s) {
-    Value out;
-    out["Enabled"] = s.enabled;
-    if (!s.sse_type.empty()) out["SSEType"] = s.sse_type;
-    if (!s.kms_master_key_id.empty()) out["KMSMasterKeyId"] = s.kms_master_key_id;
-    return out;
-}
-
-Value tags(const std::vector<Tag>& list) {
-    return pairs(list, "Key", &Tag::key, "Value", &Tag::value);
-}
-
-Value named(const std::string& table_name) {
-    Value out;
-    out["TableName"] = table_name;
-    return out;
-}
-
-std::optional<ThroughputDescription> read_throughput(const Value& described) {
-    const Value* t = described.find("ProvisionedThroughput");
-    if (t == nullptr) return std::nullopt;
-    return ThroughputDescription{int_member(*t, "ReadCapacityUnits"),
-                                 int_member(*t, "WriteCapacityUnits")};
-}
-
-Projection read_projection(const Value& described) {
+Projection read_projection(Reader& r) {
     Projection out;
-    const Value* p = described.find("Projection");
-    if (p == nullptr) return out;
-    out.projection_type = string_member(*p, "ProjectionType");
-    for (const Value& n : elements(p->find("NonKeyAttributes")))
-        out.non_key_attributes.push_back(n.as_string());
+    read_object(r, [&](std::string_view name) {
+        if (name == "ProjectionType") {
+            out.projection_type = r.string();
+        } else if (name == "NonKeyAttributes") {
+            r.array([&] { out.non_key_attributes.push_back(r.string()); });
+        } else {
+            r.skip();
+        }
+    });
     return out;
 }
 
-std::vector<IndexDescription> read_indexes(const Value* list) {
+std::vector<IndexDescription> read_indexes(Reader& r) {
     std::vector<IndexDescription> out;
-    for (const Value& ix : elements(list)) {
-        out.push_back({string_member(ix, "IndexName"), read_key_schema(ix.find("KeySchema")),
-                       read_projection(ix), string_member(ix, "IndexStatus"), read_throughput(ix)});
-    }
+    if (r.null()) return out;
+    r.array([&] {
+        IndexDescription& ix = out.emplace_back();
+        read_object(r, [&](std::string_view name) {
+            if (name == "IndexName") {
+                ix.index_name = r.string();
+            } else if (name == "KeySchema") {
+                ix.key_schema = read_key_schema(r);
+            } else if (name == "Projection") {
+                ix.projection = read_projection(r);
+            } else if (name == "IndexStatus") {
+                ix.index_status = r.string();
+            } else if (name == "ProvisionedThroughput") {
+                ix.provisioned_throughput = read_throughput(r);
+            } else {
+                r.skip();
+            }
+        });
+    });
     return out;
+}
+
+// Reads an answer of `operation`: `member(name)` reads or skips each top-level member's value.
+template <class Member>
+void read_answer(std::string_view body, Member&& member) {
+    Reader r(body);
+    r.object([&](std::string_view name) {
+        if (!r.null()) member(r, name);
+    });
+    r.end();
 }
 
 }  // namespace
 
 std::string encode(const CreateTable& r) {
-    Value out = named(r.table_name);
-    out["KeySchema"] = key_schema(r.key_schema);
-    out["AttributeDefinitions"] = definitions(r.attribute_definitions);
-    if (!r.billing_mode.empty()) out["BillingMode"] = r.billing_mode;
-    if (r.provisioned_throughput)
-        out["ProvisionedThroughput"] = throughput(*r.provisioned_throughput);
+    std::string out = "{";
+    put_string(out, "TableName", r.table_name);
+    put_key_schema(out, r.key_schema);
+    put_definitions(out, r.attribute_definitions);
+    put_optional_string(out, "BillingMode", r.billing_mode);
+    if (r.provisioned_throughput) put_throughput(out, *r.provisioned_throughput);
     for (const auto& [list, name] :
          {std::pair{&r.global_secondary_indexes, "GlobalSecondaryIndexes"},
           std::pair{&r.local_secondary_indexes, "LocalSecondaryIndexes"}}) {
-        if (list->empty()) continue;
-        Value indexes = Value::array();
-        for (const auto& ix : *list) indexes.push_back(index(ix));
-        out[name] = std::move(indexes);
+        if (!list->empty()) put_array(out, name, *list, put_index);
     }
-    if (r.stream_specification) out["StreamSpecification"] = stream(*r.stream_specification);
+    if (r.stream_specification) put_stream(out, *r.stream_specification);
     if (r.deletion_protection_enabled)
-        out["DeletionProtectionEnabled"] = *r.deletion_protection_enabled;
-    if (r.sse_specification) out["SSESpecification"] = sse(*r.sse_specification);
-    if (!r.table_class.empty()) out["TableClass"] = r.table_class;
-    if (!r.tags.empty()) out["Tags"] = tags(r.tags);
-    return json::to_string(out);
+        put_bool(out, "DeletionProtectionEnabled", *r.deletion_protection_enabled);
+    if (r.sse_specification) put_sse(out, *r.sse_specification);
+    put_optional_string(out, "TableClass", r.table_class);
+    if (!r.tags.empty()) put_tags(out, r.tags);
+    out.push_back('}');
+    return out;
 }
 
 std::string encode(const UpdateTable& r) {
-    Value out = named(r.table_name);
-    if (!r.attribute_definitions.empty())
-        out["AttributeDefinitions"] = definitions(r.attribute_definitions);
-    if (!r.billing_mode.empty()) out["BillingMode"] = r.billing_mode;
-    if (r.provisioned_throughput)
-        out["ProvisionedThroughput"] = throughput(*r.provisioned_throughput);
+    std::string out = "{";
+    put_string(out, "TableName", r.table_name);
+    if (!r.attribute_definitions.empty()) put_definitions(out, r.attribute_definitions);
+    put_optional_string(out, "BillingMode", r.billing_mode);
+    if (r.provisioned_throughput) put_throughput(out, *r.provisioned_throughput);
     if (!r.gsi_updates.empty() || r.gsi_create) {
-        Value updates = Value::array();
+        put_name(out, "GlobalSecondaryIndexUpdates");
+        out.push_back('[');
         for (const auto& u : r.gsi_updates) {
-            Value e;
-            e["Update"]["IndexName"] = u.index_name;
-            e["Update"]["ProvisionedThroughput"] = throughput(u.provisioned_throughput);
-            updates.push_back(std::move(e));
+            if (out.back() != '[') out.push_back(',');
+            out.append(R"({"Update":{)");
+            put_string(out, "IndexName", u.index_name);
+            put_throughput(out, u.provisioned_throughput);
+            out.append("}}");
         }
         if (r.gsi_create) {
-            Value e;
-            e["Create"] = index(*r.gsi_create);
-            updates.push_back(std::move(e));
+            if (out.back() != '[') out.push_back(',');
+            out.append(R"({"Create":)");
+            put_index(out, *r.gsi_create);
+            out.push_back('}');
         }
-        out["GlobalSecondaryIndexUpdates"] = std::move(updates);
+        out.push_back(']');
     }
-    if (r.stream_specification) out["StreamSpecification"] = stream(*r.stream_specification);
-    if (r.sse_specification) out["SSESpecification"] = sse(*r.sse_specification);
-    if (!r.table_class.empty()) out["TableClass"] = r.table_class;
+    if (r.stream_specification) put_stream(out, *r.stream_specification);
+    if (r.sse_specification) put_sse(out, *r.sse_specification);
+    put_optional_string(out, "TableClass", r.table_class);
     if (r.deletion_protection_enabled)
-        out["DeletionProtectionEnabled"] = *r.deletion_protection_enabled;
-    return json::to_string(out);
+        put_bool(out, "DeletionProtectionEnabled", *r.deletion_protection_enabled);
+    out.push_back('}');
+    return out;
 }
 
 std::string encode(const TableName& r) {
-    return json::to_string(named(r.table_name));
+    std::string out = "{";
+    put_string(out, "TableName", r.table_name);
+    out.push_back('}');
+    return out;
 }
 
 TableDescription TableDescription::decode(std::string_view body) {
     return decoded("DescribeTable", [&] {
-        const Value answer = parse_object(body);
-        const Value& t = object_member(answer, "Table");
         TableDescription out;
-        out.table_name = string_member(t, "TableName");
-        out.table_arn = string_member(t, "TableArn");
-        out.table_status = string_member(t, "TableStatus");
-        out.key_schema = read_key_schema(t.find("KeySchema"));
-        out.attribute_definitions = read_pairs<AttributeDefinition>(
-            t.find("AttributeDefinitions"), "AttributeName", "AttributeType");
-        if (const Value* billing = t.find("BillingModeSummary"))
-            out.billing_mode = string_member(*billing, "BillingMode");
-        out.provisioned_throughput = read_throughput(t);
-        out.global_secondary_indexes = read_indexes(t.find("GlobalSecondaryIndexes"));
-        out.local_secondary_indexes = read_indexes(t.find("LocalSecondaryIndexes"));
-        if (const Value* s = t.find("StreamSpecification")) {
-            out.stream_specification = StreamSpecification{bool_member(*s, "StreamEnabled"),
-                                                           string_member(*s, "StreamViewType")};
-        }
-        out.latest_stream_arn = string_member(t, "LatestStreamArn");
-        out.deletion_protection_enabled = bool_member(t, "DeletionProtectionEnabled");
-        if (const Value* s = t.find("SSEDescription")) {
-            out.sse_description =
-                SseDescription{string_member(*s, "Status"), string_member(*s, "SSEType"),
-                               string_member(*s, "KMSMasterKeyArn")};
-        }
-        if (const Value* c = t.find("TableClassSummary"))
-            out.table_class = string_member(*c, "TableClass");
+        bool found = false;
+        read_answer(body, [&](Reader& r, std::string_view member) {
+            if (member != "Table") return r.skip();
+            found = true;
+            r.object([&](std::string_view name) {
+                if (r.null()) return;
+                if (name == "TableName") {
+                    out.table_name = r.string();
+                } else if (name == "TableArn") {
+                    out.table_arn = r.string();
+                } else if (name == "TableStatus") {
+                    out.table_status = r.string();
+                } else if (name == "KeySchema") {
+                    out.key_schema = read_key_schema(r);
+                } else if (name == "AttributeDefinitions") {
+                    out.attribute_definitions =
+                        read_pairs(r, "AttributeName", &AttributeDefinition::attribute_name,
+                                   "AttributeType", &AttributeDefinition::attribute_type);
+                } else if (name == "BillingModeSummary") {
+                    read_object(r, [&](std::string_view m) {
+                        if (m == "BillingMode") {
+                            out.billing_mode = r.string();
+                        } else {
+                            r.skip();
+                        }
+                    });
+                } else if (name == "ProvisionedThroughput") {
+                    out.provisioned_throughput = read_throughput(r);
+                } else if (name == "GlobalSecondaryIndexes") {
+                    out.global_secondary_indexes = read_indexes(r);
+                } else if (name == "LocalSecondaryIndexes") {
+                    out.local_secondary_indexes = read_indexes(r);
+                } else if (name == "StreamSpecification") {
+                    StreamSpecification& s = out.stream_specification.emplace();
+                    read_object(r, [&](std::string_view m) {
+                        if (m == "StreamEnabled") {
+                            s.stream_enabled = r.boolean();
+                        } else if (m == "StreamViewType") {
+                            s.stream_view_type = r.string();
+                        } else {
+                            r.skip();
+                        }
+                    });
+                } else if (name == "LatestStreamArn") {
+                    out.latest_stream_arn = r.string();
+                } else if (name == "DeletionProtectionEnabled") {
+                    out.deletion_protection_enabled = r.boolean();
+                } else if (name == "SSEDescription") {
+                    SseDescription& d = out.sse_description.emplace();
+                    read_object(r, [&](std::string_view m) {
+                        if (m == "Status") {
+                            d.status = r.string();
+                        } else if (m == "SSEType") {
+                            d.sse_type = r.string();
+                        } else if (m == "KMSMasterKeyArn") {
+                            d.kms_master_key_arn = r.string();
+                        } else {
+                            r.skip();
+                        }
+                    });
+                } else if (name == "TableClassSummary") {
+                    read_object(r, [&](std::string_view m) {
+                        if (m == "TableClass") {
+                            out.table_class = r.string();
+                        } else {
+                            r.skip();
+                        }
+                    });
+                } else {
+                    r.skip();
+                }
+            });
+        });
+        if (!found) throw InvalidJson("the answer has no object 'Table'");
         return out;
     });
 }
 
 std::string encode(const UpdateTimeToLive& r) {
-    Value out = named(r.table_name);
-    out["TimeToLiveSpecification"]["Enabled"] = r.enabled;
-    out["TimeToLiveSpecification"]["AttributeName"] = r.attribute_name;
-    return json::to_string(out);
+    std::string out = "{";
+    put_string(out, "TableName", r.table_name);
+    put_object(out, "TimeToLiveSpecification", [&](std::string& o) {
+        put_bool(o, "Enabled", r.enabled);
+        put_string(o, "AttributeName", r.attribute_name);
+    });
+    out.push_back('}');
+    return out;
 }
 
 TimeToLiveDescription TimeToLiveDescription::decode(std::string_view body) {
     return decoded("DescribeTimeToLive", [&] {
-        const Value answer = parse_object(body);
         TimeToLiveDescription out;
-        if (const Value* d = answer.find("TimeToLiveDescription")) {
-            if (const Value* status = d->find("TimeToLiveStatus"))
-                out.time_to_live_status = status->as_string();
-            out.attribute_name = string_member(*d, "AttributeName");
-        }
+        read_answer(body, [&](Reader& r, std::string_view member) {
+            if (member != "TimeToLiveDescription") return r.skip();
+            r.object([&](std::string_view name) {
+                if (name == "TimeToLiveStatus") {
+                    out.time_to_live_status = r.string();  // a null here is malformed
+                } else if (name == "AttributeName") {
+                    out.attribute_name = read_string(r);
+                } else {
+                    r.skip();
+                }
+            });
+        });
         return out;
     });
 }
 
 std::string encode(const UpdateContinuousBackups& r) {
-    Value out = named(r.table_name);
-    out["PointInTimeRecoverySpecification"]["PointInTimeRecoveryEnabled"] =
-        r.point_in_time_recovery_enabled;
-    return json::to_string(out);
+    std::string out = "{";
+    put_string(out, "TableName", r.table_name);
+    put_object(out, "PointInTimeRecoverySpecification", [&](std::string& o) {
+        put_bool(o, "PointInTimeRecoveryEnabled", r.point_in_time_recovery_enabled);
+    });
+    out.push_back('}');
+    return out;
 }
 
 ContinuousBackupsDescription ContinuousBackupsDescription::decode(std::string_view body) {
     return decoded("DescribeContinuousBackups", [&] {
-        const Value answer = parse_object(body);
         ContinuousBackupsDescription out;
-        const Value* d = answer.find("ContinuousBackupsDescription");
-        const Value* pitr = d != nullptr ? d->find("PointInTimeRecoveryDescription") : nullptr;
-        if (pitr != nullptr)
-            out.point_in_time_recovery_status = string_member(*pitr, "PointInTimeRecoveryStatus");
+        read_answer(body, [&](Reader& r, std::string_view member) {
+            if (member != "ContinuousBackupsDescription") return r.skip();
+            read_object(r, [&](std::string_view name) {
+                if (name != "PointInTimeRecoveryDescription") return r.skip();
+                read_object(r, [&](std::string_view m) {
+                    if (m == "PointInTimeRecoveryStatus") {
+                        out.point_in_time_recovery_status = r.string();
+                    } else {
+                        r.skip();
+                    }
+                });
+            });
+        });
         return out;
     });
 }
 
 std::string encode(const ListTagsOfResource& r) {
-    Value out;
-    out["ResourceArn"] = r.resource_arn;
-    if (!r.next_token.empty()) out["NextToken"] = r.next_token;
-    return json::to_string(out);
+    std::string out = "{";
+    put_string(out, "ResourceArn", r.resource_arn);
+    put_optional_string(out, "NextToken", r.next_token);
+    out.push_back('}');
+    return out;
 }
 
 TagsPage TagsPage::decode(std::string_view body) {
     return decoded("ListTagsOfResource", [&] {
-        const Value answer = parse_object(body);
         TagsPage out;
-        out.tags = read_pairs<Tag>(answer.find("Tags"), "Key", "Value");
-        out.next_token = string_member(answer, "NextToken");
+        read_answer(body, [&](Reader& r, std::string_view member) {
+            if (member == "Tags") {
+                out.tags = read_pairs(r, "Key", &Tag::key, "Value", &Tag::value);
+            } else if (member == "NextToken") {
+                out.next_token = r.string();
+            } else {
+                r.skip();
+            }
+        });
         return out;
     });
 }
 
 std::string encode(const TagResource& r) {
-    Value out;
-    out["ResourceArn"] = r.resource_arn;
-    out["Tags"] = tags(r.tags);
-    return json::to_string(out);
+    std::string out = "{";
+    put_string(out, "ResourceArn", r.resource_arn);
+    put_tags(out, r.tags);
+    out.push_back('}');
+    return out;
 }
 
 }  // namespace bloop::detail::wire

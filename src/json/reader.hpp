@@ -45,6 +45,20 @@ class Reader {
         --depth_;
     }
 
+    /// The kind of the value that comes next (nothing read); InvalidJson at the end of the text.
+    Type peek() {
+        skip_ws();
+        if (p_ == end_) fail("expected a JSON value");
+        switch (*p_) {
+            case '{': return Type::object;
+            case '[': return Type::array;
+            case '"': return Type::string;
+            case 't':
+            case 'f': return Type::boolean;
+            case 'n': return Type::null;
+            default: return Type::number;
+        }
+    }
     /// Steps over a null and returns true; false (and nothing read) for any other value.
     bool null() {
         skip_ws();

@@ -3,8 +3,10 @@
 #include <bloop/exceptions.hpp>
 #include <bloop/stream/coordinator.hpp>
 
+#include "json/text.hpp"
 #include "stream/record.hpp"
 #include "stream/token.hpp"
+#include "wire/writing.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -352,19 +354,16 @@ void StreamCoordinator::heartbeat() {
 
 std::string StreamCoordinator::token() const {
     std::lock_guard lock(mutex_);
-    json::Value token;
-    token["stream_arn"] = arn_;
-    token["active"] = json::Value::array();
-    token["shards"] = json::Value::array();
+    std::vector<std::string> active;
     for (const auto& [id, shard] : active_) {
         if (shard.sequence_number.empty()) {
             log(LogLevel::warning, "creating a token for shard " + id + " at " +
                                        shard.iterator_type + ", not at an exact record");
         }
-        token["active"].push_back(id);
+        active.push_back(id);
     }
     // Listed as bloop lists them: active beside the ancestor they wait for.
-    for (const auto& [id, saved] : deferred_) token["active"].push_back(id);
+    for (const auto& [id, saved] : deferred_) active.push_back(id);
 
     // Every shard of the known tree, breadth-first from its roots, as bloop writes it: a shard
     // being read with its position, one not yet read (a child, or a closed ancestor of the
@@ -385,26 +384,37 @@ std::string StreamCoordinator::token() const {
         if (tree_.count(id) == 0) order.push_back(id);
     for (const auto& [id, saved] : deferred_)
         if (tree_.count(id) == 0) order.push_back(id);
-    for (const auto& id : order) {
-        json::Value s;
-        s["shard_id"] = id;
+
+    std::string token = "{";
+    detail::wire::put_string(token, "stream_arn", arn_);
+    detail::wire::put_array(token, "active", active, [](std::string& out, const std::string& id) {
+        json::detail::write_string(out, id);
+    });
+    detail::wire::put_array(token, "shards", order, [&](std::string& out, const std::string& id) {
+        out.push_back('{');
+        detail::wire::put_string(out, "shard_id", id);
         std::string parent;
         if (const auto tree = tree_.find(id); tree != tree_.end()) parent = tree->second;
-        if (const auto active = active_.find(id); active != active_.end()) {
-            s["iterator_type"] = active->second.iterator_type;
-            if (!active->second.sequence_number.empty())
-                s["sequence_number"] = active->second.sequence_number;
-            parent = active->second.parent;
+        const std::string* iterator_type = nullptr;
+        const std::string* sequence_number = nullptr;
+        if (const auto a = active_.find(id); a != active_.end()) {
+            iterator_type = &a->second.iterator_type;
+            sequence_number = &a->second.sequence_number;
+            parent = a->second.parent;
         } else if (const auto saved = deferred_.find(id); saved != deferred_.end()) {
-            s["iterator_type"] = saved->second.iterator_type;
-            if (!saved->second.sequence_number.empty())
-                s["sequence_number"] = saved->second.sequence_number;
+            iterator_type = &saved->second.iterator_type;
+            sequence_number = &saved->second.sequence_number;
             parent = saved->second.parent;
         }
-        if (!parent.empty()) s["parent"] = parent;
-        token["shards"].push_back(std::move(s));
-    }
-    return json::to_string(token);
+        if (iterator_type != nullptr) {
+            detail::wire::put_string(out, "iterator_type", *iterator_type);
+            detail::wire::put_optional_string(out, "sequence_number", *sequence_number);
+        }
+        detail::wire::put_optional_string(out, "parent", parent);
+        out.push_back('}');
+    });
+    token.push_back('}');
+    return token;
 }
 
 }  // namespace bloop

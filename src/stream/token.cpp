@@ -1,7 +1,10 @@
 #include "stream/token.hpp"
 
 #include <bloop/exceptions.hpp>
-#include <bloop/json/json.hpp>
+
+#include "json/reader.hpp"
+
+#include <optional>
 
 namespace bloop::detail {
 namespace {
@@ -10,21 +13,45 @@ namespace {
     throw InvalidPosition("not a stream token: " + what);
 }
 
-const std::string& string_member(const json::Value& object, std::string_view name, bool required) {
-    static const std::string empty;
-    const json::Value* v = object.find(name);
-    if (v == nullptr) {
-        if (required) bad("\"" + std::string(name) + "\" is missing");
-        return empty;
-    }
-    if (!v->is_string()) bad("\"" + std::string(name) + "\" is not a string");
-    return v->as_string();
+using json::Type;
+using json::detail::Reader;
+
+// The string member `name` that comes next (bad when it is another kind of value).
+std::string string_member(Reader& r, std::string_view name) {
+    if (r.peek() != Type::string) bad("\"" + std::string(name) + "\" is not a string");
+    return r.string();
 }
 
-const json::Value::Array& array_member(const json::Value& object, std::string_view name) {
-    const json::Value* v = object.find(name);
-    if (v == nullptr || !v->is_array()) bad("\"" + std::string(name) + "\" is not a list");
-    return v->as_array();
+// The list member `name` that comes next, `element()` reading each element.
+template <class Element>
+void array_member(Reader& r, std::string_view name, Element&& element) {
+    if (r.peek() != Type::array) bad("\"" + std::string(name) + "\" is not a list");
+    r.array(element);
+}
+
+// One shard of the token as written: its id and saved position, members as present.
+struct ShardEntry {
+    std::optional<std::string> shard_id;
+    SavedShard saved;
+};
+
+ShardEntry read_shard(Reader& r) {
+    if (r.peek() != Type::object) bad("a shard is not an object");
+    ShardEntry out;
+    r.object([&](std::string_view name) {
+        if (name == "shard_id") {
+            out.shard_id = string_member(r, name);
+        } else if (name == "parent") {
+            out.saved.parent = string_member(r, name);
+        } else if (name == "iterator_type") {
+            out.saved.iterator_type = string_member(r, name);
+        } else if (name == "sequence_number") {
+            out.saved.sequence_number = string_member(r, name);
+        } else {
+            r.skip();
+        }
+    });
+    return out;
 }
 
 bool is_sequence_number(const std::string& s) {
@@ -37,27 +64,45 @@ bool is_sequence_number(const std::string& s) {
 }  // namespace
 
 StreamToken parse_stream_token(const std::string& text) {
-    json::Value token;
+    StreamToken out;
+    std::optional<std::string> arn;
+    bool has_active = false;
+    bool has_shards = false;
+    std::vector<ShardEntry> shards;
     try {
-        token = json::parse(text);
+        Reader r(text);
+        if (r.peek() != Type::object) bad("not a JSON object");
+        r.object([&](std::string_view name) {
+            if (name == "stream_arn") {
+                arn = string_member(r, name);
+            } else if (name == "active") {
+                has_active = true;
+                out.active.clear();
+                array_member(r, name, [&] {
+                    if (r.peek() != Type::string) bad("an active shard id is not a string");
+                    out.active.push_back(r.string());
+                    if (out.active.back().empty()) bad("an active shard id is not a string");
+                });
+            } else if (name == "shards") {
+                has_shards = true;
+                shards.clear();
+                array_member(r, name, [&] { shards.push_back(read_shard(r)); });
+            } else {
+                r.skip();
+            }
+        });
+        r.end();
     } catch (const InvalidJson& e) {
         bad(e.what());
     }
-    if (!token.is_object()) bad("not a JSON object");
-    StreamToken out;
-    out.stream_arn = string_member(token, "stream_arn", true);
-    for (const auto& id : array_member(token, "active")) {
-        if (!id.is_string() || id.as_string().empty()) bad("an active shard id is not a string");
-        out.active.push_back(id.as_string());
-    }
-    for (const auto& s : array_member(token, "shards")) {
-        if (!s.is_object()) bad("a shard is not an object");
-        const std::string& id = string_member(s, "shard_id", true);
+    if (!arn) bad("\"stream_arn\" is missing");
+    out.stream_arn = std::move(*arn);
+    if (!has_active) bad("\"active\" is not a list");
+    if (!has_shards) bad("\"shards\" is not a list");
+    for (auto& [shard_id, saved] : shards) {
+        if (!shard_id) bad("\"shard_id\" is missing");
+        const std::string& id = *shard_id;
         if (id.empty()) bad("a shard id is empty");
-        SavedShard saved;
-        saved.parent = string_member(s, "parent", false);
-        saved.iterator_type = string_member(s, "iterator_type", false);
-        saved.sequence_number = string_member(s, "sequence_number", false);
         if (saved.iterator_type.empty()) saved.iterator_type = "trim_horizon";
         const bool at_record =
             saved.iterator_type == "at_sequence" || saved.iterator_type == "after_sequence";

@@ -202,6 +202,21 @@ TEST(JsonReader, OtherShapesAreInvalidJsonNamingTheOffset) {
     }
 }
 
+TEST(JsonReader, PeeksAtTheNextKindWithoutReading) {
+    Reader r(R"( [{"a":1}, [], "s", true, false, null, -1.5] )");
+    EXPECT_EQ(r.peek(), Type::array);
+    std::vector<Type> kinds;
+    r.array([&] {
+        kinds.push_back(r.peek());
+        r.skip();
+    });
+    r.end();
+    EXPECT_EQ(kinds, (std::vector<Type>{Type::object, Type::array, Type::string, Type::boolean,
+                                        Type::boolean, Type::null, Type::number}));
+    Reader empty("  ");
+    EXPECT_THROW((void)empty.peek(), InvalidJson);
+}
+
 TEST(JsonReader, NullsAndTheEnd) {
     Reader r(R"({"a":null,"b":1} x)");
     bool a_null = false;

@@ -33,6 +33,15 @@ class Reader {
         --depth_;
     }
 
+    /// As `object`, passing over members whose value is null: DynamoDB's answers say "none"
+    /// either by leaving a member out or by sending it as null.
+    template <class F>
+    void members(F&& member) {
+        object([&](std::string_view name) {
+            if (!null()) member(name);
+        });
+    }
+
     /// Calls `element()` for each element of the array that comes next; `element` reads or skips
     /// it. InvalidJson when no array comes.
     template <class F>

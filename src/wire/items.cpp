@@ -104,7 +104,6 @@ void put_write_request(std::string& out, const WriteRequest& w) {
 // Reads `{"table":<value>,...}`, `value()` reading each table's value.
 template <class Value>
 void read_tables(Reader& r, Value&& value) {
-    if (r.null()) return;
     r.object([&](std::string_view table) {
         std::string kept(table);  // before the value is read
         value(std::move(kept));
@@ -165,15 +164,13 @@ std::string encode(const DeleteItem& r) {
 ItemAttributes ItemAttributes::decode(std::string_view body, std::string_view operation) {
     return decoded(operation, [&] {
         ItemAttributes out;
-        Reader r(body);
-        r.object([&](std::string_view name) {
-            if (name == "Attributes" && !r.null()) {
+        read_answer(body, [&](Reader& r, std::string_view name) {
+            if (name == "Attributes") {
                 out.attributes = r.item();
             } else {
                 r.skip();
             }
         });
-        r.end();
         return out;
     });
 }
@@ -195,9 +192,7 @@ std::string encode(const Scan& r, const Item* start) {
 ItemsPage ItemsPage::decode(std::string_view body, std::string_view operation) {
     return decoded(operation, [&] {
         ItemsPage out;
-        Reader r(body);
-        r.object([&](std::string_view name) {
-            if (r.null()) return;
+        read_answer(body, [&](Reader& r, std::string_view name) {
             if (name == "Items") {
                 r.array([&] { out.items.push_back(r.item()); });
             } else if (name == "LastEvaluatedKey") {
@@ -207,8 +202,8 @@ ItemsPage ItemsPage::decode(std::string_view body, std::string_view operation) {
             } else if (name == "ScannedCount") {
                 out.scanned_count = r.integer();
             } else if (name == "ConsumedCapacity") {
-                r.object([&](std::string_view member) {
-                    if (member == "CapacityUnits" && !r.null()) {
+                r.members([&](std::string_view member) {
+                    if (member == "CapacityUnits") {
                         out.consumed_capacity = r.number();
                     } else {
                         r.skip();
@@ -218,7 +213,6 @@ ItemsPage ItemsPage::decode(std::string_view body, std::string_view operation) {
                 r.skip();
             }
         });
-        r.end();
         return out;
     });
 }
@@ -233,8 +227,7 @@ std::string encode(const BatchGetItem& r) {
 BatchGetResult BatchGetResult::decode(std::string_view body) {
     return decoded("BatchGetItem", [&] {
         BatchGetResult out;
-        Reader r(body);
-        r.object([&](std::string_view name) {
+        read_answer(body, [&](Reader& r, std::string_view name) {
             if (name == "Responses") {
                 read_tables(r, [&](std::string table) {
                     auto& items =
@@ -249,7 +242,6 @@ BatchGetResult BatchGetResult::decode(std::string_view body) {
                 r.skip();
             }
         });
-        r.end();
         return out;
     });
 }
@@ -272,8 +264,7 @@ std::string encode(const BatchWriteItem& r) {
 BatchWriteResult BatchWriteResult::decode(std::string_view body) {
     return decoded("BatchWriteItem", [&] {
         BatchWriteResult out;
-        Reader r(body);
-        r.object([&](std::string_view name) {
+        read_answer(body, [&](Reader& r, std::string_view name) {
             if (name != "UnprocessedItems") return r.skip();
             read_tables(r, [&](std::string table) {
                 auto& writes = out.unprocessed_items
@@ -282,7 +273,6 @@ BatchWriteResult BatchWriteResult::decode(std::string_view body) {
                 r.array([&] { writes.push_back(read_write_request(r)); });
             });
         });
-        r.end();
         return out;
     });
 }
@@ -330,15 +320,13 @@ std::string encode(const TransactGetItems& r) {
 TransactGetResult TransactGetResult::decode(std::string_view body) {
     return decoded("TransactGetItems", [&] {
         TransactGetResult out;
-        Reader r(body);
-        r.object([&](std::string_view name) {
+        read_answer(body, [&](Reader& r, std::string_view name) {
             if (name != "Responses") return r.skip();
-            if (r.null()) return;
             auto& list = out.responses.emplace();
             r.array([&] {
                 auto& item = list.emplace_back();
-                r.object([&](std::string_view member) {
-                    if (member == "Item" && !r.null()) {
+                r.members([&](std::string_view member) {
+                    if (member == "Item") {
                         item = r.item();
                     } else {
                         r.skip();
@@ -346,7 +334,6 @@ TransactGetResult TransactGetResult::decode(std::string_view body) {
                 });
             });
         });
-        r.end();
         return out;
     });
 }

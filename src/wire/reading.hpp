@@ -7,6 +7,8 @@
 #include <bloop/exceptions.hpp>
 #include <bloop/json/json.hpp>
 
+#include "json/reader.hpp"
+
 #include <string>
 #include <string_view>
 
@@ -21,6 +23,15 @@ auto decoded(std::string_view operation, Read&& read) -> decltype(read()) {
     } catch (const InvalidJson& e) {
         throw ProtocolError("malformed " + std::string(operation) + " response: " + e.what());
     }
+}
+
+/// Walks the answer `body`: `member(reader, name)` reads or skips each top-level member whose
+/// value is not null; InvalidJson for malformed text or anything after the object.
+template <class Member>
+void read_answer(std::string_view body, Member&& member) {
+    json::detail::Reader r(body);
+    r.members([&](std::string_view name) { member(r, name); });
+    r.end();
 }
 
 /// The answer `body` as a JSON object; InvalidJson for malformed text or another kind of value.

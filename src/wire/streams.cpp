@@ -24,18 +24,14 @@ StreamDescription StreamDescription::decode(std::string_view body) {
     return decoded("DescribeStream", [&] {
         StreamDescription out;
         bool found = false;
-        Reader r(body);
-        r.object([&](std::string_view member) {
+        read_answer(body, [&](Reader& r, std::string_view member) {
             if (member != "StreamDescription") return r.skip();
-            if (r.null()) return;
             found = true;
-            r.object([&](std::string_view name) {
-                if (r.null()) return;
+            r.members([&](std::string_view name) {
                 if (name == "Shards") {
                     r.array([&] {
                         Shard& shard = out.shards.emplace_back();
-                        r.object([&](std::string_view m) {
-                            if (r.null()) return;
+                        r.members([&](std::string_view m) {
                             if (m == "ShardId") {
                                 shard.shard_id = r.string();
                             } else if (m == "ParentShardId") {
@@ -52,7 +48,6 @@ StreamDescription StreamDescription::decode(std::string_view body) {
                 }
             });
         });
-        r.end();
         if (!found) throw InvalidJson("the answer has no object 'StreamDescription'");
         return out;
     });
@@ -95,9 +90,7 @@ std::string encode(const GetRecords& r) {
 RecordsPage RecordsPage::decode(std::string_view body) {
     return decoded("GetRecords", [&] {
         RecordsPage out;
-        Reader r(body);
-        r.object([&](std::string_view name) {
-            if (r.null()) return;
+        read_answer(body, [&](Reader& r, std::string_view name) {
             if (name == "Records") {
                 r.array([&] { out.records.push_back(Record::read(r)); });
             } else if (name == "NextShardIterator") {
@@ -106,7 +99,6 @@ RecordsPage RecordsPage::decode(std::string_view body) {
                 r.skip();
             }
         });
-        r.end();
         return out;
     });
 }
@@ -114,8 +106,7 @@ RecordsPage RecordsPage::decode(std::string_view body) {
 Record Record::read(json::detail::Reader& reader) {
     Record out;
     bool has_dynamodb = false;
-    reader.object([&](std::string_view name) {
-        if (reader.null()) return;
+    reader.members([&](std::string_view name) {
         if (name == "eventID") {
             out.event_id = reader.string();
         } else if (name == "eventName") {
@@ -123,8 +114,7 @@ Record Record::read(json::detail::Reader& reader) {
         } else if (name == "eventVersion") {
             out.event_version = reader.string();
         } else if (name == "userIdentity") {
-            reader.object([&](std::string_view member) {
-                if (reader.null()) return;
+            reader.members([&](std::string_view member) {
                 if (member == "Type") {
                     out.user_identity_type = reader.string();
                 } else if (member == "PrincipalId") {
@@ -135,8 +125,7 @@ Record Record::read(json::detail::Reader& reader) {
             });
         } else if (name == "dynamodb") {
             has_dynamodb = true;
-            reader.object([&](std::string_view member) {
-                if (reader.null()) return;
+            reader.members([&](std::string_view member) {
                 if (member == "SequenceNumber") {
                     out.sequence_number = reader.string();
                 } else if (member == "ApproximateCreationDateTime") {

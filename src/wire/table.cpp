@@ -31,11 +31,9 @@ template <class T>
 std::vector<T> read_pairs(Reader& r, std::string_view first, std::string T::*a,
                           std::string_view second, std::string T::*b) {
     std::vector<T> out;
-    if (r.null()) return out;
     r.array([&] {
         T& e = out.emplace_back();
-        r.object([&](std::string_view name) {
-            if (r.null()) return;
+        r.members([&](std::string_view name) {
             if (name == first) {
                 e.*a = r.string();
             } else if (name == second) {
@@ -106,26 +104,14 @@ void put_tags(std::string& out, const std::vector<Tag>& list) {
     put_pairs(out, "Tags", list, "Key", &Tag::key, "Value", &Tag::value);
 }
 
-// Reads the object that comes next, `member(name)` reading or skipping each member's value;
-// a null object reads as none (nothing called).
-template <class Member>
-void read_object(Reader& r, Member&& member) {
-    if (r.null()) return;
-    r.object([&](std::string_view name) {
-        if (!r.null()) member(name);
-    });
-}
-
 // The string that comes next (a null reads as empty).
 std::string read_string(Reader& r) {
     return r.null() ? std::string() : r.string();
 }
 
-std::optional<ThroughputDescription> read_throughput(Reader& r) {
-    if (r.null()) return std::nullopt;
+ThroughputDescription read_throughput(Reader& r) {
     ThroughputDescription out;
-    r.object([&](std::string_view name) {
-        if (r.null()) return;
+    r.members([&](std::string_view name) {
         if (name == "ReadCapacityUnits") {
             out.read_capacity_units = r.integer();
         } else if (name == "WriteCapacityUnits") {
@@ -139,7 +125,7 @@ std::optional<ThroughputDescription> read_throughput(Reader& r) {
 
 Projection read_projection(Reader& r) {
     Projection out;
-    read_object(r, [&](std::string_view name) {
+    r.members([&](std::string_view name) {
         if (name == "ProjectionType") {
             out.projection_type = r.string();
         } else if (name == "NonKeyAttributes") {
@@ -153,10 +139,10 @@ Projection read_projection(Reader& r) {
 
 std::vector<IndexDescription> read_indexes(Reader& r) {
     std::vector<IndexDescription> out;
-    if (r.null()) return out;
     r.array([&] {
         IndexDescription& ix = out.emplace_back();
-        read_object(r, [&](std::string_view name) {
+        if (r.null()) return;  // an index listed as null reads as an empty one
+        r.members([&](std::string_view name) {
             if (name == "IndexName") {
                 ix.index_name = r.string();
             } else if (name == "KeySchema") {
@@ -173,16 +159,6 @@ std::vector<IndexDescription> read_indexes(Reader& r) {
         });
     });
     return out;
-}
-
-// Reads an answer of `operation`: `member(name)` reads or skips each top-level member's value.
-template <class Member>
-void read_answer(std::string_view body, Member&& member) {
-    Reader r(body);
-    r.object([&](std::string_view name) {
-        if (!r.null()) member(r, name);
-    });
-    r.end();
 }
 
 }  // namespace
@@ -256,8 +232,7 @@ TableDescription TableDescription::decode(std::string_view body) {
         read_answer(body, [&](Reader& r, std::string_view member) {
             if (member != "Table") return r.skip();
             found = true;
-            r.object([&](std::string_view name) {
-                if (r.null()) return;
+            r.members([&](std::string_view name) {
                 if (name == "TableName") {
                     out.table_name = r.string();
                 } else if (name == "TableArn") {
@@ -271,7 +246,7 @@ TableDescription TableDescription::decode(std::string_view body) {
                         read_pairs(r, "AttributeName", &AttributeDefinition::attribute_name,
                                    "AttributeType", &AttributeDefinition::attribute_type);
                 } else if (name == "BillingModeSummary") {
-                    read_object(r, [&](std::string_view m) {
+                    r.members([&](std::string_view m) {
                         if (m == "BillingMode") {
                             out.billing_mode = r.string();
                         } else {
@@ -286,7 +261,7 @@ TableDescription TableDescription::decode(std::string_view body) {
                     out.local_secondary_indexes = read_indexes(r);
                 } else if (name == "StreamSpecification") {
                     StreamSpecification& s = out.stream_specification.emplace();
-                    read_object(r, [&](std::string_view m) {
+                    r.members([&](std::string_view m) {
                         if (m == "StreamEnabled") {
                             s.stream_enabled = r.boolean();
                         } else if (m == "StreamViewType") {
@@ -301,7 +276,7 @@ TableDescription TableDescription::decode(std::string_view body) {
                     out.deletion_protection_enabled = r.boolean();
                 } else if (name == "SSEDescription") {
                     SseDescription& d = out.sse_description.emplace();
-                    read_object(r, [&](std::string_view m) {
+                    r.members([&](std::string_view m) {
                         if (m == "Status") {
                             d.status = r.string();
                         } else if (m == "SSEType") {
@@ -313,7 +288,7 @@ TableDescription TableDescription::decode(std::string_view body) {
                         }
                     });
                 } else if (name == "TableClassSummary") {
-                    read_object(r, [&](std::string_view m) {
+                    r.members([&](std::string_view m) {
                         if (m == "TableClass") {
                             out.table_class = r.string();
                         } else {
@@ -375,9 +350,9 @@ ContinuousBackupsDescription ContinuousBackupsDescription::decode(std::string_vi
         ContinuousBackupsDescription out;
         read_answer(body, [&](Reader& r, std::string_view member) {
             if (member != "ContinuousBackupsDescription") return r.skip();
-            read_object(r, [&](std::string_view name) {
+            r.members([&](std::string_view name) {
                 if (name != "PointInTimeRecoveryDescription") return r.skip();
-                read_object(r, [&](std::string_view m) {
+                r.members([&](std::string_view m) {
                     if (m == "PointInTimeRecoveryStatus") {
                         out.point_in_time_recovery_status = r.string();
                     } else {

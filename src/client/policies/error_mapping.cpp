@@ -86,8 +86,8 @@ void throw_service_error(ServiceErrorInfo info, std::string_view body) {
         std::shared_ptr<const Item> item;
         try {
             json::detail::Reader r(body);
-            r.object([&](std::string_view name) {
-                if (name == "Item" && !r.null()) {
+            r.members([&](std::string_view name) {
+                if (name == "Item") {
                     item = std::make_shared<const Item>(r.item());
                 } else {
                     r.skip();

@@ -25,11 +25,13 @@
 #include <bloop/model/model.hpp>
 #include <bloop/model/model_info.hpp>
 #include <bloop/model/object_state.hpp>
+#include <bloop/model/single_table.hpp>
 
 #include <bloop/conditions/attr.hpp>
 #include <bloop/conditions/condition.hpp>
 #include <bloop/conditions/render.hpp>
 
+#include <bloop/engine/collection.hpp>
 #include <bloop/engine/engine.hpp>
 #include <bloop/engine/events.hpp>
 #include <bloop/engine/future.hpp>

@@ -186,6 +186,13 @@ class UnboundModel : public InvalidArgument {
     using InvalidArgument::InvalidArgument;
 };
 
+/// A stored item is of another entity than the model reading it (single-table design): the
+/// message names the table, the key and both entities.
+class WrongEntity : public RuntimeError {
+  public:
+    using RuntimeError::RuntimeError;
+};
+
 /// The existing table does not match the model; the message lists every difference.
 class TableMismatch : public RuntimeError {
   public:

@@ -32,8 +32,15 @@ Path Path::of_column(const ModelInfo& model, std::size_t column) {
     return p;
 }
 
+Path Path::of_key_member(const ModelInfo& model, std::string member) {
+    Path p = attribute(std::move(member));
+    p.model = &model;
+    p.key_member = true;
+    return p;
+}
+
 bool operator==(const Path& a, const Path& b) {
-    return a.segments == b.segments && a.model == b.model;
+    return a.segments == b.segments && a.model == b.model && a.key_member == b.key_member;
 }
 
 Condition Condition::compare(Op op, Path path, std::vector<Operand> operands) {

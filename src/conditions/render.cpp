@@ -1,6 +1,7 @@
 #include <bloop/conditions/render.hpp>
 #include <bloop/exceptions.hpp>
 
+#include "conditions/key_members.hpp"
 #include "json/text.hpp"
 
 #include <algorithm>
@@ -217,6 +218,7 @@ void Renderer::render(std::string& out, const Condition& c, Attempt& attempt) {
 
 std::optional<std::string> Renderer::condition(const Condition& c) {
     if (c.empty()) return std::nullopt;
+    if (detail::has_key_members(c)) return condition(detail::lower_key_members(c));
     Attempt attempt;
     attempt.names.reserve(32);
     attempt.values_before = value_offsets_.size();

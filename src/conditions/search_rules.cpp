@@ -123,11 +123,12 @@ namespace {
 
 // A model without an ObjectState saves every column (REMOVEing the empty ones), so an object that
 // holds only some of its columns would lose the others at its next save: such reads are refused.
+// (Every column but those the model never stores: m.projection.included.)
 void require_whole_objects(const SearchTarget& t, const std::vector<std::size_t>& columns) {
     const ModelInfo& m = *t.model;
-    if (m.state || columns.size() == m.columns.size()) return;
+    if (m.state || columns.size() == m.projection.included.size()) return;
     std::string left_out;
-    for (std::size_t i = 0; i < m.columns.size(); ++i) {
+    for (const std::size_t i : m.projection.included) {
         if (std::binary_search(columns.begin(), columns.end(), i)) continue;
         left_out += (left_out.empty() ? "" : ", ") + m.columns[i].name;
     }

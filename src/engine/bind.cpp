@@ -31,6 +31,7 @@ BindReport detail::bind_models(detail::EngineCore& core, std::span<const ModelIn
         const LogListener& log = core.client.log_listener();
         if (log) log(LogLevel::info, "bind: " + report.changes.back());
     };
+    detail::check_shared_tables(concrete);
     std::vector<Binding> bindings(concrete.size());
     std::vector<bool> created(concrete.size(), false);
     for (std::size_t i = 0; i < concrete.size(); ++i) {
@@ -38,6 +39,15 @@ BindReport detail::bind_models(detail::EngineCore& core, std::span<const ModelIn
         core.engine.before_create_table.emit({core.engine, m});
         bindings[i].table_name = core.table_name(m);
         if (options.skip_table_setup) continue;
+        // Models of one shared table: the first creates it, the others validate it.
+        bool shared = false;
+        for (std::size_t j = 0; j < i; ++j) {
+            if (bindings[j].table_name == bindings[i].table_name) {
+                created[i] = created[j];
+                shared = true;
+            }
+        }
+        if (shared) continue;
         try {
             // An existing table is the usual case, not a failure worth a warning.
             (void)core.client.call_raw(

@@ -4,18 +4,35 @@
 #include <bloop/conditions/render.hpp>
 #include <bloop/exceptions.hpp>
 
+#include "conditions/key_members.hpp"
 #include "engine/core.hpp"
 #include "wire/items.hpp"
 
 #include <memory>
 
 namespace bloop {
+namespace {
+
+// Only the items of `m`'s entity type, or of the collection's.
+Condition entity_filter(const ModelInfo& m, std::span<const ModelInfo* const> collection) {
+    const Path type = Path::of_column(m, m.entity->column);
+    const auto name = [](const ModelInfo& model) {
+        return Operand(std::optional<AttributeValue>(AttributeValue::string(model.entity->name)));
+    };
+    if (collection.empty()) return Condition::compare(Condition::Op::eq, type, {name(m)});
+    std::vector<Operand> names;
+    for (const ModelInfo* model : collection) names.push_back(name(*model));
+    return Condition::compare(Condition::Op::in, type, std::move(names));
+}
+
+}  // namespace
 
 detail::SearchCursor detail::start_search(detail::EngineCore& core, const SearchTarget& target,
                                           const Condition* key, const Condition& filter,
                                           const ProjectionSpec& projection, bool consistent,
                                           bool forward, std::optional<Segment> segment,
-                                          const detail::Paging& paging) {
+                                          const detail::Paging& paging,
+                                          std::span<const ModelInfo* const> collection) {
     const ModelInfo& m = *target.model;
     detail::require_concrete(m);
     if (paging.page_size && *paging.page_size == 0)
@@ -25,9 +42,14 @@ detail::SearchCursor detail::start_search(detail::EngineCore& core, const Search
                               " must be a positive number of capacity units per second");
     const auto binding = core.bound(m);
     const bool query = key != nullptr;
-    if (query) check_key_condition(target, *key);
-    check_filter(target, filter, query);
+    const KeyColumns keys(target.hash_key(), target.range_key());
+    const Condition key_condition =
+        query ? detail::lower_key_members(*key, {keys.begin(), keys.end()}) : Condition();
+    Condition filter_condition = detail::lower_key_members(filter);
+    if (query) check_key_condition(target, key_condition);
+    check_filter(target, filter_condition, query);
     ResolvedProjection resolved = resolve_projection(target, projection);
+    if (m.entity) filter_condition &= entity_filter(m, collection);
     if (segment && (segment->total < 1 || segment->total > detail::max_scan_segments ||
                     segment->segment < 0 || segment->segment >= segment->total)) {
         throw InvalidArgument("a parallel scan of " + m.name + " needs 0 <= segment < total <= " +
@@ -38,14 +60,14 @@ detail::SearchCursor detail::start_search(detail::EngineCore& core, const Search
 
     // bloop's order of placeholders: filter, projection, key condition.
     Renderer r;
-    std::string filter_text = r.condition(filter).value_or(std::string());
+    std::string filter_text = r.condition(filter_condition).value_or(std::string());
     std::string projection_text;
-    if (!resolved.count) {
+    if (!resolved.count && collection.empty()) {
         std::vector<Path> paths;
         for (const auto c : resolved.columns) paths.push_back(Path::of_column(m, c));
         projection_text = r.projection(paths);
     }
-    std::string key_text = query ? *r.condition(*key) : std::string();
+    std::string key_text = query ? *r.condition(key_condition) : std::string();
     // Fills what Query and Scan share.
     const auto common = [&](auto& request) {
         request.table_name = binding->table_name;
@@ -53,7 +75,9 @@ detail::SearchCursor detail::start_search(detail::EngineCore& core, const Search
         // A GSI cannot read consistently: DynamoDB rejects ConsistentRead there, so it is not sent.
         if (target.index == nullptr || target.index->kind == IndexKind::local)
             request.consistent_read = consistent;
-        request.select = resolved.count ? "COUNT" : "SPECIFIC_ATTRIBUTES";
+        // A collection reads every attribute: its items are of several models.
+        if (resolved.count || collection.empty())
+            request.select = resolved.count ? "COUNT" : "SPECIFIC_ATTRIBUTES";
         request.filter_expression = std::move(filter_text);
         request.projection_expression = std::move(projection_text);
         request.attributes = r.take_attributes();

@@ -74,8 +74,32 @@ std::string describe_loading(const ModelInfo& info, const void* object, const It
 }
 }  // namespace
 
+void check_entity(const ModelInfo& info, const Item& item) {
+    if (!info.entity) return;
+    const auto found = item.find(info.entity->attribute);
+    // An item without a type (keys alone, or written before types) is taken as it is.
+    if (found == item.end()) return;
+    if (found->second.type() == AttributeType::S &&
+        found->second.as_string() == info.entity->name) {
+        return;
+    }
+    std::string key;
+    for (const auto k : info.key_columns()) {
+        const auto& name = info.columns[k].dynamo_name;
+        const auto value = item.find(name);
+        key += (key.empty() ? "" : ", ") + name + "=" +
+               (value != item.end() ? repr(value->second) : std::string("(missing)"));
+    }
+    throw WrongEntity("table '" + info.table_name + "' item (" + key + ") holds " +
+                      (found->second.type() == AttributeType::S
+                           ? "a '" + found->second.as_string() + "'"
+                           : "the entity type " + repr(found->second)) +
+                      ", not a '" + info.entity->name + "'");
+}
+
 void load_columns(const ModelInfo& info, void* object, Item&& item,
                   std::span<const std::size_t> columns) {
+    check_entity(info, item);
     // Walk the item (sorted by name) beside the columns in name order: one comparison a step.
     auto entry = item.begin();
     for (const std::size_t i : info.dynamo_order) {

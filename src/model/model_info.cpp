@@ -120,7 +120,9 @@ void resolve_index(const ModelInfo& m, IndexInfo& ix) {
 
     std::set<std::size_t> included;
     if (ix.projection_mode == ProjectionMode::all) {
-        for (std::size_t i = 0; i < m.columns.size(); ++i) included.insert(i);
+        for (std::size_t i = 0; i < m.columns.size(); ++i) {
+            if (!m.columns[i].absent) included.insert(i);
+        }
     } else {
         for (const auto key : m.key_columns()) included.insert(key);
         if (ix.hash_key) included.insert(*ix.hash_key);
@@ -129,6 +131,7 @@ void resolve_index(const ModelInfo& m, IndexInfo& ix) {
             for (const auto& c : ix.include_columns) included.insert(index_column(m, ix, c));
         }
     }
+    std::erase_if(included, [&](std::size_t i) { return m.columns[i].absent; });
     ix.projection.mode = ix.projection_mode;
     ix.projection.strict = ix.strict;
     ix.projection.included.assign(included.begin(), included.end());
@@ -136,7 +139,9 @@ void resolve_index(const ModelInfo& m, IndexInfo& ix) {
         ix.projection.available = ix.projection.included;
     } else {
         ix.projection.available.clear();
-        for (std::size_t i = 0; i < m.columns.size(); ++i) ix.projection.available.push_back(i);
+        for (std::size_t i = 0; i < m.columns.size(); ++i) {
+            if (!m.columns[i].absent) ix.projection.available.push_back(i);
+        }
     }
 }
 
@@ -213,7 +218,9 @@ void finalize_model(ModelInfo& m) {
     m.projection.mode = ProjectionMode::all;
     m.projection.strict = true;
     m.projection.included.clear();
-    for (std::size_t i = 0; i < m.columns.size(); ++i) m.projection.included.push_back(i);
+    for (std::size_t i = 0; i < m.columns.size(); ++i) {
+        if (!m.columns[i].absent) m.projection.included.push_back(i);
+    }
     m.projection.available = m.projection.included;
 
     m.dynamo_order = m.projection.included;

@@ -601,10 +601,125 @@ class TypedPath {
     Path path_;
 };
 
-/// The path to the column of `Member`: `bloop::attr<&Account::email>`.
+/// The path to a member kept in its model's key templates (single-table design). Conditions are
+/// written on the member and become conditions on key attributes when sent:
+/// `attr<&User::org> == "acme"` is `pk = "ORG#acme"` for `key<"pk", "ORG#{org}">`, and
+/// `attr<&Order::date>.begins_with("2026")` is `begins_with(sk, "ORDER#2026")` for
+/// `key<"sk", "ORDER#{date}#{id}">`. Equalities on leading placeholders, then one comparison on
+/// the next (`<`, `<=`, `>`, `>=`, `between` only on a template's last placeholder).
+template <class T, class V>
+class KeyMemberPath {
+  public:
+    /// The model the path belongs to.
+    using model_type = T;
+    /// The member's C++ type.
+    using value_type = V;
+
+    /// The member's path, computed on first use.
+    constexpr explicit KeyMemberPath(Path (*root)()) : root_(root) {}
+    /// The runtime path (a key member path).
+    [[nodiscard]] Path path() const { return root_(); }
+
+    /// The member equals `value`.
+    template <class U>
+    [[nodiscard]] ConditionOf<T> operator==(const U& value) const {
+        return compare(Condition::Op::eq, value);
+    }
+    template <class U>
+    [[nodiscard]] ConditionOf<T> operator<(const U& value) const {
+        return compare(Condition::Op::lt, value);
+    }
+    template <class U>
+    [[nodiscard]] ConditionOf<T> operator<=(const U& value) const {
+        return compare(Condition::Op::le, value);
+    }
+    template <class U>
+    [[nodiscard]] ConditionOf<T> operator>(const U& value) const {
+        return compare(Condition::Op::gt, value);
+    }
+    template <class U>
+    [[nodiscard]] ConditionOf<T> operator>=(const U& value) const {
+        return compare(Condition::Op::ge, value);
+    }
+    /// The member lies between `low` and `high` (both included).
+    template <class U1, class U2>
+    [[nodiscard]] ConditionOf<T> between(const U1& low, const U2& high) const {
+        check<U1>();
+        check<U2>();
+        return ConditionOf<T>(Condition::compare(
+            Condition::Op::between, path(),
+            {Operand(detail::dump_as<V>(low)), Operand(detail::dump_as<V>(high))}));
+    }
+    /// The member starts with `prefix` (string members).
+    template <class U>
+    [[nodiscard]] ConditionOf<T> begins_with(const U& prefix) const {
+        static_assert(detail::path_backing<V> == AttributeType::S,
+                      "bloop: begins_with on a key member needs a member stored as a string");
+        return compare(Condition::Op::begins_with, prefix);
+    }
+    /// Does not compile: a key member takes ==, <, <=, >, >=, between and begins_with only.
+    template <class U>
+    ConditionOf<T> operator!=(const U&) const {
+        static_assert(sizeof(U) == 0,
+                      "bloop: a member kept in a key template takes ==, <, <=, >, >=, between and "
+                      "begins_with only (its conditions are written on the key attribute)");
+        return {};
+    }
+
+  private:
+    template <class U>
+    static constexpr void check() {
+        static_assert(detail::ValueOf<V, U>,
+                      "bloop: the value has the wrong type for this member (it must convert to "
+                      "the member's C++ type without narrowing)");
+    }
+    template <class U>
+    ConditionOf<T> compare(Condition::Op op, const U& value) const {
+        check<U>();
+        if constexpr (detail::ValueOf<V, U>) {
+            return ConditionOf<T>(
+                Condition::compare(op, path(), {Operand(detail::dump_as<V>(value))}));
+        } else {
+            return {};
+        }
+    }
+
+    Path (*root_)() = nullptr;
+};
+
+namespace detail {
 template <auto Member>
-inline constexpr TypedPath<typename detail::MemberPointer<Member>::Class,
-                           typename detail::MemberPointer<Member>::Value>
-    attr{&detail::column_path<Member>};
+Path key_member_path() {
+    using C = typename MemberPointer<Member>::Class;
+    return Path::of_key_member(model_info<C>(), std::string(member_name<Member>()));
+}
+
+/// Whether `Member` is kept in its model's key templates rather than stored as a column.
+template <auto Member>
+consteval bool is_template_member() {
+    using C = typename MemberPointer<Member>::Class;
+    if constexpr (SharedTableModel<C>) {
+        return is_templated_member<C, member_index<C, Member>()>();
+    } else {
+        return false;
+    }
+}
+
+template <auto Member>
+constexpr auto make_attr() {
+    using C = typename MemberPointer<Member>::Class;
+    using V = typename MemberPointer<Member>::Value;
+    if constexpr (is_template_member<Member>()) {
+        return KeyMemberPath<C, V>(&key_member_path<Member>);
+    } else {
+        return TypedPath<C, V>(&column_path<Member>);
+    }
+}
+}  // namespace detail
+
+/// The path to the column of `Member`: `bloop::attr<&Account::email>` (a KeyMemberPath for a
+/// member kept in key templates).
+template <auto Member>
+inline constexpr auto attr = detail::make_attr<Member>();
 
 }  // namespace bloop

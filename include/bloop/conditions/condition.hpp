@@ -27,11 +27,16 @@ struct Path {
     const ModelInfo* model = nullptr;
     /// The column (index into the model's columns).
     std::size_t column = 0;
+    /// segments[0] names a member of `model` kept in its key templates (single-table design):
+    /// the comparison is written on key attributes before it is rendered.
+    bool key_member = false;
 
     /// A path of one attribute name, outside any model.
     static Path attribute(std::string name);
     /// The path of column `column` of `model`.
     static Path of_column(const ModelInfo& model, std::size_t column);
+    /// The path of member `member` of `model`, kept in its key templates.
+    static Path of_key_member(const ModelInfo& model, std::string member);
     /// Whether this is a whole column (no map keys or indexes after it).
     [[nodiscard]] bool is_column() const noexcept { return segments.size() == 1; }
     /// "data.first[3]", for messages.

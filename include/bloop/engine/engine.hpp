@@ -15,6 +15,7 @@
 #include <bloop/conditions/attr.hpp>
 #include <bloop/conditions/condition.hpp>
 #include <bloop/conditions/update.hpp>
+#include <bloop/engine/collection.hpp>
 #include <bloop/engine/detail/core.hpp>
 #include <bloop/engine/detail/parallel_scan.hpp>
 #include <bloop/engine/events.hpp>
@@ -242,6 +243,32 @@ class Engine {
                                          options.consistent, options.forward, std::nullopt,
                                          {options.limit, options.page_size, options.read_rate}));
     }
+    /// Queries one index of a shared table for model T (`engine.query(App::gsi1,
+    /// bloop::attr<&Order::user_email> == "a@b.c")`): only T's items come back.
+    template <TableModel T>
+    [[nodiscard]] Search<T> query(const TableIndex& index, const ConditionOf<T>& key,
+                                  const QueryOptions<T>& options = {}) {
+        return Search<T>(
+            *core_, detail::start_search(*core_, target<T>(index), &key.condition(),
+                                         options.filter.condition(), options.projection,
+                                         options.consistent, options.forward, std::nullopt,
+                                         {options.limit, options.page_size, options.read_rate}));
+    }
+    /// Queries a shared table for several entities at once (single-table design): each item comes
+    /// back as its own model. `key` is on the key members of any of them:
+    /// `engine.query<Organization, User, Order>(bloop::attr<&Organization::org> == "acme")`.
+    template <TableModel A, TableModel B, TableModel... More, class U>
+    [[nodiscard]] Collection<A, B, More...> query(const ConditionOf<U>& key,
+                                                  const CollectionOptions& options = {}) {
+        return collection<U, A, B, More...>(target<U>(), key, options);
+    }
+    /// A collection query of one index of a shared table.
+    template <TableModel A, TableModel B, TableModel... More, class U>
+    [[nodiscard]] Collection<A, B, More...> query(const TableIndex& index,
+                                                  const ConditionOf<U>& key,
+                                                  const CollectionOptions& options = {}) {
+        return collection<U, A, B, More...>(target<U>(index), key, options);
+    }
     /// Scans T's table.
     template <TableModel T>
     [[nodiscard]] Search<T> scan(const ScanOptions<T>& options = {}) {
@@ -342,6 +369,19 @@ class Engine {
         const ModelInfo& m = model_info<T>();
         const IndexInfo* found = m.index_declared_by(index);
         return {&m, found != nullptr ? found : m.index(index.name)};
+    }
+    template <class U, class... Ts>
+    Collection<Ts...> collection(const SearchTarget& target, const ConditionOf<U>& key,
+                                 const CollectionOptions& options) {
+        static_assert((false || ... || std::is_same_v<U, Ts>),
+                      "bloop: a collection's key condition is on a model it does not read");
+        static_assert(detail::check_collection<Ts...>());
+        const std::array<const ModelInfo*, sizeof...(Ts)> models{&model_info<Ts>()...};
+        return Collection<Ts...>(
+            *core_, detail::start_search(*core_, target, &key.condition(), Condition(), {},
+                                         options.consistent, options.forward, std::nullopt,
+                                         {options.limit, options.page_size, options.read_rate},
+                                         models));
     }
     template <class T>
     static std::vector<detail::ObjectRef> refs_of(std::span<T> objects) {

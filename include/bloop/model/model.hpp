@@ -27,11 +27,13 @@
 
 #include <bloop/exceptions.hpp>
 #include <bloop/model/column.hpp>
+#include <bloop/model/detail/entity_columns.hpp>
 #include <bloop/model/detail/reflect.hpp>
 #include <bloop/model/index.hpp>
 #include <bloop/model/meta.hpp>
 #include <bloop/model/model_info.hpp>
 #include <bloop/model/object_state.hpp>
+#include <bloop/model/single_table.hpp>
 #include <bloop/signal.hpp>
 #include <bloop/types/type_traits.hpp>
 
@@ -55,11 +57,11 @@ concept Modeled = requires {
     sizeof(Model<T>);
 };
 
-/// A Modeled struct that is stored in its own table (has `meta`).
+/// A Modeled struct that is stored in a table: its own (`meta`) or a shared one (`using table`).
 template <class T>
-concept TableModel = Modeled<T> && requires {
-    Model<T>::meta;
-};
+concept TableModel = Modeled<T> && (requires { Model<T>::meta; } || requires {
+                                       Model<T>::table::meta;
+                                   });
 
 namespace detail {
 
@@ -131,10 +133,11 @@ ObjectState* state_member(void* object) {
     }
 }
 
-/// Whether member I of T is a column: not an ObjectState, not marked not_stored.
+/// Whether member I of T is a column: not an ObjectState, not marked not_stored, not kept in a
+/// key template.
 template <class T, std::size_t I>
 constexpr bool is_stored_member() {
-    if constexpr (is_state_member<T, I>()) {
+    if constexpr (is_state_member<T, I>() || is_templated_member<T, I>()) {
         return false;
     } else {
         return std::apply(
@@ -206,6 +209,8 @@ template <class T>
 constexpr auto columns_of() {
     if constexpr (requires { Model<T>::columns; }) {
         return Model<T>::columns;
+    } else if constexpr (SharedTableModel<T>) {
+        return std::tuple_cat(derive_columns<T>(), entity_columns<T>());
     } else {
         return derive_columns<T>();
     }
@@ -213,7 +218,9 @@ constexpr auto columns_of() {
 
 template <class T>
 constexpr Meta meta_of() {
-    if constexpr (requires { Model<T>::meta; }) {
+    if constexpr (SharedTableModel<T>) {
+        return Model<T>::table::meta;
+    } else if constexpr (requires { Model<T>::meta; }) {
         return Model<T>::meta;
     } else {
         return Meta{};
@@ -363,6 +370,7 @@ consteval bool check_model() {
                           "bloop: a TTL column cannot be a key of the table");
         }
     }
+    if constexpr (SharedTableModel<T>) static_assert(check_entity<T>());
     if constexpr (requires { Model<T>::columns; }) {
         static_assert(
             !requires { Model<T>::hash_key; } && !requires { Model<T>::range_key; } &&
@@ -460,6 +468,17 @@ struct ModelAccess {
     static void set_declaration(IndexInfo& info) {
         info.declared_by.at_ = Ix::declaring_member;
     }
+    /// A column computed by C's own functions (key templates, the entity type).
+    template <class C>
+    static void set_computed(ColumnInfo& info) {
+        info.access.dump_ = &C::dump;
+        info.access.load_ = &C::load;
+        info.access.reset_ = &C::reset;
+    }
+    /// A shared table's index, declared by the TableIndex at `declaration`.
+    static void set_declaration(IndexInfo& info, const TableIndex* declaration) {
+        info.declared_by.at_ = declaration;
+    }
 };
 
 template <class C>
@@ -472,8 +491,44 @@ ColumnInfo lower_column(const C& c) {
     info.dynamic = is_dynamic_type<V>;
     info.hash_key = c.is_hash_key;
     info.range_key = c.is_range_key;
-    ModelAccess::set_column<C>(info);
+    if constexpr (requires { &C::dump; }) {
+        ModelAccess::set_computed<C>(info);
+        info.absent = is_absent_column_v<C>;
+    } else {
+        ModelAccess::set_column<C>(info);
+    }
     return info;
+}
+
+/// The index of a shared table that `declaration` describes, for one of its models.
+IndexInfo lower_table_index(const TableIndex& declaration);
+
+/// Fills what a model of a shared table knows beyond its columns: its entity type, its key
+/// templates, the table's indexes.
+template <class T>
+void lower_entity(ModelInfo& info) {
+    using Table = typename Model<T>::table;
+    constexpr EntityTypes types = entity_types_of<Table>();
+    EntityInfo entity;
+    entity.name = std::string(entity_name_of<T>());
+    entity.attribute = std::string(types.attribute);
+    entity.version_attribute = std::string(types.version_attribute);
+    entity.unknown = types.unknown;
+    if constexpr (requires { Model<T>::entity; }) entity.version = Model<T>::entity.version;
+    entity.column = *info.column_index(types.attribute);
+    info.entity = std::move(entity);
+    std::apply(
+        [&](auto... k) {
+            ((info.key_templates.push_back(TemplateColumn<T, decltype(k)>::describe()),
+              info.key_templates.back().column =
+                  *info.column_index(decltype(k)::attribute)),
+             ...);
+        },
+        key_templates_of<T>());
+    for (const TableIndex* ix : table_indexes_of<Table>()) {
+        info.indexes.push_back(lower_table_index(*ix));
+        ModelAccess::set_declaration(info.indexes.back(), ix);
+    }
 }
 
 template <class T, auto... Members>
@@ -532,6 +587,7 @@ ModelInfo lower_model() {
                columns_of<T>());
     std::apply([&](const auto&... ix) { (info.indexes.push_back(lower_index<T>(ix)), ...); },
                indexes_of<T>());
+    if constexpr (SharedTableModel<T>) lower_entity<T>(info);
     if constexpr (has_state<T>()) ModelAccess::set_state<T>(info);
     if constexpr (requires { Model<T>::version; })
         info.version = info.column_index(column_name_of<T, Model<T>::version>());
@@ -551,6 +607,12 @@ ModelInfo lower_model() {
 /// Dumps every column of `object` (skipping no-value ones) in DynamoDB-name order. Errors name
 /// the model and column.
 Item dump_columns(const ModelInfo& info, const void* object);
+/// Throws InvalidModel when models of one shared table have the same entity type name, or sort
+/// key templates whose fixed text begins alike under overlapping partition keys.
+void check_shared_tables(std::span<const ModelInfo* const> models);
+/// Throws WrongEntity (naming the table, the key and both entities) when `item` carries another
+/// entity type than `info`'s.
+void check_entity(const ModelInfo& info, const Item& item);
 /// Loads `columns` (ascending indices) of `object` from `item`: present attributes are loaded,
 /// absent ones reset to their missing value. Errors name the model and column.
 void load_columns(const ModelInfo& info, void* object, Item&& item,

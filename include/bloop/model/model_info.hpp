@@ -48,6 +48,40 @@ struct ColumnInfo {
         void (*reset_)(void* object) = nullptr;
     };
     Access access{};  ///< the member's accessors
+    /// An attribute of a shared table that this model never stores (another entity's index key):
+    /// it shapes the table and is never written, loaded or projected.
+    bool absent = false;
+};
+
+/// A key attribute rendered from members with a template (single-table design):
+/// literals[0] {placeholders[0]} literals[1] ... literals[n].
+struct KeyTemplateInfo {
+    std::string attribute;              ///< the key attribute (its column's dynamo_name)
+    std::string text;                   ///< the template as declared ("ORDER#{date}#{id}")
+    std::vector<std::string> literals;  ///< the fixed text: one more than the placeholders
+    /// One `{member}` or `{member:0N}`.
+    struct Placeholder {
+        std::string member;  ///< the C++ member's name
+        int width = 0;       ///< 0: a string; N: an integer zero-padded to N digits
+    };
+    std::vector<Placeholder> placeholders;  ///< in order
+    std::size_t column = 0;                 ///< the column storing the attribute
+};
+
+/// What a read does with an item whose entity type is none of the models it reads.
+enum class UnknownEntities {
+    skip,   ///< pass over it (a warning is logged)
+    raise,  ///< throw WrongEntity
+};
+
+/// The entity type a model writes on every item of a shared table.
+struct EntityInfo {
+    std::string name;                       ///< the type name ("User")
+    std::string attribute;                  ///< the attribute holding it ("_et")
+    std::optional<std::int64_t> version;    ///< the schema version, when declared
+    std::string version_attribute;          ///< the attribute holding the version ("_ev")
+    UnknownEntities unknown = UnknownEntities::skip;  ///< the table's rule for unknown types
+    std::size_t column = 0;                 ///< the column writing the type
 };
 
 /// bloop's projection modes.
@@ -155,6 +189,10 @@ struct ModelInfo {
     std::optional<std::size_t> version;
     /// The table's TTL attribute (`Model<T>::ttl`), when the model has one.
     std::optional<std::size_t> ttl;
+    /// The entity type, for a model of a shared table (`using table = ...` in its Model).
+    std::optional<EntityInfo> entity;
+    /// The key attributes rendered from members (single-table design).
+    std::vector<KeyTemplateInfo> key_templates;
     /// Meta::billing.
     std::optional<Billing> billing;
     /// Meta::deletion_protection.

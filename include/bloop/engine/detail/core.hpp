@@ -66,12 +66,19 @@ void write(EngineCore& core, std::span<const ObjectRef> objects, const WriteSpec
            bool remove);
 /// Loads `objects` with BatchGetItem (load.cpp).
 void load(EngineCore& core, std::span<const ObjectRef> objects, const LoadOptions& options);
-/// Validates and builds a Query (key given) or Scan, bloop's shape (query.cpp).
+/// Validates and builds a Query (key given) or Scan, bloop's shape (query.cpp). Conditions on key
+/// members are written on key attributes; a shared table's model reads only items of its entity
+/// type, a `collection` (models of one shared table) items of theirs, every attribute.
 [[nodiscard]] SearchCursor start_search(EngineCore& core, const SearchTarget& target,
                                         const Condition* key, const Condition& filter,
                                         const ProjectionSpec& projection, bool consistent,
                                         bool forward, std::optional<Segment> segment,
-                                        const Paging& paging);
+                                        const Paging& paging,
+                                        std::span<const ModelInfo* const> collection = {});
+/// Which of `models` (entities of one shared table) the item's entity type names; nullopt for
+/// another type or none, after a warning, or WrongEntity when the table says so (collection.cpp).
+[[nodiscard]] std::optional<std::size_t> entity_of(const EngineCore& core, const Item& item,
+                                                   std::span<const ModelInfo* const> models);
 /// Loads `item` into `object` (the given columns), syncs its state, and signals object_modified
 /// per column and object_loaded.
 void deliver(EngineCore& core, const ModelInfo& model, void* object, Item&& item,

@@ -200,4 +200,19 @@ MissingObjects missing_objects(std::span<const ObjectRef> missing) {
 }
 
 }  // namespace detail
+
+std::unique_ptr<StreamCoordinator> Engine::coordinator_of(const ModelInfo& m,
+                                                          const StreamPosition& position) {
+    const std::string arn = m.abstract ? std::string() : detail::binding_of(*core_, m).stream_arn;
+    if (!m.stream || arn.empty()) {
+        throw InvalidStream("<Model[" + m.name +
+                            "]> does not have a stream arn (bind it, with a stream in its Meta)");
+    }
+    auto coordinator = std::make_unique<StreamCoordinator>(client_streams_api(client()), arn,
+                                                           client().log_listener());
+    position.apply(*coordinator);
+    coordinator->start_refresher();  // iterators stay alive even when nobody calls next()
+    return coordinator;
+}
+
 }  // namespace bloop

@@ -90,11 +90,11 @@ void check_entity(const ModelInfo& info, const Item& item) {
         key += (key.empty() ? "" : ", ") + name + "=" +
                (value != item.end() ? repr(value->second) : std::string("(missing)"));
     }
-    throw WrongEntity("table '" + info.table_name + "' item (" + key + ") holds " +
+    throw WrongEntity("table '" + info.table_name + "' item (" + key + ") holds an item of " +
                       (found->second.type() == AttributeType::S
-                           ? "a '" + found->second.as_string() + "'"
-                           : "the entity type " + repr(found->second)) +
-                      ", not a '" + info.entity->name + "'");
+                           ? "entity '" + found->second.as_string() + "'"
+                           : "entity type " + repr(found->second)) +
+                      ", not of '" + info.entity->name + "'");
 }
 
 void load_columns(const ModelInfo& info, void* object, Item&& item,

@@ -337,6 +337,13 @@ class Engine {
     /// or was bound without table setup.
     template <TableModel T>
     [[nodiscard]] Stream<T> stream(const StreamPosition& position);
+    /// The stream of a shared table, its records as the models their entity types name (see
+    /// EntityStream): `engine.stream<Organization, User, Order>(bloop::trim_horizon)`.
+    template <TableModel A, TableModel B, TableModel... More>
+    [[nodiscard]] EntityStream<A, B, More...> stream(const StreamPosition& position) {
+        static_assert(detail::check_collection<A, B, More...>());
+        return EntityStream<A, B, More...>(*core_, coordinator_of(model_info<A>(), position));
+    }
 
     // ---- signals (bloop's)
 
@@ -370,6 +377,10 @@ class Engine {
         const IndexInfo* found = m.index_declared_by(index);
         return {&m, found != nullptr ? found : m.index(index.name)};
     }
+    /// A coordinator of `m`'s table stream at `position`, refreshing in the background. Throws
+    /// InvalidStream when the model has no stream or was bound without table setup.
+    std::unique_ptr<StreamCoordinator> coordinator_of(const ModelInfo& m,
+                                                      const StreamPosition& position);
     template <class U, class... Ts>
     Collection<Ts...> collection(const SearchTarget& target, const ConditionOf<U>& key,
                                  const CollectionOptions& options) {
@@ -396,17 +407,7 @@ class Engine {
 
 template <TableModel T>
 Stream<T> Engine::stream(const StreamPosition& position) {
-    const ModelInfo& m = model_info<T>();
-    const std::string arn = m.abstract ? std::string() : detail::binding_of(*core_, m).stream_arn;
-    if (!m.stream || arn.empty()) {
-        throw InvalidStream("<Model[" + m.name +
-                            "]> does not have a stream arn (bind it, with a stream in its Meta)");
-    }
-    auto coordinator = std::make_unique<StreamCoordinator>(client_streams_api(client()), arn,
-                                                           client().log_listener());
-    position.apply(*coordinator);
-    coordinator->start_refresher();  // iterators stay alive even when nobody calls next()
-    return Stream<T>(*core_, std::move(coordinator));
+    return Stream<T>(*core_, coordinator_of(model_info<T>(), position));
 }
 
 }  // namespace bloop

@@ -13,10 +13,13 @@
 #include <bloop/engine/detail/core.hpp>
 #include <bloop/stream/coordinator.hpp>
 
+#include <array>
 #include <chrono>
 #include <memory>
 #include <optional>
 #include <string>
+#include <tuple>
+#include <utility>
 #include <variant>
 
 namespace bloop {
@@ -141,6 +144,59 @@ class Stream {
 
     detail::EngineCore* core_;
     std::unique_ptr<StreamCoordinator> coordinator_;  // it refreshes iterators in the background
+};
+
+/// The stream of a shared table read as several entities (single-table design): each record comes
+/// as the Record of the model its entity type names (`engine.stream<Organization, User,
+/// Order>(bloop::trim_horizon)`). Records of the table's other entities are passed over; a record
+/// with no entity type is matched by its keys against the models' key templates, and one that
+/// matches none is skipped with a warning or raises WrongEntity, as the table's
+/// `EntityTypes::unknown` says. Not thread-safe: one reader per stream.
+template <class... Ts>
+class EntityStream {
+  public:
+    /// One record: a Record of one of the models.
+    using value_type = std::variant<Record<Ts>...>;
+
+    /// The next record of one of the models, or nullopt when none is waiting.
+    std::optional<value_type> next() {
+        for (;;) {
+            std::optional<StreamRecord> r = coordinator_->next();
+            if (!r) return std::nullopt;
+            const std::optional<Item>& image =
+                r->new_image ? r->new_image : (r->old_image ? r->old_image : r->keys);
+            if (!image) continue;
+            const std::optional<std::size_t> which = detail::entity_of(*core_, *image, models_);
+            if (!which) continue;
+            std::optional<value_type> out;
+            [&]<std::size_t... I>(std::index_sequence<I...>) {
+                ((*which == I
+                      ? (out.emplace(std::in_place_index<I>,
+                                     detail::typed_record<std::tuple_element_t<I, std::tuple<Ts...>>>(
+                                         *core_, std::move(*r))),
+                         0)
+                      : 0),
+                 ...);
+            }
+            (std::index_sequence_for<Ts...>{});
+            return out;
+        }
+    }
+    /// Moves the stream (bloop's move_to).
+    void move_to(const StreamPosition& position) { position.apply(*coordinator_); }
+    /// A token that resumes exactly after the last record returned, in this or another process.
+    [[nodiscard]] std::string token() const { return coordinator_->token(); }
+    /// Keeps idle shards' iterators alive.
+    void heartbeat() { coordinator_->heartbeat(); }
+
+  private:
+    friend class Engine;
+    EntityStream(detail::EngineCore& core, std::unique_ptr<StreamCoordinator> coordinator)
+        : core_(&core), coordinator_(std::move(coordinator)), models_{&model_info<Ts>()...} {}
+
+    detail::EngineCore* core_;
+    std::unique_ptr<StreamCoordinator> coordinator_;
+    std::array<const ModelInfo*, sizeof...(Ts)> models_;
 };
 
 }  // namespace bloop

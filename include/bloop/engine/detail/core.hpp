@@ -76,7 +76,9 @@ void load(EngineCore& core, std::span<const ObjectRef> objects, const LoadOption
                                         const Paging& paging,
                                         std::span<const ModelInfo* const> collection = {});
 /// Which of `models` (entities of one shared table) the item's entity type names; nullopt for
-/// another type or none, after a warning, or WrongEntity when the table says so (collection.cpp).
+/// another entity of the table. An item without a type is the one model whose key templates fit
+/// its keys; when none or several fit: nullopt after a warning, or WrongEntity when the table's
+/// EntityTypes::unknown says so (collection.cpp).
 [[nodiscard]] std::optional<std::size_t> entity_of(const EngineCore& core, const Item& item,
                                                    std::span<const ModelInfo* const> models);
 /// Loads `item` into `object` (the given columns), syncs its state, and signals object_modified

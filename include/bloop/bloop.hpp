@@ -29,6 +29,7 @@
 
 #include <bloop/conditions/attr.hpp>
 #include <bloop/conditions/condition.hpp>
+#include <bloop/conditions/index_key.hpp>
 #include <bloop/conditions/render.hpp>
 
 #include <bloop/engine/collection.hpp>

@@ -62,7 +62,57 @@ std::string column_label(const ModelInfo& m, std::size_t column) {
 
 }  // namespace
 
+namespace {
+
+// A multi-attribute GSI key: an equality on every hash attribute; on the range attributes,
+// equalities on the first ones, then at most one condition on the next (DynamoDB's rules).
+void check_multi_attribute_key(const SearchTarget& t, const Condition& key) {
+    std::vector<const Condition*> comparisons;
+    if (key.op() == Condition::Op::and_) {
+        for (const auto& c : key.children()) comparisons.push_back(&c);
+    } else {
+        comparisons.push_back(&key);
+    }
+    const auto label = [&](std::size_t c) { return column_label(*t.model, c); };
+    std::vector<bool> used(comparisons.size(), false);
+    const auto take = [&](std::size_t column, bool equality) -> const Condition* {
+        for (std::size_t i = 0; i < comparisons.size(); ++i) {
+            const Condition& c = *comparisons[i];
+            if (used[i] || !on_column(t, c, column)) continue;
+            if (equality ? c.op() != Condition::Op::eq : !is_range_condition(c.op())) continue;
+            used[i] = true;
+            return &c;
+        }
+        return nullptr;
+    };
+    for (const auto h : t.index->hash_keys()) {
+        if (take(h, true) == nullptr) {
+            throw InvalidKeyCondition("The key condition for a Query on " + t.describe() +
+                                      " needs an equality on every hash key attribute; " +
+                                      label(h) + " has none.");
+        }
+    }
+    const auto range = t.index->range_keys();
+    std::size_t next = 0;
+    while (next < range.size() && take(range[next], true) != nullptr) ++next;
+    if (next < range.size()) (void)take(range[next], false);
+    for (std::size_t i = 0; i < comparisons.size(); ++i) {
+        if (used[i]) continue;
+        throw InvalidKeyCondition(
+            "Invalid key condition for a Query on " + t.describe() +
+            ": its range key attributes are read left to right — equalities on the first ones, "
+            "then at most one condition on the next" +
+            (next < range.size() ? " (" + label(range[next]) + ")" : std::string()));
+    }
+}
+
+}  // namespace
+
 void check_key_condition(const SearchTarget& t, const Condition& key) {
+    if (t.index != nullptr &&
+        (!t.index->more_hash_keys.empty() || !t.index->more_range_keys.empty())) {
+        return check_multi_attribute_key(t, key);
+    }
     const auto hash = t.hash_key();
     const auto range = t.range_key();
     const auto invalid = [&]() -> InvalidKeyCondition {
@@ -94,6 +144,10 @@ void check_filter(const SearchTarget& t, const Condition& filter, bool query) {
     if (query) {
         if (const auto h = t.hash_key()) keys.insert(*h);
         if (const auto r = t.range_key()) keys.insert(*r);
+        if (t.index != nullptr) {
+            for (const auto k : t.index->hash_keys()) keys.insert(k);
+            for (const auto k : t.index->range_keys()) keys.insert(k);
+        }
     }
     const auto check_path = [&](const Path& p) {
         if (p.model != t.model) {

@@ -19,8 +19,8 @@ Item position_key(const SearchTarget& t, const Item& item) {
     const KeyColumns keys = t.model->key_columns();
     std::vector<std::size_t> columns(keys.begin(), keys.end());
     if (t.index != nullptr) {
-        if (t.index->hash_key) columns.push_back(*t.index->hash_key);
-        if (t.index->range_key) columns.push_back(*t.index->range_key);
+        for (const auto k : t.index->hash_keys()) columns.push_back(k);
+        for (const auto k : t.index->range_keys()) columns.push_back(k);
     }
     for (const auto c : columns) {
         const auto found = item.find(t.model->columns[c].dynamo_name);

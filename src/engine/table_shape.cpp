@@ -26,12 +26,20 @@ std::vector<wire::KeyElement> key_schema(const ModelInfo& m, std::optional<std::
     return schema;
 }
 
+// An index's key schema: every hash attribute, then every range attribute, in key order.
+std::vector<wire::KeyElement> key_schema(const ModelInfo& m, const IndexInfo& ix) {
+    std::vector<wire::KeyElement> schema;
+    for (const auto c : ix.hash_keys()) schema.push_back({m.columns[c].dynamo_name, "HASH"});
+    for (const auto c : ix.range_keys()) schema.push_back({m.columns[c].dynamo_name, "RANGE"});
+    return schema;
+}
+
 // The included columns that are not keys of the table or the index, by DynamoDB name.
 std::vector<std::string> non_key_attributes(const ModelInfo& m, const IndexInfo& ix) {
     std::set<std::size_t> keys;
     for (const auto k : m.key_columns()) keys.insert(k);
-    if (ix.hash_key) keys.insert(*ix.hash_key);
-    if (ix.range_key) keys.insert(*ix.range_key);
+    for (const auto k : ix.hash_keys()) keys.insert(k);
+    for (const auto k : ix.range_keys()) keys.insert(k);
     std::vector<std::string> out;
     for (const auto c : ix.projection.included) {
         if (keys.count(c) == 0) out.push_back(m.columns[c].dynamo_name);
@@ -58,15 +66,15 @@ std::vector<wire::AttributeDefinition> attribute_definitions(const ModelInfo& m)
     define(m.hash_key);
     define(m.range_key);
     for (const auto& ix : m.indexes) {
-        define(ix.hash_key);
-        define(ix.range_key);
+        for (const auto k : ix.hash_keys()) define(k);
+        for (const auto k : ix.range_keys()) define(k);
     }
     return definitions;
 }
 
 wire::SecondaryIndex index_request(const ModelInfo& m, const IndexInfo& ix) {
     wire::SecondaryIndex index{ix.dynamo_name,
-                               key_schema(m, ix.hash_key, ix.range_key),
+                               key_schema(m, ix),
                                {projection_type(ix.projection.mode), {}},
                                std::nullopt};
     if (ix.projection.mode == ProjectionMode::include) {
@@ -166,9 +174,11 @@ bool on_demand(const wire::TableDescription& table) {
 
 namespace {
 
-std::set<std::pair<std::string, std::string>> schema_of(const std::vector<wire::KeyElement>& keys) {
-    std::set<std::pair<std::string, std::string>> out;
-    for (const auto& k : keys) out.emplace(k.attribute_name, k.key_type);
+// A key schema as (name, type) pairs in key order: a multi-attribute key's order matters.
+std::vector<std::pair<std::string, std::string>> schema_of(
+    const std::vector<wire::KeyElement>& keys) {
+    std::vector<std::pair<std::string, std::string>> out;
+    for (const auto& k : keys) out.emplace_back(k.attribute_name, k.key_type);
     return out;
 }
 
@@ -196,8 +206,8 @@ std::set<std::string> provided(const ModelInfo& m, const IndexInfo& ix,
         return out;
     }
     for (const auto k : m.key_columns()) out.insert(m.columns[k].dynamo_name);
-    if (ix.hash_key) out.insert(m.columns[*ix.hash_key].dynamo_name);
-    if (ix.range_key) out.insert(m.columns[*ix.range_key].dynamo_name);
+    for (const auto k : ix.hash_keys()) out.insert(m.columns[k].dynamo_name);
+    for (const auto k : ix.range_keys()) out.insert(m.columns[k].dynamo_name);
     if (type == "INCLUDE") {
         for (const auto& n : actual.projection.non_key_attributes) out.insert(n);
     }
@@ -255,7 +265,7 @@ std::vector<std::string> differences(const ModelInfo& m, const wire::TableDescri
             diffs.push_back(what + " is missing");
             continue;
         }
-        if (schema_of(actual->key_schema) != schema_of(key_schema(m, ix.hash_key, ix.range_key))) {
+        if (schema_of(actual->key_schema) != schema_of(key_schema(m, ix))) {
             diffs.push_back(what + " has another key schema");
         }
         const std::set<std::string> has = provided(m, ix, *actual);

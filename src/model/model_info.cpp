@@ -117,6 +117,26 @@ void resolve_index(const ModelInfo& m, IndexInfo& ix) {
         ix.hash_key = index_key(m, ix, ix.hash_key_column);
     }
     if (!ix.range_key_column.empty()) ix.range_key = index_key(m, ix, ix.range_key_column);
+    if (!ix.more_hash_columns.empty() || !ix.more_range_columns.empty()) {
+        if (ix.kind == IndexKind::local)
+            throw InvalidIndex(label + ": only a GSI can have a multi-attribute key");
+        if (ix.more_hash_columns.size() > 3 || ix.more_range_columns.size() > 3) {
+            throw InvalidIndex(label + " has more than 4 hash or 4 range key attributes");
+        }
+        if (!ix.more_range_columns.empty() && ix.range_key_column.empty())
+            throw InvalidIndex(label + " has further range key attributes but no first one");
+    }
+    ix.more_hash_keys.clear();
+    ix.more_range_keys.clear();
+    for (const auto& c : ix.more_hash_columns) ix.more_hash_keys.push_back(index_key(m, ix, c));
+    for (const auto& c : ix.more_range_columns) ix.more_range_keys.push_back(index_key(m, ix, c));
+    {
+        std::set<std::size_t> distinct;
+        for (const auto k : ix.hash_keys()) distinct.insert(k);
+        for (const auto k : ix.range_keys()) distinct.insert(k);
+        if (distinct.size() != ix.hash_keys().size() + ix.range_keys().size())
+            throw InvalidIndex(label + " names one column twice in its key");
+    }
 
     std::set<std::size_t> included;
     if (ix.projection_mode == ProjectionMode::all) {
@@ -125,8 +145,8 @@ void resolve_index(const ModelInfo& m, IndexInfo& ix) {
         }
     } else {
         for (const auto key : m.key_columns()) included.insert(key);
-        if (ix.hash_key) included.insert(*ix.hash_key);
-        if (ix.range_key) included.insert(*ix.range_key);
+        for (const auto key : ix.hash_keys()) included.insert(key);
+        for (const auto key : ix.range_keys()) included.insert(key);
         if (ix.projection_mode == ProjectionMode::include) {
             for (const auto& c : ix.include_columns) included.insert(index_column(m, ix, c));
         }

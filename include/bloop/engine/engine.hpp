@@ -14,6 +14,7 @@
 #include <bloop/client/client.hpp>
 #include <bloop/conditions/attr.hpp>
 #include <bloop/conditions/condition.hpp>
+#include <bloop/conditions/index_key.hpp>
 #include <bloop/conditions/update.hpp>
 #include <bloop/engine/collection.hpp>
 #include <bloop/engine/detail/core.hpp>
@@ -52,11 +53,6 @@ constexpr void require_table_model() {
                   "bloop: this struct is not a table model: specialize bloop::Model<T> for it with "
                   "a `static constexpr bloop::Meta meta{...}` and a hash key (see docs/models.md)");
 }
-
-/// The model an index belongs to.
-template <class Ix>
-using index_model_t = typename MemberPointer<(
-    Ix::kind == IndexKind::global ? Ix::hash_member : Ix::range_member)>::Class;
 
 }  // namespace detail
 
@@ -233,9 +229,9 @@ class Engine {
                                          {options.limit, options.page_size, options.read_rate}));
     }
     /// Queries one of a model's indexes (`bloop::Model<Account>::by_email`).
-    template <IndexKind K, auto H, auto R, class P,
-              class T = detail::index_model_t<Index<K, H, R, P>>>
-    [[nodiscard]] Search<T> query(const Index<K, H, R, P>& index, const ConditionOf<T>& key,
+    template <IndexKind K, auto H, auto R, class P, class MH, class MR,
+              class T = detail::index_model_t<Index<K, H, R, P, MH, MR>>>
+    [[nodiscard]] Search<T> query(const Index<K, H, R, P, MH, MR>& index, const ConditionOf<T>& key,
                                   const QueryOptions<T>& options = {}) {
         return Search<T>(
             *core_, detail::start_search(*core_, target<T>(index), &key.condition(),
@@ -269,6 +265,17 @@ class Engine {
                                                   const CollectionOptions& options = {}) {
         return collection<U, A, B, More...>(target<U>(index), key, options);
     }
+    /// Queries an index with a key built by `bloop::index_key(index)`, checked at compile time
+    /// (multi-attribute keys: see conditions/index_key.hpp).
+    template <IndexKind K, auto H, auto R, class P, class MH, class MR, class Ix, std::size_t KH,
+              std::size_t KR, bool KC, class T = detail::index_model_t<Index<K, H, R, P, MH, MR>>>
+    [[nodiscard]] Search<T> query(const Index<K, H, R, P, MH, MR>& index,
+                                  const IndexKey<Ix, KH, KR, KC>& key,
+                                  const QueryOptions<T>& options = {}) {
+        static_assert(std::is_same_v<std::remove_cvref_t<Ix>, Index<K, H, R, P, MH, MR>>,
+                      "bloop: the key was built for another index");
+        return query(index, key.condition(), options);
+    }
     /// Scans T's table.
     template <TableModel T>
     [[nodiscard]] Search<T> scan(const ScanOptions<T>& options = {}) {
@@ -278,9 +285,9 @@ class Engine {
                                      {options.limit, options.page_size, options.read_rate}));
     }
     /// Scans one of a model's indexes.
-    template <IndexKind K, auto H, auto R, class P,
-              class T = detail::index_model_t<Index<K, H, R, P>>>
-    [[nodiscard]] Search<T> scan(const Index<K, H, R, P>& index,
+    template <IndexKind K, auto H, auto R, class P, class MH, class MR,
+              class T = detail::index_model_t<Index<K, H, R, P, MH, MR>>>
+    [[nodiscard]] Search<T> scan(const Index<K, H, R, P, MH, MR>& index,
                                  const ScanOptions<T>& options = {}) {
         return Search<T>(*core_, detail::start_search(
                                      *core_, target<T>(index), nullptr, options.filter.condition(),
@@ -302,9 +309,9 @@ class Engine {
             [this](const ScanOptions<T>& one) { return scan<T>(one); });
     }
     /// `scan_all_segments` of one of a model's indexes.
-    template <IndexKind K, auto H, auto R, class P,
-              class T = detail::index_model_t<Index<K, H, R, P>>>
-    [[nodiscard]] std::vector<T> scan_all_segments(const Index<K, H, R, P>& index,
+    template <IndexKind K, auto H, auto R, class P, class MH, class MR,
+              class T = detail::index_model_t<Index<K, H, R, P, MH, MR>>>
+    [[nodiscard]] std::vector<T> scan_all_segments(const Index<K, H, R, P, MH, MR>& index,
                                                    std::int64_t segments,
                                                    ScanOptions<T> options = {}) {
         return detail::collect_segments<T>(
@@ -323,9 +330,9 @@ class Engine {
             [this](const ScanOptions<T>& one) { return scan<T>(one); }, each);
     }
     /// The same, of one of a model's indexes.
-    template <IndexKind K, auto H, auto R, class P, class Each,
-              class T = detail::index_model_t<Index<K, H, R, P>>>
-    void scan_all_segments(const Index<K, H, R, P>& index, std::int64_t segments,
+    template <IndexKind K, auto H, auto R, class P, class MH, class MR, class Each,
+              class T = detail::index_model_t<Index<K, H, R, P, MH, MR>>>
+    void scan_all_segments(const Index<K, H, R, P, MH, MR>& index, std::int64_t segments,
                            ScanOptions<T> options,
                            Each&& each) requires std::invocable<Each&, T&&> {
         detail::hand_on_segments<T>(

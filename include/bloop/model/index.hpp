@@ -30,9 +30,15 @@ inline constexpr AllAttributes all_attributes{};
 template <auto... Members>
 inline constexpr Include<Members...> include{};
 
+/// The further members of a multi-attribute GSI key, after the first.
+template <auto... Members>
+struct KeyList {};
+
 /// A secondary index. `Hash`/`Range` are member pointers (nullptr: none); `Projection` is
-/// KeysOnly, AllAttributes or Include<...> (void: not yet given).
-template <IndexKind Kind, auto Hash = nullptr, auto Range = nullptr, class Projection = void>
+/// KeysOnly, AllAttributes or Include<...> (void: not yet given); `MoreHash`/`MoreRange` the
+/// further members of a multi-attribute GSI key (KeyList<...>).
+template <IndexKind Kind, auto Hash = nullptr, auto Range = nullptr, class Projection = void,
+          class MoreHash = KeyList<>, class MoreRange = KeyList<>>
 struct Index {
     /// Global or local.
     static constexpr IndexKind kind = Kind;
@@ -42,6 +48,10 @@ struct Index {
     static constexpr auto range_member = Range;
     /// KeysOnly, AllAttributes or Include<...>.
     using projection_type = Projection;
+    /// The hash key members after the first (a multi-attribute GSI key).
+    using more_hash_type = MoreHash;
+    /// The range key members after the first (a multi-attribute GSI key).
+    using more_range_type = MoreRange;
 
     std::string_view name;         ///< the C++ name
     std::string_view dynamo_name;  ///< the IndexName (default: name)
@@ -52,20 +62,23 @@ struct Index {
     /// As given with strict.
     bool strict_value = true;
 
-    /// The GSI's hash key. (An LSI shares the table's hash key: it has no such method.)
-    template <auto Member>
-    requires(Kind == IndexKind::global)
-        [[nodiscard]] constexpr Index<Kind, Member, Range, Projection> hash_key() const {
+    /// The GSI's hash key: one member, or up to four for a multi-attribute key (DynamoDB, since
+    /// November 2025), each queried with an equality. (An LSI shares the table's hash key.)
+    template <auto Member, auto... More>
+    requires(Kind == IndexKind::global) [[nodiscard]] constexpr Index<
+        Kind, Member, Range, Projection, KeyList<More...>, MoreRange> hash_key() const {
         return {name, dynamo_name, read_units_value, write_units_value, strict_value};
     }
-    /// The index's range key.
-    template <auto Member>
-    [[nodiscard]] constexpr Index<Kind, Hash, Member, Projection> range_key() const {
+    /// The index's range key: one member, or up to four for a GSI's multi-attribute key, queried
+    /// left to right.
+    template <auto Member, auto... More>
+    [[nodiscard]] constexpr Index<Kind, Hash, Member, Projection, MoreHash, KeyList<More...>>
+    range_key() const {
         return {name, dynamo_name, read_units_value, write_units_value, strict_value};
     }
     /// What the index holds: keys_only, all_attributes or include<&T::a, &T::b>.
     template <class P>
-    [[nodiscard]] constexpr Index<Kind, Hash, Range, P> projection(P) const {
+    [[nodiscard]] constexpr Index<Kind, Hash, Range, P, MoreHash, MoreRange> projection(P) const {
         return {name, dynamo_name, read_units_value, write_units_value, strict_value};
     }
     /// A GSI's provisioned read units (unset: 1 on create, any on validation).
@@ -132,6 +145,11 @@ struct DeclaredIndex : std::remove_cvref_t<decltype(*Declared)> {
 };
 
 namespace detail {
+/// The model an index belongs to.
+template <class Ix>
+using index_model_t = typename MemberPointer<(
+    Ix::kind == IndexKind::global ? Ix::hash_member : Ix::range_member)>::Class;
+
 /// "by_email" for &bloop::Model<Account>::by_email.
 template <auto Declared>
 constexpr std::string_view declared_name() {

@@ -306,6 +306,19 @@ consteval bool is_key_member() {
     }
 }
 
+/// The further members of a multi-attribute key: all columns of T with key types, at most three.
+template <class T, class L>
+struct MoreKeyMembers;
+template <class T, auto... Members>
+struct MoreKeyMembers<T, KeyList<Members...>> {
+    static constexpr std::size_t size = sizeof...(Members);
+    static constexpr bool columns = (true && ... && is_column_of<T, Members>());
+    static constexpr bool key_types = (true && ... && is_key_member<Members>());
+    static void add(std::vector<std::string>& names) {
+        (names.emplace_back(column_name_of<T, Members>()), ...);
+    }
+};
+
 template <class T, class P>
 struct ProjectionColumns : std::true_type {};
 template <class T, auto... Members>
@@ -335,6 +348,16 @@ consteval bool check_index() {
                   "bloop: index keys must be stored as S, N or B");
     static_assert(ProjectionColumns<T, typename Ix::projection_type>::value,
                   "bloop: an index projects a member that is not a column of the model");
+    using MoreHash = MoreKeyMembers<T, typename Ix::more_hash_type>;
+    using MoreRange = MoreKeyMembers<T, typename Ix::more_range_type>;
+    static_assert(Ix::kind == IndexKind::global || MoreRange::size == 0,
+                  "bloop: only a GSI can have a multi-attribute key");
+    static_assert(MoreHash::size <= 3 && MoreRange::size <= 3,
+                  "bloop: a multi-attribute GSI key has at most 4 hash and 4 range members");
+    static_assert(MoreHash::columns && MoreRange::columns,
+                  "bloop: a member of an index's multi-attribute key is not a column of the model");
+    static_assert(MoreHash::key_types && MoreRange::key_types,
+                  "bloop: index keys must be stored as S, N or B");
     return true;
 }
 
@@ -561,6 +584,8 @@ IndexInfo lower_index(const Ix& ix) {
         info.hash_key_column = std::string(column_name_of<T, Hash>());
     if constexpr (!std::is_null_pointer_v<decltype(Range)>)
         info.range_key_column = std::string(column_name_of<T, Range>());
+    MoreKeyMembers<T, typename Ix::more_hash_type>::add(info.more_hash_columns);
+    MoreKeyMembers<T, typename Ix::more_range_type>::add(info.more_range_columns);
     info.projection_mode = projection_mode<P>();
     if constexpr (projection_mode<P>() == ProjectionMode::include)
         add_include_columns<T>(info, P{});

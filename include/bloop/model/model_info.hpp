@@ -110,6 +110,9 @@ struct IndexInfo {
     std::string dynamo_name;       ///< the IndexName
     std::string hash_key_column;   ///< GSI only; an LSI's hash key is the table's
     std::string range_key_column;  ///< optional for a GSI, required for an LSI
+    /// A multi-attribute GSI key's further columns, in key order after hash_key_column and
+    /// range_key_column (DynamoDB takes up to 4 hash and 4 range attributes per GSI).
+    std::vector<std::string> more_hash_columns, more_range_columns;
     /// As declared.
     ProjectionMode projection_mode = ProjectionMode::keys;
     std::vector<std::string> include_columns;             ///< for ProjectionMode::include
@@ -118,6 +121,22 @@ struct IndexInfo {
     // Resolved by finalize_model:
     /// The index's key columns (an LSI's hash key is the table's).
     std::optional<std::size_t> hash_key, range_key;
+    /// The further key columns of a multi-attribute GSI key, in key order.
+    std::vector<std::size_t> more_hash_keys, more_range_keys;
+    /// Every hash key column, then every range key column, in key order.
+    [[nodiscard]] std::vector<std::size_t> hash_keys() const {
+        std::vector<std::size_t> out;
+        if (hash_key) out.push_back(*hash_key);
+        out.insert(out.end(), more_hash_keys.begin(), more_hash_keys.end());
+        return out;
+    }
+    /// Every range key column, in key order.
+    [[nodiscard]] std::vector<std::size_t> range_keys() const {
+        std::vector<std::size_t> out;
+        if (range_key) out.push_back(*range_key);
+        out.insert(out.end(), more_range_keys.begin(), more_range_keys.end());
+        return out;
+    }
     /// What the index holds and may be asked for.
     ProjectionInfo projection;
     /// The static member that declares the index (listed with `indexes<&member>()`), if any.

@@ -91,7 +91,7 @@ void parse_key(const KeyTemplateInfo& key, std::string_view table, std::string_v
     if (pos != text.size()) throw mismatch("it has more text than the template");
 }
 
-IndexInfo lower_table_index(const TableIndex& declaration) {
+IndexInfo lower_table_index(const TableIndex& declaration, std::string_view entity_attribute) {
     IndexInfo info;
     info.kind = declaration.kind;
     info.name = std::string(declaration.name);
@@ -99,6 +99,11 @@ IndexInfo lower_table_index(const TableIndex& declaration) {
     if (declaration.kind == IndexKind::global) info.hash_key_column = std::string(declaration.hash);
     info.range_key_column = std::string(declaration.range);
     info.projection_mode = declaration.projection;
+    // A keys-only index also holds the entity type, so a query for one entity can filter on it.
+    if (declaration.projection == ProjectionMode::keys) {
+        info.projection_mode = ProjectionMode::include;
+        info.include_columns.emplace_back(entity_attribute);
+    }
     info.read_units = declaration.read_units;
     info.write_units = declaration.write_units;
     return info;

@@ -361,6 +361,11 @@ consteval bool check_index() {
     return true;
 }
 
+template <class T, class... Ix>
+consteval bool check_indexes(std::tuple<Ix...>) {
+    return (true && ... && check_index<T, Ix>());
+}
+
 /// The compile-time half of bloop's model rules; finalize_model checks the rest at run time.
 template <class T>
 consteval bool check_model() {
@@ -434,8 +439,7 @@ consteval bool check_model() {
                           "bloop: the model has the same hash and range key");
             static_assert(key_columns_have_key_types<T>(),
                           "bloop: key columns must be stored as S, N or B");
-            std::apply([](auto... ix) { return (true && ... && check_index<T, decltype(ix)>()); },
-                       indexes_of<T>());
+            static_assert(check_indexes<T>(indexes_of<T>()));
         }
     } else {
         static_assert(std::tuple_size_v<decltype(indexes_of<T>())> == 0,
@@ -523,8 +527,9 @@ ColumnInfo lower_column(const C& c) {
     return info;
 }
 
-/// The index of a shared table that `declaration` describes, for one of its models.
-IndexInfo lower_table_index(const TableIndex& declaration);
+/// The index of a shared table that `declaration` describes, for one of its models (a keys-only
+/// one also projects `entity_attribute`).
+IndexInfo lower_table_index(const TableIndex& declaration, std::string_view entity_attribute);
 
 /// Fills what a model of a shared table knows beyond its columns: its entity type, its key
 /// templates, the table's indexes.
@@ -549,7 +554,7 @@ void lower_entity(ModelInfo& info) {
         },
         key_templates_of<T>());
     for (const TableIndex* ix : table_indexes_of<Table>()) {
-        info.indexes.push_back(lower_table_index(*ix));
+        info.indexes.push_back(lower_table_index(*ix, types.attribute));
         ModelAccess::set_declaration(info.indexes.back(), ix);
     }
 }

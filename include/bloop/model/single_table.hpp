@@ -56,7 +56,8 @@ struct TableIndex {
     std::string_view name;        ///< the IndexName
     std::string_view hash = {};   ///< a GSI's partition key attribute (an LSI's is the table's)
     std::string_view range = {};  ///< the index's sort key attribute; empty: none
-    /// keys (KEYS_ONLY) or all (ALL): which attributes the index holds.
+    /// all (ALL), or keys: the keys and the entity type attribute (INCLUDE), so a query of one
+    /// entity can filter on it.
     ProjectionMode projection = ProjectionMode::all;
     std::optional<std::int64_t> read_units = {};   ///< provisioned GSI units (unset: 1 on create)
     std::optional<std::int64_t> write_units = {};  ///< provisioned GSI units (unset: 1 on create)

@@ -21,6 +21,7 @@
 #include <bloop/stream/lease.hpp>
 #include <bloop/stream/stream.hpp>
 
+#include <array>
 #include <atomic>
 #include <chrono>
 #include <cstddef>
@@ -28,6 +29,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <type_traits>
 #include <variant>
 #include <vector>
 
@@ -94,12 +96,37 @@ struct ProcessorOptions {
 /// Writes a sequence number as a held shard's checkpoint; throws LeaseLost.
 using CheckpointAt = std::function<void(const std::string& sequence_number)>;
 
-/// Records of one shard, in order, for a handler. The processor makes them; one made by hand (to
-/// test a handler) checkpoints nothing.
+namespace detail {
+/// A batch's record: Record<T> for one model, a variant of Records for several entities.
+template <class... Ts>
+struct BatchRecord {
+    using type = std::variant<Record<Ts>...>;
+};
 template <class T>
+struct BatchRecord<T> {
+    using type = Record<T>;
+};
+template <class T>
+const std::string& sequence_number_of(const Record<T>& record) {
+    return record.meta.sequence_number;
+}
+template <class... Ts>
+const std::string& sequence_number_of(const std::variant<Record<Ts>...>& record) {
+    return std::visit([](const auto& r) -> const std::string& { return r.meta.sequence_number; },
+                      record);
+}
+}  // namespace detail
+
+/// Records of one shard, in order, for a handler: Record<T>s of one model, or for the entities
+/// of a shared table (RecordBatch<Org, User, Order>) each record as a variant of their Records.
+/// The processor makes them; one made by hand (to test a handler) checkpoints nothing.
+template <class... Ts>
 struct RecordBatch {
-    /// The records, in the shard's order.
-    std::vector<Record<T>> records;
+    /// Record<T>, or std::variant<Record<Ts>...> for several entities.
+    using record_type = typename detail::BatchRecord<Ts...>::type;
+    /// The records, in the shard's order (for entities: only theirs; records of the table's
+    /// other entities are passed over).
+    std::vector<record_type> records;
     /// The stream the shard belongs to.
     std::string stream_arn;
     /// The shard they come from.
@@ -109,7 +136,7 @@ struct RecordBatch {
     /// took the shard (the records after its checkpoint will be handled there again).
     void checkpoint();
     /// Checkpoints at `record` (one of this batch's): every record up to it was handled.
-    void checkpoint(const Record<T>& record);
+    void checkpoint(const record_type& record);
 
   private:
     friend class StreamProcessor;
@@ -135,6 +162,12 @@ class StreamProcessor {
     /// already, InvalidArgument while run() works (subscribe every model before).
     template <TableModel T>
     StreamProcessor& subscribe(std::function<void(RecordBatch<T>&)> handler);
+    /// Handles a shared table's stream as several of its entities (single-table design): each
+    /// record as the model its entity type names (see EntityStream); a batch holding none of
+    /// theirs is not handed over. One subscription per table.
+    template <TableModel A, TableModel B, TableModel... More>
+    StreamProcessor& subscribe(
+        std::type_identity_t<std::function<void(RecordBatch<A, B, More...>&)>> handler);
 
     /// Works until stop() or the idle exit: takes, renews and balances leases, reads held shards.
     /// On the way out, checkpoints what was handled (unless manual) and releases every lease, so
@@ -161,15 +194,15 @@ class StreamProcessor {
 };
 
 /// At the batch's last record.
-template <class T>
-void RecordBatch<T>::checkpoint() {
+template <class... Ts>
+void RecordBatch<Ts...>::checkpoint() {
     if (!records.empty()) checkpoint(records.back());
 }
 
 /// At `record`.
-template <class T>
-void RecordBatch<T>::checkpoint(const Record<T>& record) {
-    if (checkpoint_at_) checkpoint_at_(record.meta.sequence_number);
+template <class... Ts>
+void RecordBatch<Ts...>::checkpoint(const record_type& record) {
+    if (checkpoint_at_) checkpoint_at_(detail::sequence_number_of(record));
 }
 
 template <TableModel T>
@@ -187,6 +220,31 @@ StreamProcessor& StreamProcessor::subscribe(std::function<void(RecordBatch<T>&)>
                    for (const auto& r : records)  // afresh for every try of the handler
                        batch.records.push_back(detail::typed_record<T>(*core, StreamRecord(r)));
                    handler(batch);
+               });
+    return *this;
+}
+
+template <TableModel A, TableModel B, TableModel... More>
+StreamProcessor& StreamProcessor::subscribe(
+    std::type_identity_t<std::function<void(RecordBatch<A, B, More...>&)>> handler) {
+    static_assert(detail::check_collection<A, B, More...>());
+    detail::EngineCore* core = &detail::EngineAccess::core(*engine_);
+    const std::array<const ModelInfo*, 2 + sizeof...(More)> models{
+        &model_info<A>(), &model_info<B>(), &model_info<More>()...};
+    add_stream(model_info<A>(), engine_->binding<A>().stream_arn,
+               [core, models, handler = std::move(handler)](
+                   const std::vector<StreamRecord>& records, const std::string& arn,
+                   const std::string& shard, const CheckpointAt& checkpoint) {
+                   RecordBatch<A, B, More...> batch;
+                   batch.stream_arn = arn;
+                   batch.shard_id = shard;
+                   batch.checkpoint_at_ = checkpoint;
+                   for (const auto& r : records) {  // afresh for every try of the handler
+                       if (auto record = detail::entity_record<A, B, More...>(*core, models,
+                                                                             StreamRecord(r)))
+                           batch.records.push_back(std::move(*record));
+                   }
+                   if (!batch.records.empty()) handler(batch);
                });
     return *this;
 }

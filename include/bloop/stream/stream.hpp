@@ -17,6 +17,7 @@
 #include <chrono>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <tuple>
 #include <utility>
@@ -146,6 +147,31 @@ class Stream {
     std::unique_ptr<StreamCoordinator> coordinator_;  // it refreshes iterators in the background
 };
 
+namespace detail {
+/// `r` as the Record of the model among Ts its entity type names; nullopt for another entity's
+/// record (see entity_of).
+template <class... Ts>
+std::optional<std::variant<Record<Ts>...>> entity_record(
+    EngineCore& core, std::span<const ModelInfo* const> models, StreamRecord&& r) {
+    const std::optional<Item>& image =
+        r.new_image ? r.new_image : (r.old_image ? r.old_image : r.keys);
+    if (!image) return std::nullopt;
+    const std::optional<std::size_t> which = entity_of(core, *image, models);
+    if (!which) return std::nullopt;
+    std::optional<std::variant<Record<Ts>...>> out;
+    [&]<std::size_t... I>(std::index_sequence<I...>) {
+        ((*which == I ? (out.emplace(std::in_place_index<I>,
+                                     typed_record<std::tuple_element_t<I, std::tuple<Ts...>>>(
+                                         core, std::move(r))),
+                         0)
+                      : 0),
+         ...);
+    }
+    (std::index_sequence_for<Ts...>{});
+    return out;
+}
+}  // namespace detail
+
 /// The stream of a shared table read as several entities (single-table design): each record comes
 /// as the Record of the model its entity type names (`engine.stream<Organization, User,
 /// Order>(bloop::trim_horizon)`). Records of the table's other entities are passed over; a record
@@ -163,23 +189,8 @@ class EntityStream {
         for (;;) {
             std::optional<StreamRecord> r = coordinator_->next();
             if (!r) return std::nullopt;
-            const std::optional<Item>& image =
-                r->new_image ? r->new_image : (r->old_image ? r->old_image : r->keys);
-            if (!image) continue;
-            const std::optional<std::size_t> which = detail::entity_of(*core_, *image, models_);
-            if (!which) continue;
-            std::optional<value_type> out;
-            [&]<std::size_t... I>(std::index_sequence<I...>) {
-                ((*which == I
-                      ? (out.emplace(std::in_place_index<I>,
-                                     detail::typed_record<std::tuple_element_t<I, std::tuple<Ts...>>>(
-                                         *core_, std::move(*r))),
-                         0)
-                      : 0),
-                 ...);
-            }
-            (std::index_sequence_for<Ts...>{});
-            return out;
+            if (auto record = detail::entity_record<Ts...>(*core_, models_, std::move(*r)))
+                return record;
         }
     }
     /// Moves the stream (bloop's move_to).

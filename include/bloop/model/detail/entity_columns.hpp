@@ -343,6 +343,11 @@ consteval void check_placeholder() {
     }
 }
 
+template <class T, class K, std::size_t... P>
+consteval void check_placeholders(std::index_sequence<P...>) {
+    (check_placeholder<T, K, P>(), ...);
+}
+
 template <class T, class K>
 consteval bool template_names_table_key() {
     for (const auto a : table_key_attributes<T>()) {
@@ -367,12 +372,13 @@ consteval void check_template() {
     static_assert(p.error != TemplateError::adjacent,
                   "bloop: a key template cannot be parsed back: two placeholders need fixed text "
                   "between them, e.g. \"{date}#{id}\"");
-    if constexpr (p.error == TemplateError::none) {
-        [&]<std::size_t... P>(std::index_sequence<P...>) {
-            (check_placeholder<T, K, P>(), ...);
-        }
-        (std::make_index_sequence<p.count>{});
-    }
+    if constexpr (p.error == TemplateError::none)
+        check_placeholders<T, K>(std::make_index_sequence<p.count>{});
+}
+
+template <class T, class... K>
+consteval void check_templates(std::tuple<K...>) {
+    (check_template<T, K>(), ...);
 }
 
 /// The rules a shared-table model's declaration must follow, as designed compile errors.
@@ -396,10 +402,18 @@ consteval bool check_entity() {
     static_assert(has_template_for<T>(Table::keys.hash),
                   "bloop: the model gives no template for its table's hash key: add "
                   "bloop::key<\"<hash attribute>\", \"...\"> to Model<T>::keys");
+    static_assert([] {
+        for (const TableIndex* ix : table_indexes_of<Table>()) {
+            if (ix->projection == ProjectionMode::include) return false;
+        }
+        return true;
+    }(),
+                  "bloop: a shared table's index projects keys (bloop::ProjectionMode::keys, with "
+                  "the entity type) or all attributes");
     static_assert(Table::keys.range.empty() || has_template_for<T>(Table::keys.range),
                   "bloop: the model gives no template for its table's range key: add "
                   "bloop::key<\"<range attribute>\", \"...\"> to Model<T>::keys");
-    std::apply([](auto... k) { (check_template<T, decltype(k)>(), ...); }, key_templates_of<T>());
+    check_templates<T>(key_templates_of<T>());
     return true;
 }
 

@@ -1,0 +1,9 @@
+// Must not compile: see tests/CMakeLists.txt for the expected diagnostic.
+#include <bloop/engine/engine.hpp>
+
+#include "single_table_models.hpp"
+
+void f(bloop::Engine& e) {
+    const auto& ix = bloop::Model<Sale>::by_region;
+    (void)e.query(ix, bloop::index_key(ix).equal<&Sale::region>("eu").equal<&Sale::tenant>("a"));
+}

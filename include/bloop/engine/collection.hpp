@@ -155,13 +155,17 @@ class Collection {
         iterator() = default;
         /// Starts at the collection's next result.
         explicit iterator(Collection* c) : collection_(c) { ++*this; }
+        /// The current result.
         const value_type& operator*() const { return *current_; }
+        /// The current result's alternatives.
         const value_type* operator->() const { return &*current_; }
+        /// Moves to the next result (fetching a page when needed).
         iterator& operator++() {
             current_ = collection_->next();
             if (!current_) collection_ = nullptr;
             return *this;
         }
+        /// Moves to the next result.
         void operator++(int) { ++*this; }
         friend bool operator==(const iterator& a, const iterator& b) {
             return a.collection_ == b.collection_;

@@ -34,7 +34,7 @@ namespace bloop {
 /// A string given as a template argument (`bloop::key<"pk", "ORG#{org}">`).
 template <std::size_t N>
 struct FixedString {
-    char data[N]{};
+    char data[N]{};  ///< the characters and the terminating zero
     /// From a string literal.
     consteval FixedString(const char (&s)[N]) {  // NOLINT: implicit by design
         for (std::size_t i = 0; i < N; ++i) data[i] = s[i];

@@ -1,0 +1,137 @@
+// What key templates cost: the same order saved, loaded and queried as an entity of a shared table
+// (keys rendered from members, parsed back, the entity type written and filtered on) and as a plain
+// model that holds the finished key strings and a type column by hand — one request at a time,
+// against a fresh DynamoDB Local. Under valgrind --tool=callgrind each phase's instructions go to a
+// file of their own ("Dump reason" = the phase); divide by the phase's requests (printed).
+//
+//   valgrind --tool=callgrind build/ci/bench/bloop_entity_bench [N]    (default N: 300)
+
+#include <bloop/bloop.hpp>
+#include <bloop/testing/dynamodb_local.hpp>
+
+#include "local_server.hpp"
+
+#if __has_include(<valgrind/callgrind.h>)
+#include <valgrind/callgrind.h>
+#else
+#define CALLGRIND_ZERO_STATS
+#define CALLGRIND_DUMP_STATS_AT(name)
+#endif
+
+#include <cstdio>
+#include <cstdlib>
+#include <iostream>
+#include <string>
+#include <vector>
+
+namespace {
+
+struct Shop {
+    static constexpr bloop::Meta meta{.table_name = "BenchEntity"};
+    static constexpr bloop::TableKeys keys{.hash = "pk", .range = "sk"};
+};
+
+struct Order {  // pk = ORG#<org>, sk = ORDER#<date>#<id>
+    std::string org;
+    std::string date;
+    std::string id;
+    std::string email;
+    bloop::Decimal total;
+};
+
+struct PlainOrder {  // the same item, its keys and type written by hand
+    std::string pk;
+    std::string sk;
+    std::string kind;
+    std::string email;
+    bloop::Decimal total;
+};
+
+}  // namespace
+
+template <>
+struct bloop::Model<Order> {
+    using table = Shop;
+    static constexpr auto keys =
+        bloop::keys(key<"pk", "ORG#{org}">, key<"sk", "ORDER#{date}#{id}">);
+};
+
+template <>
+struct bloop::Model<PlainOrder> {
+    static constexpr Meta meta{.table_name = "BenchPlain"};
+    static constexpr auto hash_key = &PlainOrder::pk;
+    static constexpr auto range_key = &PlainOrder::sk;
+    static constexpr auto column_options = bloop::column_options(column<&PlainOrder::kind>("_et"));
+};
+
+namespace {
+
+std::string padded(int n) {
+    char out[8];
+    std::snprintf(out, sizeof out, "%05d", n);
+    return out;
+}
+
+template <class Body>
+void phase(const char* name, int requests, Body&& body) {
+    CALLGRIND_ZERO_STATS;
+    body();
+    CALLGRIND_DUMP_STATS_AT(name);
+    std::cout << name << ": " << requests << " requests\n";
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    const int n = argc > 1 ? std::atoi(argv[1]) : 300;
+    bloop::testing::DynamoDBLocal server(bench::local_server_options());
+    bloop::Engine engine(bloop::Client(bloop::testing::local_client_options(server.endpoint())));
+    engine.bind<Order, PlainOrder>();
+    std::vector<Order> orders;
+    std::vector<PlainOrder> plain;
+    for (int i = 0; i < n; ++i) {
+        const std::string date = "2026-05-" + padded(i % 28 + 1).substr(3);
+        orders.push_back({"acme", date, "o" + padded(i), "ann@acme.example", bloop::Decimal("9.50")});
+        plain.push_back({"ORG#acme", "ORDER#" + date + "#o" + padded(i), "Order",
+                         "ann@acme.example", bloop::Decimal("9.50")});
+    }
+    using bloop::attr;
+    phase("plain_save", n, [&] {
+        for (auto& o : plain) engine.save(o);
+    });
+    phase("entity_save", n, [&] {
+        for (auto& o : orders) engine.save(o);
+    });
+    phase("plain_load", n, [&] {
+        for (auto& o : plain) engine.load(o);
+    });
+    phase("entity_load", n, [&] {
+        for (auto& o : orders) engine.load(o);
+    });
+    // One query per order, by its whole key: one item each.
+    std::size_t found = 0;
+    phase("plain_query", n, [&] {
+        for (const auto& o : plain) {
+            found += engine
+                         .query<PlainOrder>(attr<&PlainOrder::pk> == o.pk &&
+                                                attr<&PlainOrder::sk> == o.sk,
+                                            {.filter = attr<&PlainOrder::kind> == "Order"})
+                         .next_page()
+                         .size();
+        }
+    });
+    phase("entity_query", n, [&] {
+        for (const auto& o : orders) {
+            found += engine
+                         .query<Order>(attr<&Order::org> == o.org && attr<&Order::date> == o.date &&
+                                       attr<&Order::id> == o.id)
+                         .next_page()
+                         .size();
+        }
+    });
+    if (found != 2 * static_cast<std::size_t>(n)) {
+        std::cerr << "entity_bench: found " << found << " items, expected " << 2 * n << "\n";
+        return 1;
+    }
+    return 0;
+}

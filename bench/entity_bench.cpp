@@ -1,7 +1,8 @@
 // What key templates cost: the same order saved, loaded and queried as an entity of a shared table
-// (keys rendered from members, parsed back, the entity type written and filtered on) and as a plain
-// model that holds the finished key strings and a type column by hand — one request at a time,
-// against a fresh DynamoDB Local. Under valgrind --tool=callgrind each phase's instructions go to a
+// (keys rendered from members, parsed back, the entity type written and filtered on); as an entity
+// whose keys are whole members (`{pk}`, `{sk}`: the entity machinery without composite keys); and
+// as a plain model that holds the finished key strings and a type column by hand — one request at
+// a time, against a fresh DynamoDB Local. Under valgrind --tool=callgrind each phase's instructions go to a
 // file of their own ("Dump reason" = the phase); divide by the phase's requests (printed).
 //
 //   valgrind --tool=callgrind build/ci/bench/bloop_entity_bench [N]    (default N: 300)
@@ -18,7 +19,6 @@
 #define CALLGRIND_DUMP_STATS_AT(name)
 #endif
 
-#include <cstdio>
 #include <cstdlib>
 #include <iostream>
 #include <string>
@@ -35,6 +35,18 @@ struct Order {  // pk = ORG#<org>, sk = ORDER#<date>#<id>
     std::string org;
     std::string date;
     std::string id;
+    std::string email;
+    bloop::Decimal total;
+};
+
+struct Keyed {
+    static constexpr bloop::Meta meta{.table_name = "BenchKeyed"};
+    static constexpr bloop::TableKeys keys{.hash = "pk", .range = "sk"};
+};
+
+struct KeyedOrder {  // an entity whose members hold the whole keys
+    std::string pk;
+    std::string sk;
     std::string email;
     bloop::Decimal total;
 };
@@ -57,6 +69,13 @@ struct bloop::Model<Order> {
 };
 
 template <>
+struct bloop::Model<KeyedOrder> {
+    using table = Keyed;
+    static constexpr Entity entity{.name = "Order"};
+    static constexpr auto keys = bloop::keys(key<"pk", "{pk}">, key<"sk", "{sk}">);
+};
+
+template <>
 struct bloop::Model<PlainOrder> {
     static constexpr Meta meta{.table_name = "BenchPlain"};
     static constexpr auto hash_key = &PlainOrder::pk;
@@ -67,9 +86,8 @@ struct bloop::Model<PlainOrder> {
 namespace {
 
 std::string padded(int n) {
-    char out[8];
-    std::snprintf(out, sizeof out, "%05d", n);
-    return out;
+    std::string digits = std::to_string(n);
+    return std::string(digits.size() < 5 ? 5 - digits.size() : 0, '0') + digits;
 }
 
 template <class Body>
@@ -86,14 +104,17 @@ int main(int argc, char** argv) {
     const int n = argc > 1 ? std::atoi(argv[1]) : 300;
     bloop::testing::DynamoDBLocal server(bench::local_server_options());
     bloop::Engine engine(bloop::Client(bloop::testing::local_client_options(server.endpoint())));
-    engine.bind<Order, PlainOrder>();
+    engine.bind<Order, KeyedOrder, PlainOrder>();
     std::vector<Order> orders;
+    std::vector<KeyedOrder> keyed;
     std::vector<PlainOrder> plain;
     for (int i = 0; i < n; ++i) {
         const std::string date = "2026-05-" + padded(i % 28 + 1).substr(3);
         orders.push_back({"acme", date, "o" + padded(i), "ann@acme.example", bloop::Decimal("9.50")});
         plain.push_back({"ORG#acme", "ORDER#" + date + "#o" + padded(i), "Order",
                          "ann@acme.example", bloop::Decimal("9.50")});
+        keyed.push_back({"ORG#acme", "ORDER#" + date + "#o" + padded(i), "ann@acme.example",
+                         bloop::Decimal("9.50")});
     }
     using bloop::attr;
     phase("plain_save", n, [&] {
@@ -102,11 +123,17 @@ int main(int argc, char** argv) {
     phase("entity_save", n, [&] {
         for (auto& o : orders) engine.save(o);
     });
+    phase("keyed_save", n, [&] {
+        for (auto& o : keyed) engine.save(o);
+    });
     phase("plain_load", n, [&] {
         for (auto& o : plain) engine.load(o);
     });
     phase("entity_load", n, [&] {
         for (auto& o : orders) engine.load(o);
+    });
+    phase("keyed_load", n, [&] {
+        for (auto& o : keyed) engine.load(o);
     });
     // One query per order, by its whole key: one item each.
     std::size_t found = 0;
@@ -129,8 +156,17 @@ int main(int argc, char** argv) {
                          .size();
         }
     });
-    if (found != 2 * static_cast<std::size_t>(n)) {
-        std::cerr << "entity_bench: found " << found << " items, expected " << 2 * n << "\n";
+    phase("keyed_query", n, [&] {
+        for (const auto& o : keyed) {
+            found += engine
+                         .query<KeyedOrder>(attr<&KeyedOrder::pk> == o.pk &&
+                                            attr<&KeyedOrder::sk> == o.sk)
+                         .next_page()
+                         .size();
+        }
+    });
+    if (found != 3 * static_cast<std::size_t>(n)) {
+        std::cerr << "entity_bench: found " << found << " items, expected " << 3 * n << "\n";
         return 1;
     }
     return 0;

@@ -96,28 +96,29 @@ std::size_t Condition::size() const noexcept {
     return n;
 }
 
-namespace {
-Condition combine(Condition::Op op, Condition a, Condition b) {
+Condition Condition::combine(Op op, Condition a, Condition b) {
     if (a.empty()) return b;
     if (b.empty()) return a;
+    // Both sides are ours: their children move into the result, flattened.
     std::vector<Condition> children;
+    children.reserve((a.op_ == op ? a.children_.size() : 1) +
+                     (b.op_ == op ? b.children_.size() : 1));
     for (Condition* side : {&a, &b}) {
-        if (side->op() == op) {
-            for (const auto& c : side->children()) children.push_back(c);
+        if (side->op_ == op) {
+            for (auto& c : side->children_) children.push_back(std::move(c));
         } else {
             children.push_back(std::move(*side));
         }
     }
     return Condition::group(op, std::move(children));
 }
-}  // namespace
 
 Condition operator&&(Condition a, Condition b) {
-    return combine(Condition::Op::and_, std::move(a), std::move(b));
+    return Condition::combine(Condition::Op::and_, std::move(a), std::move(b));
 }
 
 Condition operator||(Condition a, Condition b) {
-    return combine(Condition::Op::or_, std::move(a), std::move(b));
+    return Condition::combine(Condition::Op::or_, std::move(a), std::move(b));
 }
 
 Condition operator!(Condition a) {

@@ -42,14 +42,28 @@ detail::SearchCursor detail::start_search(detail::EngineCore& core, const Search
                               " must be a positive number of capacity units per second");
     const auto binding = core.bound(m);
     const bool query = key != nullptr;
+    // Conditions on key members are written on key attributes (copies only when there are any).
     const KeyColumns keys(target.hash_key(), target.range_key());
-    const Condition key_condition =
-        query ? detail::lower_key_members(*key, {keys.begin(), keys.end()}) : Condition();
-    Condition filter_condition = detail::lower_key_members(filter);
-    if (query) check_key_condition(target, key_condition);
-    check_filter(target, filter_condition, query);
+    Condition lowered_key;
+    if (query && detail::has_key_members(*key)) {
+        lowered_key = detail::lower_key_members(*key, {keys.begin(), keys.end()});
+        key = &lowered_key;
+    }
+    Condition lowered_filter;
+    const Condition* filter_condition = &filter;
+    if (detail::has_key_members(filter)) {
+        lowered_filter = detail::lower_key_members(filter);
+        filter_condition = &lowered_filter;
+    }
+    if (query) check_key_condition(target, *key);
+    check_filter(target, *filter_condition, query);
     ResolvedProjection resolved = resolve_projection(target, projection);
-    if (m.entity) filter_condition &= entity_filter(m, collection);
+    if (m.entity) {
+        // A shared table's model reads only its entity's items (or the collection's).
+        if (filter_condition != &lowered_filter) lowered_filter = filter;
+        lowered_filter &= entity_filter(m, collection);
+        filter_condition = &lowered_filter;
+    }
     if (segment && (segment->total < 1 || segment->total > detail::max_scan_segments ||
                     segment->segment < 0 || segment->segment >= segment->total)) {
         throw InvalidArgument("a parallel scan of " + m.name + " needs 0 <= segment < total <= " +
@@ -60,14 +74,14 @@ detail::SearchCursor detail::start_search(detail::EngineCore& core, const Search
 
     // bloop's order of placeholders: filter, projection, key condition.
     Renderer r;
-    std::string filter_text = r.condition(filter_condition).value_or(std::string());
+    std::string filter_text = r.condition(*filter_condition).value_or(std::string());
     std::string projection_text;
     if (!resolved.count && collection.empty()) {
         std::vector<Path> paths;
         for (const auto c : resolved.columns) paths.push_back(Path::of_column(m, c));
         projection_text = r.projection(paths);
     }
-    std::string key_text = query ? *r.condition(key_condition) : std::string();
+    std::string key_text = query ? *r.condition(*key) : std::string();
     // Fills what Query and Scan share.
     const auto common = [&](auto& request) {
         request.table_name = binding->table_name;

@@ -19,8 +19,8 @@ bool all_digits(std::string_view s) {
 
 }  // namespace
 
-std::string render_placeholder(const KeyTemplateInfo& key, std::size_t i,
-                               const AttributeValue& value) {
+void append_placeholder(std::string& out, const KeyTemplateInfo& key, std::size_t i,
+                        const AttributeValue& value) {
     const auto& p = key.placeholders[i];
     if (p.width > 0) {
         const std::string& digits = value.as_number();
@@ -30,7 +30,9 @@ std::string render_placeholder(const KeyTemplateInfo& key, std::size_t i,
                                quoted(key.attribute) + " cannot hold: it takes 0 to " +
                                std::to_string(p.width) + " digits");
         }
-        return std::string(static_cast<std::size_t>(p.width) - digits.size(), '0') + digits;
+        out.append(static_cast<std::size_t>(p.width) - digits.size(), '0');
+        out += digits;
+        return;
     }
     const std::string& text = value.as_string();
     const std::string& next = key.literals[i + 1];
@@ -40,7 +42,7 @@ std::string render_placeholder(const KeyTemplateInfo& key, std::size_t i,
                            quoted(key.text) + " of " + quoted(key.attribute) +
                            ": the key could not be parsed back");
     }
-    return text;
+    out += text;
 }
 
 std::optional<AttributeValue> render_key(const KeyTemplateInfo& key,
@@ -48,7 +50,7 @@ std::optional<AttributeValue> render_key(const KeyTemplateInfo& key,
     std::string out = key.literals.front();
     for (std::size_t i = 0; i < key.placeholders.size(); ++i) {
         if (!values[i]) return std::nullopt;  // a sparse key: the item is not in the index
-        out += render_placeholder(key, i, *values[i]);
+        append_placeholder(out, key, i, *values[i]);
         out += key.literals[i + 1];
     }
     return AttributeValue::string(std::move(out));

@@ -691,7 +691,8 @@ namespace detail {
 template <auto Member>
 Path key_member_path() {
     using C = typename MemberPointer<Member>::Class;
-    return Path::of_key_member(model_info<C>(), std::string(member_name<Member>()));
+    static constexpr std::string_view name = member_name<Member>();
+    return Path::of_key_member(model_info<C>(), std::string(name));
 }
 
 /// Whether `Member` is kept in its model's key templates rather than stored as a column.

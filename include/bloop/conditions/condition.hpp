@@ -105,6 +105,9 @@ class Condition {
     static Condition group(Op op, std::vector<Condition> children);
 
   private:
+    /// AND or OR of `a` and `b`, flattening nested ones of the same op.
+    static Condition combine(Op op, Condition a, Condition b);
+
     Op op_ = Op::empty;
     Path path_;
     std::vector<Operand> operands_;

@@ -23,10 +23,10 @@ struct Model;
 
 namespace detail {
 
-/// Placeholder `i` of `key` holding `value` (S, or N for a width), as it is written in the key.
-/// Throws InvalidValue as render_key.
-std::string render_placeholder(const KeyTemplateInfo& key, std::size_t i,
-                               const AttributeValue& value);
+/// Appends placeholder `i` of `key` holding `value` (S, or N for a width) to `out`, as it is
+/// written in the key. Throws InvalidValue as render_key.
+void append_placeholder(std::string& out, const KeyTemplateInfo& key, std::size_t i,
+                        const AttributeValue& value);
 /// `values` (one per placeholder, S or N as dumped) put into the template; nullopt when one has
 /// no value (a sparse index key). Throws InvalidValue when a value holds the first character of
 /// the fixed text after it, or an integer is negative or wider than its placeholder.
@@ -161,7 +161,8 @@ struct TemplateColumn : ColumnSpec<TemplateColumn<T, K>> {
     static void load(void* object, AttributeValue&& stored) {
         [[maybe_unused]] T& o = *static_cast<T*>(object);
         std::array<AttributeValue, count> parts;
-        parse_key(runtime(), Model<T>::table::meta.table_name, type_name<T>(), stored, parts);
+        static constexpr std::string_view model = type_name<T>();
+        parse_key(runtime(), Model<T>::table::meta.table_name, model, stored, parts);
         // Every part converted before any member is set: a bad one leaves the object as it was.
         [&]<std::size_t... P>(std::index_sequence<P...>) {
             [[maybe_unused]] auto values = std::tuple<member_type_t<T, member<P>>...>(

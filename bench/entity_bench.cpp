@@ -24,7 +24,7 @@
 #include <string>
 #include <vector>
 
-namespace {
+namespace entity_bench {  // named: clang wants models' reflected objects outside anonymous ones
 
 struct Shop {
     static constexpr bloop::Meta meta{.table_name = "BenchEntity"};
@@ -59,7 +59,13 @@ struct PlainOrder {  // the same item, its keys and type written by hand
     bloop::Decimal total;
 };
 
-}  // namespace
+}  // namespace entity_bench
+
+using entity_bench::Keyed;
+using entity_bench::KeyedOrder;
+using entity_bench::Order;
+using entity_bench::PlainOrder;
+using entity_bench::Shop;
 
 template <>
 struct bloop::Model<Order> {

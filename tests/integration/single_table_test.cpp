@@ -474,16 +474,19 @@ TEST(SingleTableRules, UntypedItemsAreMatchedByTheirKeysOrRaiseAsTheTableSays) {
               "entities read");
 }
 
-namespace once {
+}  // namespace
+}  // namespace bloop
+
+namespace st_once {
 struct Table {
-    static constexpr Meta meta{.table_name = "StOnce"};
-    static constexpr TableKeys keys{.hash = "pk", .range = "sk"};
+    static constexpr bloop::Meta meta{.table_name = "StOnce"};
+    static constexpr bloop::TableKeys keys{.hash = "pk", .range = "sk"};
 };
 struct Other {
-    static constexpr Meta meta{.table_name = "StOnce"};
-    static constexpr TableKeys keys{.hash = "pk", .range = "sk"};
-    static constexpr TableIndex by_b{.name = "by_b", .hash = "b"};
-    static constexpr auto indexes = table_indexes<&by_b>();
+    static constexpr bloop::Meta meta{.table_name = "StOnce"};
+    static constexpr bloop::TableKeys keys{.hash = "pk", .range = "sk"};
+    static constexpr bloop::TableIndex by_b{.name = "by_b", .hash = "b"};
+    static constexpr auto indexes = bloop::table_indexes<&by_b>();
 };
 struct A {
     std::string a;
@@ -501,34 +504,32 @@ struct Prefix {
     std::string a;
     std::string x;
 };
-}  // namespace once
-}  // namespace
-}  // namespace bloop
+}  // namespace st_once
 
 template <>
-struct bloop::Model<bloop::once::A> {
-    using table = bloop::once::Table;
+struct bloop::Model<st_once::A> {
+    using table = st_once::Table;
     static constexpr auto keys = bloop::keys(key<"pk", "A#{a}">, key<"sk", "A">);
 };
 template <>
-struct bloop::Model<bloop::once::B> {
-    using table = bloop::once::Table;
+struct bloop::Model<st_once::B> {
+    using table = st_once::Table;
     static constexpr auto keys = bloop::keys(key<"pk", "A#{b}">, key<"sk", "B">);
 };
 template <>
-struct bloop::Model<bloop::once::Late> {
-    using table = bloop::once::Other;
+struct bloop::Model<st_once::Late> {
+    using table = st_once::Other;
     static constexpr auto keys = bloop::keys(key<"pk", "L#{b}">, key<"sk", "L">);
 };
 template <>
-struct bloop::Model<bloop::once::Twin> {
-    using table = bloop::once::Table;
+struct bloop::Model<st_once::Twin> {
+    using table = st_once::Table;
     static constexpr Entity entity{.name = "A"};
     static constexpr auto keys = bloop::keys(key<"pk", "T#{a}">, key<"sk", "T">);
 };
 template <>
-struct bloop::Model<bloop::once::Prefix> {
-    using table = bloop::once::Table;
+struct bloop::Model<st_once::Prefix> {
+    using table = st_once::Table;
     static constexpr auto keys = bloop::keys(key<"pk", "A#{a}">, key<"sk", "AX{x}">);
 };
 
@@ -537,11 +538,11 @@ namespace {
 
 TEST(SingleTableRules, BindCreatesASharedTableOnceAndValidatesEachModel) {
     Engine engine{Client(test::client_options())};
-    const BindReport report = engine.bind<once::A, once::B>();
+    const BindReport report = engine.bind<st_once::A, st_once::B>();
     EXPECT_EQ(report.changes, (std::vector<std::string>{"StOnce: created the table"}));
     // A model declaring the same table with another shape is told what differs.
     try {
-        engine.bind<once::Late>();
+        engine.bind<st_once::Late>();
         FAIL() << "no TableMismatch";
     } catch (const TableMismatch& e) {
         EXPECT_NE(std::string(e.what()).find("by_b"), std::string::npos) << e.what();
@@ -551,14 +552,14 @@ TEST(SingleTableRules, BindCreatesASharedTableOnceAndValidatesEachModel) {
 TEST(SingleTableRules, BindRefusesEntitiesWithOneNameOrSortKeysThatReadEachOther) {
     Engine engine{Client(test::client_options())};
     try {
-        engine.bind<once::A, once::Twin>();
+        engine.bind<st_once::A, st_once::Twin>();
         FAIL() << "no InvalidModel";
     } catch (const InvalidModel& e) {
         EXPECT_EQ(std::string(e.what()),
                   "'A' and 'Twin' of table 'StOnce' have the same entity type name 'A'");
     }
     try {
-        engine.bind<once::A, once::Prefix>();
+        engine.bind<st_once::A, st_once::Prefix>();
         FAIL() << "no InvalidModel";
     } catch (const InvalidModel& e) {
         EXPECT_EQ(std::string(e.what()),

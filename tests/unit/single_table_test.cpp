@@ -34,7 +34,21 @@ struct Edition {
     std::optional<std::string> notes{};
 };
 
+// A member kept in a key and, asked, as an attribute of its own.
+struct Review {
+    std::string author{};
+    std::string book{};
+    std::int64_t stars = 0;
+};
+
 }  // namespace unit_st
+
+template <>
+struct bloop::Model<unit_st::Review> {
+    using table = unit_st::Books;
+    static constexpr auto keys = bloop::keys(key<"pk", "AUTHOR#{author}">, key<"sk", "REVIEW#{book}">);
+    static constexpr auto column_options = bloop::column_options(also_stored<&unit_st::Review::book>);
+};
 
 template <>
 struct bloop::Model<unit_st::Author> {
@@ -56,6 +70,14 @@ namespace {
 
 using unit_st::Author;
 using unit_st::Edition;
+
+// The condition as rendered, with its values.
+std::string rendered(const Condition& c) {
+    Renderer r;
+    std::string out = r.condition(c).value_or("");
+    const ExpressionAttributes a = r.take_attributes();
+    return out + " " + a.values;
+}
 
 Edition dune() {
     return {.author = "Herbert", .title = "Dune", .year = 1965, .printing = 7,
@@ -115,6 +137,17 @@ TEST(SingleTableModel, KeysAreRenderedZeroPaddedAndParsedBackIntoTheMembers) {
     EXPECT_EQ(back.printing, 7);
     EXPECT_EQ(back.isbn, "978-0");
     EXPECT_EQ(back.notes, "first");
+}
+
+TEST(SingleTableModel, AMemberAskedToBeAlsoStoredIsInItsKeyAndAnAttributeOfItsOwn) {
+    const Item item = dump_item(unit_st::Review{"Herbert", "Dune", 5});
+    EXPECT_EQ(item.at("sk").as_string(), "REVIEW#Dune");
+    EXPECT_EQ(item.at("book").as_string(), "Dune");
+    EXPECT_EQ(item.find("author"), item.end());
+    EXPECT_EQ(load_item<unit_st::Review>(item).book, "Dune");
+    // Its conditions are still written on the key.
+    EXPECT_EQ(rendered((attr<&unit_st::Review::book> == "Dune").condition()),
+              R"x((#n0 = :v1) ":v1":{"S":"REVIEW#Dune"})x");
 }
 
 TEST(SingleTableModel, AnEmptyPlaceholderLeavesItsKeyOutAsASparseIndexDoes) {
@@ -184,14 +217,6 @@ TEST(SingleTableModel, AnItemOfAnotherEntityIsRefusedBeforeAnyMemberIsSet) {
                   "table 'Books' item (pk='AUTHOR#Herbert', sk='ED#Dune#1965#007') holds an item "
                   "of entity 'Author', not of 'edition'");
     }
-}
-
-// The condition as rendered, with its values.
-std::string rendered(const Condition& c) {
-    Renderer r;
-    std::string out = r.condition(c).value_or("");
-    const ExpressionAttributes a = r.take_attributes();
-    return out + " " + a.values;
 }
 
 TEST(SingleTableConditions, KeyMembersAreWrittenOnTheKeyAttributeLeftToRight) {

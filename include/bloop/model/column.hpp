@@ -139,8 +139,22 @@ inline constexpr bool is_not_stored_v<NotStored<M>> = true;
 template <auto Member>
 inline constexpr NotStored<Member> not_stored{};
 
-/// What differs from the derived columns: `bloop::column<&T::m>("dyn").named(...)` and
-/// `bloop::not_stored<&T::m>`, in any order.
+/// Keeps a member that a key template holds (single-table design) also as an attribute of its
+/// own, in `Model<T>::column_options`: for other readers of the table, or an index of its own.
+template <auto Member>
+struct AlsoStored : MemberRef<Member> {};
+namespace detail {
+template <class O>
+inline constexpr bool is_also_stored_v = false;
+template <auto M>
+inline constexpr bool is_also_stored_v<AlsoStored<M>> = true;
+}  // namespace detail
+/// `bloop::also_stored<&User::email>`: the member is in its key templates and stored as itself.
+template <auto Member>
+inline constexpr AlsoStored<Member> also_stored{};
+
+/// What differs from the derived columns: `bloop::column<&T::m>("dyn").named(...)`,
+/// `bloop::not_stored<&T::m>` and `bloop::also_stored<&T::m>`, in any order.
 template <class... Options>
 [[nodiscard]] constexpr std::tuple<Options...> column_options(Options... options) {
     return {options...};

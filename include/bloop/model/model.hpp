@@ -137,7 +137,7 @@ ObjectState* state_member(void* object) {
 /// key template.
 template <class T, std::size_t I>
 constexpr bool is_stored_member() {
-    if constexpr (is_state_member<T, I>() || is_templated_member<T, I>()) {
+    if constexpr (is_state_member<T, I>() || is_key_only_member<T, I>()) {
         return false;
     } else {
         return std::apply(
@@ -162,7 +162,8 @@ constexpr Field<T, I> derive_field() {
         [&](auto... o) {
             (
                 [&](auto option) {
-                    if constexpr (!is_not_stored_v<decltype(option)>) {
+                    if constexpr (!is_not_stored_v<decltype(option)> &&
+                                  !is_also_stored_v<decltype(option)>) {
                         if constexpr (decltype(option)::template is_index<T, I>()) {
                             f.name = option.name;
                             f.dynamo_name = option.dynamo_name;

@@ -98,7 +98,8 @@ consteval bool is_placeholder_name(std::string_view name) {
         key_templates_of<T>());
 }
 
-/// Whether member I of T lives in its key templates (and so is not a column of its own).
+/// Whether member I of T is a placeholder of its key templates (its conditions are written on
+/// the keys).
 template <class T, std::size_t I>
 consteval bool is_templated_member() {
     if constexpr (SharedTableModel<T>) {
@@ -106,6 +107,27 @@ consteval bool is_templated_member() {
     } else {
         return false;
     }
+}
+
+/// Whether member I of T is marked `also_stored` in its column options.
+template <class T, std::size_t I>
+consteval bool is_also_stored_member() {
+    if constexpr (requires { Model<T>::column_options; }) {
+        return std::apply(
+            [](auto... o) {
+                return (false || ... ||
+                        (is_also_stored_v<decltype(o)> && decltype(o)::template is_index<T, I>()));
+            },
+            Model<T>::column_options);
+    } else {
+        return false;
+    }
+}
+
+/// Whether member I of T lives only in its key templates (and so is not a column of its own).
+template <class T, std::size_t I>
+consteval bool is_key_only_member() {
+    return is_templated_member<T, I>() && !is_also_stored_member<T, I>();
 }
 
 /// The type name an entity writes.

@@ -393,6 +393,7 @@ TEST_F(SingleTable, TransactionsAndBatchWritesMixEntitiesOfTheTable) {
 
 TEST_F(SingleTable, AnEntityStreamDeliversEachRecordAsItsModel) {
     auto stream = engine.stream<Org, Invoice>(trim_horizon);
+    auto members = engine.stream<Member>(trim_horizon);  // one entity: only its records
     Org o{.org = "s", .name = "S"};
     Member m{.org = "s", .email = "s@s.example"};
     Invoice i{.org = "s", .year = 2026, .seq = 1, .email = "s@s.example"};
@@ -414,6 +415,14 @@ TEST_F(SingleTable, AnEntityStreamDeliversEachRecordAsItsModel) {
     }
     EXPECT_TRUE(saw_org);
     EXPECT_TRUE(saw_invoice);
+    bool saw_member = false;
+    for (int poll = 0; poll < 50 && !saw_member; ++poll) {
+        while (auto record = members.next()) {
+            if (record->new_image && record->new_image->org == "s")
+                saw_member = record->new_image->email == "s@s.example";
+        }
+    }
+    EXPECT_TRUE(saw_member);
 }
 
 TEST_F(SingleTable, AStreamProcessorHandsOverEachRecordAsItsEntity) {

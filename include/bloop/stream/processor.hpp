@@ -217,9 +217,12 @@ StreamProcessor& StreamProcessor::subscribe(std::function<void(RecordBatch<T>&)>
                    batch.shard_id = shard;
                    batch.checkpoint_at_ = checkpoint;
                    batch.records.reserve(records.size());
-                   for (const auto& r : records)  // afresh for every try of the handler
-                       batch.records.push_back(detail::typed_record<T>(*core, StreamRecord(r)));
-                   handler(batch);
+                   for (const auto& r : records) {  // afresh for every try of the handler
+                       // Of a shared table: its other entities' records are passed over.
+                       if (auto record = detail::record_of<T>(*core, StreamRecord(r)))
+                           batch.records.push_back(std::move(*record));
+                   }
+                   if (!batch.records.empty() || records.empty()) handler(batch);
                });
     return *this;
 }

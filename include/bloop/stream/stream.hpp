@@ -118,36 +118,6 @@ Record<T> typed_record(EngineCore& core, StreamRecord&& r) {
     return out;
 }
 
-}  // namespace detail
-
-/// A model's stream. Not thread-safe: one reader per Stream.
-template <class T>
-class Stream {
-  public:
-    /// The next record, or nullopt when none is waiting (never blocks for long, never ends).
-    /// object_loaded fires for each image.
-    std::optional<Record<T>> next() {
-        std::optional<StreamRecord> r = coordinator_->next();
-        if (!r) return std::nullopt;
-        return detail::typed_record<T>(*core_, std::move(*r));
-    }
-    /// Moves the stream (bloop's move_to).
-    void move_to(const StreamPosition& position) { position.apply(*coordinator_); }
-    /// A token that resumes exactly after the last record returned, in this or another process.
-    [[nodiscard]] std::string token() const { return coordinator_->token(); }
-    /// Keeps idle shards' iterators alive (bloop's heartbeat; next() does this work too).
-    void heartbeat() { coordinator_->heartbeat(); }
-
-  private:
-    friend class Engine;
-    Stream(detail::EngineCore& core, std::unique_ptr<StreamCoordinator> coordinator)
-        : core_(&core), coordinator_(std::move(coordinator)) {}
-
-    detail::EngineCore* core_;
-    std::unique_ptr<StreamCoordinator> coordinator_;  // it refreshes iterators in the background
-};
-
-namespace detail {
 /// `r` as the Record of the model among Ts its entity type names; nullopt for another entity's
 /// record (see entity_of).
 template <class... Ts>
@@ -170,7 +140,53 @@ std::optional<std::variant<Record<Ts>...>> entity_record(
     (std::index_sequence_for<Ts...>{});
     return out;
 }
+
+/// `r` as a Record<T>; nullopt when T is an entity of a shared table and the record is of another
+/// of its entities.
+template <class T>
+std::optional<Record<T>> record_of(EngineCore& core, StreamRecord&& r) {
+    if constexpr (SharedTableModel<T>) {
+        const ModelInfo* models[] = {&model_info<T>()};
+        auto record = entity_record<T>(core, models, std::move(r));
+        if (!record) return std::nullopt;
+        return std::get<0>(std::move(*record));
+    } else {
+        return typed_record<T>(core, std::move(r));
+    }
+}
 }  // namespace detail
+
+/// A model's stream (of a shared table's entity: only its records). Not thread-safe: one reader
+/// per Stream.
+template <class T>
+class Stream {
+  public:
+    /// The next record, or nullopt when none is waiting (never blocks for long, never ends).
+    /// object_loaded fires for each image.
+    std::optional<Record<T>> next() {
+        for (;;) {
+            std::optional<StreamRecord> r = coordinator_->next();
+            if (!r) return std::nullopt;
+            // Of a shared table: its other entities' records are passed over.
+            if (auto record = detail::record_of<T>(*core_, std::move(*r))) return record;
+        }
+    }
+    /// Moves the stream (bloop's move_to).
+    void move_to(const StreamPosition& position) { position.apply(*coordinator_); }
+    /// A token that resumes exactly after the last record returned, in this or another process.
+    [[nodiscard]] std::string token() const { return coordinator_->token(); }
+    /// Keeps idle shards' iterators alive (bloop's heartbeat; next() does this work too).
+    void heartbeat() { coordinator_->heartbeat(); }
+
+  private:
+    friend class Engine;
+    Stream(detail::EngineCore& core, std::unique_ptr<StreamCoordinator> coordinator)
+        : core_(&core), coordinator_(std::move(coordinator)) {}
+
+    detail::EngineCore* core_;
+    std::unique_ptr<StreamCoordinator> coordinator_;  // it refreshes iterators in the background
+};
+
 
 /// The stream of a shared table read as several entities (single-table design): each record comes
 /// as the Record of the model its entity type names (`engine.stream<Organization, User,

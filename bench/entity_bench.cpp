@@ -2,8 +2,8 @@
 // (keys rendered from members, parsed back, the entity type written and filtered on); as an entity
 // whose keys are whole members (`{pk}`, `{sk}`: the entity machinery without composite keys); and
 // as a plain model that holds the finished key strings and a type column by hand — one request at
-// a time, against a fresh DynamoDB Local. Under valgrind --tool=callgrind each phase's instructions go to a
-// file of their own ("Dump reason" = the phase); divide by the phase's requests (printed).
+// a time, against a fresh DynamoDB Local. Under valgrind --tool=callgrind each phase's instructions
+// go to a file of their own ("Dump reason" = the phase); divide by the phase's requests (printed).
 //
 //   valgrind --tool=callgrind build/ci/bench/bloop_entity_bench [N]    (default N: 300)
 
@@ -116,7 +116,8 @@ int main(int argc, char** argv) {
     std::vector<PlainOrder> plain;
     for (int i = 0; i < n; ++i) {
         const std::string date = "2026-05-" + padded(i % 28 + 1).substr(3);
-        orders.push_back({"acme", date, "o" + padded(i), "ann@acme.example", bloop::Decimal("9.50")});
+        orders.push_back(
+            {"acme", date, "o" + padded(i), "ann@acme.example", bloop::Decimal("9.50")});
         plain.push_back({"ORG#acme", "ORDER#" + date + "#o" + padded(i), "Order",
                          "ann@acme.example", bloop::Decimal("9.50")});
         keyed.push_back({"ORG#acme", "ORDER#" + date + "#o" + padded(i), "ann@acme.example",
@@ -146,9 +147,9 @@ int main(int argc, char** argv) {
     phase("plain_query", n, [&] {
         for (const auto& o : plain) {
             found += engine
-                         .query<PlainOrder>(attr<&PlainOrder::pk> == o.pk &&
-                                                attr<&PlainOrder::sk> == o.sk,
-                                            {.filter = attr<&PlainOrder::kind> == "Order"})
+                         .query<PlainOrder>(
+                             attr<&PlainOrder::pk> == o.pk && attr<&PlainOrder::sk> == o.sk,
+                             {.filter = attr<&PlainOrder::kind> == "Order"})
                          .next_page()
                          .size();
         }

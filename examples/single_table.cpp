@@ -94,8 +94,8 @@ int main() try {
                 // Orders spread over the months of 2026.
                 const std::string date =
                     "2026-" + two_digits(1 + o % 12) + "-" + two_digits(1 + o % 28);
-                orders.push_back({org, date, org + "-" + two_digits(u) + "-" + two_digits(o),
-                                  email, bloop::Decimal(std::to_string(10 + o) + ".50")});
+                orders.push_back({org, date, org + "-" + two_digits(u) + "-" + two_digits(o), email,
+                                  bloop::Decimal(std::to_string(10 + o) + ".50")});
             }
         }
     }
@@ -107,14 +107,13 @@ int main() try {
     auto acme = engine.query<Organization, User, Order>(attr<&Organization::org> == "acme");
     const auto found = acme.collect();
     std::cout << "collection ORG#acme: " << found.of<Organization>().size() << " organization, "
-              << found.of<User>().size() << " users, " << found.of<Order>().size()
-              << " orders\n";
+              << found.of<User>().size() << " users, " << found.of<Order>().size() << " orders\n";
 
     // A user's orders of one month, through gsi1: gsi1pk = USER#<email> AND
     // begins_with(gsi1sk, ORDER#2026-05).
     const std::string email = "user07@acme.example";
-    auto may = engine.query(App::gsi1, attr<&Order::user_email> == email &&
-                                           attr<&Order::date>.begins_with("2026-05"));
+    auto may = engine.query(
+        App::gsi1, attr<&Order::user_email> == email && attr<&Order::date>.begins_with("2026-05"));
     std::size_t count = 0;
     for (const Order& order : may) {
         if (order.user_email != email || order.date.rfind("2026-05", 0) != 0) {

@@ -26,8 +26,7 @@ const AttributeValue& value_of(const Condition& c, std::size_t i) {
         std::ostringstream text;
         text << c;
         throw InvalidCondition("'" + c.path().model->name + "': the condition " + text.str() +
-                               " compares key member '" + member_of(c) +
-                               "' with no value");
+                               " compares key member '" + member_of(c) + "' with no value");
     }
     return *v;
 }

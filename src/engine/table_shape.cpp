@@ -73,10 +73,8 @@ std::vector<wire::AttributeDefinition> attribute_definitions(const ModelInfo& m)
 }
 
 wire::SecondaryIndex index_request(const ModelInfo& m, const IndexInfo& ix) {
-    wire::SecondaryIndex index{ix.dynamo_name,
-                               key_schema(m, ix),
-                               {projection_type(ix.projection.mode), {}},
-                               std::nullopt};
+    wire::SecondaryIndex index{
+        ix.dynamo_name, key_schema(m, ix), {projection_type(ix.projection.mode), {}}, std::nullopt};
     if (ix.projection.mode == ProjectionMode::include) {
         index.projection.non_key_attributes = non_key_attributes(m, ix);
         // Only key columns are included: DynamoDB refuses INCLUDE without non-key attributes,

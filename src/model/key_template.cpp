@@ -14,7 +14,8 @@ std::string quoted(std::string_view s) {
 }
 
 bool all_digits(std::string_view s) {
-    return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
+    return !s.empty() &&
+           std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
 
 }  // namespace
@@ -37,10 +38,10 @@ void append_placeholder(std::string& out, const KeyTemplateInfo& key, std::size_
     const std::string& text = value.as_string();
     const std::string& next = key.literals[i + 1];
     if (!next.empty() && text.find(next.front()) != std::string::npos) {
-        throw InvalidValue("member " + quoted(p.member) + " is " + quoted(text) + ", which holds '" +
-                           std::string(1, next.front()) + "', the separator after it in key template " +
-                           quoted(key.text) + " of " + quoted(key.attribute) +
-                           ": the key could not be parsed back");
+        throw InvalidValue("member " + quoted(p.member) + " is " + quoted(text) +
+                           ", which holds '" + std::string(1, next.front()) +
+                           "', the separator after it in key template " + quoted(key.text) +
+                           " of " + quoted(key.attribute) + ": the key could not be parsed back");
     }
     out += text;
 }
@@ -60,8 +61,8 @@ void parse_key(const KeyTemplateInfo& key, std::string_view table, std::string_v
                const AttributeValue& stored, std::span<AttributeValue> out) {
     const auto mismatch = [&](const std::string& why) {
         return InvalidValue("table " + quoted(table) + " key " + key.attribute + " = " +
-                            repr(stored) + " does not match template " + quoted(key.text) +
-                            " of " + quoted(model) + ": " + why);
+                            repr(stored) + " does not match template " + quoted(key.text) + " of " +
+                            quoted(model) + ": " + why);
     };
     if (stored.type() != AttributeType::S) throw mismatch("it is not a string");
     const std::string_view text = stored.as_string();
@@ -74,7 +75,8 @@ void parse_key(const KeyTemplateInfo& key, std::string_view table, std::string_v
         std::size_t end = text.size();
         if (!next.empty()) {
             end = text.find(next.front(), pos);
-            if (end == std::string_view::npos) throw mismatch("no " + quoted(next) + " after " + p.member);
+            if (end == std::string_view::npos)
+                throw mismatch("no " + quoted(next) + " after " + p.member);
         }
         const std::string_view value = text.substr(pos, end - pos);
         if (p.width > 0) {

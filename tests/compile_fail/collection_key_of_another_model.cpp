@@ -16,4 +16,6 @@ struct bloop::Model<Note> {
     using table = App;
     static constexpr auto keys = bloop::keys(key<"pk", "ORG#{org}">, key<"sk", "#NOTE">);
 };
-void f(bloop::Engine& e) { (void)e.query<Org, User>(bloop::attr<&Note::org> == "a"); }
+void f(bloop::Engine& e) {
+    (void)e.query<Org, User>(bloop::attr<&Note::org> == "a");
+}

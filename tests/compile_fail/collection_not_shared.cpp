@@ -3,4 +3,6 @@
 
 #include "single_table_models.hpp"
 
-void f(bloop::Engine& e) { (void)e.query<Sale, User>(bloop::attr<&User::org> == "a"); }
+void f(bloop::Engine& e) {
+    (void)e.query<Sale, User>(bloop::attr<&User::org> == "a");
+}

@@ -9,4 +9,6 @@ struct bloop::Model<Org> {
     static constexpr Entity entity{.name = "User"};
     static constexpr auto keys = bloop::keys(key<"pk", "ORG#{org}">, key<"sk", "#META">);
 };
-void f(bloop::Engine& e) { (void)e.query<Org, User>(bloop::attr<&User::org> == "a"); }
+void f(bloop::Engine& e) {
+    (void)e.query<Org, User>(bloop::attr<&User::org> == "a");
+}

@@ -8,4 +8,6 @@ struct bloop::Model<Org> {
     using table = Other;
     static constexpr auto keys = bloop::keys(key<"pk", "ORG#{org}">, key<"sk", "#META">);
 };
-void f(bloop::Engine& e) { (void)e.query<Org, User>(bloop::attr<&User::org> == "a"); }
+void f(bloop::Engine& e) {
+    (void)e.query<Org, User>(bloop::attr<&User::org> == "a");
+}

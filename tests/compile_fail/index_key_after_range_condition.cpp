@@ -5,6 +5,9 @@
 
 void f(bloop::Engine& e) {
     const auto& ix = bloop::Model<Sale>::by_region;
-    (void)e.query(ix, bloop::index_key(ix).equal<&Sale::tenant>("a").equal<&Sale::region>("b")
-                          .greater<&Sale::day>("c").equal<&Sale::seq>(1));
+    (void)e.query(ix, bloop::index_key(ix)
+                          .equal<&Sale::tenant>("a")
+                          .equal<&Sale::region>("b")
+                          .greater<&Sale::day>("c")
+                          .equal<&Sale::seq>(1));
 }

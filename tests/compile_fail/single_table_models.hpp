@@ -2,7 +2,6 @@
 // The shared table and structs the single-table compile-fail cases declare wrongly.
 
 #include <bloop/model/model.hpp>
-#include <bloop/conditions/attr.hpp>
 
 #include <cstdint>
 #include <string>

@@ -4,6 +4,7 @@
 template <>
 struct bloop::Model<Org> {
     using table = App;
-    static constexpr auto keys = bloop::keys(key<"pk", "ORG#{org}">, key<"sk", "#META">, key<"gsi9pk", "X">);
+    static constexpr auto keys =
+        bloop::keys(key<"pk", "ORG#{org}">, key<"sk", "#META">, key<"gsi9pk", "X">);
 };
 const auto& info = bloop::model_info<Org>();

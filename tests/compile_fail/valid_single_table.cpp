@@ -15,7 +15,8 @@ void use(bloop::Engine& e) {
     e.bind<Org, User>();
     auto org = bloop::attr<&Org::org> == "acme";
     (void)e.query<Org>(org && bloop::attr<&Org::seq>.between(1, 9));
-    (void)e.query<Org>(org && bloop::attr<&Org::seq> == 1 && bloop::attr<&Org::name>.begins_with("a"));
+    (void)e.query<Org>(org && bloop::attr<&Org::seq> == 1 &&
+                       bloop::attr<&Org::name>.begins_with("a"));
     auto all = e.query<Org, User>(bloop::attr<&User::org> == "acme");
     for (const std::variant<Org, User>& item : all) (void)item;
     (void)all.collect().of<User>();

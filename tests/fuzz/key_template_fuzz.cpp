@@ -26,7 +26,8 @@ const bloop::KeyTemplateInfo& edition_key() {
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const unsigned char* data, std::size_t size) {
-    const bloop::AttributeValue stored = bloop::AttributeValue::string(std::string(as_text(data, size)));
+    const bloop::AttributeValue stored =
+        bloop::AttributeValue::string(std::string(as_text(data, size)));
     std::array<bloop::AttributeValue, 3> parts;
     try {
         bloop::detail::parse_key(edition_key(), "Books", "Edition", stored, parts);

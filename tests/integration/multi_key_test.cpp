@@ -38,10 +38,11 @@ template <>
 struct bloop::Model<multikey::Sale> {
     static constexpr Meta meta{.table_name = "MultiKeySale"};
     static constexpr auto hash_key = &multikey::Sale::id;
-    static constexpr auto by_region = global_index()
-                                          .hash_key<&multikey::Sale::tenant, &multikey::Sale::region>()
-                                          .range_key<&multikey::Sale::day, &multikey::Sale::seq>()
-                                          .projection(all_attributes);
+    static constexpr auto by_region =
+        global_index()
+            .hash_key<&multikey::Sale::tenant, &multikey::Sale::region>()
+            .range_key<&multikey::Sale::day, &multikey::Sale::seq>()
+            .projection(all_attributes);
     static constexpr auto indexes = bloop::indexes<&by_region>();
 };
 
@@ -102,8 +103,8 @@ TEST_F(MultiAttributeKeys, TheIndexIsCreatedWithEveryKeyAttributeInOrder) {
     std::vector<std::string> keys;
     for (const auto& k : index.at("KeySchema").as_array())
         keys.push_back(k.at("AttributeName").as_string() + " " + k.at("KeyType").as_string());
-    EXPECT_EQ(keys, (std::vector<std::string>{"tenant HASH", "region HASH", "day RANGE",
-                                              "seq RANGE"}));
+    EXPECT_EQ(keys,
+              (std::vector<std::string>{"tenant HASH", "region HASH", "day RANGE", "seq RANGE"}));
     // Bound again, the table validates.
     EXPECT_NO_THROW(engine.bind<Sale>());
 }
@@ -123,9 +124,9 @@ TEST_F(MultiAttributeKeys, ATypedKeyQueriesHashMembersThenRangeMembersLeftToRigh
                                               .begins_with<&Sale::day>("2026-05")))
                   .size(),
               6u);
-    EXPECT_EQ(ids(engine.query(by_region, index_key(by_region)
-                                              .equal<&Sale::tenant>("acme")
-                                              .equal<&Sale::region>("us")))
+    EXPECT_EQ(ids(engine.query(
+                      by_region,
+                      index_key(by_region).equal<&Sale::tenant>("acme").equal<&Sale::region>("us")))
                   .size(),
               9u);
 }
@@ -133,26 +134,24 @@ TEST_F(MultiAttributeKeys, ATypedKeyQueriesHashMembersThenRangeMembersLeftToRigh
 TEST_F(MultiAttributeKeys, AKeyConditionBreakingTheRulesIsRefusedBeforeSending) {
     const std::size_t before = sent->count();
     // No equality on the second hash member.
-    EXPECT_THROW((void)engine.query(by_region, attr<&Sale::tenant> == "acme"),
-                 InvalidKeyCondition);
+    EXPECT_THROW((void)engine.query(by_region, attr<&Sale::tenant> == "acme"), InvalidKeyCondition);
     // A range member skipped.
-    EXPECT_THROW((void)engine.query(by_region, attr<&Sale::tenant> == "acme" &&
-                                                   attr<&Sale::region> == "eu" &&
-                                                   attr<&Sale::seq> == 1),
-                 InvalidKeyCondition);
+    EXPECT_THROW(
+        (void)engine.query(by_region, attr<&Sale::tenant> == "acme" &&
+                                          attr<&Sale::region> == "eu" && attr<&Sale::seq> == 1),
+        InvalidKeyCondition);
     // Two conditions that are not equalities.
-    EXPECT_THROW((void)engine.query(by_region, attr<&Sale::tenant> == "acme" &&
-                                                   attr<&Sale::region> == "eu" &&
-                                                   attr<&Sale::day> > "2026" &&
-                                                   attr<&Sale::seq> > 1),
+    EXPECT_THROW((void)engine.query(by_region,
+                                    attr<&Sale::tenant> == "acme" && attr<&Sale::region> == "eu" &&
+                                        attr<&Sale::day> > "2026" && attr<&Sale::seq> > 1),
                  InvalidKeyCondition);
     EXPECT_EQ(sent->count(), before);
     // The same rules written with attr compile and run when they hold.
-    EXPECT_EQ(ids(engine.query(by_region, attr<&Sale::region> == "eu" &&
-                                              attr<&Sale::tenant> == "acme" &&
-                                              attr<&Sale::day> == "2026-06-01"))
-                  .size(),
-              3u);
+    EXPECT_EQ(
+        ids(engine.query(by_region, attr<&Sale::region> == "eu" && attr<&Sale::tenant> == "acme" &&
+                                        attr<&Sale::day> == "2026-06-01"))
+            .size(),
+        3u);
 }
 
 TEST_F(MultiAttributeKeys, AModelWithTheKeyMembersInAnotherOrderDoesNotMatchTheTable) {

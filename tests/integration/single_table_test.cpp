@@ -103,7 +103,8 @@ struct bloop::Model<st::Invoice> {
 template <>
 struct bloop::Model<st::Visit> {
     using table = st::Shop;
-    static constexpr auto keys = bloop::keys(key<"pk", "ORG#{org}">, key<"sk", "VISIT#{day}#{who}">);
+    static constexpr auto keys =
+        bloop::keys(key<"pk", "ORG#{org}">, key<"sk", "VISIT#{day}#{who}">);
 };
 template <>
 struct bloop::Model<st::Impostor> {
@@ -156,14 +157,17 @@ class SingleTable : public ::testing::Test {
 };
 
 TEST_F(SingleTable, SaveWritesRenderedKeysAndTheEntityTypeAndLoadParsesThemBack) {
-    Invoice i{.org = "save", .year = 2026, .seq = 42, .email = "ann@save.example",
+    Invoice i{.org = "save",
+              .year = 2026,
+              .seq = 42,
+              .email = "ann@save.example",
               .total = Decimal("12.50")};
     engine.save(i);
     const auto item = stored("ORG#save", "INV#2026#000042");
     ASSERT_TRUE(item);
     // The members live in the keys only: no attribute of their own.
-    EXPECT_EQ(names_of(*item), (std::vector<std::string>{"_et", "_ev", "gsi1pk", "gsi1sk", "pk",
-                                                         "sk", "total"}));
+    EXPECT_EQ(names_of(*item),
+              (std::vector<std::string>{"_et", "_ev", "gsi1pk", "gsi1sk", "pk", "sk", "total"}));
     EXPECT_EQ(item->at("_et").as_string(), "invoice");
     EXPECT_EQ(item->at("_ev").as_number(), "3");
     EXPECT_EQ(item->at("gsi1pk").as_string(), "MEMBER#ann@save.example");
@@ -270,8 +274,9 @@ TEST_F(SingleTable, KeyConditionsFollowTheTemplateLeftToRight) {
               (std::vector<std::int64_t>{8}));
     // A comparison on a placeholder that is not the template's last cannot be a key condition.
     const std::size_t before = sent->count();
-    EXPECT_THROW((void)engine.query<Invoice>(attr<&Invoice::org> == "k" && attr<&Invoice::year> > 2025),
-                 InvalidCondition);
+    EXPECT_THROW(
+        (void)engine.query<Invoice>(attr<&Invoice::org> == "k" && attr<&Invoice::year> > 2025),
+        InvalidCondition);
     EXPECT_EQ(sent->count(), before);
 }
 
@@ -326,8 +331,7 @@ TEST_F(SingleTable, ACollectionReturnsEachItemAsItsOwnModelPagedAndResumable) {
     EXPECT_TRUE(std::holds_alternative<Org>(all.first()));
 
     // Entities not listed are not read.
-    auto people = engine.query<Member, Invoice>(attr<&Member::org> == "c",
-                                                {.page_size = 5});
+    auto people = engine.query<Member, Invoice>(attr<&Member::org> == "c", {.page_size = 5});
     for (int i = 0; i < 7; ++i) ASSERT_TRUE(people.next());
     const std::string token = people.token();
     auto rest = engine.query<Member, Invoice>(attr<&Member::org> == "c");
@@ -434,7 +438,8 @@ TEST_F(SingleTable, AStreamProcessorHandsOverEachRecordAsItsEntity) {
     processor.subscribe<Org, Invoice>([&](RecordBatch<Org, Invoice>& batch) {
         for (const auto& record : batch.records) {
             if (const auto* o = std::get_if<Record<Org>>(&record)) {
-                if (o->new_image && o->new_image->org == "p") seen.push_back("Org " + o->new_image->name);
+                if (o->new_image && o->new_image->org == "p")
+                    seen.push_back("Org " + o->new_image->name);
             } else {
                 const auto& i = std::get<Record<Invoice>>(record);
                 if (i.new_image && i.new_image->org == "p")
@@ -463,8 +468,8 @@ TEST(SingleTableRules, UntypedItemsAreMatchedByTheirKeysOrRaiseAsTheTableSays) {
                                      {"sk", AttributeValue::string("TAG#loose")}});
     (void)engine.client().call(Operation::PutItem, put);
     // One whose keys fit nothing: the table says raise.
-    put["Item"] = json::to_json(Item{{"pk", AttributeValue::string("TOPIC#raw")},
-                                     {"sk", AttributeValue::string("ELSE")}});
+    put["Item"] = json::to_json(
+        Item{{"pk", AttributeValue::string("TOPIC#raw")}, {"sk", AttributeValue::string("ELSE")}});
     (void)engine.client().call(Operation::PutItem, put);
     std::optional<std::string> tag;
     std::string error;

@@ -14,8 +14,10 @@ namespace unit_st {
 struct Books {
     static constexpr bloop::Meta meta{.table_name = "Books"};
     static constexpr bloop::TableKeys keys{.hash = "pk", .range = "sk"};
-    static constexpr bloop::TableIndex by_isbn{
-        .name = "by_isbn", .hash = "ipk", .range = "isk", .projection = bloop::ProjectionMode::keys};
+    static constexpr bloop::TableIndex by_isbn{.name = "by_isbn",
+                                               .hash = "ipk",
+                                               .range = "isk",
+                                               .projection = bloop::ProjectionMode::keys};
     static constexpr auto indexes = bloop::table_indexes<&by_isbn>();
     static constexpr bloop::EntityTypes entities{.attribute = "kind"};
 };
@@ -46,8 +48,10 @@ struct Review {
 template <>
 struct bloop::Model<unit_st::Review> {
     using table = unit_st::Books;
-    static constexpr auto keys = bloop::keys(key<"pk", "AUTHOR#{author}">, key<"sk", "REVIEW#{book}">);
-    static constexpr auto column_options = bloop::column_options(also_stored<&unit_st::Review::book>);
+    static constexpr auto keys =
+        bloop::keys(key<"pk", "AUTHOR#{author}">, key<"sk", "REVIEW#{book}">);
+    static constexpr auto column_options =
+        bloop::column_options(also_stored<&unit_st::Review::book>);
 };
 
 template <>
@@ -80,8 +84,12 @@ std::string rendered(const Condition& c) {
 }
 
 Edition dune() {
-    return {.author = "Herbert", .title = "Dune", .year = 1965, .printing = 7,
-            .isbn = "978-0", .notes = "first"};
+    return {.author = "Herbert",
+            .title = "Dune",
+            .year = 1965,
+            .printing = 7,
+            .isbn = "978-0",
+            .notes = "first"};
 }
 
 TEST(SingleTableModel, AnEntityIsLoweredWithItsTemplatesTypeAndTheTableShape) {
@@ -94,7 +102,8 @@ TEST(SingleTableModel, AnEntityIsLoweredWithItsTemplatesTypeAndTheTableShape) {
     std::vector<std::string> columns;
     for (const auto& c : m.columns) columns.push_back(c.dynamo_name);
     // Members kept in templates are not columns of their own.
-    EXPECT_EQ(columns, (std::vector<std::string>{"notes", "pk", "sk", "ipk", "isk", "kind", "_ev"}));
+    EXPECT_EQ(columns,
+              (std::vector<std::string>{"notes", "pk", "sk", "ipk", "isk", "kind", "_ev"}));
     EXPECT_EQ(m.columns[*m.hash_key].dynamo_name, "pk");
     EXPECT_EQ(m.columns[*m.range_key].dynamo_name, "sk");
     ASSERT_EQ(m.key_templates.size(), 4u);
@@ -224,29 +233,33 @@ TEST(SingleTableConditions, KeyMembersAreWrittenOnTheKeyAttributeLeftToRight) {
     EXPECT_EQ(rendered((author == "Herbert").condition()),
               R"x((#n0 = :v1) ":v1":{"S":"AUTHOR#Herbert"})x");
     // Equal leading placeholders, then begins_with on the next.
-    EXPECT_EQ(rendered((attr<&Edition::title> == "Dune" && attr<&Edition::year> == 1965).condition()),
-              R"x((begins_with(#n0, :v1)) ":v1":{"S":"ED#Dune#1965#"})x");
+    EXPECT_EQ(
+        rendered((attr<&Edition::title> == "Dune" && attr<&Edition::year> == 1965).condition()),
+        R"x((begins_with(#n0, :v1)) ":v1":{"S":"ED#Dune#1965#"})x");
     EXPECT_EQ(rendered(attr<&Edition::title>.begins_with("Du").condition()),
               R"x((begins_with(#n0, :v1)) ":v1":{"S":"ED#Du"})x");
     // A comparison on the last placeholder.
-    EXPECT_EQ(rendered((attr<&Edition::title> == "Dune" && attr<&Edition::year> == 1965 &&
-                        attr<&Edition::printing>.between(2, 5))
-                           .condition()),
-              R"x((#n0 BETWEEN :v1 AND :v2) ":v1":{"S":"ED#Dune#1965#002"},":v2":{"S":"ED#Dune#1965#005"})x");
+    EXPECT_EQ(
+        rendered((attr<&Edition::title> == "Dune" && attr<&Edition::year> == 1965 &&
+                  attr<&Edition::printing>.between(2, 5))
+                     .condition()),
+        R"x((#n0 BETWEEN :v1 AND :v2) ":v1":{"S":"ED#Dune#1965#002"},":v2":{"S":"ED#Dune#1965#005"})x");
     // Every placeholder equal.
     EXPECT_EQ(rendered((attr<&Edition::printing> == 3 && attr<&Edition::title> == "Dune" &&
                         attr<&Edition::year> == 1965)
                            .condition()),
               R"x((#n0 = :v1) ":v1":{"S":"ED#Dune#1965#003"})x");
     // Under OR and NOT each comparison stands alone.
-    EXPECT_EQ(rendered((author == "A" || !(author == "B")).condition()),
-              R"x(((#n0 = :v1) OR (NOT (#n0 = :v2))) ":v1":{"S":"AUTHOR#A"},":v2":{"S":"AUTHOR#B"})x");
+    EXPECT_EQ(
+        rendered((author == "A" || !(author == "B")).condition()),
+        R"x(((#n0 = :v1) OR (NOT (#n0 = :v2))) ":v1":{"S":"AUTHOR#A"},":v2":{"S":"AUTHOR#B"})x");
 }
 
 TEST(SingleTableConditions, AComparisonNoTemplateCanHoldIsRefused) {
     // year is not the last placeholder of sk, and no other template holds it.
     try {
-        (void)rendered((attr<&Edition::title> == "Dune" && attr<&Edition::year> > 1960).condition());
+        (void)rendered(
+            (attr<&Edition::title> == "Dune" && attr<&Edition::year> > 1960).condition());
         FAIL() << "no InvalidCondition";
     } catch (const InvalidCondition& e) {
         EXPECT_NE(std::string(e.what()).find("'Edition': the condition"), std::string::npos)
@@ -257,9 +270,9 @@ TEST(SingleTableConditions, AComparisonNoTemplateCanHoldIsRefused) {
             << e.what();
     }
     // Without the leading equality, a begins_with on the second placeholder cannot be written.
-    EXPECT_THROW((void)rendered((attr<&Edition::author> == "x" &&
-                                 attr<&Edition::year> == 1965).condition()),
-                 InvalidCondition);
+    EXPECT_THROW(
+        (void)rendered((attr<&Edition::author> == "x" && attr<&Edition::year> == 1965).condition()),
+        InvalidCondition);
 }
 
 }  // namespace

@@ -83,18 +83,6 @@ operator||(const ConditionOf<A>&, const ConditionOf<B>&) {
 namespace detail {
 
 template <class V>
-struct Unoptional {
-    using type = V;
-};
-template <class V>
-struct Unoptional<std::optional<V>> {
-    using type = V;
-};
-/// The type a path's values have, without std::optional.
-template <class V>
-using unoptional_t = typename Unoptional<V>::type;
-
-template <class V>
 constexpr bool is_dynamic_path = is_dynamic_type<unoptional_t<V>>;
 
 template <class V>
@@ -484,8 +472,7 @@ class TypedPath {
     }
     /// `REMOVE path`: removes the stored value, whatever the object holds.
     [[nodiscard]] ActionOf<T> remove() const {
-        return ActionOf<T>(
-            detail::make_action(UpdateAction::Kind::remove, path(), std::nullopt));
+        return ActionOf<T>(detail::make_action(UpdateAction::Kind::remove, path(), std::nullopt));
     }
 
     // ---- document paths

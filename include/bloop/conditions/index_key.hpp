@@ -35,7 +35,8 @@ constexpr auto key_list_tuple(KeyList<Members...>) {
 template <class Ix, bool Hash>
 constexpr auto index_key_members() {
     constexpr auto first = Hash ? Ix::hash_member : Ix::range_member;
-    using More = std::conditional_t<Hash, typename Ix::more_hash_type, typename Ix::more_range_type>;
+    using More =
+        std::conditional_t<Hash, typename Ix::more_hash_type, typename Ix::more_range_type>;
     if constexpr (std::is_null_pointer_v<decltype(first)>) {
         return std::tuple<>{};
     } else {

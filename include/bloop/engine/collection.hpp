@@ -13,6 +13,7 @@
 /// ```
 
 #include <bloop/engine/detail/core.hpp>
+#include <bloop/engine/detail/result_iterator.hpp>
 #include <bloop/model/model.hpp>
 
 #include <array>
@@ -148,33 +149,7 @@ class Collection {
     void resume(const std::string& token) { cursor_.resume(token); }
 
     /// Input iteration over the remaining results.
-    class iterator {
-      public:
-        using value_type = std::variant<Ts...>;  ///< iterator traits
-        using difference_type = std::ptrdiff_t;  ///< iterator traits
-        iterator() = default;
-        /// Starts at the collection's next result.
-        explicit iterator(Collection* c) : collection_(c) { ++*this; }
-        /// The current result.
-        const value_type& operator*() const { return *current_; }
-        /// The current result's alternatives.
-        const value_type* operator->() const { return &*current_; }
-        /// Moves to the next result (fetching a page when needed).
-        iterator& operator++() {
-            current_ = collection_->next();
-            if (!current_) collection_ = nullptr;
-            return *this;
-        }
-        /// Moves to the next result.
-        void operator++(int) { ++*this; }
-        friend bool operator==(const iterator& a, const iterator& b) {
-            return a.collection_ == b.collection_;
-        }
-
-      private:
-        Collection* collection_ = nullptr;
-        std::optional<value_type> current_;
-    };
+    using iterator = detail::ResultIterator<Collection, value_type>;
     /// Iterates over the remaining results.
     iterator begin() { return iterator(this); }
     /// The end of the results.

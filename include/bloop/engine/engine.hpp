@@ -396,10 +396,10 @@ class Engine {
         static_assert(detail::check_collection<Ts...>());
         const std::array<const ModelInfo*, sizeof...(Ts)> models{&model_info<Ts>()...};
         return Collection<Ts...>(
-            *core_, detail::start_search(*core_, target, &key.condition(), Condition(), {},
-                                         options.consistent, options.forward, std::nullopt,
-                                         {options.limit, options.page_size, options.read_rate},
-                                         models));
+            *core_,
+            detail::start_search(*core_, target, &key.condition(), Condition(), {},
+                                 options.consistent, options.forward, std::nullopt,
+                                 {options.limit, options.page_size, options.read_rate}, models));
     }
     template <class T>
     static std::vector<detail::ObjectRef> refs_of(std::span<T> objects) {

@@ -11,6 +11,7 @@
 /// ```
 
 #include <bloop/engine/detail/core.hpp>
+#include <bloop/engine/detail/result_iterator.hpp>
 #include <bloop/engine/future.hpp>
 
 #include <cstddef>
@@ -103,35 +104,7 @@ class Search {
     void resume(const std::string& token) { cursor_.resume(token); }
 
     /// Input iteration over the remaining results.
-    class iterator {
-      public:
-        /// Iterator traits: the results are objects of T.
-        using value_type = T;
-        /// Iterator traits.
-        using difference_type = std::ptrdiff_t;
-        iterator() = default;
-        /// Starts at the search's next result.
-        explicit iterator(Search* s) : search_(s) { ++*this; }
-        /// The current result.
-        const T& operator*() const { return *current_; }
-        /// The current result's members.
-        const T* operator->() const { return &*current_; }
-        /// Moves to the next result (fetching a page when needed).
-        iterator& operator++() {
-            current_ = search_->next();
-            if (!current_) search_ = nullptr;
-            return *this;
-        }
-        /// Moves to the next result.
-        void operator++(int) { ++*this; }
-        friend bool operator==(const iterator& a, const iterator& b) {
-            return a.search_ == b.search_;
-        }
-
-      private:
-        Search* search_ = nullptr;
-        std::optional<T> current_;
-    };
+    using iterator = detail::ResultIterator<Search, T>;
     /// Iterates over the remaining results.
     iterator begin() { return iterator(this); }
     /// The end of the results.

@@ -65,8 +65,9 @@ struct Index {
     /// The GSI's hash key: one member, or up to four for a multi-attribute key (DynamoDB, since
     /// November 2025), each queried with an equality. (An LSI shares the table's hash key.)
     template <auto Member, auto... More>
-    requires(Kind == IndexKind::global) [[nodiscard]] constexpr Index<
-        Kind, Member, Range, Projection, KeyList<More...>, MoreRange> hash_key() const {
+    requires(Kind == IndexKind::global)
+        [[nodiscard]] constexpr Index<Kind, Member, Range, Projection, KeyList<More...>,
+                                      MoreRange> hash_key() const {
         return {name, dynamo_name, read_units_value, write_units_value, strict_value};
     }
     /// The index's range key: one member, or up to four for a GSI's multi-attribute key, queried

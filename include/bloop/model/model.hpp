@@ -59,9 +59,8 @@ concept Modeled = requires {
 
 /// A Modeled struct that is stored in a table: its own (`meta`) or a shared one (`using table`).
 template <class T>
-concept TableModel = Modeled<T> && (requires { Model<T>::meta; } || requires {
-                                       Model<T>::table::meta;
-                                   });
+concept TableModel = Modeled<T> &&(
+    requires { Model<T>::meta; } || requires { Model<T>::table::meta; });
 
 namespace detail {
 
@@ -549,8 +548,7 @@ void lower_entity(ModelInfo& info) {
     std::apply(
         [&](auto... k) {
             ((info.key_templates.push_back(TemplateColumn<T, decltype(k)>::describe()),
-              info.key_templates.back().column =
-                  *info.column_index(decltype(k)::attribute)),
+              info.key_templates.back().column = *info.column_index(decltype(k)::attribute)),
              ...);
         },
         key_templates_of<T>());

@@ -76,12 +76,12 @@ enum class UnknownEntities {
 
 /// The entity type a model writes on every item of a shared table.
 struct EntityInfo {
-    std::string name;                       ///< the type name ("User")
-    std::string attribute;                  ///< the attribute holding it ("_et")
-    std::optional<std::int64_t> version;    ///< the schema version, when declared
-    std::string version_attribute;          ///< the attribute holding the version ("_ev")
+    std::string name;                                 ///< the type name ("User")
+    std::string attribute;                            ///< the attribute holding it ("_et")
+    std::optional<std::int64_t> version;              ///< the schema version, when declared
+    std::string version_attribute;                    ///< the attribute holding the version ("_ev")
     UnknownEntities unknown = UnknownEntities::skip;  ///< the table's rule for unknown types
-    std::size_t column = 0;                 ///< the column writing the type
+    std::size_t column = 0;                           ///< the column writing the type
 };
 
 /// bloop's projection modes.

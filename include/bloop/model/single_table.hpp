@@ -45,7 +45,7 @@ struct FixedString {
 
 /// The key attributes of a shared table (always strings: keys are rendered from templates).
 struct TableKeys {
-    std::string_view hash;       ///< the partition key attribute
+    std::string_view hash;        ///< the partition key attribute
     std::string_view range = {};  ///< the sort key attribute; empty: none
 };
 

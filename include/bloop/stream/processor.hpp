@@ -243,8 +243,8 @@ StreamProcessor& StreamProcessor::subscribe(
                    batch.shard_id = shard;
                    batch.checkpoint_at_ = checkpoint;
                    for (const auto& r : records) {  // afresh for every try of the handler
-                       if (auto record = detail::entity_record<A, B, More...>(*core, models,
-                                                                             StreamRecord(r)))
+                       if (auto record =
+                               detail::entity_record<A, B, More...>(*core, models, StreamRecord(r)))
                            batch.records.push_back(std::move(*record));
                    }
                    if (!batch.records.empty()) handler(batch);

@@ -121,8 +121,9 @@ Record<T> typed_record(EngineCore& core, StreamRecord&& r) {
 /// `r` as the Record of the model among Ts its entity type names; nullopt for another entity's
 /// record (see entity_of).
 template <class... Ts>
-std::optional<std::variant<Record<Ts>...>> entity_record(
-    EngineCore& core, std::span<const ModelInfo* const> models, StreamRecord&& r) {
+std::optional<std::variant<Record<Ts>...>> entity_record(EngineCore& core,
+                                                         std::span<const ModelInfo* const> models,
+                                                         StreamRecord&& r) {
     const std::optional<Item>& image =
         r.new_image ? r.new_image : (r.old_image ? r.old_image : r.keys);
     if (!image) return std::nullopt;
@@ -158,8 +159,29 @@ std::optional<Record<T>> record_of(EngineCore& core, StreamRecord&& r) {
 
 /// A model's stream (of a shared table's entity: only its records). Not thread-safe: one reader
 /// per Stream.
+namespace detail {
+/// What Stream<T> and EntityStream<Ts...> share: a coordinator over the table's shards, which
+/// refreshes their iterators in the background.
+class StreamReader {
+  public:
+    /// Moves the stream (bloop's move_to).
+    void move_to(const StreamPosition& position) { position.apply(*coordinator_); }
+    /// A token that resumes exactly after the last record returned, in this or another process.
+    [[nodiscard]] std::string token() const { return coordinator_->token(); }
+    /// Keeps idle shards' iterators alive (bloop's heartbeat; next() does this work too).
+    void heartbeat() { coordinator_->heartbeat(); }
+
+  protected:
+    StreamReader(EngineCore& core, std::unique_ptr<StreamCoordinator> coordinator)
+        : core_(&core), coordinator_(std::move(coordinator)) {}
+
+    EngineCore* core_;
+    std::unique_ptr<StreamCoordinator> coordinator_;
+};
+}  // namespace detail
+
 template <class T>
-class Stream {
+class Stream : public detail::StreamReader {
   public:
     /// The next record, or nullopt when none is waiting (never blocks for long, never ends).
     /// object_loaded fires for each image.
@@ -171,22 +193,12 @@ class Stream {
             if (auto record = detail::record_of<T>(*core_, std::move(*r))) return record;
         }
     }
-    /// Moves the stream (bloop's move_to).
-    void move_to(const StreamPosition& position) { position.apply(*coordinator_); }
-    /// A token that resumes exactly after the last record returned, in this or another process.
-    [[nodiscard]] std::string token() const { return coordinator_->token(); }
-    /// Keeps idle shards' iterators alive (bloop's heartbeat; next() does this work too).
-    void heartbeat() { coordinator_->heartbeat(); }
 
   private:
     friend class Engine;
     Stream(detail::EngineCore& core, std::unique_ptr<StreamCoordinator> coordinator)
-        : core_(&core), coordinator_(std::move(coordinator)) {}
-
-    detail::EngineCore* core_;
-    std::unique_ptr<StreamCoordinator> coordinator_;  // it refreshes iterators in the background
+        : StreamReader(core, std::move(coordinator)) {}
 };
-
 
 /// The stream of a shared table read as several entities (single-table design): each record comes
 /// as the Record of the model its entity type names (`engine.stream<Organization, User,
@@ -195,7 +207,7 @@ class Stream {
 /// matches none is skipped with a warning or raises WrongEntity, as the table's
 /// `EntityTypes::unknown` says. Not thread-safe: one reader per stream.
 template <class... Ts>
-class EntityStream {
+class EntityStream : public detail::StreamReader {
   public:
     /// One record: a Record of one of the models.
     using value_type = std::variant<Record<Ts>...>;
@@ -209,20 +221,12 @@ class EntityStream {
                 return record;
         }
     }
-    /// Moves the stream (bloop's move_to).
-    void move_to(const StreamPosition& position) { position.apply(*coordinator_); }
-    /// A token that resumes exactly after the last record returned, in this or another process.
-    [[nodiscard]] std::string token() const { return coordinator_->token(); }
-    /// Keeps idle shards' iterators alive.
-    void heartbeat() { coordinator_->heartbeat(); }
 
   private:
     friend class Engine;
     EntityStream(detail::EngineCore& core, std::unique_ptr<StreamCoordinator> coordinator)
-        : core_(&core), coordinator_(std::move(coordinator)), models_{&model_info<Ts>()...} {}
+        : StreamReader(core, std::move(coordinator)), models_{&model_info<Ts>()...} {}
 
-    detail::EngineCore* core_;
-    std::unique_ptr<StreamCoordinator> coordinator_;
     std::array<const ModelInfo*, sizeof...(Ts)> models_;
 };
 

@@ -18,10 +18,10 @@
 /// AttributeTypeMismatch when the wire value has another type and InvalidValue when it cannot be
 /// represented.
 
+#include <bloop/exceptions.hpp>
 #include <bloop/types/attribute_value.hpp>
 #include <bloop/types/datetime.hpp>
 #include <bloop/types/decimal.hpp>
-#include <bloop/exceptions.hpp>
 #include <bloop/types/uuid.hpp>
 
 #include <concepts>
@@ -58,6 +58,20 @@ template <class T>
 inline constexpr bool is_dynamic_type = requires {
     requires TypeTraits<T>::dynamic;
 };
+
+namespace detail {
+template <class V>
+struct Unoptional {
+    using type = V;
+};
+template <class V>
+struct Unoptional<std::optional<V>> {
+    using type = V;
+};
+/// V without std::optional: the type a column's values have when present.
+template <class V>
+using unoptional_t = typename Unoptional<V>::type;
+}  // namespace detail
 
 /// Whether values of `T` can be table or index keys (backing S, N or B).
 template <class T>

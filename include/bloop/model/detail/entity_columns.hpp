@@ -40,7 +40,9 @@ void parse_key(const KeyTemplateInfo& key, std::string_view table, std::string_v
 
 /// A model whose table is declared apart and shared (`using table = App;` in its Model).
 template <class T>
-concept SharedTableModel = requires { typename Model<T>::table; };
+concept SharedTableModel = requires {
+    typename Model<T>::table;
+};
 
 template <class T>
 constexpr auto key_templates_of() {
@@ -86,14 +88,13 @@ template <class T>
 consteval bool is_placeholder_name(std::string_view name) {
     return std::apply(
         [&](auto... k) {
-            return (false || ... ||
-                    [&] {
-                        constexpr ParsedKeyTemplate p = parse_key_template(decltype(k)::text);
-                        for (std::size_t i = 0; i < p.count; ++i) {
-                            if (p.names[i] == name) return true;
-                        }
-                        return false;
-                    }());
+            return (false || ... || [&] {
+                constexpr ParsedKeyTemplate p = parse_key_template(decltype(k)::text);
+                for (std::size_t i = 0; i < p.count; ++i) {
+                    if (p.names[i] == name) return true;
+                }
+                return false;
+            }());
         },
         key_templates_of<T>());
 }
@@ -257,8 +258,9 @@ inline constexpr bool is_absent_column_v<AbsentColumn<T>> = true;
 /// Whether one of T's key templates renders `attribute`.
 template <class T>
 consteval bool has_template_for(std::string_view attribute) {
-    return std::apply([&](auto... k) { return (false || ... || (decltype(k)::attribute == attribute)); },
-                      key_templates_of<T>());
+    return std::apply(
+        [&](auto... k) { return (false || ... || (decltype(k)::attribute == attribute)); },
+        key_templates_of<T>());
 }
 
 /// The key attributes of T's shared table: hash, range, then each index's.
@@ -328,19 +330,9 @@ constexpr auto entity_columns() {
             return std::tuple<>{};
         }
     }();
-    auto absent = absent_columns<T>(
-        std::make_index_sequence<table_key_attributes<T>().size()>{});
+    auto absent = absent_columns<T>(std::make_index_sequence<table_key_attributes<T>().size()>{});
     return std::tuple_cat(templates, std::tuple<EntityColumn<T>>{}, version, absent);
 }
-
-template <class V>
-struct PlaceholderType {
-    using type = V;
-};
-template <class V>
-struct PlaceholderType<std::optional<V>> {
-    using type = V;
-};
 
 template <class T, class K, std::size_t P>
 consteval void check_placeholder() {
@@ -349,7 +341,7 @@ consteval void check_placeholder() {
     static_assert(m < member_count<T>(),
                   "bloop: a key template's placeholder names no member of the model");
     if constexpr (m < member_count<T>()) {
-        using V = typename PlaceholderType<member_type_t<T, m>>::type;
+        using V = unoptional_t<member_type_t<T, m>>;
         if constexpr (p.widths[P] > 0) {
             static_assert(std::is_integral_v<V> && !std::is_same_v<V, bool>,
                           "bloop: a key template's {member:0N} format is for integer members");
@@ -385,10 +377,14 @@ consteval void check_template() {
     static_assert(template_names_table_key<T, K>(),
                   "bloop: a key template names an attribute that is not a key of the table or of "
                   "one of its indexes");
-    static_assert(p.error != TemplateError::unclosed, "bloop: a key template has a '{' not closed by '}'");
-    static_assert(p.error != TemplateError::stray_brace, "bloop: a key template has a '}' without '{'");
-    static_assert(p.error != TemplateError::empty_name, "bloop: a key template has an empty placeholder {}");
-    static_assert(p.error != TemplateError::too_many, "bloop: a key template has more than 8 placeholders");
+    static_assert(p.error != TemplateError::unclosed,
+                  "bloop: a key template has a '{' not closed by '}'");
+    static_assert(p.error != TemplateError::stray_brace,
+                  "bloop: a key template has a '}' without '{'");
+    static_assert(p.error != TemplateError::empty_name,
+                  "bloop: a key template has an empty placeholder {}");
+    static_assert(p.error != TemplateError::too_many,
+                  "bloop: a key template has more than 8 placeholders");
     static_assert(p.error != TemplateError::bad_width,
                   "bloop: a key template's placeholder format must be a zero-padded width, "
                   "{member:08} (1 to 38 digits)");
@@ -408,14 +404,16 @@ consteval void check_templates(std::tuple<K...>) {
 template <class T>
 consteval bool check_entity() {
     using Table = typename Model<T>::table;
-    static_assert(requires { Table::meta; } && requires { Table::keys; },
-                  "bloop: Model<T>::table must name a table declaration: a struct with a "
-                  "`static constexpr bloop::Meta meta` and `static constexpr bloop::TableKeys keys`");
-    static_assert(!requires { Model<T>::meta; } && !requires { Model<T>::hash_key; } &&
-                      !requires { Model<T>::range_key; } && !requires { Model<T>::indexes; } &&
-                      !requires { Model<T>::columns; },
-                  "bloop: a model of a shared table takes its meta, keys and indexes from the "
-                  "table declaration (`using table = ...`): give it `keys` templates instead");
+    static_assert(
+        requires { Table::meta; } && requires { Table::keys; },
+        "bloop: Model<T>::table must name a table declaration: a struct with a "
+        "`static constexpr bloop::Meta meta` and `static constexpr bloop::TableKeys keys`");
+    static_assert(
+        !requires { Model<T>::meta; } && !requires { Model<T>::hash_key; } &&
+            !requires { Model<T>::range_key; } && !requires { Model<T>::indexes; } &&
+            !requires { Model<T>::columns; },
+        "bloop: a model of a shared table takes its meta, keys and indexes from the "
+        "table declaration (`using table = ...`): give it `keys` templates instead");
     std::apply(
         [](auto... k) {
             static_assert((true && ... && is_key_template_v<decltype(k)>),
@@ -425,14 +423,15 @@ consteval bool check_entity() {
     static_assert(has_template_for<T>(Table::keys.hash),
                   "bloop: the model gives no template for its table's hash key: add "
                   "bloop::key<\"<hash attribute>\", \"...\"> to Model<T>::keys");
-    static_assert([] {
-        for (const TableIndex* ix : table_indexes_of<Table>()) {
-            if (ix->projection == ProjectionMode::include) return false;
-        }
-        return true;
-    }(),
-                  "bloop: a shared table's index projects keys (bloop::ProjectionMode::keys, with "
-                  "the entity type) or all attributes");
+    static_assert(
+        [] {
+            for (const TableIndex* ix : table_indexes_of<Table>()) {
+                if (ix->projection == ProjectionMode::include) return false;
+            }
+            return true;
+        }(),
+        "bloop: a shared table's index projects keys (bloop::ProjectionMode::keys, with "
+        "the entity type) or all attributes");
     static_assert(Table::keys.range.empty() || has_template_for<T>(Table::keys.range),
                   "bloop: the model gives no template for its table's range key: add "
                   "bloop::key<\"<range attribute>\", \"...\"> to Model<T>::keys");

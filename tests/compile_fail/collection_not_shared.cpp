@@ -1,8 +1,5 @@
 // Must not compile: see tests/CMakeLists.txt for the expected diagnostic.
-#include <bloop/engine/engine.hpp>
+#include <bloop/engine/collection.hpp>
 
 #include "single_table_models.hpp"
-
-void f(bloop::Engine& e) {
-    (void)e.query<Sale, User>(bloop::attr<&User::org> == "a");
-}
+constexpr std::size_t size = sizeof(bloop::Collection<Sale, User>);

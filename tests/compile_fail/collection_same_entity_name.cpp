@@ -1,5 +1,5 @@
 // Must not compile: see tests/CMakeLists.txt for the expected diagnostic.
-#include <bloop/engine/engine.hpp>
+#include <bloop/engine/collection.hpp>
 
 #include "single_table_models.hpp"
 
@@ -9,6 +9,4 @@ struct bloop::Model<Org> {
     static constexpr Entity entity{.name = "User"};
     static constexpr auto keys = bloop::keys(key<"pk", "ORG#{org}">, key<"sk", "#META">);
 };
-void f(bloop::Engine& e) {
-    (void)e.query<Org, User>(bloop::attr<&User::org> == "a");
-}
+constexpr std::size_t size = sizeof(bloop::Collection<Org, User>);

@@ -1,9 +1,9 @@
 // Must not compile: see tests/CMakeLists.txt for the expected diagnostic.
-#include <bloop/engine/engine.hpp>
+#include <bloop/conditions/index_key.hpp>
 
 #include "single_table_models.hpp"
 
-void f(bloop::Engine& e) {
+void f() {
     const auto& ix = bloop::Model<Sale>::by_region;
-    (void)e.query(ix, bloop::index_key(ix).equal<&Sale::region>("eu").equal<&Sale::tenant>("a"));
+    (void)bloop::index_key(ix).equal<&Sale::region>("eu").equal<&Sale::tenant>("a");
 }

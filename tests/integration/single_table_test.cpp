@@ -518,6 +518,18 @@ struct Prefix {
     std::string a;
     std::string x;
 };
+struct Sessions {
+    static constexpr bloop::Meta meta{.table_name = "StTtl"};
+    static constexpr bloop::TableKeys keys{.hash = "pk", .range = "sk"};
+};
+struct Session {
+    std::string id;
+    bloop::Timestamp expires;
+};
+struct Token {
+    std::string id;
+    bloop::Timestamp ends;
+};
 }  // namespace st_once
 
 template <>
@@ -547,8 +559,34 @@ struct bloop::Model<st_once::Prefix> {
     static constexpr auto keys = bloop::keys(key<"pk", "A#{a}">, key<"sk", "AX{x}">);
 };
 
+template <>
+struct bloop::Model<st_once::Session> {
+    using table = st_once::Sessions;
+    static constexpr auto keys = bloop::keys(key<"pk", "S#{id}">, key<"sk", "SESSION">);
+    static constexpr auto ttl = &st_once::Session::expires;
+};
+template <>
+struct bloop::Model<st_once::Token> {
+    using table = st_once::Sessions;
+    static constexpr auto keys = bloop::keys(key<"pk", "T#{id}">, key<"sk", "TOKEN">);
+    static constexpr auto ttl = &st_once::Token::ends;
+};
+
 namespace bloop {
 namespace {
+
+TEST(SingleTableRules, EntitiesOfOneTableShareItsTtlAttribute) {
+    Engine engine{Client(test::client_options())};
+    engine.bind<st_once::Session>();  // creates StTtl with TTL on 'expires'
+    try {
+        engine.bind<st_once::Token>();
+        FAIL() << "no TableMismatch";
+    } catch (const TableMismatch& e) {
+        EXPECT_NE(std::string(e.what()).find("TTL is on 'expires', expected 'ends'"),
+                  std::string::npos)
+            << e.what();
+    }
+}
 
 TEST(SingleTableRules, BindCreatesASharedTableOnceAndValidatesEachModel) {
     Engine engine{Client(test::client_options())};

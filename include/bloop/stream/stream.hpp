@@ -157,8 +157,6 @@ std::optional<Record<T>> record_of(EngineCore& core, StreamRecord&& r) {
 }
 }  // namespace detail
 
-/// A model's stream (of a shared table's entity: only its records). Not thread-safe: one reader
-/// per Stream.
 namespace detail {
 /// What Stream<T> and EntityStream<Ts...> share: a coordinator over the table's shards, which
 /// refreshes their iterators in the background.
@@ -180,6 +178,8 @@ class StreamReader {
 };
 }  // namespace detail
 
+/// A model's stream (of a shared table's entity: only its records). Not thread-safe: one reader
+/// per Stream.
 template <class T>
 class Stream : public detail::StreamReader {
   public:

@@ -1,5 +1,5 @@
 // Key templates at run time: members' values put into a template, and a stored key parsed back
-// into them; the indexes of a shared table.
+// into them; the indexes of a shared table; the rules entities of one table keep together.
 
 #include <bloop/exceptions.hpp>
 #include <bloop/model/model.hpp>
@@ -113,9 +113,9 @@ IndexInfo lower_table_index(const TableIndex& declaration, std::string_view enti
     return info;
 }
 
-}  // namespace bloop::detail
+// ---- entities of one table
+// -----------------------------------------------------------------------
 
-namespace bloop::detail {
 namespace {
 
 const KeyTemplateInfo* template_for(const ModelInfo& m, std::optional<std::size_t> column,

@@ -8,12 +8,14 @@
 #include "client/idempotency.hpp"
 #include "client/policies/error_mapping.hpp"
 #include "client/policies/in_flight_limit.hpp"
+#include "client/policies/observe.hpp"
 #include "client/policies/policy.hpp"
 #include "client/policies/request_log.hpp"
 #include "client/policies/retries.hpp"
 #include "client/policies/router.hpp"
 #include "client/policies/signing.hpp"
 #include "client/text_calls.hpp"
+#include "telemetry/context.hpp"
 #include "util/executor.hpp"
 #include "wire/reading.hpp"
 
@@ -147,18 +149,24 @@ struct Client::State {
         return s;
     }
 
-    // Retries, signing, the in-flight limit, error mapping, the request log, the transport.
+    // Retries, signing, the in-flight limit, error mapping, the request log, the transport; with
+    // telemetry, a call's observer above them all and an attempt's below the retries.
     std::vector<std::unique_ptr<detail::Policy>> policies() {
         const Endpoint& dynamodb = router.endpoint(Service::dynamodb);
         std::vector<std::unique_ptr<detail::Policy>> p;
+        if (options.telemetry)
+            p.push_back(std::make_unique<detail::ObserveCall>(options.telemetry, limit));
         auto owned_retries =
             std::make_unique<detail::Retries>(options.retry, options.timeouts, options.log);
         retries = owned_retries.get();
         p.push_back(std::move(owned_retries));
+        if (options.telemetry)
+            p.push_back(std::make_unique<detail::ObserveAttempt>(options.telemetry));
         p.push_back(std::make_unique<detail::Signing>(
             credentials, router,
             SigV4Signer(dynamodb.signing_region.empty() ? region : dynamodb.signing_region,
-                        "dynamodb")));
+                        "dynamodb"),
+            options.environment));
         p.push_back(std::make_unique<detail::InFlightLimit>(limit, options.log));
         p.push_back(std::make_unique<detail::ErrorMapping>());
         p.push_back(std::make_unique<detail::RequestLog>(options.log));
@@ -187,6 +195,12 @@ struct Client::State {
         std::string body = send(op, std::move(text), detail::is_idempotent(op, request), bounds);
         return detail::wire::decoded(operation_name(op),
                                      [&] { return detail::wire::parse_object(body); });
+    }
+
+    // What an async call takes to the thread that runs it: the caller's telemetry context (nothing
+    // without telemetry).
+    [[nodiscard]] detail::CallContext carried() const {
+        return options.telemetry ? detail::current_context() : detail::CallContext{};
     }
 
     ClientOptions options;
@@ -242,7 +256,10 @@ json::Value Client::call(std::string_view op, const json::Value& request) const 
 
 std::future<json::Value> Client::call_async(Operation op, json::Value request) const {
     auto task = std::make_shared<std::packaged_task<json::Value()>>(
-        [state = state_, op, request = std::move(request)] { return state->call(op, request); });
+        [state = state_, op, request = std::move(request), context = state_->carried()] {
+            const detail::Carried carried(context);
+            return state->call(op, request);
+        });
     auto future = task->get_future();
     submit([task] { (*task)(); });
     return future;
@@ -268,7 +285,9 @@ std::string TextCalls::call(const Client& client, Operation op, std::string body
 std::future<std::string> TextCalls::call_async(const Client& client, Operation op, std::string body,
                                                bool idempotent) {
     auto task = std::make_shared<std::packaged_task<std::string()>>(
-        [state = client.state_, op, body = std::move(body), idempotent]() mutable {
+        [state = client.state_, op, body = std::move(body), idempotent,
+         context = client.state_->carried()]() mutable {
+            const detail::Carried carried(context);
             return state->send(op, std::move(body), idempotent);
         });
     auto future = task->get_future();
@@ -292,6 +311,10 @@ std::size_t Client::in_flight_limit() const {
 
 const RetryPolicy& Client::retry_policy() const noexcept {
     return state_->options.retry;
+}
+
+Telemetry* Client::telemetry() const noexcept {
+    return state_->options.telemetry.get();
 }
 
 const LogListener& Client::log_listener() const noexcept {

@@ -7,6 +7,7 @@
 
 #include "client/text_calls.hpp"
 #include "engine/core.hpp"
+#include "telemetry/mapper_call.hpp"
 #include "wire/items.hpp"
 
 #include <algorithm>
@@ -74,8 +75,10 @@ std::string verb(bool remove) {
 
 }  // namespace
 
-void detail::commit_batch(detail::EngineCore& core, std::span<const detail::ObjectRef> puts,
-                          std::span<const detail::ObjectRef> removes) {
+namespace {
+
+void commit_batch_now(detail::EngineCore& core, std::span<const detail::ObjectRef> puts,
+                      std::span<const detail::ObjectRef> removes) {
     // Everything that can be wrong with the input is found before anything is sent.
     std::vector<Entry> entries;
     std::map<std::string, std::size_t> items;        // table and key -> its entry
@@ -208,6 +211,19 @@ void detail::commit_batch(detail::EngineCore& core, std::span<const detail::Obje
         throw WriteFailed(message, std::move(failures));
     }
     if (receiver_error) std::rethrow_exception(receiver_error);
+}
+
+}  // namespace
+
+void detail::commit_batch(detail::EngineCore& core, std::span<const detail::ObjectRef> puts,
+                          std::span<const detail::ObjectRef> removes) {
+    const auto models = [&] {
+        std::vector<detail::ObjectRef> refs(puts.begin(), puts.end());
+        refs.insert(refs.end(), removes.begin(), removes.end());
+        return detail::models_of(refs);
+    };
+    detail::observed(core.client, "batch write", models, puts.size() + removes.size(),
+                     [&](detail::MapperCall*) { commit_batch_now(core, puts, removes); });
 }
 
 }  // namespace bloop

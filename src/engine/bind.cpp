@@ -5,6 +5,7 @@
 #include "engine/core.hpp"
 #include "engine/migration.hpp"
 #include "engine/table_shape.hpp"
+#include "telemetry/mapper_call.hpp"
 
 #include <algorithm>
 #include <set>
@@ -17,8 +18,10 @@ using detail::create_table_request;
 using detail::differences;
 using detail::units;
 
-BindReport detail::bind_models(detail::EngineCore& core, std::span<const ModelInfo* const> models,
-                               const BindOptions& options) {
+namespace {
+
+BindReport bind_now(detail::EngineCore& core, std::span<const ModelInfo* const> models,
+                    const BindOptions& options) {
     // bloop's order: for each model, before_create_table then CreateTable (not waiting); then for
     // each, wait until ACTIVE, validate, model_validated and model_bound.
     std::vector<const ModelInfo*> concrete;
@@ -130,6 +133,15 @@ BindReport detail::bind_models(detail::EngineCore& core, std::span<const ModelIn
         core.engine.model_bound.emit({core.engine, m});
     }
     return report;
+}
+
+}  // namespace
+
+BindReport detail::bind_models(detail::EngineCore& core, std::span<const ModelInfo* const> models,
+                               const BindOptions& options) {
+    return detail::observed(
+        core.client, "bind", [&] { return detail::model_names(models); }, models.size(),
+        [&](detail::MapperCall*) { return bind_now(core, models, options); });
 }
 
 }  // namespace bloop

@@ -76,6 +76,9 @@ std::string canonical_key(const Item& key);
 /// One stored item's identity across tables: the table name and the canonical key.
 std::string item_id(const std::string& table, const Item& key);
 
+/// The names of the models of `objects`, sorted, each once, joined with '+' (for telemetry).
+std::string models_of(std::span<const ObjectRef> objects);
+
 /// Throws InvalidModel when `model` is abstract (it has no table to read or write).
 void require_concrete(const ModelInfo& model);
 

@@ -3,6 +3,7 @@
 
 #include "engine/core.hpp"
 #include "model/value_context.hpp"
+#include "telemetry/mapper_call.hpp"
 #include "util/utf8.hpp"
 
 namespace bloop {
@@ -183,6 +184,13 @@ std::string canonical_key(const Item& key) {
 
 std::string item_id(const std::string& table, const Item& key) {
     return table + '\n' + canonical_key(key);
+}
+
+std::string models_of(std::span<const ObjectRef> objects) {
+    std::vector<const ModelInfo*> models;
+    models.reserve(objects.size());
+    for (const ObjectRef& ref : objects) models.push_back(ref.model);
+    return model_names(models);
 }
 
 void require_concrete(const ModelInfo& model) {

@@ -5,6 +5,7 @@
 
 #include "client/text_calls.hpp"
 #include "engine/core.hpp"
+#include "telemetry/mapper_call.hpp"
 #include "wire/items.hpp"
 
 #include <algorithm>
@@ -55,8 +56,10 @@ std::vector<wire::BatchGetItem> chunks(const std::vector<std::pair<std::string, 
 
 }  // namespace
 
-void detail::load(detail::EngineCore& core, std::span<const detail::ObjectRef> objects,
-                  const LoadOptions& options) {
+namespace {
+
+void load_now(detail::EngineCore& core, std::span<const detail::ObjectRef> objects,
+              const LoadOptions& options) {
     Wants wants;
     std::vector<std::pair<std::string, Item>> keys;
     for (const auto& ref : objects) {
@@ -123,6 +126,15 @@ void detail::load(detail::EngineCore& core, std::span<const detail::ObjectRef> o
     }
     if (!missing.empty()) throw detail::missing_objects(missing);
     if (receiver_error) std::rethrow_exception(receiver_error);
+}
+
+}  // namespace
+
+void detail::load(detail::EngineCore& core, std::span<const detail::ObjectRef> objects,
+                  const LoadOptions& options) {
+    detail::observed(
+        core.client, "load", [&] { return detail::models_of(objects); }, objects.size(),
+        [&](detail::MapperCall*) { load_now(core, objects, options); });
 }
 
 }  // namespace bloop

@@ -6,6 +6,7 @@
 
 #include "client/text_calls.hpp"
 #include "engine/core.hpp"
+#include "telemetry/mapper_call.hpp"
 #include "wire/items.hpp"
 
 #include <algorithm>
@@ -25,7 +26,9 @@ struct Wanted {
 
 }  // namespace
 
-void detail::commit_read(detail::EngineCore& core, std::span<const detail::ObjectRef> objects) {
+namespace {
+
+void commit_read_now(detail::EngineCore& core, std::span<const detail::ObjectRef> objects) {
     if (objects.empty()) return;
     std::vector<Wanted> wanted;
     std::map<std::string, std::size_t> index;  // table and key -> its Get
@@ -88,6 +91,14 @@ void detail::commit_read(detail::EngineCore& core, std::span<const detail::Objec
     const std::exception_ptr receiver_error = core.signal_loaded(loaded);
     if (!missing.empty()) throw detail::missing_objects(missing);
     if (receiver_error) std::rethrow_exception(receiver_error);
+}
+
+}  // namespace
+
+void detail::commit_read(detail::EngineCore& core, std::span<const detail::ObjectRef> objects) {
+    detail::observed(
+        core.client, "read transaction", [&] { return detail::models_of(objects); }, objects.size(),
+        [&](detail::MapperCall*) { commit_read_now(core, objects); });
 }
 
 }  // namespace bloop

@@ -3,6 +3,7 @@
 
 #include "client/text_calls.hpp"
 #include "engine/search_token.hpp"
+#include "telemetry/mapper_call.hpp"
 #include "wire/items.hpp"
 
 #include <algorithm>
@@ -64,8 +65,14 @@ void SearchCursor::fetch() {
         },
         request_);
     if (read_rate_) std::this_thread::sleep_until(next_fetch_);
-    wire::ItemsPage page =
-        wire::ItemsPage::decode(TextCalls::call(client_, op, body, true), operation_name(op));
+    wire::ItemsPage page = observed(
+        client_, op == Operation::Query ? "query" : "scan", [&] { return target_.model->name; }, 0,
+        [&](MapperCall* call) {
+            wire::ItemsPage p = wire::ItemsPage::decode(TextCalls::call(client_, op, body, true),
+                                                        operation_name(op));
+            if (call != nullptr) call->objects(p.items.size());
+            return p;
+        });
     const std::int64_t page_scanned = page.scanned_count.value_or(page.count);
     count_ += page.count;
     scanned_ += page_scanned;

@@ -6,6 +6,7 @@
 #include "engine/applied.hpp"
 #include "engine/core.hpp"
 #include "engine/prepared_write.hpp"
+#include "telemetry/mapper_call.hpp"
 
 #include <future>
 #include <set>
@@ -26,8 +27,10 @@ bool applied_earlier(const PreparedWrite& p, const ConditionalCheckFailed& e, bo
 
 }  // namespace
 
-void detail::write(detail::EngineCore& core, std::span<const detail::ObjectRef> objects,
-                   const detail::WriteSpec& spec, bool remove) {
+namespace {
+
+void write_now(detail::EngineCore& core, std::span<const detail::ObjectRef> objects,
+               const detail::WriteSpec& spec, bool remove) {
     // Everything that can be wrong with the input is found before anything is sent.
     std::vector<PreparedWrite> prepared;
     std::set<const void*> seen;
@@ -101,6 +104,15 @@ void detail::write(detail::EngineCore& core, std::span<const detail::ObjectRef> 
         throw WriteFailed(message, std::move(failures));
     }
     if (receiver_error) std::rethrow_exception(receiver_error);
+}
+
+}  // namespace
+
+void detail::write(detail::EngineCore& core, std::span<const detail::ObjectRef> objects,
+                   const detail::WriteSpec& spec, bool remove) {
+    detail::observed(
+        core.client, remove ? "delete" : "save", [&] { return detail::models_of(objects); },
+        objects.size(), [&](detail::MapperCall*) { write_now(core, objects, spec, remove); });
 }
 
 }  // namespace bloop

@@ -10,6 +10,7 @@
 #include "engine/core.hpp"
 #include "engine/item_size.hpp"
 #include "engine/prepared_write.hpp"
+#include "telemetry/mapper_call.hpp"
 
 #include <algorithm>
 #include <map>
@@ -118,9 +119,11 @@ bool worth_retrying(const TransactionCanceled& e) {
 
 }  // namespace
 
-void detail::commit_write(detail::EngineCore& core,
-                          std::span<const detail::TransactionOperation> operations,
-                          const std::string& given_token) {
+namespace {
+
+void commit_write_now(detail::EngineCore& core,
+                      std::span<const detail::TransactionOperation> operations,
+                      const std::string& given_token) {
     if (operations.empty()) return;
     // Everything DynamoDB would refuse is refused here, before anything is sent.
     if (operations.size() > kMaxItems) {
@@ -205,6 +208,20 @@ void detail::commit_write(detail::EngineCore& core,
         if (!receiver_error) receiver_error = error;
     }
     if (receiver_error) std::rethrow_exception(receiver_error);
+}
+
+}  // namespace
+
+void detail::commit_write(detail::EngineCore& core,
+                          std::span<const detail::TransactionOperation> operations,
+                          const std::string& given_token) {
+    const auto models = [&] {
+        std::vector<detail::ObjectRef> refs;
+        for (const auto& operation : operations) refs.push_back(operation.ref);
+        return detail::models_of(refs);
+    };
+    detail::observed(core.client, "transaction", models, operations.size(),
+                     [&](detail::MapperCall*) { commit_write_now(core, operations, given_token); });
 }
 
 }  // namespace bloop

@@ -11,6 +11,7 @@
 #include <bloop/client/operation.hpp>
 #include <bloop/client/retry.hpp>
 #include <bloop/json/json.hpp>
+#include <bloop/telemetry/telemetry.hpp>
 
 #include <chrono>
 #include <functional>
@@ -50,6 +51,9 @@ struct ClientOptions {
     std::size_t max_in_flight = 64;
     RetryPolicy retry{};                   ///< backoff and attempts
     LogListener log;                       ///< empty: silent
+    /// Receives every request's, mapper call's and stream batch's event (docs/observability.md);
+    /// empty: nothing is measured and requests are sent exactly as without it.
+    std::shared_ptr<Telemetry> telemetry;
     std::shared_ptr<Transport> transport;  ///< empty: pooled libcurl
     /// A PEM file of the certificate authorities trusted for https (behind a TLS-inspecting
     /// proxy); else `AWS_CA_BUNDLE`, else the profile's `ca_bundle`, else the system's.
@@ -114,6 +118,8 @@ class Client {
     /// unprocessed items, a cancelled transaction): the client's own backoff, full jitter under
     /// the retry policy's cap, through its `sleep` hook when set.
     void wait_before_retry(int n) const;
+    /// The telemetry (ClientOptions::telemetry; null: none), for the layers above the client.
+    [[nodiscard]] Telemetry* telemetry() const noexcept;
     /// The log listener (empty: silent), for layers that log through the client's listener.
     [[nodiscard]] const LogListener& log_listener() const noexcept;
     /// The resolved endpoint of `service` (for DynamoDB, the one used while the credentials name

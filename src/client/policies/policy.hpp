@@ -10,12 +10,13 @@
 //   RequestLog    one debug line per request sent and per answer received
 //   TransportCall the transport itself (the last)
 //
-// Metrics and tracing hook in as policies of their own.
+// With telemetry set, ObserveCall comes first and ObserveAttempt right below Retries (observe.hpp).
 
 #include <bloop/client/client.hpp>
 #include <bloop/client/credentials.hpp>
 #include <bloop/client/http.hpp>
 #include <bloop/client/operation.hpp>
+#include <bloop/telemetry/telemetry.hpp>
 
 #include <memory>
 #include <span>
@@ -37,6 +38,7 @@ struct Exchange {
     bool earlier_attempt_unknown = false;  ///< an earlier attempt may have been applied
     Credentials credentials;               ///< that signed this attempt
     std::string signature;                 ///< this attempt's
+    std::vector<AttemptEvent>* attempts = nullptr;  ///< where ObserveAttempt records; else null
 
     [[nodiscard]] std::string_view name() const noexcept { return operation_name(op); }
 };

@@ -16,6 +16,10 @@ HttpResponse Signing::send(Exchange& exchange, const Next& next) {
     request.headers.emplace_back("Host", target.host);
     request.headers.emplace_back("Content-Type", "application/x-amz-json-1.0");
     request.headers.emplace_back("X-Amz-Target", target_of(exchange.op));
+    if (in_lambda_) {
+        if (std::optional<std::string> trace = environment_.get("_X_AMZN_TRACE_ID"))
+            request.headers.emplace_back("X-Amzn-Trace-Id", std::move(*trace));
+    }
     exchange.signature =
         signer_.sign(request, exchange.credentials, std::chrono::system_clock::now()).signature;
     return next(exchange);

@@ -1,0 +1,146 @@
+#pragma once
+/// \file
+/// The one telemetry interface: set `ClientOptions::telemetry` and every request, mapper call and
+/// stream batch is reported to it as an event; unset, nothing is measured (docs/observability.md).
+/// `bloop::Metrics` turns the events into metrics for the Prometheus and CloudWatch EMF exporters.
+/// Events never hold credentials, key values or item contents.
+
+#include <chrono>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace bloop {
+
+/// An OpenTelemetry span context: which trace a span belongs to and which span it is.
+struct SpanContext {
+    std::string trace_id;  ///< 32 lowercase hex digits; empty: no trace
+    std::string span_id;   ///< 16 lowercase hex digits
+
+    /// Whether this names a span.
+    [[nodiscard]] bool valid() const noexcept { return !trace_id.empty(); }
+};
+
+/// Makes `parent` the parent of the spans bloop starts on this thread while the scope lives (and
+/// of those its async calls start from here): how a user's own span, e.g. opentelemetry-cpp's
+/// current one, becomes the parent of bloop's.
+class TraceParent {
+  public:
+    /// Sets `parent` as the current span context of this thread.
+    explicit TraceParent(SpanContext parent);
+    /// Restores the context that was current before.
+    ~TraceParent();
+    TraceParent(const TraceParent&) = delete;
+    TraceParent& operator=(const TraceParent&) = delete;
+
+  private:
+    SpanContext previous_;
+};
+
+/// Capacity a request consumed on one table or index, as DynamoDB reported it.
+struct CapacityUse {
+    std::string table;       ///< the table
+    std::string index;       ///< the index; empty: the table's own items
+    double read_units = 0;   ///< read capacity units
+    double write_units = 0;  ///< write capacity units
+};
+
+/// One attempt of a request.
+struct AttemptEvent {
+    std::chrono::system_clock::time_point start;  ///< when it was sent
+    std::chrono::nanoseconds duration{};          ///< until its answer or error
+    int http_status = 0;                          ///< 0: no answer came
+    /// Empty when it succeeded; else the service's error code ("ThrottlingException") or the
+    /// class of the failure ("RequestTimeout", "ConnectionRefused", "CredentialsUnavailable").
+    std::string error_type;
+    bool throttled = false;  ///< a throttling error (the limit halves, the attempt is retried)
+};
+
+/// One call to DynamoDB or DynamoDB Streams, every attempt and backoff included.
+struct RequestEvent {
+    std::string_view service;         ///< "dynamodb" or "dynamodb-streams"
+    std::string_view operation;       ///< the API name, "PutItem"
+    std::vector<std::string> tables;  ///< the tables the request names, in order
+    std::string index;                ///< the IndexName it names, if any
+    /// The models of the mapper call that sent it, sorted and joined with '+' ("Account",
+    /// "Order+User"); empty for a request sent with Client::call.
+    std::string model;
+    std::string mapper;  ///< the mapper call that sent it ("save", "query"); else empty
+    std::chrono::system_clock::time_point start;  ///< when the call began
+    std::chrono::nanoseconds duration{};          ///< until it returned or threw
+    std::vector<AttemptEvent> attempts;           ///< each attempt, in order (at least one)
+    int http_status = 0;                          ///< the last attempt's; 0: no answer
+    std::string error_type;  ///< the last attempt's error; empty when the call succeeded
+    std::string request_id;  ///< DynamoDB's x-amzn-RequestId of the last answer
+    /// What DynamoDB reported consumed, per table and index (asked for only while the telemetry
+    /// wants capacity; empty for operations that report none).
+    std::vector<CapacityUse> capacity;
+    std::int64_t limit = -1;          ///< the request's Limit; -1: none
+    std::string select;               ///< the request's Select; empty: none
+    bool projection = false;          ///< whether it has a ProjectionExpression
+    std::size_t in_flight_limit = 0;  ///< the client's adaptive limit when the call ended
+    SpanContext span;                 ///< this request's span
+    SpanContext parent;               ///< its parent (a mapper call, or the user's); may be empty
+};
+
+/// One call of the mapper: a save, load, delete, query or scan page, transaction, batch write or
+/// bind.
+struct MapperEvent {
+    std::string_view name;    ///< "save", "delete", "load", "query", "scan", "transaction",
+                              ///< "read transaction", "batch write", "bind"
+    std::string model;        ///< the models it touched, sorted and joined with '+'
+    std::size_t objects = 0;  ///< objects saved, deleted, asked for, or yielded by the page
+    std::chrono::system_clock::time_point start;  ///< when it began
+    std::chrono::nanoseconds duration{};          ///< until it returned or threw
+    std::string error_type;  ///< the exception's class when it threw; else empty
+    SpanContext span;        ///< its span
+    SpanContext parent;      ///< the user's span it ran under, if any
+};
+
+/// What one stream reader or processor did with one batch of records of a shard.
+struct StreamBatchEvent {
+    std::string table;     ///< the table whose stream it read
+    std::string shard_id;  ///< the shard
+    std::size_t records = 0;
+    /// How far behind the shard's newest record the reader is: now − the
+    /// ApproximateCreationDateTime of the batch's last record (0 for an empty batch at the end of
+    /// what the shard holds): KCL's MillisBehindLatest.
+    std::chrono::milliseconds lag{};
+    bool handler_failed = false;  ///< the handler threw (the batch is delivered again)
+};
+
+/// A change in which leases a stream processor's worker holds.
+struct LeaseEvent {
+    /// "taken" (free or expired), "stolen" (from a live worker, to balance), "lost" (another
+    /// worker took it, or a renewal failed), "released" (given up on shutdown or at a shard's end),
+    /// "checkpointed".
+    std::string_view kind;
+    std::string lease_table;  ///< the lease table
+    std::string shard_id;     ///< the shard
+    std::size_t held = 0;     ///< leases this worker holds after the change
+};
+
+/// Receives bloop's events; the base ignores each. Called from whichever thread sent the request
+/// or handled the batch: overrides must be thread-safe and quick (export from a thread of their
+/// own). Set on ClientOptions::telemetry (and so seen by the engine and the stream processor).
+class Telemetry {
+  public:
+    virtual ~Telemetry() = default;
+    /// Whether requests ask DynamoDB for ReturnConsumedCapacity INDEXES (a request that names its
+    /// own ReturnConsumedCapacity keeps it).
+    [[nodiscard]] virtual bool wants_capacity() const { return true; }
+    /// A request ended (answered, or thrown).
+    virtual void request(const RequestEvent&) {}
+    /// A mapper call ended.
+    virtual void mapper(const MapperEvent&) {}
+    /// The client signed with renewed credentials (`ok`: their expiration moved), or could get
+    /// no valid credentials at all (a request failed with CredentialsUnavailable).
+    virtual void credentials(bool ok) { (void)ok; }
+    /// A stream batch was handled.
+    virtual void stream_batch(const StreamBatchEvent&) {}
+    /// A stream processor's lease changed hands or was checkpointed.
+    virtual void lease(const LeaseEvent&) {}
+};
+
+}  // namespace bloop

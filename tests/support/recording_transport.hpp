@@ -29,6 +29,13 @@ class RecordingTransport : public Transport {
         std::lock_guard lock(mutex_);
         return sent_.size();
     }
+    /// How many requests of `operation` ("UpdateItem") were sent so far.
+    [[nodiscard]] std::size_t count(const std::string& operation) const {
+        std::lock_guard lock(mutex_);
+        std::size_t n = 0;
+        for (const auto& [target, body] : sent_) n += target.ends_with("." + operation) ? 1 : 0;
+        return n;
+    }
     /// The body of the last request whose X-Amz-Target ends with `operation` ("Query").
     [[nodiscard]] std::string last(const std::string& operation) const {
         std::lock_guard lock(mutex_);

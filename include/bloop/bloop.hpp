@@ -51,5 +51,6 @@
 #include <bloop/client/log.hpp>
 #include <bloop/client/operation.hpp>
 #include <bloop/client/retry.hpp>
+#include <bloop/telemetry/emf.hpp>
 #include <bloop/telemetry/metrics.hpp>
 #include <bloop/telemetry/telemetry.hpp>

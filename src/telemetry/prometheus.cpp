@@ -64,8 +64,8 @@ struct PrometheusExporter::State {
     int port = 0;
 };
 
-PrometheusExporter::PrometheusExporter(std::shared_ptr<Metrics> metrics,
-                                       const std::string& address, LogListener log)
+PrometheusExporter::PrometheusExporter(std::shared_ptr<Metrics> metrics, const std::string& address,
+                                       LogListener log)
     : state_(std::make_unique<State>()) {
     state_->collector = std::make_shared<Collector>(metrics);
     state_->host = address.substr(0, address.rfind(':'));

@@ -80,13 +80,14 @@ TEST(PrometheusExporter, ARealPrometheusScrapesCountsEqualToTheRequestsOnTheWire
     test::PrometheusServer prometheus(exporter.port());
     EXPECT_EQ(settled(prometheus, "up{job=\"bloop\"}", 1), 1);
     EXPECT_EQ(settled(prometheus, "sum(bloop_requests_total)", total), total);
-    EXPECT_EQ(settled(prometheus, "sum(bloop_requests_total{operation=\"UpdateItem\",table=\"PromGauge\"})",
-                      updates),
-              updates);
+    EXPECT_EQ(
+        settled(prometheus,
+                "sum(bloop_requests_total{operation=\"UpdateItem\",table=\"PromGauge\"})", updates),
+        updates);
     EXPECT_EQ(settled(prometheus, "sum(bloop_request_duration_seconds_count)", total), total);
     EXPECT_EQ(settled(prometheus, "sum(bloop_items_written_total{model=\"Gauge\"})", 5), 5);
-    const std::optional<double> units =
-        prometheus.scalar("sum(bloop_consumed_write_units_total{table=\"PromGauge\",model=\"Gauge\"})");
+    const std::optional<double> units = prometheus.scalar(
+        "sum(bloop_consumed_write_units_total{table=\"PromGauge\",model=\"Gauge\"})");
     ASSERT_TRUE(units.has_value());
     EXPECT_GT(*units, 0);
 }

@@ -4,14 +4,14 @@
 
 #include "loopback.hpp"
 
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
 #include <chrono>
 #include <cstdlib>
 #include <fstream>
-#include <signal.h>
 #include <stdexcept>
-#include <sys/wait.h>
 #include <thread>
-#include <unistd.h>
 
 namespace bloop::test {
 namespace {
@@ -66,8 +66,10 @@ PrometheusServer::PrometheusServer(int target_port) {
         int status = 0;
         if (::waitpid(pid_, &status, WNOHANG) == pid_) {
             pid_ = -1;
-            throw std::runtime_error("prometheus exited (is Debian's prometheus installed? "
-                                     "scripts/bootstrap --test); see " + dir_ + "/prometheus.log");
+            throw std::runtime_error(
+                "prometheus exited (is Debian's prometheus installed? "
+                "scripts/bootstrap --test); see " +
+                dir_ + "/prometheus.log");
         }
         std::this_thread::sleep_for(std::chrono::milliseconds(100));
     }

@@ -5,9 +5,9 @@
 
 #include <bloop/json/json.hpp>
 
+#include <sys/types.h>
 #include <optional>
 #include <string>
-#include <sys/types.h>
 
 namespace bloop::test {
 

@@ -255,8 +255,9 @@ TEST(SigningPolicy, EveryAttemptIsSignedWithTheCredentialsOfThatMomentAndItsHead
     auto provider = std::make_shared<Rotating>();
     Router router("http://localhost:8000", std::nullopt, "us-east-1", EndpointSettings{},
                   empty_environment());
-    auto [below, pipeline] =
-        over(std::make_unique<Signing>(provider, router, SigV4Signer("us-east-1", "dynamodb")));
+    auto [below, pipeline] = over(
+        std::make_unique<Signing>(provider, router, SigV4Signer("us-east-1", "dynamodb"),
+                                  Environment(std::map<std::string, std::string, std::less<>>{})));
     below->answer(200);
     below->answer(200);
     const CallOptions call;
@@ -282,8 +283,9 @@ TEST(SigningPolicy, DynamoDbRequestsGoToTheEndpointOfTheCredentialsAccount) {
     auto provider = std::make_shared<Rotating>();
     provider->account = "111122223333";
     Router router(std::nullopt, std::nullopt, "us-east-1", EndpointSettings{}, empty_environment());
-    auto [below, pipeline] =
-        over(std::make_unique<Signing>(provider, router, SigV4Signer("us-east-1", "dynamodb")));
+    auto [below, pipeline] = over(
+        std::make_unique<Signing>(provider, router, SigV4Signer("us-east-1", "dynamodb"),
+                                  Environment(std::map<std::string, std::string, std::less<>>{})));
     below->answer(200);
     below->answer(200);
     const CallOptions call;

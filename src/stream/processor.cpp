@@ -198,6 +198,7 @@ struct StreamProcessor::Impl {
         if (!context.leases->write(lease).written) return;  // another worker got there first
         context.say(LogLevel::info,
                     "took the lease of " + lease.lease + " (" + why + ") at " + lease.checkpoint);
+        context.lease_event(why == "handed over" ? "stolen" : "taken", std::string(lease.shard_id()));
         const bool ready = detail::parents_done(lease, leases);
         const std::string key = lease.lease;
         auto reader =
@@ -286,6 +287,7 @@ StreamProcessor::StreamProcessor(Engine& engine, ProcessorOptions options) : eng
     // a stalled connection never holds a renewal past the safe window.
     if (!options.leases) options.leases = lease_table(engine, {.timeout = options.lease_duration / 4});
     impl_ = std::make_unique<Impl>(std::move(options), engine.client().log_listener(), &stopping_);
+    impl_->context.telemetry = engine.client().telemetry();
 }
 
 StreamProcessor::~StreamProcessor() {

@@ -21,10 +21,33 @@ LeaseClock::time_point at(LeaseClock::rep ticks) {
     return LeaseClock::time_point(LeaseClock::duration(ticks));
 }
 
+// "arn:aws:dynamodb:us-east-1:123:table/Orders/stream/2026-..." → "Orders".
+std::string table_of(const std::string& arn) {
+    const std::size_t at = arn.find(":table/");
+    if (at == std::string::npos) return arn;
+    const std::size_t begin = at + 7;
+    return arn.substr(begin, arn.find('/', begin) - begin);
+}
+
 }  // namespace
 
 void ReaderContext::say(LogLevel level, const std::string& message) const {
     if (log) log(level, "stream processor " + options->consumer + " (" + worker + "): " + message);
+}
+
+void ReaderContext::lease_event(std::string_view kind, const std::string& shard) const {
+    if (telemetry != nullptr) telemetry->lease({kind, options->consumer, shard});
+}
+
+void ShardReader::report(const std::vector<StreamRecord>& records, bool failed) const {
+    if (context_.telemetry == nullptr) return;
+    StreamBatchEvent event{table_, shard_, records.size(), {}, failed};
+    if (!records.empty()) {
+        const auto behind = std::chrono::system_clock::now() - records.back().created_at;
+        event.lag = std::max(std::chrono::milliseconds(0),
+                             std::chrono::duration_cast<std::chrono::milliseconds>(behind));
+    }
+    context_.telemetry->stream_batch(event);
 }
 
 LeaseClock::duration ReaderContext::safe_window() const {
@@ -42,6 +65,7 @@ ShardReader::ShardReader(const ReaderContext& context, const BatchHandler& handl
       key_(lease.lease),
       arn_(lease.stream_arn()),
       shard_(lease.shard_id()),
+      table_(table_of(arn_)),
       lease_(std::move(lease)),
       written_(taken.time_since_epoch().count()) {}
 
@@ -79,6 +103,7 @@ bool ShardReader::should_stop() const {
 
 void ShardReader::give_up(LeaseClock::duration silent, const std::string& why) {
     if (lost_.exchange(true)) return;
+    context_.lease_event("lost", shard_);
     context_.say(LogLevel::warning, "could not renew the lease of " + key_ + " for " + ms(silent) +
                                         why +
                                         "; stopped reading it before another worker may take it");
@@ -115,11 +140,13 @@ ShardReader::Written ShardReader::write(const std::function<void(StreamLease&)>&
             // Finished, released or handed over: no write of this worker's may follow.
             if (lease_.finished()) finished_.store(true);
             if (lease_.owner != context_.worker) released_.store(true);
+            if (finished_.load() || released_.load()) context_.lease_event("released", shard_);
             return Written::yes;
         }
         const std::optional<StreamLease>& stored = result.stored;
         if (round > 0 || !stored || stored->owner != context_.worker) {
             lost_.store(true);
+            context_.lease_event("lost", shard_);
             context_.say(
                 LogLevel::warning,
                 "lost the lease of " + lease_.lease + " to " +
@@ -169,6 +196,7 @@ void ShardReader::checkpoint(const std::string& sequence_number) {
                         " moved to another worker: its records after the last checkpoint will be "
                         "handled there");
     }
+    context_.lease_event("checkpointed", shard_);
     unsaved_ = 0;
 }
 
@@ -240,10 +268,12 @@ bool ShardReader::deliver(const std::vector<StreamRecord>& records) {
         if (!may_continue()) return false;
         try {
             handler_(records, arn_, shard_, checkpoint_at_);
+            report(records, false);
             return true;
         } catch (const LeaseLost&) {
             return false;
         } catch (const std::exception& e) {
+            report(records, true);
             context_.say(LogLevel::error,
                          "the handler failed on " + std::to_string(records.size()) +
                              " records of " + arn_ + "/" + shard_ + " from " +
@@ -321,6 +351,7 @@ void ShardReader::read() {
             }
         }
         iterator = std::move(*page.next_iterator);
+        if (records.empty()) report(records, false);  // caught up: no lag
         caught_up_.store(records.empty());
         if (records.empty()) pause(context_.options->idle_poll);
     }

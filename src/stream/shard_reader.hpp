@@ -25,8 +25,11 @@ struct ReaderContext {
     LogListener log;
     const std::atomic<bool>* stopping;           // the worker is stopping
     std::atomic<LeaseClock::rep>* last_handled;  // when a record was last handled
+    Telemetry* telemetry = nullptr;              // the client's; null: none
     /// Logs `message` at `level`, prefixed with the consumer and worker.
     void say(LogLevel level, const std::string& message) const;
+    /// Reports a lease of `shard` taken, stolen, lost, released or checkpointed (with telemetry).
+    void lease_event(std::string_view kind, const std::string& shard) const;
     /// How long after its last successful write a lease may still be used: two thirds of the
     /// lease duration, leaving a third for a batch handed out just before it ends.
     [[nodiscard]] LeaseClock::duration safe_window() const;
@@ -104,6 +107,8 @@ class ShardReader final {
     // Sleeps `duration`, waking early when the reader should stop.
     void pause(std::chrono::milliseconds duration) const;
     void give_up(LeaseClock::duration silent, const std::string& why);
+    // Reports a batch handed to the handler (or a failed delivery) to the telemetry.
+    void report(const std::vector<StreamRecord>& records, bool failed) const;
 
     const ReaderContext& context_;
     const BatchHandler& handler_;
@@ -111,6 +116,7 @@ class ShardReader final {
     const std::string key_;
     const std::string arn_;
     const std::string shard_;
+    const std::string table_;  // the table whose stream this is (for telemetry)
 
     mutable std::mutex lease_mutex_;  // one lease write at a time
     StreamLease lease_;

@@ -259,24 +259,31 @@ void Metrics::credentials(bool ok) {
 void Metrics::stream_batch(const StreamBatchEvent& e) {
     std::lock_guard lock(state_->mutex);
     State& s = *state_;
-    s.batches.add({e.table}, 1);
-    s.records.add({e.table}, static_cast<double>(e.records));
-    if (e.handler_failed) s.handler_failures.add({e.table}, 1);
+    if (e.handler_failed) {
+        s.handler_failures.add({e.table}, 1);
+        return;
+    }
+    if (e.records > 0) {
+        s.batches.add({e.table}, 1);
+        s.records.add({e.table}, static_cast<double>(e.records));
+    }
     s.lag.set({e.table, e.shard_id}, std::chrono::duration<double>(e.lag).count());
 }
 
 void Metrics::lease(const LeaseEvent& e) {
     std::lock_guard lock(state_->mutex);
     State& s = *state_;
-    s.lease_events.add({e.lease_table, std::string(e.kind)}, 1);
-    s.leases_held.set({e.lease_table}, static_cast<double>(e.held));
-    Labels shard{e.lease_table, e.shard_id};
+    s.lease_events.add({e.consumer, std::string(e.kind)}, 1);
+    Labels shard{e.consumer, e.shard_id};
     if (e.kind == "lost" || e.kind == "released") {
         s.checkpointed.erase(shard);
         s.checkpoint_age.series.erase(shard);
-    } else if (e.kind == "checkpointed" || e.kind == "taken" || e.kind == "stolen") {
+    } else {
         s.checkpointed[shard] = std::chrono::steady_clock::now();
     }
+    std::size_t held = 0;
+    for (const auto& [held_shard, at] : s.checkpointed) held += held_shard[0] == e.consumer ? 1 : 0;
+    s.leases_held.set({e.consumer}, static_cast<double>(held));
 }
 
 void Metrics::dropped(std::string_view exporter, std::size_t n) {

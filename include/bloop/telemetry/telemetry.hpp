@@ -102,7 +102,7 @@ struct MapperEvent {
 struct StreamBatchEvent {
     std::string table;     ///< the table whose stream it read
     std::string shard_id;  ///< the shard
-    std::size_t records = 0;
+    std::size_t records = 0;  ///< records in the batch (0: the reader found none new)
     /// How far behind the shard's newest record the reader is: now − the
     /// ApproximateCreationDateTime of the batch's last record (0 for an empty batch at the end of
     /// what the shard holds): KCL's MillisBehindLatest.
@@ -110,15 +110,15 @@ struct StreamBatchEvent {
     bool handler_failed = false;  ///< the handler threw (the batch is delivered again)
 };
 
-/// A change in which leases a stream processor's worker holds.
+/// A change in the leases a stream processor's worker holds.
 struct LeaseEvent {
-    /// "taken" (free or expired), "stolen" (from a live worker, to balance), "lost" (another
-    /// worker took it, or a renewal failed), "released" (given up on shutdown or at a shard's end),
+    /// "taken" (free or expired), "stolen" (handed over to this worker for balance at its
+    /// request), "lost" (another worker took it, or it could not be renewed in time), "released"
+    /// (given up: on shutdown, handed over to another worker, or at the end of its shard),
     /// "checkpointed".
     std::string_view kind;
-    std::string lease_table;  ///< the lease table
-    std::string shard_id;     ///< the shard
-    std::size_t held = 0;     ///< leases this worker holds after the change
+    std::string consumer;  ///< the processor's consumer (ProcessorOptions::consumer)
+    std::string shard_id;  ///< the shard
 };
 
 /// Receives bloop's events; the base ignores each. Called from whichever thread sent the request

@@ -58,7 +58,8 @@ Options parse(int argc, char** argv) {
         else if (flag == "--linger")
             o.linger = std::stoi(argv[i + 1]);
         else
-            throw std::invalid_argument("usage: observed [--port N] [--emf FILE] [--linger SECONDS]");
+            throw std::invalid_argument(
+                "usage: observed [--port N] [--emf FILE] [--linger SECONDS]");
     }
     return o;
 }
@@ -92,8 +93,8 @@ double lag(const bloop::Metrics& metrics) {
 std::vector<ObservedOrder> orders(int first, int count) {
     std::vector<ObservedOrder> out;
     for (int i = first; i < first + count; ++i) {
-        out.push_back({"order-" + std::to_string(i), "customer-" + std::to_string(i % 3),
-                       100 * (i + 1)});
+        out.push_back(
+            {"order-" + std::to_string(i), "customer-" + std::to_string(i % 3), 100 * (i + 1)});
     }
     return out;
 }
@@ -123,10 +124,9 @@ int main(int argc, char** argv) try {
     client.telemetry = metrics;
     bloop::Engine engine{bloop::Client(client)};
 
-    bloop::PrometheusExporter prometheus(metrics, "127.0.0.1:" + std::to_string(options.port),
-                                         [](bloop::LogLevel, std::string_view line) {
-                                             std::cerr << line << "\n";
-                                         });
+    bloop::PrometheusExporter prometheus(
+        metrics, "127.0.0.1:" + std::to_string(options.port),
+        [](bloop::LogLevel, std::string_view line) { std::cerr << line << "\n"; });
     std::ofstream emf_file(options.emf);
     std::mutex emf_mutex;
     std::size_t emf_lines = 0;
@@ -145,15 +145,18 @@ int main(int argc, char** argv) try {
     auto batch = orders(0, 10);
     engine.save(batch);
     int found = 0;
-    for (const ObservedOrder& o :
-         engine.query(bloop::Model<ObservedOrder>::by_customer, attr<&ObservedOrder::customer> == "customer-1"))
+    for (const ObservedOrder& o : engine.query(bloop::Model<ObservedOrder>::by_customer,
+                                               attr<&ObservedOrder::customer> == "customer-1"))
         found += o.customer == "customer-1" ? 1 : 0;
     ObservedOrder from{.id = "order-0"};
     ObservedOrder to{.id = "order-1"};
     bloop::ReadTransaction(engine).load(from, to).commit();
     from.cents -= 50;
     to.cents += 50;
-    bloop::WriteTransaction(engine).save(from, {.condition = attr<&ObservedOrder::cents> >= 0}).save(to).commit();
+    bloop::WriteTransaction(engine)
+        .save(from, {.condition = attr<&ObservedOrder::cents> >= 0})
+        .save(to)
+        .commit();
     std::cout << "workload: saved 10 orders, " << found << " found by customer, one transfer"
               << std::endl;
 
@@ -172,7 +175,8 @@ int main(int argc, char** argv) try {
         worker.subscribe<ObservedOrder>([&](bloop::RecordBatch<ObservedOrder>& b) {
             handled += static_cast<int>(b.records.size());
             if (first.exchange(false)) {
-                const auto behind = std::chrono::system_clock::now() - b.records.back().meta.created_at;
+                const auto behind =
+                    std::chrono::system_clock::now() - b.records.back().meta.created_at;
                 lag_resumed = std::chrono::duration<double>(behind).count();
             }
         });

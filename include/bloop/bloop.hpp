@@ -53,4 +53,5 @@
 #include <bloop/client/retry.hpp>
 #include <bloop/telemetry/emf.hpp>
 #include <bloop/telemetry/metrics.hpp>
+#include <bloop/telemetry/otlp.hpp>
 #include <bloop/telemetry/telemetry.hpp>

@@ -125,8 +125,8 @@ struct StreamProcessor::Impl {
             for (const auto& s : shards) {
                 const std::string key = sub.arn + "/" + s.shard_id;
                 if (listing.find(key) != nullptr) continue;
-                StreamLease lease{options.consumer, key, {}, {},
-                                  std::string(checkpoint::trim_horizon), {}, 0};
+                StreamLease lease{
+                    options.consumer, key, {}, {}, std::string(checkpoint::trim_horizon), {}, 0};
                 if (!s.parent_shard_id.empty()) lease.parents.push_back(s.parent_shard_id);
                 if (first && from_latest) {
                     lease.checkpoint =
@@ -198,7 +198,8 @@ struct StreamProcessor::Impl {
         if (!context.leases->write(lease).written) return;  // another worker got there first
         context.say(LogLevel::info,
                     "took the lease of " + lease.lease + " (" + why + ") at " + lease.checkpoint);
-        context.lease_event(why == "handed over" ? "stolen" : "taken", std::string(lease.shard_id()));
+        context.lease_event(why == "handed over" ? "stolen" : "taken",
+                            std::string(lease.shard_id()));
         const bool ready = detail::parents_done(lease, leases);
         const std::string key = lease.lease;
         auto reader =
@@ -218,8 +219,8 @@ struct StreamProcessor::Impl {
         lease.next_owner = context.worker;
         if (!context.leases->write(lease).written) return;
         asked.insert(lease.lease);
-        context.say(LogLevel::info, "asked " + victim + " for the lease of " + lease.lease +
-                                            " (for balance)");
+        context.say(LogLevel::info,
+                    "asked " + victim + " for the lease of " + lease.lease + " (for balance)");
     }
 
     // Renews the held leases that are due, several at once; lost, finished and released ones
@@ -234,9 +235,9 @@ struct StreamProcessor::Impl {
                 if (reader->renewal_due(now)) due.push_back(reader.get());
         }
         if (!due.empty()) {
-            detail::run_segments(static_cast<std::int64_t>(due.size()),
-                                 std::min<std::size_t>(due.size(), kRenewers),
-                                 [&](std::int64_t i) { due[static_cast<std::size_t>(i)]->renew(); });
+            detail::run_segments(
+                static_cast<std::int64_t>(due.size()), std::min<std::size_t>(due.size(), kRenewers),
+                [&](std::int64_t i) { due[static_cast<std::size_t>(i)]->renew(); });
         }
         bool any_finished = false;
         std::lock_guard lock(held_mutex);
@@ -285,7 +286,8 @@ StreamProcessor::StreamProcessor(Engine& engine, ProcessorOptions options) : eng
     if (!options.streams) options.streams = client_streams_api(engine.client());
     // Lease requests answer (or fail) within a quarter of the lease duration, retries included:
     // a stalled connection never holds a renewal past the safe window.
-    if (!options.leases) options.leases = lease_table(engine, {.timeout = options.lease_duration / 4});
+    if (!options.leases)
+        options.leases = lease_table(engine, {.timeout = options.lease_duration / 4});
     impl_ = std::make_unique<Impl>(std::move(options), engine.client().log_listener(), &stopping_);
     impl_->context.telemetry = engine.client().telemetry();
 }

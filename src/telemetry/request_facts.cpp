@@ -134,7 +134,7 @@ RequestFacts request_facts(Operation op, std::string_view body) {
     }
     facts.index = first_string_member(body, "IndexName");
     facts.select = first_string_member(body, "Select");
-    facts.projection = body.find("\"ProjectionExpression\":") != std::string_view::npos;
+    facts.projection = first_string_member(body, "ProjectionExpression");
     if (const std::size_t at = body.find("\"Limit\":"); at != std::string_view::npos) {
         const char* p = body.data() + at + 8;
         while (p < body.data() + body.size() && *p == ' ') ++p;

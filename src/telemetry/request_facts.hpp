@@ -18,7 +18,7 @@ struct RequestFacts {
     std::string index;
     std::int64_t limit = -1;
     std::string select;
-    bool projection = false;
+    std::string projection;
 };
 
 /// Reads `body` (a request of `op`) for its facts; a body it cannot read yields what was read.

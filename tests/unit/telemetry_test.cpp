@@ -192,7 +192,7 @@ TEST(RequestFacts, NamesTablesIndexesAndPagingWithoutReadingItems) {
     EXPECT_EQ(q.index, "by_day");
     EXPECT_EQ(q.limit, 25);
     EXPECT_EQ(q.select, "COUNT");
-    EXPECT_FALSE(q.projection);
+    EXPECT_EQ(q.projection, "");
     auto batch = request_facts(
         Operation::BatchWriteItem,
         R"({"RequestItems":{"A":[{"PutRequest":{"Item":{"TableName":{"S":"B"}}}}],"C":[]}})");

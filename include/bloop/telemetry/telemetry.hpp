@@ -7,6 +7,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -76,9 +77,9 @@ struct RequestEvent {
     /// What DynamoDB reported consumed, per table and index (asked for only while the telemetry
     /// wants capacity; empty for operations that report none).
     std::vector<CapacityUse> capacity;
-    std::int64_t limit = -1;          ///< the request's Limit; -1: none
-    std::string select;               ///< the request's Select; empty: none
-    bool projection = false;          ///< whether it has a ProjectionExpression
+    std::int64_t limit = -1;  ///< the request's Limit; -1: none
+    std::string select;       ///< the request's Select; empty: none
+    std::string projection;   ///< the request's ProjectionExpression (names or placeholders)
     std::size_t in_flight_limit = 0;  ///< the client's adaptive limit when the call ended
     SpanContext span;                 ///< this request's span
     SpanContext parent;               ///< its parent (a mapper call, or the user's); may be empty
@@ -100,8 +101,8 @@ struct MapperEvent {
 
 /// What one stream reader or processor did with one batch of records of a shard.
 struct StreamBatchEvent {
-    std::string table;     ///< the table whose stream it read
-    std::string shard_id;  ///< the shard
+    std::string table;        ///< the table whose stream it read
+    std::string shard_id;     ///< the shard
     std::size_t records = 0;  ///< records in the batch (0: the reader found none new)
     /// How far behind the shard's newest record the reader is: now − the
     /// ApproximateCreationDateTime of the batch's last record (0 for an empty batch at the end of
@@ -141,6 +142,48 @@ class Telemetry {
     virtual void stream_batch(const StreamBatchEvent&) {}
     /// A stream processor's lease changed hands or was checkpointed.
     virtual void lease(const LeaseEvent&) {}
+};
+
+}  // namespace bloop
+
+namespace bloop {
+
+/// Hands every event to each of several telemetries (Metrics and an OtlpExporter, say); wants
+/// capacity when any of them does.
+class TelemetryFanout final : public Telemetry {
+  public:
+    /// Each of `to` receives every event, in order.
+    explicit TelemetryFanout(std::vector<std::shared_ptr<Telemetry>> to) : to_(std::move(to)) {}
+    /// Whether any of them wants capacity.
+    [[nodiscard]] bool wants_capacity() const override {
+        for (const auto& t : to_) {
+            if (t->wants_capacity()) return true;
+        }
+        return false;
+    }
+    /// To each.
+    void request(const RequestEvent& e) override {
+        for (const auto& t : to_) t->request(e);
+    }
+    /// To each.
+    void mapper(const MapperEvent& e) override {
+        for (const auto& t : to_) t->mapper(e);
+    }
+    /// To each.
+    void credentials(bool ok) override {
+        for (const auto& t : to_) t->credentials(ok);
+    }
+    /// To each.
+    void stream_batch(const StreamBatchEvent& e) override {
+        for (const auto& t : to_) t->stream_batch(e);
+    }
+    /// To each.
+    void lease(const LeaseEvent& e) override {
+        for (const auto& t : to_) t->lease(e);
+    }
+
+  private:
+    std::vector<std::shared_ptr<Telemetry>> to_;
 };
 
 }  // namespace bloop

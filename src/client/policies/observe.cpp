@@ -40,7 +40,7 @@ HttpResponse ObserveCall::send(Exchange& exchange, const Next& next) {
     event.index = std::move(facts.index);
     event.limit = facts.limit;
     event.select = std::move(facts.select);
-    event.projection = facts.projection;
+    event.projection = std::move(facts.projection);
     event.model = context.model;
     event.mapper = context.mapper;
     event.parent = context.span;

@@ -16,7 +16,8 @@
 // a stream), or that `--warm-up N` times (in every mode, --bulk too). (It stays off the stream
 // table: DynamoDB Local keeps a deleted table's stream records, and they slow every later write.)
 // --transport picks the HTTP transport (default: the client's own choice, sockets for http and
-// curl for https), to compare the two on the same requests.
+// curl for https), to compare the two on the same requests. --telemetry metrics|all turns on
+// bloop::Metrics, or Metrics and OTLP spans (docs/observability.md), to measure what they cost.
 //
 //   bloop_workload --mode floor
 //
@@ -122,6 +123,19 @@ struct Recorded {
 
 // The HTTP transport, from --transport: "" for the client's own choice.
 std::string transport_choice;  // NOLINT: set once by main before any request
+std::string telemetry_choice = "off";  // NOLINT: set once by main: off, metrics or all
+
+// The telemetry of --telemetry: none; bloop::Metrics; or Metrics and spans sent over OTLP (to a
+// port nothing listens on, once a second: every span is built and sent, none taken).
+std::shared_ptr<bloop::Telemetry> telemetry_of_choice() {
+    if (telemetry_choice == "off") return nullptr;
+    auto metrics = std::make_shared<bloop::Metrics>();
+    if (telemetry_choice == "metrics") return metrics;
+    auto otlp = std::make_shared<bloop::OtlpExporter>(bloop::OtlpOptions{
+        .endpoint = "http://127.0.0.1:9", .metrics = metrics, .interval = std::chrono::seconds(1)});
+    return std::make_shared<bloop::TelemetryFanout>(
+        std::vector<std::shared_ptr<bloop::Telemetry>>{metrics, otlp});
+}
 
 // Counts HTTP requests, retries included; keeps each one's bytes in `recorded` when that is set.
 class CountingTransport : public bloop::Transport {
@@ -293,6 +307,7 @@ std::vector<PhaseSpan> run(const std::string& peer, bool concurrent, const std::
     bloop::ClientOptions options = bloop::testing::local_client_options(endpoint);
     transport->recorded = recording;
     options.transport = transport;
+    options.telemetry = telemetry_of_choice();
     options.max_in_flight = in_flight;  // sequential: one request in flight, as bloop
     bloop::EngineOptions engine_options;
     engine_options.table_name_template = run_tables(peer);
@@ -550,11 +565,13 @@ int main(int argc, char** argv) try {
             floor = true;
         } else if (flag == "--transport" && (value == "socket" || value == "curl")) {
             transport_choice = value;
+        } else if (flag == "--telemetry" && (value == "off" || value == "metrics" || value == "all")) {
+            telemetry_choice = value;
         } else {
             throw std::invalid_argument(
                 "usage: bloop_workload [--mode sequential|concurrent] [--latency-ms N] | --mode "
                 "floor | --bulk N [--latency-ms N] [--stream on|off]; each with [--warm-up N] "
-                "[--transport socket|curl]");
+                "[--transport socket|curl] [--telemetry off|metrics|all]");
         }
     }
     if (floor) {

@@ -34,16 +34,17 @@ struct MetricSample {
 struct MetricFamily {
     std::string name;  ///< e.g. "bloop_request_duration_seconds"
     std::string help;  ///< one line
-    MetricKind kind = MetricKind::counter;
+    MetricKind kind = MetricKind::counter;  ///< counter, gauge or histogram
     std::string unit;  ///< "seconds", "units", "requests", ... (CloudWatch's unit follows)
     std::vector<double> bounds;  ///< a histogram's bucket upper bounds, ascending
-    std::vector<MetricSample> samples;
+    std::vector<MetricSample> samples;  ///< one per label set, sorted by labels
 };
 
 /// Aggregates every event into metrics; thread-safe. Set it as ClientOptions::telemetry and hand
 /// it to exporters.
 class Metrics final : public Telemetry {
   public:
+    /// Every metric at zero.
     Metrics();
     ~Metrics() override;
     Metrics(const Metrics&) = delete;

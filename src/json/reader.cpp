@@ -103,6 +103,29 @@ Value Reader::value() {
     }
 }
 
+void Reader::skip() {
+    skip_ws();
+    if (p_ == end_) fail("expected a JSON value");
+    switch (*p_) {
+        case '{': object([&](std::string_view) { skip(); }); return;
+        case '[': array([&] { skip(); }); return;
+        case '"': (void)string_view(); return;
+        case 't':
+        case 'f':
+        case 'n':
+            if (literal("true") || literal("false") || literal("null")) return;
+            fail("expected a JSON value");
+        default: {
+            const char* start = p_;
+            const std::string_view text = number_text();
+            if (text.empty() || !is_json_number(text)) {
+                p_ = start;
+                fail("expected a JSON value");
+            }
+        }
+    }
+}
+
 std::string_view Reader::number_text() {
     const char* start = p_;
     while (p_ != end_ && kNumberChar[static_cast<unsigned char>(*p_)]) ++p_;
@@ -130,7 +153,9 @@ double Reader::number() {
         p_ = start;
         fail("expected a number");
     }
-    return Value::number(std::string(text)).as_double();
+    double out = 0;
+    if (std::from_chars(text.data(), text.data() + text.size(), out).ec == std::errc()) return out;
+    return Value::number(std::string(text)).as_double();  // out of double's range
 }
 
 bool Reader::boolean() {

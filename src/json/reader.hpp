@@ -75,8 +75,8 @@ class Reader {
     }
     /// Any JSON value.
     Value value();
-    /// Steps over one value.
-    void skip() { (void)value(); }
+    /// Steps over one value, checking it as `value()` does but keeping nothing.
+    void skip();
     /// An object of DynamoDB attribute values (`{"id":{"S":"a"}}`); InvalidJson for another shape.
     Item item();
     /// One attribute value (`{"N":"1"}`); InvalidJson for another shape.

@@ -1,6 +1,9 @@
 #include "telemetry/context.hpp"
 
+#include <bloop/exceptions.hpp>
+
 #include <cstdint>
+#include <cstring>
 #include <random>
 
 namespace bloop {
@@ -17,9 +20,39 @@ std::uint64_t random_word() {
     return word;
 }
 
-void append_hex(std::string& out, std::uint64_t word) {
+template <std::size_t N>
+std::string hex(const std::array<std::uint8_t, N>& bytes) {
     static constexpr char digits[] = "0123456789abcdef";
-    for (int shift = 60; shift >= 0; shift -= 4) out += digits[(word >> shift) & 0xf];
+    std::string out(2 * N, '0');
+    for (std::size_t i = 0; i < N; ++i) {
+        out[2 * i] = digits[bytes[i] >> 4];
+        out[2 * i + 1] = digits[bytes[i] & 0xf];
+    }
+    return out;
+}
+
+template <std::size_t N>
+std::array<std::uint8_t, N> from_hex(std::string_view text, const char* what) {
+    const auto digit = [&](char c) -> std::uint8_t {
+        if (c >= '0' && c <= '9') return static_cast<std::uint8_t>(c - '0');
+        if (c >= 'a' && c <= 'f') return static_cast<std::uint8_t>(c - 'a' + 10);
+        if (c >= 'A' && c <= 'F') return static_cast<std::uint8_t>(c - 'A' + 10);
+        throw InvalidArgument(std::string("a span context's ") + what + " must be " +
+                              std::to_string(2 * N) + " hex digits, got '" + std::string(text) + "'");
+    };
+    if (text.size() != 2 * N) (void)digit('x');
+    std::array<std::uint8_t, N> out{};
+    for (std::size_t i = 0; i < N; ++i)
+        out[i] = static_cast<std::uint8_t>(digit(text[2 * i]) << 4 | digit(text[2 * i + 1]));
+    return out;
+}
+
+template <std::size_t N>
+void fill_random(std::array<std::uint8_t, N>& bytes) {
+    for (std::size_t i = 0; i < N; i += 8) {
+        const std::uint64_t word = random_word();
+        std::memcpy(bytes.data() + i, &word, 8);
+    }
 }
 
 }  // namespace
@@ -34,16 +67,31 @@ SpanContext child_span(const SpanContext& parent) {
     if (parent.valid()) {
         span.trace_id = parent.trace_id;
     } else {
-        span.trace_id.reserve(32);
-        append_hex(span.trace_id, random_word());
-        append_hex(span.trace_id, random_word());
+        fill_random(span.trace_id);
     }
-    span.span_id.reserve(16);
-    append_hex(span.span_id, random_word());
+    fill_random(span.span_id);
     return span;
 }
 
 }  // namespace detail
+
+bool SpanContext::valid() const noexcept {
+    return trace_id != std::array<std::uint8_t, 16>{};
+}
+
+std::string SpanContext::trace_id_hex() const {
+    return detail::hex(trace_id);
+}
+
+std::string SpanContext::span_id_hex() const {
+    return detail::hex(span_id);
+}
+
+SpanContext SpanContext::from_hex(std::string_view trace, std::string_view span) {
+    SpanContext context{detail::from_hex<16>(trace, "trace id"), detail::from_hex<8>(span, "span id")};
+    if (!context.valid()) throw InvalidArgument("a span context's trace id must not be all zero");
+    return context;
+}
 
 TraceParent::TraceParent(SpanContext parent)
     : previous_(std::move(detail::current_context().span)) {

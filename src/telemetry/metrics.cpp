@@ -3,7 +3,9 @@
 #include <algorithm>
 #include <array>
 #include <chrono>
+#include <functional>
 #include <map>
+#include <unordered_map>
 
 namespace bloop {
 namespace {
@@ -29,17 +31,69 @@ struct Family {
     std::vector<const char*> label_names;
     std::map<Labels, Series> series{};
 
-    Series& at(Labels labels) { return series[std::move(labels)]; }
+    // A series, made on first use; its address stays (std::map nodes do not move).
+    Series& at(Labels labels) {
+        Series& s = series[std::move(labels)];
+        if (kind == MetricKind::histogram && s.buckets.empty()) s.buckets.assign(kLatencyBounds.size(), 0);
+        return s;
+    }
     void add(Labels labels, double n) { at(std::move(labels)).value += n; }
     void set(Labels labels, double v) { at(std::move(labels)).value = v; }
-    void observe(Labels labels, double v) {
-        Series& s = at(std::move(labels));
-        if (s.buckets.empty()) s.buckets.assign(kLatencyBounds.size(), 0);
-        const auto bucket = std::lower_bound(kLatencyBounds.begin(), kLatencyBounds.end(), v);
-        if (bucket != kLatencyBounds.end()) ++s.buckets[bucket - kLatencyBounds.begin()];
-        s.sum += v;
-        ++s.count;
+};
+
+void observe(Series& s, double v) {
+    const auto bucket = std::lower_bound(kLatencyBounds.begin(), kLatencyBounds.end(), v);
+    if (bucket != kLatencyBounds.end()) ++s.buckets[bucket - kLatencyBounds.begin()];
+    s.sum += v;
+    ++s.count;
+}
+
+
+// Up to three label values as a key: the series of a request, mapper call or capacity use are
+// found by their names without building a label vector per event.
+struct Key {
+    std::string a, b, c;
+};
+struct KeyView {
+    std::string_view a, b, c;
+};
+struct KeyHash {
+    using is_transparent = void;
+    std::size_t operator()(const KeyView& k) const noexcept {
+        const std::hash<std::string_view> h;
+        return h(k.a) ^ (h(k.b) * 31) ^ (h(k.c) * 1009);
     }
+    std::size_t operator()(const Key& k) const noexcept { return (*this)(KeyView{k.a, k.b, k.c}); }
+};
+struct KeyEqual {
+    using is_transparent = void;
+    static KeyView view(const Key& k) { return {k.a, k.b, k.c}; }
+    static KeyView view(const KeyView& k) { return k; }
+    template <class L, class R>
+    bool operator()(const L& l, const R& r) const noexcept {
+        const KeyView x = view(l);
+        const KeyView y = view(r);
+        return x.a == y.a && x.b == y.b && x.c == y.c;
+    }
+};
+template <class T>
+using Cache = std::unordered_map<Key, T, KeyHash, KeyEqual>;
+
+// The series one kind of request (operation and table) updates on every call.
+struct CallSeries {
+    Series* requests;
+    Series* latency;
+};
+// A table or index's capacity series under one model (made when first used).
+struct CapacitySeries {
+    Series* read = nullptr;
+    Series* write = nullptr;
+};
+// The series of one mapper call and model.
+struct MapperSeries {
+    Series* calls;
+    Series* latency;
+    Series* items;  // read or written, by the call; null for bind
 };
 
 double seconds(std::chrono::nanoseconds d) {
@@ -186,6 +240,35 @@ struct Metrics::State {
                    {"exporter"}};
     // When each held shard was last checkpointed (checkpoint_age is computed at snapshot time).
     std::map<Labels, std::chrono::steady_clock::time_point> checkpointed;
+    // The series each event updates, found by name (operation and table; table, index and model;
+    // call and model).
+    Cache<CallSeries> calls;
+    Cache<CapacitySeries> capacity;
+    Cache<MapperSeries> mapper_series;
+
+    CallSeries& call_series(std::string_view service, std::string_view operation,
+                            std::string_view table) {
+        const auto found = calls.find(KeyView{operation, table, {}});
+        if (found != calls.end()) return found->second;
+        CallSeries made{&requests.at({std::string(service), std::string(operation), std::string(table)}),
+                        &latency.at({std::string(operation), std::string(table)})};
+        return calls.emplace(Key{std::string(operation), std::string(table), {}}, made).first->second;
+    }
+    CapacitySeries& capacity_series(const CapacityUse& c, std::string_view model) {
+        const auto found = capacity.find(KeyView{c.table, c.index, model});
+        if (found != capacity.end()) return found->second;
+        return capacity.emplace(Key{c.table, c.index, std::string(model)}, CapacitySeries{})
+            .first->second;
+    }
+    MapperSeries& mapper_of(std::string_view call, std::string_view model) {
+        const auto found = mapper_series.find(KeyView{call, model, {}});
+        if (found != mapper_series.end()) return found->second;
+        Family* items = reads(call) ? &items_read : writes(call) ? &items_written : nullptr;
+        MapperSeries made{&mapper_calls.at({std::string(call), std::string(model)}),
+                          &mapper_latency.at({std::string(call), std::string(model)}),
+                          items != nullptr ? &items->at({std::string(model)}) : nullptr};
+        return mapper_series.emplace(Key{std::string(call), std::string(model), {}}, made).first->second;
+    }
 
     std::array<Family*, 23> all() {
         return {&requests,
@@ -218,37 +301,49 @@ Metrics::Metrics() : state_(std::make_unique<State>()) {}
 Metrics::~Metrics() = default;
 
 void Metrics::request(const RequestEvent& e) {
-    const std::string table = tables_of(e);
-    const std::string operation(e.operation);
+    const std::string joined = e.tables.size() > 1 ? tables_of(e) : std::string();
+    const std::string_view table = e.tables.size() > 1 ? std::string_view(joined)
+                                   : e.tables.empty()   ? std::string_view()
+                                                        : std::string_view(e.tables.front());
     std::lock_guard lock(state_->mutex);
     State& s = *state_;
-    s.requests.add({std::string(e.service), operation, table}, 1);
-    s.latency.observe({operation, table}, seconds(e.duration));
-    if (!e.error_type.empty()) s.errors.add({operation, table, e.error_type}, 1);
+    CallSeries& call = s.call_series(e.service, e.operation, table);
+    call.requests->value += 1;
+    observe(*call.latency, seconds(e.duration));
+    // Errors, retries and throttles are rare: their series are looked up by labels.
+    if (!e.error_type.empty())
+        s.errors.add({std::string(e.operation), std::string(table), e.error_type}, 1);
     for (std::size_t i = 0; i < e.attempts.size(); ++i) {
         const AttemptEvent& a = e.attempts[i];
-        if (a.throttled) s.throttles.add({operation, table}, 1);
-        if (i + 1 < e.attempts.size()) s.retries.add({operation, table, a.error_type}, 1);
+        if (a.throttled) s.throttles.add({std::string(e.operation), std::string(table)}, 1);
+        if (i + 1 < e.attempts.size())
+            s.retries.add({std::string(e.operation), std::string(table), a.error_type}, 1);
     }
     for (const CapacityUse& c : e.capacity) {
-        if (c.read_units > 0) s.read_units.add({c.table, c.index, e.model}, c.read_units);
-        if (c.write_units > 0) s.write_units.add({c.table, c.index, e.model}, c.write_units);
+        CapacitySeries& units = s.capacity_series(c, e.model);
+        if (c.read_units > 0) {
+            if (units.read == nullptr) units.read = &s.read_units.at({c.table, c.index, e.model});
+            units.read->value += c.read_units;
+        }
+        if (c.write_units > 0) {
+            if (units.write == nullptr) units.write = &s.write_units.at({c.table, c.index, e.model});
+            units.write->value += c.write_units;
+        }
     }
     s.limit.set({}, static_cast<double>(e.in_flight_limit));
 }
 
 void Metrics::mapper(const MapperEvent& e) {
-    const std::string call(e.name);
     std::lock_guard lock(state_->mutex);
     State& s = *state_;
-    s.mapper_calls.add({call, e.model}, 1);
-    s.mapper_latency.observe({call, e.model}, seconds(e.duration));
+    MapperSeries& series = s.mapper_of(e.name, e.model);
+    series.calls->value += 1;
+    observe(*series.latency, seconds(e.duration));
     if (!e.error_type.empty()) {
-        s.mapper_errors.add({call, e.model, e.error_type}, 1);
+        s.mapper_errors.add({std::string(e.name), e.model, e.error_type}, 1);
         return;
     }
-    if (reads(e.name)) s.items_read.add({e.model}, static_cast<double>(e.objects));
-    if (writes(e.name)) s.items_written.add({e.model}, static_cast<double>(e.objects));
+    if (series.items != nullptr) series.items->value += static_cast<double>(e.objects);
 }
 
 void Metrics::credentials(bool ok) {

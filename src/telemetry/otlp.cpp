@@ -4,6 +4,8 @@
 #include <bloop/exceptions.hpp>
 #include <bloop/json/json.hpp>
 
+#include "json/text.hpp"
+
 #include <condition_variable>
 #include <cstdio>
 #include <deque>
@@ -39,130 +41,172 @@ Value string_value(std::string_view v) {
     any["stringValue"] = v;
     return any;
 }
-Value int_value(std::int64_t v) {
-    Value any;
-    any["intValue"] = std::to_string(v);  // int64 as a string, as OTLP/JSON writes it
-    return any;
-}
-Value bool_value(bool v) {
-    Value any;
-    any["boolValue"] = v;
-    return any;
-}
-Value strings_value(const std::vector<std::string>& values) {
-    Value list = Value::array();
-    for (const std::string& v : values) list.as_array().push_back(string_value(v));
-    Value array;
-    array["values"] = std::move(list);
-    Value any;
-    any["arrayValue"] = std::move(array);
-    return any;
-}
 
-// ConsumedCapacity as semantic conventions carry it: one JSON object per table and index.
+// Spans are written straight as OTLP/JSON text (a span per event, on the exporter's thread).
+class SpanText {
+  public:
+    explicit SpanText(std::string& out) : out_(out) {}
+
+    void begin(const SpanContext& span, const SpanContext& parent, std::string_view name, int kind,
+               std::chrono::system_clock::time_point start, std::chrono::nanoseconds duration) {
+        out_ += R"({"traceId":")";
+        out_ += span.trace_id_hex();
+        out_ += R"(","spanId":")";
+        out_ += span.span_id_hex();
+        if (parent.valid()) {
+            out_ += R"(","parentSpanId":")";
+            out_ += parent.span_id_hex();
+        }
+        out_ += R"(","name":)";
+        json::detail::write_string(out_, name);
+        out_ += R"(,"kind":)";
+        out_ += std::to_string(kind);
+        out_ += R"(,"startTimeUnixNano":")";
+        out_ += nanos(start);
+        out_ += R"(","endTimeUnixNano":")";
+        out_ += nanos(start + std::chrono::duration_cast<std::chrono::system_clock::duration>(duration));
+        out_ += R"(","attributes":[)";
+        first_ = true;
+    }
+    void string(std::string_view key, std::string_view value) {
+        open(key);
+        out_ += R"("stringValue":)";
+        json::detail::write_string(out_, value);
+        out_ += "}}";
+    }
+    void integer(std::string_view key, std::int64_t value) {
+        open(key);
+        out_ += R"("intValue":")";
+        out_ += std::to_string(value);
+        out_ += R"("}})";
+    }
+    void boolean(std::string_view key, bool value) {
+        open(key);
+        out_ += value ? R"("boolValue":true}})" : R"("boolValue":false}})";
+    }
+    template <class Strings>
+    void strings(std::string_view key, const Strings& values) {
+        open(key);
+        out_ += R"("arrayValue":{"values":[)";
+        bool first = true;
+        for (const auto& v : values) {
+            if (!first) out_ += ',';
+            first = false;
+            out_ += R"({"stringValue":)";
+            json::detail::write_string(out_, v);
+            out_ += '}';
+        }
+        out_ += "]}}}";
+    }
+    // After the attributes: events (each written by `event`), then the status.
+    void end_attributes() { out_ += ']'; }
+    void begin_events() {
+        out_ += R"(,"events":[)";
+        first_event_ = true;
+    }
+    void event(std::string_view name, std::chrono::system_clock::time_point at) {
+        if (!first_event_) out_ += "]},";
+        first_event_ = false;
+        out_ += R"({"timeUnixNano":")";
+        out_ += nanos(at);
+        out_ += R"(","name":)";
+        json::detail::write_string(out_, name);
+        out_ += R"(,"attributes":[)";
+        first_ = true;
+    }
+    void end_events() {
+        if (!first_event_) out_ += "]}";
+        out_ += ']';
+    }
+    void end(std::string_view error) {
+        if (!error.empty()) {
+            out_ += R"(,"status":{"code":2,"message":)";  // STATUS_CODE_ERROR
+            json::detail::write_string(out_, error);
+            out_ += '}';
+        }
+        out_ += '}';
+    }
+
+  private:
+    void open(std::string_view key) {
+        if (!first_) out_ += ',';
+        first_ = false;
+        out_ += R"({"key":)";
+        json::detail::write_string(out_, key);
+        out_ += R"(,"value":{)";
+    }
+    std::string& out_;
+    bool first_ = true;
+    bool first_event_ = true;
+};
+
+// ConsumedCapacity as the semantic conventions carry it: one JSON object per table and index.
 std::vector<std::string> capacity_json(const std::vector<CapacityUse>& uses) {
     std::vector<std::string> out;
     for (const CapacityUse& c : uses) {
-        Value v;
-        v["TableName"] = c.table;
-        if (!c.index.empty()) v["IndexName"] = c.index;
-        v["ReadCapacityUnits"] = number(c.read_units);
-        v["WriteCapacityUnits"] = number(c.write_units);
-        out.push_back(json::to_string(v));
+        std::string text = R"({"TableName":)";
+        json::detail::write_string(text, c.table);
+        if (!c.index.empty()) {
+            text += R"(,"IndexName":)";
+            json::detail::write_string(text, c.index);
+        }
+        text += R"(,"ReadCapacityUnits":)";
+        text += json::to_string(number(c.read_units));
+        text += R"(,"WriteCapacityUnits":)";
+        text += json::to_string(number(c.write_units));
+        text += '}';
+        out.push_back(std::move(text));
     }
     return out;
 }
 
-Value span_of(const RequestEvent& e) {
+void write_span(std::string& out, const RequestEvent& e) {
     const bool streams = e.service == "dynamodb-streams";
-    Value attributes = Value::array();
-    auto& a = attributes.as_array();
-    a.push_back(attribute("rpc.system", string_value("aws-api")));
-    a.push_back(attribute("rpc.service", string_value(streams ? "DynamoDB Streams" : "DynamoDB")));
-    a.push_back(attribute("rpc.method", string_value(e.operation)));
-    a.push_back(attribute("db.system.name", string_value("aws.dynamodb")));
-    a.push_back(attribute("db.operation.name", string_value(e.operation)));
-    if (!e.tables.empty())
-        a.push_back(attribute("aws.dynamodb.table_names", strings_value(e.tables)));
-    if (!e.index.empty()) a.push_back(attribute("aws.dynamodb.index_name", string_value(e.index)));
-    if (e.limit >= 0) a.push_back(attribute("aws.dynamodb.limit", int_value(e.limit)));
-    if (!e.projection.empty())
-        a.push_back(attribute("aws.dynamodb.projection", string_value(e.projection)));
-    if (!e.select.empty()) a.push_back(attribute("aws.dynamodb.select", string_value(e.select)));
-    if (!e.capacity.empty()) {
-        a.push_back(
-            attribute("aws.dynamodb.consumed_capacity", strings_value(capacity_json(e.capacity))));
+    SpanText span(out);
+    span.begin(e.span, e.parent,
+               std::string(streams ? "DynamoDBStreams." : "DynamoDB.") + std::string(e.operation),
+               3 /* SPAN_KIND_CLIENT */, e.start, e.duration);
+    span.string("rpc.system", "aws-api");
+    span.string("rpc.service", streams ? "DynamoDB Streams" : "DynamoDB");
+    span.string("rpc.method", e.operation);
+    span.string("db.system.name", "aws.dynamodb");
+    span.string("db.operation.name", e.operation);
+    if (!e.tables.empty()) span.strings("aws.dynamodb.table_names", e.tables);
+    if (!e.index.empty()) span.string("aws.dynamodb.index_name", e.index);
+    if (e.limit >= 0) span.integer("aws.dynamodb.limit", e.limit);
+    if (!e.projection.empty()) span.string("aws.dynamodb.projection", e.projection);
+    if (!e.select.empty()) span.string("aws.dynamodb.select", e.select);
+    if (!e.capacity.empty()) span.strings("aws.dynamodb.consumed_capacity", capacity_json(e.capacity));
+    if (!e.request_id.empty()) span.string("aws.request_id", e.request_id);
+    if (e.http_status > 0) span.integer("http.response.status_code", e.http_status);
+    if (!e.error_type.empty()) span.string("error.type", e.error_type);
+    if (!e.model.empty()) span.string("bloop.model", e.model);
+    span.integer("bloop.attempts", static_cast<std::int64_t>(e.attempts.size()));
+    span.end_attributes();
+    if (e.attempts.size() > 1) {
+        span.begin_events();
+        for (std::size_t i = 0; i + 1 < e.attempts.size(); ++i) {  // each retried attempt
+            const AttemptEvent& failed = e.attempts[i];
+            span.event("retry", e.attempts[i + 1].start);
+            span.integer("bloop.attempt", static_cast<std::int64_t>(i + 1));
+            span.string("error.type", failed.error_type);
+            if (failed.http_status > 0) span.integer("http.response.status_code", failed.http_status);
+            span.boolean("bloop.throttled", failed.throttled);
+        }
+        span.end_events();
     }
-    if (!e.request_id.empty()) a.push_back(attribute("aws.request_id", string_value(e.request_id)));
-    if (e.http_status > 0)
-        a.push_back(attribute("http.response.status_code", int_value(e.http_status)));
-    if (!e.error_type.empty()) a.push_back(attribute("error.type", string_value(e.error_type)));
-    if (!e.model.empty()) a.push_back(attribute("bloop.model", string_value(e.model)));
-    a.push_back(
-        attribute("bloop.attempts", int_value(static_cast<std::int64_t>(e.attempts.size()))));
-
-    Value events = Value::array();
-    for (std::size_t i = 0; i + 1 < e.attempts.size(); ++i) {  // each retried attempt
-        const AttemptEvent& failed = e.attempts[i];
-        Value event;
-        event["timeUnixNano"] = nanos(e.attempts[i + 1].start);
-        event["name"] = "retry";
-        Value ea = Value::array();
-        ea.as_array().push_back(
-            attribute("bloop.attempt", int_value(static_cast<std::int64_t>(i + 1))));
-        ea.as_array().push_back(attribute("error.type", string_value(failed.error_type)));
-        if (failed.http_status > 0)
-            ea.as_array().push_back(
-                attribute("http.response.status_code", int_value(failed.http_status)));
-        ea.as_array().push_back(attribute("bloop.throttled", bool_value(failed.throttled)));
-        event["attributes"] = std::move(ea);
-        events.as_array().push_back(std::move(event));
-    }
-
-    Value span;
-    span["traceId"] = e.span.trace_id;
-    span["spanId"] = e.span.span_id;
-    if (e.parent.valid()) span["parentSpanId"] = e.parent.span_id;
-    span["name"] =
-        std::string(streams ? "DynamoDBStreams." : "DynamoDB.") + std::string(e.operation);
-    span["kind"] = 3;  // SPAN_KIND_CLIENT
-    span["startTimeUnixNano"] = nanos(e.start);
-    span["endTimeUnixNano"] = nanos(
-        e.start + std::chrono::duration_cast<std::chrono::system_clock::duration>(e.duration));
-    span["attributes"] = std::move(attributes);
-    if (!events.as_array().empty()) span["events"] = std::move(events);
-    if (!e.error_type.empty()) {
-        Value status;
-        status["code"] = 2;  // STATUS_CODE_ERROR
-        status["message"] = e.error_type;
-        span["status"] = std::move(status);
-    }
-    return span;
+    span.end(e.error_type);
 }
 
-Value span_of(const MapperEvent& e) {
-    Value attributes = Value::array();
-    auto& a = attributes.as_array();
-    a.push_back(attribute("bloop.model", string_value(e.model)));
-    a.push_back(attribute("bloop.objects", int_value(static_cast<std::int64_t>(e.objects))));
-    if (!e.error_type.empty()) a.push_back(attribute("error.type", string_value(e.error_type)));
-    Value span;
-    span["traceId"] = e.span.trace_id;
-    span["spanId"] = e.span.span_id;
-    if (e.parent.valid()) span["parentSpanId"] = e.parent.span_id;
-    span["name"] = "bloop." + std::string(e.name);
-    span["kind"] = 1;  // SPAN_KIND_INTERNAL
-    span["startTimeUnixNano"] = nanos(e.start);
-    span["endTimeUnixNano"] = nanos(
-        e.start + std::chrono::duration_cast<std::chrono::system_clock::duration>(e.duration));
-    span["attributes"] = std::move(attributes);
-    if (!e.error_type.empty()) {
-        Value status;
-        status["code"] = 2;
-        status["message"] = e.error_type;
-        span["status"] = std::move(status);
-    }
-    return span;
+void write_span(std::string& out, const MapperEvent& e) {
+    SpanText span(out);
+    span.begin(e.span, e.parent, "bloop." + std::string(e.name), 1 /* SPAN_KIND_INTERNAL */,
+               e.start, e.duration);
+    span.string("bloop.model", e.model);
+    span.integer("bloop.objects", static_cast<std::int64_t>(e.objects));
+    if (!e.error_type.empty()) span.string("error.type", e.error_type);
+    span.end_attributes();
+    span.end(e.error_type);
 }
 
 std::string unit_of(const MetricFamily& f) {
@@ -318,27 +362,24 @@ struct OtlpExporter::State {
         std::lock_guard sending(send_mutex);
         bool ok = true;
         while (true) {
-            Value spans = Value::array();
+            std::string spans;
+            std::size_t n = 0;
             {
                 std::lock_guard lock(mutex);
-                while (!queue.empty() && spans.as_array().size() < options.max_batch) {
-                    spans.as_array().push_back(
-                        std::visit([](const auto& e) { return span_of(e); }, queue.front()));
+                while (!queue.empty() && n < options.max_batch) {
+                    if (n++ > 0) spans += ',';
+                    std::visit([&](const auto& e) { write_span(spans, e); }, queue.front());
                     queue.pop_front();
                 }
                 if (queue.size() < options.max_queue / 2) said_full = false;
             }
-            if (spans.as_array().empty()) break;
-            const std::size_t n = spans.as_array().size();
-            Value scope_spans;
-            scope_spans["scope"] = scope();
-            scope_spans["spans"] = std::move(spans);
-            Value resource_spans;
-            resource_spans["resource"] = resource();
-            resource_spans["scopeSpans"] = Value(Value::Array{std::move(scope_spans)});
-            Value request;
-            request["resourceSpans"] = Value(Value::Array{std::move(resource_spans)});
-            if (!post("/v1/traces", json::to_string(request))) {
+            if (n == 0) break;
+            std::string request = R"({"resourceSpans":[{"resource":)";
+            request += json::to_string(resource());
+            request += R"(,"scopeSpans":[{"scope":{"name":"bloop"},"spans":[)";
+            request += spans;
+            request += "]}]}]}";
+            if (!post("/v1/traces", std::move(request))) {
                 ok = false;
                 {
                     std::lock_guard lock(mutex);

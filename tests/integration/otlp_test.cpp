@@ -208,7 +208,7 @@ TEST(OtlpExporter, AFullQueueDropsWhatDoesNotFitAndCountsIt) {
                        .max_queue = 3});
     MapperEvent e;
     e.name = "save";
-    e.span = {"0af7651916cd43dd8448eb211c80319c", "b7ad6b7169203331"};
+    e.span = SpanContext::from_hex("0af7651916cd43dd8448eb211c80319c", "b7ad6b7169203331");
     for (int i = 0; i < 10; ++i) otlp.mapper(e);
     EXPECT_EQ(otlp.dropped(), 7U);
 }

@@ -5,6 +5,7 @@
 /// `bloop::Metrics` turns the events into metrics for the Prometheus and CloudWatch EMF exporters.
 /// Events never hold credentials, key values or item contents.
 
+#include <array>
 #include <chrono>
 #include <cstdint>
 #include <memory>
@@ -14,13 +15,21 @@
 
 namespace bloop {
 
-/// An OpenTelemetry span context: which trace a span belongs to and which span it is.
+/// An OpenTelemetry span context: which trace a span belongs to and which span it is (W3C trace
+/// context ids; all zero: none).
 struct SpanContext {
-    std::string trace_id;  ///< 32 lowercase hex digits; empty: no trace
-    std::string span_id;   ///< 16 lowercase hex digits
+    std::array<std::uint8_t, 16> trace_id{};  ///< the trace
+    std::array<std::uint8_t, 8> span_id{};    ///< the span
 
     /// Whether this names a span.
-    [[nodiscard]] bool valid() const noexcept { return !trace_id.empty(); }
+    [[nodiscard]] bool valid() const noexcept;
+    /// The trace id as 32 lowercase hex digits.
+    [[nodiscard]] std::string trace_id_hex() const;
+    /// The span id as 16 lowercase hex digits.
+    [[nodiscard]] std::string span_id_hex() const;
+    /// The context of ids written as hex (32 and 16 digits, as W3C traceparent and OTLP write
+    /// them); throws InvalidArgument for anything else.
+    static SpanContext from_hex(std::string_view trace_id, std::string_view span_id);
 };
 
 /// Makes `parent` the parent of the spans bloop starts on this thread while the scope lives (and

@@ -122,7 +122,7 @@ struct Recorded {
 };
 
 // The HTTP transport, from --transport: "" for the client's own choice.
-std::string transport_choice;  // NOLINT: set once by main before any request
+std::string transport_choice;          // NOLINT: set once by main before any request
 std::string telemetry_choice = "off";  // NOLINT: set once by main: off, metrics or all
 
 // The telemetry of --telemetry: none; bloop::Metrics; or Metrics and spans sent over OTLP (to a
@@ -133,8 +133,8 @@ std::shared_ptr<bloop::Telemetry> telemetry_of_choice() {
     if (telemetry_choice == "off") return nullptr;
     auto metrics = std::make_shared<bloop::Metrics>();
     if (telemetry_choice == "metrics") return metrics;
-    auto otlp = std::make_shared<bloop::OtlpExporter>(bloop::OtlpOptions{
-        .endpoint = "http://127.0.0.1:9", .interval = std::chrono::seconds(1)});
+    auto otlp = std::make_shared<bloop::OtlpExporter>(
+        bloop::OtlpOptions{.endpoint = "http://127.0.0.1:9", .interval = std::chrono::seconds(1)});
     return std::make_shared<bloop::TelemetryFanout>(
         std::vector<std::shared_ptr<bloop::Telemetry>>{metrics, otlp});
 }
@@ -567,7 +567,8 @@ int main(int argc, char** argv) try {
             floor = true;
         } else if (flag == "--transport" && (value == "socket" || value == "curl")) {
             transport_choice = value;
-        } else if (flag == "--telemetry" && (value == "off" || value == "metrics" || value == "all")) {
+        } else if (flag == "--telemetry" &&
+                   (value == "off" || value == "metrics" || value == "all")) {
             telemetry_choice = value;
         } else {
             throw std::invalid_argument(

@@ -1,7 +1,7 @@
 // bloop observed: a small workload with every metric on — saves, a query, a transaction and a
 // stream-processor worker — served to Prometheus on a loopback port and written as CloudWatch EMF
-// lines to a file. The worker is stopped for a while as more orders arrive, to show the lag of
-// its shard rise and fall back to zero once it resumes.
+// lines to a file. The worker is stopped (its handler waits) for 3 s as more orders arrive, to show
+// its shard's lag rise, and fall back to zero once it resumes.
 //
 //   observed [--port N] [--emf FILE] [--linger SECONDS]
 //
@@ -15,7 +15,9 @@
 #include <bloop/telemetry/prometheus.hpp>
 
 #include <atomic>
+#include <condition_variable>
 #include <cstdint>
+#include <cstdio>
 #include <fstream>
 #include <iostream>
 #include <mutex>
@@ -99,21 +101,6 @@ std::vector<ObservedOrder> orders(int first, int count) {
     return out;
 }
 
-// Runs a stream-processor worker over ObservedOrders until `seconds` pass, counting the records.
-void work(bloop::Engine& engine, double seconds, std::atomic<int>& handled) {
-    bloop::StreamProcessor worker(
-        engine, {.consumer = "observed", .lease_duration = std::chrono::milliseconds(3000)});
-    worker.subscribe<ObservedOrder>([&](bloop::RecordBatch<ObservedOrder>& batch) {
-        handled += static_cast<int>(batch.records.size());
-    });
-    std::thread stopper([&] {
-        std::this_thread::sleep_for(std::chrono::duration<double>(seconds));
-        worker.stop();
-    });
-    worker.run();
-    stopper.join();
-}
-
 }  // namespace
 
 int main(int argc, char** argv) try {
@@ -160,36 +147,50 @@ int main(int argc, char** argv) try {
     std::cout << "workload: saved 10 orders, " << found << " found by customer, one transfer"
               << std::endl;
 
-    // The worker reads what is there, stops while 10 more orders arrive, and resumes.
+    // A stream-processor worker reads what is there; then it is stopped (its handler waits) while
+    // 10 more orders arrive, and its shard's lag rises until it resumes and catches up.
     std::atomic<int> handled{0};
-    work(engine, 3, handled);
+    std::atomic<bool> hold{false};
+    std::mutex held_mutex;
+    std::condition_variable released;
+    bloop::StreamProcessor worker(
+        engine, {.consumer = "observed", .idle_poll = std::chrono::milliseconds(200)});
+    worker.subscribe<ObservedOrder>([&](bloop::RecordBatch<ObservedOrder>& b) {
+        std::unique_lock lock(held_mutex);
+        released.wait(lock, [&] { return !hold.load(); });
+        handled += static_cast<int>(b.records.size());
+    });
+    std::thread running([&] { worker.run(); });
+    const auto wait_for = [&](int records) {  // until handled and caught up (at most a minute)
+        for (int i = 0; i < 600 && (handled.load() < records || lag(*metrics) > 0); ++i)
+            std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    };
+    wait_for(12);  // 10 inserts and the transfer's 2 changes
     const double lag_before = lag(*metrics);
+    hold = true;
     auto more = orders(10, 10);
     engine.save(more);
-    std::this_thread::sleep_for(std::chrono::seconds(2));  // the worker is stopped meanwhile
-    double lag_resumed = 0;
-    {
-        bloop::StreamProcessor worker(
-            engine, {.consumer = "observed", .lease_duration = std::chrono::milliseconds(3000)});
-        std::atomic<bool> first{true};
-        worker.subscribe<ObservedOrder>([&](bloop::RecordBatch<ObservedOrder>& b) {
-            handled += static_cast<int>(b.records.size());
-            if (first.exchange(false)) {
-                const auto behind =
-                    std::chrono::system_clock::now() - b.records.back().meta.created_at;
-                lag_resumed = std::chrono::duration<double>(behind).count();
-            }
-        });
-        std::thread stopper([&] {
-            std::this_thread::sleep_for(std::chrono::seconds(3));
-            worker.stop();
-        });
-        worker.run();
-        stopper.join();
+    double lag_stopped_early = 0;
+    double lag_stopped_late = 0;
+    for (int i = 0; i < 30; ++i) {  // 3 s stopped
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+        if (i == 9) lag_stopped_early = lag(*metrics);
+        lag_stopped_late = lag(*metrics);
     }
-    std::cout << "stream: " << handled << " records handled; lag " << lag_before
-              << " s before the stop, " << lag_resumed << " s on resuming, " << lag(*metrics)
-              << " s once caught up" << std::endl;
+    {
+        std::lock_guard lock(held_mutex);
+        hold = false;
+    }
+    released.notify_all();
+    wait_for(22);
+    const double lag_after = lag(*metrics);
+    worker.stop();
+    running.join();
+    char lags[160];
+    std::snprintf(lags, sizeof lags,
+                  "lag %g s caught up, %.1f s then %.1f s while stopped, %g s after resuming",
+                  lag_before, lag_stopped_early, lag_stopped_late, lag_after);
+    std::cout << "stream: " << handled << " records handled; " << lags << std::endl;
 
     emf.reset();  // the last lines
     std::this_thread::sleep_for(std::chrono::seconds(options.linger));

@@ -67,7 +67,10 @@ std::future<void> run_async(EngineCore& core, std::function<void()> task) {
     std::future<void> done = job->get_future();
     std::call_once(core.async_once,
                    [&] { core.async = std::make_unique<Executor>(core.client.max_in_flight()); });
-    core.async->submit([job] { (*job)(); });
+    core.async->submit([job, context = current_context()] {  // its spans under the caller's
+        const Carried carried(context);
+        (*job)();
+    });
     return done;
 }
 
@@ -187,6 +190,11 @@ std::string item_id(const std::string& table, const Item& key) {
 }
 
 std::string models_of(std::span<const ObjectRef> objects) {
+    if (!objects.empty() && std::all_of(objects.begin(), objects.end(), [&](const ObjectRef& r) {
+            return r.model == objects.front().model;
+        })) {
+        return objects.front().model->name;  // the common case: one model
+    }
     std::vector<const ModelInfo*> models;
     models.reserve(objects.size());
     for (const ObjectRef& ref : objects) models.push_back(ref.model);

@@ -4,6 +4,8 @@
 #include <bloop/engine/engine.hpp>
 #include <bloop/exceptions.hpp>
 
+#include "telemetry/context.hpp"
+
 #include <algorithm>
 #include <atomic>
 #include <exception>
@@ -31,7 +33,9 @@ void run_segments(std::int64_t segments, std::size_t workers,
     std::atomic<bool> failed{false};
     std::mutex mutex;
     std::exception_ptr first_error;
+    const CallContext started_from = current_context();  // each segment's spans under the caller's
     const auto work = [&] {
+        const Carried carried(started_from);
         while (!failed.load()) {
             const std::int64_t s = next.fetch_add(1);
             if (s >= segments) return;

@@ -39,14 +39,11 @@ void ReaderContext::lease_event(std::string_view kind, const std::string& shard)
     if (telemetry != nullptr) telemetry->lease({kind, options->consumer, shard});
 }
 
-void ShardReader::report(const std::vector<StreamRecord>& records, bool failed) const {
+void ShardReader::report(StreamBatchEvent::Stage stage,
+                         const std::vector<StreamRecord>& records) const {
     if (context_.telemetry == nullptr) return;
-    StreamBatchEvent event{table_, shard_, records.size(), {}, failed};
-    if (!records.empty()) {
-        const auto behind = std::chrono::system_clock::now() - records.back().created_at;
-        event.lag = std::max(std::chrono::milliseconds(0),
-                             std::chrono::duration_cast<std::chrono::milliseconds>(behind));
-    }
+    StreamBatchEvent event{stage, table_, shard_, records.size(), {}};
+    if (!records.empty()) event.newest = records.back().created_at;
     context_.telemetry->stream_batch(event);
 }
 
@@ -267,13 +264,14 @@ bool ShardReader::deliver(const std::vector<StreamRecord>& records) {
         // up before any other worker may take it.
         if (!may_continue()) return false;
         try {
+            report(StreamBatchEvent::Stage::delivering, records);
             handler_(records, arn_, shard_, checkpoint_at_);
-            report(records, false);
+            report(StreamBatchEvent::Stage::handled, records);
             return true;
         } catch (const LeaseLost&) {
             return false;
         } catch (const std::exception& e) {
-            report(records, true);
+            report(StreamBatchEvent::Stage::failed, records);
             context_.say(LogLevel::error,
                          "the handler failed on " + std::to_string(records.size()) +
                              " records of " + arn_ + "/" + shard_ + " from " +
@@ -351,7 +349,7 @@ void ShardReader::read() {
             }
         }
         iterator = std::move(*page.next_iterator);
-        if (records.empty()) report(records, false);  // caught up: no lag
+        if (records.empty()) report(StreamBatchEvent::Stage::caught_up, records);
         caught_up_.store(records.empty());
         if (records.empty()) pause(context_.options->idle_poll);
     }

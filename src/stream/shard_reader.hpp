@@ -107,8 +107,8 @@ class ShardReader final {
     // Sleeps `duration`, waking early when the reader should stop.
     void pause(std::chrono::milliseconds duration) const;
     void give_up(LeaseClock::duration silent, const std::string& why);
-    // Reports a batch handed to the handler (or a failed delivery) to the telemetry.
-    void report(const std::vector<StreamRecord>& records, bool failed) const;
+    // Reports a step with `records` to the telemetry.
+    void report(StreamBatchEvent::Stage stage, const std::vector<StreamRecord>& records) const;
 
     const ReaderContext& context_;
     const BatchHandler& handler_;

@@ -38,7 +38,8 @@ std::array<std::uint8_t, N> from_hex(std::string_view text, const char* what) {
         if (c >= 'a' && c <= 'f') return static_cast<std::uint8_t>(c - 'a' + 10);
         if (c >= 'A' && c <= 'F') return static_cast<std::uint8_t>(c - 'A' + 10);
         throw InvalidArgument(std::string("a span context's ") + what + " must be " +
-                              std::to_string(2 * N) + " hex digits, got '" + std::string(text) + "'");
+                              std::to_string(2 * N) + " hex digits, got '" + std::string(text) +
+                              "'");
     };
     if (text.size() != 2 * N) (void)digit('x');
     std::array<std::uint8_t, N> out{};
@@ -88,7 +89,8 @@ std::string SpanContext::span_id_hex() const {
 }
 
 SpanContext SpanContext::from_hex(std::string_view trace, std::string_view span) {
-    SpanContext context{detail::from_hex<16>(trace, "trace id"), detail::from_hex<8>(span, "span id")};
+    SpanContext context{detail::from_hex<16>(trace, "trace id"),
+                        detail::from_hex<8>(span, "span id")};
     if (!context.valid()) throw InvalidArgument("a span context's trace id must not be all zero");
     return context;
 }

@@ -5,6 +5,7 @@
 #include <chrono>
 #include <functional>
 #include <map>
+#include <optional>
 #include <unordered_map>
 
 namespace bloop {
@@ -34,7 +35,8 @@ struct Family {
     // A series, made on first use; its address stays (std::map nodes do not move).
     Series& at(Labels labels) {
         Series& s = series[std::move(labels)];
-        if (kind == MetricKind::histogram && s.buckets.empty()) s.buckets.assign(kLatencyBounds.size(), 0);
+        if (kind == MetricKind::histogram && s.buckets.empty())
+            s.buckets.assign(kLatencyBounds.size(), 0);
         return s;
     }
     void add(Labels labels, double n) { at(std::move(labels)).value += n; }
@@ -47,7 +49,6 @@ void observe(Series& s, double v) {
     s.sum += v;
     ++s.count;
 }
-
 
 // Up to three label values as a key: the series of a request, mapper call or capacity use are
 // found by their names without building a label vector per event.
@@ -238,6 +239,9 @@ struct Metrics::State {
                    MetricKind::counter,
                    "items",
                    {"exporter"}};
+    // Per shard read, the creation time of the newest record delivered while the reader has not
+    // caught up since (the lag is computed at snapshot time: it grows while a handler is stuck).
+    std::map<Labels, std::optional<std::chrono::system_clock::time_point>> behind;
     // When each held shard was last checkpointed (checkpoint_age is computed at snapshot time).
     std::map<Labels, std::chrono::steady_clock::time_point> checkpointed;
     // The series each event updates, found by name (operation and table; table, index and model;
@@ -250,9 +254,11 @@ struct Metrics::State {
                             std::string_view table) {
         const auto found = calls.find(KeyView{operation, table, {}});
         if (found != calls.end()) return found->second;
-        CallSeries made{&requests.at({std::string(service), std::string(operation), std::string(table)}),
-                        &latency.at({std::string(operation), std::string(table)})};
-        return calls.emplace(Key{std::string(operation), std::string(table), {}}, made).first->second;
+        CallSeries made{
+            &requests.at({std::string(service), std::string(operation), std::string(table)}),
+            &latency.at({std::string(operation), std::string(table)})};
+        return calls.emplace(Key{std::string(operation), std::string(table), {}}, made)
+            .first->second;
     }
     CapacitySeries& capacity_series(const CapacityUse& c, std::string_view model) {
         const auto found = capacity.find(KeyView{c.table, c.index, model});
@@ -267,7 +273,8 @@ struct Metrics::State {
         MapperSeries made{&mapper_calls.at({std::string(call), std::string(model)}),
                           &mapper_latency.at({std::string(call), std::string(model)}),
                           items != nullptr ? &items->at({std::string(model)}) : nullptr};
-        return mapper_series.emplace(Key{std::string(call), std::string(model), {}}, made).first->second;
+        return mapper_series.emplace(Key{std::string(call), std::string(model), {}}, made)
+            .first->second;
     }
 
     std::array<Family*, 23> all() {
@@ -303,8 +310,8 @@ Metrics::~Metrics() = default;
 void Metrics::request(const RequestEvent& e) {
     const std::string joined = e.tables.size() > 1 ? tables_of(e) : std::string();
     const std::string_view table = e.tables.size() > 1 ? std::string_view(joined)
-                                   : e.tables.empty()   ? std::string_view()
-                                                        : std::string_view(e.tables.front());
+                                   : e.tables.empty()  ? std::string_view()
+                                                       : std::string_view(e.tables.front());
     std::lock_guard lock(state_->mutex);
     State& s = *state_;
     CallSeries& call = s.call_series(e.service, e.operation, table);
@@ -326,7 +333,8 @@ void Metrics::request(const RequestEvent& e) {
             units.read->value += c.read_units;
         }
         if (c.write_units > 0) {
-            if (units.write == nullptr) units.write = &s.write_units.at({c.table, c.index, e.model});
+            if (units.write == nullptr)
+                units.write = &s.write_units.at({c.table, c.index, e.model});
             units.write->value += c.write_units;
         }
     }
@@ -352,17 +360,19 @@ void Metrics::credentials(bool ok) {
 }
 
 void Metrics::stream_batch(const StreamBatchEvent& e) {
+    using Stage = StreamBatchEvent::Stage;
     std::lock_guard lock(state_->mutex);
     State& s = *state_;
-    if (e.handler_failed) {
-        s.handler_failures.add({e.table}, 1);
-        return;
+    Labels shard{e.table, e.shard_id};
+    switch (e.stage) {
+        case Stage::delivering: s.behind[shard] = e.newest; break;
+        case Stage::handled:
+            s.batches.add({e.table}, 1);
+            s.records.add({e.table}, static_cast<double>(e.records));
+            break;
+        case Stage::failed: s.handler_failures.add({e.table}, 1); break;
+        case Stage::caught_up: s.behind[shard].reset(); break;
     }
-    if (e.records > 0) {
-        s.batches.add({e.table}, 1);
-        s.records.add({e.table}, static_cast<double>(e.records));
-    }
-    s.lag.set({e.table, e.shard_id}, std::chrono::duration<double>(e.lag).count());
 }
 
 void Metrics::lease(const LeaseEvent& e) {
@@ -373,6 +383,9 @@ void Metrics::lease(const LeaseEvent& e) {
     if (e.kind == "lost" || e.kind == "released") {
         s.checkpointed.erase(shard);
         s.checkpoint_age.series.erase(shard);
+        // No longer read here: its lag is another worker's to report.
+        std::erase_if(s.behind, [&](const auto& b) { return b.first[1] == e.shard_id; });
+        std::erase_if(s.lag.series, [&](const auto& b) { return b.first[1] == e.shard_id; });
     } else {
         s.checkpointed[shard] = std::chrono::steady_clock::now();
     }
@@ -392,6 +405,11 @@ std::vector<MetricFamily> Metrics::snapshot() const {
     const auto now = std::chrono::steady_clock::now();
     for (const auto& [shard, at] : s.checkpointed)
         s.checkpoint_age.set(shard, std::chrono::duration<double>(now - at).count());
+    const auto wall = std::chrono::system_clock::now();
+    for (const auto& [shard, newest] : s.behind) {
+        const double lag = newest ? std::chrono::duration<double>(wall - *newest).count() : 0.0;
+        s.lag.set(shard, std::max(0.0, lag));
+    }
     std::vector<MetricFamily> out;
     for (const Family* f : s.all()) {
         MetricFamily family{f->name, f->help, f->kind, f->unit, {}, {}};

@@ -64,7 +64,8 @@ class SpanText {
         out_ += R"(,"startTimeUnixNano":")";
         out_ += nanos(start);
         out_ += R"(","endTimeUnixNano":")";
-        out_ += nanos(start + std::chrono::duration_cast<std::chrono::system_clock::duration>(duration));
+        out_ += nanos(start +
+                      std::chrono::duration_cast<std::chrono::system_clock::duration>(duration));
         out_ += R"(","attributes":[)";
         first_ = true;
     }
@@ -176,7 +177,8 @@ void write_span(std::string& out, const RequestEvent& e) {
     if (e.limit >= 0) span.integer("aws.dynamodb.limit", e.limit);
     if (!e.projection.empty()) span.string("aws.dynamodb.projection", e.projection);
     if (!e.select.empty()) span.string("aws.dynamodb.select", e.select);
-    if (!e.capacity.empty()) span.strings("aws.dynamodb.consumed_capacity", capacity_json(e.capacity));
+    if (!e.capacity.empty())
+        span.strings("aws.dynamodb.consumed_capacity", capacity_json(e.capacity));
     if (!e.request_id.empty()) span.string("aws.request_id", e.request_id);
     if (e.http_status > 0) span.integer("http.response.status_code", e.http_status);
     if (!e.error_type.empty()) span.string("error.type", e.error_type);
@@ -190,7 +192,8 @@ void write_span(std::string& out, const RequestEvent& e) {
             span.event("retry", e.attempts[i + 1].start);
             span.integer("bloop.attempt", static_cast<std::int64_t>(i + 1));
             span.string("error.type", failed.error_type);
-            if (failed.http_status > 0) span.integer("http.response.status_code", failed.http_status);
+            if (failed.http_status > 0)
+                span.integer("http.response.status_code", failed.http_status);
             span.boolean("bloop.throttled", failed.throttled);
         }
         span.end_events();

@@ -4,9 +4,9 @@
 
 #include "json/reader.hpp"
 
+#include <string.h>  // memmem
 #include <charconv>
 #include <cstring>
-#include <string.h>  // memmem
 
 namespace bloop::detail {
 namespace {
@@ -18,7 +18,8 @@ constexpr std::size_t npos = std::string_view::npos;
 std::size_t find(std::string_view text, std::string_view needle, std::size_t from = 0) {
     if (from > text.size()) return npos;
     const void* at = ::memmem(text.data() + from, text.size() - from, needle.data(), needle.size());
-    return at == nullptr ? npos : static_cast<std::size_t>(static_cast<const char*>(at) - text.data());
+    return at == nullptr ? npos
+                         : static_cast<std::size_t>(static_cast<const char*>(at) - text.data());
 }
 
 // The string value of each `"Key":"..."` member in `body` (`key` is `"Key":` with its quotes), in
@@ -37,14 +38,17 @@ void each_string_member(std::string_view body, std::string_view key, F&& found) 
     }
 }
 
+// The first such value; empty when there is none.
 std::string_view first_string_member(std::string_view body, std::string_view key) {
-    std::string_view value;
-    bool seen = false;
-    each_string_member(body, key, [&](std::string_view v) {
-        if (!seen) value = v;
-        seen = true;
-    });
-    return value;
+    for (std::size_t at = find(body, key); at != npos; at = find(body, key, at + 1)) {
+        std::size_t p = at + key.size();
+        while (p < body.size() && body[p] == ' ') ++p;
+        if (p >= body.size() || body[p] != '"') continue;
+        const std::size_t end = body.find_first_of("\"\\", p + 1);
+        if (end == npos || body[end] != '"') continue;
+        return body.substr(p + 1, end - p - 1);
+    }
+    return {};
 }
 
 // "arn:aws:dynamodb:us-east-1:123:table/Orders/stream/2026-..." → "Orders".
@@ -81,67 +85,115 @@ struct Units {
     double write = 0;
 };
 
-void read_units(json::detail::Reader& r, Units& u) {
-    r.members([&](std::string_view name) {
-        if (name == "CapacityUnits") {
-            u.total = r.number();
-        } else if (name == "ReadCapacityUnits") {
-            u.read = r.number();
-        } else if (name == "WriteCapacityUnits") {
-            u.write = r.number();
-        } else {
-            r.skip();
-        }
-    });
-}
-
 // Read and write where the entry says, else CapacityUnits counted as the operation's kind.
-CapacityUse use_of(Operation op, const Units& u, const std::string& table, std::string index) {
-    CapacityUse use{table, std::move(index), u.read, u.write};
-    if (use.read_units == 0 && use.write_units == 0) (is_read(op) ? use.read_units : use.write_units) = u.total;
+CapacityUse use_of(Operation op, const Units& u, std::string_view table, std::string_view index) {
+    CapacityUse use{std::string(table), std::string(index), u.read, u.write};
+    if (use.read_units == 0 && use.write_units == 0)
+        (is_read(op) ? use.read_units : use.write_units) = u.total;
     return use;
 }
 
-// One ConsumedCapacity entry (a table's) into `out`; false when the object is an item's
-// attribute value of that name instead.
-bool read_entry(json::detail::Reader& r, Operation op, std::vector<CapacityUse>& out) {
-    std::string table;
-    Units top;
-    Units own;
-    bool has_own = false;
-    bool first = true;
-    bool attribute = false;
-    std::vector<std::pair<std::string, Units>> indexes;
-    r.members([&](std::string_view name) {
-        if (first && is_type_tag(name)) attribute = true;
-        first = false;
-        if (attribute) {
-            r.skip();
-        } else if (name == "TableName") {
-            table = r.string();
-        } else if (name == "CapacityUnits") {
-            top.total = r.number();
-        } else if (name == "ReadCapacityUnits") {
-            top.read = r.number();
-        } else if (name == "WriteCapacityUnits") {
-            top.write = r.number();
-        } else if (name == "Table") {
-            has_own = true;
-            read_units(r, own);
-        } else if (name == "GlobalSecondaryIndexes" || name == "LocalSecondaryIndexes") {
-            r.members([&](std::string_view index) {
-                indexes.emplace_back(std::string(index), Units{});
-                read_units(r, indexes.back().second);
-            });
-        } else {
-            r.skip();
-        }
-    });
-    if (attribute) return false;
-    out.push_back(use_of(op, has_own ? own : top, table, {}));
-    for (auto& [index, units] : indexes) out.push_back(use_of(op, units, table, std::move(index)));
-    return true;
-}
+// A small scanner over ConsumedCapacity's JSON, which holds only names DynamoDB allows for tables
+// and indexes (no escapes), numbers and objects of them: it reads what it needs without building
+// anything, and gives up (nothing read) on anything else.
+class CapacityScanner {
+  public:
+    CapacityScanner(std::string_view text, std::size_t at) : text_(text), p_(at) {}
+    std::size_t position() const { return p_; }
+
+    // One entry (a table's) into `out`; false when it is no entry: an item's attribute of that
+    // name (its first member a type tag) or text it cannot read.
+    bool entry(Operation op, std::vector<CapacityUse>& out) {
+        std::string_view table;
+        Units top;
+        Units own;
+        bool has_own = false;
+        std::vector<std::pair<std::string_view, Units>> indexes;
+        bool first = true;
+        const bool read = object([&](std::string_view name) {
+            if (first && is_type_tag(name)) return false;
+            first = false;
+            if (name == "TableName") return string(table);
+            if (name == "Table") return has_own = true, units(own);
+            if (name == "GlobalSecondaryIndexes" || name == "LocalSecondaryIndexes") {
+                return object([&](std::string_view index) {
+                    indexes.emplace_back(index, Units{});
+                    return units(indexes.back().second);
+                });
+            }
+            return unit(name, top);
+        });
+        if (!read) return false;
+        out.push_back(use_of(op, has_own ? own : top, table, {}));
+        for (const auto& [index, u] : indexes) out.push_back(use_of(op, u, table, index));
+        return true;
+    }
+    // `[entry, ...]`.
+    bool entries(Operation op, std::vector<CapacityUse>& out) {
+        if (!take('[')) return false;
+        if (take(']')) return true;
+        do {
+            if (!entry(op, out)) return false;
+        } while (take(','));
+        return take(']');
+    }
+    bool at(char c) {
+        ws();
+        return p_ < text_.size() && text_[p_] == c;
+    }
+
+  private:
+    void ws() {
+        while (p_ < text_.size() &&
+               (text_[p_] == ' ' || text_[p_] == '\n' || text_[p_] == '\r' || text_[p_] == '\t'))
+            ++p_;
+    }
+    bool take(char c) {
+        if (!at(c)) return false;
+        ++p_;
+        return true;
+    }
+    bool string(std::string_view& out) {
+        if (!take('"')) return false;
+        const std::size_t end = text_.find_first_of("\"\\", p_);
+        if (end == npos || text_[end] != '"') return false;
+        out = text_.substr(p_, end - p_);
+        p_ = end + 1;
+        return true;
+    }
+    bool number(double& out) {
+        ws();
+        const char* begin = text_.data() + p_;
+        const auto [end, ec] = std::from_chars(begin, text_.data() + text_.size(), out);
+        if (ec != std::errc()) return false;
+        p_ += static_cast<std::size_t>(end - begin);
+        return true;
+    }
+    // `{"name": value, ...}`, `member(name)` reading each value.
+    template <class Member>
+    bool object(Member&& member) {
+        if (!take('{')) return false;
+        if (take('}')) return true;
+        do {
+            std::string_view name;
+            if (!string(name) || !take(':') || !member(name)) return false;
+        } while (take(','));
+        return take('}');
+    }
+    bool unit(std::string_view name, Units& u) {
+        double* to = name == "CapacityUnits"        ? &u.total
+                     : name == "ReadCapacityUnits"  ? &u.read
+                     : name == "WriteCapacityUnits" ? &u.write
+                                                    : nullptr;
+        return to != nullptr && number(*to);
+    }
+    bool units(Units& u) {
+        return object([&](std::string_view name) { return unit(name, u); });
+    }
+
+    std::string_view text_;
+    std::size_t p_;
+};
 
 }  // namespace
 
@@ -161,14 +213,20 @@ RequestFacts request_facts(Operation op, std::string_view body) {
         }
         return facts;
     }
-    each_string_member(body, "\"TableName\":", [&](std::string_view table) {
-        for (const std::string& seen : facts.tables) {
-            if (seen == table) return;
-        }
+    if (op == Operation::TransactWriteItems || op == Operation::TransactGetItems) {
+        each_string_member(body, "\"TableName\":", [&](std::string_view table) {
+            for (const std::string& seen : facts.tables) {
+                if (seen == table) return;
+            }
+            facts.tables.emplace_back(table);
+        });
+    } else if (std::string_view table = first_string_member(body, "\"TableName\":");
+               !table.empty()) {
         facts.tables.emplace_back(table);
-    });
+    }
     if (facts.tables.empty()) {
-        if (std::string_view t = table_of_stream(first_string_member(body, "\"StreamArn\":")); !t.empty())
+        if (std::string_view t = table_of_stream(first_string_member(body, "\"StreamArn\":"));
+            !t.empty())
             facts.tables.emplace_back(t);
     }
     if (op != Operation::Query && op != Operation::Scan && op != Operation::GetItem &&
@@ -182,7 +240,8 @@ RequestFacts request_facts(Operation op, std::string_view body) {
         const char* p = body.data() + at + 8;
         while (p < body.data() + body.size() && *p == ' ') ++p;
         std::int64_t limit = -1;
-        if (std::from_chars(p, body.data() + body.size(), limit).ec == std::errc()) facts.limit = limit;
+        if (std::from_chars(p, body.data() + body.size(), limit).ec == std::errc())
+            facts.limit = limit;
     }
     return facts;
 }
@@ -206,31 +265,43 @@ bool reports_capacity(Operation op) noexcept {
     }
 }
 
-void ask_for_capacity(std::string& body) {
-    if (find(body, "\"ReturnConsumedCapacity\":") != npos) return;
+bool ask_for_capacity(std::string& body) {
+    if (find(body, "\"ReturnConsumedCapacity\":") != npos) return false;
     const std::size_t open = body.find('{');
-    if (open == std::string::npos) return;
+    if (open == std::string::npos) return false;
     const std::size_t next = body.find_first_not_of(" \t\r\n", open + 1);
     const bool empty = next != std::string::npos && body[next] == '}';
     body.insert(open + 1, empty ? "\"ReturnConsumedCapacity\":\"INDEXES\""
                                 : "\"ReturnConsumedCapacity\":\"INDEXES\",");
+    return true;
 }
 
-std::vector<CapacityUse> consumed_capacity(Operation op, std::string_view answer) {
+std::vector<CapacityUse> consumed_capacity(Operation op, std::string& answer, bool strip) {
     static constexpr std::string_view key = "\"ConsumedCapacity\":";
     std::vector<CapacityUse> uses;
     for (std::size_t at = find(answer, key); at != npos; at = find(answer, key, at + 1)) {
-        try {
-            json::detail::Reader r(answer.substr(at + key.size()));
-            if (r.peek() == json::Type::array) {
-                r.array([&] { (void)read_entry(r, op, uses); });
-                return uses;
-            }
-            if (r.peek() != json::Type::object) continue;
-            if (read_entry(r, op, uses)) return uses;  // else an item's attribute of that name
-        } catch (const InvalidJson&) {
-            return {};
+        CapacityScanner scan(answer, at + key.size());
+        if (scan.at('[') ? !scan.entries(op, uses) : !scan.entry(op, uses)) {
+            uses.clear();  // an item's attribute of that name, or unreadable: look further
+            continue;
         }
+        if (strip) {  // the member goes, with the comma before or after it
+            std::size_t begin = at;
+            std::size_t end = scan.position();
+            std::size_t before = begin;
+            while (before > 0 && (answer[before - 1] == ' ' || answer[before - 1] == '\n'))
+                --before;
+            std::size_t after = end;
+            while (after < answer.size() && (answer[after] == ' ' || answer[after] == '\n'))
+                ++after;
+            if (before > 0 && answer[before - 1] == ',') {
+                begin = before - 1;
+            } else if (after < answer.size() && answer[after] == ',') {
+                end = after + 1;
+            }
+            answer.erase(begin, end - begin);
+        }
+        return uses;
     }
     return uses;
 }

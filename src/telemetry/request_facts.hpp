@@ -28,10 +28,12 @@ RequestFacts request_facts(Operation op, std::string_view body);
 bool reports_capacity(Operation op) noexcept;
 
 /// `body` asking for ReturnConsumedCapacity INDEXES, unless it already names a
-/// ReturnConsumedCapacity of its own.
-void ask_for_capacity(std::string& body);
+/// ReturnConsumedCapacity of its own; whether it was added.
+bool ask_for_capacity(std::string& body);
 
-/// The capacity an answer of `op` reports, per table and index; empty when it reports none.
-std::vector<CapacityUse> consumed_capacity(Operation op, std::string_view answer);
+/// The capacity `answer` (of `op`) reports, per table and index; empty when it reports none.
+/// With `strip`, the ConsumedCapacity member is taken out of the answer (it was asked for by
+/// telemetry, not by the caller).
+std::vector<CapacityUse> consumed_capacity(Operation op, std::string& answer, bool strip);
 
 }  // namespace bloop::detail

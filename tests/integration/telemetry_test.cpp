@@ -196,6 +196,56 @@ TEST_F(Telemetered, RequestsAreChildrenOfTheirMapperCallAcrossAsyncCallsAndCarry
     EXPECT_EQ(children, 2);
 }
 
+TEST_F(Telemetered, AsyncCallsAndParallelScanSegmentsStayInTheCallersTrace) {
+    auto recorder = std::make_shared<Recorder>();
+    Engine engine(client_with(recorder));
+    engine.bind<Wallet>();
+    std::vector<Wallet> wallets;
+    for (int i = 0; i < 8; ++i) wallets.push_back({"scan" + std::to_string(i), "gus", i});
+    engine.save(std::span<Wallet>(wallets));
+    const SpanContext user =
+        SpanContext::from_hex("4bf92f3577b34da6a3ce929d0e0e4736", "00f067aa0ba902b7");
+    {
+        TraceParent parent(user);
+        Wallet w{.id = "async", .owner = "hal"};
+        engine.save_async(w).get();
+        EXPECT_EQ(engine.scan_all_segments<Wallet>(4).size() >= 8, true);
+    }
+    std::lock_guard lock(recorder->mutex);
+    int scans = 0;
+    for (const MapperEvent& e : recorder->mappers) {
+        if (e.name != "scan" && !(e.name == "save" && e.objects == 1 && e.parent.valid())) continue;
+        EXPECT_EQ(e.span.trace_id_hex(), "4bf92f3577b34da6a3ce929d0e0e4736") << e.name;
+        EXPECT_EQ(e.parent.span_id_hex(), "00f067aa0ba902b7") << e.name;
+        scans += e.name == "scan" ? 1 : 0;
+    }
+    EXPECT_GE(scans, 4);  // a page of each segment at least
+    int requests = 0;
+    for (const RequestEvent& r : recorder->requests) {
+        if (r.operation != "Scan") continue;
+        ++requests;
+        EXPECT_EQ(r.span.trace_id_hex(), "4bf92f3577b34da6a3ce929d0e0e4736");
+        EXPECT_EQ(r.mapper, "scan");
+    }
+    EXPECT_GE(requests, 4);
+}
+
+TEST(SpanContext, IdsAreWrittenAndReadAsHexAndBadOnesAreRefused) {
+    const SpanContext c =
+        SpanContext::from_hex("0AF7651916CD43DD8448EB211C80319C", "b7ad6b7169203331");
+    EXPECT_EQ(c.trace_id_hex(), "0af7651916cd43dd8448eb211c80319c");
+    EXPECT_EQ(c.span_id_hex(), "b7ad6b7169203331");
+    EXPECT_TRUE(c.valid());
+    EXPECT_FALSE(SpanContext{}.valid());
+    EXPECT_THROW((void)SpanContext::from_hex("0af7", "b7ad6b7169203331"), InvalidArgument);
+    EXPECT_THROW(
+        (void)SpanContext::from_hex("0af7651916cd43dd8448eb211c80319g", "b7ad6b7169203331"),
+        InvalidArgument);
+    EXPECT_THROW(
+        (void)SpanContext::from_hex("00000000000000000000000000000000", "b7ad6b7169203331"),
+        InvalidArgument);
+}
+
 TEST_F(Telemetered, AFailedCallReportsItsErrorTypeAndNoKeyValue) {
     auto recorder = std::make_shared<Recorder>();
     auto metrics = std::make_shared<Metrics>();

@@ -208,11 +208,11 @@ TEST(RequestFacts, NamesTablesIndexesAndPagingWithoutReadingItems) {
 }
 
 TEST(RequestFacts, ReadsCapacityPerTableAndIndexAndSkipsAnItemsAttributeOfThatName) {
-    const auto uses = detail::consumed_capacity(
-        Operation::Query,
+    std::string query =
         R"({"Items":[{"ConsumedCapacity":{"S":"not this"}}],"Count":1,)"
         R"("ConsumedCapacity":{"TableName":"Orders","CapacityUnits":1.5,"Table":{"CapacityUnits":0.5},)"
-        R"("GlobalSecondaryIndexes":{"by_day":{"CapacityUnits":1.0}}}})");
+        R"("GlobalSecondaryIndexes":{"by_day":{"CapacityUnits":1.0}}}})";
+    const auto uses = detail::consumed_capacity(Operation::Query, query, false);
     ASSERT_EQ(uses.size(), 2U);
     EXPECT_EQ(uses[0].table, "Orders");
     EXPECT_EQ(uses[0].index, "");
@@ -220,14 +220,34 @@ TEST(RequestFacts, ReadsCapacityPerTableAndIndexAndSkipsAnItemsAttributeOfThatNa
     EXPECT_EQ(uses[1].index, "by_day");
     EXPECT_EQ(uses[1].read_units, 1.0);
     EXPECT_EQ(uses[1].write_units, 0);
-    const auto transact = detail::consumed_capacity(
-        Operation::TransactWriteItems,
+    std::string transact =
         R"({"ConsumedCapacity":[{"TableName":"A","CapacityUnits":4,"WriteCapacityUnits":4},)"
-        R"({"TableName":"B","CapacityUnits":2,"WriteCapacityUnits":2}]})");
-    ASSERT_EQ(transact.size(), 2U);
-    EXPECT_EQ(transact[1].table, "B");
-    EXPECT_EQ(transact[1].write_units, 2);
-    EXPECT_TRUE(detail::consumed_capacity(Operation::GetItem, R"({"Item":{}})").empty());
+        R"({"TableName":"B","CapacityUnits":2,"WriteCapacityUnits":2}]})";
+    const auto both = detail::consumed_capacity(Operation::TransactWriteItems, transact, false);
+    ASSERT_EQ(both.size(), 2U);
+    EXPECT_EQ(both[1].table, "B");
+    EXPECT_EQ(both[1].write_units, 2);
+    std::string none = R"({"Item":{}})";
+    EXPECT_TRUE(detail::consumed_capacity(Operation::GetItem, none, false).empty());
+    std::string garbage = R"({"ConsumedCapacity":{"TableName":"A","CapacityUnits":"x"}})";
+    EXPECT_TRUE(detail::consumed_capacity(Operation::GetItem, garbage, false).empty());
+}
+
+TEST(RequestFacts, CapacityAskedForByTelemetryIsTakenOutOfTheAnswer) {
+    std::string last =
+        R"({"Attributes":{"id":{"S":"1"}},"ConsumedCapacity":{"TableName":"T","CapacityUnits":1.0}})";
+    EXPECT_EQ(detail::consumed_capacity(Operation::UpdateItem, last, true).size(), 1U);
+    EXPECT_EQ(last, R"({"Attributes":{"id":{"S":"1"}}})");
+    std::string first =
+        R"({"ConsumedCapacity":{"TableName":"T","CapacityUnits":1.0},"Count":0,"Items":[]})";
+    EXPECT_EQ(detail::consumed_capacity(Operation::Query, first, true).size(), 1U);
+    EXPECT_EQ(first, R"({"Count":0,"Items":[]})");
+    std::string only = R"({"ConsumedCapacity":{"TableName":"T","CapacityUnits":1.0}})";
+    EXPECT_EQ(detail::consumed_capacity(Operation::PutItem, only, true)[0].write_units, 1.0);
+    EXPECT_EQ(only, "{}");
+    std::string kept = R"({"ConsumedCapacity":{"TableName":"T","CapacityUnits":1.0}})";
+    (void)detail::consumed_capacity(Operation::PutItem, kept, false);
+    EXPECT_EQ(kept, R"({"ConsumedCapacity":{"TableName":"T","CapacityUnits":1.0}})");
 }
 
 TEST(EmfExporter, WritesEachChangedSeriesAsAnEmfDocumentWithDeltasAndSafeDimensions) {

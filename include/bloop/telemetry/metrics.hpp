@@ -32,11 +32,11 @@ struct MetricSample {
 
 /// One metric: its name (Prometheus' rules: `bloop_requests_total`), help, kind, unit and series.
 struct MetricFamily {
-    std::string name;  ///< e.g. "bloop_request_duration_seconds"
-    std::string help;  ///< one line
+    std::string name;                       ///< e.g. "bloop_request_duration_seconds"
+    std::string help;                       ///< one line
     MetricKind kind = MetricKind::counter;  ///< counter, gauge or histogram
     std::string unit;  ///< "seconds", "units", "requests", ... (CloudWatch's unit follows)
-    std::vector<double> bounds;  ///< a histogram's bucket upper bounds, ascending
+    std::vector<double> bounds;         ///< a histogram's bucket upper bounds, ascending
     std::vector<MetricSample> samples;  ///< one per label set, sorted by labels
 };
 
@@ -62,7 +62,7 @@ class Metrics final : public Telemetry {
     void mapper(const MapperEvent& event) override;
     /// Counts a credentials renewal or failure.
     void credentials(bool ok) override;
-    /// Counts the batch's records and sets its shard's lag.
+    /// Counts the batch's records and handler failures; follows its shard's lag.
     void stream_batch(const StreamBatchEvent& event) override;
     /// Counts the lease change and sets the leases held and the shard's checkpoint time.
     void lease(const LeaseEvent& event) override;

@@ -108,16 +108,18 @@ struct MapperEvent {
     SpanContext parent;      ///< the user's span it ran under, if any
 };
 
-/// What one stream reader or processor did with one batch of records of a shard.
+/// A step of a stream processor's reader of one shard.
 struct StreamBatchEvent {
-    std::string table;        ///< the table whose stream it read
-    std::string shard_id;     ///< the shard
-    std::size_t records = 0;  ///< records in the batch (0: the reader found none new)
-    /// How far behind the shard's newest record the reader is: now − the
-    /// ApproximateCreationDateTime of the batch's last record (0 for an empty batch at the end of
-    /// what the shard holds): KCL's MillisBehindLatest.
-    std::chrono::milliseconds lag{};
-    bool handler_failed = false;  ///< the handler threw (the batch is delivered again)
+    /// What happened: a batch is handed to the handler, the handler returned from it, the handler
+    /// threw (the batch is delivered again), or a read found nothing new (the reader caught up).
+    enum class Stage { delivering, handled, failed, caught_up };
+    Stage stage = Stage::delivering;  ///< what happened
+    std::string table;                ///< the table whose stream it read
+    std::string shard_id;             ///< the shard
+    std::size_t records = 0;          ///< records in the batch (0 when caught up)
+    /// The ApproximateCreationDateTime of the batch's newest record (unset when caught up): the
+    /// shard's lag is now minus this until the reader catches up (KCL's MillisBehindLatest).
+    std::chrono::system_clock::time_point newest{};
 };
 
 /// A change in the leases a stream processor's worker holds.

@@ -30,7 +30,8 @@ std::string_view header(const HttpResponse& response, std::string_view name) {
 
 HttpResponse ObserveCall::send(Exchange& exchange, const Next& next) {
     const bool capacity = telemetry_->wants_capacity() && reports_capacity(exchange.op);
-    if (capacity) ask_for_capacity(exchange.request.body);
+    // Asked for here, the capacity is taken out of the answer again: the caller gets what it asked.
+    const bool asked = capacity && ask_for_capacity(exchange.request.body);
     const CallContext& context = current_context();
     RequestFacts facts = request_facts(exchange.op, exchange.request.body);
     RequestEvent event;
@@ -61,7 +62,7 @@ HttpResponse ObserveCall::send(Exchange& exchange, const Next& next) {
     try {
         HttpResponse answer = next(exchange);
         event.request_id = header(answer, "x-amzn-RequestId");
-        if (capacity) event.capacity = consumed_capacity(exchange.op, answer.body);
+        if (capacity) event.capacity = consumed_capacity(exchange.op, answer.body, asked);
         finish();
         return answer;
     } catch (const ServiceError& e) {

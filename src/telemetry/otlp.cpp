@@ -6,6 +6,8 @@
 
 #include "json/text.hpp"
 
+#include <array>
+#include <charconv>
 #include <condition_variable>
 #include <cstdio>
 #include <deque>
@@ -17,6 +19,29 @@ namespace bloop {
 namespace {
 
 using json::Value;
+
+// Appends `n` in decimal (no allocation).
+template <class N>
+void append_number(std::string& out, N n) {
+    char text[32];
+    const auto end = std::to_chars(text, text + sizeof text, n).ptr;
+    out.append(text, static_cast<std::size_t>(end - text));
+}
+
+// Appends `bytes` as lowercase hex.
+template <std::size_t N>
+void append_hex(std::string& out, const std::array<std::uint8_t, N>& bytes) {
+    static constexpr char digits[] = "0123456789abcdef";
+    for (const std::uint8_t b : bytes) {
+        out += digits[b >> 4];
+        out += digits[b & 0xf];
+    }
+}
+
+void append_nanos(std::string& out, std::chrono::system_clock::time_point t) {
+    append_number(
+        out, std::chrono::duration_cast<std::chrono::nanoseconds>(t.time_since_epoch()).count());
+}
 
 std::string nanos(std::chrono::system_clock::time_point t) {
     return std::to_string(
@@ -47,25 +72,29 @@ class SpanText {
   public:
     explicit SpanText(std::string& out) : out_(out) {}
 
-    void begin(const SpanContext& span, const SpanContext& parent, std::string_view name, int kind,
-               std::chrono::system_clock::time_point start, std::chrono::nanoseconds duration) {
+    // `name` is `prefix` and `rest` (plain ASCII: "DynamoDB." and an operation, "bloop." and a
+    // call).
+    void begin(const SpanContext& span, const SpanContext& parent, std::string_view prefix,
+               std::string_view rest, int kind, std::chrono::system_clock::time_point start,
+               std::chrono::nanoseconds duration) {
         out_ += R"({"traceId":")";
-        out_ += span.trace_id_hex();
+        append_hex(out_, span.trace_id);
         out_ += R"(","spanId":")";
-        out_ += span.span_id_hex();
+        append_hex(out_, span.span_id);
         if (parent.valid()) {
             out_ += R"(","parentSpanId":")";
-            out_ += parent.span_id_hex();
+            append_hex(out_, parent.span_id);
         }
-        out_ += R"(","name":)";
-        json::detail::write_string(out_, name);
-        out_ += R"(,"kind":)";
-        out_ += std::to_string(kind);
+        out_ += R"(","name":")";
+        out_ += prefix;
+        out_ += rest;
+        out_ += R"(","kind":)";
+        append_number(out_, kind);
         out_ += R"(,"startTimeUnixNano":")";
-        out_ += nanos(start);
+        append_nanos(out_, start);
         out_ += R"(","endTimeUnixNano":")";
-        out_ += nanos(start +
-                      std::chrono::duration_cast<std::chrono::system_clock::duration>(duration));
+        append_nanos(out_, start + std::chrono::duration_cast<std::chrono::system_clock::duration>(
+                                       duration));
         out_ += R"(","attributes":[)";
         first_ = true;
     }
@@ -78,7 +107,7 @@ class SpanText {
     void integer(std::string_view key, std::int64_t value) {
         open(key);
         out_ += R"("intValue":")";
-        out_ += std::to_string(value);
+        append_number(out_, value);
         out_ += R"("}})";
     }
     void boolean(std::string_view key, bool value) {
@@ -109,7 +138,7 @@ class SpanText {
         if (!first_event_) out_ += "]},";
         first_event_ = false;
         out_ += R"({"timeUnixNano":")";
-        out_ += nanos(at);
+        append_nanos(out_, at);
         out_ += R"(","name":)";
         json::detail::write_string(out_, name);
         out_ += R"(,"attributes":[)";
@@ -152,9 +181,9 @@ std::vector<std::string> capacity_json(const std::vector<CapacityUse>& uses) {
             json::detail::write_string(text, c.index);
         }
         text += R"(,"ReadCapacityUnits":)";
-        text += json::to_string(number(c.read_units));
+        append_number(text, c.read_units);
         text += R"(,"WriteCapacityUnits":)";
-        text += json::to_string(number(c.write_units));
+        append_number(text, c.write_units);
         text += '}';
         out.push_back(std::move(text));
     }
@@ -164,8 +193,7 @@ std::vector<std::string> capacity_json(const std::vector<CapacityUse>& uses) {
 void write_span(std::string& out, const RequestEvent& e) {
     const bool streams = e.service == "dynamodb-streams";
     SpanText span(out);
-    span.begin(e.span, e.parent,
-               std::string(streams ? "DynamoDBStreams." : "DynamoDB.") + std::string(e.operation),
+    span.begin(e.span, e.parent, streams ? "DynamoDBStreams." : "DynamoDB.", e.operation,
                3 /* SPAN_KIND_CLIENT */, e.start, e.duration);
     span.string("rpc.system", "aws-api");
     span.string("rpc.service", streams ? "DynamoDB Streams" : "DynamoDB");
@@ -203,8 +231,7 @@ void write_span(std::string& out, const RequestEvent& e) {
 
 void write_span(std::string& out, const MapperEvent& e) {
     SpanText span(out);
-    span.begin(e.span, e.parent, "bloop." + std::string(e.name), 1 /* SPAN_KIND_INTERNAL */,
-               e.start, e.duration);
+    span.begin(e.span, e.parent, "bloop.", e.name, 1 /* SPAN_KIND_INTERNAL */, e.start, e.duration);
     span.string("bloop.model", e.model);
     span.integer("bloop.objects", static_cast<std::int64_t>(e.objects));
     if (!e.error_type.empty()) span.string("error.type", e.error_type);

@@ -22,6 +22,18 @@ std::size_t find(std::string_view text, std::string_view needle, std::size_t fro
                          : static_cast<std::size_t>(static_cast<const char*>(at) - text.data());
 }
 
+// The end of the unescaped string whose text starts at `begin` (its closing quote); npos when it
+// has none or holds an escape (no table or index name does).
+std::size_t string_end(std::string_view text, std::size_t begin) {
+    if (begin >= text.size()) return npos;
+    const char* start = text.data() + begin;
+    const auto* quote = static_cast<const char*>(std::memchr(start, '"', text.size() - begin));
+    if (quote == nullptr ||
+        std::memchr(start, '\\', static_cast<std::size_t>(quote - start)) != nullptr)
+        return npos;
+    return static_cast<std::size_t>(quote - text.data());
+}
+
 // The string value of each `"Key":"..."` member in `body` (`key` is `"Key":` with its quotes), in
 // order. Names DynamoDB allows for tables and indexes hold no escapes; a value that does is passed
 // over. (An item's attribute of the same name holds an object, `{"S":...}`, and a string's quotes
@@ -32,8 +44,8 @@ void each_string_member(std::string_view body, std::string_view key, F&& found) 
         std::size_t p = at + key.size();
         while (p < body.size() && body[p] == ' ') ++p;
         if (p >= body.size() || body[p] != '"') continue;
-        const std::size_t end = body.find_first_of("\"\\", p + 1);
-        if (end == npos || body[end] != '"') continue;
+        const std::size_t end = string_end(body, p + 1);
+        if (end == npos) continue;
         found(body.substr(p + 1, end - p - 1));
     }
 }
@@ -44,8 +56,8 @@ std::string_view first_string_member(std::string_view body, std::string_view key
         std::size_t p = at + key.size();
         while (p < body.size() && body[p] == ' ') ++p;
         if (p >= body.size() || body[p] != '"') continue;
-        const std::size_t end = body.find_first_of("\"\\", p + 1);
-        if (end == npos || body[end] != '"') continue;
+        const std::size_t end = string_end(body, p + 1);
+        if (end == npos) continue;
         return body.substr(p + 1, end - p - 1);
     }
     return {};
@@ -72,6 +84,7 @@ bool is_read(Operation op) {
 
 // An attribute value's type tag: the first member name of `{"S":...}` and its kin.
 bool is_type_tag(std::string_view name) {
+    if (name.size() > 4) return false;
     for (std::string_view tag : {"S", "N", "B", "SS", "NS", "BS", "M", "L", "NULL", "BOOL"}) {
         if (name == tag) return true;
     }
@@ -155,8 +168,8 @@ class CapacityScanner {
     }
     bool string(std::string_view& out) {
         if (!take('"')) return false;
-        const std::size_t end = text_.find_first_of("\"\\", p_);
-        if (end == npos || text_[end] != '"') return false;
+        const std::size_t end = string_end(text_, p_);
+        if (end == npos) return false;
         out = text_.substr(p_, end - p_);
         p_ = end + 1;
         return true;
@@ -279,6 +292,7 @@ bool ask_for_capacity(std::string& body) {
 std::vector<CapacityUse> consumed_capacity(Operation op, std::string& answer, bool strip) {
     static constexpr std::string_view key = "\"ConsumedCapacity\":";
     std::vector<CapacityUse> uses;
+    uses.reserve(4);  // a table and its indexes, most often
     for (std::size_t at = find(answer, key); at != npos; at = find(answer, key, at + 1)) {
         CapacityScanner scan(answer, at + key.size());
         if (scan.at('[') ? !scan.entries(op, uses) : !scan.entry(op, uses)) {

@@ -224,8 +224,8 @@ std::unique_ptr<StreamCoordinator> Engine::coordinator_of(const ModelInfo& m,
         throw InvalidStream("<Model[" + m.name +
                             "]> does not have a stream arn (bind it, with a stream in its Meta)");
     }
-    auto coordinator = std::make_unique<StreamCoordinator>(client_streams_api(client()), arn,
-                                                           client().log_listener());
+    auto coordinator = std::make_unique<StreamCoordinator>(
+        client_streams_api(client()), arn, client().log_listener(), client().telemetry());
     position.apply(*coordinator);
     coordinator->start_refresher();  // iterators stay alive even when nobody calls next()
     return coordinator;

@@ -91,15 +91,7 @@ Value Reader::value() {
             if (literal("false")) return Value(false);
             if (literal("null")) return Value();
             fail("expected a JSON value");
-        default: {
-            const char* start = p_;
-            const std::string_view text = number_text();
-            if (text.empty() || !is_json_number(text)) {
-                p_ = start;
-                fail("expected a JSON value");
-            }
-            return Value::number(std::string(text));
-        }
+        default: return Value::number(std::string(json_number()));
     }
 }
 
@@ -115,15 +107,18 @@ void Reader::skip() {
         case 'n':
             if (literal("true") || literal("false") || literal("null")) return;
             fail("expected a JSON value");
-        default: {
-            const char* start = p_;
-            const std::string_view text = number_text();
-            if (text.empty() || !is_json_number(text)) {
-                p_ = start;
-                fail("expected a JSON value");
-            }
-        }
+        default: (void)json_number();
     }
+}
+
+std::string_view Reader::json_number() {
+    const char* start = p_;
+    const std::string_view text = number_text();
+    if (text.empty() || !is_json_number(text)) {
+        p_ = start;
+        fail("expected a JSON value");
+    }
+    return text;
 }
 
 std::string_view Reader::number_text() {

@@ -141,6 +141,8 @@ class Reader {
 
     static constexpr int kMaxDepth = 256;
     std::string_view number_text();
+    // The number that comes next, checked against JSON's grammar.
+    std::string_view json_number();
     std::string_view string_view();
     void read_string(std::string& out);
     // Steps over bytes that need no attention in a string: printable ASCII other than '"' and

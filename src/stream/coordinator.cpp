@@ -35,8 +35,15 @@ std::string api_type(const std::string& iterator_type) {
 }  // namespace
 
 StreamCoordinator::StreamCoordinator(std::shared_ptr<StreamsApi> api, std::string stream_arn,
-                                     LogListener log)
-    : api_(std::move(api)), arn_(std::move(stream_arn)), log_(std::move(log)) {}
+                                     LogListener log, Telemetry* telemetry)
+    : api_(std::move(api)),
+      arn_(std::move(stream_arn)),
+      log_(std::move(log)),
+      telemetry_(telemetry) {
+    // "arn:aws:dynamodb:us-east-1:123:table/Orders/stream/2026-..." → "Orders".
+    const std::size_t at = arn_.find(":table/");
+    table_ = at == std::string::npos ? arn_ : arn_.substr(at + 7, arn_.find('/', at + 7) - at - 7);
+}
 
 StreamCoordinator::~StreamCoordinator() {
     {
@@ -256,6 +263,20 @@ void StreamCoordinator::poll(ShardState& shard) {
                 "records of shard " + shard.id + " were trimmed; moving to its trim horizon");
             jump(shard, "trim_horizon", "");
             page = api_->get_records(shard.iterator);
+        }
+        if (telemetry_ != nullptr) {  // read (records, lag until caught up) or caught up
+            using Stage = StreamBatchEvent::Stage;
+            StreamBatchEvent event{page.records.empty() ? Stage::caught_up : Stage::delivering,
+                                   table_,
+                                   shard.id,
+                                   page.records.size(),
+                                   {}};
+            if (!page.records.empty()) event.newest = page.records.back().created_at;
+            telemetry_->stream_batch(event);
+            if (!page.records.empty()) {
+                event.stage = Stage::handled;
+                telemetry_->stream_batch(event);
+            }
         }
         for (StreamRecord& record : page.records) {
             record.shard_id = shard.id;

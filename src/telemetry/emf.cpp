@@ -2,11 +2,11 @@
 
 #include <bloop/json/json.hpp>
 
-#include <condition_variable>
+#include "telemetry/periodic.hpp"
+
 #include <iostream>
 #include <map>
 #include <mutex>
-#include <thread>
 
 namespace bloop {
 namespace {
@@ -54,10 +54,7 @@ struct EmfExporter::State {
     std::mutex mutex;  // one write at a time
     std::map<Key, Reported> reported;
     bool sink_failed = false;
-    std::mutex wake_mutex;
-    std::condition_variable wake;
-    bool stopping = false;
-    std::thread thread;
+    std::unique_ptr<detail::Periodic> periodic;  // last: stopped before the rest goes
 
     void write(std::string_view line) {
         try {
@@ -146,15 +143,6 @@ struct EmfExporter::State {
         std::snprintf(text, sizeof text, "%.6g", v);
         return text;
     }
-
-    void run() {
-        std::unique_lock lock(wake_mutex);
-        while (!wake.wait_for(lock, options.interval, [&] { return stopping; })) {
-            lock.unlock();
-            flush();
-            lock.lock();
-        }
-    }
 };
 
 EmfExporter::EmfExporter(std::shared_ptr<Metrics> metrics, EmfOptions options)
@@ -162,18 +150,12 @@ EmfExporter::EmfExporter(std::shared_ptr<Metrics> metrics, EmfOptions options)
     state_->metrics = std::move(metrics);
     state_->options = std::move(options);
     if (state_->options.interval.count() > 0)
-        state_->thread = std::thread([s = state_.get()] { s->run(); });
+        state_->periodic = std::make_unique<detail::Periodic>(state_->options.interval,
+                                                              [s = state_.get()] { s->flush(); });
 }
 
 EmfExporter::~EmfExporter() {
-    if (state_->thread.joinable()) {
-        {
-            std::lock_guard lock(state_->wake_mutex);
-            state_->stopping = true;
-        }
-        state_->wake.notify_all();
-        state_->thread.join();
-    }
+    state_->periodic.reset();
     state_->flush();
 }
 

@@ -223,17 +223,14 @@ struct Metrics::State {
                         "Leases taken, stolen, lost, released and checkpointed by this worker",
                         MetricKind::counter,
                         "events",
-                        {"lease_table", "kind"}};
-    Family leases_held{"bloop_leases_held",
-                       "Leases this worker holds",
-                       MetricKind::gauge,
-                       "leases",
-                       {"lease_table"}};
+                        {"consumer", "kind"}};
+    Family leases_held{
+        "bloop_leases_held", "Leases this worker holds", MetricKind::gauge, "leases", {"consumer"}};
     Family checkpoint_age{"bloop_checkpoint_age_seconds",
-                          "Per held shard: time since this worker last checkpointed it",
+                          "Per held shard: time since this worker took or last checkpointed it",
                           MetricKind::gauge,
                           "seconds",
-                          {"lease_table", "shard"}};
+                          {"consumer", "shard"}};
     Family dropped{"bloop_telemetry_dropped_total",
                    "Metrics or spans an exporter dropped (full queue, unreachable endpoint)",
                    MetricKind::counter,

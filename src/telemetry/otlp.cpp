@@ -5,14 +5,13 @@
 #include <bloop/json/json.hpp>
 
 #include "json/text.hpp"
+#include "telemetry/periodic.hpp"
 
 #include <array>
 #include <charconv>
-#include <condition_variable>
 #include <cstdio>
 #include <deque>
 #include <mutex>
-#include <thread>
 #include <variant>
 
 namespace bloop {
@@ -311,11 +310,8 @@ struct OtlpExporter::State {
     bool said_full = false;
     bool failing = false;  // the last send failed (said once per outage)
 
-    std::mutex send_mutex;  // one send at a time
-    std::mutex wake_mutex;
-    std::condition_variable wake;
-    bool stopping = false;
-    std::thread thread;
+    std::mutex send_mutex;                       // one send at a time
+    std::unique_ptr<detail::Periodic> periodic;  // last: stopped before the rest goes
 
     Value resource() const {
         Value attributes = Value::array();
@@ -439,15 +435,6 @@ struct OtlpExporter::State {
         }
         return ok;
     }
-
-    void run() {
-        std::unique_lock lock(wake_mutex);
-        while (!wake.wait_for(lock, options.interval, [&] { return stopping; })) {
-            lock.unlock();
-            flush();
-            lock.lock();
-        }
-    }
 };
 
 OtlpExporter::OtlpExporter(OtlpOptions options) : state_(std::make_unique<State>()) {
@@ -470,16 +457,12 @@ OtlpExporter::OtlpExporter(OtlpOptions options) : state_(std::make_unique<State>
     if (s.options.max_queue == 0 || s.options.max_batch == 0 || s.options.interval.count() <= 0)
         throw InvalidConfiguration(
             "OtlpOptions: max_queue, max_batch and interval must be positive");
-    s.thread = std::thread([state = state_.get()] { state->run(); });
+    s.periodic = std::make_unique<detail::Periodic>(
+        s.options.interval, [state = state_.get()] { (void)state->flush(); });
 }
 
 OtlpExporter::~OtlpExporter() {
-    {
-        std::lock_guard lock(state_->wake_mutex);
-        state_->stopping = true;
-    }
-    state_->wake.notify_all();
-    state_->thread.join();
+    state_->periodic.reset();
     state_->flush();
 }
 

@@ -5,6 +5,7 @@
 #include "json/reader.hpp"
 
 #include <string.h>  // memmem
+#include <algorithm>
 #include <charconv>
 #include <cstring>
 
@@ -34,10 +35,10 @@ std::size_t string_end(std::string_view text, std::size_t begin) {
     return static_cast<std::size_t>(quote - text.data());
 }
 
-// The string value of each `"Key":"..."` member in `body` (`key` is `"Key":` with its quotes), in
-// order. Names DynamoDB allows for tables and indexes hold no escapes; a value that does is passed
-// over. (An item's attribute of the same name holds an object, `{"S":...}`, and a string's quotes
-// are escaped: neither matches.)
+// Calls `found(value)` with the string value of each `"Key":"..."` member in `body` (`key` is
+// `"Key":` with its quotes), in order, while it returns true. Names DynamoDB allows for tables and
+// indexes hold no escapes; a value that does is passed over. (An item's attribute of the same name
+// holds an object, `{"S":...}`, and a string's quotes are escaped: neither matches.)
 template <class F>
 void each_string_member(std::string_view body, std::string_view key, F&& found) {
     for (std::size_t at = find(body, key); at != npos; at = find(body, key, at + 1)) {
@@ -45,22 +46,18 @@ void each_string_member(std::string_view body, std::string_view key, F&& found) 
         while (p < body.size() && body[p] == ' ') ++p;
         if (p >= body.size() || body[p] != '"') continue;
         const std::size_t end = string_end(body, p + 1);
-        if (end == npos) continue;
-        found(body.substr(p + 1, end - p - 1));
+        if (end != npos && !found(body.substr(p + 1, end - p - 1))) return;
     }
 }
 
 // The first such value; empty when there is none.
 std::string_view first_string_member(std::string_view body, std::string_view key) {
-    for (std::size_t at = find(body, key); at != npos; at = find(body, key, at + 1)) {
-        std::size_t p = at + key.size();
-        while (p < body.size() && body[p] == ' ') ++p;
-        if (p >= body.size() || body[p] != '"') continue;
-        const std::size_t end = string_end(body, p + 1);
-        if (end == npos) continue;
-        return body.substr(p + 1, end - p - 1);
-    }
-    return {};
+    std::string_view first;
+    each_string_member(body, key, [&](std::string_view value) {
+        first = value;
+        return false;  // no further
+    });
+    return first;
 }
 
 // "arn:aws:dynamodb:us-east-1:123:table/Orders/stream/2026-..." → "Orders".
@@ -228,10 +225,9 @@ RequestFacts request_facts(Operation op, std::string_view body) {
     }
     if (op == Operation::TransactWriteItems || op == Operation::TransactGetItems) {
         each_string_member(body, "\"TableName\":", [&](std::string_view table) {
-            for (const std::string& seen : facts.tables) {
-                if (seen == table) return;
-            }
-            facts.tables.emplace_back(table);
+            if (std::find(facts.tables.begin(), facts.tables.end(), table) == facts.tables.end())
+                facts.tables.emplace_back(table);
+            return true;
         });
     } else if (std::string_view table = first_string_member(body, "\"TableName\":");
                !table.empty()) {

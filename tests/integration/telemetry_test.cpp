@@ -8,6 +8,7 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <mutex>
 #include <string>
 #include <vector>
@@ -24,6 +25,11 @@ struct Wallet {
 struct Ledger {
     std::string id{};
     std::string note{};
+};
+
+struct Tick {
+    std::string id{};
+    std::int64_t n = 0;
 };
 
 }  // namespace tel
@@ -43,10 +49,17 @@ struct bloop::Model<tel::Ledger> {
     static constexpr auto hash_key = &tel::Ledger::id;
 };
 
+template <>
+struct bloop::Model<tel::Tick> {
+    static constexpr Meta meta{.table_name = "TelTick", .stream = StreamView::new_image};
+    static constexpr auto hash_key = &tel::Tick::id;
+};
+
 namespace bloop {
 namespace {
 
 using tel::Ledger;
+using tel::Tick;
 using tel::Wallet;
 
 // Keeps every event (tests read them after the calls).
@@ -228,6 +241,63 @@ TEST_F(Telemetered, AsyncCallsAndParallelScanSegmentsStayInTheCallersTrace) {
         EXPECT_EQ(r.mapper, "scan");
     }
     EXPECT_GE(requests, 4);
+}
+
+TEST_F(Telemetered, AStreamProcessorReportsRecordsLagAndEveryLeaseChange) {
+    auto metrics = std::make_shared<Metrics>();
+    Engine engine(client_with(metrics));
+    engine.bind<Tick>();
+    std::vector<Tick> ticks{{"t1", 1}, {"t2", 2}, {"t3", 3}};
+    engine.save(std::span<Tick>(ticks));
+    std::atomic<int> handled{0};
+    {
+        StreamProcessor worker(
+            engine, {.consumer = "tel-ticks", .idle_poll = std::chrono::milliseconds(100)});
+        worker.subscribe<Tick>([&](RecordBatch<Tick>& batch) {
+            handled += static_cast<int>(batch.records.size());
+            if (handled.load() >= 3) worker.stop();
+        });
+        worker.run();  // until the handler has seen the three (stop() releases the leases)
+    }
+    const auto m = metrics->snapshot();
+    EXPECT_EQ(value(m, "bloop_stream_records_total", {{"table", "TelTick"}}), 3);
+    EXPECT_GE(value(m, "bloop_stream_batches_total", {{"table", "TelTick"}}), 1);
+    EXPECT_GE(value(m, "bloop_lease_events_total", {{"consumer", "tel-ticks"}, {"kind", "taken"}}),
+              1);
+    EXPECT_GE(
+        value(m, "bloop_lease_events_total", {{"consumer", "tel-ticks"}, {"kind", "checkpointed"}}),
+        1);
+    EXPECT_EQ(
+        value(m, "bloop_lease_events_total", {{"consumer", "tel-ticks"}, {"kind", "released"}}),
+        value(m, "bloop_lease_events_total", {{"consumer", "tel-ticks"}, {"kind", "taken"}}));
+    EXPECT_EQ(value(m, "bloop_leases_held", {{"consumer", "tel-ticks"}}), 0);
+    EXPECT_EQ(value(m, "bloop_lease_events_total", {{"kind", "lost"}}), 0);
+    // Released in the lease table too: no owner left on any of the consumer's leases.
+    for (const StreamLease& lease : lease_table(engine)->list("tel-ticks"))
+        EXPECT_EQ(lease.owner, "");
+}
+
+TEST_F(Telemetered, AStreamReaderReportsTheRecordsItReadAndItsLag) {
+    auto metrics = std::make_shared<Metrics>();
+    Engine engine(client_with(metrics));
+    engine.bind<Tick>();
+    auto stream = engine.stream<Tick>(trim_horizon);
+    Tick t{"reader", 9};
+    engine.save(t);
+    int seen = 0;
+    for (int poll = 0; poll < 50 && seen == 0; ++poll) {
+        while (auto record = stream.next()) seen += record->new_image->id == "reader" ? 1 : 0;
+    }
+    ASSERT_EQ(seen, 1);
+    const auto m = metrics->snapshot();
+    EXPECT_GE(value(m, "bloop_stream_records_total", {{"table", "TelTick"}}), 1);
+    bool shard_lag = false;
+    for (const MetricFamily& f : m) {
+        if (f.name != "bloop_stream_lag_seconds") continue;
+        for (const MetricSample& s : f.samples)
+            shard_lag = shard_lag || s.labels.at(0).second == "TelTick";
+    }
+    EXPECT_TRUE(shard_lag);
 }
 
 TEST(SpanContext, IdsAreWrittenAndReadAsHexAndBadOnesAreRefused) {

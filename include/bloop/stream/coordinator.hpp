@@ -6,6 +6,7 @@
 
 #include <bloop/client/client.hpp>
 #include <bloop/client/log.hpp>
+#include <bloop/telemetry/telemetry.hpp>
 #include <bloop/types/attribute_value.hpp>
 
 #include <chrono>
@@ -75,9 +76,10 @@ class StreamsApi {
 /// for long and never ends. Call it from one thread at a time; the refresher runs beside it safely.
 class StreamCoordinator {
   public:
-    /// A reader of `stream_arn` through `api`; `log` hears position changes and recoveries.
-    StreamCoordinator(std::shared_ptr<StreamsApi> api, std::string stream_arn,
-                      LogListener log = {});
+    /// A reader of `stream_arn` through `api`; `log` hears position changes and recoveries,
+    /// `telemetry` (when not null) each page read from a shard (records, lag).
+    StreamCoordinator(std::shared_ptr<StreamsApi> api, std::string stream_arn, LogListener log = {},
+                      Telemetry* telemetry = nullptr);
     /// Stops the refresher.
     ~StreamCoordinator();
     StreamCoordinator(const StreamCoordinator&) = delete;
@@ -149,6 +151,8 @@ class StreamCoordinator {
     std::shared_ptr<StreamsApi> api_;
     std::string arn_;
     LogListener log_;
+    Telemetry* telemetry_;  // null: none
+    std::string table_;     // the table whose stream this is (for telemetry)
     std::map<std::string, ShardState> active_;
     /// Shards a token placed (with a position) whose ancestor is still being read: started from
     /// that position, not their trim horizon, once the ancestor is retired.

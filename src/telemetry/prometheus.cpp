@@ -1,5 +1,7 @@
 #include <bloop/telemetry/prometheus.hpp>
 
+#include "util/utf8.hpp"
+
 #include <prometheus/collectable.h>
 #include <prometheus/exposer.h>
 #include <prometheus/metric_family.h>
@@ -9,6 +11,23 @@
 
 namespace bloop {
 namespace {
+
+// A label value Prometheus' text format takes whatever the table or model is called: valid UTF-8
+// (each invalid byte becomes U+FFFD; quotes, backslashes and newlines the serializer escapes).
+std::string label_value(std::string_view value) {
+    std::string out;
+    while (!value.empty()) {
+        const std::size_t bad = detail::first_invalid_utf8(value);
+        if (bad == std::string_view::npos) {
+            out += value;
+            break;
+        }
+        out += value.substr(0, bad);
+        out += "\xEF\xBF\xBD";
+        value.remove_prefix(bad + 1);
+    }
+    return out;
+}
 
 prometheus::MetricType type_of(MetricKind kind) {
     switch (kind) {
@@ -31,7 +50,8 @@ class Collector final : public prometheus::Collectable {
             prometheus::MetricFamily family{f.name, f.help, type_of(f.kind), {}};
             for (const MetricSample& s : f.samples) {
                 prometheus::ClientMetric metric;
-                for (const auto& [name, value] : s.labels) metric.label.push_back({name, value});
+                for (const auto& [name, value] : s.labels)
+                    metric.label.push_back({name, label_value(value)});
                 switch (f.kind) {
                     case MetricKind::counter: metric.counter.value = s.value; break;
                     case MetricKind::gauge: metric.gauge.value = s.value; break;

@@ -86,6 +86,24 @@ TEST(PrometheusExporter, ARealPrometheusScrapesCountsEqualToTheRequestsOnTheWire
         updates);
     EXPECT_EQ(settled(prometheus, "sum(bloop_request_duration_seconds_count)", total), total);
     EXPECT_EQ(settled(prometheus, "sum(bloop_items_written_total{model=\"Gauge\"})", 5), 5);
+    // Whatever a model is called, the scrape stays valid: quotes, newlines, invalid UTF-8.
+    RequestEvent odd;
+    odd.service = "dynamodb";
+    odd.operation = "GetItem";
+    odd.tables = {"PromGauge"};
+    odd.model = "Odd\"model\n\xff";
+    odd.capacity.push_back({"PromGauge", "", 1.5, 0});
+    metrics->request(odd);
+    EXPECT_EQ(
+        settled(prometheus, "sum(bloop_consumed_read_units_total{model=~\"(?s)Odd.*\"})", 1.5),
+        1.5);
+    EXPECT_EQ(settled(prometheus, "up{job=\"bloop\"}", 1), 1);
+    const std::optional<json::Value> odd_series =
+        prometheus.api("query", "query=bloop_consumed_read_units_total{model=~\"(?s)Odd.*\"}");
+    ASSERT_TRUE(odd_series.has_value());
+    ASSERT_EQ(odd_series->at("result").as_array().size(), 1U);
+    EXPECT_EQ(odd_series->at("result").as_array()[0].at("metric").at("model").as_string(),
+              "Odd\"model\n\uFFFD");  // invalid UTF-8 replaced, the rest kept
     const std::optional<double> units = prometheus.scalar(
         "sum(bloop_consumed_write_units_total{table=\"PromGauge\",model=\"Gauge\"})");
     ASSERT_TRUE(units.has_value());

@@ -56,7 +56,7 @@ bool SearchCursor::exhausted() const noexcept {
 void SearchCursor::fetch() {
     // The cursor's own request; each page starts where the previous one ended.
     const Item* start = start_ ? &*start_ : nullptr;
-    const auto [op, body] = std::visit(
+    const auto [op_of_request, body_of_request] = std::visit(
         [&](const auto& r) {
             const Operation o = std::is_same_v<std::decay_t<decltype(*r)>, wire::Query>
                                     ? Operation::Query
@@ -64,6 +64,8 @@ void SearchCursor::fetch() {
             return std::pair(o, wire::encode(*r, start));
         },
         request_);
+    const Operation op = op_of_request;  // (clang 14 does not let lambdas capture bindings)
+    const std::string& body = body_of_request;
     if (read_rate_) std::this_thread::sleep_until(next_fetch_);
     wire::ItemsPage page = observed(
         client_, op == Operation::Query ? "query" : "scan", [&] { return target_.model->name; }, 0,

@@ -34,14 +34,13 @@ namespace {
 
 using otl::Parcel;
 
-// Every span the receiver got, by name (the last of each name).
-std::map<std::string, json::Value> spans_by_name(const json::Value& received) {
-    std::map<std::string, json::Value> out;
+// Every span the receiver got, in order.
+std::vector<json::Value> all_spans(const json::Value& received) {
+    std::vector<json::Value> out;
     for (const json::Value& request : received.at("traces").as_array()) {
         for (const json::Value& rs : request.at("resourceSpans").as_array()) {
             for (const json::Value& ss : rs.at("scopeSpans").as_array()) {
-                for (const json::Value& span : ss.at("spans").as_array())
-                    out[span.at("name").as_string()] = span;
+                for (const json::Value& span : ss.at("spans").as_array()) out.push_back(span);
             }
         }
     }
@@ -50,14 +49,8 @@ std::map<std::string, json::Value> spans_by_name(const json::Value& received) {
 
 std::vector<json::Value> spans_named(const json::Value& received, const std::string& name) {
     std::vector<json::Value> out;
-    for (const json::Value& request : received.at("traces").as_array()) {
-        for (const json::Value& rs : request.at("resourceSpans").as_array()) {
-            for (const json::Value& ss : rs.at("scopeSpans").as_array()) {
-                for (const json::Value& span : ss.at("spans").as_array()) {
-                    if (span.at("name").as_string() == name) out.push_back(span);
-                }
-            }
-        }
+    for (json::Value& span : all_spans(received)) {
+        if (span.at("name").as_string() == name) out.push_back(std::move(span));
     }
     return out;
 }
@@ -145,7 +138,9 @@ TEST(OtlpExporter, SpansOfMapperCallsAndRequestsPassTheOpenTelemetryReceiver) {
     EXPECT_TRUE(failed_update);
 
     // A raw query: the paging attributes of the conventions, and no parent.
-    const json::Value query = spans_by_name(received).at("DynamoDB.Query");
+    const std::vector<json::Value> queries = spans_named(received, "DynamoDB.Query");
+    ASSERT_EQ(queries.size(), 1U);
+    const json::Value& query = queries[0];
     EXPECT_EQ(query.find("parentSpanId"), nullptr);
     EXPECT_EQ(attribute(query, "aws.dynamodb.index_name"), R"({"stringValue":"by_depot"})");
     EXPECT_EQ(attribute(query, "aws.dynamodb.limit"), R"({"intValue":"5"})");

@@ -15,7 +15,7 @@
 #include "client/policies/router.hpp"
 #include "client/policies/signing.hpp"
 #include "client/text_calls.hpp"
-#include "telemetry/context.hpp"
+#include "client/telemetry/context.hpp"
 #include "util/executor.hpp"
 #include "wire/reading.hpp"
 

@@ -5,7 +5,7 @@
 #include "engine/core.hpp"
 #include "engine/migration.hpp"
 #include "engine/table_shape.hpp"
-#include "telemetry/mapper_call.hpp"
+#include "engine/mapper_call.hpp"
 
 #include <algorithm>
 #include <set>

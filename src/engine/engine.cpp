@@ -3,7 +3,7 @@
 
 #include "engine/core.hpp"
 #include "model/value_context.hpp"
-#include "telemetry/mapper_call.hpp"
+#include "engine/mapper_call.hpp"
 #include "util/utf8.hpp"
 
 namespace bloop {

@@ -4,7 +4,7 @@
 #include <bloop/engine/engine.hpp>
 #include <bloop/exceptions.hpp>
 
-#include "telemetry/context.hpp"
+#include "client/telemetry/context.hpp"
 
 #include <algorithm>
 #include <atomic>

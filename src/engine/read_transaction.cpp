@@ -6,7 +6,7 @@
 
 #include "client/text_calls.hpp"
 #include "engine/core.hpp"
-#include "telemetry/mapper_call.hpp"
+#include "engine/mapper_call.hpp"
 #include "wire/items.hpp"
 
 #include <algorithm>

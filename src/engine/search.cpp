@@ -3,7 +3,7 @@
 
 #include "client/text_calls.hpp"
 #include "engine/search_token.hpp"
-#include "telemetry/mapper_call.hpp"
+#include "engine/mapper_call.hpp"
 #include "wire/items.hpp"
 
 #include <algorithm>

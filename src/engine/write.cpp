@@ -6,7 +6,7 @@
 #include "engine/applied.hpp"
 #include "engine/core.hpp"
 #include "engine/prepared_write.hpp"
-#include "telemetry/mapper_call.hpp"
+#include "engine/mapper_call.hpp"
 
 #include <future>
 #include <set>

@@ -10,7 +10,7 @@
 #include "engine/core.hpp"
 #include "engine/item_size.hpp"
 #include "engine/prepared_write.hpp"
-#include "telemetry/mapper_call.hpp"
+#include "engine/mapper_call.hpp"
 
 #include <algorithm>
 #include <map>

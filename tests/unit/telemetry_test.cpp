@@ -4,8 +4,8 @@
 
 #include <bloop/bloop.hpp>
 
+#include "client/telemetry/request_facts.hpp"
 #include "fake_transport.hpp"
-#include "telemetry/request_facts.hpp"
 
 #include <gtest/gtest.h>
 
@@ -182,8 +182,63 @@ TEST(Telemetry, RenewedCredentialsAndCredentialFailuresAreReported) {
     EXPECT_EQ(recorder->requests[2].error_type, "CredentialsUnavailable");
 }
 
+TEST(Telemetry, EachCallsEventHoldsOnlyItsOwnFactsEvenWhenAnotherCallRunsInsideIt) {
+    auto transport = std::make_shared<FakeTransport>();
+    auto recorder = std::make_shared<Recorder>();
+    transport->fail(400, "ValidationException", "bad");
+    transport->respond(200, "{}", {{"x-amzn-RequestId", "REQ-2"}});
+    const Client client(scripted(transport, recorder));
+    EXPECT_THROW(
+        (void)client.call(Operation::Query,
+                          json::parse(R"({"TableName":"First","IndexName":"ix","Limit":3})")),
+        ServiceError);
+    (void)client.call(Operation::PutItem, json::parse(R"({"TableName":"Second","Item":{}})"));
+    ASSERT_EQ(recorder->requests.size(), 2U);
+    const RequestEvent& second = recorder->requests[1];
+    EXPECT_EQ(second.tables, std::vector<std::string>{"Second"});
+    EXPECT_EQ(second.index, "");
+    EXPECT_EQ(second.limit, -1);
+    EXPECT_EQ(second.error_type, "");
+    EXPECT_EQ(second.request_id, "REQ-2");
+    EXPECT_EQ(second.attempts.size(), 1U);
+    EXPECT_TRUE(second.capacity.empty());
+
+    // A credentials provider that calls a client of its own (same telemetry, same thread).
+    class Calling final : public CredentialsProvider {
+      public:
+        explicit Calling(Client inner) : inner_(std::move(inner)) {}
+        Credentials credentials() override {
+            (void)inner_.call(Operation::ListTables, json::Value::object());
+            return {"AKID", "SECRET", ""};
+        }
+        std::string name() const override { return "calling"; }
+
+      private:
+        Client inner_;
+    };
+    auto inner_transport = std::make_shared<FakeTransport>();
+    inner_transport->respond(200, "{}", {{"x-amzn-RequestId", "REQ-INNER"}});
+    ClientOptions outer_options = scripted(transport, recorder);
+    outer_options.credentials.reset();
+    outer_options.credentials_provider =
+        std::make_shared<Calling>(Client(scripted(inner_transport, recorder)));
+    transport->respond(200, "{}", {{"x-amzn-RequestId", "REQ-OUTER"}});
+    (void)Client(outer_options)
+        .call(Operation::DeleteItem, json::parse(R"({"TableName":"Outer","Key":{}})"));
+    ASSERT_EQ(recorder->requests.size(), 4U);
+    EXPECT_EQ(recorder->requests[2].operation, "ListTables");
+    EXPECT_EQ(recorder->requests[2].request_id, "REQ-INNER");
+    EXPECT_EQ(recorder->requests[3].operation, "DeleteItem");
+    EXPECT_EQ(recorder->requests[3].tables, std::vector<std::string>{"Outer"});
+    EXPECT_EQ(recorder->requests[3].request_id, "REQ-OUTER");
+}
+
 TEST(RequestFacts, NamesTablesIndexesAndPagingWithoutReadingItems) {
-    using detail::request_facts;
+    const auto request_facts = [](Operation op, std::string_view body) {
+        RequestEvent e;
+        detail::read_request(op, body, e);
+        return e;
+    };
     auto q =
         request_facts(Operation::Query,
                       R"({"TableName":"Orders","IndexName":"by_day","Limit":25,"Select":"COUNT",)"
@@ -212,7 +267,12 @@ TEST(RequestFacts, ReadsCapacityPerTableAndIndexAndSkipsAnItemsAttributeOfThatNa
         R"({"Items":[{"ConsumedCapacity":{"S":"not this"}}],"Count":1,)"
         R"("ConsumedCapacity":{"TableName":"Orders","CapacityUnits":1.5,"Table":{"CapacityUnits":0.5},)"
         R"("GlobalSecondaryIndexes":{"by_day":{"CapacityUnits":1.0}}}})";
-    const auto uses = detail::consumed_capacity(Operation::Query, query, false);
+    const auto capacity = [](Operation op, std::string& answer, bool strip) {
+        std::vector<CapacityUse> uses{{"stale", "stale", 9, 9}};  // overwritten, not appended to
+        detail::consumed_capacity(op, answer, strip, uses);
+        return uses;
+    };
+    const auto uses = capacity(Operation::Query, query, false);
     ASSERT_EQ(uses.size(), 2U);
     EXPECT_EQ(uses[0].table, "Orders");
     EXPECT_EQ(uses[0].index, "");
@@ -223,30 +283,35 @@ TEST(RequestFacts, ReadsCapacityPerTableAndIndexAndSkipsAnItemsAttributeOfThatNa
     std::string transact =
         R"({"ConsumedCapacity":[{"TableName":"A","CapacityUnits":4,"WriteCapacityUnits":4},)"
         R"({"TableName":"B","CapacityUnits":2,"WriteCapacityUnits":2}]})";
-    const auto both = detail::consumed_capacity(Operation::TransactWriteItems, transact, false);
+    const auto both = capacity(Operation::TransactWriteItems, transact, false);
     ASSERT_EQ(both.size(), 2U);
     EXPECT_EQ(both[1].table, "B");
     EXPECT_EQ(both[1].write_units, 2);
     std::string none = R"({"Item":{}})";
-    EXPECT_TRUE(detail::consumed_capacity(Operation::GetItem, none, false).empty());
+    EXPECT_TRUE(capacity(Operation::GetItem, none, false).empty());
     std::string garbage = R"({"ConsumedCapacity":{"TableName":"A","CapacityUnits":"x"}})";
-    EXPECT_TRUE(detail::consumed_capacity(Operation::GetItem, garbage, false).empty());
+    EXPECT_TRUE(capacity(Operation::GetItem, garbage, false).empty());
 }
 
 TEST(RequestFacts, CapacityAskedForByTelemetryIsTakenOutOfTheAnswer) {
+    const auto capacity = [](Operation op, std::string& answer, bool strip) {
+        std::vector<CapacityUse> uses;
+        detail::consumed_capacity(op, answer, strip, uses);
+        return uses;
+    };
     std::string last =
         R"({"Attributes":{"id":{"S":"1"}},"ConsumedCapacity":{"TableName":"T","CapacityUnits":1.0}})";
-    EXPECT_EQ(detail::consumed_capacity(Operation::UpdateItem, last, true).size(), 1U);
+    EXPECT_EQ(capacity(Operation::UpdateItem, last, true).size(), 1U);
     EXPECT_EQ(last, R"({"Attributes":{"id":{"S":"1"}}})");
     std::string first =
         R"({"ConsumedCapacity":{"TableName":"T","CapacityUnits":1.0},"Count":0,"Items":[]})";
-    EXPECT_EQ(detail::consumed_capacity(Operation::Query, first, true).size(), 1U);
+    EXPECT_EQ(capacity(Operation::Query, first, true).size(), 1U);
     EXPECT_EQ(first, R"({"Count":0,"Items":[]})");
     std::string only = R"({"ConsumedCapacity":{"TableName":"T","CapacityUnits":1.0}})";
-    EXPECT_EQ(detail::consumed_capacity(Operation::PutItem, only, true)[0].write_units, 1.0);
+    EXPECT_EQ(capacity(Operation::PutItem, only, true)[0].write_units, 1.0);
     EXPECT_EQ(only, "{}");
     std::string kept = R"({"ConsumedCapacity":{"TableName":"T","CapacityUnits":1.0}})";
-    (void)detail::consumed_capacity(Operation::PutItem, kept, false);
+    (void)capacity(Operation::PutItem, kept, false);
     EXPECT_EQ(kept, R"({"ConsumedCapacity":{"TableName":"T","CapacityUnits":1.0}})");
 }
 

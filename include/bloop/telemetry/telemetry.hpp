@@ -142,7 +142,8 @@ class Telemetry {
     /// Whether requests ask DynamoDB for ReturnConsumedCapacity INDEXES (a request that names its
     /// own ReturnConsumedCapacity keeps it).
     [[nodiscard]] virtual bool wants_capacity() const { return true; }
-    /// A request ended (answered, or thrown).
+    /// A request ended (answered, or thrown). The event lives only during the call: copy what
+    /// you keep.
     virtual void request(const RequestEvent&) {}
     /// A mapper call ended.
     virtual void mapper(const MapperEvent&) {}

@@ -3,11 +3,12 @@
 #include <bloop/exceptions.hpp>
 
 #include "client/policies/error_mapping.hpp"
-#include "telemetry/context.hpp"
-#include "telemetry/error_type.hpp"
-#include "telemetry/request_facts.hpp"
+#include "client/telemetry/context.hpp"
+#include "client/telemetry/error_type.hpp"
+#include "client/telemetry/request_facts.hpp"
 
 #include <chrono>
+#include <utility>
 
 namespace bloop::detail {
 namespace {
@@ -28,25 +29,58 @@ std::string_view header(const HttpResponse& response, std::string_view name) {
 
 }  // namespace
 
+namespace {
+
+// The event of the call under way on this thread, reused from one call to the next so that its
+// strings and vectors keep their storage (no allocation per call once they have grown). A call
+// made while one is under way on the thread (a credentials provider's own client, say) gets one of
+// its own.
+class ThreadEvent {
+  public:
+    ThreadEvent() : event_(busy() ? own_ : slot()) { reuse_ = !std::exchange(busy(), true); }
+    ~ThreadEvent() {
+        if (reuse_) busy() = false;
+    }
+    ThreadEvent(const ThreadEvent&) = delete;
+    ThreadEvent& operator=(const ThreadEvent&) = delete;
+    RequestEvent& operator*() noexcept { return event_; }
+
+  private:
+    static RequestEvent& slot() {
+        thread_local RequestEvent event;
+        return event;
+    }
+    static bool& busy() {
+        thread_local bool in_use = false;
+        return in_use;
+    }
+    RequestEvent own_;
+    RequestEvent& event_;
+    bool reuse_ = false;
+};
+
+}  // namespace
+
 HttpResponse ObserveCall::send(Exchange& exchange, const Next& next) {
     const bool capacity = telemetry_->wants_capacity() && reports_capacity(exchange.op);
     // Asked for here, the capacity is taken out of the answer again: the caller gets what it asked.
     const bool asked = capacity && ask_for_capacity(exchange.request.body);
     const CallContext& context = current_context();
-    RequestFacts facts = request_facts(exchange.op, exchange.request.body);
-    RequestEvent event;
+    ThreadEvent slot;
+    RequestEvent& event = *slot;
     event.service = service_of(exchange.op) == Service::dynamodb ? "dynamodb" : "dynamodb-streams";
     event.operation = exchange.name();
-    event.tables = std::move(facts.tables);
-    event.index = std::move(facts.index);
-    event.limit = facts.limit;
-    event.select = std::move(facts.select);
-    event.projection = std::move(facts.projection);
-    event.model = context.model;
-    event.mapper = context.mapper;
+    read_request(exchange.op, exchange.request.body, event);
+    event.model.assign(context.model);
+    event.mapper.assign(context.mapper);
     event.parent = context.span;
     event.span = child_span(context.span);
     event.start = system_clock::now();
+    event.attempts.clear();
+    event.capacity.clear();
+    event.http_status = 0;
+    event.error_type.clear();
+    event.request_id.clear();
     const auto started = steady_clock::now();
     exchange.attempts = &event.attempts;
     const auto finish = [&] {
@@ -54,19 +88,19 @@ HttpResponse ObserveCall::send(Exchange& exchange, const Next& next) {
         event.in_flight_limit = limit_.current();
         if (!event.attempts.empty()) {
             event.http_status = event.attempts.back().http_status;
-            event.error_type = event.attempts.back().error_type;
+            event.error_type.assign(event.attempts.back().error_type);
         }
         exchange.attempts = nullptr;
         telemetry_->request(event);
     };
     try {
         HttpResponse answer = next(exchange);
-        event.request_id = header(answer, "x-amzn-RequestId");
-        if (capacity) event.capacity = consumed_capacity(exchange.op, answer.body, asked);
+        event.request_id.assign(header(answer, "x-amzn-RequestId"));
+        if (capacity) consumed_capacity(exchange.op, answer.body, asked, event.capacity);
         finish();
         return answer;
     } catch (const ServiceError& e) {
-        event.request_id = e.request_id();
+        event.request_id.assign(e.request_id());
         finish();
         throw;
     } catch (const std::exception& e) {

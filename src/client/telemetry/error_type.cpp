@@ -1,4 +1,4 @@
-#include "telemetry/error_type.hpp"
+#include "client/telemetry/error_type.hpp"
 
 #include <cxxabi.h>
 

@@ -6,7 +6,7 @@
 #include <bloop/client/client.hpp>
 #include <bloop/model/model_info.hpp>
 
-#include "telemetry/context.hpp"
+#include "client/telemetry/context.hpp"
 
 #include <chrono>
 #include <exception>

@@ -1,6 +1,6 @@
-#include "telemetry/mapper_call.hpp"
+#include "engine/mapper_call.hpp"
 
-#include "telemetry/error_type.hpp"
+#include "client/telemetry/error_type.hpp"
 
 #include <algorithm>
 #include <vector>
@@ -25,16 +25,16 @@ MapperCall::MapperCall(Telemetry& telemetry, std::string_view name, std::string 
                        std::size_t objects)
     : telemetry_(telemetry), started_(std::chrono::steady_clock::now()) {
     CallContext& context = current_context();
-    previous_ = context;
     event_.name = name;
-    event_.model = std::move(model);
     event_.objects = objects;
     event_.start = std::chrono::system_clock::now();
     event_.parent = context.span;
     event_.span = child_span(context.span);
+    previous_ = std::move(context);  // back in the destructor
     context.span = event_.span;
     context.mapper = name;
-    context.model = event_.model;
+    context.model = std::move(model);
+    event_.model = context.model;
 }
 
 MapperCall::~MapperCall() {

@@ -1,11 +1,11 @@
-#include "telemetry/request_facts.hpp"
+#include "client/telemetry/request_facts.hpp"
 
 #include <bloop/exceptions.hpp>
 
 #include "json/reader.hpp"
 
 #include <string.h>  // memmem
-#include <algorithm>
+#include <array>
 #include <charconv>
 #include <cstring>
 
@@ -96,11 +96,14 @@ struct Units {
 };
 
 // Read and write where the entry says, else CapacityUnits counted as the operation's kind.
-CapacityUse use_of(Operation op, const Units& u, std::string_view table, std::string_view index) {
-    CapacityUse use{std::string(table), std::string(index), u.read, u.write};
+void set_use(CapacityUse& use, Operation op, const Units& u, std::string_view table,
+             std::string_view index) {
+    use.table.assign(table);
+    use.index.assign(index);
+    use.read_units = u.read;
+    use.write_units = u.write;
     if (use.read_units == 0 && use.write_units == 0)
         (is_read(op) ? use.read_units : use.write_units) = u.total;
-    return use;
 }
 
 // A small scanner over ConsumedCapacity's JSON, which holds only names DynamoDB allows for tables
@@ -111,14 +114,15 @@ class CapacityScanner {
     CapacityScanner(std::string_view text, std::size_t at) : text_(text), p_(at) {}
     std::size_t position() const { return p_; }
 
-    // One entry (a table's) into `out`; false when it is no entry: an item's attribute of that
-    // name (its first member a type tag) or text it cannot read.
-    bool entry(Operation op, std::vector<CapacityUse>& out) {
+    // One entry (a table's) into `out` (of which `used` are in use); false when it is no entry:
+    // an item's attribute of that name (its first member a type tag) or text it cannot read.
+    bool entry(Operation op, std::vector<CapacityUse>& out, std::size_t& used) {
         std::string_view table;
         Units top;
         Units own;
         bool has_own = false;
-        std::vector<std::pair<std::string_view, Units>> indexes;
+        std::array<std::pair<std::string_view, Units>, 25> indexes;  // DynamoDB: 20 GSIs, 5 LSIs
+        std::size_t index_count = 0;
         bool first = true;
         const bool read = object([&](std::string_view name) {
             if (first && is_type_tag(name)) return false;
@@ -127,23 +131,25 @@ class CapacityScanner {
             if (name == "Table") return has_own = true, units(own);
             if (name == "GlobalSecondaryIndexes" || name == "LocalSecondaryIndexes") {
                 return object([&](std::string_view index) {
-                    indexes.emplace_back(index, Units{});
-                    return units(indexes.back().second);
+                    if (index_count == indexes.size()) return false;
+                    indexes[index_count] = {index, Units{}};
+                    return units(indexes[index_count++].second);
                 });
             }
             return unit(name, top);
         });
         if (!read) return false;
-        out.push_back(use_of(op, has_own ? own : top, table, {}));
-        for (const auto& [index, u] : indexes) out.push_back(use_of(op, u, table, index));
+        set_use(next_element(out, used), op, has_own ? own : top, table, {});
+        for (std::size_t i = 0; i < index_count; ++i)
+            set_use(next_element(out, used), op, indexes[i].second, table, indexes[i].first);
         return true;
     }
     // `[entry, ...]`.
-    bool entries(Operation op, std::vector<CapacityUse>& out) {
+    bool entries(Operation op, std::vector<CapacityUse>& out, std::size_t& used) {
         if (!take('[')) return false;
         if (take(']')) return true;
         do {
-            if (!entry(op, out)) return false;
+            if (!entry(op, out, used)) return false;
         } while (take(','));
         return take(']');
     }
@@ -207,52 +213,57 @@ class CapacityScanner {
 
 }  // namespace
 
-RequestFacts request_facts(Operation op, std::string_view body) {
-    RequestFacts facts;
+void read_request(Operation op, std::string_view body, RequestEvent& event) {
+    std::size_t tables = 0;
+    const auto add_table = [&](std::string_view table) {
+        for (std::size_t i = 0; i < tables; ++i) {
+            if (event.tables[i] == table) return;
+        }
+        next_element(event.tables, tables).assign(table);
+    };
+    event.index.clear();
+    event.select.clear();
+    event.projection.clear();
+    event.limit = -1;
     if (op == Operation::BatchGetItem || op == Operation::BatchWriteItem) {
         try {
             json::detail::Reader r(body);
             r.object([&](std::string_view name) {
                 if (name != "RequestItems") return r.skip();
                 r.object([&](std::string_view table) {
-                    facts.tables.emplace_back(table);
+                    add_table(table);
                     r.skip();
                 });
             });
         } catch (const InvalidJson&) {
         }
-        return facts;
-    }
-    if (op == Operation::TransactWriteItems || op == Operation::TransactGetItems) {
+    } else if (op == Operation::TransactWriteItems || op == Operation::TransactGetItems) {
         each_string_member(body, "\"TableName\":", [&](std::string_view table) {
-            if (std::find(facts.tables.begin(), facts.tables.end(), table) == facts.tables.end())
-                facts.tables.emplace_back(table);
+            add_table(table);
             return true;
         });
     } else if (std::string_view table = first_string_member(body, "\"TableName\":");
                !table.empty()) {
-        facts.tables.emplace_back(table);
+        add_table(table);
+    } else if (std::string_view t = table_of_stream(first_string_member(body, "\"StreamArn\":"));
+               !t.empty()) {
+        add_table(t);
     }
-    if (facts.tables.empty()) {
-        if (std::string_view t = table_of_stream(first_string_member(body, "\"StreamArn\":"));
-            !t.empty())
-            facts.tables.emplace_back(t);
-    }
+    event.tables.resize(tables);
     if (op != Operation::Query && op != Operation::Scan && op != Operation::GetItem &&
         op != Operation::TransactGetItems) {
-        return facts;
+        return;
     }
-    facts.index = first_string_member(body, "\"IndexName\":");
-    facts.select = first_string_member(body, "\"Select\":");
-    facts.projection = first_string_member(body, "\"ProjectionExpression\":");
+    event.index.assign(first_string_member(body, "\"IndexName\":"));
+    event.select.assign(first_string_member(body, "\"Select\":"));
+    event.projection.assign(first_string_member(body, "\"ProjectionExpression\":"));
     if (const std::size_t at = find(body, "\"Limit\":"); at != npos) {
         const char* p = body.data() + at + 8;
         while (p < body.data() + body.size() && *p == ' ') ++p;
         std::int64_t limit = -1;
         if (std::from_chars(p, body.data() + body.size(), limit).ec == std::errc())
-            facts.limit = limit;
+            event.limit = limit;
     }
-    return facts;
 }
 
 bool reports_capacity(Operation op) noexcept {
@@ -285,14 +296,14 @@ bool ask_for_capacity(std::string& body) {
     return true;
 }
 
-std::vector<CapacityUse> consumed_capacity(Operation op, std::string& answer, bool strip) {
+void consumed_capacity(Operation op, std::string& answer, bool strip,
+                       std::vector<CapacityUse>& uses) {
     static constexpr std::string_view key = "\"ConsumedCapacity\":";
-    std::vector<CapacityUse> uses;
-    uses.reserve(4);  // a table and its indexes, most often
+    std::size_t used = 0;
     for (std::size_t at = find(answer, key); at != npos; at = find(answer, key, at + 1)) {
         CapacityScanner scan(answer, at + key.size());
-        if (scan.at('[') ? !scan.entries(op, uses) : !scan.entry(op, uses)) {
-            uses.clear();  // an item's attribute of that name, or unreadable: look further
+        if (scan.at('[') ? !scan.entries(op, uses, used) : !scan.entry(op, uses, used)) {
+            used = 0;  // an item's attribute of that name, or unreadable: look further
             continue;
         }
         if (strip) {  // the member goes, with the comma before or after it
@@ -311,9 +322,9 @@ std::vector<CapacityUse> consumed_capacity(Operation op, std::string& answer, bo
             }
             answer.erase(begin, end - begin);
         }
-        return uses;
+        break;
     }
-    return uses;
+    uses.resize(used);
 }
 
 }  // namespace bloop::detail

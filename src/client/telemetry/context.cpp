@@ -1,4 +1,4 @@
-#include "telemetry/context.hpp"
+#include "client/telemetry/context.hpp"
 
 #include <bloop/exceptions.hpp>
 

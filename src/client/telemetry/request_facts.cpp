@@ -5,7 +5,6 @@
 #include "json/reader.hpp"
 
 #include <string.h>  // memmem
-#include <array>
 #include <charconv>
 #include <cstring>
 
@@ -117,12 +116,14 @@ class CapacityScanner {
     // One entry (a table's) into `out` (of which `used` are in use); false when it is no entry:
     // an item's attribute of that name (its first member a type tag) or text it cannot read.
     bool entry(Operation op, std::vector<CapacityUse>& out, std::size_t& used) {
+        // The table's own use first, its indexes' after it as they come; the table's name (which
+        // may come last) and units are set once the object is read.
+        const std::size_t own_use = used;
+        (void)next_element(out, used);
         std::string_view table;
         Units top;
         Units own;
         bool has_own = false;
-        std::array<std::pair<std::string_view, Units>, 25> indexes;  // DynamoDB: 20 GSIs, 5 LSIs
-        std::size_t index_count = 0;
         bool first = true;
         const bool read = object([&](std::string_view name) {
             if (first && is_type_tag(name)) return false;
@@ -131,17 +132,17 @@ class CapacityScanner {
             if (name == "Table") return has_own = true, units(own);
             if (name == "GlobalSecondaryIndexes" || name == "LocalSecondaryIndexes") {
                 return object([&](std::string_view index) {
-                    if (index_count == indexes.size()) return false;
-                    indexes[index_count] = {index, Units{}};
-                    return units(indexes[index_count++].second);
+                    Units u;
+                    if (!units(u)) return false;
+                    set_use(next_element(out, used), op, u, {}, index);
+                    return true;
                 });
             }
             return unit(name, top);
         });
         if (!read) return false;
-        set_use(next_element(out, used), op, has_own ? own : top, table, {});
-        for (std::size_t i = 0; i < index_count; ++i)
-            set_use(next_element(out, used), op, indexes[i].second, table, indexes[i].first);
+        set_use(out[own_use], op, has_own ? own : top, table, {});
+        for (std::size_t i = own_use + 1; i < used; ++i) out[i].table.assign(table);
         return true;
     }
     // `[entry, ...]`.
@@ -171,8 +172,9 @@ class CapacityScanner {
     }
     bool string(std::string_view& out) {
         if (!take('"')) return false;
-        const std::size_t end = string_end(text_, p_);
-        if (end == npos) return false;
+        std::size_t end = p_;  // names are short: a plain loop beats two memchr calls
+        while (end < text_.size() && text_[end] != '"' && text_[end] != '\\') ++end;
+        if (end == text_.size() || text_[end] != '"') return false;
         out = text_.substr(p_, end - p_);
         p_ = end + 1;
         return true;

@@ -1,5 +1,6 @@
 // The user guide's examples (docs/models.md, docs/types.md, docs/conditions.md, docs/engine.md,
-// docs/transactions.md, docs/client.md, docs/streams.md, docs/stream-processor.md),
+// docs/transactions.md, docs/client.md, docs/streams.md, docs/stream-processor.md,
+// docs/observability.md),
 // compiled with the project so they stay true. Run it against DynamoDB Local or DynamoDB:
 //   AWS_ENDPOINT_URL=http://127.0.0.1:8000 AWS_REGION=us-east-1 AWS_ACCESS_KEY_ID=x
 //   AWS_SECRET_ACCESS_KEY=x build/examples/guide
@@ -161,6 +162,43 @@ class VaultCredentials : public bloop::CredentialsProvider {
     bloop::ClientOptions options;
     options.credentials_provider = std::make_shared<VaultCredentials>();
     return options;
+}
+
+// ---- telemetry (docs/observability.md): metrics and spans; a telemetry of your own
+// ----------------------------------------------------------
+
+[[maybe_unused]] bloop::ClientOptions observed(std::shared_ptr<bloop::Metrics>& metrics) {
+    metrics = std::make_shared<bloop::Metrics>();
+    auto otlp = std::make_shared<bloop::OtlpExporter>(bloop::OtlpOptions{.metrics = metrics});
+    bloop::ClientOptions client;
+    client.telemetry = std::make_shared<bloop::TelemetryFanout>(
+        std::vector<std::shared_ptr<bloop::Telemetry>>{metrics, otlp});
+    return client;
+}
+
+// Counts throttled attempts per table, and nothing else.
+class ThrottleCounter final : public bloop::Telemetry {
+  public:
+    void request(const bloop::RequestEvent& e) override {
+        for (const bloop::AttemptEvent& a : e.attempts) {
+            if (a.throttled && !e.tables.empty()) {
+                std::lock_guard lock(mutex_);
+                ++throttled_[e.tables.front()];
+            }
+        }
+    }
+    bool wants_capacity() const override { return false; }
+
+  private:
+    std::mutex mutex_;
+    std::map<std::string, int> throttled_;
+};
+
+[[maybe_unused]] void save_under(bloop::Engine& engine, Member& m) {
+    // A span of the caller's (ids from its tracing library) as the parent of bloop's.
+    bloop::TraceParent parent(
+        bloop::SpanContext::from_hex("4bf92f3577b34da6a3ce929d0e0e4736", "00f067aa0ba902b7"));
+    engine.save(m);
 }
 
 int main() try {

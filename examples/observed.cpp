@@ -6,9 +6,10 @@
 //   observed [--port N] [--emf FILE] [--linger SECONDS]
 //
 // --port: the Prometheus port on 127.0.0.1 (default: any free one, printed); --emf: where the EMF
-// lines go (default observed.emf); --linger: keep serving the metrics this long after the workload
-// (default 3), for a scrape. Region, credentials and endpoint come from the environment
-// (AWS_REGION, AWS_ACCESS_KEY_ID, ..., AWS_ENDPOINT_URL), as in the quickstart. The tables stay:
+// lines go (default observed.emf); --linger: keep serving the metrics this long after the summary
+// line, sending nothing (default 15 s: one scrape at Prometheus' default interval). Region,
+// credentials and endpoint come from the environment (AWS_REGION, AWS_ACCESS_KEY_ID, ...,
+// AWS_ENDPOINT_URL), as in the quickstart. The tables stay:
 // ObservedOrders (hash `id`, GSI `by_customer`, a stream) and the worker's bloop_stream_leases.
 
 #include <bloop/bloop.hpp>
@@ -46,7 +47,7 @@ namespace {
 struct Options {
     int port = 0;
     std::string emf = "observed.emf";
-    int linger = 3;
+    int linger = 15;  // one scrape at Prometheus' default interval
 };
 
 Options parse(int argc, char** argv) {
@@ -193,13 +194,14 @@ int main(int argc, char** argv) try {
     std::cout << "stream: " << handled << " records handled; " << lags << std::endl;
 
     emf.reset();  // the last lines
-    std::this_thread::sleep_for(std::chrono::seconds(options.linger));
     std::cout << "emf: " << emf_lines << " lines in " << options.emf << std::endl;
     std::cout << "metrics: " << total(*metrics, "bloop_requests_total") << " requests, "
               << total(*metrics, "bloop_retries_total") << " retries, "
               << total(*metrics, "bloop_consumed_write_units_total",
                        {{"table", "ObservedOrders"}, {"model", "ObservedOrder"}})
               << " write units on ObservedOrders (ObservedOrder)" << std::endl;
+    // No request is sent from here on: a scrape now reads the counts above.
+    std::this_thread::sleep_for(std::chrono::seconds(options.linger));
     return 0;
 } catch (const std::exception& e) {
     std::cerr << "observed failed: " << e.what() << "\n";

@@ -7,6 +7,7 @@
 #include "json/text.hpp"
 #include "telemetry/periodic.hpp"
 
+#include <algorithm>
 #include <array>
 #include <charconv>
 #include <cstdio>
@@ -388,18 +389,26 @@ struct OtlpExporter::State {
         std::lock_guard sending(send_mutex);
         bool ok = true;
         while (true) {
-            std::string spans;
-            std::size_t n = 0;
+            // A batch taken under the lock, its spans written outside it: enqueue never waits
+            // on the writing.
+            std::vector<std::variant<RequestEvent, MapperEvent>> batch;
             {
                 std::lock_guard lock(mutex);
-                while (!queue.empty() && n < options.max_batch) {
-                    if (n++ > 0) spans += ',';
-                    std::visit([&](const auto& e) { write_span(spans, e); }, queue.front());
+                const std::size_t n = std::min(queue.size(), options.max_batch);
+                batch.reserve(n);
+                for (std::size_t i = 0; i < n; ++i) {
+                    batch.push_back(std::move(queue.front()));
                     queue.pop_front();
                 }
                 if (queue.size() < options.max_queue / 2) said_full = false;
             }
+            const std::size_t n = batch.size();
             if (n == 0) break;
+            std::string spans;
+            for (const auto& event : batch) {
+                if (!spans.empty()) spans += ',';
+                std::visit([&](const auto& e) { write_span(spans, e); }, event);
+            }
             std::string request = R"({"resourceSpans":[{"resource":)";
             request += json::to_string(resource());
             request += R"(,"scopeSpans":[{"scope":{"name":"bloop"},"spans":[)";

@@ -41,6 +41,10 @@ bool is_throttling(std::string_view code) {
     return false;
 }
 
+std::string error_name(const ServiceError& e) {
+    return e.error_code().empty() ? "HTTP " + std::to_string(e.http_status()) : e.error_code();
+}
+
 std::string redact(std::string text, const Secrets& secrets) {
     for (std::string_view secret :
          {secrets.secret_access_key, secrets.session_token, secrets.signature}) {

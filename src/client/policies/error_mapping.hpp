@@ -26,6 +26,10 @@ std::string redact(std::string text, const Secrets& secrets);
 /// Whether `code` is one of DynamoDB's throttling errors (ThrottlingException, ...).
 bool is_throttling(std::string_view code);
 
+/// How retries and telemetry name a service error: its code, or "HTTP <status>" when the answer
+/// named none.
+std::string error_name(const ServiceError& e);
+
 ServiceErrorInfo error_info(const std::string& operation, const HttpResponse& response,
                             const Secrets& secrets);
 

@@ -16,21 +16,6 @@ namespace {
 using std::chrono::steady_clock;
 using std::chrono::system_clock;
 
-std::string_view header(const HttpResponse& response, std::string_view name) {
-    for (const auto& [key, value] : response.headers) {
-        if (key.size() == name.size() &&
-            std::equal(key.begin(), key.end(), name.begin(),
-                       [](char a, char b) { return (a | 0x20) == (b | 0x20); })) {
-            return value;
-        }
-    }
-    return {};
-}
-
-}  // namespace
-
-namespace {
-
 // The event of the call under way on this thread, reused from one call to the next so that its
 // strings and vectors keep their storage (no allocation per call once they have grown). A call
 // made while one is under way on the thread (a credentials provider's own client, say) gets one of
@@ -95,7 +80,7 @@ HttpResponse ObserveCall::send(Exchange& exchange, const Next& next) {
     };
     try {
         HttpResponse answer = next(exchange);
-        event.request_id.assign(header(answer, "x-amzn-RequestId"));
+        event.request_id.assign(find_header(answer.headers, "x-amzn-RequestId"));
         if (capacity) consumed_capacity(exchange.op, answer.body, asked, event.capacity);
         finish();
         return answer;
@@ -132,8 +117,7 @@ HttpResponse ObserveAttempt::send(Exchange& exchange, const Next& next) {
     } catch (const ServiceError& e) {
         attempt.duration = steady_clock::now() - started;
         attempt.http_status = e.http_status();
-        attempt.error_type =
-            e.error_code().empty() ? "HTTP " + std::to_string(e.http_status()) : e.error_code();
+        attempt.error_type = error_name(e);
         attempt.throttled = is_throttling(e.error_code());
         signed_with();
         throw;

@@ -2,6 +2,8 @@
 
 #include <bloop/exceptions.hpp>
 
+#include "client/policies/error_mapping.hpp"
+
 #include <algorithm>
 #include <optional>
 #include <string>
@@ -72,8 +74,7 @@ HttpResponse Retries::send(Exchange& exchange, const Next& next) {
                 throw;
             }
             exchange.earlier_attempt_unknown = exchange.earlier_attempt_unknown || unknown;
-            reason =
-                e.error_code().empty() ? "HTTP " + std::to_string(e.http_status()) : e.error_code();
+            reason = error_name(e);
         } catch (const TransportError& e) {
             if (attempt >= attempts || (e.outcome_unknown() && !exchange.idempotent) ||
                 no_time_to_retry()) {

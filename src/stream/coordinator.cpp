@@ -6,6 +6,7 @@
 #include "json/text.hpp"
 #include "stream/record.hpp"
 #include "stream/token.hpp"
+#include "wire/streams.hpp"
 #include "wire/writing.hpp"
 
 #include <algorithm>
@@ -39,11 +40,8 @@ StreamCoordinator::StreamCoordinator(std::shared_ptr<StreamsApi> api, std::strin
     : api_(std::move(api)),
       arn_(std::move(stream_arn)),
       log_(std::move(log)),
-      telemetry_(telemetry) {
-    // "arn:aws:dynamodb:us-east-1:123:table/Orders/stream/2026-..." → "Orders".
-    const std::size_t at = arn_.find(":table/");
-    table_ = at == std::string::npos ? arn_ : arn_.substr(at + 7, arn_.find('/', at + 7) - at - 7);
-}
+      telemetry_(telemetry),
+      table_(detail::wire::table_of_stream(arn_)) {}
 
 StreamCoordinator::~StreamCoordinator() {
     {

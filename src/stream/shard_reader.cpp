@@ -6,6 +6,7 @@
 #include <bloop/exceptions.hpp>
 
 #include "stream/record.hpp"
+#include "wire/streams.hpp"
 
 #include <algorithm>
 
@@ -19,14 +20,6 @@ std::string ms(LeaseClock::duration d) {
 
 LeaseClock::time_point at(LeaseClock::rep ticks) {
     return LeaseClock::time_point(LeaseClock::duration(ticks));
-}
-
-// "arn:aws:dynamodb:us-east-1:123:table/Orders/stream/2026-..." → "Orders".
-std::string table_of(const std::string& arn) {
-    const std::size_t at = arn.find(":table/");
-    if (at == std::string::npos) return arn;
-    const std::size_t begin = at + 7;
-    return arn.substr(begin, arn.find('/', begin) - begin);
 }
 
 }  // namespace
@@ -62,7 +55,7 @@ ShardReader::ShardReader(const ReaderContext& context, const BatchHandler& handl
       key_(lease.lease),
       arn_(lease.stream_arn()),
       shard_(lease.shard_id()),
-      table_(table_of(arn_)),
+      table_(wire::table_of_stream(arn_)),
       lease_(std::move(lease)),
       written_(taken.time_since_epoch().count()) {}
 

@@ -150,4 +150,11 @@ Record Record::read(json::detail::Reader& reader) {
     return out;
 }
 
+std::string_view table_of_stream(std::string_view stream_arn) noexcept {
+    const std::size_t at = stream_arn.find(":table/");
+    if (at == std::string_view::npos) return stream_arn;
+    const std::size_t begin = at + 7;
+    return stream_arn.substr(begin, stream_arn.find('/', begin) - begin);
+}
+
 }  // namespace bloop::detail::wire

@@ -87,4 +87,8 @@ struct RecordsPage {
     [[nodiscard]] static RecordsPage decode(std::string_view body);
 };
 
+/// The table a stream ARN belongs to ("arn:aws:dynamodb:us-east-1:123:table/Orders/stream/2026-..."
+/// → "Orders"); the ARN itself when it names no table.
+[[nodiscard]] std::string_view table_of_stream(std::string_view stream_arn) noexcept;
+
 }  // namespace bloop::detail::wire

@@ -3,6 +3,7 @@
 #include <bloop/exceptions.hpp>
 
 #include "json/reader.hpp"
+#include "wire/streams.hpp"
 
 #include <string.h>  // memmem
 #include <charconv>
@@ -57,14 +58,6 @@ std::string_view first_string_member(std::string_view body, std::string_view key
         return false;  // no further
     });
     return first;
-}
-
-// "arn:aws:dynamodb:us-east-1:123:table/Orders/stream/2026-..." → "Orders".
-std::string_view table_of_stream(std::string_view arn) {
-    const std::size_t at = arn.find(":table/");
-    if (at == npos) return {};
-    const std::size_t begin = at + 7;
-    return arn.substr(begin, arn.find('/', begin) - begin);
 }
 
 bool is_read(Operation op) {
@@ -172,9 +165,8 @@ class CapacityScanner {
     }
     bool string(std::string_view& out) {
         if (!take('"')) return false;
-        std::size_t end = p_;  // names are short: a plain loop beats two memchr calls
-        while (end < text_.size() && text_[end] != '"' && text_[end] != '\\') ++end;
-        if (end == text_.size() || text_[end] != '"') return false;
+        const std::size_t end = string_end(text_, p_);
+        if (end == npos) return false;
         out = text_.substr(p_, end - p_);
         p_ = end + 1;
         return true;
@@ -247,7 +239,8 @@ void read_request(Operation op, std::string_view body, RequestEvent& event) {
     } else if (std::string_view table = first_string_member(body, "\"TableName\":");
                !table.empty()) {
         add_table(table);
-    } else if (std::string_view t = table_of_stream(first_string_member(body, "\"StreamArn\":"));
+    } else if (std::string_view t =
+                   wire::table_of_stream(first_string_member(body, "\"StreamArn\":"));
                !t.empty()) {
         add_table(t);
     }

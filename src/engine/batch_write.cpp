@@ -218,9 +218,11 @@ void commit_batch_now(detail::EngineCore& core, std::span<const detail::ObjectRe
 void detail::commit_batch(detail::EngineCore& core, std::span<const detail::ObjectRef> puts,
                           std::span<const detail::ObjectRef> removes) {
     const auto models = [&] {
-        std::vector<detail::ObjectRef> refs(puts.begin(), puts.end());
-        refs.insert(refs.end(), removes.begin(), removes.end());
-        return detail::models_of(refs);
+        std::vector<const ModelInfo*> of;
+        for (const auto& refs : {puts, removes}) {
+            for (const detail::ObjectRef& ref : refs) of.push_back(ref.model);
+        }
+        return detail::model_names(of);
     };
     detail::observed(core.client, "batch write", models, puts.size() + removes.size(),
                      [&](detail::MapperCall*) { commit_batch_now(core, puts, removes); });

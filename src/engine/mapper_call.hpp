@@ -17,7 +17,7 @@
 
 namespace bloop::detail {
 
-/// The names of `models` (any range of `const ModelInfo*`), sorted, each once, joined with '+'.
+/// The names of `models`, sorted, each once, joined with '+'.
 std::string model_names(std::span<const ModelInfo* const> models);
 
 /// One mapper call under way; its destructor restores the thread's context.

@@ -9,8 +9,8 @@
 #include "client/text_calls.hpp"
 #include "engine/core.hpp"
 #include "engine/item_size.hpp"
-#include "engine/prepared_write.hpp"
 #include "engine/mapper_call.hpp"
+#include "engine/prepared_write.hpp"
 
 #include <algorithm>
 #include <map>
@@ -216,9 +216,9 @@ void detail::commit_write(detail::EngineCore& core,
                           std::span<const detail::TransactionOperation> operations,
                           const std::string& given_token) {
     const auto models = [&] {
-        std::vector<detail::ObjectRef> refs;
-        for (const auto& operation : operations) refs.push_back(operation.ref);
-        return detail::models_of(refs);
+        std::vector<const ModelInfo*> of;
+        for (const auto& operation : operations) of.push_back(operation.ref.model);
+        return detail::model_names(of);
     };
     detail::observed(core.client, "transaction", models, operations.size(),
                      [&](detail::MapperCall*) { commit_write_now(core, operations, given_token); });

@@ -2,6 +2,7 @@
 
 #include <bloop/json/json.hpp>
 
+#include "telemetry/json_number.hpp"
 #include "telemetry/periodic.hpp"
 
 #include <iostream>
@@ -72,8 +73,8 @@ struct EmfExporter::State {
     }
 
     // One EMF document: the directive, the dimensions, the metric's value.
-    std::string line(const MetricFamily& f, const MetricSample& s, std::int64_t timestamp,
-                     const std::string& name, const char* unit, const json::Value& value) {
+    std::string line(const MetricSample& s, std::int64_t timestamp, const std::string& name,
+                     const char* unit, const json::Value& value) {
         json::Value dimensions = json::Value::array();
         for (const auto& [label, v] : s.labels) dimensions.as_array().emplace_back(label);
         json::Value metric;
@@ -88,7 +89,6 @@ struct EmfExporter::State {
         document["_aws"]["CloudWatchMetrics"] = json::Value(json::Value::Array{directive});
         for (const auto& [label, v] : s.labels) document[label] = dimension_value(v);
         document[name] = value;
-        (void)f;
         std::string text;
         json::write(text, document);
         return text;
@@ -108,15 +108,13 @@ struct EmfExporter::State {
                         const double increase = s.value - last.value;
                         last.value = s.value;
                         if (increase > 0)
-                            write(line(f, s, now, name, "Count",
-                                       json::Value::number(number(increase))));
+                            write(line(s, now, name, "Count", detail::json_number(increase)));
                         break;
                     }
                     case MetricKind::gauge: {
                         const bool seconds = f.unit == "seconds";
-                        write(
-                            line(f, s, now, name, seconds ? "Milliseconds" : "Count",
-                                 json::Value::number(number(seconds ? s.value * 1000 : s.value))));
+                        write(line(s, now, name, seconds ? "Milliseconds" : "Count",
+                                   detail::json_number(seconds ? s.value * 1000 : s.value)));
                         break;
                     }
                     case MetricKind::histogram: {
@@ -125,23 +123,15 @@ struct EmfExporter::State {
                         last.count = s.count;
                         last.sum = s.sum;
                         if (count == 0) break;
-                        write(line(
-                            f, s, now, name, "Milliseconds",
-                            json::Value::number(number(sum * 1000 / static_cast<double>(count)))));
-                        write(line(f, s, now, name + "_count", "Count",
+                        write(line(s, now, name, "Milliseconds",
+                                   detail::json_number(sum * 1000 / static_cast<double>(count))));
+                        write(line(s, now, name + "_count", "Count",
                                    json::Value(static_cast<std::int64_t>(count))));
                         break;
                     }
                 }
             }
         }
-    }
-
-    // A number as JSON text: integers without a fraction, others to microsecond precision.
-    static std::string number(double v) {
-        char text[64];
-        std::snprintf(text, sizeof text, "%.6g", v);
-        return text;
     }
 };
 

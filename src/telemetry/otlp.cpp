@@ -5,12 +5,13 @@
 #include <bloop/json/json.hpp>
 
 #include "json/text.hpp"
+#include "telemetry/json_number.hpp"
 #include "telemetry/periodic.hpp"
+#include "util/crypto.hpp"
 
 #include <algorithm>
 #include <array>
 #include <charconv>
-#include <cstdio>
 #include <deque>
 #include <mutex>
 #include <variant>
@@ -28,30 +29,15 @@ void append_number(std::string& out, N n) {
     out.append(text, static_cast<std::size_t>(end - text));
 }
 
-// Appends `bytes` as lowercase hex.
-template <std::size_t N>
-void append_hex(std::string& out, const std::array<std::uint8_t, N>& bytes) {
-    static constexpr char digits[] = "0123456789abcdef";
-    for (const std::uint8_t b : bytes) {
-        out += digits[b >> 4];
-        out += digits[b & 0xf];
-    }
-}
-
 void append_nanos(std::string& out, std::chrono::system_clock::time_point t) {
     append_number(
         out, std::chrono::duration_cast<std::chrono::nanoseconds>(t.time_since_epoch()).count());
 }
 
 std::string nanos(std::chrono::system_clock::time_point t) {
-    return std::to_string(
-        std::chrono::duration_cast<std::chrono::nanoseconds>(t.time_since_epoch()).count());
-}
-
-Value number(double v) {
-    char text[40];
-    std::snprintf(text, sizeof text, "%.17g", v);
-    return Value::number(text);
+    std::string out;
+    append_nanos(out, t);
+    return out;
 }
 
 // OTLP's KeyValue with an AnyValue of each kind.
@@ -78,12 +64,12 @@ class SpanText {
                std::string_view rest, int kind, std::chrono::system_clock::time_point start,
                std::chrono::nanoseconds duration) {
         out_ += R"({"traceId":")";
-        append_hex(out_, span.trace_id);
+        detail::append_hex(out_, span.trace_id);
         out_ += R"(","spanId":")";
-        append_hex(out_, span.span_id);
+        detail::append_hex(out_, span.span_id);
         if (parent.valid()) {
             out_ += R"(","parentSpanId":")";
-            append_hex(out_, parent.span_id);
+            detail::append_hex(out_, parent.span_id);
         }
         out_ += R"(","name":")";
         out_ += prefix;
@@ -239,6 +225,21 @@ void write_span(std::string& out, const MapperEvent& e) {
     span.end(e.error_type);
 }
 
+// The resource: service.name (the options', else OTEL_SERVICE_NAME, else "bloop") and the SDK's.
+Value resource_of(const OtlpOptions& options) {
+    Value attributes = Value::array();
+    attributes.as_array().push_back(attribute(
+        "service.name",
+        string_value(options.service_name
+                         ? *options.service_name
+                         : options.environment.get("OTEL_SERVICE_NAME").value_or("bloop"))));
+    attributes.as_array().push_back(attribute("telemetry.sdk.name", string_value("bloop")));
+    attributes.as_array().push_back(attribute("telemetry.sdk.language", string_value("cpp")));
+    Value r;
+    r["attributes"] = std::move(attributes);
+    return r;
+}
+
 std::string unit_of(const MetricFamily& f) {
     return f.unit == "seconds" ? "s" : "{" + f.unit + "}";
 }
@@ -256,7 +257,7 @@ Value metric_of(const MetricFamily& f, const std::string& start, const std::stri
         point["timeUnixNano"] = now;
         if (f.kind == MetricKind::histogram) {
             point["count"] = std::to_string(s.count);
-            point["sum"] = number(s.sum);
+            point["sum"] = detail::json_number(s.sum);
             Value counts = Value::array();
             std::uint64_t below = 0;
             for (std::uint64_t cumulative : s.buckets) {
@@ -266,10 +267,10 @@ Value metric_of(const MetricFamily& f, const std::string& start, const std::stri
             counts.as_array().emplace_back(std::to_string(s.count - below));
             point["bucketCounts"] = std::move(counts);
             Value bounds = Value::array();
-            for (double b : f.bounds) bounds.as_array().push_back(number(b));
+            for (double b : f.bounds) bounds.as_array().push_back(detail::json_number(b));
             point["explicitBounds"] = std::move(bounds);
         } else {
-            point["asDouble"] = number(s.value);
+            point["asDouble"] = detail::json_number(s.value);
         }
         points.as_array().push_back(std::move(point));
     }
@@ -312,21 +313,9 @@ struct OtlpExporter::State {
     bool failing = false;  // the last send failed (said once per outage)
 
     std::mutex send_mutex;                       // one send at a time
+    Value resource;                              // the resource every request names, resolved once
     std::unique_ptr<detail::Periodic> periodic;  // last: stopped before the rest goes
 
-    Value resource() const {
-        Value attributes = Value::array();
-        attributes.as_array().push_back(attribute(
-            "service.name",
-            string_value(options.service_name
-                             ? *options.service_name
-                             : options.environment.get("OTEL_SERVICE_NAME").value_or("bloop"))));
-        attributes.as_array().push_back(attribute("telemetry.sdk.name", string_value("bloop")));
-        attributes.as_array().push_back(attribute("telemetry.sdk.language", string_value("cpp")));
-        Value r;
-        r["attributes"] = std::move(attributes);
-        return r;
-    }
     static Value scope() {
         Value s;
         s["name"] = "bloop";
@@ -410,7 +399,7 @@ struct OtlpExporter::State {
                 std::visit([&](const auto& e) { write_span(spans, e); }, event);
             }
             std::string request = R"({"resourceSpans":[{"resource":)";
-            request += json::to_string(resource());
+            request += json::to_string(resource);
             request += R"(,"scopeSpans":[{"scope":{"name":"bloop"},"spans":[)";
             request += spans;
             request += "]}]}]}";
@@ -433,7 +422,7 @@ struct OtlpExporter::State {
             scope_metrics["scope"] = scope();
             scope_metrics["metrics"] = std::move(metrics);
             Value resource_metrics;
-            resource_metrics["resource"] = resource();
+            resource_metrics["resource"] = resource;
             resource_metrics["scopeMetrics"] = Value(Value::Array{std::move(scope_metrics)});
             Value request;
             request["resourceMetrics"] = Value(Value::Array{std::move(resource_metrics)});
@@ -449,6 +438,7 @@ struct OtlpExporter::State {
 OtlpExporter::OtlpExporter(OtlpOptions options) : state_(std::make_unique<State>()) {
     State& s = *state_;
     s.options = std::move(options);
+    s.resource = resource_of(s.options);
     s.url = s.options.endpoint.value_or(
         s.options.environment.get("OTEL_EXPORTER_OTLP_ENDPOINT").value_or("http://localhost:4318"));
     while (!s.url.empty() && s.url.back() == '/') s.url.pop_back();

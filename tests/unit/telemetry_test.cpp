@@ -358,6 +358,15 @@ TEST(EmfExporter, WritesEachChangedSeriesAsAnEmfDocumentWithDeltasAndSafeDimensi
     ASSERT_NE(latency, nullptr);
     EXPECT_EQ(latency->at("request_duration").as_double(), 4);
 
+    // Large counts are written exactly (not to six digits).
+    lines.clear();
+    metrics->dropped("otlp", 1234567);
+    emf.flush();
+    docs.clear();
+    for (const std::string& l : lines) docs.push_back(json::parse(l));
+    ASSERT_NE(find("telemetry_dropped"), nullptr);
+    EXPECT_EQ(find("telemetry_dropped")->at("telemetry_dropped").as_int(), 1234567);
+
     lines.clear();
     metrics->request(e);
     emf.flush();  // only what changed: one more request

@@ -2,6 +2,8 @@
 
 #include <bloop/exceptions.hpp>
 
+#include "util/crypto.hpp"
+
 #include <cstdint>
 #include <cstring>
 #include <random>
@@ -22,12 +24,8 @@ std::uint64_t random_word() {
 
 template <std::size_t N>
 std::string hex(const std::array<std::uint8_t, N>& bytes) {
-    static constexpr char digits[] = "0123456789abcdef";
-    std::string out(2 * N, '0');
-    for (std::size_t i = 0; i < N; ++i) {
-        out[2 * i] = digits[bytes[i] >> 4];
-        out[2 * i + 1] = digits[bytes[i] & 0xf];
-    }
+    std::string out;
+    append_hex(out, bytes);
     return out;
 }
 

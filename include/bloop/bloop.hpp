@@ -39,6 +39,7 @@
 #include <bloop/engine/search.hpp>
 #include <bloop/engine/batch.hpp>
 #include <bloop/engine/transaction.hpp>
+#include <bloop/stream/lambda.hpp>
 #include <bloop/stream/lease.hpp>
 #include <bloop/stream/processor.hpp>
 #include <bloop/stream/stream.hpp>

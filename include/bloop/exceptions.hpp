@@ -11,6 +11,7 @@
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace bloop {
@@ -357,6 +358,22 @@ class InvalidPosition : public InvalidArgument {
 class InvalidShardIterator : public InvalidArgument {
   public:
     using InvalidArgument::InvalidArgument;
+};
+
+/// A stream record (of a Lambda event) that does not fit: not a DynamoDB Streams record, of a table
+/// none of the models maps, or not the model's (a missing image, a value the column cannot hold, a
+/// number beyond DynamoDB's 38 digits). Names the record: its place in the event, eventID and
+/// SequenceNumber.
+class InvalidRecord : public InvalidArgument {
+  public:
+    /// `message` naming the record; its SequenceNumber.
+    InvalidRecord(const std::string& message, std::string sequence_number)
+        : InvalidArgument(message), sequence_number_(std::move(sequence_number)) {}
+    /// The record's SequenceNumber (empty when it has none).
+    [[nodiscard]] const std::string& sequence_number() const noexcept { return sequence_number_; }
+
+  private:
+    std::string sequence_number_;
 };
 
 /// Records a reader needed were trimmed from the stream and could not be recovered.

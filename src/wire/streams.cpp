@@ -92,7 +92,10 @@ RecordsPage RecordsPage::decode(std::string_view body) {
         RecordsPage out;
         read_answer(body, [&](Reader& r, std::string_view name) {
             if (name == "Records") {
-                r.array([&] { out.records.push_back(Record::read(r)); });
+                r.array([&] {
+                    out.records.push_back(Record::read(r));
+                    out.records.back().check();
+                });
             } else if (name == "NextShardIterator") {
                 out.next_shard_iterator = r.string();
             } else {
@@ -105,7 +108,6 @@ RecordsPage RecordsPage::decode(std::string_view body) {
 
 Record Record::read(json::detail::Reader& reader) {
     Record out;
-    bool has_dynamodb = false;
     reader.members([&](std::string_view name) {
         if (name == "eventID") {
             out.event_id = reader.string();
@@ -113,21 +115,31 @@ Record Record::read(json::detail::Reader& reader) {
             out.event_name = reader.string();
         } else if (name == "eventVersion") {
             out.event_version = reader.string();
+        } else if (name == "eventSource") {
+            out.event_source = reader.string();
+        } else if (name == "eventSourceARN") {
+            out.event_source_arn = reader.string();
+        } else if (name == "awsRegion") {
+            out.aws_region = reader.string();
         } else if (name == "userIdentity") {
             reader.members([&](std::string_view member) {
-                if (member == "Type") {
+                if (member == "Type" || member == "type") {
                     out.user_identity_type = reader.string();
-                } else if (member == "PrincipalId") {
+                } else if (member == "PrincipalId" || member == "principalId") {
                     out.user_identity_principal_id = reader.string();
                 } else {
                     reader.skip();
                 }
             });
         } else if (name == "dynamodb") {
-            has_dynamodb = true;
+            out.has_dynamodb = true;
             reader.members([&](std::string_view member) {
                 if (member == "SequenceNumber") {
                     out.sequence_number = reader.string();
+                } else if (member == "StreamViewType") {
+                    out.stream_view_type = reader.string();
+                } else if (member == "SizeBytes") {
+                    out.size_bytes = reader.integer();
                 } else if (member == "ApproximateCreationDateTime") {
                     out.approximate_creation_date_time = reader.number();
                 } else if (member == "Keys") {
@@ -144,10 +156,12 @@ Record Record::read(json::detail::Reader& reader) {
             reader.skip();
         }
     });
-    if (!has_dynamodb) throw InvalidJson("record '" + out.event_id + "' has no 'dynamodb' object");
-    if (out.sequence_number.empty())
-        throw InvalidJson("record '" + out.event_id + "' has no SequenceNumber");
     return out;
+}
+
+void Record::check() const {
+    if (!has_dynamodb) throw InvalidJson("record '" + event_id + "' has no 'dynamodb' object");
+    if (sequence_number.empty()) throw InvalidJson("record '" + event_id + "' has no SequenceNumber");
 }
 
 std::string_view table_of_stream(std::string_view stream_arn) noexcept {

@@ -8,6 +8,7 @@
 #include <bloop/types/attribute_value.hpp>
 #include "json/reader.hpp"
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -66,15 +67,24 @@ struct Record {
     std::string event_id;
     std::string event_name;  ///< INSERT, MODIFY, REMOVE (DynamoDB Local: UNKNOWN_TO_SDK_VERSION)
     std::string event_version;
+    std::string event_source;      ///< "aws:dynamodb"
+    std::string event_source_arn;  ///< Lambda events only: the stream's ARN
+    std::string aws_region;
     std::string user_identity_type;          ///< userIdentity's; empty when none
     std::string user_identity_principal_id;  ///< userIdentity's; empty when none
     std::string sequence_number;
+    std::string stream_view_type;
     std::optional<double> approximate_creation_date_time;  ///< seconds since the epoch
+    std::optional<std::int64_t> size_bytes;
     std::optional<Item> keys, old_image, new_image;
+    bool has_dynamodb = false;  ///< whether it had a dynamodb object
 
-    /// Reads one record from `reader` (its images straight into Items). Throws InvalidJson
-    /// naming the record when it has no dynamodb object or no SequenceNumber.
+    /// Reads one record from `reader` (its images straight into Items; userIdentity's members as
+    /// GetRecords spells them, Type and PrincipalId, or as Lambda does, type and principalId).
+    /// Throws InvalidJson for text that is not JSON or not of a record's shape.
     [[nodiscard]] static Record read(json::detail::Reader& reader);
+    /// Throws InvalidJson naming the record when it had no dynamodb object or no SequenceNumber.
+    void check() const;
 };
 
 /// GetRecords's answer: its records and the next iterator (none: the shard is closed and read

@@ -96,27 +96,6 @@ struct ProcessorOptions {
 /// Writes a sequence number as a held shard's checkpoint; throws LeaseLost.
 using CheckpointAt = std::function<void(const std::string& sequence_number)>;
 
-namespace detail {
-/// A batch's record: Record<T> for one model, a variant of Records for several entities.
-template <class... Ts>
-struct BatchRecord {
-    using type = std::variant<Record<Ts>...>;
-};
-template <class T>
-struct BatchRecord<T> {
-    using type = Record<T>;
-};
-template <class T>
-const std::string& sequence_number_of(const Record<T>& record) {
-    return record.meta.sequence_number;
-}
-template <class... Ts>
-const std::string& sequence_number_of(const std::variant<Record<Ts>...>& record) {
-    return std::visit([](const auto& r) -> const std::string& { return r.meta.sequence_number; },
-                      record);
-}
-}  // namespace detail
-
 /// Records of one shard, in order, for a handler: Record<T>s of one model, or for the entities
 /// of a shared table (RecordBatch<Org, User, Order>) each record as a variant of their Records.
 /// The processor makes them; one made by hand (to test a handler) checkpoints nothing.

@@ -118,6 +118,25 @@ Record<T> typed_record(EngineCore& core, StreamRecord&& r) {
     return out;
 }
 
+/// A record of several models: Record<T> for one model, a variant of their Records for several.
+template <class... Ts>
+struct BatchRecord {
+    using type = std::variant<Record<Ts>...>;
+};
+template <class T>
+struct BatchRecord<T> {
+    using type = Record<T>;
+};
+template <class T>
+const std::string& sequence_number_of(const Record<T>& record) {
+    return record.meta.sequence_number;
+}
+template <class... Ts>
+const std::string& sequence_number_of(const std::variant<Record<Ts>...>& record) {
+    return std::visit([](const auto& r) -> const std::string& { return r.meta.sequence_number; },
+                      record);
+}
+
 /// `r` as the Record of the model among Ts its entity type names; nullopt for another entity's
 /// record (see entity_of).
 template <class... Ts>

@@ -63,7 +63,8 @@ StreamEvent StreamEvent::parse(std::string_view json) {
         });
     });
     reader.end();
-    if (!found) throw InvalidJson("Lambda event: no 'Records' array (not a DynamoDB Streams event)");
+    if (!found)
+        throw InvalidJson("Lambda event: no 'Records' array (not a DynamoDB Streams event)");
     return out;
 }
 
@@ -137,9 +138,9 @@ std::optional<std::size_t> model_of(const EngineCore& core,
         tables += (i > 0 ? ", " : "") + models[i]->name + ": '" + table + "'";
     }
     if (candidates.empty()) {
-        throw invalid(r, "it is of table '" + std::string(r.table()) +
-                             "' (eventSourceARN '" + r.event_source_arn +
-                             "'), which none of the models maps (" + tables + ")");
+        throw invalid(r, "it is of table '" + std::string(r.table()) + "' (eventSourceARN '" +
+                             r.event_source_arn + "'), which none of the models maps (" + tables +
+                             ")");
     }
     if (candidates.size() == 1 && !models[candidates[0]]->entity) return candidates[0];
     const std::optional<Item>& image =
@@ -172,7 +173,8 @@ std::optional<LambdaMatch> match_lambda_record(const EngineCore& core,
         try {
             sent = stream_view_from_type(r.stream_view_type);
         } catch (const InvalidStream&) {
-            throw invalid(r, "StreamViewType '" + r.stream_view_type + "' is not one of DynamoDB's");
+            throw invalid(r,
+                          "StreamViewType '" + r.stream_view_type + "' is not one of DynamoDB's");
         }
     }
     const std::optional<std::size_t> which = model_of(core, models, r);
@@ -184,8 +186,8 @@ std::optional<LambdaMatch> match_lambda_record(const EngineCore& core,
     const StreamView view = *model.stream;
     if (sent && ((has_new(view) && !has_new(*sent)) || (has_old(view) && !has_old(*sent)))) {
         throw invalid(r, "its StreamViewType " + r.stream_view_type + " lacks images " +
-                             model.name + "'s stream view " +
-                             std::string(stream_view_type(view)) + " needs");
+                             model.name + "'s stream view " + std::string(stream_view_type(view)) +
+                             " needs");
     }
     if (!r.keys) throw invalid(r, "it has no Keys");
     if (has_new(view) && !remove && !r.new_image) {

@@ -28,6 +28,18 @@ bool StreamLease::finished() const {
 }
 
 namespace {
+constexpr std::string_view kHeartbeatPrefix = "heartbeat/";
+}  // namespace
+
+bool StreamLease::is_heartbeat() const {
+    return lease.starts_with(kHeartbeatPrefix);
+}
+
+std::string heartbeat_key(std::string_view worker) {
+    return std::string(kHeartbeatPrefix) + std::string(worker);
+}
+
+namespace {
 
 bool same_lease(const StreamLease& a, const StreamLease& b) {
     return a.consumer == b.consumer && a.lease == b.lease && a.owner == b.owner &&

@@ -6,9 +6,14 @@
 
 namespace bloop::detail {
 
-LeaseListing::LeaseListing(std::vector<StreamLease> leases) : leases_(std::move(leases)) {
+LeaseListing::LeaseListing(std::vector<StreamLease> items) {
+    for (StreamLease& item : items) {
+        (item.is_heartbeat() ? heartbeats_ : leases_).push_back(std::move(item));
+    }
     by_key_.reserve(leases_.size());
     for (const auto& lease : leases_) by_key_.emplace(lease.lease, &lease);
+    by_worker_.reserve(heartbeats_.size());
+    for (const auto& beat : heartbeats_) by_worker_.emplace(beat.owner, &beat);
 }
 
 const StreamLease* LeaseListing::find(std::string_view key) const {
@@ -16,22 +21,36 @@ const StreamLease* LeaseListing::find(std::string_view key) const {
     return found != by_key_.end() ? found->second : nullptr;
 }
 
-void LeaseExpiry::observe(const std::vector<StreamLease>& leases, LeaseClock::time_point now) {
-    std::map<std::string, std::pair<std::int64_t, LeaseClock::time_point>> seen;
-    for (const auto& lease : leases) {
-        const auto before = seen_.find(lease.lease);
-        const bool unchanged = before != seen_.end() && before->second.first == lease.counter;
-        seen.emplace(lease.lease,
-                     std::pair(lease.counter, unchanged ? before->second.second : now));
-    }
-    seen_ = std::move(seen);  // leases gone from the table are forgotten
+const StreamLease* LeaseListing::heartbeat(std::string_view worker) const {
+    const auto found = by_worker_.find(worker);
+    return found != by_worker_.end() ? found->second : nullptr;
 }
 
-bool LeaseExpiry::expired(const StreamLease& lease, LeaseClock::time_point now) const {
+void LeaseExpiry::observe(const LeaseListing& listing, LeaseClock::time_point now) {
+    std::map<std::string, std::pair<std::int64_t, LeaseClock::time_point>> seen;
+    const auto record = [&](const StreamLease& item) {
+        const auto before = seen_.find(item.lease);
+        const bool unchanged = before != seen_.end() && before->second.first == item.counter;
+        seen.emplace(item.lease, std::pair(item.counter, unchanged ? before->second.second : now));
+    };
+    for (const auto& lease : listing.all()) record(lease);
+    for (const auto& beat : listing.heartbeats()) record(beat);
+    seen_ = std::move(seen);  // items gone from the table are forgotten
+}
+
+LeaseClock::duration LeaseExpiry::still_for(const StreamLease& item,
+                                            LeaseClock::time_point now) const {
+    const auto seen = seen_.find(item.lease);
+    if (seen == seen_.end() || seen->second.first != item.counter) return {};
+    return now - seen->second.second;
+}
+
+bool LeaseExpiry::expired(const StreamLease& lease, const LeaseListing& listing,
+                          LeaseClock::time_point now) const {
     if (lease.owner.empty()) return true;
-    const auto seen = seen_.find(lease.lease);
-    return seen != seen_.end() && seen->second.first == lease.counter &&
-           now - seen->second.second >= duration_;
+    if (still_for(lease, now) < duration_) return false;
+    const StreamLease* beat = listing.heartbeat(lease.owner);
+    return beat == nullptr || still_for(*beat, now) >= duration_;
 }
 
 bool parents_done(const StreamLease& lease, const LeaseListing& leases) {
@@ -52,18 +71,29 @@ TakePlan plan_takes(const LeaseListing& leases, const LeaseExpiry& expiry,
     std::map<std::string, std::vector<const StreamLease*>> stealable;  // no handoff pending
     std::vector<const StreamLease*> takeable;
     std::size_t active = 0;
+    // A worker whose heartbeat stood still for the safe window (two thirds of the lease duration)
+    // has stopped delivering by its own rule: it counts for no share, and its leases for no one's
+    // load until they expire (so free leases find a live worker meanwhile).
+    const auto stopped = [&](const std::string& worker) {
+        const StreamLease* beat = leases.heartbeat(worker);
+        return beat != nullptr && expiry.still_for(*beat, now) >= expiry.duration() * 2 / 3;
+    };
     for (const auto& lease : leases.all()) {
         if (lease.finished()) continue;
         ++active;
         if (lease.owner == me && holding.count(lease.lease)) {
             ++load[lease.next_owner.empty() ? me : lease.next_owner];
-        } else if (lease.owner == me || expiry.expired(lease, now)) {
+        } else if (lease.owner == me || expiry.expired(lease, leases, now)) {
             takeable.push_back(&lease);
-        } else {
+        } else if (!stopped(lease.owner)) {
             load[lease.owner];  // alive
             ++load[lease.next_owner.empty() ? lease.owner : lease.next_owner];
             if (lease.next_owner.empty()) stealable[lease.owner].push_back(&lease);
         }
+    }
+    // A worker whose heartbeat moves counts, holding nothing yet.
+    for (const auto& beat : leases.heartbeats()) {
+        if (!stopped(beat.owner)) load[beat.owner];
     }
     TakePlan plan;
     plan.target = (active + load.size() - 1) / load.size();
@@ -83,16 +113,28 @@ TakePlan plan_takes(const LeaseListing& leases, const LeaseExpiry& expiry,
     }
     if (need == 0) return plan;
 
-    std::string victim;
+    // The other workers, most loaded first (by name among equals).
+    std::vector<std::pair<std::size_t, std::string>> others;
     for (const auto& [worker, count] : load) {
-        if (worker != me && (victim.empty() || count > load[victim])) victim = worker;
+        if (worker != me) others.emplace_back(count, worker);
     }
-    if (victim.empty()) return plan;
-    const std::size_t most = load[victim];
-    const auto& candidates = stealable[victim];
-    if (!candidates.empty() && (most > plan.target || (most == plan.target && need >= 2))) {
-        plan.steal = candidates.back()->lease;
-        plan.victim = victim;
+    std::sort(others.begin(), others.end(), [](const auto& a, const auto& b) {
+        return a.first != b.first ? a.first > b.first : a.second < b.second;
+    });
+    for (const auto& [count, victim] : others) {
+        if (need == 0 || count <= plan.target) break;
+        auto& candidates = stealable[victim];
+        for (std::size_t excess = count - plan.target;
+             excess > 0 && need > 0 && !candidates.empty(); --excess, --need) {
+            plan.steals.push_back({candidates.back()->lease, victim});
+            candidates.pop_back();
+        }
+    }
+    if (plan.steals.empty() && need >= 2 && !others.empty() &&
+        others.front().first == plan.target) {
+        auto& candidates = stealable[others.front().second];
+        if (!candidates.empty())
+            plan.steals.push_back({candidates.back()->lease, others.front().second});
     }
     return plan;
 }

@@ -1,6 +1,7 @@
 // StreamProcessor: one worker of a consumer. Its thread (the caller of run()) keeps leases — new
-// shards get leases, free, expired and (for balance) other workers' leases are taken, held ones
-// renewed — and each held shard whose parents are finished is read by its own ShardReader.
+// shards get leases, free, expired and (for balance) other workers' leases are taken, the held
+// ones kept alive by one heartbeat item for the whole worker — and each held shard whose parents
+// are finished is read by its own ShardReader.
 
 #include <bloop/exceptions.hpp>
 #include <bloop/stream/processor.hpp>
@@ -21,8 +22,9 @@ namespace {
 
 using detail::LeaseClock;
 
-// How many lease renewals run at once.
-constexpr std::size_t kRenewers = 8;
+// A heartbeat that stood still this many lease durations, of a worker that holds and asked for
+// nothing, is deleted (the worker died long ago).
+constexpr int kStaleHeartbeat = 10;
 
 std::string default_worker() {
     char host[256] = {};
@@ -79,6 +81,9 @@ struct StreamProcessor::Impl {
     std::vector<Subscription> subscriptions;
     detail::LeaseExpiry expiry;
     std::atomic<LeaseClock::rep> last_handled{0};
+    StreamLease heartbeat;                              // this worker's heartbeat item
+    std::atomic<LeaseClock::rep> heartbeat_written{0};  // when its last write was sent
+    LeaseClock::time_point heartbeat_tried{};           // when a write was last tried
     std::atomic<bool> running{false};  // run() is working: the subscriptions are fixed
     std::mutex run_mutex;              // with run_done: the destructor waits for run() to return
     std::condition_variable run_done;
@@ -97,6 +102,58 @@ struct StreamProcessor::Impl {
         context.log = std::move(log);
         context.stopping = stopping;
         context.last_handled = &last_handled;
+        context.heartbeat_written = &heartbeat_written;
+        heartbeat = {options.consumer,
+                     heartbeat_key(context.worker),
+                     context.worker,
+                     {},
+                     std::string(checkpoint::heartbeat),
+                     {},
+                     0};
+    }
+
+    // Writes the heartbeat when a third of the lease duration passed since the last write (soon
+    // again after a failed one): it keeps every lease this worker holds alive.
+    void beat() {
+        const auto now = LeaseClock::now();
+        const auto since =
+            now - LeaseClock::time_point(LeaseClock::duration(heartbeat_written.load()));
+        if (since < context.beat_interval() || now - heartbeat_tried < context.beat_interval() / 4)
+            return;
+        heartbeat_tried = now;
+        try {
+            const LeaseWrite result = context.leases->write(heartbeat);
+            if (result.written) {
+                heartbeat_written.store(now.time_since_epoch().count());
+                return;
+            }
+            // Deleted as stale (after a long cut-off), or another process under this name.
+            context.say(LogLevel::warning,
+                        "the heartbeat item " + heartbeat.lease +
+                            (result.stored ? " was written by another process under this name"
+                                           : " was gone") +
+                            "; writing it anew");
+            heartbeat.counter = result.stored ? result.stored->counter : 0;
+        } catch (const std::exception& e) {
+            context.say(LogLevel::debug, std::string("could not write the heartbeat: ") + e.what());
+        }
+    }
+
+    // Deletes heartbeats that stood still for long, of workers no lease names.
+    void sweep_heartbeats(const detail::LeaseListing& listing) {
+        const auto now = LeaseClock::now();
+        std::set<std::string_view> named;
+        for (const auto& lease : listing.all()) {
+            named.insert(lease.owner);
+            named.insert(lease.next_owner);
+        }
+        for (const auto& beat : listing.heartbeats()) {
+            if (beat.owner == context.worker || named.count(beat.owner) ||
+                expiry.still_for(beat, now) < kStaleHeartbeat * options.lease_duration)
+                continue;
+            if (context.leases->remove(beat))
+                context.say(LogLevel::info, "deleted the stale heartbeat of " + beat.owner);
+        }
     }
 
     const Subscription* subscription_of(std::string_view arn) const {
@@ -105,10 +162,12 @@ struct StreamProcessor::Impl {
         return nullptr;
     }
 
-    // Leases for shards that have none; finished leases of shards trimmed away are deleted.
+    // Leases for shards that have none; finished leases of shards trimmed away and stale
+    // heartbeats are deleted.
     void sync_shards() {
         const detail::LeaseListing listing(context.leases->list(options.consumer));
         const std::vector<StreamLease>& leases = listing.all();
+        sweep_heartbeats(listing);
         for (const auto& sub : subscriptions) {
             const std::vector<StreamsApi::Shard> shards =
                 parents_first(context.streams->describe_stream(sub.arn));
@@ -153,7 +212,7 @@ struct StreamProcessor::Impl {
     void take_leases() {
         const detail::LeaseListing leases(context.leases->list(options.consumer));
         const auto now = LeaseClock::now();
-        expiry.observe(leases.all(), now);
+        expiry.observe(leases, now);
         std::erase_if(asked, [&](const std::string& key) {  // handed to another, or gone
             const StreamLease* lease = leases.find(key);
             return lease == nullptr ||
@@ -166,7 +225,9 @@ struct StreamProcessor::Impl {
             for (auto& [key, reader] : held) {
                 holding.insert(key);
                 const StreamLease* lease = leases.find(key);
-                if (!reader->started() && lease != nullptr && detail::parents_done(*lease, leases))
+                if (lease == nullptr) continue;
+                reader->observe(*lease);  // taken from it, or asked for
+                if (!reader->started() && !reader->gone() && detail::parents_done(*lease, leases))
                     ready.push_back(reader.get());
             }
         }
@@ -186,7 +247,7 @@ struct StreamProcessor::Impl {
                      : "expired, from " + lease.owner,
                  leases);
         }
-        if (plan.steal) ask_for(*leases.find(*plan.steal), plan.victim);
+        for (const auto& ask : plan.steals) ask_for(*leases.find(ask.lease), ask.victim);
     }
 
     void take(StreamLease lease, const std::string& why, const detail::LeaseListing& leases) {
@@ -223,22 +284,9 @@ struct StreamProcessor::Impl {
                     "asked " + victim + " for the lease of " + lease.lease + " (for balance)");
     }
 
-    // Renews the held leases that are due, several at once; lost, finished and released ones
-    // leave `held` (their threads are joined once they have returned from the handler). True
-    // when a shard finished.
-    bool renew_leases() {
-        std::vector<detail::ShardReader*> due;
-        {
-            std::lock_guard lock(held_mutex);
-            const auto now = LeaseClock::now();
-            for (auto& [key, reader] : held)
-                if (reader->renewal_due(now)) due.push_back(reader.get());
-        }
-        if (!due.empty()) {
-            detail::run_segments(
-                static_cast<std::int64_t>(due.size()), std::min<std::size_t>(due.size(), kRenewers),
-                [&](std::int64_t i) { due[static_cast<std::size_t>(i)]->renew(); });
-        }
+    // Lost, finished and released leases leave `held` (their threads are joined once they have
+    // returned from the handler). True when a shard finished.
+    bool retire_gone() {
         bool any_finished = false;
         std::lock_guard lock(held_mutex);
         for (auto it = held.begin(); it != held.end();) {
@@ -272,6 +320,13 @@ struct StreamProcessor::Impl {
         }
         for (auto& [key, reader] : leaving) reader->release();
         retiring.clear();
+        if (heartbeat.counter == 0) return;
+        try {  // nothing of this worker's is left to keep alive
+            if (context.leases->remove(heartbeat)) heartbeat.counter = 0;
+        } catch (const std::exception& e) {
+            context.say(LogLevel::debug,
+                        std::string("could not delete the heartbeat: ") + e.what());
+        }
     }
 };
 
@@ -345,7 +400,8 @@ void StreamProcessor::run() {
     while (!stopping_.load()) {
         try {
             // Each step reads the clock afresh: the one before may have waited on the network.
-            if (p.renew_leases()) next_sync = LeaseClock::now();  // children may start
+            p.beat();
+            if (p.retire_gone()) next_sync = LeaseClock::now();  // children may start
             if (LeaseClock::now() >= next_sync) {
                 p.sync_shards();
                 next_sync = LeaseClock::now() + p.options.shard_sync_interval;

@@ -44,7 +44,7 @@ LeaseClock::duration ReaderContext::safe_window() const {
     return options->lease_duration * 2 / 3;
 }
 
-LeaseClock::duration ReaderContext::renew_interval() const {
+LeaseClock::duration ReaderContext::beat_interval() const {
     return options->lease_duration / 3;
 }
 
@@ -91,19 +91,21 @@ bool ShardReader::should_stop() const {
     return stop_.load() || lost_.load() || handoff_.load() || context_.stopping->load();
 }
 
-void ShardReader::give_up(LeaseClock::duration silent, const std::string& why) {
+void ShardReader::give_up(LeaseClock::duration silent) {
     if (lost_.exchange(true)) return;
     context_.lease_event("lost", shard_);
     context_.say(LogLevel::warning, "could not renew the lease of " + key_ + " for " + ms(silent) +
-                                        why +
-                                        "; stopped reading it before another worker may take it");
+                                        " (no heartbeat or lease write succeeded); stopped "
+                                        "reading it before another worker may take it");
 }
 
 bool ShardReader::may_continue() {
     if (should_stop()) return false;
-    const auto silent = LeaseClock::now() - at(written_.load());
+    const LeaseClock::rep beat =
+        context_.heartbeat_written != nullptr ? context_.heartbeat_written->load() : 0;
+    const auto silent = LeaseClock::now() - at(std::max(written_.load(), beat));
     if (silent < context_.safe_window()) return true;
-    give_up(silent, "");
+    give_up(silent);
     return false;
 }
 
@@ -116,7 +118,7 @@ void ShardReader::pause(std::chrono::milliseconds duration) const {
 }
 
 ShardReader::Written ShardReader::write(const std::function<void(StreamLease&)>& change,
-                                        bool renewal) {
+                                        bool confirm) {
     std::lock_guard lock(lease_mutex_);
     if (lost_.load() || released_.load() || finished_.load()) return Written::lost;
     for (int round = 0;; ++round) {
@@ -145,39 +147,38 @@ ShardReader::Written ShardReader::write(const std::function<void(StreamLease&)>&
             return Written::lost;
         }
         // Still this worker's: an earlier write of its own that got no answer, or another worker
-        // asking for it (then it is handed over after the current batch, and not renewed).
-        lease_ = *stored;
-        if (!stored->next_owner.empty()) {
-            if (!handoff_.exchange(true)) {
-                context_.say(LogLevel::info,
-                             stored->next_owner + " asked for the lease of " + lease_.lease +
-                                 " (for balance); handing it over after this batch");
-            }
-            if (renewal) return Written::handoff;
-        }
+        // asking for it (then it is handed over after the current batch, and not confirmed).
+        if (asked_for(*stored) && confirm) return Written::handoff;
     }
 }
 
-bool ShardReader::renewal_due(LeaseClock::time_point now) const {
-    const auto since_written = now - at(written_.load());
-    const auto since_attempt = now - at(attempted_.load());
-    return since_written >= context_.renew_interval() &&
-           since_attempt >= context_.renew_interval() / 4;
+bool ShardReader::asked_for(const StreamLease& stored) {
+    lease_ = stored;
+    if (stored.next_owner.empty()) return false;
+    if (!handoff_.exchange(true)) {
+        context_.say(LogLevel::info, stored.next_owner + " asked for the lease of " + lease_.lease +
+                                         " (for balance); handing it over after this batch");
+    }
+    return true;
 }
 
-void ShardReader::renew() {
-    if (gone() || handoff_.load()) return;
-    attempted_.store(LeaseClock::now().time_since_epoch().count());
-    try {
-        if (write([](StreamLease&) {}, true) == Written::handoff && !started()) hand_back();
-    } catch (const std::exception& e) {
-        const auto silent = LeaseClock::now() - at(written_.load());
-        if (silent >= context_.safe_window()) {
-            give_up(silent, " (" + std::string(e.what()) + ")");
-        } else {
-            context_.say(LogLevel::debug, "could not renew the lease of " + key_ + ": " + e.what());
+void ShardReader::observe(const StreamLease& stored) {
+    {
+        std::lock_guard lock(lease_mutex_);
+        if (lost_.load() || released_.load() || finished_.load()) return;
+        if (stored.counter <= lease_.counter) return;  // not newer than this reader's own write
+        if (stored.owner != context_.worker) {
+            lost_.store(true);
+            context_.lease_event("lost", shard_);
+            context_.say(LogLevel::warning,
+                         "lost the lease of " + lease_.lease + " to " +
+                             (stored.owner.empty() ? std::string("no one") : stored.owner) +
+                             "; stopped reading it");
+            return;
         }
+        if (!asked_for(stored)) return;
     }
+    if (!started()) hand_back();  // a reader that never started hands over at once
 }
 
 void ShardReader::checkpoint(const std::string& sequence_number) {

@@ -1,9 +1,10 @@
 #pragma once
-// One held shard of a StreamProcessor: its lease (renewed by the processor's thread, checkpointed
-// by the reading thread, one write at a time) and the thread that reads the shard in order and
-// calls the handler. The reader hands out a batch only while the lease's last successful write was
-// sent less than the safe window ago, by the monotonic clock at that moment: another worker takes
-// the lease over only once its counter has not changed for a whole lease duration.
+// One held shard of a StreamProcessor: its lease (checkpointed by the reading thread, one write at
+// a time; kept alive by the worker's heartbeat) and the thread that reads the shard in order and
+// calls the handler. The reader hands out a batch only while the lease's or the heartbeat's last
+// successful write was sent less than the safe window ago, by the monotonic clock at that moment:
+// another worker takes the lease over only once neither counter has changed for a whole lease
+// duration.
 
 #include <bloop/stream/processor.hpp>
 
@@ -25,7 +26,9 @@ struct ReaderContext {
     LogListener log;
     const std::atomic<bool>* stopping;           // the worker is stopping
     std::atomic<LeaseClock::rep>* last_handled;  // when a record was last handled
-    Telemetry* telemetry = nullptr;              // the client's; null: none
+    /// When the worker's last successful heartbeat was sent (0: none yet).
+    const std::atomic<LeaseClock::rep>* heartbeat_written = nullptr;
+    Telemetry* telemetry = nullptr;  // the client's; null: none
     /// Logs `message` at `level`, prefixed with the consumer and worker.
     void say(LogLevel level, const std::string& message) const;
     /// Reports a lease of `shard` taken, stolen, lost, released or checkpointed (with telemetry).
@@ -33,8 +36,8 @@ struct ReaderContext {
     /// How long after its last successful write a lease may still be used: two thirds of the
     /// lease duration, leaving a third for a batch handed out just before it ends.
     [[nodiscard]] LeaseClock::duration safe_window() const;
-    /// How often a held lease is written again: a third of the lease duration.
-    [[nodiscard]] LeaseClock::duration renew_interval() const;
+    /// How often the worker's heartbeat is written: a third of the lease duration.
+    [[nodiscard]] LeaseClock::duration beat_interval() const;
 };
 
 /// The handler of one stream.
@@ -59,13 +62,10 @@ class ShardReader final {
     [[nodiscard]] bool started() const { return thread_.joinable(); }
     /// The lease's key ("<stream arn>/<shard id>").
     [[nodiscard]] const std::string& key() const { return key_; }
-    /// Whether a renewal is due at `now`: a third of the lease duration after the last
-    /// successful write, and soon again after a failed one.
-    [[nodiscard]] bool renewal_due(LeaseClock::time_point now) const;
-    /// Renews the lease (from the processor). A lease another worker took is lost; one another
-    /// worker asked for is handed over after the current batch; one that could not be written
-    /// for the safe window is given up.
-    void renew();
+    /// What a listing says is stored for the lease now (from the processor). A lease another
+    /// worker took is lost; one another worker asked for is handed over after the current batch.
+    /// A listing older than this reader's own last write changes nothing.
+    void observe(const StreamLease& stored);
     /// The lease is no longer this worker's: its thread stops without checkpointing.
     [[nodiscard]] bool lost() const { return lost_.load(); }
     /// The shard was read to its end, checkpointed there and released.
@@ -95,18 +95,21 @@ class ShardReader final {
     bool deliver(const std::vector<StreamRecord>& records);
     // Checkpoints what was handled, trying again until it is saved: nothing more is read before.
     bool checkpoint_handled();
-    // Writes the lease changed by `change`. A renewal does not write over a handoff request;
+    // Writes the lease changed by `change`. A confirmation does not write over a handoff request;
     // other writes (checkpoints, releases) do, keeping the request.
-    Written write(const std::function<void(StreamLease&)>& change, bool renewal);
+    Written write(const std::function<void(StreamLease&)>& change, bool confirm);
+    // Takes note of `stored`, the lease as another worker left it for this one: asked for, the
+    // lease is handed over after the current batch (true); caller holds lease_mutex_.
+    bool asked_for(const StreamLease& stored);
     // Checkpoints what was handled and releases the lease (once).
     void hand_back();
-    // Whether the reader may go on: not stopped, and the lease's last write recent enough (else
-    // it is given up, logged once).
+    // Whether the reader may go on: not stopped, and the lease's or the heartbeat's last write
+    // recent enough (else it is given up, logged once).
     bool may_continue();
     [[nodiscard]] bool should_stop() const;
     // Sleeps `duration`, waking early when the reader should stop.
     void pause(std::chrono::milliseconds duration) const;
-    void give_up(LeaseClock::duration silent, const std::string& why);
+    void give_up(LeaseClock::duration silent);
     // Reports a step with `records` to the telemetry.
     void report(StreamBatchEvent::Stage stage, const std::vector<StreamRecord>& records) const;
 
@@ -120,8 +123,7 @@ class ShardReader final {
 
     mutable std::mutex lease_mutex_;  // one lease write at a time
     StreamLease lease_;
-    std::atomic<LeaseClock::rep> written_;       // when the last successful write was sent
-    std::atomic<LeaseClock::rep> attempted_{0};  // when the last renewal was sent
+    std::atomic<LeaseClock::rep> written_;  // when the last successful write was sent
 
     std::string handled_;      // the last record the handler returned from (reading thread)
     std::size_t unsaved_ = 0;  // records or batches handled since the last checkpoint

@@ -136,10 +136,9 @@ TEST_F(LambdaEventTest, EveryViewTypeReadsAsTheStreamReaderReadsIt) {
 
     // A model whose view needs more than the stream sends: named, not half-filled.
     try {
-        (void)lambda::records<Both>(engine,
-                                    lambda::StreamEvent::parse(json::to_string(test::lambda_event(
-                                        lifecycle<New>("new-2"),
-                                        std::string(engine.binding<Both>().stream_arn)))));
+        (void)lambda::records<Both>(
+            engine, lambda::StreamEvent::parse(json::to_string(test::lambda_event(
+                        lifecycle<New>("new-2"), std::string(engine.binding<Both>().stream_arn)))));
         ADD_FAILURE() << "no InvalidRecord";
     } catch (const InvalidRecord& e) {
         EXPECT_NE(std::string(e.what()).find("StreamViewType NEW_IMAGE lacks images"),
@@ -199,8 +198,8 @@ TEST_F(LambdaEventTest, ABatchOfTwoTablesFailsFromItsFailingRecordOn) {
             if (n.meta.event_type == "modify") throw std::runtime_error("modify of fail-4");
             handled.push_back("new " + n.meta.event_type);
         });
-    EXPECT_EQ(handled,
-              (std::vector<std::string>{"both insert", "both modify", "both remove", "new insert"}));
+    EXPECT_EQ(handled, (std::vector<std::string>{"both insert", "both modify", "both remove",
+                                                 "new insert"}));
     EXPECT_EQ(response.handled, 4u);
     EXPECT_EQ(response.failures, (std::vector<std::string>{parsed.records[4].sequence_number,
                                                            parsed.records[5].sequence_number}));

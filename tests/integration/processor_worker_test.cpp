@@ -91,6 +91,54 @@ TEST(ProcessorWorker, ADeadWorkersLeaseIsTakenOverFromItsCheckpointAfterTheLease
     EXPECT_EQ(f.logged("(expired, from dead) at 2").size(), 1u);
 }
 
+// Held leases are kept alive by one heartbeat item per worker, not by writing each lease: while
+// idle, the leases' stored counters stand still and the heartbeat's moves; a worker whose
+// heartbeat stops (killed) loses its leases after the lease duration; a clean stop deletes it.
+TEST(ProcessorWorker, OneHeartbeatPerWorkerKeepsItsLeasesAndIsGoneAfterAStop) {
+    ProcessorFixture f("worker-heartbeat");
+    for (const char* shard : {"s1", "s2", "s3"}) f.streams->add(shard, "1", 1, "k");
+    auto options = f.options("w1");
+    options.lease_duration = 1500ms;
+    const auto counter = [&](const std::optional<bloop::Item>& item) {
+        return item ? std::stoll(item->find("counter")->second.as_number()) : -1;
+    };
+    const auto heartbeat = [&] {
+        return bloop::test::stored_item(
+            f.dynamo.client(), "bloop_stream_leases",
+            bloop::Item{{"consumer", bloop::AttributeValue::string(f.consumer)},
+                        {"lease", bloop::AttributeValue::string("heartbeat/w1")}});
+    };
+    {
+        RunningWorker worker(f, options);
+        ASSERT_TRUE(
+            eventually([&] { return worker.held() == 3 && f.deliveries.all().size() == 3; }));
+        std::this_thread::sleep_for(200ms);  // the checkpoints after the first batches
+        const auto s1 = counter(f.stored("s1"));
+        const auto beat = counter(heartbeat());
+        ASSERT_GE(beat, 1);
+        EXPECT_EQ(attribute(heartbeat(), "owner"), "w1");
+        std::this_thread::sleep_for(3s);  // two lease durations, idle
+        EXPECT_EQ(counter(f.stored("s1")), s1) << "an idle lease is not written";
+        EXPECT_GE(counter(heartbeat()), beat + 4) << "the heartbeat moves every half second";
+        EXPECT_EQ(worker.held(), 3u);
+        EXPECT_EQ(f.logged("could not renew"), std::vector<std::string>{});
+    }
+    EXPECT_EQ(heartbeat(), std::nullopt) << "a stopped worker deletes its heartbeat";
+    EXPECT_EQ(attribute(f.stored("s1"), "owner"), "<absent>");
+
+    // A dead worker's leases and heartbeat, standing still: taken after the lease duration.
+    StreamLease dead_lease = f.lease("s2");
+    dead_lease.owner = "dead";
+    ASSERT_TRUE(f.own_leases->write(dead_lease).written);
+    StreamLease dead_beat{f.consumer, bloop::heartbeat_key("dead"), "dead", {}, "HEARTBEAT", {}, 0};
+    ASSERT_TRUE(f.own_leases->write(dead_beat).written);
+    auto second = f.options("w2");
+    second.lease_duration = 1500ms;
+    RunningWorker worker(f, second);
+    ASSERT_TRUE(eventually([&] { return worker.held() == 3; }));
+    EXPECT_EQ(f.logged("(expired, from dead)").size(), 1u);
+}
+
 TEST(ProcessorWorker, ManualCheckpointsAreTheHandlersOnly) {
     ProcessorFixture f("worker-manual");
     for (int i = 1; i <= 4; ++i) f.streams->add("s1", std::to_string(i), 1, "k");

@@ -35,7 +35,8 @@ void StreamTail::read_once(std::vector<json::Value>& out) {
         json::Value position;
         position["StreamArn"] = stream_arn_;
         position["ShardId"] = shard.id;
-        position["ShardIteratorType"] = shard.last.empty() ? "TRIM_HORIZON" : "AFTER_SEQUENCE_NUMBER";
+        position["ShardIteratorType"] =
+            shard.last.empty() ? "TRIM_HORIZON" : "AFTER_SEQUENCE_NUMBER";
         if (!shard.last.empty()) position["SequenceNumber"] = shard.last;
         json::Value request;
         request["ShardIterator"] =

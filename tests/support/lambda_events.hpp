@@ -1,6 +1,6 @@
 #pragma once
-// Lambda DynamoDB Streams events made from real DynamoDB Local stream records, by the transformation
-// AWS documents: Lambda reads the shard with GetRecords and hands the function
+// Lambda DynamoDB Streams events made from real DynamoDB Local stream records, by the
+// transformation AWS documents: Lambda reads the shard with GetRecords and hands the function
 // `{"Records":[...]}`, each record as GetRecords sent it plus `eventSourceARN` (the stream's ARN).
 // DynamoDB Local writes a TTL deletion as eventName UNKNOWN_TO_SDK_VERSION without userIdentity;
 // AWS writes REMOVE with userIdentity {type: Service, principalId: dynamodb.amazonaws.com}, and

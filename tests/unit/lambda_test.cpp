@@ -125,7 +125,9 @@ std::string event_of(const std::vector<Rec>& records) {
     return out + "]}";
 }
 
-std::string order_keys(const std::string& id) { return R"({"id":{"S":")" + id + R"("}})"; }
+std::string order_keys(const std::string& id) {
+    return R"({"id":{"S":")" + id + R"("}})";
+}
 std::string order(const std::string& id, const std::string& n) {
     return R"({"id":{"S":")" + id + R"("},"n":{"N":")" + n + R"("}})";
 }
@@ -243,7 +245,8 @@ TEST_F(LambdaTest, ARecordThatDoesNotFitNamesItselfAndWhatIsWrong) {
     const auto is = [](const std::string& message, const std::string& part) {
         return message.find(part) != std::string::npos;
     };
-    std::string m = invalid_record(event_of({{"UPSERT", "7", order_keys("o"), "", order("o", "1")}}));
+    std::string m =
+        invalid_record(event_of({{"UPSERT", "7", order_keys("o"), "", order("o", "1")}}));
     EXPECT_TRUE(is(m, "record 0 (eventID 'e7', SequenceNumber '7')")) << m;
     EXPECT_TRUE(is(m, "eventName 'UPSERT' is not INSERT, MODIFY or REMOVE")) << m;
 
@@ -253,8 +256,9 @@ TEST_F(LambdaTest, ARecordThatDoesNotFitNamesItselfAndWhatIsWrong) {
     m = invalid_record(event_of({{"INSERT", "9", order_keys("o"), "", ""}}));
     EXPECT_TRUE(is(m, "INSERT record with no NewImage")) << m;
     m = invalid_record(event_of({{"INSERT", "9", order_keys("o"), "", "", "KEYS_ONLY"}}));
-    EXPECT_TRUE(is(m, "StreamViewType KEYS_ONLY lacks images Order's stream view "
-                      "NEW_AND_OLD_IMAGES needs"))
+    EXPECT_TRUE(is(m,
+                   "StreamViewType KEYS_ONLY lacks images Order's stream view "
+                   "NEW_AND_OLD_IMAGES needs"))
         << m;
     m = invalid_record(event_of({{"INSERT", "9", order_keys("o"), "", order("o", "1"), "ALL"}}));
     EXPECT_TRUE(is(m, "StreamViewType 'ALL' is not one of DynamoDB's")) << m;
@@ -278,9 +282,10 @@ TEST_F(LambdaTest, ARecordThatDoesNotFitNamesItselfAndWhatIsWrong) {
 
     try {
         (void)lambda::records<Order>(
-            engine, lambda::StreamEvent::parse(event_of(
-                        {{"INSERT", "1", order_keys("o"), "", order("o", "1")},
-                         {"INSERT", "13", order_keys("p"), "", order("p", std::string(40, '1'))}})));
+            engine,
+            lambda::StreamEvent::parse(event_of(
+                {{"INSERT", "1", order_keys("o"), "", order("o", "1")},
+                 {"INSERT", "13", order_keys("p"), "", order("p", std::string(40, '1'))}})));
         ADD_FAILURE() << "no InvalidRecord";
     } catch (const InvalidRecord& e) {
         EXPECT_EQ(e.sequence_number(), "13");
@@ -290,15 +295,15 @@ TEST_F(LambdaTest, ARecordThatDoesNotFitNamesItselfAndWhatIsWrong) {
 
 TEST_F(LambdaTest, AKeysOnlyViewGivesTheKeyAndAModelWithoutStreamIsRefused) {
     const auto keys = lambda::records<KeyView>(
-        engine, lambda::StreamEvent::parse(event_of(
-                    {{"INSERT", "1", order_keys("k"), "", "", "KEYS_ONLY",
-                      "arn:aws:dynamodb:us-east-1:1:table/KeyView/stream/x"}})));
+        engine, lambda::StreamEvent::parse(
+                    event_of({{"INSERT", "1", order_keys("k"), "", "", "KEYS_ONLY",
+                               "arn:aws:dynamodb:us-east-1:1:table/KeyView/stream/x"}})));
     ASSERT_EQ(keys.size(), 1u);
     EXPECT_EQ(keys[0].key->id, "k");
     EXPECT_THROW((void)lambda::records<Silent>(
-                     engine, lambda::StreamEvent::parse(
-                                 event_of({{"INSERT", "1", order_keys("k"), "", "", "KEYS_ONLY",
-                                            "arn:aws:dynamodb:us-east-1:1:table/Silent/stream/x"}}))),
+                     engine, lambda::StreamEvent::parse(event_of(
+                                 {{"INSERT", "1", order_keys("k"), "", "", "KEYS_ONLY",
+                                   "arn:aws:dynamodb:us-east-1:1:table/Silent/stream/x"}}))),
                  InvalidStream);
 }
 
@@ -338,9 +343,9 @@ TEST_F(LambdaTest, AFailingRecordAndEveryRecordAfterItAreReportedAndNotHandled) 
     ASSERT_TRUE(response.error);
     EXPECT_THROW(std::rethrow_exception(response.error), std::runtime_error);
 
-    const lambda::BatchResponse all =
-        lambda::handle<Order>(engine, event_of({{"INSERT", "1", order_keys("a"), "", order("a", "1")}}),
-                              [](Record<Order>&) {});
+    const lambda::BatchResponse all = lambda::handle<Order>(
+        engine, event_of({{"INSERT", "1", order_keys("a"), "", order("a", "1")}}),
+        [](Record<Order>&) {});
     EXPECT_EQ(all.json(), R"({"batchItemFailures":[]})");
     EXPECT_EQ(all.handled, 1u);
     EXPECT_FALSE(all.error);

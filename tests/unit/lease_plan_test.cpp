@@ -46,16 +46,56 @@ TEST(LeaseExpiry, FreeLeasesAreExpiredAndOwnedOnesAfterTheirCounterStoodStillFor
     LeaseExpiry expiry(10s);
     const auto t0 = LeaseClock::now();
     std::vector<StreamLease> leases{lease("a", "", 1), lease("b", "w1", 4)};
-    expiry.observe(leases, t0);
-    EXPECT_TRUE(expiry.expired(leases[0], t0));
-    EXPECT_FALSE(expiry.expired(leases[1], t0 + 9s));
-    expiry.observe(leases, t0 + 9s);
-    EXPECT_TRUE(expiry.expired(leases[1], t0 + 10s));
+    expiry.observe(LeaseListing(leases), t0);
+    EXPECT_TRUE(expiry.expired(leases[0], LeaseListing(leases), t0));
+    EXPECT_FALSE(expiry.expired(leases[1], LeaseListing(leases), t0 + 9s));
+    expiry.observe(LeaseListing(leases), t0 + 9s);
+    EXPECT_TRUE(expiry.expired(leases[1], LeaseListing(leases), t0 + 10s));
     // A renewal (new counter) starts the clock again.
     leases[1].counter = 5;
-    expiry.observe(leases, t0 + 10s);
-    EXPECT_FALSE(expiry.expired(leases[1], t0 + 19s));
-    EXPECT_TRUE(expiry.expired(leases[1], t0 + 20s));
+    expiry.observe(LeaseListing(leases), t0 + 10s);
+    EXPECT_FALSE(expiry.expired(leases[1], LeaseListing(leases), t0 + 19s));
+    EXPECT_TRUE(expiry.expired(leases[1], LeaseListing(leases), t0 + 20s));
+}
+
+StreamLease heartbeat(const std::string& worker, std::int64_t counter) {
+    return {"c", bloop::heartbeat_key(worker), worker, {}, "HEARTBEAT", {}, counter};
+}
+
+TEST(LeaseExpiry, AnOwnersMovingHeartbeatKeepsItsLeasesAliveAndItsSilenceExpiresThemAll) {
+    LeaseExpiry expiry(10s);
+    const auto t0 = LeaseClock::now();
+    std::vector<StreamLease> items{lease("a", "w1", 4), lease("b", "w1", 9), heartbeat("w1", 1)};
+    expiry.observe(LeaseListing(items), t0);
+    items[2].counter = 2;  // the heartbeat moves; the leases' counters stand still
+    expiry.observe(LeaseListing(items), t0 + 8s);
+    {
+        const LeaseListing listing(items);
+        EXPECT_FALSE(expiry.expired(listing.all()[0], listing, t0 + 12s));
+        EXPECT_FALSE(expiry.expired(listing.all()[1], listing, t0 + 12s));
+        EXPECT_EQ(listing.all().size(), 2u) << "a heartbeat is no shard's lease";
+        EXPECT_EQ(listing.heartbeat("w1")->counter, 2);
+    }
+    expiry.observe(LeaseListing(items), t0 + 15s);
+    const LeaseListing listing(items);
+    EXPECT_FALSE(expiry.expired(listing.all()[0], listing, t0 + 17s));
+    EXPECT_TRUE(expiry.expired(listing.all()[0], listing, t0 + 18s));
+    EXPECT_TRUE(expiry.expired(listing.all()[1], listing, t0 + 18s));
+    const auto plan = plan_takes(listing, expiry, t0 + 18s, "me", {});
+    EXPECT_EQ(plan.target, 2u) << "w1 no longer counts; heartbeats are not leases";
+    EXPECT_EQ(plan.take.size(), 2u);
+}
+
+TEST(LeaseExpiry, ALeaseJustWrittenIsAliveWhateverItsOwnersHeartbeatSays) {
+    LeaseExpiry expiry(10s);
+    const auto t0 = LeaseClock::now();
+    std::vector<StreamLease> items{lease("a", "w1", 4), heartbeat("w1", 1)};
+    expiry.observe(LeaseListing(items), t0);
+    items[0].counter = 5;  // taken or checkpointed while the heartbeat stalls
+    expiry.observe(LeaseListing(items), t0 + 9s);
+    const LeaseListing listing(items);
+    EXPECT_FALSE(expiry.expired(listing.all()[0], listing, t0 + 12s));
+    EXPECT_TRUE(expiry.expired(listing.all()[0], listing, t0 + 19s));
 }
 
 TEST(LeaseLineage, AChildWaitsForItsParentsLeaseToFinish) {
@@ -80,12 +120,12 @@ TEST(LeasePlan, TakesFreeAndExpiredLeasesUpToItsShareReadableOnesFirst) {
         lease("y", "", 1),
         lease("z", "", 1),
     };
-    expiry.observe(leases, t0);
+    expiry.observe(LeaseListing(leases), t0);
     const auto plan = plan_takes(LeaseListing(leases), expiry, t0, "me", held_by(leases, "me"));
     EXPECT_EQ(plan.target, 2u);  // 4 unfinished leases, workers w1 and me
     EXPECT_EQ(plan.take,
               (std::vector<std::string>{std::string(kArn) + "/y", std::string(kArn) + "/z"}));
-    EXPECT_FALSE(plan.steal);
+    EXPECT_TRUE(plan.steals.empty());
 }
 
 TEST(LeasePlan, StealsOneLeaseFromTheMostLoadedWorkerOnlyWhenItHoldsMoreThanItsShare) {
@@ -93,27 +133,73 @@ TEST(LeasePlan, StealsOneLeaseFromTheMostLoadedWorkerOnlyWhenItHoldsMoreThanItsS
     const auto t0 = LeaseClock::now();
     std::vector<StreamLease> leases{lease("a", "w1", 1), lease("b", "w1", 1), lease("c", "w1", 1),
                                     lease("d", "w2", 1)};
-    expiry.observe(leases, t0);
+    expiry.observe(LeaseListing(leases), t0);
     auto plan = plan_takes(LeaseListing(leases), expiry, t0, "me", held_by(leases, "me"));
     EXPECT_EQ(plan.target, 2u);
     EXPECT_TRUE(plan.take.empty());
-    ASSERT_TRUE(plan.steal);
-    EXPECT_EQ(plan.victim, "w1");
-    EXPECT_EQ(*plan.steal, std::string(kArn) + "/c");
+    ASSERT_EQ(plan.steals.size(), 1u);
+    EXPECT_EQ(plan.steals[0].victim, "w1");
+    EXPECT_EQ(plan.steals[0].lease, std::string(kArn) + "/c");
 
     // w1 at its share and me one short: no stealing back and forth.
     leases[2].owner = "me";
-    expiry.observe(leases, t0);
+    expiry.observe(LeaseListing(leases), t0);
     plan = plan_takes(LeaseListing(leases), expiry, t0, "w2", held_by(leases, "w2"));
     EXPECT_EQ(plan.target, 2u);
-    EXPECT_FALSE(plan.steal);
+    EXPECT_TRUE(plan.steals.empty());
 
     // Two short of a share held exactly by another: one is stolen.
     leases = {lease("a", "w1", 1), lease("b", "w1", 1), lease("c", "w2", 1), lease("d", "w2", 1)};
-    expiry.observe(leases, t0);
+    expiry.observe(LeaseListing(leases), t0);
     plan = plan_takes(LeaseListing(leases), expiry, t0, "me", held_by(leases, "me"));
     EXPECT_EQ(plan.target, 2u);
-    EXPECT_TRUE(plan.steal);
+    EXPECT_EQ(plan.steals.size(), 1u);
+}
+
+TEST(LeasePlan, ANewWorkerAsksForItsWholeShareInOneRoundAndAWorkerWithAHeartbeatCountsAtOnce) {
+    LeaseExpiry expiry(10s);
+    const auto t0 = LeaseClock::now();
+    std::vector<StreamLease> items;
+    for (int i = 0; i < 10; ++i) items.push_back(lease("s" + std::to_string(i), "w1", 1));
+    items.push_back(heartbeat("me", 1));
+    expiry.observe(LeaseListing(items), t0);
+    auto plan = plan_takes(LeaseListing(items), expiry, t0, "me", {});
+    EXPECT_EQ(plan.target, 5u);
+    ASSERT_EQ(plan.steals.size(), 5u) << "not one lease a round: w1's whole excess";
+    for (const auto& ask : plan.steals) EXPECT_EQ(ask.victim, "w1");
+
+    // Four free leases, and w2 started (its heartbeat moves) but holds none yet: me takes its
+    // share only.
+    items = {lease("a", "", 1), lease("b", "", 1), lease("c", "", 1), lease("d", "", 1),
+             heartbeat("w2", 3)};
+    expiry.observe(LeaseListing(items), t0);
+    plan = plan_takes(LeaseListing(items), expiry, t0, "me", {});
+    EXPECT_EQ(plan.target, 2u);
+    EXPECT_EQ(plan.take.size(), 2u);
+    // A heartbeat that stood still for the safe window (two thirds of the lease duration) is of
+    // a worker that stopped delivering: it counts for no share, so the free leases are all taken.
+    expiry.observe(LeaseListing(items), t0 + 7s);
+    plan = plan_takes(LeaseListing(items), expiry, t0 + 7s, "me", {});
+    EXPECT_EQ(plan.target, 4u);
+    EXPECT_EQ(plan.take.size(), 4u);
+}
+
+TEST(LeasePlan, AStoppedWorkersLeasesWaitForTheLeaseDurationButItsShareGoesToTheLiveOnes) {
+    LeaseExpiry expiry(9s);
+    const auto t0 = LeaseClock::now();
+    const std::vector<StreamLease> items{lease("a", "w1", 4), lease("b", "", 1), lease("c", "", 1),
+                                         heartbeat("w1", 2)};
+    expiry.observe(LeaseListing(items), t0);
+    auto plan = plan_takes(LeaseListing(items), expiry, t0 + 5s, "me", {});
+    EXPECT_EQ(plan.target, 2u) << "w1 counts while its heartbeat is recent";
+    EXPECT_EQ(plan.take.size(), 2u);
+    plan = plan_takes(LeaseListing(items), expiry, t0 + 6s, "me", {});
+    EXPECT_EQ(plan.target, 3u);
+    EXPECT_EQ(plan.take,
+              (std::vector<std::string>{std::string(kArn) + "/b", std::string(kArn) + "/c"}))
+        << "w1's own lease is not taken before the lease duration";
+    plan = plan_takes(LeaseListing(items), expiry, t0 + 9s, "me", {});
+    EXPECT_EQ(plan.take.size(), 3u);
 }
 
 TEST(LeasePlan, ADeadWorkersLeasesAreTakenAfterTheLeaseDurationAndItNoLongerCountsAsAWorker) {
@@ -121,10 +207,10 @@ TEST(LeasePlan, ADeadWorkersLeasesAreTakenAfterTheLeaseDurationAndItNoLongerCoun
     const auto t0 = LeaseClock::now();
     const std::vector<StreamLease> leases{lease("a", "dead", 7), lease("b", "dead", 7),
                                           lease("c", "me", 3)};
-    expiry.observe(leases, t0);
+    expiry.observe(LeaseListing(leases), t0);
     EXPECT_TRUE(plan_takes(LeaseListing(leases), expiry, t0 + 5s, "me", held_by(leases, "me"))
                     .take.empty());
-    expiry.observe(leases, t0 + 5s);
+    expiry.observe(LeaseListing(leases), t0 + 5s);
     const auto plan =
         plan_takes(LeaseListing(leases), expiry, t0 + 10s, "me", held_by(leases, "me"));
     EXPECT_EQ(plan.target, 3u);
@@ -135,7 +221,7 @@ TEST(LeasePlan, LeasesOwnedUnderThisWorkersNameButNotHeldAreTakenAtOnce) {
     LeaseExpiry expiry(10s);
     const auto t0 = LeaseClock::now();
     const std::vector<StreamLease> leases{lease("a", "me", 7), lease("b", "other", 3)};
-    expiry.observe(leases, t0);
+    expiry.observe(LeaseListing(leases), t0);
     const auto plan =
         plan_takes(LeaseListing(leases), expiry, t0, "me", {});  // restarted: holds nothing yet
     EXPECT_EQ(plan.take, std::vector<std::string>{std::string(kArn) + "/a"});
@@ -147,27 +233,27 @@ TEST(LeasePlan, AsksForALeaseOnlyWhereNoHandoffIsPendingAndCountsAPendingOneAsTh
     std::vector<StreamLease> leases{lease("a", "w1", 1), lease("b", "w1", 1), lease("c", "w1", 1),
                                     lease("d", "w1", 1)};
     leases[3].next_owner = "me";  // asked for earlier, not handed over yet
-    expiry.observe(leases, t0);
+    expiry.observe(LeaseListing(leases), t0);
     auto plan = plan_takes(LeaseListing(leases), expiry, t0, "me", {});
     EXPECT_EQ(plan.target, 2u);
-    ASSERT_TRUE(plan.steal);  // one more: w1 still counts 3
-    EXPECT_EQ(*plan.steal, std::string(kArn) + "/c");
+    ASSERT_EQ(plan.steals.size(), 1u);  // one more: w1 still counts 3
+    EXPECT_EQ(plan.steals[0].lease, std::string(kArn) + "/c");
 
     // Both asked for: nothing more to ask.
     leases[2].next_owner = "me";
-    expiry.observe(leases, t0);
+    expiry.observe(LeaseListing(leases), t0);
     plan = plan_takes(LeaseListing(leases), expiry, t0, "me", {});
-    EXPECT_FALSE(plan.steal);
+    EXPECT_TRUE(plan.steals.empty());
     EXPECT_TRUE(plan.take.empty());
 
     // A third worker does not ask for a lease already being handed to another.
     leases = {lease("a", "w1", 1), lease("b", "w1", 1), lease("c", "w1", 1)};
     leases[2].next_owner = "w2";
-    expiry.observe(leases, t0);
+    expiry.observe(LeaseListing(leases), t0);
     plan = plan_takes(LeaseListing(leases), expiry, t0, "me", {});
     EXPECT_EQ(plan.target, 1u);  // w1, w2 (receiving) and me
-    ASSERT_TRUE(plan.steal);
-    EXPECT_NE(*plan.steal, std::string(kArn) + "/c");
+    ASSERT_EQ(plan.steals.size(), 1u);
+    EXPECT_NE(plan.steals[0].lease, std::string(kArn) + "/c");
 }
 
 TEST(LeasePlan, ALeaseWhoseOwnerStoppedAnsweringAHandoffExpiresLikeAnyOther) {
@@ -175,7 +261,7 @@ TEST(LeasePlan, ALeaseWhoseOwnerStoppedAnsweringAHandoffExpiresLikeAnyOther) {
     const auto t0 = LeaseClock::now();
     std::vector<StreamLease> leases{lease("a", "dead", 4), lease("b", "me", 2)};
     leases[0].next_owner = "me";
-    expiry.observe(leases, t0);
+    expiry.observe(LeaseListing(leases), t0);
     EXPECT_TRUE(plan_takes(LeaseListing(leases), expiry, t0 + 9s, "me", {std::string(kArn) + "/b"})
                     .take.empty());
     const auto plan =

@@ -1,8 +1,9 @@
 #pragma once
 /// \file
 /// The lease table of `StreamProcessor`: one item per shard of every stream a consumer reads,
-/// saying which worker processes the shard and how far it got. Every write is conditional on the
-/// lease counter (the model's version column), so two workers never hold one shard.
+/// saying which worker processes the shard and how far it got, and one heartbeat item per live
+/// worker. Every write is conditional on the item's counter (the model's version column), so two
+/// workers never hold one shard.
 
 #include <bloop/engine/engine.hpp>
 
@@ -33,8 +34,8 @@ struct StreamLease {
     std::string checkpoint;
     /// The ids of the shard's parents (read first).
     std::vector<std::string> parents;
-    /// Incremented by every write (taking, renewing, checkpointing, releasing): a lease whose
-    /// counter stops changing has lost its worker.
+    /// Incremented by every write (taking, checkpointing, releasing; a heartbeat's by each beat):
+    /// a lease whose counter and whose owner's heartbeat both stop changing has lost its worker.
     std::int64_t counter = 0;
 
     /// The stream arn part of `lease`.
@@ -43,7 +44,14 @@ struct StreamLease {
     [[nodiscard]] std::string_view shard_id() const;
     /// Whether the shard was read to its end (closed shards only).
     [[nodiscard]] bool finished() const;
+    /// Whether this item is a worker's heartbeat, not a shard's lease.
+    [[nodiscard]] bool is_heartbeat() const;
 };
+
+/// The key of a worker's heartbeat item: "heartbeat/<worker>" (its `owner` is the worker). A
+/// worker writes it every third of the lease duration instead of renewing each lease it holds, so
+/// keeping leases costs one write per worker, not one per shard.
+[[nodiscard]] std::string heartbeat_key(std::string_view worker);
 
 /// The special checkpoints of a lease.
 namespace checkpoint {
@@ -51,6 +59,8 @@ namespace checkpoint {
 inline constexpr std::string_view trim_horizon = "TRIM_HORIZON";
 /// Start after the newest record when first read.
 inline constexpr std::string_view latest = "LATEST";
+/// What a heartbeat item holds as its checkpoint.
+inline constexpr std::string_view heartbeat = "HEARTBEAT";
 /// The shard is closed and every record was handled.
 inline constexpr std::string_view shard_end = "SHARD_END";
 }  // namespace checkpoint

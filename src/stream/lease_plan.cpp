@@ -3,6 +3,8 @@
 #include "stream/lease_plan.hpp"
 
 #include <algorithm>
+#include <functional>
+#include <tuple>
 
 namespace bloop::detail {
 
@@ -64,7 +66,7 @@ bool parents_done(const StreamLease& lease, const LeaseListing& leases) {
 
 TakePlan plan_takes(const LeaseListing& leases, const LeaseExpiry& expiry,
                     LeaseClock::time_point now, const std::string& me,
-                    const std::set<std::string>& holding) {
+                    const std::set<std::string>& holding, std::size_t max_leases) {
     // Each worker's load counts a lease being handed over for the worker that asked for it.
     std::map<std::string, std::size_t> load;
     load[me];
@@ -98,18 +100,27 @@ TakePlan plan_takes(const LeaseListing& leases, const LeaseExpiry& expiry,
     TakePlan plan;
     plan.target = (active + load.size() - 1) / load.size();
     const std::size_t mine = load[me];
-    if (mine >= plan.target) return plan;
-    std::size_t need = plan.target - mine;
+    const std::size_t cap = std::min(plan.target, max_leases);
+    std::size_t need = mine < cap ? cap - mine : 0;
 
-    // Readable shards first, then in key order (parents sort before their children).
-    std::stable_sort(takeable.begin(), takeable.end(),
-                     [&](const StreamLease* a, const StreamLease* b) {
-                         return parents_done(*a, leases) > parents_done(*b, leases);
-                     });
+    // Its own first, then readable shards (parents finished), each kind in an order of this
+    // worker's own, so workers taking at once (after another died) mostly pick different leases.
+    std::vector<std::tuple<bool, bool, std::size_t, const StreamLease*>> order;
+    order.reserve(takeable.size());
     for (const StreamLease* lease : takeable) {
-        if (need == 0) return plan;
-        plan.take.push_back(lease->lease);
-        --need;
+        order.emplace_back(lease->owner != me, !parents_done(*lease, leases),
+                           std::hash<std::string>{}(me + lease->lease), lease);
+    }
+    std::sort(order.begin(), order.end());
+    for (const auto& [theirs, waiting, rank, lease] : order) {
+        if (need > 0) {
+            plan.take.push_back(lease->lease);
+            --need;
+        } else if (lease->owner == me) {
+            // Its own but not held (left by an earlier run, or given up) beyond its share: while
+            // its heartbeat moves, no one else may take it, so it is released.
+            plan.release.push_back(lease->lease);
+        }
     }
     if (need == 0) return plan;
 

@@ -6,6 +6,7 @@
 #include <bloop/stream/lease.hpp>
 
 #include <chrono>
+#include <cstdint>
 #include <map>
 #include <optional>
 #include <set>
@@ -86,6 +87,8 @@ struct TakePlan {
     /// Leases of the most loaded workers to ask for, when taking free ones does not reach the
     /// target: from each worker above the target down to the target, most loaded first.
     std::vector<Ask> steals;
+    /// Leases the table says are `me`'s but it does not hold, beyond its share: to release.
+    std::vector<std::string> release;
 };
 
 /// Workers are `me`, the owners of unexpired, unfinished leases, the workers those owners are
@@ -96,9 +99,12 @@ struct TakePlan {
 /// by an earlier run under its name); short of it, it asks the workers above the target for their
 /// excess (leases without a handoff pending), most loaded first, and when every other worker is at
 /// the target while `me` is short by two or more, one lease of the most loaded. A worker at the
-/// target is never asked while `me` is short by one: leases do not go back and forth.
+/// target is never asked while `me` is short by one: leases do not go back and forth. `me` never
+/// takes or asks for more than `max_leases`; leases of its own it does not hold beyond that or its
+/// share are to be released.
 [[nodiscard]] TakePlan plan_takes(const LeaseListing& leases, const LeaseExpiry& expiry,
                                   LeaseClock::time_point now, const std::string& me,
-                                  const std::set<std::string>& holding);
+                                  const std::set<std::string>& holding,
+                                  std::size_t max_leases = SIZE_MAX);
 
 }  // namespace bloop::detail

@@ -12,8 +12,10 @@
 #include <algorithm>
 #include <condition_variable>
 #include <map>
+#include <memory>
 #include <random>
 #include <set>
+#include <tuple>
 
 #include <unistd.h>
 
@@ -181,9 +183,31 @@ struct StreamProcessor::Impl {
                 return l.stream_arn() == sub.arn;
             });
             const bool from_latest = std::holds_alternative<StreamPosition::Latest>(options.start);
+            // Parents before children; within a generation in an order of this worker's own, so
+            // workers starting together mostly create different leases. After a write another
+            // worker beat, the next hundred are checked against a fresh listing first.
+            std::map<std::string_view, std::size_t> depth;
+            std::vector<std::tuple<std::size_t, std::size_t, const StreamsApi::Shard*>> missing;
             for (const auto& s : shards) {
+                const auto parent = depth.find(s.parent_shard_id);
+                depth[s.shard_id] = parent == depth.end() ? 0 : parent->second + 1;
+                if (listing.find(sub.arn + "/" + s.shard_id) == nullptr) {
+                    missing.emplace_back(depth[s.shard_id],
+                                         std::hash<std::string>{}(context.worker + s.shard_id), &s);
+                }
+            }
+            std::sort(missing.begin(), missing.end());
+            std::unique_ptr<detail::LeaseListing> fresh;
+            bool beaten = false;
+            for (std::size_t i = 0; i < missing.size(); ++i) {
+                if (i % 100 == 0 && beaten) {
+                    fresh = std::make_unique<detail::LeaseListing>(
+                        context.leases->list(options.consumer));
+                    beaten = false;
+                }
+                const StreamsApi::Shard& s = *std::get<2>(missing[i]);
                 const std::string key = sub.arn + "/" + s.shard_id;
-                if (listing.find(key) != nullptr) continue;
+                if (fresh && fresh->find(key) != nullptr) continue;
                 StreamLease lease{
                     options.consumer, key, {}, {}, std::string(checkpoint::trim_horizon), {}, 0};
                 if (!s.parent_shard_id.empty()) lease.parents.push_back(s.parent_shard_id);
@@ -194,6 +218,8 @@ struct StreamProcessor::Impl {
                 if (context.leases->write(lease).written) {
                     context.say(LogLevel::info,
                                 "created the lease of " + key + " at " + lease.checkpoint);
+                } else {
+                    beaten = true;
                 }
             }
             for (const auto& l : leases) {
@@ -234,8 +260,8 @@ struct StreamProcessor::Impl {
         for (detail::ShardReader* reader : ready) reader->start();  // confirms the lease first
         // A shard whose earlier reader here has not returned yet is not taken again meanwhile.
         for (const auto& reader : retiring) holding.insert(reader->key());
-        const detail::TakePlan plan =
-            detail::plan_takes(leases, expiry, now, context.worker, holding);
+        const detail::TakePlan plan = detail::plan_takes(
+            leases, expiry, now, context.worker, holding, options.max_leases.value_or(SIZE_MAX));
         // The plan names leases of this listing only.
         for (const auto& key : plan.take) {
             const StreamLease& lease = *leases.find(key);
@@ -248,6 +274,7 @@ struct StreamProcessor::Impl {
                  leases);
         }
         for (const auto& ask : plan.steals) ask_for(*leases.find(ask.lease), ask.victim);
+        for (const auto& key : plan.release) give_back(*leases.find(key));
     }
 
     void take(StreamLease lease, const std::string& why, const detail::LeaseListing& leases) {
@@ -271,6 +298,16 @@ struct StreamProcessor::Impl {
             held[key] = std::move(reader);
         }
         if (ready) added.launch();  // the take itself proved the lease this worker's
+    }
+
+    // Frees `lease`, this worker's by the table but not held, for other workers.
+    void give_back(StreamLease lease) {
+        lease.owner.clear();
+        lease.next_owner.clear();
+        if (context.leases->write(lease).written) {
+            context.say(LogLevel::info, "released the lease of " + lease.lease + " at " +
+                                            lease.checkpoint + " (beyond this worker's share)");
+        }
     }
 
     // Asks `victim` for `lease`: it hands the lease over (checkpointed, its owner this worker)
@@ -338,6 +375,8 @@ StreamProcessor::StreamProcessor(Engine& engine, ProcessorOptions options) : eng
     require_positive(options.shard_sync_interval, "shard_sync_interval");
     require_positive(options.idle_poll, "idle_poll");
     require_positive(options.max_retry_backoff, "max_retry_backoff");
+    if (options.max_leases && *options.max_leases == 0)
+        throw InvalidArgument("ProcessorOptions::max_leases must be positive (unset: no cap)");
     if (!options.streams) options.streams = client_streams_api(engine.client());
     // Lease requests answer (or fail) within a quarter of the lease duration, retries included:
     // a stalled connection never holds a renewal past the safe window.

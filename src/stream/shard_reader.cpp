@@ -61,6 +61,7 @@ ShardReader::ShardReader(const ReaderContext& context, const BatchHandler& handl
 
 ShardReader::~ShardReader() {
     stop_.store(true);
+    wake();
     if (thread_.joinable()) thread_.join();
 }
 
@@ -110,11 +111,19 @@ bool ShardReader::may_continue() {
 }
 
 void ShardReader::pause(std::chrono::milliseconds duration) const {
+    // Woken at once by this reader's own stop, loss or handoff (wake()); the worker's stop, set
+    // in a signal handler, is seen within 100 ms (run() then stops every reader, which wakes it).
     const auto until = LeaseClock::now() + duration;
+    std::unique_lock lock(pause_mutex_);
     while (!should_stop() && LeaseClock::now() < until) {
-        std::this_thread::sleep_for(std::min<LeaseClock::duration>(std::chrono::milliseconds(25),
-                                                                   until - LeaseClock::now()));
+        pause_wake_.wait_for(lock, std::min<LeaseClock::duration>(std::chrono::milliseconds(100),
+                                                                  until - LeaseClock::now()));
     }
+}
+
+void ShardReader::wake() const {
+    std::lock_guard lock(pause_mutex_);  // a pause between its check and its wait is not missed
+    pause_wake_.notify_all();
 }
 
 ShardReader::Written ShardReader::write(const std::function<void(StreamLease&)>& change,
@@ -163,6 +172,7 @@ bool ShardReader::asked_for(const StreamLease& stored) {
 }
 
 void ShardReader::observe(const StreamLease& stored) {
+    bool handoff = false;
     {
         std::lock_guard lock(lease_mutex_);
         if (lost_.load() || released_.load() || finished_.load()) return;
@@ -174,11 +184,13 @@ void ShardReader::observe(const StreamLease& stored) {
                          "lost the lease of " + lease_.lease + " to " +
                              (stored.owner.empty() ? std::string("no one") : stored.owner) +
                              "; stopped reading it");
-            return;
+        } else {
+            handoff = asked_for(stored);
+            if (!handoff) return;
         }
-        if (!asked_for(stored)) return;
     }
-    if (!started()) hand_back();  // a reader that never started hands over at once
+    wake();
+    if (handoff && !started()) hand_back();  // a reader that never started hands over at once
 }
 
 void ShardReader::checkpoint(const std::string& sequence_number) {
@@ -232,6 +244,7 @@ void ShardReader::hand_back() {
 
 void ShardReader::release() {
     stop_.store(true);
+    wake();
     if (thread_.joinable()) thread_.join();
     if (!gone()) hand_back();
 }

@@ -11,6 +11,7 @@
 #include "stream/lease_plan.hpp"
 
 #include <atomic>
+#include <condition_variable>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -109,6 +110,8 @@ class ShardReader final {
     [[nodiscard]] bool should_stop() const;
     // Sleeps `duration`, waking early when the reader should stop.
     void pause(std::chrono::milliseconds duration) const;
+    // Wakes a pause (the reader should stop).
+    void wake() const;
     void give_up(LeaseClock::duration silent);
     // Reports a step with `records` to the telemetry.
     void report(StreamBatchEvent::Stage stage, const std::vector<StreamRecord>& records) const;
@@ -125,8 +128,10 @@ class ShardReader final {
     StreamLease lease_;
     std::atomic<LeaseClock::rep> written_;  // when the last successful write was sent
 
-    std::string handled_;      // the last record the handler returned from (reading thread)
-    std::size_t unsaved_ = 0;  // records or batches handled since the last checkpoint
+    std::string handled_;             // the last record the handler returned from (reading thread)
+    std::size_t unsaved_ = 0;         // records or batches handled since the last checkpoint
+    mutable std::mutex pause_mutex_;  // with pause_wake_: pauses end early when woken
+    mutable std::condition_variable pause_wake_;
     std::atomic<bool> stop_{false};
     std::atomic<bool> lost_{false};
     std::atomic<bool> handoff_{false};

@@ -72,10 +72,14 @@ struct ProcessorOptions {
     std::variant<StreamPosition::TrimHorizon, StreamPosition::Latest> start = trim_horizon;
     /// When the handler's progress is checkpointed.
     Checkpointing checkpointing = Checkpointing::every_batch();
-    /// A lease whose counter did not change for this long is taken over. Workers renew theirs every
-    /// third of it, and stop delivering a shard once two thirds of it passed since the lease's last
-    /// successful write (a handler call should take less than the third left).
+    /// A lease whose counter and whose owner's heartbeat did not change for this long is taken
+    /// over. Each worker writes its heartbeat every third of it (one write for all its leases), and
+    /// stops delivering a shard once two thirds of it passed since the last successful write of
+    /// the heartbeat or the lease (a handler call should take less than the third left).
     std::chrono::milliseconds lease_duration = std::chrono::seconds(10);
+    /// The most leases this worker holds (KCL's maxLeasesForWorker); the rest go to other workers,
+    /// or wait for one. Unset: its share, whatever that is.
+    std::optional<std::size_t> max_leases{};
     /// How often leases are listed, to take free, expired or (for balance) other workers' leases.
     std::chrono::milliseconds take_interval = std::chrono::seconds(5);
     /// How often the streams are described, to add leases for new shards.

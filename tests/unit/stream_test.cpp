@@ -5,6 +5,7 @@
 #include <bloop/stream/coordinator.hpp>
 
 #include "fake_streams.hpp"
+#include "scripted_engine.hpp"
 
 #include <gtest/gtest.h>
 
@@ -359,6 +360,34 @@ TEST(Stream, RecordsCarryTheirMeta) {
     EXPECT_EQ(r->sequence_number, "10");
     EXPECT_EQ(r->created_at.time_since_epoch().count(), 1500000000);
     EXPECT_FALSE(r->old_image);
+}
+
+// DescribeStream answers at most 100 shards a page: a stream of 250 is read in three requests,
+// each after the last shard of the one before (ExclusiveStartShardId).
+TEST(ClientStreams, DescribeStreamPagesThroughAStreamOfMoreThanAHundredShards) {
+    auto transport = std::make_shared<test::FakeTransport>();
+    const auto page = [](int from, int to, bool last) {
+        std::string shards;
+        for (int i = from; i < to; ++i) {
+            if (!shards.empty()) shards += ",";
+            shards += R"({"ShardId":"shard-)" + std::to_string(i) + R"("})";
+        }
+        return R"({"StreamDescription":{"Shards":[)" + shards + "]" +
+               (last ? "" : R"(,"LastEvaluatedShardId":"shard-)" + std::to_string(to - 1) + "\"") +
+               "}}";
+    };
+    transport->respond(200, page(0, 100, false));
+    transport->respond(200, page(100, 200, false));
+    transport->respond(200, page(200, 250, true));
+    const auto streams = client_streams_api(Client(test::scripted_client_options(transport)));
+    const auto shards = streams->describe_stream("arn:s");
+    ASSERT_EQ(shards.size(), 250u);
+    EXPECT_EQ(shards[249].shard_id, "shard-249");
+    const auto requests = transport->requests();
+    ASSERT_EQ(requests.size(), 3u);
+    EXPECT_EQ(requests[0].body, R"({"StreamArn":"arn:s"})");
+    EXPECT_EQ(requests[1].body, R"({"StreamArn":"arn:s","ExclusiveStartShardId":"shard-99"})");
+    EXPECT_EQ(requests[2].body, R"({"StreamArn":"arn:s","ExclusiveStartShardId":"shard-199"})");
 }
 
 }  // namespace

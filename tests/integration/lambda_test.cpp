@@ -7,6 +7,7 @@
 
 #include "integration.hpp"
 #include "lambda_events.hpp"
+#include "stream_view_models.hpp"
 
 #include <gtest/gtest.h>
 
@@ -16,22 +17,6 @@
 
 namespace lambda_app {
 
-struct Both {
-    std::string id;
-    std::string value;
-};
-struct Keys {
-    std::string id;
-    std::string value;
-};
-struct New {
-    std::string id;
-    std::string value;
-};
-struct Old {
-    std::string id;
-    std::string value;
-};
 struct Expiring {
     std::string id;
     bloop::Timestamp expires{};
@@ -40,19 +25,7 @@ struct Expiring {
 }  // namespace lambda_app
 
 using namespace lambda_app;
-
-#define LAMBDA_MODEL(T, VIEW)                                                  \
-    template <>                                                                \
-    struct bloop::Model<T> {                                                   \
-        static constexpr Meta meta{.table_name = "Lambda" #T, .stream = VIEW}; \
-        static constexpr auto columns =                                        \
-            bloop::columns(column<&T::id>().hash_key(), column<&T::value>());  \
-    }
-LAMBDA_MODEL(Both, StreamView::new_and_old_images);
-LAMBDA_MODEL(Keys, StreamView::keys_only);
-LAMBDA_MODEL(New, StreamView::new_image);
-LAMBDA_MODEL(Old, StreamView::old_image);
-#undef LAMBDA_MODEL
+using namespace stream_app;
 
 template <>
 struct bloop::Model<Expiring> {
@@ -94,10 +67,10 @@ class LambdaEventTest : public ::testing::Test {
 };
 
 TEST_F(LambdaEventTest, EveryViewTypeReadsAsTheStreamReaderReadsIt) {
-    const auto raw_both = lifecycle<Both>("both-1");
+    const auto raw_both = lifecycle<Both>("lambda-both-1");
     ASSERT_EQ(raw_both.size(), 3u);
     const auto event = event_of<Both>(raw_both);
-    EXPECT_EQ(event.records[0].table(), "LambdaBoth");
+    EXPECT_EQ(event.records[0].table(), "StreamBoth");
     EXPECT_EQ(event.records[0].stream_view_type, "NEW_AND_OLD_IMAGES");
     const auto both = lambda::records<Both>(engine, event);
     ASSERT_EQ(both.size(), 3u);
@@ -116,19 +89,20 @@ TEST_F(LambdaEventTest, EveryViewTypeReadsAsTheStreamReaderReadsIt) {
         EXPECT_EQ(both[i].meta.event_id, raw_both[i].at("eventID").as_string());
     }
 
-    const auto keys = lambda::records<Keys>(engine, event_of<Keys>(lifecycle<Keys>("keys-1")));
+    const auto keys =
+        lambda::records<Keys>(engine, event_of<Keys>(lifecycle<Keys>("lambda-keys-1")));
     ASSERT_EQ(keys.size(), 3u);
     for (const auto& r : keys) {
-        EXPECT_EQ(r.key->id, "keys-1");
+        EXPECT_EQ(r.key->id, "lambda-keys-1");
         EXPECT_FALSE(r.new_image);
         EXPECT_FALSE(r.old_image);
     }
-    const auto news = lambda::records<New>(engine, event_of<New>(lifecycle<New>("new-1")));
+    const auto news = lambda::records<New>(engine, event_of<New>(lifecycle<New>("lambda-new-1")));
     ASSERT_EQ(news.size(), 3u);
     EXPECT_EQ(news[1].new_image->value, "second");
     EXPECT_FALSE(news[1].old_image);
     EXPECT_FALSE(news[2].new_image);
-    const auto olds = lambda::records<Old>(engine, event_of<Old>(lifecycle<Old>("old-1")));
+    const auto olds = lambda::records<Old>(engine, event_of<Old>(lifecycle<Old>("lambda-old-1")));
     ASSERT_EQ(olds.size(), 3u);
     EXPECT_FALSE(olds[0].old_image);
     EXPECT_EQ(olds[1].old_image->value, "first");
@@ -137,8 +111,9 @@ TEST_F(LambdaEventTest, EveryViewTypeReadsAsTheStreamReaderReadsIt) {
     // A model whose view needs more than the stream sends: named, not half-filled.
     try {
         (void)lambda::records<Both>(
-            engine, lambda::StreamEvent::parse(json::to_string(test::lambda_event(
-                        lifecycle<New>("new-2"), std::string(engine.binding<Both>().stream_arn)))));
+            engine,
+            lambda::StreamEvent::parse(json::to_string(test::lambda_event(
+                lifecycle<New>("lambda-new-2"), std::string(engine.binding<Both>().stream_arn)))));
         ADD_FAILURE() << "no InvalidRecord";
     } catch (const InvalidRecord& e) {
         EXPECT_NE(std::string(e.what()).find("StreamViewType NEW_IMAGE lacks images"),
@@ -178,7 +153,7 @@ TEST_F(LambdaEventTest, ATtlDeletionArrivesAsAnExpiredRemove) {
 
 TEST_F(LambdaEventTest, ABatchOfTwoTablesFailsFromItsFailingRecordOn) {
     // Records of two tables in one event (as a test; Lambda's batches come from one shard).
-    auto both = lifecycle<Both>("both-3");
+    auto both = lifecycle<Both>("lambda-both-3");
     auto news = lifecycle<New>("fail-4");
     ASSERT_EQ(both.size(), 3u);
     ASSERT_EQ(news.size(), 3u);

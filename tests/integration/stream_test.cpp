@@ -1,30 +1,16 @@
 // Streams against DynamoDB Local: order and images for each stream view, positions, tokens.
 
+#include <bloop/engine/engine.hpp>
 #include <bloop/exceptions.hpp>
 #include <bloop/stream/stream.hpp>
 
 #include "integration.hpp"
+#include "stream_view_models.hpp"
 
 #include <gtest/gtest.h>
 
 namespace stream_app {
 
-struct Both {
-    std::string id;
-    std::string value;
-};
-struct Keys {
-    std::string id;
-    std::string value;
-};
-struct New {
-    std::string id;
-    std::string value;
-};
-struct Old {
-    std::string id;
-    std::string value;
-};
 struct Silent {  // no stream
     std::string id;
 };
@@ -32,19 +18,6 @@ struct Silent {  // no stream
 }  // namespace stream_app
 
 using namespace stream_app;
-
-#define STREAM_MODEL(T, VIEW)                                                  \
-    template <>                                                                \
-    struct bloop::Model<T> {                                                   \
-        static constexpr Meta meta{.table_name = "Stream" #T, .stream = VIEW}; \
-        static constexpr auto columns =                                        \
-            bloop::columns(column<&T::id>().hash_key(), column<&T::value>());  \
-    }
-STREAM_MODEL(Both, StreamView::new_and_old_images);
-STREAM_MODEL(Keys, StreamView::keys_only);
-STREAM_MODEL(New, StreamView::new_image);
-STREAM_MODEL(Old, StreamView::old_image);
-#undef STREAM_MODEL
 
 template <>
 struct bloop::Model<Silent> {

@@ -93,6 +93,8 @@ struct StreamProcessor::Impl {
     mutable std::mutex held_mutex;  // held() reads the map from other threads
     std::map<std::string, std::unique_ptr<detail::ShardReader>> held;  // by lease key
     std::vector<std::unique_ptr<detail::ShardReader>> retiring;  // lost or finished, still running
+    std::vector<std::unique_ptr<detail::ShardReader>>
+        stuck;                    // in a call past the shutdown deadline
     std::set<std::string> asked;  // leases this worker asked other workers for
 
     Impl(ProcessorOptions o, LogListener log, const std::atomic<bool>* stopping)
@@ -349,15 +351,39 @@ struct StreamProcessor::Impl {
         });
     }
 
+    // Stops every reader after its batch in hand and releases its lease, waiting for handlers in
+    // a call up to the shutdown deadline. A reader whose handler is still in a call then keeps
+    // its lease (releasing it would let another worker deliver the shard meanwhile): the lease
+    // expires, and the reader is joined when the processor goes.
     void release_all() {
-        std::map<std::string, std::unique_ptr<detail::ShardReader>> leaving;
+        std::vector<std::unique_ptr<detail::ShardReader>> leaving;
         {
             std::lock_guard lock(held_mutex);
-            leaving.swap(held);
+            for (auto& [key, reader] : held) leaving.push_back(std::move(reader));
+            held.clear();
         }
-        for (auto& [key, reader] : leaving) reader->release();
+        for (auto& reader : retiring) leaving.push_back(std::move(reader));
         retiring.clear();
-        if (heartbeat.counter == 0) return;
+        for (auto& reader : leaving) reader->request_stop();
+        const auto until = LeaseClock::now() + options.shutdown_deadline;
+        const auto all_done = [&] {
+            return std::all_of(leaving.begin(), leaving.end(),
+                               [](const auto& reader) { return reader->done(); });
+        };
+        while (!all_done() && LeaseClock::now() < until)
+            std::this_thread::sleep_for(std::chrono::milliseconds(10));
+        for (auto& reader : leaving) {
+            if (reader->done()) {
+                reader->release();
+            } else {
+                context.say(LogLevel::warning,
+                            "the handler of " + reader->key() +
+                                " did not return within the shutdown deadline; its lease is "
+                                "left to expire (another worker continues from its checkpoint)");
+                stuck.push_back(std::move(reader));
+            }
+        }
+        if (heartbeat.counter == 0 || !stuck.empty()) return;  // a stuck lease must expire
         try {  // nothing of this worker's is left to keep alive
             if (context.leases->remove(heartbeat)) heartbeat.counter = 0;
         } catch (const std::exception& e) {
@@ -375,6 +401,7 @@ StreamProcessor::StreamProcessor(Engine& engine, ProcessorOptions options) : eng
     require_positive(options.shard_sync_interval, "shard_sync_interval");
     require_positive(options.idle_poll, "idle_poll");
     require_positive(options.max_retry_backoff, "max_retry_backoff");
+    require_positive(options.shutdown_deadline, "shutdown_deadline");
     if (options.max_leases && *options.max_leases == 0)
         throw InvalidArgument("ProcessorOptions::max_leases must be positive (unset: no cap)");
     if (!options.streams) options.streams = client_streams_api(engine.client());

@@ -242,9 +242,13 @@ void ShardReader::hand_back() {
     }
 }
 
-void ShardReader::release() {
+void ShardReader::request_stop() {
     stop_.store(true);
     wake();
+}
+
+void ShardReader::release() {
+    request_stop();
     if (thread_.joinable()) thread_.join();
     if (!gone()) hand_back();
 }

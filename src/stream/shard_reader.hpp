@@ -80,6 +80,8 @@ class ShardReader final {
     [[nodiscard]] bool done() const { return !thread_.joinable() || done_.load(); }
     /// The last read found no new records.
     [[nodiscard]] bool caught_up() const { return caught_up_.load(); }
+    /// Asks the reading thread to stop after the current batch (returns at once).
+    void request_stop();
     /// Stops reading after the current batch, then checkpoints what was handled (unless
     /// checkpointing is manual) and releases the lease, so another worker continues at once.
     void release();

@@ -3,13 +3,14 @@
 // stored; a dead worker's lease taken from its checkpoint; balance by handoff (the owner hands a
 // lease over at a batch boundary, so no two workers ever deliver one shard at once); a lease
 // table that fails or stalls (the worker stops delivering before anyone may take its shard, and
-// reads nothing past a checkpoint it could not save); a waiting child handed over; the
-// destructor waiting for run().
+// reads nothing past a checkpoint it could not save); a waiting child handed over; heartbeats;
+// the shutdown deadline; the destructor waiting for run().
 
 #include "processor_fixture.hpp"
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <random>
 
 namespace {
@@ -137,6 +138,34 @@ TEST(ProcessorWorker, OneHeartbeatPerWorkerKeepsItsLeasesAndIsGoneAfterAStop) {
     RunningWorker worker(f, second);
     ASSERT_TRUE(eventually([&] { return worker.held() == 3; }));
     EXPECT_EQ(f.logged("(expired, from dead)").size(), 1u);
+}
+
+// Stopping waits for a handler in a call only until the shutdown deadline: run() returns, the
+// other shards are checkpointed and released, and the stuck shard's lease is kept (to expire)
+// rather than released while its handler may still deliver.
+TEST(ProcessorWorker, StoppingWaitsForAStuckHandlerOnlyUntilTheDeadline) {
+    ProcessorFixture f("worker-deadline");
+    f.streams->add("s1", "1", 1, "k");
+    f.streams->add("s2", "1", 1, "k");
+    auto options = f.options("w1");
+    options.shutdown_deadline = 300ms;
+    options.idle_exit.reset();
+    std::atomic<bool> in_call{false}, let_go{false};
+    StreamProcessor worker(f.engine, options);
+    worker.subscribe<Entry>([&](RecordBatch<Entry>& batch) {
+        if (batch.shard_id != "s1") return;
+        in_call = true;
+        while (!let_go) std::this_thread::sleep_for(5ms);
+    });
+    std::thread running([&] { worker.run(); });
+    ASSERT_TRUE(eventually(
+        [&] { return in_call.load() && attribute(f.stored("s2"), "checkpoint") == "1"; }));
+    worker.stop();
+    running.join();  // returns at the deadline, the handler still in its call
+    EXPECT_EQ(attribute(f.stored("s1"), "owner"), "w1") << "not released while its handler runs";
+    EXPECT_EQ(attribute(f.stored("s2"), "owner"), "<absent>");
+    EXPECT_EQ(f.logged("did not return within the shutdown deadline").size(), 1u);
+    let_go = true;  // the processor joins the handler's thread as it goes
 }
 
 TEST(ProcessorWorker, ManualCheckpointsAreTheHandlersOnly) {

@@ -88,6 +88,11 @@ struct ProcessorOptions {
     std::chrono::milliseconds idle_poll = std::chrono::seconds(1);
     /// The longest pause between a handler's retries (they back off from 100 ms).
     std::chrono::milliseconds max_retry_backoff = std::chrono::seconds(10);
+    /// How long stopping waits for handlers in a call: run() returns within it. A shard whose
+    /// handler is still in a call then is neither checkpointed nor released — its lease expires
+    /// and another worker continues from its last checkpoint — and destroying the processor waits
+    /// for that call to return.
+    std::chrono::milliseconds shutdown_deadline = std::chrono::seconds(20);
     /// run() returns once no record was handled for this long and every held shard is caught up.
     std::optional<std::chrono::milliseconds> idle_exit{};
     /// Where leases are kept; null: `lease_table(engine)` with a timeout of a quarter of
@@ -152,9 +157,10 @@ class StreamProcessor {
     StreamProcessor& subscribe(
         std::type_identity_t<std::function<void(RecordBatch<A, B, More...>&)>> handler);
 
-    /// Works until stop() or the idle exit: takes, renews and balances leases, reads held shards.
-    /// On the way out, checkpoints what was handled (unless manual) and releases every lease, so
-    /// other workers continue at once. Throws InvalidArgument when nothing is subscribed or run()
+    /// Works until stop() or the idle exit: takes and balances leases, keeps them alive with its
+    /// heartbeat, reads held shards. On the way out, checkpoints what was handled (unless manual)
+    /// and releases every lease, so other workers continue at once — waiting for a handler in a
+    /// call up to `shutdown_deadline`. Throws InvalidArgument when nothing is subscribed or run()
     /// is already working (on another thread).
     void run();
     /// Asks run() to return. Async-signal-safe: may be called from a SIGTERM handler.

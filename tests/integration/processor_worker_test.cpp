@@ -168,6 +168,27 @@ TEST(ProcessorWorker, StoppingWaitsForAStuckHandlerOnlyUntilTheDeadline) {
     let_go = true;  // the processor joins the handler's thread as it goes
 }
 
+// A worker holds no more than max_leases; the other shards wait for another worker, which takes
+// them (its own cap permitting) without asking the capped worker for its lease.
+TEST(ProcessorWorker, ACappedWorkerHoldsItsCapAndLeavesTheRestToOthers) {
+    ProcessorFixture f("worker-capped");
+    for (const char* shard : {"s1", "s2", "s3"}) f.streams->add(shard, "1", 1, "k");
+    auto capped = f.options("w1");
+    capped.max_leases = 1;
+    RunningWorker first(f, capped);
+    ASSERT_TRUE(eventually([&] { return first.held() == 1; }));
+    std::this_thread::sleep_for(300ms);  // three more take rounds
+    EXPECT_EQ(first.held(), 1u);
+    int free = 0;
+    for (const char* shard : {"s1", "s2", "s3"})
+        free += attribute(f.stored(shard), "owner") == "<absent>";
+    EXPECT_EQ(free, 2) << "stored: the capped worker's one lease, two free";
+    RunningWorker second(f, f.options("w2"));
+    ASSERT_TRUE(eventually([&] { return second.held() == 2; }));
+    EXPECT_EQ(first.held(), 1u);
+    EXPECT_EQ(f.logged("asked w1"), std::vector<std::string>{});
+}
+
 TEST(ProcessorWorker, ManualCheckpointsAreTheHandlersOnly) {
     ProcessorFixture f("worker-manual");
     for (int i = 1; i <= 4; ++i) f.streams->add("s1", std::to_string(i), 1, "k");

@@ -271,7 +271,7 @@ struct StreamProcessor::Impl {
             take(lease,
                  lease.owner.empty() ? "free"
                  : lease.owner == context.worker
-                     ? (asked_for ? "handed over" : "left by an earlier run of this worker")
+                     ? (asked_for ? "handed over" : "its own: left by an earlier run, or given up")
                      : "expired, from " + lease.owner,
                  leases);
         }

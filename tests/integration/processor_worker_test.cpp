@@ -386,6 +386,56 @@ void cut_off(bloop::test::Fault fault) {
     EXPECT_LT(last_w1, first_w2);
 }
 
+// Only the heartbeat's writes fail: the busy shard, whose checkpoints succeed, is delivered on
+// without a pause (its lease's writes keep it); the idle one, which nothing writes, is given up
+// once the safe window passes (and taken again with a write of its own, which proves it this
+// worker's); with a second worker present no delivery of the two overlaps.
+TEST(ProcessorWorker, AWorkerWhoseHeartbeatFailsKeepsOnlyWhatItsLeaseWritesProve) {
+    ProcessorFixture f("worker-no-heartbeat");
+    bloop::test::FaultProxy proxy(bloop::test::endpoint(),
+                                  {.rate = 0,
+                                   .seed = 3,
+                                   .faults = {bloop::test::Fault::unavailable},
+                                   .matching = "HEARTBEAT"});  // heartbeat writes only
+    bloop::ClientOptions through = bloop::testing::local_client_options(proxy.url());
+    through.retry.max_attempts = 1;
+    bloop::Engine cut{bloop::Client(through)};
+    auto first_options = f.options("w1");
+    first_options.lease_duration = 1500ms;
+    first_options.leases = bloop::lease_table(cut, {.timeout = first_options.lease_duration / 4});
+    f.streams->add("idle", "1", 1, "k");
+    std::atomic<bool> writing{true};
+    std::thread writer([&] {
+        for (int n = 1; writing.load(); ++n) {
+            f.streams->add("busy", std::to_string(n), n, "k");
+            std::this_thread::sleep_for(20ms);
+        }
+    });
+    RunningWorker first(f, first_options);
+    ASSERT_TRUE(eventually([&] { return first.held() == 2 && !f.deliveries.of("idle").empty(); }));
+    proxy.set_rate(1.0);  // w1's heartbeat can no longer be written
+    ASSERT_TRUE(eventually(
+        [&] { return !f.logged("could not renew the lease of " + f.key("idle")).empty(); }));
+    const std::size_t busy_before = f.deliveries.of("busy").size();
+    auto second_options = f.options("w2");
+    second_options.lease_duration = 1500ms;
+    RunningWorker second(f, second_options);
+    std::this_thread::sleep_for(2s);  // more than a lease duration
+    EXPECT_GT(f.deliveries.of("busy").size(), busy_before);
+    EXPECT_EQ(f.logged("could not renew the lease of " + f.key("busy")), std::vector<std::string>{})
+        << "its checkpoints keep it";
+    writing = false;
+    writer.join();
+    EXPECT_TRUE(eventually([&] {  // nothing skipped
+        const auto handled = f.deliveries.of("busy");
+        return std::set<std::string>(handled.begin(), handled.end()).size() ==
+               f.streams->shards["busy"].records.size();
+    }));
+    first.stop();
+    second.stop();
+    EXPECT_EQ(f.deliveries.overlaps(), std::vector<std::string>{});
+}
+
 TEST(ProcessorWorker, ALeaseTableFailingFastStopsDeliveryBeforeTheShardMayBeTaken) {
     cut_off(bloop::test::Fault::unavailable);
 }

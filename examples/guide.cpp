@@ -140,6 +140,20 @@ std::map<std::string, int> count_changes(bloop::Engine& engine) {
 
 }  // namespace
 
+// ---- streams in AWS Lambda (docs/lambda.md): the function's event as typed records, and the
+// partial batch response
+// ----------------------------------------------------------------------------------------------
+
+std::string on_lambda_event(bloop::Engine& engine, const std::string& payload) {
+    bloop::lambda::BatchResponse response =
+        bloop::lambda::handle<Member>(engine, payload, [](bloop::Record<Member>& record) {
+            const Member& m = record.new_image ? *record.new_image : *record.old_image;
+            std::cout << "lambda: " << record.meta.event_type << " " << m.login
+                      << (record.meta.ttl_expired ? " (expired)" : "") << "\n";
+        });  // a throw fails this record and every one after it
+    return response.json();  // {"batchItemFailures":[...]}
+}
+
 // ---- your own credentials provider (docs/client.md, "Credentials")
 // ---------------------------------
 
@@ -302,6 +316,7 @@ int main() try {
     consume_changes(engine, token);  // resumes: only dee's insert
     members.push_back(late);
     std::cout << "changes of core: " << count_changes(engine)["core"] << "\n";
+    std::cout << "lambda answer: " << on_lambda_event(engine, R"({"Records":[]})") << "\n";
 
     engine.remove(members);
     return 0;

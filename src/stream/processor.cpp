@@ -6,6 +6,7 @@
 #include <bloop/exceptions.hpp>
 #include <bloop/stream/processor.hpp>
 
+#include "stream/heartbeat.hpp"
 #include "stream/lease_plan.hpp"
 #include "stream/shard_reader.hpp"
 
@@ -23,10 +24,6 @@ namespace bloop {
 namespace {
 
 using detail::LeaseClock;
-
-// A heartbeat that stood still this many lease durations, of a worker that holds and asked for
-// nothing, is deleted (the worker died long ago).
-constexpr int kStaleHeartbeat = 10;
 
 std::string default_worker() {
     char host[256] = {};
@@ -83,9 +80,7 @@ struct StreamProcessor::Impl {
     std::vector<Subscription> subscriptions;
     detail::LeaseExpiry expiry;
     std::atomic<LeaseClock::rep> last_handled{0};
-    StreamLease heartbeat;                              // this worker's heartbeat item
-    std::atomic<LeaseClock::rep> heartbeat_written{0};  // when its last write was sent
-    LeaseClock::time_point heartbeat_tried{};           // when a write was last tried
+    detail::Heartbeat heartbeat{context};
     std::atomic<bool> running{false};  // run() is working: the subscriptions are fixed
     std::mutex run_mutex;              // with run_done: the destructor waits for run() to return
     std::condition_variable run_done;
@@ -93,8 +88,8 @@ struct StreamProcessor::Impl {
     mutable std::mutex held_mutex;  // held() reads the map from other threads
     std::map<std::string, std::unique_ptr<detail::ShardReader>> held;  // by lease key
     std::vector<std::unique_ptr<detail::ShardReader>> retiring;  // lost or finished, still running
-    std::vector<std::unique_ptr<detail::ShardReader>>
-        stuck;                    // in a call past the shutdown deadline
+    // Readers whose handler was still in a call at the shutdown deadline.
+    std::vector<std::unique_ptr<detail::ShardReader>> stuck;
     std::set<std::string> asked;  // leases this worker asked other workers for
 
     Impl(ProcessorOptions o, LogListener log, const std::atomic<bool>* stopping)
@@ -106,58 +101,7 @@ struct StreamProcessor::Impl {
         context.log = std::move(log);
         context.stopping = stopping;
         context.last_handled = &last_handled;
-        context.heartbeat_written = &heartbeat_written;
-        heartbeat = {options.consumer,
-                     heartbeat_key(context.worker),
-                     context.worker,
-                     {},
-                     std::string(checkpoint::heartbeat),
-                     {},
-                     0};
-    }
-
-    // Writes the heartbeat when a third of the lease duration passed since the last write (soon
-    // again after a failed one): it keeps every lease this worker holds alive.
-    void beat() {
-        const auto now = LeaseClock::now();
-        const auto since =
-            now - LeaseClock::time_point(LeaseClock::duration(heartbeat_written.load()));
-        if (since < context.beat_interval() || now - heartbeat_tried < context.beat_interval() / 4)
-            return;
-        heartbeat_tried = now;
-        try {
-            const LeaseWrite result = context.leases->write(heartbeat);
-            if (result.written) {
-                heartbeat_written.store(now.time_since_epoch().count());
-                return;
-            }
-            // Deleted as stale (after a long cut-off), or another process under this name.
-            context.say(LogLevel::warning,
-                        "the heartbeat item " + heartbeat.lease +
-                            (result.stored ? " was written by another process under this name"
-                                           : " was gone") +
-                            "; writing it anew");
-            heartbeat.counter = result.stored ? result.stored->counter : 0;
-        } catch (const std::exception& e) {
-            context.say(LogLevel::debug, std::string("could not write the heartbeat: ") + e.what());
-        }
-    }
-
-    // Deletes heartbeats that stood still for long, of workers no lease names.
-    void sweep_heartbeats(const detail::LeaseListing& listing) {
-        const auto now = LeaseClock::now();
-        std::set<std::string_view> named;
-        for (const auto& lease : listing.all()) {
-            named.insert(lease.owner);
-            named.insert(lease.next_owner);
-        }
-        for (const auto& beat : listing.heartbeats()) {
-            if (beat.owner == context.worker || named.count(beat.owner) ||
-                expiry.still_for(beat, now) < kStaleHeartbeat * options.lease_duration)
-                continue;
-            if (context.leases->remove(beat))
-                context.say(LogLevel::info, "deleted the stale heartbeat of " + beat.owner);
-        }
+        context.heartbeat_written = &heartbeat.written();
     }
 
     const Subscription* subscription_of(std::string_view arn) const {
@@ -171,7 +115,7 @@ struct StreamProcessor::Impl {
     void sync_shards() {
         const detail::LeaseListing listing(context.leases->list(options.consumer));
         const std::vector<StreamLease>& leases = listing.all();
-        sweep_heartbeats(listing);
+        heartbeat.sweep(listing, expiry);
         for (const auto& sub : subscriptions) {
             const std::vector<StreamsApi::Shard> shards =
                 parents_first(context.streams->describe_stream(sub.arn));
@@ -383,13 +327,7 @@ struct StreamProcessor::Impl {
                 stuck.push_back(std::move(reader));
             }
         }
-        if (heartbeat.counter == 0 || !stuck.empty()) return;  // a stuck lease must expire
-        try {  // nothing of this worker's is left to keep alive
-            if (context.leases->remove(heartbeat)) heartbeat.counter = 0;
-        } catch (const std::exception& e) {
-            context.say(LogLevel::debug,
-                        std::string("could not delete the heartbeat: ") + e.what());
-        }
+        if (stuck.empty()) heartbeat.remove();  // a stuck reader's lease must expire instead
     }
 };
 
@@ -466,7 +404,7 @@ void StreamProcessor::run() {
     while (!stopping_.load()) {
         try {
             // Each step reads the clock afresh: the one before may have waited on the network.
-            p.beat();
+            p.heartbeat.beat();
             if (p.retire_gone()) next_sync = LeaseClock::now();  // children may start
             if (LeaseClock::now() >= next_sync) {
                 p.sync_shards();

@@ -60,8 +60,7 @@ ShardReader::ShardReader(const ReaderContext& context, const BatchHandler& handl
       written_(taken.time_since_epoch().count()) {}
 
 ShardReader::~ShardReader() {
-    stop_.store(true);
-    wake();
+    request_stop();
     if (thread_.joinable()) thread_.join();
 }
 
@@ -92,12 +91,15 @@ bool ShardReader::should_stop() const {
     return stop_.load() || lost_.load() || handoff_.load() || context_.stopping->load();
 }
 
-void ShardReader::give_up(LeaseClock::duration silent) {
+void ShardReader::lose(const std::string& why) {
     if (lost_.exchange(true)) return;
     context_.lease_event("lost", shard_);
-    context_.say(LogLevel::warning, "could not renew the lease of " + key_ + " for " + ms(silent) +
-                                        " (no heartbeat or lease write succeeded); stopped "
-                                        "reading it before another worker may take it");
+    context_.say(LogLevel::warning, why);
+}
+
+void ShardReader::lose_to(const std::string& owner) {
+    lose("lost the lease of " + key_ + " to " + (owner.empty() ? std::string("no one") : owner) +
+         "; stopped reading it");
 }
 
 bool ShardReader::may_continue() {
@@ -106,7 +108,9 @@ bool ShardReader::may_continue() {
         context_.heartbeat_written != nullptr ? context_.heartbeat_written->load() : 0;
     const auto silent = LeaseClock::now() - at(std::max(written_.load(), beat));
     if (silent < context_.safe_window()) return true;
-    give_up(silent);
+    lose("could not renew the lease of " + key_ + " for " + ms(silent) +
+         " (no heartbeat or lease write succeeded); stopped reading it before another worker "
+         "may take it");
     return false;
 }
 
@@ -146,13 +150,7 @@ ShardReader::Written ShardReader::write(const std::function<void(StreamLease&)>&
         }
         const std::optional<StreamLease>& stored = result.stored;
         if (round > 0 || !stored || stored->owner != context_.worker) {
-            lost_.store(true);
-            context_.lease_event("lost", shard_);
-            context_.say(
-                LogLevel::warning,
-                "lost the lease of " + lease_.lease + " to " +
-                    (stored && !stored->owner.empty() ? stored->owner : std::string("no one")) +
-                    "; stopped reading it");
+            lose_to(stored ? stored->owner : std::string());
             return Written::lost;
         }
         // Still this worker's: an earlier write of its own that got no answer, or another worker
@@ -178,12 +176,7 @@ void ShardReader::observe(const StreamLease& stored) {
         if (lost_.load() || released_.load() || finished_.load()) return;
         if (stored.counter <= lease_.counter) return;  // not newer than this reader's own write
         if (stored.owner != context_.worker) {
-            lost_.store(true);
-            context_.lease_event("lost", shard_);
-            context_.say(LogLevel::warning,
-                         "lost the lease of " + lease_.lease + " to " +
-                             (stored.owner.empty() ? std::string("no one") : stored.owner) +
-                             "; stopped reading it");
+            lose_to(stored.owner);
         } else {
             handoff = asked_for(stored);
             if (!handoff) return;

@@ -114,7 +114,10 @@ class ShardReader final {
     void pause(std::chrono::milliseconds duration) const;
     // Wakes a pause (the reader should stop).
     void wake() const;
-    void give_up(LeaseClock::duration silent);
+    // Marks the lease lost (once: reported and logged with `why`); the reader stops.
+    void lose(const std::string& why);
+    // The lease went to `owner` (empty: no one).
+    void lose_to(const std::string& owner);
     // Reports a step with `records` to the telemetry.
     void report(StreamBatchEvent::Stage stage, const std::vector<StreamRecord>& records) const;
 

@@ -42,6 +42,7 @@ std::FILE* log_file = nullptr;
 
 void append(const std::string& lines) {
     std::lock_guard lock(log_mutex);
+    if (log_file == nullptr) return;  // closed: the processor's destructor may still log
     std::fwrite(lines.data(), 1, lines.size(), log_file);
     std::fflush(log_file);
 }
@@ -129,7 +130,9 @@ int main(int argc, char** argv) try {
     processor.run();
     running = nullptr;
     append("L " + std::to_string(now_ms()) + " stopped\n");
+    std::lock_guard lock(log_mutex);  // the processor, destroyed after this, logs no more here
     std::fclose(log_file);
+    log_file = nullptr;
     return 0;
 } catch (const std::exception& e) {
     std::cerr << "stream_test_worker: " << e.what() << "\n";

@@ -44,7 +44,7 @@ namespace {
 bool same_lease(const StreamLease& a, const StreamLease& b) {
     return a.consumer == b.consumer && a.lease == b.lease && a.owner == b.owner &&
            a.next_owner == b.next_owner && a.checkpoint == b.checkpoint && a.parents == b.parents &&
-           a.counter == b.counter;
+           a.counter == b.counter && a.throughput == b.throughput;
 }
 
 // The key of `lease`'s item.
@@ -84,6 +84,10 @@ detail::wire::UpdateItem write_request(const std::string& table, const StreamLea
         parents = AttributeValue::list(std::move(ids));
     }
     optional("parents", std::move(parents));
+    optional("throughput", lease.throughput > 0
+                               ? std::optional(AttributeValue::number(
+                                     detail::float_to_number(lease.throughput, false)))
+                               : std::nullopt);
     std::string condition;
     if (lease.counter == 0) {
         a.names.emplace_back("#lease", "lease");

@@ -3,6 +3,7 @@
 #include "stream/lease_plan.hpp"
 
 #include <algorithm>
+#include <cstddef>
 #include <functional>
 #include <tuple>
 
@@ -64,15 +65,104 @@ bool parents_done(const StreamLease& lease, const LeaseListing& leases) {
     return true;
 }
 
+namespace {
+
+// The workers' loads in one listing, and the leases each could be asked for.
+struct Loads {
+    std::map<std::string, std::size_t> count;  // leases, a pending handoff counted for the taker
+    std::map<std::string, double> rate;        // the same leases' weights (by throughput)
+    std::map<std::string, std::vector<const StreamLease*>> stealable;  // no handoff pending
+    double floor = 0;                                                  // the least a lease weighs
+    [[nodiscard]] double weight(const StreamLease& lease) const {
+        return std::max(lease.throughput, floor);
+    }
+    void add(const std::string& worker, const StreamLease& lease) {
+        ++count[worker];
+        rate[worker] += weight(lease);
+    }
+};
+
+// Asks the workers above the target for their excess, most loaded first (see plan_takes).
+void steal_by_count(TakePlan& plan, Loads& loads, const std::string& me, std::size_t need) {
+    std::vector<std::pair<std::size_t, std::string>> others;  // most loaded first, then by name
+    for (const auto& [worker, count] : loads.count) {
+        if (worker != me) others.emplace_back(count, worker);
+    }
+    std::sort(others.begin(), others.end(), [](const auto& a, const auto& b) {
+        return a.first != b.first ? a.first > b.first : a.second < b.second;
+    });
+    for (const auto& [count, victim] : others) {
+        if (need == 0 || count <= plan.target) break;
+        auto& candidates = loads.stealable[victim];
+        for (std::size_t excess = count - plan.target;
+             excess > 0 && need > 0 && !candidates.empty(); --excess, --need) {
+            plan.steals.push_back({candidates.back()->lease, victim});
+            candidates.pop_back();
+        }
+    }
+    if (plan.steals.empty() && need >= 2 && !others.empty() &&
+        others.front().first == plan.target) {
+        auto& candidates = loads.stealable[others.front().second];
+        if (!candidates.empty())
+            plan.steals.push_back({candidates.back()->lease, others.front().second});
+    }
+}
+
+// Asks for the leases that narrow the gap between `me` and a worker above the mean load most,
+// while one narrows it by more than the threshold (see plan_takes); `room`: how many more leases
+// `me` may hold.
+void steal_by_throughput(TakePlan& plan, Loads& loads, const std::string& me,
+                         const BalanceRule& rule, std::size_t room) {
+    double total = 0;
+    for (const auto& [worker, rate] : loads.rate) total += rate;
+    const double mean = total / static_cast<double>(loads.rate.size());
+    double& mine = loads.rate[me];
+    for (; room > 0 && mine < mean; --room) {
+        double best_gain = rule.threshold * mean;
+        std::tuple<std::size_t, std::string, std::size_t> best{};  // (rank, victim, index)
+        bool found = false;
+        for (const auto& [victim, candidates] : loads.stealable) {
+            const double gap = loads.rate[victim] - mine;
+            if (victim == me || loads.rate[victim] <= mean) continue;
+            for (std::size_t i = 0; i < candidates.size(); ++i) {
+                const double w = loads.weight(*candidates[i]);
+                const double gain = 2 * std::min(w, gap - w);  // the gap is |gap - 2w| after
+                const std::size_t rank = std::hash<std::string>{}(me + candidates[i]->lease);
+                if (gain > best_gain || (found && gain == best_gain && rank < std::get<0>(best))) {
+                    best_gain = gain;
+                    best = {rank, victim, i};
+                    found = true;
+                }
+            }
+        }
+        if (!found) return;
+        auto& candidates = loads.stealable[std::get<1>(best)];
+        const StreamLease* lease = candidates[std::get<2>(best)];
+        plan.steals.push_back({lease->lease, std::get<1>(best)});
+        candidates.erase(candidates.begin() + static_cast<std::ptrdiff_t>(std::get<2>(best)));
+        loads.rate[std::get<1>(best)] -= loads.weight(*lease);
+        mine += loads.weight(*lease);
+    }
+}
+
+}  // namespace
+
 TakePlan plan_takes(const LeaseListing& leases, const LeaseExpiry& expiry,
                     LeaseClock::time_point now, const std::string& me,
-                    const std::set<std::string>& holding, std::size_t max_leases) {
-    // Each worker's load counts a lease being handed over for the worker that asked for it.
-    std::map<std::string, std::size_t> load;
-    load[me];
-    std::map<std::string, std::vector<const StreamLease*>> stealable;  // no handoff pending
+                    const std::set<std::string>& holding, BalanceRule rule) {
+    Loads loads;
+    loads.count[me];
+    loads.rate[me];
     std::vector<const StreamLease*> takeable;
     std::size_t active = 0;
+    double total_rate = 0;
+    for (const auto& lease : leases.all()) {
+        if (lease.finished()) continue;
+        ++active;
+        total_rate += lease.throughput;
+    }
+    // A quiet lease weighs a hundredth of the mean lease (of one record a second at least).
+    if (active > 0) loads.floor = std::max(total_rate / static_cast<double>(active), 1.0) / 100;
     // A worker whose heartbeat stood still for the safe window (two thirds of the lease duration)
     // has stopped delivering by its own rule: it counts for no share, and its leases for no one's
     // load until they expire (so free leases find a live worker meanwhile).
@@ -82,25 +172,30 @@ TakePlan plan_takes(const LeaseListing& leases, const LeaseExpiry& expiry,
     };
     for (const auto& lease : leases.all()) {
         if (lease.finished()) continue;
-        ++active;
+        const std::string& holder = lease.next_owner.empty() ? lease.owner : lease.next_owner;
         if (lease.owner == me && holding.count(lease.lease)) {
-            ++load[lease.next_owner.empty() ? me : lease.next_owner];
+            loads.add(holder, lease);
         } else if (lease.owner == me || expiry.expired(lease, leases, now)) {
             takeable.push_back(&lease);
         } else if (!stopped(lease.owner)) {
-            load[lease.owner];  // alive
-            ++load[lease.next_owner.empty() ? lease.owner : lease.next_owner];
-            if (lease.next_owner.empty()) stealable[lease.owner].push_back(&lease);
+            loads.count[lease.owner];  // alive
+            loads.rate[lease.owner];
+            loads.add(holder, lease);
+            if (lease.next_owner.empty()) loads.stealable[lease.owner].push_back(&lease);
         }
     }
     // A worker whose heartbeat moves counts, holding nothing yet.
     for (const auto& beat : leases.heartbeats()) {
-        if (!stopped(beat.owner)) load[beat.owner];
+        if (!stopped(beat.owner)) {
+            loads.count[beat.owner];
+            loads.rate[beat.owner];
+        }
     }
     TakePlan plan;
-    plan.target = (active + load.size() - 1) / load.size();
-    const std::size_t mine = load[me];
-    const std::size_t cap = std::min(plan.target, max_leases);
+    const std::size_t workers = loads.count.size();
+    plan.target = (active + workers - 1) / workers;
+    const std::size_t mine = loads.count[me];
+    const std::size_t cap = std::min(plan.target, rule.max_leases);
     std::size_t need = mine < cap ? cap - mine : 0;
 
     // Its own first, then readable shards (parents finished), each kind in an order of this
@@ -115,6 +210,7 @@ TakePlan plan_takes(const LeaseListing& leases, const LeaseExpiry& expiry,
     for (const auto& [theirs, waiting, rank, lease] : order) {
         if (need > 0) {
             plan.take.push_back(lease->lease);
+            loads.add(me, *lease);
             --need;
         } else if (lease->owner == me) {
             // Its own but not held (left by an earlier run, or given up) beyond its share: while
@@ -122,30 +218,12 @@ TakePlan plan_takes(const LeaseListing& leases, const LeaseExpiry& expiry,
             plan.release.push_back(lease->lease);
         }
     }
-    if (need == 0) return plan;
-
-    // The other workers, most loaded first (by name among equals).
-    std::vector<std::pair<std::size_t, std::string>> others;
-    for (const auto& [worker, count] : load) {
-        if (worker != me) others.emplace_back(count, worker);
-    }
-    std::sort(others.begin(), others.end(), [](const auto& a, const auto& b) {
-        return a.first != b.first ? a.first > b.first : a.second < b.second;
-    });
-    for (const auto& [count, victim] : others) {
-        if (need == 0 || count <= plan.target) break;
-        auto& candidates = stealable[victim];
-        for (std::size_t excess = count - plan.target;
-             excess > 0 && need > 0 && !candidates.empty(); --excess, --need) {
-            plan.steals.push_back({candidates.back()->lease, victim});
-            candidates.pop_back();
-        }
-    }
-    if (plan.steals.empty() && need >= 2 && !others.empty() &&
-        others.front().first == plan.target) {
-        auto& candidates = stealable[others.front().second];
-        if (!candidates.empty())
-            plan.steals.push_back({candidates.back()->lease, others.front().second});
+    if (rule.by_throughput) {
+        const std::size_t held = loads.count[me];
+        if (held < rule.max_leases)
+            steal_by_throughput(plan, loads, me, rule, rule.max_leases - held);
+    } else if (need > 0) {
+        steal_by_count(plan, loads, me, need);
     }
     return plan;
 }

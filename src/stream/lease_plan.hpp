@@ -91,20 +91,40 @@ struct TakePlan {
     std::vector<std::string> release;
 };
 
+/// How a worker evens out the leases with the others.
+struct BalanceRule {
+    /// The most leases it holds.
+    std::size_t max_leases = SIZE_MAX;
+    /// Steals even out the records per second each worker's shards deliver (as their leases say),
+    /// not the number of leases.
+    bool by_throughput = false;
+    /// By throughput: a steal is asked for only when it narrows the gap between the two workers by
+    /// more than this fraction of a worker's mean load.
+    double threshold = 0.1;
+};
+
 /// Workers are `me`, the owners of unexpired, unfinished leases, the workers those owners are
 /// handing a lease to (a handoff counts for the receiver) and the workers whose heartbeat still
 /// moves (a worker that just started counts before it holds anything); not a worker whose
 /// heartbeat stood still for the safe window (it stopped delivering). `me` takes free and expired
 /// leases up to the target (and at once those the table says are its own but it does not hold: left
-/// by an earlier run under its name); short of it, it asks the workers above the target for their
+/// by an earlier run under its name).
+///
+/// Balancing by lease count, short of the target `me` asks the workers above the target for their
 /// excess (leases without a handoff pending), most loaded first, and when every other worker is at
 /// the target while `me` is short by two or more, one lease of the most loaded. A worker at the
-/// target is never asked while `me` is short by one: leases do not go back and forth. `me` never
-/// takes or asks for more than `max_leases`; leases of its own it does not hold beyond that or its
-/// share are to be released.
+/// target is never asked while `me` is short by one: leases do not go back and forth.
+///
+/// Balancing by throughput, a worker's load is the sum of its leases' records per second (each
+/// lease weighing at least a hundredth of the mean lease, so quiet shards are shared by count).
+/// Below the mean load, `me` asks the workers above it for the leases that narrow the gap most,
+/// one at a time, while a lease narrows it by more than `threshold` of the mean: every such move
+/// lowers the spread of the loads, so with steady rates leases do not go back and forth.
+///
+/// `me` never takes or asks for more than `max_leases`; leases of its own it does not hold beyond
+/// that or its share are to be released.
 [[nodiscard]] TakePlan plan_takes(const LeaseListing& leases, const LeaseExpiry& expiry,
                                   LeaseClock::time_point now, const std::string& me,
-                                  const std::set<std::string>& holding,
-                                  std::size_t max_leases = SIZE_MAX);
+                                  const std::set<std::string>& holding, BalanceRule rule = {});
 
 }  // namespace bloop::detail

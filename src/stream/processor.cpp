@@ -11,6 +11,7 @@
 #include "stream/shard_reader.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <condition_variable>
 #include <map>
 #include <memory>
@@ -206,8 +207,10 @@ struct StreamProcessor::Impl {
         for (detail::ShardReader* reader : ready) reader->start();  // confirms the lease first
         // A shard whose earlier reader here has not returned yet is not taken again meanwhile.
         for (const auto& reader : retiring) holding.insert(reader->key());
-        const detail::TakePlan plan = detail::plan_takes(
-            leases, expiry, now, context.worker, holding, options.max_leases.value_or(SIZE_MAX));
+        const detail::TakePlan plan =
+            detail::plan_takes(leases, expiry, now, context.worker, holding,
+                               {options.max_leases.value_or(SIZE_MAX),
+                                options.balance == Balance::throughput, options.balance_threshold});
         // The plan names leases of this listing only.
         for (const auto& key : plan.take) {
             const StreamLease& lease = *leases.find(key);
@@ -263,8 +266,12 @@ struct StreamProcessor::Impl {
         lease.next_owner = context.worker;
         if (!context.leases->write(lease).written) return;
         asked.insert(lease.lease);
-        context.say(LogLevel::info,
-                    "asked " + victim + " for the lease of " + lease.lease + " (for balance)");
+        context.say(
+            LogLevel::info,
+            "asked " + victim + " for the lease of " + lease.lease +
+                (options.balance == Balance::throughput
+                     ? " (for balance: " + std::to_string(lease.throughput) + " records a second)"
+                     : std::string(" (for balance)")));
     }
 
     // Lost, finished and released leases leave `held` (their threads are joined once they have
@@ -342,6 +349,11 @@ StreamProcessor::StreamProcessor(Engine& engine, ProcessorOptions options) : eng
     require_positive(options.shutdown_deadline, "shutdown_deadline");
     if (options.max_leases && *options.max_leases == 0)
         throw InvalidArgument("ProcessorOptions::max_leases must be positive (unset: no cap)");
+    if (!(options.balance_threshold >= 0) || !std::isfinite(options.balance_threshold))
+        throw InvalidArgument(
+            "ProcessorOptions::balance_threshold must be a finite fraction of at "
+            "least 0, not " +
+            std::to_string(options.balance_threshold));
     if (!options.streams) options.streams = client_streams_api(engine.client());
     // Lease requests answer (or fail) within a quarter of the lease duration, retries included:
     // a stalled connection never holds a renewal past the safe window.

@@ -57,7 +57,8 @@ ShardReader::ShardReader(const ReaderContext& context, const BatchHandler& handl
       shard_(lease.shard_id()),
       table_(wire::table_of_stream(arn_)),
       lease_(std::move(lease)),
-      written_(taken.time_since_epoch().count()) {}
+      written_(taken.time_since_epoch().count()),
+      meter_(lease_.throughput, context.options->lease_duration, taken) {}
 
 ShardReader::~ShardReader() {
     request_stop();
@@ -136,12 +137,14 @@ ShardReader::Written ShardReader::write(const std::function<void(StreamLease&)>&
     if (lost_.load() || released_.load() || finished_.load()) return Written::lost;
     for (int round = 0;; ++round) {
         StreamLease next = lease_;
+        next.throughput = meter_.rate();
         change(next);
         const auto sent = LeaseClock::now();
         LeaseWrite result = context_.leases->write(next);
         if (result.written) {
             lease_ = std::move(next);
             written_.store(sent.time_since_epoch().count());
+            meter_.stored(lease_.throughput);
             // Finished, released or handed over: no write of this worker's may follow.
             if (lease_.finished()) finished_.store(true);
             if (lease_.owner != context_.worker) released_.store(true);
@@ -233,6 +236,18 @@ void ShardReader::hand_back() {
         context_.say(LogLevel::warning, "could not release the lease of " + key_ + " (" + e.what() +
                                             "); it expires instead");
     }
+}
+
+bool ShardReader::write_throughput() {
+    try {
+        if (write([](StreamLease&) {}, false) != Written::yes) return false;
+        context_.say(LogLevel::debug, "the lease of " + key_ + " now says " +
+                                          std::to_string(meter_.rate()) + " records per second");
+    } catch (const std::exception& e) {
+        context_.say(LogLevel::debug,
+                     "could not write the throughput of " + key_ + " (" + e.what() + ")");
+    }
+    return true;
 }
 
 void ShardReader::request_stop() {
@@ -328,10 +343,16 @@ void ShardReader::read() {
             if (!deliver(records)) return;
             handled_ = records.back().sequence_number;
             unsaved_ += policy.counts_records() ? records.size() : 1;
-            context_.last_handled->store(LeaseClock::now().time_since_epoch().count());
+        }
+        const auto now = LeaseClock::now();
+        const bool measured = meter_.add(records.size(), now);
+        if (!records.empty()) {
+            context_.last_handled->store(now.time_since_epoch().count());
             if (policy.records() != 0 && unsaved_ >= policy.records() && !checkpoint_handled())
                 return;
         }
+        // A checkpoint carries the rate; without one, a rate that moved is written on its own.
+        if (measured && meter_.drifted() && !write_throughput()) return;
         if (!page.next_iterator) {  // closed and read to its end: children may start
             try {
                 const Written written = write(

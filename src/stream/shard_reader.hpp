@@ -9,6 +9,7 @@
 #include <bloop/stream/processor.hpp>
 
 #include "stream/lease_plan.hpp"
+#include "stream/throughput_meter.hpp"
 
 #include <atomic>
 #include <condition_variable>
@@ -114,6 +115,9 @@ class ShardReader final {
     void pause(std::chrono::milliseconds duration) const;
     // Wakes a pause (the reader should stop).
     void wake() const;
+    // Writes the lease for its throughput alone (it drifted and no checkpoint carried it); false
+    // when the lease was lost.
+    bool write_throughput();
     // Marks the lease lost (once: reported and logged with `why`); the reader stops.
     void lose(const std::string& why);
     // The lease went to `owner` (empty: no one).
@@ -132,6 +136,7 @@ class ShardReader final {
     mutable std::mutex lease_mutex_;  // one lease write at a time
     StreamLease lease_;
     std::atomic<LeaseClock::rep> written_;  // when the last successful write was sent
+    ThroughputMeter meter_;                 // records per second, carried by every lease write
 
     std::string handled_;             // the last record the handler returned from (reading thread)
     std::size_t unsaved_ = 0;         // records or batches handled since the last checkpoint

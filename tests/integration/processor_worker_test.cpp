@@ -189,6 +189,56 @@ TEST(ProcessorWorker, ACappedWorkerHoldsItsCapAndLeavesTheRestToOthers) {
     EXPECT_EQ(f.logged("asked w1"), std::vector<std::string>{});
 }
 
+// Balancing by throughput: each lease carries its shard's records per second as its holder
+// measured them (read back from the table); a worker joining asks for one busy shard, not for
+// half of the leases, and nothing moves back and forth afterwards.
+TEST(ProcessorWorker, BalancingByThroughputSplitsTheBusyShardsNotTheLeaseCount) {
+    ProcessorFixture f("worker-throughput");
+    f.streams->page_size = 100;
+    const std::vector<std::string> quiet{"q1", "q2", "q3", "q4", "q5", "q6"};
+    for (const auto& s : quiet) f.streams->add(s, "1", 1, "k");
+    std::atomic<bool> writing{true};
+    std::thread writer([&] {  // about 250 records a second on each busy shard
+        for (int n = 1; writing.load(); ++n) {
+            for (const char* s : {"hot1", "hot2"}) f.streams->add(s, std::to_string(n), n, "k");
+            std::this_thread::sleep_for(4ms);
+        }
+    });
+    auto options = [&](const std::string& worker) {
+        auto o = f.options(worker);
+        o.balance = bloop::Balance::throughput;
+        return o;
+    };
+    RunningWorker first(f, options("w1"));
+    ASSERT_TRUE(eventually([&] { return first.held() == 8; }));
+    // A lease duration (the meter's window) later, the busy shards' leases say so.
+    ASSERT_TRUE(eventually(
+        [&] { return f.lease("hot1").throughput > 10 && f.lease("hot2").throughput > 10; }));
+    for (const auto& s : quiet) EXPECT_EQ(f.lease(s).throughput, 0) << s;
+    const auto stored = f.stored("hot1");
+    ASSERT_TRUE(stored && stored->count("throughput"));
+    EXPECT_GT(std::stod(stored->at("throughput").as_number()), 10);
+    EXPECT_EQ(attribute(f.stored("q1"), "throughput"), "<absent>");
+
+    RunningWorker second(f, options("w2"));
+    ASSERT_TRUE(eventually([&] { return second.held() == 1; }));
+    std::this_thread::sleep_for(1s);  // ten more take rounds of each worker
+    EXPECT_EQ(first.held(), 7u);
+    EXPECT_EQ(second.held(), 1u);
+    std::vector<std::string> seconds;
+    for (const char* s : {"hot1", "hot2", "q1", "q2", "q3", "q4", "q5", "q6"})
+        if (f.lease(s).owner == "w2") seconds.emplace_back(s);
+    ASSERT_EQ(seconds.size(), 1u);
+    EXPECT_TRUE(seconds[0] == "hot1" || seconds[0] == "hot2") << seconds[0];
+    EXPECT_EQ(f.logged("asked w1 for the lease").size(), 1u);
+    EXPECT_EQ(f.logged("asked w2 for the lease").size(), 0u);
+    writing = false;
+    writer.join();
+    first.stop();
+    second.stop();
+    EXPECT_EQ(f.deliveries.overlaps(), std::vector<std::string>{});
+}
+
 TEST(ProcessorWorker, ManualCheckpointsAreTheHandlersOnly) {
     ProcessorFixture f("worker-manual");
     for (int i = 1; i <= 4; ++i) f.streams->add("s1", std::to_string(i), 1, "k");

@@ -230,7 +230,7 @@ TEST(LeasePlan, ACappedWorkerTakesNoMoreThanItsCapAndReleasesItsOwnBeyondIt) {
     const std::vector<StreamLease> leases{lease("a", "me", 7), lease("b", "me", 3),
                                           lease("c", "me", 2), lease("d", "", 1)};
     expiry.observe(LeaseListing(leases), t0);
-    const auto plan = plan_takes(LeaseListing(leases), expiry, t0, "me", {}, 1);
+    const auto plan = plan_takes(LeaseListing(leases), expiry, t0, "me", {}, {.max_leases = 1});
     EXPECT_EQ(plan.target, 4u);
     EXPECT_EQ(plan.take.size(), 1u);
     EXPECT_EQ(plan.release.size(), 2u) << "its own leases beyond the cap go back";
@@ -290,3 +290,128 @@ TEST(LeasePlan, ALeaseWhoseOwnerStoppedAnsweringAHandoffExpiresLikeAnyOther) {
 }
 
 }  // namespace
+
+// ---- balancing by throughput ----------------------------------------------------------------
+
+StreamLease busy(const std::string& shard, const std::string& owner, double throughput) {
+    StreamLease l = lease(shard, owner, 1);
+    l.throughput = throughput;
+    return l;
+}
+
+// The leases a plan asks for, by shard id.
+std::vector<std::string> asked(const bloop::detail::TakePlan& plan) {
+    std::vector<std::string> out;
+    for (const auto& s : plan.steals) out.push_back(s.lease.substr(s.lease.rfind('/') + 1));
+    std::sort(out.begin(), out.end());
+    return out;
+}
+
+constexpr bloop::detail::BalanceRule kByThroughput{.by_throughput = true};
+
+TEST(LeasePlanByThroughput, AWorkerAsksForTheBusyShardNotForItsShareOfLeases) {
+    LeaseExpiry expiry(10s);
+    const auto t0 = LeaseClock::now();
+    // w1 holds two busy shards and six quiet ones; me holds nothing yet.
+    std::vector<StreamLease> leases{busy("hot1", "w1", 100), busy("hot2", "w1", 100)};
+    for (const char* id : {"q1", "q2", "q3", "q4", "q5", "q6"}) leases.push_back(busy(id, "w1", 0));
+    expiry.observe(LeaseListing(leases), t0);
+    const auto by_count = plan_takes(LeaseListing(leases), expiry, t0, "me", {});
+    EXPECT_EQ(by_count.steals.size(), 4u);  // its share of leases, whichever they are
+
+    const auto plan = plan_takes(LeaseListing(leases), expiry, t0, "me", {}, kByThroughput);
+    ASSERT_EQ(plan.steals.size(), 1u);  // one busy shard evens the loads out
+    EXPECT_EQ(plan.steals[0].victim, "w1");
+    EXPECT_TRUE(plan.steals[0].lease.ends_with("/hot1") || plan.steals[0].lease.ends_with("/hot2"))
+        << plan.steals[0].lease;
+
+    // Handed over: neither worker asks the other for anything (no back and forth).
+    leases[0].owner = "me";
+    expiry.observe(LeaseListing(leases), t0);
+    EXPECT_TRUE(
+        plan_takes(LeaseListing(leases), expiry, t0, "me", held_by(leases, "me"), kByThroughput)
+            .steals.empty());
+    EXPECT_TRUE(
+        plan_takes(LeaseListing(leases), expiry, t0, "w1", held_by(leases, "w1"), kByThroughput)
+            .steals.empty());
+}
+
+TEST(LeasePlanByThroughput, QuietShardsAreSharedByCountAndAnOddOneDoesNotMoveBackAndForth) {
+    LeaseExpiry expiry(10s);
+    const auto t0 = LeaseClock::now();
+    std::vector<StreamLease> leases;
+    for (const char* id : {"a", "b", "c", "d", "e", "f", "g", "h", "i"})
+        leases.push_back(busy(id, "w1", 0));
+    expiry.observe(LeaseListing(leases), t0);
+    auto plan = plan_takes(LeaseListing(leases), expiry, t0, "me", {}, kByThroughput);
+    EXPECT_EQ(plan.steals.size(), 4u);  // 9 quiet leases: 5 and 4
+
+    for (std::size_t i = 0; i < 4; ++i) leases[i].owner = "me";
+    expiry.observe(LeaseListing(leases), t0);
+    EXPECT_TRUE(
+        plan_takes(LeaseListing(leases), expiry, t0, "me", held_by(leases, "me"), kByThroughput)
+            .steals.empty());
+    EXPECT_TRUE(
+        plan_takes(LeaseListing(leases), expiry, t0, "w1", held_by(leases, "w1"), kByThroughput)
+            .steals.empty());
+}
+
+TEST(LeasePlanByThroughput, AGapWithinTheThresholdIsLeftAloneAndTheClosestFitIsAskedFor) {
+    LeaseExpiry expiry(10s);
+    const auto t0 = LeaseClock::now();
+    // w1: 60 + 30 + 24 = 114, me: 86. Mean 100: moving 24 narrows the gap from 28 to 20, less
+    // than the threshold's 10% of the mean; the others would widen it.
+    std::vector<StreamLease> leases{busy("a", "w1", 60), busy("b", "w1", 30), busy("c", "w1", 24),
+                                    busy("m", "me", 86)};
+    expiry.observe(LeaseListing(leases), t0);
+    EXPECT_TRUE(
+        plan_takes(LeaseListing(leases), expiry, t0, "me", held_by(leases, "me"), kByThroughput)
+            .steals.empty());
+    // me at 40 instead: the gap is 74; 30 narrows it most (to 14), better than 24 (to 26) and
+    // 60 (to 46).
+    leases[3].throughput = 40;
+    expiry.observe(LeaseListing(leases), t0);
+    auto plan =
+        plan_takes(LeaseListing(leases), expiry, t0, "me", held_by(leases, "me"), kByThroughput);
+    EXPECT_EQ(asked(plan), std::vector<std::string>{"b"});
+    // A lower threshold acts on the smaller gap too.
+    leases[3].throughput = 86;
+    expiry.observe(LeaseListing(leases), t0);
+    plan = plan_takes(LeaseListing(leases), expiry, t0, "me", held_by(leases, "me"),
+                      {.by_throughput = true, .threshold = 0.05});
+    EXPECT_EQ(asked(plan), std::vector<std::string>{"c"});
+}
+
+TEST(LeasePlanByThroughput, AsksSeveralWorkersAboveTheMeanAndStaysWithinItsCap) {
+    LeaseExpiry expiry(10s);
+    const auto t0 = LeaseClock::now();
+    std::vector<StreamLease> leases{busy("a", "w1", 50), busy("b", "w1", 50), busy("c", "w2", 50),
+                                    busy("d", "w2", 50), busy("e", "w3", 10)};
+    expiry.observe(LeaseListing(leases), t0);
+    // Mean of four workers (me included): 52.5. One lease of w1 or w2 brings me to 50; a second
+    // would overshoot the gap.
+    auto plan = plan_takes(LeaseListing(leases), expiry, t0, "me", {}, kByThroughput);
+    ASSERT_EQ(plan.steals.size(), 1u);
+    EXPECT_NE(plan.steals[0].victim, "w3");
+    // Five hot shards on one worker, three workers idle: each asks for some, none beyond its cap.
+    leases = {busy("a", "w1", 50), busy("b", "w1", 50), busy("c", "w1", 50), busy("d", "w1", 50),
+              busy("e", "w1", 50)};
+    expiry.observe(LeaseListing(leases), t0);
+    plan = plan_takes(LeaseListing(leases), expiry, t0, "me", {}, kByThroughput);
+    EXPECT_EQ(plan.steals.size(), 2u);  // mean 125 with two workers
+    plan = plan_takes(LeaseListing(leases), expiry, t0, "me", {},
+                      {.max_leases = 1, .by_throughput = true});
+    EXPECT_EQ(plan.steals.size(), 1u);
+}
+
+TEST(LeasePlanByThroughput, APendingHandoffCountsForTheTakerAndIsNotAskedForAgain) {
+    LeaseExpiry expiry(10s);
+    const auto t0 = LeaseClock::now();
+    std::vector<StreamLease> leases{busy("a", "w1", 100), busy("b", "w1", 100)};
+    leases[0].next_owner = "w2";  // w2 asked for it
+    expiry.observe(LeaseListing(leases), t0);
+    LeaseListing listing(leases);
+    // me, w1 and w2 (by the handoff): w1 carries 100, w2 100 and me 0, mean 66.7; b would leave
+    // w1 at 0, narrowing the gap by nothing; a is pending.
+    EXPECT_TRUE(plan_takes(listing, expiry, t0, "me", {}, kByThroughput).steals.empty());
+}

@@ -37,6 +37,10 @@ struct StreamLease {
     /// Incremented by every write (taking, checkpointing, releasing; a heartbeat's by each beat):
     /// a lease whose counter and whose owner's heartbeat both stop changing has lost its worker.
     std::int64_t counter = 0;
+    /// Records per second its holder delivered lately (an average over lease durations), carried by
+    /// every write of the lease; workers balancing by throughput share shards by it. 0: quiet, or
+    /// not measured yet.
+    double throughput = 0;
 
     /// The stream arn part of `lease`.
     [[nodiscard]] std::string_view stream_arn() const;

@@ -60,6 +60,17 @@ class Checkpointing {
     bool counts_records_;
 };
 
+/// What a consumer's workers even out among themselves.
+enum class Balance {
+    /// The number of leases each holds (the default).
+    lease_count,
+    /// The records per second each one's shards deliver, as measured by their holders and carried
+    /// in the leases (KCL 3's lever): a worker holding a few busy shards is not given more, and
+    /// quiet shards are shared by count. Free and expired leases are still taken up to each
+    /// worker's share by count; only the asks for balance follow throughput.
+    throughput,
+};
+
 /// How a StreamProcessor's worker behaves.
 struct ProcessorOptions {
     /// The consumer's name: workers with one name share its shards (and leases). Required.
@@ -80,6 +91,13 @@ struct ProcessorOptions {
     /// The most leases this worker holds (KCL's maxLeasesForWorker); the rest go to other workers,
     /// or wait for one. Unset: its share, whatever that is.
     std::optional<std::size_t> max_leases{};
+    /// What this worker evens out when it asks other workers for leases (every worker of a
+    /// consumer should use the same).
+    Balance balance = Balance::lease_count;
+    /// By throughput: a lease is asked for only when moving it narrows the gap between the two
+    /// workers by more than this fraction of a worker's mean load (KCL 3's rebalance threshold),
+    /// so leases do not move for noise. At least 0.
+    double balance_threshold = 0.1;
     /// How often leases are listed, to take free, expired or (for balance) other workers' leases.
     std::chrono::milliseconds take_interval = std::chrono::seconds(5);
     /// How often the streams are described, to add leases for new shards.

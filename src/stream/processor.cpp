@@ -146,6 +146,7 @@ struct StreamProcessor::Impl {
             std::sort(missing.begin(), missing.end());
             std::unique_ptr<detail::LeaseListing> fresh;
             bool beaten = false;
+            std::vector<std::string> orphans;  // created, their parent gone unread
             for (std::size_t i = 0; i < missing.size(); ++i) {
                 if (i % 100 == 0 && beaten) {
                     fresh = std::make_unique<detail::LeaseListing>(
@@ -165,10 +166,15 @@ struct StreamProcessor::Impl {
                 if (context.leases->write(lease).written) {
                     context.say(LogLevel::info,
                                 "created the lease of " + key + " at " + lease.checkpoint);
+                    if (lease.checkpoint == checkpoint::trim_horizon &&
+                        !s.parent_shard_id.empty() && !known.count(s.parent_shard_id) &&
+                        listing.find(sub.arn + "/" + s.parent_shard_id) == nullptr)
+                        orphans.push_back(s.shard_id);
                 } else {
                     beaten = true;
                 }
             }
+            report_orphans(sub.arn, orphans, first);
             for (const auto& l : leases) {
                 if (l.stream_arn() != sub.arn || !l.finished() ||
                     known.count(std::string(l.shard_id())))
@@ -178,6 +184,23 @@ struct StreamProcessor::Impl {
                                                     " (its shard left the stream)");
             }
         }
+    }
+
+    // Shards whose parent left the stream (trimmed after 24 hours) before this consumer read it
+    // start at their trim horizon: said once per sync, as a warning once the consumer has read
+    // the stream before (a gap in what it handled), else as a note.
+    void report_orphans(const std::string& arn, const std::vector<std::string>& orphans,
+                        bool first) const {
+        if (orphans.empty()) return;
+        std::string ids;
+        for (std::size_t i = 0; i < orphans.size() && i < 5; ++i)
+            ids += (i == 0 ? "" : ", ") + orphans[i];
+        if (orphans.size() > 5) ids += ", ...";
+        context.say(first ? LogLevel::info : LogLevel::warning,
+                    std::to_string(orphans.size()) + " shard(s) of " + arn + " (" + ids +
+                        ") have a parent no longer in the stream, never read by this consumer "
+                        "(trimmed after 24 hours): they start at their trim horizon" +
+                        (first ? "" : "; the parents' records were not handled"));
     }
 
     // Lists the leases, starts held shards whose parents are finished, and takes leases (or asks

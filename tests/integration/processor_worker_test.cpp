@@ -239,6 +239,38 @@ TEST(ProcessorWorker, BalancingByThroughputSplitsTheBusyShardsNotTheLeaseCount) 
     EXPECT_EQ(f.deliveries.overlaps(), std::vector<std::string>{});
 }
 
+// A shard whose parent left the stream before the consumer read it starts at its trim horizon,
+// said once per sync: a note on the consumer's first run (the stream's retention), a warning
+// later (records the consumer never handled).
+TEST(ProcessorWorker, AShardWhoseParentWasTrimmedAwayStartsAtItsTrimHorizonAndIsReported) {
+    ProcessorFixture f("worker-orphans");
+    f.streams->add("old", "1", 1, "gone");
+    f.streams->shards["old"].described = false;  // trimmed away
+    f.streams->add("orphan", "2", 2, "k");
+    f.streams->shards["orphan"].parent = "old";
+    f.streams->add("root", "3", 3, "k");
+    RunningWorker worker(f, f.options("w1"));
+    ASSERT_TRUE(eventually([&] { return f.deliveries.of("orphan").size() == 1; }));
+    EXPECT_EQ(f.deliveries.of("orphan"), std::vector<std::string>{"2"});
+    const auto noted = f.logged("have a parent no longer in the stream");
+    ASSERT_EQ(noted.size(), 1u);
+    EXPECT_NE(noted[0].find("1 shard(s) of arn:fake:stream/1 (orphan)"), std::string::npos)
+        << noted[0];
+    EXPECT_EQ(noted[0].find("were not handled"), std::string::npos) << noted[0];
+    EXPECT_EQ(attribute(f.stored("old"), "owner"), "<no item>");
+
+    // Later, a new shard whose parent this consumer never saw: a gap, a warning.
+    f.streams->add("old2", "4", 4, "gone");
+    f.streams->shards["old2"].described = false;
+    f.streams->add("orphan2", "5", 5, "k");
+    f.streams->shards["orphan2"].parent = "old2";
+    ASSERT_TRUE(eventually([&] { return f.deliveries.of("orphan2").size() == 1; }));
+    const auto warned = f.logged("the parents' records were not handled");
+    ASSERT_EQ(warned.size(), 1u);
+    EXPECT_NE(warned[0].find("(orphan2)"), std::string::npos) << warned[0];
+    EXPECT_EQ(f.logged("have a parent no longer in the stream").size(), 2u);
+}
+
 TEST(ProcessorWorker, ManualCheckpointsAreTheHandlersOnly) {
     ProcessorFixture f("worker-manual");
     for (int i = 1; i <= 4; ++i) f.streams->add("s1", std::to_string(i), 1, "k");

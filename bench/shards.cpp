@@ -30,6 +30,7 @@
 #include <set>
 #include <sstream>
 #include <string>
+#include <string_view>
 #include <thread>
 #include <vector>
 
@@ -59,7 +60,8 @@ std::string shard_id(const char* kind, std::size_t i) {
     return id;
 }
 
-// A stream of `count` idle shards: count/10 closed parents, two open children each, open roots.
+// A stream of `count` idle shards: count/10 closed parents, two open children each, open roots —
+// every fifth of them with a parent trimmed away (not described; started at its trim horizon).
 // DescribeStream answers 100 shards a page, as DynamoDB Streams does; its pages are counted.
 class ScriptedShards : public bloop::StreamsApi {
   public:
@@ -72,7 +74,7 @@ class ScriptedShards : public bloop::StreamsApi {
         for (std::size_t i = 0; i < 2 * parents; ++i)
             shards_.push_back({shard_id("child", i), shard_id("parent", i / 2)});
         for (std::size_t i = shards_.size(); i < count; ++i)
-            shards_.push_back({shard_id("root", i), ""});
+            shards_.push_back({shard_id("root", i), i % 5 == 0 ? shard_id("trimmed", i) : ""});
     }
 
     std::vector<Shard> describe_stream(const std::string& arn) override {
@@ -141,7 +143,12 @@ extern "C" void on_signal(int) {
 
 int worker_main(const std::string& consumer, const std::string& name, std::size_t shards,
                 const std::string& stats_path) {
-    bloop::Engine engine;
+    bloop::ClientOptions client;
+    client.log = [](bloop::LogLevel level, std::string_view line) {  // warnings, and orphans noted
+        if (level >= bloop::LogLevel::warning || line.find("no longer in the stream") != line.npos)
+            std::cerr << line << std::endl;
+    };
+    bloop::Engine engine{bloop::Client(std::move(client))};
     engine.bind<ShardBenchItem>();
     auto streams =
         std::make_shared<ScriptedShards>(engine.binding<ShardBenchItem>().stream_arn, shards);

@@ -5,12 +5,14 @@
 namespace bloop::detail {
 namespace {
 
-constexpr double kQueueing = 3.0;  // slower than this many fastest answers: the server queues
-constexpr double kShrink = 0.9;    // the limit after a queued answer
-// The fastest answer is the least of those seen in the current and the previous window of this
-// length (as TCP BBR keeps its minimum round trip): remembered 10 to 20 s whatever the request
-// rate.
-constexpr auto kWindow = std::chrono::seconds(10);
+using namespace std::chrono_literals;
+
+constexpr double kQueueing = 2.0;         // a cohort averaging over this many bases: queued
+constexpr std::size_t kMinCohort = 32;    // requests a cohort averages at least
+constexpr std::size_t kProbeCohort = 64;  // requests a probe averages
+constexpr std::size_t kJudged = 8;        // a kind's answers a cohort needs to judge it
+constexpr auto kProbeEvery = 10s;         // from the end of one probe to the next
+constexpr auto kIdle = 20s;               // a kind unanswered this long is probed afresh
 
 // The requests a limit lets in flight at once.
 std::size_t whole(double limit) {
@@ -21,61 +23,133 @@ std::size_t whole(double limit) {
 
 AdaptiveLimit::AdaptiveLimit(std::size_t ceiling)
     : ceiling_(static_cast<double>(ceiling)),
-      limit_(static_cast<double>(std::min(ceiling, kInitial))) {}
-
-void AdaptiveLimit::acquire() {
-    std::unique_lock lock(mutex_);
-    if (in_flight_ >= whole(limit_)) {
-        ++waiting_;
-        room_.wait(lock, [&] { return in_flight_ < whole(limit_); });
-        --waiting_;
-    }
-    ++in_flight_;
+      limit_(static_cast<double>(std::min(ceiling, kInitial))) {
+    open_cohort(std::max(kMinCohort, whole(limit_)));
 }
 
-void AdaptiveLimit::release() {
-    bool room = false;
+std::size_t AdaptiveLimit::room() const {
+    return phase_ == Phase::measuring ? whole(limit_) : probe_cap_;
+}
+
+AdaptiveLimit::Ticket AdaptiveLimit::take() {
+    ++in_flight_;
+    Ticket ticket;
+    if (to_sample_ > 0 && phase_ != Phase::draining) {
+        --to_sample_;
+        ++outstanding_;
+        ticket.sampled = true;
+    }
+    return ticket;
+}
+
+AdaptiveLimit::Ticket AdaptiveLimit::acquire() {
+    std::unique_lock lock(mutex_);
+    if (in_flight_ >= room()) {
+        ++waiting_;
+        room_.wait(lock, [&] { return in_flight_ < room(); });
+        --waiting_;
+    }
+    return take();
+}
+
+std::optional<AdaptiveLimit::Ticket> AdaptiveLimit::try_acquire() {
+    std::lock_guard lock(mutex_);
+    if (in_flight_ >= room()) return std::nullopt;
+    return take();
+}
+
+void AdaptiveLimit::answered(const Ticket& ticket, std::size_t kind, Clock::duration latency,
+                             Clock::time_point now) {
+    std::lock_guard lock(mutex_);
+    last_answer_ = now;
+    if (kind >= kinds_.size()) kinds_.resize(kind + 1);
+    Kind& k = kinds_[kind];
+    if (k.last != Clock::time_point{} && now - k.last >= kIdle) {
+        k.base = 0;  // the route may have changed meanwhile
+        k.over = false;
+    }
+    k.last = now;
+    if (next_probe_ == Clock::time_point{}) next_probe_ = now + kProbeEvery;
+    if (k.base == 0 || now >= next_probe_) probe_due_ = true;
+    if (ticket.sampled) {
+        k.sum += std::chrono::duration<double>(latency).count();
+        ++k.count;
+    }
+}
+
+void AdaptiveLimit::release(const Ticket& ticket) {
+    std::size_t opened = 0;  // requests that may start now
     {
         std::lock_guard lock(mutex_);
         --in_flight_;
-        // After a shrink more may be in flight than the limit: then nobody may start yet.
-        room = waiting_ > 0 && in_flight_ < whole(limit_);
-    }
-    if (room) room_.notify_one();
-}
-
-void AdaptiveLimit::answered(std::size_t kind, Clock::duration latency, Clock::time_point now) {
-    const double seconds = std::chrono::duration<double>(latency).count();
-    std::size_t opened = 0;  // requests that may start now and could not before
-    {
-        std::lock_guard lock(mutex_);
-        if (kind >= fastest_.size()) fastest_.resize(kind + 1);
-        Fastest& f = fastest_[kind];
-        const bool first = f.window_start == Clock::time_point{};
-        if (first || now - f.window_start >= kWindow) {
-            // A window ends: its fastest becomes the previous one (unless no answer came for a
-            // whole window, or this is the first answer of its kind).
-            f.previous = first || now - f.window_start >= 2 * kWindow ? seconds : f.current;
-            f.current = seconds;
-            f.window_start = now;
-        } else {
-            f.current = std::min(f.current, seconds);
+        if (ticket.sampled) --outstanding_;
+        if (phase_ == Phase::draining && in_flight_ <= probe_cap_) {
+            phase_ = Phase::probing;  // few enough in flight: the probe's cohort goes out
+            open_cohort(kProbeCohort);
+        } else if (phase_ != Phase::draining && to_sample_ == 0 && outstanding_ == 0) {
+            close_cohort();
         }
-        const double fastest = std::min(f.current, f.previous);
-        const double before = limit_;
-        if (seconds <= kQueueing * fastest) {
-            limit_ = std::min(ceiling_, limit_ + (slow_start_ ? 1.0 : 1.0 / limit_));
-        } else if (now - last_shrink_ >= latency) {
-            slow_start_ = false;
-            last_shrink_ = now;
-            limit_ = std::max(1.0, limit_ * kShrink);
-        }
-        const std::size_t was = std::max(in_flight_, whole(before));
-        opened = whole(limit_) > was ? std::min(waiting_, whole(limit_) - was) : 0;
+        const std::size_t free = room() > in_flight_ ? room() - in_flight_ : 0;
+        opened = std::min(waiting_, free);
     }
-    // As many waiters as there is new room for: waking them all would put all but these back to
+    // As many waiters as there is room for: waking them all would put all but these back to
     // sleep (many threads wait when bulk work queues more requests than the limit).
     for (; opened > 0; --opened) room_.notify_one();
+}
+
+void AdaptiveLimit::open_cohort(std::size_t size) {
+    to_sample_ = size;
+    outstanding_ = 0;
+    for (Kind& k : kinds_) k.sum = 0, k.count = 0;
+}
+
+void AdaptiveLimit::close_cohort() {
+    if (phase_ == Phase::probing) {
+        for (Kind& k : kinds_) {
+            // A kind rarely sent takes what the probe saw of it.
+            if (k.count >= kJudged || (k.base == 0 && k.count > 0)) {
+                k.base = k.sum / static_cast<double>(k.count);
+                k.over = false;
+            }
+        }
+        phase_ = Phase::measuring;
+        probe_due_ = false;
+        next_probe_ = last_answer_ + kProbeEvery;
+    } else {
+        double grow = 0;
+        double cut = 1;  // the least factor any kind asks for (one cut per cohort)
+        for (Kind& k : kinds_) {
+            if (k.count < kJudged || k.base == 0) continue;
+            const double average = k.sum / static_cast<double>(k.count);
+            if (average <= kQueueing * k.base) {
+                k.over = false;
+                grow += static_cast<double>(k.count);
+            } else if (!k.over) {
+                k.over = true;  // one cohort may be noise; two in a row are queueing
+            } else {
+                k.over = false;
+                cut = std::min(cut, std::max(0.5, k.base / average));  // back to the base
+            }
+        }
+        if (cut < 1) {
+            slow_start_ = false;
+            limit_ = std::max(1.0, limit_ * cut);
+        } else if (grow > 0) {
+            limit_ = std::min(ceiling_, limit_ + (slow_start_ ? grow : grow / limit_));
+        }
+        if (probe_due_) {
+            const std::size_t limit = whole(limit_);
+            probe_cap_ = std::max(std::min<std::size_t>(limit, 4), limit / 4);
+            phase_ = Phase::draining;
+            to_sample_ = 0;
+            if (in_flight_ <= probe_cap_) {
+                phase_ = Phase::probing;
+                open_cohort(kProbeCohort);
+            }
+            return;
+        }
+    }
+    open_cohort(std::max(kMinCohort, whole(limit_)));
 }
 
 std::size_t AdaptiveLimit::throttled(Clock::time_point now) {

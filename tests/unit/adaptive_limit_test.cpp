@@ -1,5 +1,7 @@
-// The client's adaptive concurrency: growing while answers stay as fast as the fastest, shrinking
-// when the server queues, halving when DynamoDB throttles, within the user's ceiling.
+// The client's adaptive concurrency: growing while answers stay within twice their base latency
+// (probed at low concurrency), shrinking when cohorts of requests show the server queueing — not
+// when latency merely varies — halving when DynamoDB throttles, within the user's ceiling. The
+// behaviour under load is shown on a simulated clock against simulated servers.
 
 #include <bloop/client/client.hpp>
 
@@ -8,8 +10,14 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <atomic>
+#include <functional>
+#include <mutex>
+#include <queue>
+#include <random>
 #include <thread>
+#include <tuple>
 
 namespace bloop {
 namespace {
@@ -20,92 +28,193 @@ using detail::AdaptiveLimit;
 constexpr std::size_t kGetItem = 1;
 constexpr std::size_t kBatchWrite = 2;
 
+// ---- a simulated clock and server -----------------------------------------------------------
+
+using Clock = AdaptiveLimit::Clock;
+
+// `callers` send requests of one kind in a closed loop — each as soon as the limit lets it in —
+// to a simulated server, on a simulated clock: `latency(sent, in_flight)` says how long a request
+// sent at `sent` takes. Deterministic: no threads, no sleeping.
+class Simulation {
+  public:
+    using Latency = std::function<Clock::duration(Clock::time_point sent)>;
+    Simulation(std::size_t ceiling, Latency latency)
+        : limit(ceiling), latency_(std::move(latency)) {}
+
+    /// Runs for `duration` of simulated time; returns the smallest and largest limit seen in its
+    /// last `tail` (and their mean over its answers in `mean`).
+    std::pair<std::size_t, std::size_t> run(Clock::duration duration, Clock::duration tail) {
+        const auto end = now + duration;
+        std::size_t low = SIZE_MAX, high = 0;
+        double sum = 0;
+        std::size_t seen = 0;
+        while (now < end) {
+            while (const auto ticket = limit.try_acquire()) {
+                const Clock::duration took = latency_(now);
+                pending_.push({now + took, took, *ticket});
+            }
+            const Answer answer = pending_.top();
+            pending_.pop();
+            now = answer.at;
+            limit.answered(answer.ticket, 0, answer.took, now);
+            limit.release(answer.ticket);
+            ++answers;
+            if (now >= end - tail) {
+                low = std::min(low, limit.current());
+                high = std::max(high, limit.current());
+                sum += static_cast<double>(limit.current());
+                ++seen;
+            }
+        }
+        mean = sum / static_cast<double>(seen);
+        return {low, high};
+    }
+
+    AdaptiveLimit limit;
+    double mean = 0;
+    Clock::time_point now = Clock::time_point() + std::chrono::hours(1);
+    std::size_t answers = 0;
+
+  private:
+    Latency latency_;
+    struct Answer {
+        Clock::time_point at;
+        Clock::duration took;
+        AdaptiveLimit::Ticket ticket;
+        bool operator>(const Answer& other) const { return at > other.at; }
+    };
+    std::priority_queue<Answer, std::vector<Answer>, std::greater<>> pending_;
+};
+
+// A server working on `slots` requests at once, each for `work`, after `network` (no queueing
+// in the network): what a request sent at a time waits for.
+class QueueingServer {
+  public:
+    QueueingServer(std::size_t slots, Clock::duration work, Clock::duration network)
+        : free_(slots, Clock::time_point()), work_(work), network_(network) {}
+    Clock::duration operator()(Clock::time_point sent) {
+        std::pop_heap(free_.begin(), free_.end(), std::greater<>());
+        const auto start = std::max(free_.back(), sent + network_ / 2);
+        free_.back() = start + work_;
+        std::push_heap(free_.begin(), free_.end(), std::greater<>());
+        return start + work_ + network_ / 2 - sent;
+    }
+
+  private:
+    std::vector<Clock::time_point> free_;  // when each slot is free, a min-heap
+    Clock::duration work_, network_;
+};
+
 TEST(AdaptiveLimit, StartsAtSixteenOrTheLowerCeiling) {
     EXPECT_EQ(AdaptiveLimit(64).current(), 16u);
     EXPECT_EQ(AdaptiveLimit(4).current(), 4u);
 }
 
-TEST(AdaptiveLimit, GrowsOneAnAnswerToTheCeilingWhileAnswersStayFast) {
-    // A network round trip of 10 ms and a server that never queues: more in flight pays off.
-    AdaptiveLimit limit(64);
-    auto now = std::chrono::steady_clock::now();
-    for (int i = 0; i < 20; ++i) limit.answered(kGetItem, 10ms + (i % 3) * 1ms, now += 1ms);
-    EXPECT_EQ(limit.current(), 36u);  // slow start: one more per answer
-    for (int i = 0; i < 100; ++i) limit.answered(kGetItem, 12ms, now += 1ms);
-    EXPECT_EQ(limit.current(), 64u);  // never past the ceiling
+TEST(AdaptiveLimit, GrowsToTheCeilingWhileAnswersStayFast) {
+    // A 10 ms network and a server that never queues: more in flight pays off, doubling every
+    // bucket at first.
+    Simulation sim(1024, [](Clock::time_point) { return 10ms; });
+    const auto [low, high] = sim.run(2s, 1s);
+    EXPECT_EQ(low, 1024u);
+    EXPECT_EQ(high, 1024u);
 }
 
-TEST(AdaptiveLimit, ShrinksATenthARoundTripWhenTheServerQueuesThenGrowsOneAWindow) {
-    AdaptiveLimit limit(64);
-    auto now = std::chrono::steady_clock::now();
-    for (int i = 0; i < 14; ++i) limit.answered(kGetItem, 10ms, now += 1ms);
-    EXPECT_EQ(limit.current(), 30u);
-    limit.answered(kGetItem, 45ms, now += 1ms);  // over three times the fastest: queued
-    EXPECT_EQ(limit.current(), 27u);
-    limit.answered(kGetItem, 45ms, now += 1ms);  // the same round trip: counted once
-    EXPECT_EQ(limit.current(), 27u);
-    limit.answered(kGetItem, 45ms, now += 50ms);
-    EXPECT_EQ(limit.current(), 24u);  // 27 * 0.9 * 0.9 = 24.3
-    for (int i = 0; i < 24; ++i) limit.answered(kGetItem, 10ms, now += 1ms);
-    EXPECT_EQ(limit.current(), 25u);  // past slow start: a window of answers for one more
+TEST(AdaptiveLimit, LatencyThatVariesWithoutQueueingLeavesTheLimitAtTheCeiling) {
+    // 1 ms or 40 ms at random, whatever the load (a network's spread, not queueing): judged one
+    // answer at a time against the fastest, this drove the limit down to 1.
+    for (const std::size_t ceiling : {16u, 64u, 256u, 1024u}) {
+        std::mt19937 random(7);
+        Simulation sim(ceiling, [&](Clock::time_point) {
+            return std::uniform_int_distribution<int>(0, 1)(random) ? 40ms : 1ms;
+        });
+        const auto [low, high] = sim.run(60s, 40s);
+        EXPECT_GE(low, ceiling * 9 / 10) << "ceiling " << ceiling;
+        EXPECT_EQ(high, ceiling) << "ceiling " << ceiling;
+    }
 }
 
-TEST(AdaptiveLimit, ComparesEachKindOfRequestWithItsOwnFastestAnswer) {
-    AdaptiveLimit limit(64);
-    auto now = std::chrono::steady_clock::now();
-    limit.answered(kGetItem, 1ms, now += 1ms);
-    limit.answered(kBatchWrite, 30ms, now += 1ms);  // slow for a GetItem, normal for its kind
-    limit.answered(kBatchWrite, 40ms, now += 1ms);
-    EXPECT_EQ(limit.current(), 19u);
-    limit.answered(kGetItem, 30ms, now += 1ms);  // a GetItem that slow has queued
-    EXPECT_EQ(limit.current(), 17u);
+TEST(AdaptiveLimit, AServerWorkingOnNRequestsAtOnceBringsTheLimitNearN) {
+    for (const std::size_t slots : {4u, 16u, 64u}) {
+        Simulation sim(1024, QueueingServer(slots, 5ms, 1ms));
+        const auto [low, high] = sim.run(60s, 40s);
+        EXPECT_GE(low, slots) << slots << " slots";  // the server kept busy
+        // Queued: about as many again on average (the limit rises until answers average twice the
+        // base, then falls back to about N), never three times as many.
+        EXPECT_LE(sim.mean, 2.25 * static_cast<double>(slots)) << slots << " slots";
+        EXPECT_LT(high, 3 * slots) << slots << " slots";
+    }
 }
 
-TEST(AdaptiveLimit, LearnsASlowerNetworkAgain) {
-    AdaptiveLimit limit(64);
-    auto now = std::chrono::steady_clock::now();
-    limit.answered(kGetItem, 10ms, now += 1ms);
-    const std::size_t after_fast = limit.current();
-    // The route changed: every answer now takes 40 ms. The limit shrinks at first, then the
-    // fastest answer rises towards 40 ms and growth resumes.
-    for (int i = 0; i < 100; ++i) limit.answered(kGetItem, 40ms, now += 40ms);
-    const std::size_t shrunk = limit.current();
-    EXPECT_LT(shrunk, after_fast);
-    for (int i = 0; i < 2000; ++i) limit.answered(kGetItem, 40ms, now += 40ms);
-    EXPECT_GT(limit.current(), shrunk);
+TEST(AdaptiveLimit, FollowsTheBaseLatencySteppingUpAndBackWithinAWindow) {
+    // The route changes: 1 ms, then 40 ms for a minute, then 1 ms again — no queueing. A step up
+    // looks like queueing until the next probe (every 10 s) measures the new base.
+    Clock::time_point step_up, step_down;
+    Simulation sim(256, [&](Clock::time_point sent) {
+        return sent >= step_up && sent < step_down ? 40ms : 1ms;
+    });
+    step_up = sim.now + 30s;
+    step_down = sim.now + 90s;
+    auto [low, high] = sim.run(30s, 10s);
+    EXPECT_EQ(low, 256u);
+    std::tie(low, high) = sim.run(60s, 35s);  // within 25 s of the step up: back at the top
+    EXPECT_GE(low, 230u);
+    std::tie(low, high) = sim.run(30s, 30s);  // a faster route lowers nothing
+    EXPECT_GE(low, 230u);
 }
 
-TEST(AdaptiveLimit, ManyQueuedAnswersDoNotRaiseTheFastest) {
-    // A long bulk run at a high request rate: thousands of answers in a few seconds, all queued.
-    // The fastest answer of the last 10 to 20 s stays the measure, so the limit keeps shrinking.
-    AdaptiveLimit limit(64);
-    auto now = std::chrono::steady_clock::now();
-    limit.answered(kGetItem, 10ms, now += 1ms);
-    for (int i = 0; i < 5000; ++i) limit.answered(kGetItem, 45ms, now += 1ms);
-    EXPECT_EQ(limit.current(), 1u);
+// Sends `n` requests of `kind` one after another, each answered after `latency`.
+void feed(AdaptiveLimit& limit, std::size_t kind, int n, Clock::duration latency,
+          Clock::time_point& now) {
+    for (int i = 0; i < n; ++i) {
+        const auto ticket = limit.acquire();
+        limit.answered(ticket, kind, latency, now += latency);
+        limit.release(ticket);
+    }
 }
 
-TEST(AdaptiveLimit, ForgetsTheFastestAnswerAfterTwoWindows) {
+TEST(AdaptiveLimit, ComparesEachKindOfRequestWithItsOwnBase) {
+    // GetItems of 1 ms and BatchWriteItems of 30 ms, interleaved: neither is queueing.
     AdaptiveLimit limit(64);
-    auto now = std::chrono::steady_clock::now();
-    limit.answered(kGetItem, 10ms, now += 1ms);
-    for (int i = 0; i < 190; ++i) limit.answered(kGetItem, 40ms, now += 100ms);  // 19 s
-    const std::size_t shrunk = limit.current();
-    EXPECT_LT(shrunk, 16u);
-    limit.answered(kGetItem, 40ms, now += 100ms);
-    EXPECT_EQ(limit.current(), shrunk);  // 10 ms was seen within the previous window
-    for (int i = 0; i < 10; ++i) limit.answered(kGetItem, 40ms, now += 100ms);  // past 20 s
-    EXPECT_GT(limit.current(), shrunk);  // 40 ms is the fastest now: growth resumes
+    auto now = Clock::now();
+    for (int i = 0; i < 400; ++i) {
+        feed(limit, kGetItem, 1, 1ms, now);
+        feed(limit, kBatchWrite, 1, 30ms, now);
+    }
+    EXPECT_EQ(limit.current(), 64u);
+    // GetItems now take 30 ms too: they queue.
+    feed(limit, kGetItem, 300, 30ms, now);
+    EXPECT_LT(limit.current(), 64u);
 }
 
-TEST(AdaptiveLimit, AnIdleKindStartsAfresh) {
-    AdaptiveLimit limit(64);
-    auto now = std::chrono::steady_clock::now();
-    limit.answered(kGetItem, 10ms, now += 1ms);
-    const std::size_t before = limit.current();
-    // No answer for a minute, then a slower route: nothing older than the last window counts.
-    limit.answered(kGetItem, 40ms, now += 60s);
-    EXPECT_EQ(limit.current(), before + 1);
+TEST(AdaptiveLimit, OneSlowCohortIsNoiseTwoInARowAreQueueing) {
+    AdaptiveLimit limit(1024);
+    auto now = Clock::now();
+    feed(limit, kGetItem, 32 + 64, 10ms, now);  // a cohort unjudged (no base yet), the probe
+    EXPECT_EQ(limit.current(), 16u);
+    feed(limit, kGetItem, 32, 10ms, now);
+    EXPECT_EQ(limit.current(), 48u);  // slow start: a cohort's requests more
+    feed(limit, kGetItem, 48, 30ms, now);
+    EXPECT_EQ(limit.current(), 48u);  // one cohort over twice the base: not yet
+    feed(limit, kGetItem, 48, 10ms, now);
+    EXPECT_EQ(limit.current(), 96u);  // and the next within it: growth goes on
+    feed(limit, kGetItem, 96 * 2, 40ms, now);
+    // Two in a row at four times the base: the limit aims at the base, but falls by at most half.
+    EXPECT_EQ(limit.current(), 48u);
+    feed(limit, kGetItem, 48, 10ms, now);
+    EXPECT_EQ(limit.current(), 49u);  // past slow start: one per round trip
+}
+
+TEST(AdaptiveLimit, AnIdleKindIsProbedAfresh) {
+    AdaptiveLimit limit(1024);
+    auto now = Clock::now();
+    feed(limit, kGetItem, 32 + 64 + 32, 10ms, now);
+    EXPECT_EQ(limit.current(), 48u);
+    // No answer for a minute, then a slower route: probed before any cohort is judged.
+    now += 60s;
+    feed(limit, kGetItem, 48 + 64, 40ms, now);
+    EXPECT_EQ(limit.current(), 48u);  // not judged against the old base
+    feed(limit, kGetItem, 48, 40ms, now);
+    EXPECT_EQ(limit.current(), 96u);
 }
 
 TEST(AdaptiveLimit, HalvesOnThrottlingOnceABurstNeverBelowOne) {
@@ -117,9 +226,10 @@ TEST(AdaptiveLimit, HalvesOnThrottlingOnceABurstNeverBelowOne) {
     EXPECT_EQ(limit.current(), 8u);
     EXPECT_EQ(limit.throttled(t0 + 200ms), 4u);
     auto now = t0 + 300ms;
-    for (int i = 0; i < 5; ++i) limit.answered(kGetItem, 10ms, now += 1ms);
-    EXPECT_EQ(limit.current(), 5u);  // throttled once: no more slow start, a window for one more
-    for (int i = 0; i < 1000; ++i) limit.answered(kGetItem, 10ms, now += 1ms);
+    feed(limit, kGetItem, 32 + 64 + 32, 10ms, now);  // unjudged, the probe, a cohort
+    EXPECT_EQ(limit.current(), 12u);  // throttled: no more slow start; 32 answers at 4 in flight
+                                      // are 8 round trips, one more for each
+    feed(limit, kGetItem, 1000, 10ms, now);
     EXPECT_EQ(limit.current(), 16u);
     for (int i = 0; i < 10; ++i) (void)limit.throttled(t0 + std::chrono::seconds(1 + i));
     EXPECT_EQ(limit.current(), 1u);
@@ -127,37 +237,57 @@ TEST(AdaptiveLimit, HalvesOnThrottlingOnceABurstNeverBelowOne) {
 
 TEST(AdaptiveLimit, HoldsRequestsBeyondTheLimitUntilOneIsReleased) {
     AdaptiveLimit limit(2);
-    limit.acquire();
-    limit.acquire();
+    const auto first = limit.acquire();
+    const auto second = limit.acquire();
+    EXPECT_FALSE(limit.try_acquire());
     std::atomic<bool> third{false};
     std::thread waiter([&] {
-        limit.acquire();
+        const auto ticket = limit.acquire();
         third = true;
-        limit.release();
+        limit.release(ticket);
     });
     std::this_thread::sleep_for(50ms);
     EXPECT_FALSE(third.load());  // two in flight: the third waits
-    limit.release();
+    limit.release(first);
     waiter.join();
     EXPECT_TRUE(third.load());
-    limit.release();
+    limit.release(second);
 }
 
-TEST(AdaptiveLimit, AGrowingLimitLetsAWaiterIn) {
+TEST(AdaptiveLimit, EveryWaiterGetsInAsRoomOpens) {
+    // Sixteen in flight, eight threads waiting: as the sixteen are answered, each release wakes as
+    // many waiters as it made room for (a lost wake-up would leave one asleep and the join hung).
     AdaptiveLimit limit(64);
-    for (int i = 0; i < 16; ++i) limit.acquire();
-    std::atomic<bool> seventeenth{false};
-    std::thread waiter([&] {
-        limit.acquire();  // waits: 16 in flight, the limit is 16
-        seventeenth = true;
-    });
-    // A fast answer grows the limit to 17: room for the waiter, woken by the growth alone (no
-    // request is released). Without that wake the join below never returns.
-    limit.answered(0, 1ms, AdaptiveLimit::Clock::now());
-    waiter.join();
-    EXPECT_TRUE(seventeenth.load());
-    EXPECT_EQ(limit.current(), 17u);
-    for (int i = 0; i < 17; ++i) limit.release();
+    auto now = Clock::now();
+    feed(limit, 0, 32 + 64, 1ms, now);  // the base known
+    std::vector<AdaptiveLimit::Ticket> tickets;
+    for (int i = 0; i < 16; ++i) tickets.push_back(limit.acquire());
+    EXPECT_FALSE(limit.try_acquire());
+    std::atomic<int> through{0};
+    std::mutex clock_mutex;
+    std::vector<std::thread> waiters;
+    for (int i = 0; i < 8; ++i) {
+        waiters.emplace_back([&] {
+            const auto ticket = limit.acquire();
+            {
+                std::lock_guard lock(clock_mutex);
+                limit.answered(ticket, 0, 1ms, now += 1ms);
+            }
+            limit.release(ticket);
+            ++through;
+        });
+    }
+    std::this_thread::sleep_for(20ms);
+    EXPECT_EQ(through.load(), 0);  // all waiting
+    for (auto& ticket : tickets) {
+        {
+            std::lock_guard lock(clock_mutex);
+            limit.answered(ticket, 0, 1ms, now += 1ms);
+        }
+        limit.release(ticket);
+    }
+    for (auto& waiter : waiters) waiter.join();
+    EXPECT_EQ(through.load(), 8);
 }
 
 TEST(AdaptiveLimit, TheClientHalvesItsRequestsInFlightWhenThrottled) {

@@ -306,30 +306,33 @@ TEST(InFlightLimitPolicy, AnAnswerTeachesItsLatencyAThrottleHalvesTheLimitNoAnsw
         over(std::make_unique<InFlightLimit>(
                  limit, [&](LogLevel, std::string_view m) { lines.emplace_back(m); }),
              error_mapping());
-    const std::size_t before = limit.current();
-    // An error answer is an answer: as fast as the fastest, so the limit grows (slow start).
-    below->fail(400, "ConditionalCheckFailedException", "no");
     const CallOptions call;
-    Exchange a = exchange_of(Operation::PutItem, call);
-    EXPECT_THROW((void)pipeline.send(a), ConditionalCheckFailed);
+    // Sends `n` PutItems, each answered as `answer` sets up, each throwing E.
+    const auto send = [&]<class E>(int n, const std::function<void()>& answer) {
+        for (int i = 0; i < n; ++i) {
+            answer();
+            Exchange e = exchange_of(Operation::PutItem, call);
+            EXPECT_THROW((void)pipeline.send(e), E);
+        }
+    };
+    const auto refused = [&] { below->fail(400, "ConditionalCheckFailedException", "no"); };
+    // Error answers are answers: a first cohort (no base yet), the probe, then a cohort as fast as
+    // the base, and the limit grows (slow start: by the cohort).
+    send.operator()<ConditionalCheckFailed>(32 + 64, refused);
+    EXPECT_EQ(limit.current(), 16u);
+    send.operator()<ConditionalCheckFailed>(32, refused);
     const std::size_t grown = limit.current();
-    EXPECT_EQ(grown, before + 1);
-    // No answer: nothing learnt.
-    below->drop<ConnectionReset>("reset");
-    Exchange b = exchange_of(Operation::PutItem, call);
-    EXPECT_THROW((void)pipeline.send(b), ConnectionReset);
+    EXPECT_EQ(grown, 48u);
+    // No answer: nothing learnt, however many.
+    send.operator()<ConnectionReset>(48, [&] { below->drop<ConnectionReset>("reset"); });
     EXPECT_EQ(limit.current(), grown);
     EXPECT_TRUE(lines.empty());
     // A 5xx answer may come from a front end that never reached the service: nothing learnt
-    // (a 503 in microseconds taken as the fastest answer would make every later one look queued).
-    below->fail(503, "ServiceUnavailable", "busy");
-    Exchange u = exchange_of(Operation::PutItem, call);
-    EXPECT_THROW((void)pipeline.send(u), ServiceError);
+    // (a 503 in microseconds taken as the base would make every later answer look queued).
+    send.operator()<ServiceError>(48, [&] { below->fail(503, "ServiceUnavailable", "busy"); });
     EXPECT_EQ(limit.current(), grown);
     // A throttle halves it, and says so.
-    below->fail(400, "ThrottlingException", "slow down");
-    Exchange c = exchange_of(Operation::PutItem, call);
-    EXPECT_THROW((void)pipeline.send(c), Throttling);
+    send.operator()<Throttling>(1, [&] { below->fail(400, "ThrottlingException", "slow down"); });
     EXPECT_EQ(limit.current(), grown / 2);
     ASSERT_EQ(lines.size(), 1u);
     EXPECT_EQ(lines[0], "PutItem was throttled: at most " + std::to_string(grown / 2) +

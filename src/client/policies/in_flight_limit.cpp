@@ -9,17 +9,18 @@ namespace bloop::detail {
 
 HttpResponse InFlightLimit::send(Exchange& exchange, const Next& next) {
     using Clock = AdaptiveLimit::Clock;
-    limit_.acquire();
+    const AdaptiveLimit::Ticket ticket = limit_.acquire();
     struct Release {
         AdaptiveLimit& limit;
-        ~Release() { limit.release(); }
-    } release{limit_};
+        const AdaptiveLimit::Ticket& ticket;
+        ~Release() { limit.release(ticket); }
+    } release{limit_, ticket};
     const auto kind = static_cast<std::size_t>(exchange.op);
     const auto sent = Clock::now();
     try {
         HttpResponse response = next(exchange);
         const auto answered = Clock::now();
-        limit_.answered(kind, answered - sent, answered);
+        limit_.answered(ticket, kind, answered - sent, answered);
         return response;
     } catch (const ServiceError& e) {
         const auto answered = Clock::now();
@@ -32,7 +33,7 @@ HttpResponse InFlightLimit::send(Exchange& exchange, const Next& next) {
             // A refusal (a failed condition, a bad request) was served like any answer. A 5xx
             // teaches nothing: a front end may answer it at once without reaching the service
             // (a 503 in 0.1 ms would make every later answer look queued).
-            limit_.answered(kind, answered - sent, answered);
+            limit_.answered(ticket, kind, answered - sent, answered);
         }
         throw;
     }

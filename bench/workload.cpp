@@ -38,6 +38,7 @@
 
 #include "account_model.hpp"
 
+#include "canned_server.hpp"
 #include "floor_client.hpp"
 #include "latency_proxy.hpp"
 #include "local_server.hpp"
@@ -124,6 +125,8 @@ struct Recorded {
 // The HTTP transport, from --transport: "" for the client's own choice.
 std::string transport_choice;          // NOLINT: set once by main before any request
 std::string telemetry_choice = "off";  // NOLINT: set once by main: off, metrics or all
+bool canned_tables = false;            // NOLINT: set once by main: table names the same each run
+std::size_t ceiling_choice = 0;        // NOLINT: set once by main: --in-flight (0: the default)
 
 // The telemetry of --telemetry: none; bloop::Metrics; or Metrics and spans sent over OTLP (to a
 // port nothing listens on, once a second: every span is built and sent, none taken). The OTLP
@@ -152,14 +155,16 @@ class CountingTransport : public bloop::Transport {
     bloop::HttpResponse send(const bloop::HttpRequest& r, const bloop::Timeouts& t) override {
         ++count;
         bloop::HttpResponse response = inner_->send(r, t);
-        if (recorded != nullptr) {
+        if (recorded != nullptr || canned != nullptr) {
             std::lock_guard lock(mutex_);
-            recorded->push_back({bench::wire_text(r), response.status});
+            if (recorded != nullptr) recorded->push_back({bench::wire_text(r), response.status});
+            if (canned != nullptr) canned->add(bench::request_key(r), response);
         }
         return response;
     }
     std::atomic<long> count{0};
     std::vector<Recorded>* recorded = nullptr;  // set before the first request
+    bench::CannedAnswers* canned = nullptr;     // set before the first request
 
   private:
     std::shared_ptr<bloop::Transport> inner_;
@@ -249,11 +254,15 @@ struct PhaseSpan {
 // `requests`); keeps each phase's span of requests in `spans`.
 class PhaseMeter {
   public:
-    PhaseMeter(std::string peer, const std::atomic<long>& requests, long server_pid, int latency_ms)
+    /// An empty `peer` prints nothing (a capture run). `ideal_per_s` > 0: each phase of at least
+    /// 100 requests also says its throughput over that ideal (requests in flight / round trip).
+    PhaseMeter(std::string peer, const std::atomic<long>& requests, long server_pid, int latency_ms,
+               double ideal_per_s = 0)
         : peer_(std::move(peer)),
           requests_(requests),
           server_pid_(server_pid),
-          latency_ms_(latency_ms) {}
+          latency_ms_(latency_ms),
+          ideal_per_s_(ideal_per_s) {}
 
     template <class Body>
     void operator()(const char* name, long items, Body&& body) {
@@ -268,14 +277,21 @@ class PhaseMeter {
             std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
         const double cpu = cpu_seconds() - cpu_before;
         const ServerCpu server_after = server_cpu(server_pid_);
+        spans.push_back({name, items, requests_before, requests_});
+        if (peer_.empty()) return;
+        const long requests = requests_ - requests_before;
+        std::string ideal;
+        if (ideal_per_s_ > 0 && requests >= 100) {
+            ideal = R"(,"ideal_ratio":)" +
+                    std::to_string(static_cast<double>(requests) / wall / ideal_per_s_);
+        }
         std::cout << R"({"peer":")" << peer_ << R"(","run":1,"phase":")" << name << R"(","wall_s":)"
                   << wall << R"(,"cpu_s":)" << cpu << R"(,"server_cpu_s":)"
                   << server_after.all - server_before.all << R"(,"server_nojit_cpu_s":)"
                   << server_after.no_jit - server_before.no_jit << R"(,"requests":)"
                   << requests_ - requests_before << R"(,"items":)" << items << R"(,"ok":)"
-                  << (ok ? "true" : "false") << R"(,"latency_ms":)" << latency_ms_ << "}"
+                  << (ok ? "true" : "false") << R"(,"latency_ms":)" << latency_ms_ << ideal << "}"
                   << std::endl;
-        spans.push_back({name, items, requests_before, requests_});
     }
 
     std::vector<PhaseSpan> spans;
@@ -285,9 +301,11 @@ class PhaseMeter {
     const std::atomic<long>& requests_;
     long server_pid_;
     int latency_ms_;
+    double ideal_per_s_;
 };
 
 std::string run_tables(const std::string& peer) {
+    if (canned_tables) return "{table_name}_canned";  // the same requests in capture and replay
     return "{table_name}_" + peer + "_r1_" + std::to_string(getpid()) + "_" +
            std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(
                               std::chrono::system_clock::now().time_since_epoch())
@@ -302,19 +320,29 @@ std::string run_tables(const std::string& peer) {
 std::vector<PhaseSpan> run(const std::string& peer, bool concurrent, const std::string& endpoint,
                            long server_pid, int latency_ms, const std::vector<Row>& rows,
                            const std::vector<std::string>& query_emails, long scan_expected,
-                           std::vector<Recorded>* recording = nullptr) {
-    // Concurrent: the client's default ceiling, under which it adapts to the latency.
-    const std::size_t in_flight = concurrent ? bloop::ClientOptions{}.max_in_flight : 1;
+                           std::vector<Recorded>* recording = nullptr,
+                           bench::CannedAnswers* canned = nullptr) {
+    // Concurrent: the client's default ceiling (or --in-flight), under which it adapts to the
+    // latency.
+    const std::size_t ceiling =
+        ceiling_choice != 0 ? ceiling_choice : bloop::ClientOptions{}.max_in_flight;
+    const std::size_t in_flight = concurrent ? ceiling : 1;
     auto transport = std::make_shared<CountingTransport>(endpoint, in_flight);
     bloop::ClientOptions options = bloop::testing::local_client_options(endpoint);
     transport->recorded = recording;
+    transport->canned = canned;
     options.transport = transport;
     options.telemetry = telemetry_of_choice();
     options.max_in_flight = in_flight;  // sequential: one request in flight, as bloop
     bloop::EngineOptions engine_options;
     engine_options.table_name_template = run_tables(peer);
     bloop::Engine engine(bloop::Client(options), engine_options);
-    PhaseMeter phase(peer, transport->count, server_pid, latency_ms);
+    // Behind a latency, concurrent phases are also judged against the ideal: every request in
+    // flight answered after one round trip (twice the latency).
+    const double ideal = concurrent && latency_ms > 0
+                             ? static_cast<double>(in_flight) / (2.0 * latency_ms / 1000.0)
+                             : 0;
+    PhaseMeter phase(peer, transport->count, server_pid, latency_ms, ideal);
 
     const long n = static_cast<long>(rows.size());
     phase("bind", 1, [&] {
@@ -427,11 +455,11 @@ std::vector<PhaseSpan> run(const std::string& peer, bool concurrent, const std::
 // bind phase (creating the table) and the final DeleteTable unmeasured, the stream phase not at
 // all (its shard iterators belong to the recording's server), every other phase measured as the
 // run's was. A phase is ok when every answer has the status the recording got.
-void replay(const std::string& endpoint, long server_pid, const std::vector<Recorded>& recorded,
-            const std::vector<PhaseSpan>& spans) {
+void replay(const std::string& peer, const std::string& endpoint, long server_pid,
+            const std::vector<Recorded>& recorded, const std::vector<PhaseSpan>& spans) {
     bench::FloorClient client(endpoint);
     std::atomic<long> requests{0};
-    PhaseMeter phase("floor", requests, server_pid, 0);
+    PhaseMeter phase(peer, requests, server_pid, 0);
     const auto send = [&](long first, long end) {
         bool same = true;
         for (long i = first; i < end; ++i) {
@@ -537,6 +565,8 @@ void on_server(const std::vector<Row>& rows, bool batches, const Setup& setup, B
 }  // namespace
 
 int main(int argc, char** argv) try {
+    if (argc == 4 && std::string(argv[1]) == "--serve-canned")
+        return bench::canned_server_main(argv[2], std::stol(argv[3]));
     const char* dataset = std::getenv("DATASET");
     std::vector<std::string> query_emails;
     long scan_expected = 0;
@@ -547,6 +577,7 @@ int main(int argc, char** argv) try {
     bool bulk_stream = true;
     Setup setup;
     bool floor = false;
+    bool canned = false;
     std::vector<bool> modes{false, true};  // concurrent?
     for (int i = 1; i < argc; ++i) {
         const std::string flag = argv[i];
@@ -565,6 +596,11 @@ int main(int argc, char** argv) try {
             modes = {value == "concurrent"};
         } else if (flag == "--mode" && value == "floor") {
             floor = true;
+        } else if (flag == "--server" && (value == "local" || value == "canned")) {
+            canned = value == "canned";
+        } else if (flag == "--in-flight") {
+            ceiling_choice = std::stoul(value);
+            if (ceiling_choice == 0) throw std::invalid_argument("--in-flight needs N >= 1");
         } else if (flag == "--transport" && (value == "socket" || value == "curl")) {
             transport_choice = value;
         } else if (flag == "--telemetry" &&
@@ -572,22 +608,49 @@ int main(int argc, char** argv) try {
             telemetry_choice = value;
         } else {
             throw std::invalid_argument(
-                "usage: bloop_workload [--mode sequential|concurrent] [--latency-ms N] | --mode "
-                "floor | --bulk N [--latency-ms N] [--stream on|off]; each with [--warm-up N] "
+                "usage: bloop_workload [--mode sequential|concurrent] [--latency-ms N] "
+                "[--server local|canned] [--in-flight N] | --mode floor [--server local|canned] | "
+                "--bulk N [--latency-ms N] [--stream on|off]; each with [--warm-up N] "
                 "[--transport socket|curl] [--telemetry off|metrics|all]");
         }
     }
+    canned_tables = canned;
     if (floor) {
         if (setup.latency_ms != 0) throw std::invalid_argument("--mode floor runs without a proxy");
         std::vector<Recorded> recorded;
         std::vector<PhaseSpan> spans;
+        bench::CannedAnswers answers;
         on_server(rows, false, setup, [&](const std::string& endpoint, long pid) {
-            spans =
-                run("cpp", false, endpoint, pid, 0, rows, query_emails, scan_expected, &recorded);
+            spans = run(canned ? "" : "cpp", false, endpoint, pid, 0, rows, query_emails,
+                        scan_expected, &recorded, canned ? &answers : nullptr);
         });
+        if (canned) {  // both clients against the recorded answers
+            const bench::CannedServerProcess server("/proc/self/exe", answers, {});
+            (void)run("cpp-canned", false, server.url(), server.pid(), 0, rows, query_emails,
+                      scan_expected);
+            replay("floor-canned", server.url(), server.pid(), recorded, spans);
+            return 0;
+        }
         on_server(rows, false, setup, [&](const std::string& endpoint, long pid) {
-            replay(endpoint, pid, recorded, spans);
+            replay("floor", endpoint, pid, recorded, spans);
         });
+        return 0;
+    }
+    if (canned) {
+        if (bulk_n > 0) throw std::invalid_argument("--bulk runs against DynamoDB Local only");
+        for (const bool concurrent : modes) {
+            // Captured from DynamoDB Local without a proxy, then replayed with the latency.
+            bench::CannedAnswers answers;
+            on_server(rows, false, Setup{0, setup.warm_up_rounds},
+                      [&](const std::string& endpoint, long pid) {
+                          (void)run("", concurrent, endpoint, pid, 0, rows, query_emails,
+                                    scan_expected, nullptr, &answers);
+                      });
+            const bench::CannedServerProcess server("/proc/self/exe", answers,
+                                                    std::chrono::milliseconds(setup.latency_ms));
+            (void)run(concurrent ? "cpp-concurrent-canned" : "cpp-canned", concurrent, server.url(),
+                      server.pid(), setup.latency_ms, rows, query_emails, scan_expected);
+        }
         return 0;
     }
     if (bulk_n > 0) {

@@ -24,7 +24,10 @@ std::size_t whole(double limit) {
 AdaptiveLimit::AdaptiveLimit(std::size_t ceiling)
     : ceiling_(static_cast<double>(ceiling)),
       limit_(static_cast<double>(std::min(ceiling, kInitial))) {
-    open_cohort(std::max(kMinCohort, whole(limit_)));
+    // The first base is probed at the initial limit, nothing being in flight yet.
+    phase_ = Phase::probing;
+    probe_cap_ = whole(limit_);
+    open_cohort(kMinCohort);
 }
 
 std::size_t AdaptiveLimit::room() const {

@@ -13,7 +13,7 @@
 //    kind not seen for 20 s): the client lets at most a quarter of the limit in flight (at least
 //    min(limit, 4)), and once those in flight have drained to that, a cohort of 64 requests sent
 //    under that cap gives each kind's base (as TCP BBR drains its queue to measure its round
-//    trip).
+//    trip). The very first probe is the first 32 requests, at the initial limit.
 //  - A cohort averaging within twice a kind's base lets the limit grow: by the cohort's answers
 //    at first (doubling every round trip, like TCP's slow start) and, once the server has pushed
 //    back, by one per round trip. Two cohorts in a row averaging over twice the base say the

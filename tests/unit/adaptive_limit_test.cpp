@@ -189,7 +189,7 @@ TEST(AdaptiveLimit, ComparesEachKindOfRequestWithItsOwnBase) {
 TEST(AdaptiveLimit, OneSlowCohortIsNoiseTwoInARowAreQueueing) {
     AdaptiveLimit limit(1024);
     auto now = Clock::now();
-    feed(limit, kGetItem, 32 + 64, 10ms, now);  // a cohort unjudged (no base yet), the probe
+    feed(limit, kGetItem, 32, 10ms, now);  // the first probe: the base
     EXPECT_EQ(limit.current(), 16u);
     feed(limit, kGetItem, 32, 10ms, now);
     EXPECT_EQ(limit.current(), 48u);  // slow start: a cohort's requests more
@@ -207,7 +207,7 @@ TEST(AdaptiveLimit, OneSlowCohortIsNoiseTwoInARowAreQueueing) {
 TEST(AdaptiveLimit, AnIdleKindIsProbedAfresh) {
     AdaptiveLimit limit(1024);
     auto now = Clock::now();
-    feed(limit, kGetItem, 32 + 64 + 32, 10ms, now);
+    feed(limit, kGetItem, 32 + 32, 10ms, now);
     EXPECT_EQ(limit.current(), 48u);
     // No answer for a minute, then a slower route: probed before any cohort is judged.
     now += 60s;
@@ -226,7 +226,7 @@ TEST(AdaptiveLimit, HalvesOnThrottlingOnceABurstNeverBelowOne) {
     EXPECT_EQ(limit.current(), 8u);
     EXPECT_EQ(limit.throttled(t0 + 200ms), 4u);
     auto now = t0 + 300ms;
-    feed(limit, kGetItem, 32 + 64 + 32, 10ms, now);  // unjudged, the probe, a cohort
+    feed(limit, kGetItem, 32 + 32, 10ms, now);  // the first probe, a cohort
     EXPECT_EQ(limit.current(), 12u);  // throttled: no more slow start; 32 answers at 4 in flight
                                       // are 8 round trips, one more for each
     feed(limit, kGetItem, 1000, 10ms, now);
@@ -259,7 +259,7 @@ TEST(AdaptiveLimit, EveryWaiterGetsInAsRoomOpens) {
     // many waiters as it made room for (a lost wake-up would leave one asleep and the join hung).
     AdaptiveLimit limit(64);
     auto now = Clock::now();
-    feed(limit, 0, 32 + 64, 1ms, now);  // the base known
+    feed(limit, 0, 32, 1ms, now);  // the base known
     std::vector<AdaptiveLimit::Ticket> tickets;
     for (int i = 0; i < 16; ++i) tickets.push_back(limit.acquire());
     EXPECT_FALSE(limit.try_acquire());

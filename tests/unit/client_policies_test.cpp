@@ -316,9 +316,9 @@ TEST(InFlightLimitPolicy, AnAnswerTeachesItsLatencyAThrottleHalvesTheLimitNoAnsw
         }
     };
     const auto refused = [&] { below->fail(400, "ConditionalCheckFailedException", "no"); };
-    // Error answers are answers: a first cohort (no base yet), the probe, then a cohort as fast as
-    // the base, and the limit grows (slow start: by the cohort).
-    send.operator()<ConditionalCheckFailed>(32 + 64, refused);
+    // Error answers are answers: the first 32 are the first probe (the base), then a cohort as
+    // fast as the base, and the limit grows (slow start: by the cohort).
+    send.operator()<ConditionalCheckFailed>(32, refused);
     EXPECT_EQ(limit.current(), 16u);
     send.operator()<ConditionalCheckFailed>(32, refused);
     const std::size_t grown = limit.current();

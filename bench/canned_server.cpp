@@ -136,7 +136,7 @@ CannedAnswers CannedAnswers::load(const std::string& path) {
     return out;
 }
 
-CannedStats serve_canned(int listen_fd, CannedAnswers answers, std::chrono::microseconds latency) {
+CannedStats serve_canned(int listen_fd, CannedAnswers answers, Delay delay) {
     using Clock = std::chrono::steady_clock;
     std::signal(SIGTERM, on_stop);
     std::signal(SIGINT, on_stop);
@@ -157,8 +157,12 @@ CannedStats serve_canned(int listen_fd, CannedAnswers answers, std::chrono::micr
     std::priority_queue<Held, std::vector<Held>, std::greater<>> held;
     std::mt19937_64 random(1);
     std::uniform_real_distribution<double> jitter(0.8, 1.2);
-    const auto delay = [&] {
-        const double us = static_cast<double>(latency.count()) * (jitter(random) + jitter(random));
+    std::bernoulli_distribution coin(0.5);
+    const bool held_back = delay.each_way.count() > 0 || delay.slow.count() > 0;
+    const auto hold = [&]() -> std::chrono::microseconds {
+        if (delay.slow.count() > 0) return coin(random) ? delay.slow : delay.fast;
+        const double us =
+            static_cast<double>(delay.each_way.count()) * (jitter(random) + jitter(random));
         return std::chrono::microseconds(static_cast<std::int64_t>(us));
     };
 
@@ -209,8 +213,8 @@ CannedStats serve_canned(int listen_fd, CannedAnswers answers, std::chrono::micr
                 ++stats.misses;
                 wire = &miss_wire;
             }
-            if (latency.count() > 0) {
-                held.emplace(Clock::now() + delay(), fd, c.id, wire);
+            if (held_back) {
+                held.emplace(Clock::now() + hold(), fd, c.id, wire);
             } else {
                 c.out += *wire;
             }
@@ -280,21 +284,23 @@ CannedStats serve_canned(int listen_fd, CannedAnswers answers, std::chrono::micr
 }
 
 CannedServerProcess::CannedServerProcess(const std::string& self, const CannedAnswers& answers,
-                                         std::chrono::microseconds latency)
+                                         Delay delay)
     : file_((std::filesystem::temp_directory_path() /
              ("bloop_canned." + std::to_string(::getpid()) + ".answers"))
                 .string()) {
     answers.save(file_);
     int out[2];
     if (::pipe(out) != 0) throw std::runtime_error("canned: no pipe");
-    const std::string micros = std::to_string(latency.count());
+    const std::string each = std::to_string(delay.each_way.count());
+    const std::string fast = std::to_string(delay.fast.count());
+    const std::string slow = std::to_string(delay.slow.count());
     const pid_t child = ::fork();
     if (child == 0) {
         ::dup2(out[1], STDOUT_FILENO);
         ::close(out[0]);
         ::close(out[1]);
-        ::execl(self.c_str(), self.c_str(), "--serve-canned", file_.c_str(), micros.c_str(),
-                static_cast<char*>(nullptr));
+        ::execl(self.c_str(), self.c_str(), "--serve-canned", file_.c_str(), each.c_str(),
+                fast.c_str(), slow.c_str(), static_cast<char*>(nullptr));
         ::_exit(127);
     }
     ::close(out[1]);
@@ -317,7 +323,7 @@ CannedServerProcess::~CannedServerProcess() {
     std::filesystem::remove(file_, ignored);
 }
 
-int canned_server_main(const std::string& file, long latency_us) {
+int canned_server_main(const std::string& file, Delay delay) {
     CannedAnswers answers = CannedAnswers::load(file);
     const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
     sockaddr_in address{};
@@ -332,8 +338,7 @@ int canned_server_main(const std::string& file, long latency_us) {
     }
     std::cout << ntohs(address.sin_port) << std::endl;
     const std::size_t keys = answers.size();
-    const CannedStats stats =
-        serve_canned(fd, std::move(answers), std::chrono::microseconds(latency_us));
+    const CannedStats stats = serve_canned(fd, std::move(answers), delay);
     std::cerr << "canned server: " << stats.requests << " requests answered from " << keys
               << " recorded, " << stats.misses << " with no recorded answer\n";
     return 0;

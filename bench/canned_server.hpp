@@ -2,7 +2,7 @@
 // A server that answers a client's requests with DynamoDB's own answers, recorded beforehand: the
 // benchmark runs a workload once against DynamoDB Local, keeps each request's answer by the
 // request (its X-Amz-Target and body), and replays them from a server that does nothing else —
-// one thread, non-blocking sockets under epoll, answers held `latency` each way (±20%) on a timer
+// one thread, non-blocking sockets under epoll, answers held for a network's latency on a timer
 // heap — so a concurrent client is measured where it, not DynamoDB Local's JVM, is the bound.
 
 #include <bloop/client/http.hpp>
@@ -41,6 +41,19 @@ class CannedAnswers {
     std::unordered_map<std::string, Answers> by_key_;
 };
 
+/// How long the server holds each answer.
+struct Delay {
+    /// Twice this, each way jittered by ±20% (a network to a DynamoDB region).
+    std::chrono::microseconds each_way{0};
+    /// When `slow` is set: `fast` or `slow` at random, whatever the load (a spread, not queueing).
+    std::chrono::microseconds fast{0};
+    std::chrono::microseconds slow{0};
+    /// The mean round trip it adds.
+    [[nodiscard]] std::chrono::microseconds mean() const {
+        return slow.count() > 0 ? (fast + slow) / 2 : 2 * each_way;
+    }
+};
+
 /// What a canned server did, written to its stderr when it stops.
 struct CannedStats {
     std::size_t requests = 0;
@@ -48,14 +61,14 @@ struct CannedStats {
 };
 
 /// Serves `answers` on `listen_fd` (a listening loopback socket) until SIGTERM or SIGINT.
-CannedStats serve_canned(int listen_fd, CannedAnswers answers, std::chrono::microseconds latency);
+CannedStats serve_canned(int listen_fd, CannedAnswers answers, Delay delay);
 
-/// The server's own process (so its CPU is not the client's): `self --serve-canned FILE MICROS`,
+/// The server's own process (so its CPU is not the client's): `self --serve-canned FILE EACH FAST
+/// SLOW` (the delay's microseconds),
 /// which main() hands to canned_server_main. Stopped (SIGTERM) and waited for when destroyed.
 class CannedServerProcess {
   public:
-    CannedServerProcess(const std::string& self, const CannedAnswers& answers,
-                        std::chrono::microseconds latency);
+    CannedServerProcess(const std::string& self, const CannedAnswers& answers, Delay delay);
     ~CannedServerProcess();
     CannedServerProcess(const CannedServerProcess&) = delete;
     CannedServerProcess& operator=(const CannedServerProcess&) = delete;
@@ -70,6 +83,6 @@ class CannedServerProcess {
 
 /// The server process's main: serves the answers in `file` on a loopback port it prints first
 /// (one line), until SIGTERM; then prints its counts to stderr.
-int canned_server_main(const std::string& file, long latency_us);
+int canned_server_main(const std::string& file, Delay delay);
 
 }  // namespace bench

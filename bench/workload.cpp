@@ -56,6 +56,7 @@
 #include <dirent.h>
 #include <atomic>
 #include <fstream>
+#include <functional>
 #include <iostream>
 #include <mutex>
 #include <sstream>
@@ -127,6 +128,8 @@ std::string transport_choice;          // NOLINT: set once by main before any re
 std::string telemetry_choice = "off";  // NOLINT: set once by main: off, metrics or all
 bool canned_tables = false;            // NOLINT: set once by main: table names the same each run
 std::size_t ceiling_choice = 0;        // NOLINT: set once by main: --in-flight (0: the default)
+// NOLINTNEXTLINE: set by main: the mean round trip a canned server adds (0: none, or a proxy's)
+std::chrono::microseconds round_trip{0};
 
 // The telemetry of --telemetry: none; bloop::Metrics; or Metrics and spans sent over OTLP (to a
 // port nothing listens on, once a second: every span is built and sent, none taken). The OTLP
@@ -281,9 +284,10 @@ class PhaseMeter {
         if (peer_.empty()) return;
         const long requests = requests_ - requests_before;
         std::string ideal;
+        if (limit) ideal += R"(,"in_flight_limit":)" + std::to_string(limit());
         if (ideal_per_s_ > 0 && requests >= 100) {
-            ideal = R"(,"ideal_ratio":)" +
-                    std::to_string(static_cast<double>(requests) / wall / ideal_per_s_);
+            ideal += R"(,"ideal_ratio":)" +
+                     std::to_string(static_cast<double>(requests) / wall / ideal_per_s_);
         }
         std::cout << R"({"peer":")" << peer_ << R"(","run":1,"phase":")" << name << R"(","wall_s":)"
                   << wall << R"(,"cpu_s":)" << cpu << R"(,"server_cpu_s":)"
@@ -295,6 +299,8 @@ class PhaseMeter {
     }
 
     std::vector<PhaseSpan> spans;
+    /// When set, each line also says the client's in-flight limit at the phase's end.
+    std::function<std::size_t()> limit;
 
   private:
     std::string peer_;
@@ -338,11 +344,12 @@ std::vector<PhaseSpan> run(const std::string& peer, bool concurrent, const std::
     engine_options.table_name_template = run_tables(peer);
     bloop::Engine engine(bloop::Client(options), engine_options);
     // Behind a latency, concurrent phases are also judged against the ideal: every request in
-    // flight answered after one round trip (twice the latency).
-    const double ideal = concurrent && latency_ms > 0
-                             ? static_cast<double>(in_flight) / (2.0 * latency_ms / 1000.0)
-                             : 0;
+    // flight answered after one round trip (twice the latency, or a canned server's mean).
+    const double seconds = round_trip.count() > 0 ? static_cast<double>(round_trip.count()) / 1e6
+                                                  : 2.0 * latency_ms / 1000.0;
+    const double ideal = concurrent && seconds > 0 ? static_cast<double>(in_flight) / seconds : 0;
     PhaseMeter phase(peer, transport->count, server_pid, latency_ms, ideal);
+    if (concurrent) phase.limit = [&engine] { return engine.client().in_flight_limit(); };
 
     const long n = static_cast<long>(rows.size());
     phase("bind", 1, [&] {
@@ -565,8 +572,10 @@ void on_server(const std::vector<Row>& rows, bool batches, const Setup& setup, B
 }  // namespace
 
 int main(int argc, char** argv) try {
-    if (argc == 4 && std::string(argv[1]) == "--serve-canned")
-        return bench::canned_server_main(argv[2], std::stol(argv[3]));
+    if (argc == 6 && std::string(argv[1]) == "--serve-canned") {
+        const auto us = [&](int i) { return std::chrono::microseconds(std::stol(argv[i])); };
+        return bench::canned_server_main(argv[2], {us(3), us(4), us(5)});
+    }
     const char* dataset = std::getenv("DATASET");
     std::vector<std::string> query_emails;
     long scan_expected = 0;
@@ -578,6 +587,7 @@ int main(int argc, char** argv) try {
     Setup setup;
     bool floor = false;
     bool canned = false;
+    std::pair<int, int> bimodal_ms{0, 0};  // a canned server's answers: held FAST or SLOW ms
     std::vector<bool> modes{false, true};  // concurrent?
     for (int i = 1; i < argc; ++i) {
         const std::string flag = argv[i];
@@ -598,6 +608,10 @@ int main(int argc, char** argv) try {
             floor = true;
         } else if (flag == "--server" && (value == "local" || value == "canned")) {
             canned = value == "canned";
+        } else if (flag == "--bimodal-ms") {
+            const auto comma = value.find(',');
+            if (comma == std::string::npos) throw std::invalid_argument("--bimodal-ms FAST,SLOW");
+            bimodal_ms = {std::stoi(value.substr(0, comma)), std::stoi(value.substr(comma + 1))};
         } else if (flag == "--in-flight") {
             ceiling_choice = std::stoul(value);
             if (ceiling_choice == 0) throw std::invalid_argument("--in-flight needs N >= 1");
@@ -609,7 +623,8 @@ int main(int argc, char** argv) try {
         } else {
             throw std::invalid_argument(
                 "usage: bloop_workload [--mode sequential|concurrent] [--latency-ms N] "
-                "[--server local|canned] [--in-flight N] | --mode floor [--server local|canned] | "
+                "[--server local|canned [--bimodal-ms FAST,SLOW]] [--in-flight N] | --mode floor "
+                "[--server local|canned] | "
                 "--bulk N [--latency-ms N] [--stream on|off]; each with [--warm-up N] "
                 "[--transport socket|curl] [--telemetry off|metrics|all]");
         }
@@ -625,7 +640,7 @@ int main(int argc, char** argv) try {
                         scan_expected, &recorded, canned ? &answers : nullptr);
         });
         if (canned) {  // both clients against the recorded answers
-            const bench::CannedServerProcess server("/proc/self/exe", answers, {});
+            const bench::CannedServerProcess server("/proc/self/exe", answers, bench::Delay{});
             (void)run("cpp-canned", false, server.url(), server.pid(), 0, rows, query_emails,
                       scan_expected);
             replay("floor-canned", server.url(), server.pid(), recorded, spans);
@@ -646,8 +661,13 @@ int main(int argc, char** argv) try {
                           (void)run("", concurrent, endpoint, pid, 0, rows, query_emails,
                                     scan_expected, nullptr, &answers);
                       });
-            const bench::CannedServerProcess server("/proc/self/exe", answers,
-                                                    std::chrono::milliseconds(setup.latency_ms));
+            bench::Delay delay{std::chrono::milliseconds(setup.latency_ms)};
+            if (bimodal_ms.second > 0) {
+                delay.fast = std::chrono::milliseconds(bimodal_ms.first);
+                delay.slow = std::chrono::milliseconds(bimodal_ms.second);
+            }
+            const bench::CannedServerProcess server("/proc/self/exe", answers, delay);
+            round_trip = delay.mean();
             (void)run(concurrent ? "cpp-concurrent-canned" : "cpp-canned", concurrent, server.url(),
                       server.pid(), setup.latency_ms, rows, query_emails, scan_expected);
         }

@@ -55,6 +55,7 @@
 
 #include <dirent.h>
 #include <atomic>
+#include <cstdio>
 #include <fstream>
 #include <functional>
 #include <iostream>
@@ -488,27 +489,35 @@ void replay(const std::string& peer, const std::string& endpoint, long server_pi
 // ---- the bulk comparison
 // --------------------------------------------------------------------------------
 
-// `n` Accounts as model A: the data set's, repeated with fresh ids.
+// `n` Accounts as model A: the data set's, repeated with new ids — the same in every run, so a
+// canned server finds every request it recorded.
 template <class A>
 std::vector<A> bulk_accounts(const std::vector<Row>& rows, long n) {
     std::vector<A> out;
     out.reserve(static_cast<std::size_t>(n));
     for (long i = 0; i < n; ++i) {
         A a = bench::with_values_of<A>(rows[static_cast<std::size_t>(i) % rows.size()].account);
-        if (i >= static_cast<long>(rows.size())) a.id = bloop::Uuid::random();
+        if (i >= static_cast<long>(rows.size())) {
+            char id[48];
+            std::snprintf(id, sizeof id, "00000000-0000-4000-8000-%012ld", i);
+            a.id = bloop::Uuid(id);
+        }
         out.push_back(std::move(a));
     }
     return out;
 }
 
 // Writes n objects of model A (Account, or the same on a table without a stream).
+// Prints its line as `peer` (none when empty), records the answers in `canned` when given.
 template <class A>
 void bulk(const std::string& endpoint, long server_pid, int latency_ms,
-          const std::vector<Row>& rows, long n, bool batch) {
+          const std::vector<Row>& rows, long n, bool batch, const std::string& peer,
+          bench::CannedAnswers* canned = nullptr) {
     const char* in_flight_env = std::getenv("BULK_IN_FLIGHT");
     const std::size_t in_flight =
         in_flight_env != nullptr ? std::stoul(in_flight_env) : bloop::ClientOptions{}.max_in_flight;
     auto transport = std::make_shared<CountingTransport>(endpoint, in_flight);
+    transport->canned = canned;
     bloop::ClientOptions options = bloop::testing::local_client_options(endpoint);
     options.transport = transport;
     options.max_in_flight = in_flight;
@@ -517,7 +526,11 @@ void bulk(const std::string& endpoint, long server_pid, int latency_ms,
     bloop::Engine engine(bloop::Client(options), engine_options);
     engine.bind<A>();
     std::vector<A> accounts = bulk_accounts<A>(rows, n);
-    PhaseMeter phase("cpp-concurrent", transport->count, server_pid, latency_ms);
+    const double seconds = round_trip.count() > 0 ? static_cast<double>(round_trip.count()) / 1e6
+                                                  : 2.0 * latency_ms / 1000.0;
+    PhaseMeter phase(peer, transport->count, server_pid, latency_ms,
+                     seconds > 0 ? static_cast<double>(in_flight) / seconds : 0);
+    phase.limit = [&engine] { return engine.client().in_flight_limit(); };
     phase(batch ? "bulk_put" : "bulk_save", n, [&] {
         if (batch) {
             bloop::BatchWrite(engine).put(std::span(accounts)).commit();
@@ -651,23 +664,46 @@ int main(int argc, char** argv) try {
         });
         return 0;
     }
+    // The bulk comparison's writes, of the model --stream asks for.
+    const auto write_bulk = [&](const std::string& endpoint, long pid, int latency_ms, bool batch,
+                                const std::string& peer, bench::CannedAnswers* answers) {
+        if (bulk_stream) {
+            bulk<Account>(endpoint, pid, latency_ms, rows, bulk_n, batch, peer, answers);
+        } else {
+            bulk<bench::StreamlessAccount>(endpoint, pid, latency_ms, rows, bulk_n, batch, peer,
+                                           answers);
+        }
+    };
     if (canned) {
-        if (bulk_n > 0) throw std::invalid_argument("--bulk runs against DynamoDB Local only");
-        for (const bool concurrent : modes) {
-            // Captured from DynamoDB Local without a proxy, then replayed with the latency.
+        bench::Delay delay{std::chrono::milliseconds(setup.latency_ms)};
+        if (bimodal_ms.second > 0) {
+            delay.fast = std::chrono::milliseconds(bimodal_ms.first);
+            delay.slow = std::chrono::milliseconds(bimodal_ms.second);
+        }
+        round_trip = delay.mean();
+        // Captured from DynamoDB Local without a proxy (and unmeasured), then replayed with the
+        // delay.
+        const Setup capture{0, setup.warm_up_rounds};
+        if (bulk_n > 0) {
             bench::CannedAnswers answers;
-            on_server(rows, false, Setup{0, setup.warm_up_rounds},
-                      [&](const std::string& endpoint, long pid) {
-                          (void)run("", concurrent, endpoint, pid, 0, rows, query_emails,
-                                    scan_expected, nullptr, &answers);
-                      });
-            bench::Delay delay{std::chrono::milliseconds(setup.latency_ms)};
-            if (bimodal_ms.second > 0) {
-                delay.fast = std::chrono::milliseconds(bimodal_ms.first);
-                delay.slow = std::chrono::milliseconds(bimodal_ms.second);
+            for (const bool batch : {true, false}) {
+                on_server(rows, true, capture, [&](const std::string& endpoint, long pid) {
+                    write_bulk(endpoint, pid, 0, batch, "", &answers);
+                });
             }
             const bench::CannedServerProcess server("/proc/self/exe", answers, delay);
-            round_trip = delay.mean();
+            for (const bool batch : {true, false})
+                write_bulk(server.url(), server.pid(), setup.latency_ms, batch,
+                           "cpp-concurrent-canned", nullptr);
+            return 0;
+        }
+        for (const bool concurrent : modes) {
+            bench::CannedAnswers answers;
+            on_server(rows, false, capture, [&](const std::string& endpoint, long pid) {
+                (void)run("", concurrent, endpoint, pid, 0, rows, query_emails, scan_expected,
+                          nullptr, &answers);
+            });
+            const bench::CannedServerProcess server("/proc/self/exe", answers, delay);
             (void)run(concurrent ? "cpp-concurrent-canned" : "cpp-canned", concurrent, server.url(),
                       server.pid(), setup.latency_ms, rows, query_emails, scan_expected);
         }
@@ -676,12 +712,7 @@ int main(int argc, char** argv) try {
     if (bulk_n > 0) {
         for (const bool batch : {true, false}) {
             on_server(rows, true, setup, [&](const std::string& endpoint, long pid) {
-                if (bulk_stream) {
-                    bulk<Account>(endpoint, pid, setup.latency_ms, rows, bulk_n, batch);
-                } else {
-                    bulk<bench::StreamlessAccount>(endpoint, pid, setup.latency_ms, rows, bulk_n,
-                                                   batch);
-                }
+                write_bulk(endpoint, pid, setup.latency_ms, batch, "cpp-concurrent", nullptr);
             });
         }
         return 0;

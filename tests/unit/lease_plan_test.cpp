@@ -309,6 +309,19 @@ std::vector<std::string> asked(const bloop::detail::TakePlan& plan) {
 
 constexpr bloop::detail::BalanceRule kByThroughput{.by_throughput = true};
 
+// Whether neither `me` nor w1 asks the other for a lease (balancing by throughput).
+bool settled(const std::vector<StreamLease>& leases, LeaseExpiry& expiry,
+             LeaseClock::time_point t0) {
+    expiry.observe(LeaseListing(leases), t0);
+    for (const char* worker : {"me", "w1"}) {
+        if (!plan_takes(LeaseListing(leases), expiry, t0, worker, held_by(leases, worker),
+                        kByThroughput)
+                 .steals.empty())
+            return false;
+    }
+    return true;
+}
+
 TEST(LeasePlanByThroughput, AWorkerAsksForTheBusyShardNotForItsShareOfLeases) {
     LeaseExpiry expiry(10s);
     const auto t0 = LeaseClock::now();
@@ -327,13 +340,7 @@ TEST(LeasePlanByThroughput, AWorkerAsksForTheBusyShardNotForItsShareOfLeases) {
 
     // Handed over: neither worker asks the other for anything (no back and forth).
     leases[0].owner = "me";
-    expiry.observe(LeaseListing(leases), t0);
-    EXPECT_TRUE(
-        plan_takes(LeaseListing(leases), expiry, t0, "me", held_by(leases, "me"), kByThroughput)
-            .steals.empty());
-    EXPECT_TRUE(
-        plan_takes(LeaseListing(leases), expiry, t0, "w1", held_by(leases, "w1"), kByThroughput)
-            .steals.empty());
+    EXPECT_TRUE(settled(leases, expiry, t0));
 }
 
 TEST(LeasePlanByThroughput, QuietShardsAreSharedByCountAndAnOddOneDoesNotMoveBackAndForth) {
@@ -347,13 +354,7 @@ TEST(LeasePlanByThroughput, QuietShardsAreSharedByCountAndAnOddOneDoesNotMoveBac
     EXPECT_EQ(plan.steals.size(), 4u);  // 9 quiet leases: 5 and 4
 
     for (std::size_t i = 0; i < 4; ++i) leases[i].owner = "me";
-    expiry.observe(LeaseListing(leases), t0);
-    EXPECT_TRUE(
-        plan_takes(LeaseListing(leases), expiry, t0, "me", held_by(leases, "me"), kByThroughput)
-            .steals.empty());
-    EXPECT_TRUE(
-        plan_takes(LeaseListing(leases), expiry, t0, "w1", held_by(leases, "w1"), kByThroughput)
-            .steals.empty());
+    EXPECT_TRUE(settled(leases, expiry, t0));
 }
 
 TEST(LeasePlanByThroughput, AGapWithinTheThresholdIsLeftAloneAndTheClosestFitIsAskedFor) {

@@ -302,10 +302,13 @@ TEST(SigningPolicy, DynamoDbRequestsGoToTheEndpointOfTheCredentialsAccount) {
 TEST(InFlightLimitPolicy, AnAnswerTeachesItsLatencyAThrottleHalvesTheLimitNoAnswerTeachesNothing) {
     AdaptiveLimit limit(64);
     std::vector<std::string> lines;
-    auto [below, pipeline] =
-        over(std::make_unique<InFlightLimit>(
-                 limit, [&](LogLevel, std::string_view m) { lines.emplace_back(m); }),
-             error_mapping());
+    // Named members, not a structured binding: the lambdas below capture them (clang 14 cannot
+    // capture structured bindings).
+    Over setup = over(std::make_unique<InFlightLimit>(
+                          limit, [&](LogLevel, std::string_view m) { lines.emplace_back(m); }),
+                      error_mapping());
+    Scripted* below = setup.below;
+    Pipeline& pipeline = setup.pipeline;
     const CallOptions call;
     // Sends `n` PutItems, each answered as `answer` sets up, each throwing E.
     const auto send = [&]<class E>(int n, const std::function<void()>& answer) {

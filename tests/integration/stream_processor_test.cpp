@@ -7,8 +7,9 @@
 // one shard at overlapping times; within each holding of a shard records came in order and after
 // the checkpoint the holding started from; a released lease's checkpoint covers everything its
 // holder handled; a stopped worker's leases were taken within a take interval plus a poll of
-// their release, a killed worker's within the lease duration plus a take interval; the counts
-// the workers kept are exact.
+// their release, a killed worker's within the lease duration plus a take interval; each worker's
+// own metrics, exported as CloudWatch EMF, count the leases its log says it took and lost; the
+// counts the workers kept are exact.
 
 #include <bloop/bloop.hpp>
 
@@ -102,9 +103,20 @@ struct Batch {
     std::int64_t start_ms, end_ms;
 };
 
+// One process of a worker, from its "started" line: the lease events its log lines report, and
+// what its own metrics exported as EMF say of them.
+struct WorkerRun {
+    std::string worker;
+    bool stopped = false;  // ran to its end (not killed): its last metrics were written
+    int took = 0;          // "took the lease" lines
+    int lost = 0;          // "lost the lease" and "could not renew" lines
+    std::map<std::string, double> lease_events;  // the EMF lease_events by kind, added up
+};
+
 struct WorkerLog {
     std::vector<Holding> holdings;
     std::vector<Batch> batches;
+    std::vector<WorkerRun> runs;
 };
 
 // "<stream arn>/<shard id>" -> the table, from the stream arn ("arn:...:table/ProcOrders0/...").
@@ -122,6 +134,26 @@ void read_log(const std::string& worker, const std::string& path, WorkerLog& out
         std::istringstream words(line);
         std::string kind;
         words >> kind;
+        if (kind == "L" && line.ends_with(" started"))
+            out.runs.push_back({worker, false, 0, 0, {}});
+        if (out.runs.empty()) continue;
+        WorkerRun& run = out.runs.back();
+        if (kind == "L" && line.ends_with(" stopped")) run.stopped = true;
+        if (kind == "L" && line.find("took the lease of ") != std::string::npos) ++run.took;
+        if (kind == "L" && (line.find("lost the lease of ") != std::string::npos ||
+                            line.find("could not renew the lease of ") != std::string::npos))
+            ++run.lost;
+        if (kind == "M") {
+            bloop::json::Value document;
+            try {
+                document = bloop::json::parse(line.substr(2));
+            } catch (const bloop::InvalidJson&) {
+                continue;  // a line cut by SIGKILL
+            }
+            if (const bloop::json::Value* events = document.find("lease_events"))
+                run.lease_events[document.at("kind").as_string()] += events->as_double();
+            continue;
+        }
         if (kind == "R") {
             Handled h;
             words >> h.table >> h.shard >> h.sequence >> h.id >> h.n;
@@ -144,8 +176,14 @@ void read_log(const std::string& worker, const std::string& path, WorkerLog& out
                 const auto open = rest.find(" (");
                 const auto close = rest.rfind(") at ");
                 current[table_of(key)] = out.holdings.size();
-                out.holdings.push_back({worker, table_of(key), rest.substr(close + 5),
-                                        rest.substr(open + 2, close - open - 2), ms, {}, {}, 0,
+                out.holdings.push_back({worker,
+                                        table_of(key),
+                                        rest.substr(close + 5),
+                                        rest.substr(open + 2, close - open - 2),
+                                        ms,
+                                        {},
+                                        {},
+                                        0,
                                         false});
             } else if (line.find("released the lease of ") != std::string::npos ||
                        line.find("handed the lease of ") != std::string::npos) {
@@ -158,7 +196,8 @@ void read_log(const std::string& worker, const std::string& path, WorkerLog& out
                     h.handed_over = line.find("handed the lease of ") != std::string::npos;
                     current.erase(at);
                 }
-            } else if (const auto lost = line.find(" the lease of "); lost != std::string::npos &&
+            } else if (const auto lost = line.find(" the lease of ");
+                       lost != std::string::npos &&
                        (line.find("lost the lease") != std::string::npos ||
                         line.find("could not renew the lease") != std::string::npos)) {
                 const std::string rest = line.substr(lost + 14);
@@ -348,6 +387,23 @@ TEST(StreamProcessorProcesses, WorkersKilledStoppedCutOffAndRestartedLoseNothing
     EXPECT_GT(released_taken, 0);
     EXPECT_LE(handoff_ms, kTakeMs + kPollMs + kSlackMs);
     EXPECT_GT(cut_off_taken, 0);
+    // What each worker's own metrics exported (EMF) agrees with its log, through a stop and a
+    // lease table cut off: every lease taken or stolen, every lease lost. (A killed process's
+    // last half second of metrics is gone with it.)
+    int lost_reported = 0;
+    for (const WorkerRun& run : log.runs) {
+        if (!run.stopped) continue;
+        auto event = [&](const char* kind) {
+            const auto found = run.lease_events.find(kind);
+            return found == run.lease_events.end() ? 0 : static_cast<int>(found->second);
+        };
+        EXPECT_EQ(event("taken") + event("stolen"), run.took) << run.worker;
+        EXPECT_EQ(event("lost"), run.lost) << run.worker;
+        EXPECT_GT(event("checkpointed"), 0) << run.worker;
+        lost_reported += event("lost");
+    }
+    EXPECT_GT(lost_reported, 0) << "the cut-off worker's lost leases were not reported";
+
     std::cout << "stream processor: " << log.holdings.size() << " holdings, " << duplicates
               << " records handled twice; takeover after SIGKILL " << takeover_ms
               << " ms, handoff after release " << handoff_ms << " ms\n";

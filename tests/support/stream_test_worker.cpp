@@ -6,6 +6,7 @@
 //   R <table> <shard> <sequence number> <id> <n>
 //   B <start ms> <end ms> <table> <shard>      (the handler's call, after its R lines)
 //   L <ms> <the processor's log line>
+//   M <an EMF document>                       (its metrics, every 500 ms and at the end)
 //
 // and counts each order's changes in ProcOrderCounts with a write conditional on the last
 // sequence number counted (so records handled twice are counted once). AWS_* variables as usual.
@@ -105,7 +106,15 @@ int main(int argc, char** argv) try {
     log_file = std::fopen(log_path.c_str(), "a");
     if (log_file == nullptr) throw std::runtime_error("cannot open " + log_path);
 
+    // The worker's own telemetry, exported as CloudWatch EMF into its log: what a deployment
+    // would see of it, through a process killed, stopped or cut off from the lease table.
+    auto metrics = std::make_shared<bloop::Metrics>();
+    auto emf = std::make_unique<bloop::EmfExporter>(
+        metrics, bloop::EmfOptions{
+                     .sink = [](std::string_view line) { append("M " + std::string(line) + "\n"); },
+                     .interval = std::chrono::milliseconds(500)});
     bloop::ClientOptions client;
+    client.telemetry = metrics;
     client.log = [](bloop::LogLevel, std::string_view line) {
         if (line.rfind("stream processor", 0) == 0)
             append("L " + std::to_string(now_ms()) + " " + std::string(line) + "\n");
@@ -129,6 +138,7 @@ int main(int argc, char** argv) try {
     append("L " + std::to_string(now_ms()) + " started\n");
     processor.run();
     running = nullptr;
+    emf.reset();  // writes what changed since its last write
     append("L " + std::to_string(now_ms()) + " stopped\n");
     std::lock_guard lock(log_mutex);  // the processor, destroyed after this, logs no more here
     std::fclose(log_file);

@@ -35,6 +35,15 @@
 // at most BULK_IN_FLIGHT requests in flight (default: the client's default ceiling, 64; the client
 // adapts below it). The table has the workload's stream unless `--stream off`: DynamoDB Local's
 // work per stream record is the same for both ways of writing, so it narrows their gap.
+//
+//   bloop_workload ... --server canned [--bimodal-ms FAST,SLOW] [--answers FILE] [--in-flight N]
+//
+// runs any of the above against a canned-answer server (bench/canned_server.hpp) instead of
+// DynamoDB Local: an unmeasured first pass records DynamoDB Local's answers (or --answers reads
+// them from FILE.<mode>, recording them there the first time), then the measured pass is answered
+// from those recordings, `--latency-ms` each way or FAST or SLOW ms at random. Peers end in
+// "-canned"; concurrent lines add `in_flight_limit` and, behind a delay, `ideal_ratio` (requests a
+// second over in-flight ceiling / mean round trip). --in-flight sets the concurrent ceiling.
 
 #include "account_model.hpp"
 
@@ -56,6 +65,7 @@
 #include <dirent.h>
 #include <atomic>
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <functional>
 #include <iostream>
@@ -601,6 +611,7 @@ int main(int argc, char** argv) try {
     bool floor = false;
     bool canned = false;
     std::pair<int, int> bimodal_ms{0, 0};  // a canned server's answers: held FAST or SLOW ms
+    std::string answers_file;              // --answers: where canned answers are kept
     std::vector<bool> modes{false, true};  // concurrent?
     for (int i = 1; i < argc; ++i) {
         const std::string flag = argv[i];
@@ -625,6 +636,8 @@ int main(int argc, char** argv) try {
             const auto comma = value.find(',');
             if (comma == std::string::npos) throw std::invalid_argument("--bimodal-ms FAST,SLOW");
             bimodal_ms = {std::stoi(value.substr(0, comma)), std::stoi(value.substr(comma + 1))};
+        } else if (flag == "--answers") {
+            answers_file = value;
         } else if (flag == "--in-flight") {
             ceiling_choice = std::stoul(value);
             if (ceiling_choice == 0) throw std::invalid_argument("--in-flight needs N >= 1");
@@ -635,10 +648,10 @@ int main(int argc, char** argv) try {
             telemetry_choice = value;
         } else {
             throw std::invalid_argument(
-                "usage: bloop_workload [--mode sequential|concurrent] [--latency-ms N] "
-                "[--server local|canned [--bimodal-ms FAST,SLOW]] [--in-flight N] | --mode floor "
-                "[--server local|canned] | "
-                "--bulk N [--latency-ms N] [--stream on|off]; each with [--warm-up N] "
+                "usage: bloop_workload [--mode sequential|concurrent] [--latency-ms N] [--server "
+                "local|canned [--bimodal-ms FAST,SLOW] [--answers FILE]] [--in-flight N] | --mode "
+                "floor [--server local|canned] | --bulk N [--latency-ms N] [--stream on|off] "
+                "[--server local|canned]; each with [--warm-up N] "
                 "[--transport socket|curl] [--telemetry off|metrics|all]");
         }
     }
@@ -698,11 +711,21 @@ int main(int argc, char** argv) try {
             return 0;
         }
         for (const bool concurrent : modes) {
+            // --answers FILE: captured once into FILE.<mode>, read back by later runs (a run
+            // under callgrind then needs no DynamoDB Local and no capture pass).
+            const std::string file =
+                answers_file.empty() ? ""
+                                     : answers_file + (concurrent ? ".concurrent" : ".sequential");
             bench::CannedAnswers answers;
-            on_server(rows, false, capture, [&](const std::string& endpoint, long pid) {
-                (void)run("", concurrent, endpoint, pid, 0, rows, query_emails, scan_expected,
-                          nullptr, &answers);
-            });
+            if (!file.empty() && std::filesystem::exists(file)) {
+                answers = bench::CannedAnswers::load(file);
+            } else {
+                on_server(rows, false, capture, [&](const std::string& endpoint, long pid) {
+                    (void)run("", concurrent, endpoint, pid, 0, rows, query_emails, scan_expected,
+                              nullptr, &answers);
+                });
+                if (!file.empty()) answers.save(file);
+            }
             const bench::CannedServerProcess server("/proc/self/exe", answers, delay);
             (void)run(concurrent ? "cpp-concurrent-canned" : "cpp-canned", concurrent, server.url(),
                       server.pid(), setup.latency_ms, rows, query_emails, scan_expected);

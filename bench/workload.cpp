@@ -185,6 +185,14 @@ class CountingTransport : public bloop::Transport {
     std::mutex mutex_;
 };
 
+// This program's path, for the canned server's process (under valgrind, /proc/self/exe itself
+// names the tool; its link names the program).
+std::string self_path() {
+    std::error_code error;
+    const auto path = std::filesystem::read_symlink("/proc/self/exe", error);
+    return error ? std::string("/proc/self/exe") : path.string();
+}
+
 // ---- the data set
 // --------------------------------------------------------------------------------------
 
@@ -666,7 +674,7 @@ int main(int argc, char** argv) try {
                         scan_expected, &recorded, canned ? &answers : nullptr);
         });
         if (canned) {  // both clients against the recorded answers
-            const bench::CannedServerProcess server("/proc/self/exe", answers, bench::Delay{});
+            const bench::CannedServerProcess server(self_path(), answers, bench::Delay{});
             (void)run("cpp-canned", false, server.url(), server.pid(), 0, rows, query_emails,
                       scan_expected);
             replay("floor-canned", server.url(), server.pid(), recorded, spans);
@@ -704,7 +712,7 @@ int main(int argc, char** argv) try {
                     write_bulk(endpoint, pid, 0, batch, "", &answers);
                 });
             }
-            const bench::CannedServerProcess server("/proc/self/exe", answers, delay);
+            const bench::CannedServerProcess server(self_path(), answers, delay);
             for (const bool batch : {true, false})
                 write_bulk(server.url(), server.pid(), setup.latency_ms, batch,
                            "cpp-concurrent-canned", nullptr);
@@ -726,7 +734,7 @@ int main(int argc, char** argv) try {
                 });
                 if (!file.empty()) answers.save(file);
             }
-            const bench::CannedServerProcess server("/proc/self/exe", answers, delay);
+            const bench::CannedServerProcess server(self_path(), answers, delay);
             (void)run(concurrent ? "cpp-concurrent-canned" : "cpp-canned", concurrent, server.url(),
                       server.pid(), setup.latency_ms, rows, query_emails, scan_expected);
         }

@@ -40,8 +40,9 @@
 //
 // runs any of the above against a canned-answer server (bench/canned_server.hpp) instead of
 // DynamoDB Local: an unmeasured first pass records DynamoDB Local's answers (or --answers reads
-// them from FILE.<mode>, recording them there the first time), then the measured pass is answered
-// from those recordings, `--latency-ms` each way or FAST or SLOW ms at random. Peers end in
+// them from FILE.<mode>.<telemetry>, recording them there the first time), then the measured pass
+// is answered from those recordings, `--latency-ms` each way or FAST or SLOW ms at random. Peers
+// end in
 // "-canned"; concurrent lines add `in_flight_limit` and, behind a delay, `ideal_ratio` (requests a
 // second over in-flight ceiling / mean round trip). --in-flight sets the concurrent ceiling.
 
@@ -719,11 +720,14 @@ int main(int argc, char** argv) try {
             return 0;
         }
         for (const bool concurrent : modes) {
-            // --answers FILE: captured once into FILE.<mode>, read back by later runs (a run
-            // under callgrind then needs no DynamoDB Local and no capture pass).
-            const std::string file =
-                answers_file.empty() ? ""
-                                     : answers_file + (concurrent ? ".concurrent" : ".sequential");
+            // --answers FILE: captured once into FILE.<mode>.<telemetry> (with telemetry on, the
+            // requests ask for consumed capacity), read back by later runs (a run under callgrind
+            // then needs no DynamoDB Local and no capture pass).
+            const std::string file = answers_file.empty()
+                                         ? ""
+                                         : answers_file +
+                                               (concurrent ? ".concurrent." : ".sequential.") +
+                                               telemetry_choice;
             bench::CannedAnswers answers;
             if (!file.empty() && std::filesystem::exists(file)) {
                 answers = bench::CannedAnswers::load(file);

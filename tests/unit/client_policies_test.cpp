@@ -304,8 +304,12 @@ TEST(InFlightLimitPolicy, AnAnswerTeachesItsLatencyAThrottleHalvesTheLimitNoAnsw
     std::vector<std::string> lines;
     // Named members, not a structured binding: the lambdas below capture them (clang 14 cannot
     // capture structured bindings).
+    // Every answer takes half a millisecond on the test's own clock (real microseconds vary too
+    // much under sanitizers to be judged).
+    auto now = InFlightLimit::Clock::now();
     Over setup = over(std::make_unique<InFlightLimit>(
-                          limit, [&](LogLevel, std::string_view m) { lines.emplace_back(m); }),
+                          limit, [&](LogLevel, std::string_view m) { lines.emplace_back(m); },
+                          [&now] { return now += std::chrono::microseconds(500); }),
                       error_mapping());
     Scripted* below = setup.below;
     Pipeline& pipeline = setup.pipeline;

@@ -8,7 +8,6 @@
 namespace bloop::detail {
 
 HttpResponse InFlightLimit::send(Exchange& exchange, const Next& next) {
-    using Clock = AdaptiveLimit::Clock;
     const AdaptiveLimit::Ticket ticket = limit_.acquire();
     struct Release {
         AdaptiveLimit& limit;
@@ -16,14 +15,14 @@ HttpResponse InFlightLimit::send(Exchange& exchange, const Next& next) {
         ~Release() { limit.release(ticket); }
     } release{limit_, ticket};
     const auto kind = static_cast<std::size_t>(exchange.op);
-    const auto sent = Clock::now();
+    const auto sent = now_();
     try {
         HttpResponse response = next(exchange);
-        const auto answered = Clock::now();
+        const auto answered = now_();
         limit_.answered(ticket, kind, answered - sent, answered);
         return response;
     } catch (const ServiceError& e) {
-        const auto answered = Clock::now();
+        const auto answered = now_();
         if (is_throttling(e.error_code())) {
             if (const auto now = limit_.throttled(answered); now != 0 && log_) {
                 log_(LogLevel::info, std::string(exchange.name()) + " was throttled: at most " +

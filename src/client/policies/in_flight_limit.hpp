@@ -8,17 +8,24 @@
 #include "client/adaptive_limit.hpp"
 #include "client/policies/policy.hpp"
 
+#include <functional>
+
 namespace bloop::detail {
 
 class InFlightLimit final : public Policy {
   public:
-    InFlightLimit(AdaptiveLimit& limit, LogListener log) : limit_(limit), log_(std::move(log)) {}
+    using Clock = AdaptiveLimit::Clock;
+    /// `now`: the clock latencies are read on.
+    InFlightLimit(AdaptiveLimit& limit, LogListener log,
+                  std::function<Clock::time_point()> now = Clock::now)
+        : limit_(limit), log_(std::move(log)), now_(std::move(now)) {}
 
     HttpResponse send(Exchange& exchange, const Next& next) override;
 
   private:
     AdaptiveLimit& limit_;
     const LogListener log_;
+    const std::function<Clock::time_point()> now_;
 };
 
 }  // namespace bloop::detail

@@ -11,6 +11,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cctype>
 #include <charconv>
 #include <deque>
 #include <mutex>
@@ -143,32 +144,68 @@ class SpanText {
         out_ += '}';
     }
 
+    // Like `strings`, for values that are already JSON string content (escaped) — the consumed
+    // capacity, written escaped at once.
+    void escaped_strings(std::string_view key, const std::vector<std::string>& values) {
+        open(key);
+        out_ += R"("arrayValue":{"values":[)";
+        bool first = true;
+        for (const auto& v : values) {
+            if (!first) out_ += ',';
+            first = false;
+            out_ += R"({"stringValue":")";
+            out_ += v;
+            out_ += R"("})";
+        }
+        out_ += "]}}}";
+    }
+
   private:
+    // `key`: an attribute name of ours (plain ASCII: nothing to escape).
     void open(std::string_view key) {
         if (!first_) out_ += ',';
         first_ = false;
-        out_ += R"({"key":)";
-        json::detail::write_string(out_, key);
-        out_ += R"(,"value":{)";
+        out_ += R"({"key":")";
+        out_ += key;
+        out_ += R"(","value":{)";
     }
     std::string& out_;
     bool first_ = true;
     bool first_event_ = true;
 };
 
-// ConsumedCapacity as the semantic conventions carry it: one JSON object per table and index.
+// ConsumedCapacity as the semantic conventions carry it: one JSON object per table and index,
+// written as the content of a JSON string (its quotes escaped) at once. Table and index names
+// hold only letters, digits, '_', '-' and '.', so nothing else needs escaping; a name with any
+// other character (none DynamoDB accepts) is escaped twice over, the slow way.
 std::vector<std::string> capacity_json(const std::vector<CapacityUse>& uses) {
+    const auto name = [](std::string& text, const std::string& value) {
+        const bool plain = std::all_of(value.begin(), value.end(), [](char c) {
+            return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-' || c == '.';
+        });
+        if (plain) {
+            text += R"(\")";
+            text += value;
+            text += R"(\")";
+            return;
+        }
+        std::string quoted;
+        json::detail::write_string(quoted, value);
+        std::string twice;
+        json::detail::write_string(twice, quoted);
+        text.append(twice, 1, twice.size() - 2);  // without its own quotes
+    };
     std::vector<std::string> out;
     for (const CapacityUse& c : uses) {
-        std::string text = R"({"TableName":)";
-        json::detail::write_string(text, c.table);
+        std::string text = R"({\"TableName\":)";
+        name(text, c.table);
         if (!c.index.empty()) {
-            text += R"(,"IndexName":)";
-            json::detail::write_string(text, c.index);
+            text += R"(,\"IndexName\":)";
+            name(text, c.index);
         }
-        text += R"(,"ReadCapacityUnits":)";
+        text += R"(,\"ReadCapacityUnits\":)";
         append_number(text, c.read_units);
-        text += R"(,"WriteCapacityUnits":)";
+        text += R"(,\"WriteCapacityUnits\":)";
         append_number(text, c.write_units);
         text += '}';
         out.push_back(std::move(text));
@@ -192,7 +229,7 @@ void write_span(std::string& out, const RequestEvent& e) {
     if (!e.projection.empty()) span.string("aws.dynamodb.projection", e.projection);
     if (!e.select.empty()) span.string("aws.dynamodb.select", e.select);
     if (!e.capacity.empty())
-        span.strings("aws.dynamodb.consumed_capacity", capacity_json(e.capacity));
+        span.escaped_strings("aws.dynamodb.consumed_capacity", capacity_json(e.capacity));
     if (!e.request_id.empty()) span.string("aws.request_id", e.request_id);
     if (e.http_status > 0) span.integer("http.response.status_code", e.http_status);
     if (!e.error_type.empty()) span.string("error.type", e.error_type);
@@ -394,6 +431,7 @@ struct OtlpExporter::State {
             const std::size_t n = batch.size();
             if (n == 0) break;
             std::string spans;
+            spans.reserve(n * 1536);  // about a span's text each: no regrowth on the way
             for (const auto& event : batch) {
                 if (!spans.empty()) spans += ',';
                 std::visit([&](const auto& e) { write_span(spans, e); }, event);

@@ -117,8 +117,13 @@ TEST(OtlpExporter, SpansOfMapperCallsAndRequestsPassTheOpenTelemetryReceiver) {
                   R"({"arrayValue":{"values":[{"stringValue":"OtlpParcel"}]}})");
         EXPECT_EQ(attribute(update, "http.response.status_code"), R"({"intValue":"200"})");
         EXPECT_NE(attribute(update, "aws.request_id"), "");
-        EXPECT_NE(attribute(update, "aws.dynamodb.consumed_capacity").find("OtlpParcel"),
-                  std::string::npos);
+        // Each table's capacity as a JSON object inside the string (its quotes escaped).
+        const json::Value capacity =
+            json::parse(attribute(update, "aws.dynamodb.consumed_capacity"));
+        const json::Value table = json::parse(
+            capacity.at("arrayValue").at("values").as_array().at(0).at("stringValue").as_string());
+        EXPECT_EQ(table.at("TableName").as_string(), "OtlpParcel");
+        EXPECT_GT(table.at("WriteCapacityUnits").as_double(), 0);
     }
     EXPECT_EQ(children, 2);
 
@@ -193,6 +198,35 @@ TEST(OtlpExporter, AnUnreachableCollectorDropsSpansWithACountAndOneLineAndFailsN
         for (const MetricSample& s : f.samples) dropped += s.value;
     }
     EXPECT_GE(dropped, static_cast<double>(otlp->dropped()));
+}
+
+// Consumed capacity is written as escaped JSON at once; a name DynamoDB would never send (a
+// quote, a backslash, a non-ASCII letter) still reaches the receiver as the same text.
+TEST(OtlpExporter, ConsumedCapacityOfAnyTableNameReadsBackAsJson) {
+    test::OtlpReceiver receiver;
+    OtlpExporter otlp({.endpoint = receiver.url(), .interval = std::chrono::hours(1)});
+    RequestEvent e;
+    e.operation = "PutItem";
+    e.tables = {"Plain_table-1.x"};
+    e.span = SpanContext::from_hex("0af7651916cd43dd8448eb211c80319c", "b7ad6b7169203331");
+    e.capacity = {{"Plain_table-1.x", "", 0, 1}, {"odd\"name\\é", "by-x", 0.5, 0}};
+    otlp.request(e);
+    ASSERT_TRUE(otlp.flush());
+    const json::Value received = receiver.received();
+    EXPECT_EQ(json::to_string(received.at("faults")), "[]");
+    const std::vector<json::Value> spans = spans_named(received, "DynamoDB.PutItem");
+    ASSERT_EQ(spans.size(), 1U);
+    const json::Value capacity = json::parse(attribute(spans[0], "aws.dynamodb.consumed_capacity"));
+    const auto& values = capacity.at("arrayValue").at("values").as_array();
+    ASSERT_EQ(values.size(), 2U);
+    const json::Value plain = json::parse(values[0].at("stringValue").as_string());
+    EXPECT_EQ(plain.at("TableName").as_string(), "Plain_table-1.x");
+    EXPECT_EQ(plain.find("IndexName"), nullptr);
+    EXPECT_EQ(plain.at("WriteCapacityUnits").as_double(), 1.0);
+    const json::Value odd = json::parse(values[1].at("stringValue").as_string());
+    EXPECT_EQ(odd.at("TableName").as_string(), "odd\"name\\é");
+    EXPECT_EQ(odd.at("IndexName").as_string(), "by-x");
+    EXPECT_EQ(odd.at("ReadCapacityUnits").as_double(), 0.5);
 }
 
 TEST(OtlpExporter, AFullQueueDropsWhatDoesNotFitAndCountsIt) {

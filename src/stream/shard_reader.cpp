@@ -351,8 +351,11 @@ void ShardReader::read() {
             if (policy.records() != 0 && unsaved_ >= policy.records() && !checkpoint_handled())
                 return;
         }
-        // A checkpoint carries the rate; without one, a rate that moved is written on its own.
-        if (measured && meter_.drifted() && !write_throughput()) return;
+        // A checkpoint carries the rate; without one, a rate that moved is written on its own
+        // when workers balance by it (counting leases, they do not read it: no write for it).
+        if (measured && context_.options->balance == Balance::throughput && meter_.drifted() &&
+            !write_throughput())
+            return;
         if (!page.next_iterator) {  // closed and read to its end: children may start
             try {
                 const Written written = write(

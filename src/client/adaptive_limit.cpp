@@ -31,7 +31,8 @@ AdaptiveLimit::AdaptiveLimit(std::size_t ceiling)
 }
 
 std::size_t AdaptiveLimit::room() const {
-    return phase_ == Phase::measuring ? whole(limit_) : probe_cap_;
+    // A throttle while probing halves the limit under the probe's cap too.
+    return phase_ == Phase::measuring ? whole(limit_) : std::min(probe_cap_, whole(limit_));
 }
 
 AdaptiveLimit::Ticket AdaptiveLimit::take() {

@@ -235,6 +235,22 @@ TEST(AdaptiveLimit, HalvesOnThrottlingOnceABurstNeverBelowOne) {
     EXPECT_EQ(limit.current(), 1u);
 }
 
+TEST(AdaptiveLimit, AThrottledProbeHoldsUnderTheHalvedLimit) {
+    AdaptiveLimit limit(64);
+    auto now = Clock::now();
+    feed(limit, kGetItem, 32 + 32 + 48, 1ms, now);  // the first probe, then slow start to 64
+    EXPECT_EQ(limit.current(), 64u);
+    now += 10s;
+    feed(limit, kGetItem, 64, 1ms, now);  // a cohort closes with a probe due: at most 16 now
+    const auto t = now;
+    for (int i = 0; i < 3; ++i) (void)limit.throttled(t + std::chrono::seconds(i));
+    EXPECT_EQ(limit.current(), 8u);
+    std::vector<AdaptiveLimit::Ticket> tickets;
+    while (const auto ticket = limit.try_acquire()) tickets.push_back(*ticket);
+    EXPECT_EQ(tickets.size(), 8u);  // the halved limit, under the probe's cap of 16
+    for (const auto& ticket : tickets) limit.release(ticket);
+}
+
 TEST(AdaptiveLimit, HoldsRequestsBeyondTheLimitUntilOneIsReleased) {
     AdaptiveLimit limit(2);
     const auto first = limit.acquire();

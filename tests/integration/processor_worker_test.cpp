@@ -259,11 +259,12 @@ TEST(ProcessorWorker, AShardWhoseParentWasTrimmedAwayStartsAtItsTrimHorizonAndIs
     EXPECT_EQ(noted[0].find("were not handled"), std::string::npos) << noted[0];
     EXPECT_EQ(attribute(f.stored("old"), "owner"), "<no item>");
 
-    // Later, a new shard whose parent this consumer never saw: a gap, a warning.
+    // Later, a new shard whose parent this consumer never saw: a gap, a warning. (The worker
+    // runs: the scripted stream changes under its lock.)
+    f.streams->change("old2", [](auto& s) { s.described = false; });
+    f.streams->change("orphan2", [](auto& s) { s.parent = "old2"; });
     f.streams->add("old2", "4", 4, "gone");
-    f.streams->shards["old2"].described = false;
     f.streams->add("orphan2", "5", 5, "k");
-    f.streams->shards["orphan2"].parent = "old2";
     ASSERT_TRUE(eventually([&] { return f.deliveries.of("orphan2").size() == 1; }));
     const auto warned = f.logged("the parents' records were not handled");
     ASSERT_EQ(warned.size(), 1u);

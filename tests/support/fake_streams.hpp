@@ -6,6 +6,7 @@
 #include <bloop/stream/coordinator.hpp>
 
 #include <atomic>
+#include <functional>
 #include <map>
 #include <mutex>
 
@@ -50,6 +51,12 @@ class FakeStreams : public StreamsApi {
         r.new_image = Item{{"id", AttributeValue::string(id)}};
         r.sequence_number = seq;
         shards[shard].records.push_back(std::move(r));
+    }
+
+    /// Changes `shard` (created if new) under the lock: thread-safe while readers run.
+    void change(const std::string& shard, const std::function<void(FakeShard&)>& how) {
+        std::lock_guard lock(mutex_);
+        how(shards[shard]);
     }
 
     /// Closes `shard` (thread-safe): read to its end, it returns no next iterator.

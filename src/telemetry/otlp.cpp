@@ -101,8 +101,10 @@ class SpanText {
         open(key);
         out_ += value ? R"("boolValue":true}})" : R"("boolValue":false}})";
     }
+    // An array of strings; `escaped`: the values are JSON string content already (the consumed
+    // capacity, written escaped at once).
     template <class Strings>
-    void strings(std::string_view key, const Strings& values) {
+    void strings(std::string_view key, const Strings& values, bool escaped = false) {
         open(key);
         out_ += R"("arrayValue":{"values":[)";
         bool first = true;
@@ -110,7 +112,13 @@ class SpanText {
             if (!first) out_ += ',';
             first = false;
             out_ += R"({"stringValue":)";
-            json::detail::write_string(out_, v);
+            if (escaped) {
+                out_ += '"';
+                out_ += v;
+                out_ += '"';
+            } else {
+                json::detail::write_string(out_, v);
+            }
             out_ += '}';
         }
         out_ += "]}}}";
@@ -142,22 +150,6 @@ class SpanText {
             out_ += '}';
         }
         out_ += '}';
-    }
-
-    // Like `strings`, for values that are already JSON string content (escaped) — the consumed
-    // capacity, written escaped at once.
-    void escaped_strings(std::string_view key, const std::vector<std::string>& values) {
-        open(key);
-        out_ += R"("arrayValue":{"values":[)";
-        bool first = true;
-        for (const auto& v : values) {
-            if (!first) out_ += ',';
-            first = false;
-            out_ += R"({"stringValue":")";
-            out_ += v;
-            out_ += R"("})";
-        }
-        out_ += "]}}}";
     }
 
   private:
@@ -229,7 +221,7 @@ void write_span(std::string& out, const RequestEvent& e) {
     if (!e.projection.empty()) span.string("aws.dynamodb.projection", e.projection);
     if (!e.select.empty()) span.string("aws.dynamodb.select", e.select);
     if (!e.capacity.empty())
-        span.escaped_strings("aws.dynamodb.consumed_capacity", capacity_json(e.capacity));
+        span.strings("aws.dynamodb.consumed_capacity", capacity_json(e.capacity), true);
     if (!e.request_id.empty()) span.string("aws.request_id", e.request_id);
     if (e.http_status > 0) span.integer("http.response.status_code", e.http_status);
     if (!e.error_type.empty()) span.string("error.type", e.error_type);

@@ -87,10 +87,9 @@ void AdaptiveLimit::release(const Ticket& ticket) {
         std::lock_guard lock(mutex_);
         --in_flight_;
         if (ticket.sampled) --outstanding_;
-        if (phase_ == Phase::draining && in_flight_ <= probe_cap_) {
-            phase_ = Phase::probing;  // few enough in flight: the probe's cohort goes out
-            open_cohort(kProbeCohort);
-        } else if (phase_ != Phase::draining && to_sample_ == 0 && outstanding_ == 0) {
+        if (phase_ == Phase::draining) {
+            probe_when_drained();
+        } else if (to_sample_ == 0 && outstanding_ == 0) {
             close_cohort();
         }
         const std::size_t free = room() > in_flight_ ? room() - in_flight_ : 0;
@@ -142,18 +141,25 @@ void AdaptiveLimit::close_cohort() {
             limit_ = std::min(ceiling_, limit_ + (slow_start_ ? grow : grow / limit_));
         }
         if (probe_due_) {
-            const std::size_t limit = whole(limit_);
-            probe_cap_ = std::max(std::min<std::size_t>(limit, 4), limit / 4);
-            phase_ = Phase::draining;
-            to_sample_ = 0;
-            if (in_flight_ <= probe_cap_) {
-                phase_ = Phase::probing;
-                open_cohort(kProbeCohort);
-            }
+            start_probe();
             return;
         }
     }
     open_cohort(std::max(kMinCohort, whole(limit_)));
+}
+
+void AdaptiveLimit::start_probe() {
+    const std::size_t limit = whole(limit_);
+    probe_cap_ = std::max(std::min<std::size_t>(limit, 4), limit / 4);
+    phase_ = Phase::draining;
+    to_sample_ = 0;
+    probe_when_drained();
+}
+
+void AdaptiveLimit::probe_when_drained() {
+    if (in_flight_ > probe_cap_) return;
+    phase_ = Phase::probing;
+    open_cohort(kProbeCohort);
 }
 
 std::size_t AdaptiveLimit::throttled(Clock::time_point now) {

@@ -77,10 +77,12 @@ class AdaptiveLimit {
     Ticket take();
     // Every request of the cohort was answered or released: judges it, starts the next.
     void close_cohort();
-    // Judges a cohort's average for `k`.
-    void judge(Kind& k, double average, std::size_t answers);
     // Starts a cohort of the next requests sent.
     void open_cohort(std::size_t size);
+    // Lets at most the probe's cap in flight, its cohort sent once those drained to it.
+    void start_probe();
+    // While draining: once few enough are in flight, the probe's cohort goes out.
+    void probe_when_drained();
 
     const double ceiling_;
     mutable std::mutex mutex_;

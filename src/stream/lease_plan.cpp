@@ -67,26 +67,33 @@ bool parents_done(const StreamLease& lease, const LeaseListing& leases) {
 
 namespace {
 
-// The workers' loads in one listing, and the leases each could be asked for.
+// One worker's load: its leases (a pending handoff counted for the taker) and their weights.
+struct Load {
+    std::size_t count = 0;
+    double rate = 0;  // by throughput
+};
+
+// The workers' loads in one listing (a worker counts once named, holding nothing or not), and the
+// leases each could be asked for.
 struct Loads {
-    std::map<std::string, std::size_t> count;  // leases, a pending handoff counted for the taker
-    std::map<std::string, double> rate;        // the same leases' weights (by throughput)
+    std::map<std::string, Load> of;                                    // by worker
     std::map<std::string, std::vector<const StreamLease*>> stealable;  // no handoff pending
     double floor = 0;                                                  // the least a lease weighs
     [[nodiscard]] double weight(const StreamLease& lease) const {
         return std::max(lease.throughput, floor);
     }
     void add(const std::string& worker, const StreamLease& lease) {
-        ++count[worker];
-        rate[worker] += weight(lease);
+        Load& load = of[worker];
+        ++load.count;
+        load.rate += weight(lease);
     }
 };
 
 // Asks the workers above the target for their excess, most loaded first (see plan_takes).
 void steal_by_count(TakePlan& plan, Loads& loads, const std::string& me, std::size_t need) {
     std::vector<std::pair<std::size_t, std::string>> others;  // most loaded first, then by name
-    for (const auto& [worker, count] : loads.count) {
-        if (worker != me) others.emplace_back(count, worker);
+    for (const auto& [worker, load] : loads.of) {
+        if (worker != me) others.emplace_back(load.count, worker);
     }
     std::sort(others.begin(), others.end(), [](const auto& a, const auto& b) {
         return a.first != b.first ? a.first > b.first : a.second < b.second;
@@ -114,16 +121,17 @@ void steal_by_count(TakePlan& plan, Loads& loads, const std::string& me, std::si
 void steal_by_throughput(TakePlan& plan, Loads& loads, const std::string& me,
                          const BalanceRule& rule, std::size_t room) {
     double total = 0;
-    for (const auto& [worker, rate] : loads.rate) total += rate;
-    const double mean = total / static_cast<double>(loads.rate.size());
-    double& mine = loads.rate[me];
+    for (const auto& [worker, load] : loads.of) total += load.rate;
+    const double mean = total / static_cast<double>(loads.of.size());
+    double& mine = loads.of[me].rate;
     for (; room > 0 && mine < mean; --room) {
         double best_gain = rule.threshold * mean;
         std::tuple<std::size_t, std::string, std::size_t> best{};  // (rank, victim, index)
         bool found = false;
         for (const auto& [victim, candidates] : loads.stealable) {
-            const double gap = loads.rate[victim] - mine;
-            if (victim == me || loads.rate[victim] <= mean) continue;
+            const double theirs = loads.of[victim].rate;
+            if (victim == me || theirs <= mean) continue;
+            const double gap = theirs - mine;
             for (std::size_t i = 0; i < candidates.size(); ++i) {
                 const double w = loads.weight(*candidates[i]);
                 const double gain = 2 * std::min(w, gap - w);  // the gap is |gap - 2w| after
@@ -140,7 +148,7 @@ void steal_by_throughput(TakePlan& plan, Loads& loads, const std::string& me,
         const StreamLease* lease = candidates[std::get<2>(best)];
         plan.steals.push_back({lease->lease, std::get<1>(best)});
         candidates.erase(candidates.begin() + static_cast<std::ptrdiff_t>(std::get<2>(best)));
-        loads.rate[std::get<1>(best)] -= loads.weight(*lease);
+        loads.of[std::get<1>(best)].rate -= loads.weight(*lease);
         mine += loads.weight(*lease);
     }
 }
@@ -151,8 +159,7 @@ TakePlan plan_takes(const LeaseListing& leases, const LeaseExpiry& expiry,
                     LeaseClock::time_point now, const std::string& me,
                     const std::set<std::string>& holding, BalanceRule rule) {
     Loads loads;
-    loads.count[me];
-    loads.rate[me];
+    loads.of[me];
     std::vector<const StreamLease*> takeable;
     std::size_t active = 0;
     double total_rate = 0;
@@ -178,23 +185,19 @@ TakePlan plan_takes(const LeaseListing& leases, const LeaseExpiry& expiry,
         } else if (lease.owner == me || expiry.expired(lease, leases, now)) {
             takeable.push_back(&lease);
         } else if (!stopped(lease.owner)) {
-            loads.count[lease.owner];  // alive
-            loads.rate[lease.owner];
+            loads.of[lease.owner];  // alive
             loads.add(holder, lease);
             if (lease.next_owner.empty()) loads.stealable[lease.owner].push_back(&lease);
         }
     }
     // A worker whose heartbeat moves counts, holding nothing yet.
     for (const auto& beat : leases.heartbeats()) {
-        if (!stopped(beat.owner)) {
-            loads.count[beat.owner];
-            loads.rate[beat.owner];
-        }
+        if (!stopped(beat.owner)) loads.of[beat.owner];
     }
     TakePlan plan;
-    const std::size_t workers = loads.count.size();
+    const std::size_t workers = loads.of.size();
     plan.target = (active + workers - 1) / workers;
-    const std::size_t mine = loads.count[me];
+    const std::size_t mine = loads.of[me].count;
     const std::size_t cap = std::min(plan.target, rule.max_leases);
     std::size_t need = mine < cap ? cap - mine : 0;
 
@@ -219,7 +222,7 @@ TakePlan plan_takes(const LeaseListing& leases, const LeaseExpiry& expiry,
         }
     }
     if (rule.by_throughput) {
-        const std::size_t held = loads.count[me];
+        const std::size_t held = loads.of[me].count;
         if (held < rule.max_leases)
             steal_by_throughput(plan, loads, me, rule, rule.max_leases - held);
     } else if (need > 0) {

@@ -374,8 +374,8 @@ StreamProcessor::StreamProcessor(Engine& engine, ProcessorOptions options) : eng
         throw InvalidArgument("ProcessorOptions::max_leases must be positive (unset: no cap)");
     if (!(options.balance_threshold >= 0) || !std::isfinite(options.balance_threshold))
         throw InvalidArgument(
-            "ProcessorOptions::balance_threshold must be a finite fraction of at "
-            "least 0, not " +
+            "ProcessorOptions::balance_threshold must be a finite fraction of "
+            "at least 0, not " +
             std::to_string(options.balance_threshold));
     if (!options.streams) options.streams = client_streams_api(engine.client());
     // Lease requests answer (or fail) within a quarter of the lease duration, retries included:

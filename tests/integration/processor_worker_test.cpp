@@ -24,6 +24,7 @@ using bloop::test::Entry;
 using bloop::test::eventually;
 using bloop::test::ProcessorFixture;
 using bloop::test::RunningWorker;
+using bloop::test::ShardWriter;
 
 std::string attribute(const std::optional<bloop::Item>& item, const std::string& name) {
     if (!item) return "<no item>";
@@ -197,13 +198,7 @@ TEST(ProcessorWorker, BalancingByThroughputSplitsTheBusyShardsNotTheLeaseCount) 
     f.streams->page_size = 100;
     const std::vector<std::string> quiet{"q1", "q2", "q3", "q4", "q5", "q6"};
     for (const auto& s : quiet) f.streams->add(s, "1", 1, "k");
-    std::atomic<bool> writing{true};
-    std::thread writer([&] {  // about 250 records a second on each busy shard
-        for (int n = 1; writing.load(); ++n) {
-            for (const char* s : {"hot1", "hot2"}) f.streams->add(s, std::to_string(n), n, "k");
-            std::this_thread::sleep_for(4ms);
-        }
-    });
+    ShardWriter writer(*f.streams, {"hot1", "hot2"}, 4ms);  // about 250 records a second each
     auto options = [&](const std::string& worker) {
         auto o = f.options(worker);
         o.balance = bloop::Balance::throughput;
@@ -232,8 +227,7 @@ TEST(ProcessorWorker, BalancingByThroughputSplitsTheBusyShardsNotTheLeaseCount) 
     EXPECT_TRUE(seconds[0] == "hot1" || seconds[0] == "hot2") << seconds[0];
     EXPECT_EQ(f.logged("asked w1 for the lease").size(), 1u);
     EXPECT_EQ(f.logged("asked w2 for the lease").size(), 0u);
-    writing = false;
-    writer.join();
+    writer.stop();
     first.stop();
     second.stop();
     EXPECT_EQ(f.deliveries.overlaps(), std::vector<std::string>{});
@@ -354,13 +348,7 @@ TEST(ProcessorWorker, BalanceIsAHandoffAtABatchBoundaryAndAStoppedWorkersLeasesA
     const std::vector<std::string> shards{"s1", "s2", "s3", "s4"};
     for (const auto& s : shards) f.streams->add(s, "1", 1, "k");
     const auto slow = [](RecordBatch<Entry>&) { std::this_thread::sleep_for(20ms); };
-    std::atomic<bool> writing{true};
-    std::thread writer([&] {  // a record a shard every 30 ms
-        for (int n = 2; writing.load(); ++n) {
-            for (const auto& s : shards) f.streams->add(s, std::to_string(n), n, "k");
-            std::this_thread::sleep_for(30ms);
-        }
-    });
+    ShardWriter writer(*f.streams, shards, 30ms, 2);  // a record a shard every 30 ms
     RunningWorker first(f, f.options("w1"), slow);
     ASSERT_TRUE(eventually([&] { return first.held() == 4; }));
     RunningWorker second(f, f.options("w2"), slow);
@@ -377,8 +365,7 @@ TEST(ProcessorWorker, BalanceIsAHandoffAtABatchBoundaryAndAStoppedWorkersLeasesA
     }
     EXPECT_TRUE(eventually([&] { return second.held() == 4; }));
     EXPECT_TRUE(f.logged("(expired").empty());  // every handover was a release, none an expiry
-    writing = false;
-    writer.join();
+    writer.stop();
     second.stop();
 
     EXPECT_EQ(f.deliveries.overlaps(), std::vector<std::string>{});
@@ -429,13 +416,7 @@ void cut_off(bloop::test::Fault fault) {
     bloop::Engine cut{bloop::Client(through)};
     auto first_options = f.options("w1");
     first_options.leases = bloop::lease_table(cut, {.timeout = first_options.lease_duration / 4});
-    std::atomic<bool> writing{true};
-    std::thread writer([&] {
-        for (int n = 1; writing.load(); ++n) {
-            f.streams->add("s1", std::to_string(n), n, "k");
-            std::this_thread::sleep_for(20ms);
-        }
-    });
+    ShardWriter writer(*f.streams, {"s1"}, 20ms);
     RunningWorker first(f, first_options);
     ASSERT_TRUE(eventually([&] { return first.held() == 1 && !f.deliveries.all().empty(); }));
     RunningWorker second(f, f.options("w2"));  // a standby
@@ -446,8 +427,7 @@ void cut_off(bloop::test::Fault fault) {
         return !f.deliveries.of("s1").empty() && f.deliveries.all().back().worker == "w2";
     }));
     proxy.set_rate(0);
-    writing = false;
-    writer.join();
+    writer.stop();
     const auto handled_all = [&] {
         const auto handled = f.deliveries.of("s1");
         return std::set<std::string>(handled.begin(), handled.end()).size() ==
@@ -487,13 +467,7 @@ TEST(ProcessorWorker, AWorkerWhoseHeartbeatFailsKeepsOnlyWhatItsLeaseWritesProve
     first_options.lease_duration = 1500ms;
     first_options.leases = bloop::lease_table(cut, {.timeout = first_options.lease_duration / 4});
     f.streams->add("idle", "1", 1, "k");
-    std::atomic<bool> writing{true};
-    std::thread writer([&] {
-        for (int n = 1; writing.load(); ++n) {
-            f.streams->add("busy", std::to_string(n), n, "k");
-            std::this_thread::sleep_for(20ms);
-        }
-    });
+    ShardWriter writer(*f.streams, {"busy"}, 20ms);
     RunningWorker first(f, first_options);
     ASSERT_TRUE(eventually([&] { return first.held() == 2 && !f.deliveries.of("idle").empty(); }));
     proxy.set_rate(1.0);  // w1's heartbeat can no longer be written
@@ -507,8 +481,7 @@ TEST(ProcessorWorker, AWorkerWhoseHeartbeatFailsKeepsOnlyWhatItsLeaseWritesProve
     EXPECT_GT(f.deliveries.of("busy").size(), busy_before);
     EXPECT_EQ(f.logged("could not renew the lease of " + f.key("busy")), std::vector<std::string>{})
         << "its checkpoints keep it";
-    writing = false;
-    writer.join();
+    writer.stop();
     EXPECT_TRUE(eventually([&] {  // nothing skipped
         const auto handled = f.deliveries.of("busy");
         return std::set<std::string>(handled.begin(), handled.end()).size() ==

@@ -204,6 +204,33 @@ class RunningWorker {
     std::thread thread_;
 };
 
+/// Appends a record to each of `shards` every `every` (sequence numbers and creation seconds from
+/// `first` on), on a thread of its own, until stopped or destroyed.
+class ShardWriter {
+  public:
+    ShardWriter(FakeStreams& streams, std::vector<std::string> shards,
+                std::chrono::milliseconds every, int first = 1)
+        : thread_([this, &streams, shards = std::move(shards), every, first] {
+              for (int n = first; writing_.load(); ++n) {
+                  for (const auto& s : shards) streams.add(s, std::to_string(n), n, "k");
+                  std::this_thread::sleep_for(every);
+              }
+          }) {}
+    ~ShardWriter() { stop(); }
+    ShardWriter(const ShardWriter&) = delete;
+    ShardWriter& operator=(const ShardWriter&) = delete;
+
+    /// Stops writing and waits for the thread.
+    void stop() {
+        writing_ = false;
+        if (thread_.joinable()) thread_.join();
+    }
+
+  private:
+    std::atomic<bool> writing_{true};
+    std::thread thread_;  // last: it reads writing_
+};
+
 /// Waits up to 30 s for `condition`; returns it.
 template <class Condition>
 bool eventually(Condition condition) {

@@ -1,5 +1,7 @@
 #include "canned_server.hpp"
 
+#include "loopback.hpp"
+
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <sys/epoll.h>
@@ -33,15 +35,6 @@ bool same_name(std::string_view a, std::string_view b) {
                return std::tolower(static_cast<unsigned char>(x)) ==
                       std::tolower(static_cast<unsigned char>(y));
            });
-}
-
-std::string http_wire(int status, std::string_view request_id, std::string_view body) {
-    std::string out = "HTTP/1.1 " + std::to_string(status) + (status == 200 ? " OK" : " Error") +
-                      "\r\nContent-Type: application/x-amz-json-1.0\r\nx-amzn-RequestId: " +
-                      std::string(request_id) +
-                      "\r\nContent-Length: " + std::to_string(body.size()) + "\r\n\r\n";
-    out.append(body);
-    return out;
 }
 
 std::atomic<bool> stopping{false};
@@ -90,7 +83,8 @@ void CannedAnswers::add(std::string key, const bloop::HttpResponse& response) {
     for (const auto& [name, value] : response.headers) {
         if (same_name(name, "x-amzn-RequestId")) id = value;
     }
-    by_key_[std::move(key)].wires.push_back(http_wire(response.status, id, response.body));
+    by_key_[std::move(key)].wires.push_back(bloop::test::http_response(
+        response.status, response.body, "x-amzn-RequestId: " + id + "\r\n"));
 }
 
 const std::string* CannedAnswers::next(const std::string& key) {
@@ -148,9 +142,8 @@ CannedStats serve_canned(int listen_fd, CannedAnswers answers, Delay delay) {
     ::epoll_ctl(epoll, EPOLL_CTL_ADD, listen_fd, &listen_event);
     std::map<int, Connection> connections;
     CannedStats stats;
-    const std::string miss_wire = http_wire(
-        400, "canned-miss",
-        R"({"__type":"com.amazon.coral.validate#ValidationException","message":"canned server: no recorded answer for this request"})");
+    const std::string miss_wire = bloop::test::error_response(
+        400, "ValidationException", "canned server: no recorded answer for this request");
 
     // Answers held for the latency: (due, fd, answer), soonest first.
     using Held = std::tuple<Clock::time_point, int, std::uint64_t, const std::string*>;

@@ -330,6 +330,14 @@ class PhaseMeter {
     double ideal_per_s_;
 };
 
+// Behind a latency, concurrent phases are judged against the ideal: every request in flight
+// answered after one round trip (twice the latency, or a canned server's mean). 0: no latency.
+double ideal_per_second(std::size_t in_flight, int latency_ms) {
+    const double seconds = round_trip.count() > 0 ? static_cast<double>(round_trip.count()) / 1e6
+                                                  : 2.0 * latency_ms / 1000.0;
+    return seconds > 0 ? static_cast<double>(in_flight) / seconds : 0;
+}
+
 std::string run_tables(const std::string& peer) {
     if (canned_tables) return "{table_name}_canned";  // the same requests in capture and replay
     return "{table_name}_" + peer + "_r1_" + std::to_string(getpid()) + "_" +
@@ -363,12 +371,8 @@ std::vector<PhaseSpan> run(const std::string& peer, bool concurrent, const std::
     bloop::EngineOptions engine_options;
     engine_options.table_name_template = run_tables(peer);
     bloop::Engine engine(bloop::Client(options), engine_options);
-    // Behind a latency, concurrent phases are also judged against the ideal: every request in
-    // flight answered after one round trip (twice the latency, or a canned server's mean).
-    const double seconds = round_trip.count() > 0 ? static_cast<double>(round_trip.count()) / 1e6
-                                                  : 2.0 * latency_ms / 1000.0;
-    const double ideal = concurrent && seconds > 0 ? static_cast<double>(in_flight) / seconds : 0;
-    PhaseMeter phase(peer, transport->count, server_pid, latency_ms, ideal);
+    PhaseMeter phase(peer, transport->count, server_pid, latency_ms,
+                     concurrent ? ideal_per_second(in_flight, latency_ms) : 0);
     if (concurrent) phase.limit = [&engine] { return engine.client().in_flight_limit(); };
 
     const long n = static_cast<long>(rows.size());
@@ -545,10 +549,8 @@ void bulk(const std::string& endpoint, long server_pid, int latency_ms,
     bloop::Engine engine(bloop::Client(options), engine_options);
     engine.bind<A>();
     std::vector<A> accounts = bulk_accounts<A>(rows, n);
-    const double seconds = round_trip.count() > 0 ? static_cast<double>(round_trip.count()) / 1e6
-                                                  : 2.0 * latency_ms / 1000.0;
     PhaseMeter phase(peer, transport->count, server_pid, latency_ms,
-                     seconds > 0 ? static_cast<double>(in_flight) / seconds : 0);
+                     ideal_per_second(in_flight, latency_ms));
     phase.limit = [&engine] { return engine.client().in_flight_limit(); };
     phase(batch ? "bulk_put" : "bulk_save", n, [&] {
         if (batch) {

@@ -1,6 +1,7 @@
 #include "canned_server.hpp"
 
 #include "loopback.hpp"
+#include "util/ascii.hpp"
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -11,7 +12,6 @@
 
 #include <algorithm>
 #include <atomic>
-#include <cctype>
 #include <cerrno>
 #include <csignal>
 #include <cstdint>
@@ -29,13 +29,6 @@
 namespace bench {
 
 namespace {
-
-bool same_name(std::string_view a, std::string_view b) {
-    return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-               return std::tolower(static_cast<unsigned char>(x)) ==
-                      std::tolower(static_cast<unsigned char>(y));
-           });
-}
 
 std::atomic<bool> stopping{false};
 extern "C" void on_stop(int) {
@@ -59,7 +52,8 @@ std::string_view header(std::string_view head, std::string_view name) {
         const std::size_t end = std::min(head.find("\r\n", start), head.size());
         const std::string_view line = head.substr(start, end - start);
         const std::size_t colon = line.find(':');
-        if (colon != std::string_view::npos && same_name(line.substr(0, colon), name)) {
+        if (colon != std::string_view::npos &&
+            bloop::detail::ascii_iequals(line.substr(0, colon), name)) {
             std::string_view value = line.substr(colon + 1);
             while (!value.empty() && value.front() == ' ') value.remove_prefix(1);
             return value;
@@ -72,17 +66,15 @@ std::string_view header(std::string_view head, std::string_view name) {
 }  // namespace
 
 std::string request_key(const bloop::HttpRequest& r) {
-    for (const auto& [name, value] : r.headers) {
-        if (same_name(name, "X-Amz-Target")) return value + "\n" + r.body;
-    }
-    return "\n" + r.body;
+    std::string key(bloop::find_header(r.headers, "X-Amz-Target"));
+    key += '\n';
+    key += r.body;
+    return key;
 }
 
 void CannedAnswers::add(std::string key, const bloop::HttpResponse& response) {
-    std::string id = "canned";
-    for (const auto& [name, value] : response.headers) {
-        if (same_name(name, "x-amzn-RequestId")) id = value;
-    }
+    std::string id(bloop::find_header(response.headers, "x-amzn-RequestId"));
+    if (id.empty()) id = "canned";
     by_key_[std::move(key)].wires.push_back(bloop::test::http_response(
         response.status, response.body, "x-amzn-RequestId: " + id + "\r\n"));
 }

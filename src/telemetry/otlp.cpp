@@ -7,11 +7,11 @@
 #include "json/text.hpp"
 #include "telemetry/json_number.hpp"
 #include "telemetry/periodic.hpp"
+#include "util/ascii.hpp"
 #include "util/crypto.hpp"
 
 #include <algorithm>
 #include <array>
-#include <cctype>
 #include <charconv>
 #include <deque>
 #include <mutex>
@@ -173,7 +173,7 @@ class SpanText {
 std::vector<std::string> capacity_json(const std::vector<CapacityUse>& uses) {
     const auto name = [](std::string& text, const std::string& value) {
         const bool plain = std::all_of(value.begin(), value.end(), [](char c) {
-            return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-' || c == '.';
+            return detail::is_ascii_alnum(c) || c == '_' || c == '-' || c == '.';
         });
         if (plain) {
             text += R"(\")";
